@@ -1,0 +1,123 @@
+"""Command line: ``view`` (default), ``train`` and ``info``; user mistakes exit 2 with one sentence."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from latent3d import __version__
+
+__all__ = ["main", "build_parser"]
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message[0].upper() + message[1:]}.\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be 0 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 10:
+        raise argparse.ArgumentTypeError(f"{text} must be above 0 and below 10")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of all subcommands."""
+    parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
+    parser.add_argument("--version", action="version", version=f"latent3d {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info}")
+
+    view = sub.add_parser("view", help="open the 3-D viewer (default command)")
+    view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
+    view.add_argument("--data-dir", help="folder holding FashionMNIST/raw (for the original test images)")
+
+    tr = sub.add_parser("train", help="train the autoencoder headless and save a run")
+    tr.add_argument("--epochs", type=_positive_int, default=20, help="epochs (default 20)")
+    tr.add_argument("--batch-size", type=_positive_int, default=64, help="batch size (default 64)")
+    tr.add_argument("--lr", type=_positive_float, default=1e-3, help="Adam learning rate (default 1e-3)")
+    tr.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
+    tr.add_argument("--data-dir", help="folder holding FashionMNIST/raw (default: $LATENT3D_DATA_DIR or a cache)")
+    tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where to train")
+    tr.add_argument("--out", help="run name under checkpoints/ or a folder path (default: run-DATE-TIME)")
+    tr.add_argument("--max-train-images", type=_positive_int, help="train on the first N images only")
+    tr.add_argument("--max-test-images", type=_positive_int, help="encode the first N test images only")
+    tr.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32",
+                    help="precision of stored weights (default float32)")
+    tr.add_argument("--keep-encoder", choices=("all", "final"), default="all",
+                    help="store the encoder of every epoch or only the final one (default all)")
+    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    info = sub.add_parser("info", help="describe a run: config, losses, provenance")
+    info.add_argument("run", help="run name under checkpoints/ or a run folder")
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``run.py`` and the ``latent3d`` console script; returns the exit code."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    command = args.command or "view"
+    from latent3d.data import DataError
+    from latent3d.runs import RunError
+
+    try:
+        if command == "train":
+            from latent3d.commands import cmd_train
+
+            return cmd_train(args)
+        if command == "info":
+            from latent3d.commands import cmd_info
+
+            return cmd_info(args)
+        return _view(getattr(args, "run", None), getattr(args, "data_dir", None))
+    except (RunError, DataError, ValueError) as exc:
+        print(f"latent3d: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and friends
+        return 0
+    except KeyboardInterrupt:
+        print("latent3d: interrupted.", file=sys.stderr)
+        return 130
+
+
+def _view(run: str | None, data_dir: str | None) -> int:
+    from latent3d.runs import resolve_run_path
+
+    path = resolve_run_path(run) if run else None
+    from latent3d.qt.app import run_viewer
+
+    return run_viewer(path, Path(data_dir) if data_dir else None)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""What the ``train`` and ``info`` subcommands do, kept apart from argument parsing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from latent3d import __version__, data
+from latent3d.config import TrainConfig
+from latent3d.runs import Run, RunWriter, load_run, new_run_name, resolve_run_path
+
+__all__ = ["cmd_train", "cmd_info", "run_summary"]
+
+
+def _config_from_args(args: argparse.Namespace) -> TrainConfig:
+    return TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                       max_train_images=args.max_train_images, max_test_images=args.max_test_images)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train headless with a progress bar and save the run; returns the exit code."""
+    config = _config_from_args(args)
+    target = resolve_run_path(args.out or new_run_name())
+    if target.exists():
+        raise ValueError(f"{target} already exists; choose another --out name.")
+    root = data.resolve_data_dir(args.data_dir)
+    data.download(root)
+    train_split, test_split = data.load_split(root, "train"), data.load_split(root, "test")
+
+    import torch  # imported here: the viewer and `info` never pay for it
+
+    from latent3d import training
+    from latent3d.model import Autoencoder
+
+    device = training.pick_device(args.device)
+    arrays = training.TrainingData.from_uint8(train_split, test_split, config)
+    provenance = {
+        "dataset": {"name": "Fashion-MNIST", "data_dir": str(root), "sha256": data.dataset_checksum(root),
+                    "train_images": len(arrays.train_x), "test_images": len(arrays.test_x)},
+        "versions": {"latent3d": __version__, "torch": torch.__version__, "numpy": np.__version__,
+                     "python": platform.python_version(), "platform": platform.platform()},
+        "device": str(device),
+        "command": "latent3d " + " ".join(sys.argv[1:]),
+    }
+    model = Autoencoder(config.model)
+    n_batches = -(-len(arrays.train_x) // config.batch_size)
+    bar = None
+    if not args.no_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=config.epochs * n_batches, unit="batch", file=sys.stderr, dynamic_ncols=True)
+
+    done_epochs = 0
+
+    def on_batch(b: int, n: int, loss: float) -> None:
+        if bar is not None:
+            bar.update(done_epochs * n_batches + b - bar.n)
+            bar.set_postfix_str(f"loss {loss:.4f}")
+
+    epoch_seconds: list[float] = []
+    started = time.perf_counter()
+    try:
+        with RunWriter(target, config, weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
+                       extra_meta=provenance) as writer:
+            for r in training.train(config, arrays, device=device, model=model, on_batch=on_batch):
+                writer.add_epoch(r.epoch, r.codes, r.test_bce, r.test_loss, r.train_loss, r.weights)
+                done_epochs = r.epoch
+                if r.epoch:
+                    epoch_seconds.append(r.seconds)
+                    if bar is not None:
+                        bar.update(r.epoch * n_batches - bar.n)
+                        bar.set_description(f"epoch {r.epoch}/{config.epochs} test BCE {r.test_loss:.4f}")
+            train_codes = training.encode_all(model, torch.from_numpy(arrays.train_x).to(device)).cpu().numpy()
+            writer.extra_meta["seconds_per_epoch"] = [round(s, 3) for s in epoch_seconds]
+            writer.extra_meta["wall_seconds"] = round(time.perf_counter() - started, 2)
+            path = writer.finish(train_codes=train_codes, train_labels=arrays.train_y, labels=arrays.test_y)
+    except training.TrainingDiverged as exc:
+        print(f"latent3d: {exc} No run was saved.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"latent3d: could not save the run to {target} ({exc.strerror or exc}); no run was saved.",
+              file=sys.stderr)
+        return 1
+    finally:
+        if bar is not None:
+            bar.close()
+    run = load_run(path)
+    print(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}")
+    return 0
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    """The JSON object ``info --json`` prints."""
+    meta = run.meta
+    return {
+        "name": run.name,
+        "path": str(run.path),
+        "created": meta.get("created"),
+        "epochs": run.epochs,
+        "num_points": int(run.codes.shape[1]),
+        "train_loss": run.train_loss,
+        "test_loss": run.test_loss,
+        "initial_test_loss": meta.get("initial_test_loss"),
+        "config": run.config.to_dict(),
+        "weights": meta.get("weights"),
+        "train_codes": run.train_codes is not None,
+        "dataset": meta.get("dataset"),
+        "versions": meta.get("versions"),
+        "device": meta.get("device"),
+        "command": meta.get("command"),
+        "seconds_per_epoch": meta.get("seconds_per_epoch"),
+        "note": meta.get("note"),
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Print a run's config, per-epoch losses and provenance; returns the exit code."""
+    run = load_run(resolve_run_path(args.run))
+    s = run_summary(run)
+    if args.json:
+        print(json.dumps(s, indent=2))
+        return 0
+    c = s["config"]
+    lines = [
+        f"Run        {s['name']}  ({s['path']})",
+        f"Created    {s['created']}",
+        f"Model      {c['model']['input_dim']}-{'-'.join(map(str, c['model']['hidden']))}-{c['model']['code_dim']}",
+        f"Training   {s['epochs']} epochs, batch {c['batch_size']}, lr {c['lr']:g}, seed {c['seed']}",
+        f"Points     {s['num_points']} test codes per epoch"
+        + (f", plus {len(run.train_codes)} train codes (final epoch)" if run.train_codes is not None else ""),
+        f"Weights    {s['weights']}",
+        f"Dataset    {s['dataset']}",
+        f"Versions   {s['versions']}",
+        f"Device     {s['device']}",
+        f"Command    {s['command']}",
+    ]
+    if s["note"]:
+        lines.append(f"Note       {s['note']}")
+    lines.append("")
+    lines.append("epoch  train BCE  test BCE")
+    lines.append(f"{0:5d}  {'-':>9}  {s['initial_test_loss'] or float('nan'):8.4f}")
+    for e, (a, b) in enumerate(zip(s["train_loss"], s["test_loss"]), start=1):
+        lines.append(f"{e:5d}  {a:9.4f}  {b:8.4f}")
+    print("\n".join(lines))
+    return 0

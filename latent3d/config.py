@@ -1,0 +1,130 @@
+"""Typed, frozen configuration of the model and of one training run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+__all__ = ["ModelConfig", "TrainConfig", "ConfigError"]
+
+
+class ConfigError(ValueError):
+    """A configuration value is out of range or of the wrong type."""
+
+
+def _from_mapping(cls: type, data: Any, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{what} must be a JSON object, got {type(data).__name__}.")
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"{what} has unknown keys: {', '.join(unknown)}.")
+    return dict(data)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Layer widths of the dense autoencoder.
+
+    Parameters
+    ----------
+    input_dim : int
+        Pixels per image (28 x 28 = 784).
+    hidden : tuple of int
+        Widths of the encoder's hidden layers; the decoder mirrors them.
+    code_dim : int
+        Size of the latent code (3, so it can be drawn).
+    """
+
+    input_dim: int = 784
+    hidden: tuple[int, ...] = (256, 128, 64)
+    code_dim: int = 3
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        if self.input_dim <= 0 or self.code_dim <= 0 or any(h <= 0 for h in self.hidden):
+            raise ConfigError("All layer widths must be positive integers.")
+
+    @property
+    def decoder_widths(self) -> tuple[int, ...]:
+        """Widths from code to output, e.g. (3, 64, 128, 256, 784)."""
+        return (self.code_dim, *reversed(self.hidden), self.input_dim)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        d = asdict(self)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ModelConfig:
+        """Build from a dict as written by :meth:`to_dict`; raise ConfigError if malformed."""
+        d = _from_mapping(cls, data, "Model config")
+        try:
+            return cls(**d)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"Model config is invalid: {exc}") from None
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Settings of one training run; the defaults are the reference configuration.
+
+    Parameters
+    ----------
+    epochs : int
+        Passes over the 60,000 training images.
+    batch_size : int
+        Images per optimisation step.
+    lr : float
+        Adam learning rate.
+    seed : int
+        Seed of initialisation and shuffling (same seed, same numbers on one machine).
+    adam_eps : float
+        Adam epsilon; 1e-7 as in Keras, which lands the reference loss.
+    max_train_images : int or None
+        Use only the first N training images (tests and quick looks); None for all.
+    max_test_images : int or None
+        Use only the first N test images; None for all 10,000.
+    """
+
+    epochs: int = 20
+    batch_size: int = 64
+    lr: float = 1e-3
+    seed: int = 0
+    adam_eps: float = 1e-7
+    max_train_images: int | None = None
+    max_test_images: int | None = None
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+    def __post_init__(self) -> None:
+        checks = [
+            (isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be an integer of at least 1"),
+            (isinstance(self.batch_size, int) and self.batch_size >= 1, "batch size must be an integer of at least 1"),
+            (isinstance(self.lr, (int, float)) and 0 < self.lr < 10, "learning rate must be a number above 0 (and below 10)"),
+            (isinstance(self.seed, int) and self.seed >= 0, "seed must be a non-negative integer"),
+            (isinstance(self.adam_eps, (int, float)) and self.adam_eps > 0, "Adam epsilon must be positive"),
+            (self.max_train_images is None or (isinstance(self.max_train_images, int) and self.max_train_images >= 1),
+             "max_train_images must be a positive integer or null"),
+            (self.max_test_images is None or (isinstance(self.max_test_images, int) and self.max_test_images >= 1),
+             "max_test_images must be a positive integer or null"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message[0].upper() + message[1:] + ".")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (the model config nested under ``model``)."""
+        d = asdict(self)
+        d["model"] = self.model.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TrainConfig:
+        """Build from a dict as written by :meth:`to_dict`; raise ConfigError if malformed."""
+        d = _from_mapping(cls, data, "Training config")
+        d["model"] = ModelConfig.from_dict(d.get("model", {}))
+        try:
+            return cls(**d)
+        except TypeError as exc:
+            raise ConfigError(f"Training config is invalid: {exc}") from None

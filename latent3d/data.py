@@ -1,0 +1,184 @@
+"""Fashion-MNIST on disk: where it lives, how it is fetched, and its class names.
+
+Downloading goes through ``torchvision.datasets.FashionMNIST`` (mirrors and MD5
+checks included). Reading the four IDX files is done here with numpy, for two
+reasons: the viewer must show test images without importing torch (which alone
+takes seconds to import), and a truncated or foreign file must be reported as one
+sentence naming the file rather than as a stack trace from deep inside a reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "CLASS_NAMES",
+    "DataError",
+    "FILES",
+    "DATA_DIR_ENV",
+    "resolve_data_dir",
+    "raw_dir",
+    "missing_files",
+    "download",
+    "load_split",
+    "dataset_checksum",
+    "supply_hint",
+]
+
+CLASS_NAMES: tuple[str, ...] = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+FILES: dict[str, tuple[str, str]] = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+SPLIT_SIZES = {"train": 60000, "test": 10000}
+DATA_DIR_ENV = "LATENT3D_DATA_DIR"
+_IDX_MAGIC = {3: 0x00000803, 1: 0x00000801}  # unsigned byte data, 3-D images or 1-D labels
+
+
+class DataError(Exception):
+    """The dataset is missing, unreadable or malformed; the message is one sentence for the user."""
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """Pick the data folder: ``--data-dir``, else ``$LATENT3D_DATA_DIR``, else a per-user cache.
+
+    Parameters
+    ----------
+    cli_value : path-like or None
+        The ``--data-dir`` argument, if given.
+
+    Returns
+    -------
+    Path
+        The folder that holds (or will hold) ``FashionMNIST/raw/``.
+    """
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("latent3d")) / "data"
+
+
+def raw_dir(root: Path) -> Path:
+    """The folder that holds the four IDX files (``root/FashionMNIST/raw``, or root itself if it holds them)."""
+    nested = Path(root) / "FashionMNIST" / "raw"
+    if not nested.is_dir() and all((Path(root) / f).is_file() for f in FILES["test"]):
+        return Path(root)
+    return nested
+
+
+def supply_hint(root: Path) -> str:
+    """How a user supplies the files, for the end of an error sentence."""
+    return (
+        f"put the four Fashion-MNIST IDX files ({', '.join(FILES['train'] + FILES['test'])}) "
+        f"in {raw_dir(root)}, or pass --data-dir (or set {DATA_DIR_ENV}) to a folder that holds them"
+    )
+
+
+def missing_files(root: Path, splits: tuple[str, ...] = ("train", "test")) -> list[str]:
+    """Names of the IDX files of ``splits`` that are not in :func:`raw_dir`."""
+    folder = raw_dir(root)
+    return [name for s in splits for name in FILES[s] if not (folder / name).is_file()]
+
+
+def download(root: Path) -> None:
+    """Fetch Fashion-MNIST into ``root`` with torchvision when files are missing.
+
+    Raises
+    ------
+    DataError
+        If the download fails (offline, server error, disk full).
+    """
+    if not missing_files(root):
+        return
+    try:
+        from torchvision.datasets import FashionMNIST
+
+        for train in (True, False):
+            FashionMNIST(root=str(root), train=train, download=True)
+    except Exception as exc:  # noqa: BLE001 - any failure becomes one sentence for the user
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(
+            f"Could not download Fashion-MNIST into {raw_dir(root)} ({reason}); {supply_hint(root)}."
+        ) from None
+    if missing_files(root):
+        raise DataError(f"The Fashion-MNIST download left files missing in {raw_dir(root)}; {supply_hint(root)}.")
+
+
+def _read_idx(path: Path, ndim: int, count: int | None) -> np.ndarray:
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"Cannot read {path} ({exc.strerror or exc}).") from None
+    header = 4 + 4 * ndim
+    if len(blob) < header:
+        raise DataError(f"{path} is truncated ({len(blob)} bytes); replace it with the original Fashion-MNIST file.")
+    magic = int.from_bytes(blob[:4], "big")
+    if magic != _IDX_MAGIC[ndim]:
+        raise DataError(
+            f"{path} is not a Fashion-MNIST IDX file (magic number {magic:#010x}, expected "
+            f"{_IDX_MAGIC[ndim]:#010x}); replace it with the original file."
+        )
+    dims = tuple(int.from_bytes(blob[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    if ndim == 3 and dims[1:] != (28, 28):
+        raise DataError(f"{path} holds {dims[1]}x{dims[2]} images, not 28x28; replace it with the original file.")
+    if count is not None and dims[0] != count:
+        raise DataError(f"{path} holds {dims[0]} items, expected {count}; replace it with the original file.")
+    expected = int(np.prod(dims))
+    if len(blob) - header != expected:
+        raise DataError(
+            f"{path} is truncated or padded ({len(blob) - header} data bytes, expected {expected}); "
+            "replace it with the original Fashion-MNIST file."
+        )
+    return np.frombuffer(blob, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def load_split(root: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """Read one split without torch.
+
+    Parameters
+    ----------
+    root : Path
+        The data folder (see :func:`resolve_data_dir`).
+    split : {"train", "test"}
+
+    Returns
+    -------
+    images : ndarray of uint8, shape (N, 28, 28)
+    labels : ndarray of uint8, shape (N,)
+
+    Raises
+    ------
+    DataError
+        If a file is missing, truncated, of the wrong kind or inconsistent.
+    """
+    missing = missing_files(root, (split,))
+    if missing:
+        raise DataError(f"Fashion-MNIST {split} files are missing ({', '.join(missing)}); {supply_hint(root)}.")
+    folder = raw_dir(root)
+    img_name, lbl_name = FILES[split]
+    images = _read_idx(folder / img_name, 3, SPLIT_SIZES[split])
+    labels = _read_idx(folder / lbl_name, 1, SPLIT_SIZES[split])
+    if labels.max(initial=0) >= len(CLASS_NAMES):
+        raise DataError(f"{folder / lbl_name} holds labels above 9; replace it with the original file.")
+    return images, labels
+
+
+def dataset_checksum(root: Path, splits: tuple[str, ...] = ("train", "test")) -> str:
+    """SHA-256 over the IDX files of ``splits``, in a fixed order (provenance for the run folder)."""
+    digest = hashlib.sha256()
+    folder = raw_dir(root)
+    for s in splits:
+        for name in FILES[s]:
+            digest.update((folder / name).read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,464 @@
+"""The run folder: written atomically, loaded as untrusted input, listed by completeness.
+
+Layout and guarantees are documented in ``docs/run-format.md``. Nothing here
+imports torch: the viewer opens runs with numpy and safetensors alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from latent3d.config import ConfigError, TrainConfig
+from latent3d.decoder import Layer, NumpyDecoder
+
+__all__ = [
+    "FORMAT_VERSION", "RunError", "Run", "RunSummary", "RunWriter",
+    "default_runs_dir", "resolve_run_path", "load_run", "list_runs", "newest_run", "new_run_name",
+]
+
+FORMAT_VERSION = 1
+META_FILE = "run.json"
+CODES_FILE = "codes.npy"
+LABELS_FILE = "labels.npy"
+TEST_BCE_FILE = "test_bce.npy"
+TRAIN_CODES_FILE = "train_codes.npy"
+TRAIN_LABELS_FILE = "train_labels.npy"
+WEIGHTS_DIR = "weights"
+RUNS_DIR_ENV = "LATENT3D_RUNS_DIR"
+MAX_META_BYTES = 4 << 20
+MAX_ARRAY_BYTES = 1 << 30
+MAX_WEIGHTS_BYTES = 64 << 20
+
+
+class RunError(Exception):
+    """A run folder is missing, incomplete or malformed; the message is one sentence for the user."""
+
+
+def default_runs_dir() -> Path:
+    """Where runs live: ``$LATENT3D_RUNS_DIR``, else the project's ``checkpoints/``, else a per-user folder."""
+    env = os.environ.get(RUNS_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    project = Path(__file__).resolve().parent.parent / "checkpoints"
+    if project.is_dir():
+        return project
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("latent3d")) / "runs"
+
+
+def resolve_run_path(name_or_path: str | os.PathLike[str], runs_dir: Path | None = None) -> Path:
+    """A bare name means a run under ``runs_dir``; anything with a separator, or an existing path, is a path."""
+    text = os.fspath(name_or_path)
+    p = Path(text).expanduser()
+    if os.sep in text or "/" in text or text.startswith(".") or p.exists():
+        return p
+    return (runs_dir or default_runs_dir()) / text
+
+
+def new_run_name() -> str:
+    """A fresh, sortable run name such as ``run-20261125-083012``."""
+    return datetime.now().strftime("run-%Y%m%d-%H%M%S")
+
+
+def weights_file(epoch: int) -> str:
+    """Path of one epoch's weights inside the run folder."""
+    return f"{WEIGHTS_DIR}/epoch_{epoch:03d}.safetensors"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What the Runs menu and ``view`` need without loading arrays."""
+
+    path: Path
+    name: str
+    created: str
+    epochs: int
+    final_test_loss: float | None
+
+
+@dataclass
+class Run:
+    """A loaded, validated run. Arrays are numpy; decoders are built on demand per epoch.
+
+    Attributes
+    ----------
+    codes : ndarray of float32, shape (epochs + 1, N, 3)
+        Test-image codes; index 0 is the untrained model.
+    labels : ndarray of uint8, shape (N,)
+    test_bce : ndarray of float32, shape (epochs + 1, N)
+        Each test image's mean BCE per pixel at each epoch.
+    train_codes, train_labels : ndarray or None
+        Final-epoch codes of the training images, when stored.
+    """
+
+    path: Path
+    meta: dict[str, Any]
+    config: TrainConfig
+    codes: np.ndarray
+    labels: np.ndarray
+    test_bce: np.ndarray
+    train_codes: np.ndarray | None
+    train_labels: np.ndarray | None
+    _weights: dict[int, dict[str, np.ndarray]] = field(repr=False)
+    _decoders: dict[int, NumpyDecoder] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The run's name (its folder name)."""
+        return self.path.name
+
+    @property
+    def epochs(self) -> int:
+        """Number of trained epochs (codes hold ``epochs + 1`` entries)."""
+        return int(self.codes.shape[0]) - 1
+
+    @property
+    def train_loss(self) -> list[float]:
+        """Mean training BCE of each trained epoch."""
+        return [float(v) for v in self.meta["train_loss"]]
+
+    @property
+    def test_loss(self) -> list[float]:
+        """Mean test BCE per pixel after each trained epoch."""
+        return [float(v) for v in self.meta["test_loss"]]
+
+    def decoder(self, epoch: int) -> NumpyDecoder:
+        """The decoder as of ``epoch`` (0 = untrained), in numpy."""
+        if epoch not in self._decoders:
+            self._decoders[epoch] = NumpyDecoder(_layers(self._weights[epoch], "decoder"))
+        return self._decoders[epoch]
+
+    def encoder_layers(self, epoch: int | None = None) -> list[Layer] | None:
+        """Encoder ``(weight, bias)`` pairs of ``epoch`` (default: last), or None if not stored."""
+        w = self._weights[self.epochs if epoch is None else epoch]
+        return _layers(w, "encoder") if any(k.startswith("encoder.") for k in w) else None
+
+
+def _layers(weights: dict[str, np.ndarray], prefix: str) -> list[Layer]:
+    idx = sorted({int(k.split(".")[1]) for k in weights if k.startswith(prefix + ".")})
+    return [(weights[f"{prefix}.{i}.weight"], weights[f"{prefix}.{i}.bias"]) for i in idx]
+
+
+def _expected_shapes(config: TrainConfig, prefix: str) -> dict[str, tuple[int, ...]]:
+    m = config.model
+    widths = (m.input_dim, *m.hidden, m.code_dim) if prefix == "encoder" else m.decoder_widths
+    shapes: dict[str, tuple[int, ...]] = {}
+    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
+        shapes[f"{prefix}.{2 * i}.weight"] = (n_out, n_in)
+        shapes[f"{prefix}.{2 * i}.bias"] = (n_out,)
+    return shapes
+
+
+def _member(run_dir: Path, rel: str, *, required: bool = True) -> Path | None:
+    """A file inside the run folder, refusing links and anything that resolves outside it."""
+    p = run_dir / rel
+    if not p.exists() and not p.is_symlink():
+        if required:
+            raise RunError(f"{run_dir} is not a complete run: {rel} is missing.")
+        return None
+    if p.is_symlink() or not p.resolve().is_relative_to(run_dir.resolve()):
+        raise RunError(f"{run_dir} is refused: {rel} is a link or points outside the run folder.")
+    if not p.is_file():
+        raise RunError(f"{run_dir} is refused: {rel} is not a regular file.")
+    return p
+
+
+def _load_array(run_dir: Path, rel: str, dtype: str, shape: tuple[int | None, ...], *,
+                required: bool = True, finite: bool = False) -> np.ndarray | None:
+    p = _member(run_dir, rel, required=required)
+    if p is None:
+        return None
+    if p.stat().st_size > MAX_ARRAY_BYTES:
+        raise RunError(f"{p} is refused: it is larger than {MAX_ARRAY_BYTES >> 20} MB.")
+    try:
+        arr = np.load(p, allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 - np.load raises many types on hostile input
+        raise RunError(f"{p} is not a plain numpy array file ({_first_line(exc)}).") from None
+    if not isinstance(arr, np.ndarray):
+        raise RunError(f"{p} is not a single numpy array.")
+    if arr.dtype != np.dtype(dtype):
+        raise RunError(f"{p} has dtype {arr.dtype}, expected {dtype}.")
+    if arr.ndim != len(shape) or any(e is not None and e != s for e, s in zip(shape, arr.shape)):
+        want = "x".join("N" if e is None else str(e) for e in shape)
+        raise RunError(f"{p} has shape {'x'.join(map(str, arr.shape))}, expected {want}.")
+    if finite and not np.isfinite(arr).all():
+        raise RunError(f"{p} contains NaN or infinite values.")
+    return arr
+
+
+def _load_weights(run_dir: Path, epoch: int, config: TrainConfig, need_encoder: bool) -> dict[str, np.ndarray]:
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    p = _member(run_dir, weights_file(epoch))
+    assert p is not None
+    if p.stat().st_size > MAX_WEIGHTS_BYTES:
+        raise RunError(f"{p} is refused: it is larger than {MAX_WEIGHTS_BYTES >> 20} MB.")
+    try:
+        raw = load_file(str(p))
+    except (SafetensorError, OSError, ValueError, TypeError) as exc:
+        raise RunError(f"{p} is not a valid safetensors file ({_first_line(exc)}).") from None
+    expected = _expected_shapes(config, "decoder")
+    if need_encoder or any(k.startswith("encoder.") for k in raw):
+        expected |= _expected_shapes(config, "encoder")
+    if set(raw) != set(expected):
+        extra, missing = sorted(set(raw) - set(expected)), sorted(set(expected) - set(raw))
+        raise RunError(f"{p} holds the wrong tensors (missing: {missing or 'none'}; unexpected: {extra or 'none'}).")
+    out: dict[str, np.ndarray] = {}
+    for key, arr in raw.items():
+        if arr.dtype not in (np.float16, np.float32) or arr.shape != expected[key]:
+            raise RunError(f"{p}: tensor {key} is {arr.dtype} {arr.shape}, expected float32 {expected[key]}.")
+        arr = arr.astype(np.float32)
+        if not np.isfinite(arr).all():
+            raise RunError(f"{p}: tensor {key} contains NaN or infinite values.")
+        out[key] = arr
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def read_meta(run_dir: Path) -> dict[str, Any]:
+    """Read and check ``run.json`` of a complete run; raise RunError otherwise."""
+    run_dir = Path(run_dir)
+    if not run_dir.exists():
+        raise RunError(f"No run at {run_dir}: the folder does not exist.")
+    if not run_dir.is_dir():
+        raise RunError(f"{run_dir} is a file, not a run folder.")
+    p = _member(run_dir, META_FILE)
+    assert p is not None
+    if p.stat().st_size > MAX_META_BYTES:
+        raise RunError(f"{p} is refused: it is larger than {MAX_META_BYTES >> 20} MB.")
+    try:
+        meta = json.loads(p.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RunError(f"{p} is not valid JSON ({_first_line(exc)}).") from None
+    if not isinstance(meta, dict):
+        raise RunError(f"{p} must hold a JSON object.")
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise RunError(f"{p} has format_version {meta.get('format_version')!r}; this latent3d reads {FORMAT_VERSION}.")
+    if meta.get("status") != "complete":
+        raise RunError(f"{run_dir} is not a complete run (status {meta.get('status')!r}).")
+    epochs = meta.get("epochs")
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or not 0 <= epochs <= 100000:
+        raise RunError(f"{p}: 'epochs' must be a non-negative integer.")
+    for key in ("train_loss", "test_loss"):
+        vals = meta.get(key)
+        if (not isinstance(vals, list) or len(vals) != epochs
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in vals)):
+            raise RunError(f"{p}: '{key}' must be a list of {epochs} finite numbers.")
+    return meta
+
+
+def load_run(run_dir: str | os.PathLike[str]) -> Run:
+    """Load and validate a run folder.
+
+    Parameters
+    ----------
+    run_dir : path-like
+        The run folder.
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    RunError
+        With one sentence, for anything missing, malformed, non-finite or unsafe.
+    """
+    run_dir = Path(run_dir)
+    meta = read_meta(run_dir)
+    try:
+        config = TrainConfig.from_dict(meta.get("config"))
+    except ConfigError as exc:
+        raise RunError(f"{run_dir / META_FILE}: {exc}") from None
+    epochs = meta["epochs"]
+    labels = _load_array(run_dir, LABELS_FILE, "uint8", (None,))
+    assert labels is not None
+    n = len(labels)
+    if n == 0 or labels.max() > 9:
+        raise RunError(f"{run_dir / LABELS_FILE} must hold class numbers 0-9 for at least one image.")
+    code_dim = config.model.code_dim
+    codes = _load_array(run_dir, CODES_FILE, "float32", (epochs + 1, n, code_dim), finite=True)
+    test_bce = _load_array(run_dir, TEST_BCE_FILE, "float32", (epochs + 1, n), finite=True)
+    train_labels = _load_array(run_dir, TRAIN_LABELS_FILE, "uint8", (None,), required=False)
+    train_codes = None
+    if train_labels is not None:
+        train_codes = _load_array(run_dir, TRAIN_CODES_FILE, "float32", (len(train_labels), code_dim), finite=True)
+    weights = {e: _load_weights(run_dir, e, config, need_encoder=(e == epochs)) for e in range(epochs + 1)}
+    assert codes is not None and test_bce is not None
+    return Run(run_dir, meta, config, codes, labels, test_bce, train_codes, train_labels, weights)
+
+
+def list_runs(runs_dir: Path | None = None) -> list[RunSummary]:
+    """Complete runs under ``runs_dir``, oldest first; folders being written or broken are skipped."""
+    root = Path(runs_dir or default_runs_dir())
+    out: list[RunSummary] = []
+    if not root.is_dir():
+        return out
+    for child in root.iterdir():
+        if child.name.startswith(".") or not child.is_dir():
+            continue
+        try:
+            meta = read_meta(child)
+        except RunError:
+            continue
+        test_loss = meta["test_loss"]
+        out.append(RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
+                              float(test_loss[-1]) if test_loss else None))
+    out.sort(key=lambda r: (r.created, r.name))
+    return out
+
+
+def newest_run(runs_dir: Path | None = None) -> Path | None:
+    """The most recently created complete run, or None."""
+    runs = list_runs(runs_dir)
+    return runs[-1].path if runs else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class RunWriter:
+    """Writes a run into a hidden sibling folder and renames it into place when complete.
+
+    Parameters
+    ----------
+    target : Path
+        The final run folder; it must not exist yet.
+    config : TrainConfig
+        Stored in ``run.json`` so the run rebuilds its own model.
+    weights_dtype : {"float32", "float16"}
+        Storage precision of the weights.
+    keep_encoder : {"all", "final"}
+        Store the encoder of every epoch or only of the last one.
+    extra_meta : dict, optional
+        Provenance merged into ``run.json`` (dataset checksum, versions, ...).
+
+    Notes
+    -----
+    Use as a context manager: leaving the block by an exception deletes the partial
+    folder. A process killed mid-write leaves only a dot-folder that no listing shows.
+    """
+
+    def __init__(self, target: Path, config: TrainConfig, *, weights_dtype: str = "float32",
+                 keep_encoder: str = "all", extra_meta: dict[str, Any] | None = None) -> None:
+        self.target = Path(target)
+        if self.target.exists():
+            raise RunError(f"{self.target} already exists; choose another run name.")
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.target.parent / f".{self.target.name}.partial-{uuid.uuid4().hex[:8]}"
+        (self.tmp / WEIGHTS_DIR).mkdir(parents=True)
+        self.config = config
+        self.weights_dtype = np.dtype(weights_dtype)
+        self.keep_encoder = keep_encoder
+        self.extra_meta = dict(extra_meta or {})
+        self._codes: list[np.ndarray] = []
+        self._bce: list[np.ndarray] = []
+        self._train_loss: list[float] = []
+        self._test_loss: list[float] = []
+        self._initial_test_loss: float | None = None
+        self._pending_encoder: dict[str, np.ndarray] | None = None
+
+    def __enter__(self) -> RunWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None or self.tmp.exists():
+            self.abort()
+
+    def add_epoch(self, epoch: int, codes: np.ndarray, test_bce: np.ndarray, test_loss: float,
+                  train_loss: float | None, weights: dict[str, np.ndarray]) -> None:
+        """Store one epoch (0 = before training); epochs must arrive in order."""
+        if epoch != len(self._codes):
+            raise ValueError(f"epoch {epoch} arrived out of order")
+        self._codes.append(np.asarray(codes, dtype=np.float32))
+        self._bce.append(np.asarray(test_bce, dtype=np.float32))
+        if epoch == 0:
+            self._initial_test_loss = float(test_loss)
+        else:
+            self._train_loss.append(float(train_loss if train_loss is not None else math.nan))
+            self._test_loss.append(float(test_loss))
+        keep = {k: v for k, v in weights.items() if k.startswith("decoder.")}
+        if self.keep_encoder == "all":
+            keep |= {k: v for k, v in weights.items() if k.startswith("encoder.")}
+        else:
+            self._pending_encoder = {k: v for k, v in weights.items() if k.startswith("encoder.")}
+        self._write_weights(epoch, keep)
+
+    def _write_weights(self, epoch: int, tensors: dict[str, np.ndarray]) -> None:
+        from safetensors.numpy import save_file
+
+        path = self.tmp / weights_file(epoch)
+        save_file({k: np.ascontiguousarray(v, dtype=self.weights_dtype) for k, v in tensors.items()}, str(path))
+
+    def finish(self, train_codes: np.ndarray | None = None, train_labels: np.ndarray | None = None,
+               labels: np.ndarray | None = None) -> Path:
+        """Write arrays and ``run.json``, fsync, and rename into place. Returns the run folder."""
+        if not self._codes or labels is None:
+            raise ValueError("finish() needs at least one epoch and the test labels")
+        epochs = len(self._codes) - 1
+        if self.keep_encoder == "final" and self._pending_encoder:
+            from safetensors.numpy import load_file
+
+            last = self.tmp / weights_file(epochs)
+            self._write_weights(epochs, load_file(str(last)) | self._pending_encoder)
+        arrays = {CODES_FILE: np.stack(self._codes), TEST_BCE_FILE: np.stack(self._bce),
+                  LABELS_FILE: np.asarray(labels, dtype=np.uint8)}
+        if train_codes is not None and train_labels is not None:
+            arrays[TRAIN_CODES_FILE] = np.asarray(train_codes, dtype=np.float32)
+            arrays[TRAIN_LABELS_FILE] = np.asarray(train_labels, dtype=np.uint8)
+        for name, arr in arrays.items():
+            np.save(self.tmp / name, arr, allow_pickle=False)
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "status": "complete",
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "config": self.config.to_dict(),
+            "epochs": epochs,
+            "train_loss": self._train_loss,
+            "test_loss": self._test_loss,
+            "initial_test_loss": self._initial_test_loss,
+            "weights": {"dtype": str(self.weights_dtype), "encoder": self.keep_encoder},
+            **self.extra_meta,
+        }
+        (self.tmp / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        for p in self.tmp.rglob("*"):
+            if p.is_file():
+                _fsync_file(p)
+        _fsync_file(self.tmp / WEIGHTS_DIR)
+        _fsync_file(self.tmp)
+        os.rename(self.tmp, self.target)  # atomic on one filesystem; fails rather than overwrite a run
+        _fsync_file(self.target.parent)
+        return self.target
+
+    def abort(self) -> None:
+        """Delete the partial folder (safe to call twice)."""
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,0 +1,66 @@
+"""Shared fixtures: the Fashion-MNIST folder, an isolated runs folder, and a tiny real run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from latent3d.config import TrainConfig
+from latent3d.runs import RunWriter
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _find_data_dir() -> Path | None:
+    env = os.environ.get("LATENT3D_DATA_DIR")
+    candidates = [Path(env)] if env else [REPO.parent / "shared" / "data"]
+    for c in candidates:
+        if (c / "FashionMNIST" / "raw" / "t10k-images-idx3-ubyte").is_file():
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The Fashion-MNIST folder from LATENT3D_DATA_DIR (CI sets it; skip elsewhere if absent)."""
+    found = _find_data_dir()
+    if found is None:
+        pytest.skip("Fashion-MNIST not found: set LATENT3D_DATA_DIR to a folder with FashionMNIST/raw")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _isolated_runs_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test writes runs into its own folder, never into the project's checkpoints/."""
+    runs = tmp_path_factory.mktemp("runs")
+    monkeypatch.setenv("LATENT3D_RUNS_DIR", str(runs))
+    return runs
+
+
+def make_fake_run(target: Path, epochs: int = 2, n: int = 500, seed: int = 0) -> Path:
+    """A small, valid run from random weights (for tests that need a run but not training)."""
+    rng = np.random.default_rng(seed)
+    config = TrainConfig(epochs=epochs)
+    widths_enc = (784, 256, 128, 64, 3)
+    widths_dec = (3, 64, 128, 256, 784)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    with RunWriter(target, config) as w:
+        for e in range(epochs + 1):
+            weights = {}
+            for prefix, widths in (("encoder", widths_enc), ("decoder", widths_dec)):
+                for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+                    weights[f"{prefix}.{2 * i}.weight"] = rng.normal(0, 0.1, (b, a)).astype(np.float32)
+                    weights[f"{prefix}.{2 * i}.bias"] = rng.normal(0, 0.1, b).astype(np.float32)
+            codes = rng.normal(e, 1.0, (n, 3)).astype(np.float32)
+            bce = rng.uniform(0.2, 0.7, n).astype(np.float32)
+            w.add_epoch(e, codes, bce, float(bce.mean()), None if e == 0 else 0.5 / (e + 1), weights)
+        return w.finish(labels=labels)
+
+
+@pytest.fixture
+def fake_run(tmp_path: Path) -> Path:
+    """A valid 2-epoch run of 500 points built from random weights."""
+    return make_fake_run(tmp_path / "fake-run")

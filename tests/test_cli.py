@@ -1,0 +1,103 @@
+"""The command line: training end to end, info, and one-sentence errors with exit 2."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from latent3d import runs
+from latent3d.cli import main
+from tests.conftest import make_fake_run
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(REPO / "run.py"), *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=timeout, cwd=REPO)
+
+
+def test_train_then_info(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tiny"
+    r = _run("train", "--epochs", "2", "--max-train-images", "2000", "--max-test-images", "300",
+             "--data-dir", str(data_dir), "--out", str(out), "--device", "cpu")
+    assert r.returncode == 0, r.stderr
+    assert "Saved run tiny: 2 epochs" in r.stdout
+    info = _run("info", str(out), "--json")
+    assert info.returncode == 0, info.stderr
+    s = json.loads(info.stdout)
+    assert s["epochs"] == 2 and s["num_points"] == 300
+    assert len(s["train_loss"]) == len(s["test_loss"]) == 2
+    assert s["config"]["batch_size"] == 64 and s["config"]["lr"] == 1e-3
+    assert s["dataset"]["sha256"] and s["versions"]["torch"]
+    run = runs.load_run(out)
+    assert run.codes.shape == (3, 300, 3)
+    assert run.train_codes is not None and run.train_codes.shape == (2000, 3)
+    text = _run("info", str(out))
+    assert "784-256-128-64-3" in text.stdout and "test BCE" in text.stdout
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["train", "--epochs", "-1"], "must be at least 1"),
+    (["train", "--epochs", "abc"], "is not a whole number"),
+    (["train", "--batch-size", "0"], "must be at least 1"),
+    (["train", "--lr", "0"], "must be above 0"),
+    (["train", "--lr", "-0.1"], "must be above 0"),
+    (["frobnicate"], "invalid choice"),
+    (["info"], "required"),
+])
+def test_bad_arguments_exit_2(argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+
+
+def test_info_on_missing_or_file_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    assert main(["info", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a run folder" in err and err.count("\n") == 1
+
+
+def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import latent3d.data as data
+
+    def offline(root: Path) -> None:
+        raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")
+
+    monkeypatch.setattr(data, "download", offline)
+    assert main(["train", "--data-dir", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "Could not download Fashion-MNIST" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
+
+
+def test_killed_training_leaves_no_complete_run(data_dir: Path, tmp_path: Path) -> None:
+    runs_dir = tmp_path / "runs"
+    keep = runs.load_run(make_fake_run(runs_dir / "earlier"))
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "run.py"), "train", "--epochs", "50", "--max-train-images", "5000",
+         "--data-dir", str(data_dir), "--out", "victim", "--no-progress", "--device", "cpu"],
+        env={**os.environ, "LATENT3D_RUNS_DIR": str(runs_dir)}, cwd=REPO,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(p.name.startswith(".victim") for p in runs_dir.iterdir()):
+        time.sleep(0.1)
+    time.sleep(1.0)  # a few epochs into the partial folder
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert any(p.name.startswith(".victim") for p in runs_dir.iterdir()), "the partial folder was never made"
+    assert not (runs_dir / "victim").exists()
+    assert [r.name for r in runs.list_runs(runs_dir)] == ["earlier"]
+    assert runs.load_run(runs_dir / "earlier").codes.shape == keep.codes.shape
