@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-__all__ = ["ModelConfig", "TrainConfig", "ConfigError"]
+__all__ = ["ConfigError", "ModelConfig", "TrainConfig"]
 
 
 class ConfigError(ValueError):
@@ -101,7 +101,8 @@ class TrainConfig:
         checks = [
             (isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be an integer of at least 1"),
             (isinstance(self.batch_size, int) and self.batch_size >= 1, "batch size must be an integer of at least 1"),
-            (isinstance(self.lr, (int, float)) and 0 < self.lr < 10, "learning rate must be a number above 0 (and below 10)"),
+            (isinstance(self.lr, (int, float)) and 0 < self.lr < 10,
+             "learning rate must be a number above 0 (and below 10)"),
             (isinstance(self.seed, int) and self.seed >= 0, "seed must be a non-negative integer"),
             (isinstance(self.adam_eps, (int, float)) and self.adam_eps > 0, "Adam epsilon must be positive"),
             (self.max_train_images is None or (isinstance(self.max_train_images, int) and self.max_train_images >= 1),

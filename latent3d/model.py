@@ -69,7 +69,9 @@ class Autoencoder(nn.Module):
 
     def decode_logits(self, z: torch.Tensor) -> torch.Tensor:
         """Decoder output before the sigmoid (for BCE-with-logits, which is stabler and faster)."""
-        return self.decoder[:-1](z)
+        for layer in self.decoder[:-1]:
+            z = layer(z)
+        return z
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Map codes ``[N, 3]`` to images ``[N, 784]`` in (0, 1)."""

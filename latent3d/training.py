@@ -12,9 +12,10 @@ import torch
 import torch.nn.functional as F
 
 from latent3d.config import TrainConfig
+from latent3d.fast_step import FastStep
 from latent3d.model import Autoencoder
 
-__all__ = ["EpochResult", "TrainingDiverged", "TrainingData", "train", "pick_device", "encode_all"]
+__all__ = ["EpochResult", "TrainingData", "TrainingDiverged", "encode_all", "pick_device", "train"]
 
 BatchCallback = Callable[[int, int, float], None]
 EVAL_BATCH = 2000
@@ -120,6 +121,7 @@ def train(
     on_batch: BatchCallback | None = None,
     batch_callback_every: int = 50,
     model: Autoencoder | None = None,
+    fast_backward: bool = True,
 ) -> Iterator[EpochResult]:
     """Train the autoencoder, yielding the untrained state (epoch 0) and then every epoch.
 
@@ -139,6 +141,9 @@ def train(
         ``batch_callback_every`` batches, for progress bars.
     model : Autoencoder, optional
         Start from this model instead of a fresh seeded one (the generator trains it in place).
+    fast_backward : bool
+        Use the hand-written backward of :mod:`latent3d.fast_step` (same gradients, about
+        a third faster on CPU); False runs plain autograd (the benchmark compares both).
 
     Yields
     ------
@@ -159,6 +164,7 @@ def train(
     # fused=True runs Adam's update as one kernel over all parameters (~25% of a CPU epoch otherwise).
     opt = torch.optim.Adam(model.parameters(), lr=config.lr, eps=config.adam_eps, fused=True)
     shuffle = torch.Generator(device="cpu").manual_seed(config.seed)
+    fast = FastStep(model, opt) if fast_backward else None
     n, bs = len(x_train), config.batch_size
     n_batches = math.ceil(n / bs)
 
@@ -173,11 +179,13 @@ def train(
             if should_stop():
                 return
             xb = x_train[perm[b * bs: (b + 1) * bs]]
-            logits = model.decode_logits(model.encode(xb))
-            loss = F.binary_cross_entropy_with_logits(logits, xb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            if fast is not None:
+                loss = fast(xb)
+            else:
+                loss = F.binary_cross_entropy_with_logits(model.decode_logits(model.encode(xb)), xb)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
             total += loss.detach()
             if on_batch is not None and (b + 1) % batch_callback_every == 0:
                 running = float(total) / (b + 1)

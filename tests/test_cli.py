@@ -71,7 +71,7 @@ def test_info_on_missing_or_file_path(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    import latent3d.data as data
+    from latent3d import data
 
     def offline(root: Path) -> None:
         raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")

@@ -14,7 +14,8 @@ from latent3d.model import Autoencoder
 @pytest.fixture(scope="module")
 def small(data_dir: Path) -> tuple[TrainConfig, training.TrainingData]:
     cfg = TrainConfig(epochs=2, batch_size=64, max_train_images=3000, max_test_images=500)
-    arrays = training.TrainingData.from_uint8(data.load_split(data_dir, "train"), data.load_split(data_dir, "test"), cfg)
+    splits = data.load_split(data_dir, "train"), data.load_split(data_dir, "test")
+    arrays = training.TrainingData.from_uint8(*splits, cfg)
     return cfg, arrays
 
 

@@ -1,0 +1,146 @@
+"""Seconds per epoch of latent3d's training loop against a textbook DataLoader loop; prints JSON.
+
+Both loops train the same 784-256-128-64-3 model at batch 64, interleaved epoch by epoch
+so that load on a shared machine hits both alike. Also measured in the same run: the
+float32 matmul speed of this model's own batch-64 shapes, and from it the FLOP-bound
+seconds per epoch.
+
+    python benchmarks/bench_train.py --data-dir ../shared/data [--epochs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from latent3d import data, training
+from latent3d.config import TrainConfig
+from latent3d.model import Autoencoder
+
+BATCH = 64
+TRAIN, TEST = 60000, 10000
+
+
+def layer_shapes(model: Autoencoder) -> list[tuple[int, int]]:
+    return [(m.in_features, m.out_features) for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def flops_per_epoch(shapes: list[tuple[int, int]]) -> float:
+    """Matmul FLOPs of one epoch: forward, weight gradients, input gradients (none for the
+    first layer, whose input needs no gradient), plus encoding and decoding the test set."""
+    weights = sum(i * o for i, o in shapes)
+    first = shapes[0][0] * shapes[0][1]
+    train = TRAIN * 2 * (3 * weights - first)
+    evaluate = TEST * 2 * weights
+    return float(train + evaluate)
+
+
+def matmul_gflops(shapes: list[tuple[int, int]], seconds: float = 3.0) -> float:
+    """Speed of exactly this model's batch-64 matmuls (forward and both backward products)."""
+    ops = []
+    for i, o in shapes:
+        x, w, g = torch.rand(BATCH, i), torch.rand(o, i), torch.rand(BATCH, o)
+        ops += [(lambda x=x, w=w: x @ w.t(), 2 * BATCH * i * o), (lambda g=g, x=x: g.t() @ x, 2 * BATCH * i * o),
+                (lambda g=g, w=w: g @ w, 2 * BATCH * i * o)]
+    flop_round = sum(f for _, f in ops)
+    for fn, _ in ops * 20:
+        fn()
+    rounds, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for fn, _ in ops:
+            fn()
+        rounds += 1
+    return flop_round * rounds / (time.perf_counter() - start) / 1e9
+
+
+def textbook_epochs(root: Path, epochs: int, seed: int):
+    """The loop a tutorial writes: torchvision dataset + ToTensor, DataLoader, nn.BCELoss, default init."""
+    from torch.utils.data import DataLoader
+    from torchvision import datasets, transforms
+
+    torch.manual_seed(seed)
+    ds = datasets.FashionMNIST(str(root), train=True, download=False, transform=transforms.ToTensor())
+    test = datasets.FashionMNIST(str(root), train=False, download=False, transform=transforms.ToTensor())
+    model = Autoencoder()
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            m.reset_parameters()  # PyTorch's default initialisation, as a tutorial would leave it
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.BCELoss()
+    loader = DataLoader(ds, batch_size=BATCH, shuffle=True)
+    test_loader = DataLoader(test, batch_size=1000)
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        for x, _ in loader:
+            x = x.view(x.size(0), -1)
+            loss = loss_fn(model(x), x)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        model.eval()
+        total = 0.0
+        with torch.no_grad():
+            for x, _ in test_loader:
+                x = x.view(x.size(0), -1)
+                total += F.binary_cross_entropy(model(x), x, reduction="sum").item()
+        yield time.perf_counter() - start, total / (TEST * 784)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    root = data.resolve_data_dir(args.data_dir)
+
+    shapes = layer_shapes(Autoencoder())
+    gflops = matmul_gflops(shapes)
+    floor = flops_per_epoch(shapes) / (gflops * 1e9)
+
+    cfg = TrainConfig(epochs=args.epochs, seed=args.seed)
+    load_start = time.perf_counter()
+    arrays = training.TrainingData.from_uint8(data.load_split(root, "train"), data.load_split(root, "test"), cfg)
+    load_seconds = time.perf_counter() - load_start
+    ours = training.train(cfg, arrays, device="cpu")
+    next(ours)  # epoch 0: the untrained snapshot
+    book = textbook_epochs(root, args.epochs, args.seed)
+    ours_s, book_s, ours_loss, book_loss = [], [], float("nan"), float("nan")
+    for _ in range(args.epochs):
+        start = time.perf_counter()
+        r = next(ours)
+        ours_s.append(time.perf_counter() - start)  # training + test encode/BCE, like the textbook epoch
+        ours_loss = r.test_loss
+        s, book_loss = next(book)
+        book_s.append(s)
+
+    ours_med, book_med = statistics.median(ours_s), statistics.median(book_s)
+    print(json.dumps({
+        "epochs": args.epochs,
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "latent3d_s_per_epoch_median": round(ours_med, 3),
+        "textbook_s_per_epoch_median": round(book_med, 3),
+        "speedup_vs_textbook": round(book_med / ours_med, 2),
+        "latent3d_final_test_bce": round(ours_loss, 4),
+        "textbook_final_test_bce": round(book_loss, 4),
+        "matmul_gflops_batch64": round(gflops, 1),
+        "gflop_per_epoch": round(flops_per_epoch(shapes) / 1e9, 1),
+        "flop_floor_s_per_epoch": round(floor, 3),
+        "latent3d_over_floor": round(ours_med / floor, 2),
+        "dataset_load_s": round(load_seconds, 3),
+        "latent3d_s_per_epoch": [round(v, 3) for v in ours_s],
+        "textbook_s_per_epoch": [round(v, 3) for v in book_s],
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
