@@ -9,7 +9,7 @@ from pathlib import Path
 
 from latent3d import __version__
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 EXIT_USAGE = 2
 
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="precision of stored weights (default float32)")
     tr.add_argument("--keep-encoder", choices=("all", "final"), default="all",
                     help="store the encoder of every epoch or only the final one (default all)")
+    tr.add_argument("--note", help="free text stored in run.json (shown by info)")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     info = sub.add_parser("info", help="describe a run: config, losses, provenance")

@@ -7,7 +7,6 @@ import json
 import platform
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ from latent3d import __version__, data
 from latent3d.config import TrainConfig
 from latent3d.runs import Run, RunWriter, load_run, new_run_name, resolve_run_path
 
-__all__ = ["cmd_train", "cmd_info", "run_summary"]
+__all__ = ["cmd_info", "cmd_train", "run_summary"]
 
 
 def _config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -37,7 +36,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     import torch  # imported here: the viewer and `info` never pay for it
 
     from latent3d import training
-    from latent3d.model import Autoencoder
 
     device = training.pick_device(args.device)
     arrays = training.TrainingData.from_uint8(train_split, test_split, config)
@@ -49,7 +47,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         "device": str(device),
         "command": "latent3d " + " ".join(sys.argv[1:]),
     }
-    model = Autoencoder(config.model)
+    if args.note:
+        provenance["note"] = args.note
+    model = training.build_model(config)
     n_batches = -(-len(arrays.train_x) // config.batch_size)
     bar = None
     if not args.no_progress:

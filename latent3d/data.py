@@ -17,15 +17,15 @@ import numpy as np
 
 __all__ = [
     "CLASS_NAMES",
-    "DataError",
-    "FILES",
     "DATA_DIR_ENV",
-    "resolve_data_dir",
-    "raw_dir",
-    "missing_files",
+    "FILES",
+    "DataError",
+    "dataset_checksum",
     "download",
     "load_split",
-    "dataset_checksum",
+    "missing_files",
+    "raw_dir",
+    "resolve_data_dir",
     "supply_hint",
 ]
 

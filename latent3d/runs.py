@@ -22,8 +22,17 @@ from latent3d.config import ConfigError, TrainConfig
 from latent3d.decoder import Layer, NumpyDecoder
 
 __all__ = [
-    "FORMAT_VERSION", "RunError", "Run", "RunSummary", "RunWriter",
-    "default_runs_dir", "resolve_run_path", "load_run", "list_runs", "newest_run", "new_run_name",
+    "FORMAT_VERSION",
+    "Run",
+    "RunError",
+    "RunSummary",
+    "RunWriter",
+    "default_runs_dir",
+    "list_runs",
+    "load_run",
+    "new_run_name",
+    "newest_run",
+    "resolve_run_path",
 ]
 
 FORMAT_VERSION = 1

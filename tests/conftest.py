@@ -8,6 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# Load torch's compiler stack (and with it triton's bundled LLVM) before any test creates a
+# GL context: once Mesa's llvmpipe has loaded its own LLVM into the process, importing
+# triton later segfaults (seen with torch 2.14 + VTK 9.7 on software GL). The app itself
+# never mixes the two in one process: the viewer does not import torch.
+import torch._dynamo  # noqa: E402,F401  isort: skip
+
 from latent3d.config import TrainConfig
 from latent3d.runs import RunWriter
 

@@ -42,6 +42,16 @@ def test_train_then_info(data_dir: Path, tmp_path: Path) -> None:
     assert "784-256-128-64-3" in text.stdout and "test BCE" in text.stdout
 
 
+def test_cli_training_is_reproducible(data_dir: Path, tmp_path: Path) -> None:
+    args = ["train", "--epochs", "1", "--max-train-images", "1000", "--max-test-images", "200",
+            "--data-dir", str(data_dir), "--device", "cpu", "--no-progress", "--seed", "5"]
+    for name in ("a", "b"):
+        assert _run(*args, "--out", str(tmp_path / name)).returncode == 0
+    a, b = runs.load_run(tmp_path / "a"), runs.load_run(tmp_path / "b")
+    assert a.codes.tobytes() == b.codes.tobytes()
+    assert a.test_loss == b.test_loss
+
+
 @pytest.mark.parametrize("argv, fragment", [
     (["train", "--epochs", "-1"], "must be at least 1"),
     (["train", "--epochs", "abc"], "is not a whole number"),

@@ -61,7 +61,7 @@ def test_wrong_magic_is_named(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_download_offline_gives_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import torchvision.datasets.mnist as mnist
+    from torchvision.datasets import mnist
 
     def offline(*args: object, **kwargs: object) -> None:
         raise OSError("Temporary failure in name resolution")

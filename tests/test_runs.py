@@ -52,9 +52,8 @@ def test_partial_folder_is_invisible(tmp_path: Path) -> None:
 
 
 def test_exception_inside_writer_removes_partial(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError):
-        with runs.RunWriter(tmp_path / "r", TrainConfig(epochs=1)):
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), runs.RunWriter(tmp_path / "r", TrainConfig(epochs=1)):
+        raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
 
 
