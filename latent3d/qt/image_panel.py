@@ -1,0 +1,174 @@
+"""The side panel: the selected test image beside its reconstruction, and the free-roam probe's decode."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+__all__ = ["ImageView", "ImagePanel", "to_uint8"]
+
+SCALE = 5  # 28 px -> 140 px, nearest neighbour
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """A 28x28 uint8 image from uint8 pixels or floats in [0, 1] (any shape with 784 values)."""
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        a = np.clip(np.rint(a.astype(np.float32) * 255.0), 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(a.reshape(28, 28))
+
+
+class ImageView(QLabel):
+    """One 28x28 greyscale image shown crisp (nearest-neighbour), or a message in its place."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        side = 28 * SCALE
+        self.setFixedSize(side + 4, side + 4)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("background:#0f1115; border:1px solid #3a3f4b; color:#aab; font-size:10px;")
+        self.image: np.ndarray | None = None
+
+    def set_image(self, image: np.ndarray) -> None:
+        """Show ``image`` (uint8 or [0, 1] floats, 784 values)."""
+        self.image = to_uint8(image)
+        h, w = self.image.shape
+        qimg = QImage(self.image.data, w, h, w, QImage.Format.Format_Grayscale8).copy()  # own the bytes
+        pix = QPixmap.fromImage(qimg).scaled(w * SCALE, h * SCALE, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                             Qt.TransformationMode.FastTransformation)
+        self.setPixmap(pix)
+
+    def set_message(self, text: str) -> None:
+        """Show ``text`` where the image would be."""
+        self.image = None
+        self.clear()
+        self.setText(text)
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("color:#c8ccd4;")
+    return label
+
+
+class _Pair(QGroupBox):
+    """Two images with captions and a details line below."""
+
+    def __init__(self, title: str, left: str, right: str) -> None:
+        super().__init__(title)
+        grid = QGridLayout(self)
+        self.left, self.right = ImageView(), ImageView()
+        self.left_caption, self.right_caption = _caption(left), _caption(right)
+        grid.addWidget(self.left, 0, 0, Qt.AlignmentFlag.AlignHCenter)
+        grid.addWidget(self.right, 0, 1, Qt.AlignmentFlag.AlignHCenter)
+        grid.addWidget(self.left_caption, 1, 0)
+        grid.addWidget(self.right_caption, 1, 1)
+        self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.details, 2, 0, 1, 2)
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td style='color:#8a90a0;padding-right:10px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    return f"<table>{cells}</table>"
+
+
+def _xyz(p: np.ndarray) -> str:
+    return "(" + ", ".join(f"{float(v):+.3f}" for v in p) + ")"
+
+
+class ImagePanel(QWidget):
+    """Displays what the window tells it: the selection and, in free roam, the probe."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.selection = _Pair("Selected test image", "original", "reconstruction")
+        self.probe = _Pair("Free-roam probe", "decoded at probe", "nearest test image")
+        layout.addWidget(self.selection)
+        layout.addWidget(self.probe)
+        self.probe.setVisible(False)
+        self.clear_selection()
+
+    def clear_selection(self) -> None:
+        """Show the hint that nothing is selected yet."""
+        self.selection.left.set_message("Click a point")
+        self.selection.right.set_message("")
+        self.selection.details.setText("<i>Click a point in the view to see its test image.</i>")
+
+    def show_selection(self, *, index: int, class_name: str, position: np.ndarray, epoch: int, bce: float,
+                       reconstruction: np.ndarray, original: np.ndarray | None, missing: str | None) -> None:
+        """Show test image ``index``: its original (or why it is missing) and its reconstruction at ``epoch``.
+
+        Parameters
+        ----------
+        index : int
+            Test-set index.
+        class_name : str
+        position : ndarray, shape (3,)
+            Its code at the epoch shown.
+        epoch : int
+            The stored epoch whose decoder made ``reconstruction``.
+        bce : float
+            That image's mean BCE per pixel at ``epoch``.
+        reconstruction : ndarray
+            784 values in [0, 1].
+        original : ndarray or None
+            The 28x28 uint8 test image, or None when the dataset is not on disk.
+        missing : str or None
+            Why ``original`` is None, shown in its place.
+        """
+        if original is not None:
+            self.selection.left.set_image(original)
+        else:
+            self.selection.left.set_message(missing or "Test image not available.")
+        self.selection.right.set_image(reconstruction)
+        self.selection.right_caption.setText(f"reconstruction (epoch {epoch})")
+        self.selection.details.setText(_table([
+            ("class", f"<b>{class_name}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
+            ("BCE", f"{bce:.4f} (epoch {epoch})")]))
+
+    def set_probe_visible(self, on: bool) -> None:
+        """Show or hide the probe section."""
+        self.probe.setVisible(on)
+
+    def show_probe(self, *, position: np.ndarray, epoch: int, decoded: np.ndarray, nearest: int,
+                   nearest_class: str, distance: float, nearest_image: np.ndarray | None,
+                   nearest_reconstruction: np.ndarray) -> None:
+        """Show the probe's decode at ``position`` and its nearest test image.
+
+        Parameters
+        ----------
+        position : ndarray, shape (3,)
+        epoch : int
+            The stored epoch whose decoder was used.
+        decoded : ndarray
+            784 values in [0, 1].
+        nearest : int
+            Index of the nearest test code.
+        nearest_class : str
+        distance : float
+            Euclidean distance in code space.
+        nearest_image : ndarray or None
+            That test image, or None without the dataset (its reconstruction is shown instead).
+        nearest_reconstruction : ndarray
+            Its reconstruction, used when ``nearest_image`` is None.
+        """
+        self.probe.left.set_image(decoded)
+        self.probe.left_caption.setText(f"decoded (epoch {epoch})")
+        if nearest_image is not None:
+            self.probe.right.set_image(nearest_image)
+            self.probe.right_caption.setText(f"nearest: #{nearest}")
+        else:
+            self.probe.right.set_image(nearest_reconstruction)
+            self.probe.right_caption.setText(f"nearest #{nearest} (reconstr.)")
+        self.probe.details.setText(_table([
+            ("probe", _xyz(position)), ("nearest", f"#{nearest} <b>{nearest_class}</b>"),
+            ("distance", f"{distance:.3f}")]))

@@ -1,0 +1,47 @@
+"""The class legend: one checkable row per class with its colour; unchecking hides the class."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+__all__ = ["ClassLegend"]
+
+
+class ClassLegend(QListWidget):
+    """Names the classes in their colours; emits ``class_toggled(class, visible)`` when a box changes.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Class names, in label order.
+    colors : sequence of (int, int, int)
+        RGB 0-255 per class.
+    """
+
+    class_toggled = Signal(int, bool)
+
+    def __init__(self, names: Sequence[str], colors: Sequence[tuple[int, int, int]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for cls, (name, rgb) in enumerate(zip(names, colors)):
+            swatch = QPixmap(14, 14)
+            swatch.fill(QColor(*rgb))
+            item = QListWidgetItem(QIcon(swatch), f"{cls}  {name}")
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.addItem(item)
+        self.setFixedHeight(self.sizeHintForRow(0) * len(names) + 2 * self.frameWidth() + 4)
+        self.itemChanged.connect(self._on_item_changed)
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        self.class_toggled.emit(self.row(item), item.checkState() == Qt.CheckState.Checked)
+
+    def set_checked(self, cls: int, visible: bool) -> None:
+        """Check or uncheck class ``cls`` (emits ``class_toggled`` like a click would)."""
+        self.item(cls).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)

@@ -1,0 +1,378 @@
+"""The 3-D scene: one point cloud of codes updated in place, class colours, LOD, picking, highlight and probe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pyvista as pv
+from vtkmodules.util.numpy_support import numpy_to_vtkIdTypeArray, vtk_to_numpy
+from vtkmodules.vtkCommonCore import vtkIdTypeArray
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkDataObject, vtkSelectionNode
+from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
+from vtkmodules.vtkRenderingOpenGL2 import vtkOpenGLHardwareSelector
+
+from latent3d.data import CLASS_NAMES
+
+__all__ = ["CLASS_COLORS", "LatentScene"]
+
+#: Tableau-10 class colours as 0-255 RGB, readable on a dark background.
+CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
+)
+BACKGROUND = "#1e2127"
+# Above this many points even the still frame uses flat points (spheres cost ~1 s per frame at 1M on software GL).
+SPHERE_LIMIT = 200_000
+# While the camera moves, draw at most this many points, as flat points (classic LOD, like vtkLODActor).
+LOD_POINTS = 120_000
+
+
+def _verts(ids: np.ndarray) -> vtkCellArray:
+    """One vertex cell per id, built from numpy without a Python loop."""
+    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    cells = vtkCellArray()
+    offsets = numpy_to_vtkIdTypeArray(np.arange(len(ids) + 1, dtype=np.int64), deep=True)
+    conn = numpy_to_vtkIdTypeArray(ids, deep=True) if len(ids) else vtkIdTypeArray()
+    cells.SetData(offsets, conn)
+    return cells
+
+
+class LatentScene:
+    """The latent cloud of one run inside a pyvista plotter (no Qt here).
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter
+        Any plotter: an off-screen ``pyvista.Plotter`` or a pyvistaqt ``QtInteractor``.
+    point_size : float
+        Point diameter in pixels in the still, full-quality frame.
+    """
+
+    def __init__(self, plotter: pv.Plotter, *, point_size: float = 7.0) -> None:
+        self.plotter = plotter
+        self.point_size = point_size
+        self._codes = np.zeros((1, 0, 3), np.float32)
+        self._labels = np.zeros(0, np.uint8)
+        self._epoch = 0.0
+        self._visible = [True] * len(CLASS_NAMES)
+        self._fast = False
+        self._selected: int | None = None
+        self._cloud: pv.PolyData | None = None
+        self._lod: pv.PolyData | None = None
+        self._xyz = np.zeros((0, 3), np.float32)
+        self._lod_keep = np.zeros(0, bool)
+        self._cloud_actor: pv.Actor | None = None
+        self._lod_actor: pv.Actor | None = None
+        self._hl = pv.PolyData(np.zeros((1, 3), np.float32))
+        self._hl_actor: pv.Actor | None = None
+        self._probe: object | None = None
+        self._probe_cb: Callable[[np.ndarray], None] | None = None
+        plotter.set_background(BACKGROUND)
+        plotter.disable_anti_aliasing()  # MSAA multiplies fragment cost on software GL for no gain on points
+        plotter.ren_win.SetMultiSamples(0)
+        plotter.add_axes(color="#c8ccd4", line_width=2, labels_off=False)
+
+    # -- data -----------------------------------------------------------------------------------
+
+    @property
+    def n_points(self) -> int:
+        """Number of points in the cloud."""
+        return int(self._labels.shape[0])
+
+    @property
+    def last_epoch(self) -> int:
+        """Index of the last stored epoch (E)."""
+        return int(self._codes.shape[0]) - 1
+
+    @property
+    def epoch(self) -> float:
+        """The (possibly fractional) epoch shown."""
+        return self._epoch
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Current positions ``[N, 3]``: a live view of the VTK array (do not write)."""
+        return self._xyz
+
+    @property
+    def selected(self) -> int | None:
+        """Index of the highlighted point, or None."""
+        return self._selected
+
+    def set_data(self, codes: np.ndarray, labels: np.ndarray, epoch: float | None = None) -> None:
+        """Show a run's codes ``[E+1, N, 3]`` coloured by ``labels`` ``[N]``; builds the actors once per run.
+
+        Parameters
+        ----------
+        codes : ndarray of float32, shape (E + 1, N, 3)
+        labels : ndarray of uint8, shape (N,)
+        epoch : float, optional
+            Epoch to show; defaults to the last.
+        """
+        codes = np.asarray(codes, np.float32)
+        self._remove_actors()
+        self._codes, self._labels = codes, np.asarray(labels, np.uint8)
+        n = self.n_points
+        self._cloud = pv.PolyData(np.ascontiguousarray(codes[-1]))
+        self._cloud.point_data["rgb"] = np.asarray(CLASS_COLORS, np.uint8)[self._labels]
+        self._xyz = vtk_to_numpy(self._cloud.GetPoints().GetData())  # writable view of VTK's memory
+        # The LOD copy shares the points and colours by reference, so one in-place update moves both.
+        self._lod = pv.PolyData()
+        self._lod.SetPoints(self._cloud.GetPoints())
+        self._lod.GetPointData().ShallowCopy(self._cloud.GetPointData())
+        rng = np.random.default_rng(0)
+        self._lod_keep = rng.random(n) < (LOD_POINTS / n) if n > LOD_POINTS else np.ones(n, bool)
+        spheres = n <= SPHERE_LIMIT
+        self._cloud_actor = self._points_actor(self._cloud, "latent-cloud", self.point_size if spheres else 2.0,
+                                               spheres=spheres)
+        self._lod_actor = self._points_actor(self._lod, "latent-cloud-lod", max(2.0, self.point_size * 0.45),
+                                             spheres=False)
+        self._lod_actor.SetVisibility(False)
+        self._lod_actor.SetPickable(False)
+        self._hl_actor = self._points_actor(self._hl, "latent-highlight", self.point_size * 3.0, spheres=True)
+        self._hl_actor.GetMapper().ScalarVisibilityOff()
+        self._hl_actor.GetProperty().SetColor(1.0, 1.0, 1.0)
+        self._hl_actor.SetPickable(False)
+        self._hl_actor.SetVisibility(False)
+        self._selected = None
+        self._fast = False
+        self._apply_visibility()
+        self.set_epoch(self.last_epoch if epoch is None else epoch)
+        self.reset_camera()
+
+    def _points_actor(self, mesh: pv.PolyData, name: str, size: float, *, spheres: bool) -> pv.Actor:
+        # Built by hand so the mapper reads *this* PolyData (add_mesh may copy it), and in-place edits show.
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(mesh)
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray("rgb")
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+        actor = pv.Actor(mapper=mapper)
+        prop = actor.GetProperty()
+        prop.SetPointSize(size)
+        prop.SetRenderPointsAsSpheres(spheres)
+        prop.SetLighting(spheres)
+        prop.SetRepresentationToPoints()
+        self.plotter.add_actor(actor, name=name, reset_camera=False, render=False)
+        return actor
+
+    def _remove_actors(self) -> None:
+        for name in ("latent-cloud", "latent-cloud-lod", "latent-highlight"):
+            self.plotter.remove_actor(name, reset_camera=False, render=False)
+        self._cloud_actor = self._lod_actor = self._hl_actor = None
+
+    def codes_at(self, t: float) -> np.ndarray:
+        """Positions at fractional epoch ``t``: linear interpolation between the two stored epochs around it."""
+        t = float(np.clip(t, 0.0, self.last_epoch))
+        i = min(int(t), self.last_epoch)
+        f = t - i
+        if f == 0.0:
+            return self._codes[i]
+        return self._codes[i] + np.float32(f) * (self._codes[i + 1] - self._codes[i])
+
+    def set_epoch(self, t: float) -> None:
+        """Move every point to fractional epoch ``t`` in place; the camera stays where it is (no render)."""
+        if self._cloud is None:
+            return
+        t = float(np.clip(t, 0.0, self.last_epoch))
+        i = min(int(t), self.last_epoch)
+        f = np.float32(t - i)
+        if f == 0.0:
+            np.copyto(self._xyz, self._codes[i])
+        else:  # a + f * (b - a) without temporaries beyond the output buffer
+            np.subtract(self._codes[i + 1], self._codes[i], out=self._xyz)
+            self._xyz *= f
+            self._xyz += self._codes[i]
+        self._cloud.GetPoints().Modified()
+        self._epoch = t
+        self._update_highlight()
+
+    # -- classes and level of detail ------------------------------------------------------------
+
+    def class_visible(self, cls: int) -> bool:
+        """Whether class ``cls`` is drawn."""
+        return self._visible[cls]
+
+    def set_class_visible(self, cls: int, visible: bool) -> None:
+        """Hide or show class ``cls``; hidden points are not drawn and therefore not pickable."""
+        self._visible[cls] = bool(visible)
+        self._apply_visibility()
+
+    def _apply_visibility(self) -> None:
+        if self._cloud is None or self._lod is None:
+            return
+        shown = np.asarray(self._visible, bool)[self._labels]
+        self._cloud.SetVerts(_verts(np.flatnonzero(shown)))
+        self._lod.SetVerts(_verts(np.flatnonzero(shown & self._lod_keep)))
+        if self._selected is not None and not shown[self._selected]:
+            self.set_highlight(None)
+
+    @property
+    def fast(self) -> bool:
+        """True while the cheap level of detail is shown."""
+        return self._fast
+
+    def set_fast(self, fast: bool) -> None:
+        """Switch to flat, subsampled points while the camera moves; back to full quality when it stops."""
+        if self._cloud_actor is None or self._lod_actor is None or fast == self._fast:
+            return
+        self._fast = fast
+        self._cloud_actor.SetVisibility(not fast)
+        self._lod_actor.SetVisibility(fast)
+
+    # -- picking and highlight ------------------------------------------------------------------
+
+    def display_position(self, index: int) -> tuple[float, float, float]:
+        """Display coordinates (x, y from the bottom-left, depth) of point ``index``."""
+        ren = self.plotter.renderer
+        ren.SetWorldPoint(*(float(v) for v in self._xyz[index]), 1.0)
+        ren.WorldToDisplay()
+        x, y, z = ren.GetDisplayPoint()
+        return float(x), float(y), float(z)
+
+    def pick(self, x: int, y: int, radius: int = 3) -> int | None:
+        """The point drawn at display pixel ``(x, y)`` (origin bottom-left), or None.
+
+        Parameters
+        ----------
+        x, y : int
+            Display coordinates, as VTK's interactor reports them.
+        radius : int
+            If nothing is drawn at the exact pixel, accept the visible point nearest the
+            cursor within this many pixels.
+
+        Returns
+        -------
+        int or None
+            Index of the point, or None for empty space.
+
+        Notes
+        -----
+        Uses ``vtkOpenGLHardwareSelector``: the ids come from what the GPU drew at those
+        pixels, so a point hidden behind another is never returned.
+        """
+        if self._cloud_actor is None:
+            return None
+        was_fast = self._fast
+        self.set_fast(False)
+        try:
+            ids = self._select(x, y, x, y)
+            if ids.size == 0 and radius > 0:
+                ids = self._select(x - radius, y - radius, x + radius, y + radius)
+        finally:
+            self.set_fast(was_fast)
+        if ids.size == 0:
+            return None
+        if ids.size == 1:
+            return int(ids[0])
+        d = [np.hypot(*(np.subtract(self.display_position(int(i))[:2], (x, y)))) for i in ids]
+        return int(ids[int(np.argmin(d))])
+
+    def _select(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        w, h = self.plotter.ren_win.GetSize()
+        sel = vtkOpenGLHardwareSelector()
+        sel.SetRenderer(self.plotter.renderer)
+        sel.SetFieldAssociation(vtkDataObject.FIELD_ASSOCIATION_POINTS)
+        sel.SetArea(max(0, x0), max(0, y0), min(w - 1, x1), min(h - 1, y1))
+        result = sel.Select()
+        found: list[np.ndarray] = []
+        for k in range(result.GetNumberOfNodes()):
+            node = result.GetNode(k)
+            if node.GetProperties().Get(vtkSelectionNode.PROP()) is self._cloud_actor:
+                found.append(vtk_to_numpy(node.GetSelectionList()).astype(np.int64))
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+    def set_highlight(self, index: int | None) -> None:
+        """Highlight point ``index`` (it follows the epoch), or remove the highlight."""
+        self._selected = index
+        self._update_highlight()
+
+    def _update_highlight(self) -> None:
+        if self._hl_actor is None:
+            return
+        if self._selected is None:
+            self._hl_actor.SetVisibility(False)
+            return
+        self._hl.points[0] = self._xyz[self._selected]
+        self._hl.GetPoints().Modified()
+        self._hl_actor.SetVisibility(True)
+
+    # -- camera and probe -----------------------------------------------------------------------
+
+    def reset_camera(self) -> None:
+        """Frame the codes of all stored epochs, seen from an oblique angle."""
+        if self.n_points:
+            lo = self._codes.reshape(-1, 3).min(axis=0)
+            hi = self._codes.reshape(-1, 3).max(axis=0)
+            self.plotter.renderer.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+            self.plotter.renderer.ResetCameraClippingRange()
+
+    def focal_plane_point(self, x: float, y: float) -> np.ndarray:
+        """The world point under display ``(x, y)`` on the plane through the focal point facing the camera."""
+        ren = self.plotter.renderer
+        fp = self.plotter.camera.GetFocalPoint()
+        ren.SetWorldPoint(*fp, 1.0)
+        ren.WorldToDisplay()
+        depth = ren.GetDisplayPoint()[2]
+        ren.SetDisplayPoint(float(x), float(y), depth)
+        ren.DisplayToWorld()
+        wx, wy, wz, ww = ren.GetWorldPoint()
+        return np.array([wx / ww, wy / ww, wz / ww], np.float32)
+
+    @property
+    def probe_enabled(self) -> bool:
+        """Whether the free-roam probe is shown."""
+        return self._probe is not None
+
+    def enable_probe(self, on_move: Callable[[np.ndarray], None], center: Sequence[float] | None = None) -> None:
+        """Show the draggable probe; ``on_move(position)`` is called on every move.
+
+        Parameters
+        ----------
+        on_move : callable
+            Receives the probe centre as float32 ``[3]``.
+        center : sequence of float, optional
+            Start position; defaults to the camera's focal point.
+        """
+        if self._probe is not None:
+            return
+        c = np.asarray(self.plotter.camera.GetFocalPoint() if center is None else center, float)
+        span = float(np.ptp(self._xyz, axis=0).max()) if self.n_points else 1.0
+        self._probe_cb = on_move
+        self._probe = self.plotter.add_sphere_widget(
+            self._on_probe, center=c, radius=0.025 * max(span, 1e-6), color="#ffcc33",
+            selected_color="#ffe680", interaction_event="always", test_callback=False,
+            theta_resolution=16, phi_resolution=16)
+
+    def _on_probe(self, center: Sequence[float]) -> None:
+        if self._probe_cb is not None:
+            self._probe_cb(np.asarray(center, np.float32))
+
+    def disable_probe(self) -> None:
+        """Remove the probe."""
+        if self._probe is not None:
+            self.plotter.clear_sphere_widgets()
+            self._probe = None
+            self._probe_cb = None
+
+    @property
+    def probe_position(self) -> np.ndarray | None:
+        """Centre of the probe, or None when free roam is off."""
+        if self._probe is None:
+            return None
+        return np.asarray(self._probe.GetCenter(), np.float32)  # type: ignore[attr-defined]
+
+    def set_probe_position(self, position: Sequence[float]) -> None:
+        """Move the probe (and report the move like a drag would)."""
+        if self._probe is None:
+            return
+        self._probe.SetCenter(*(float(v) for v in position))  # type: ignore[attr-defined]
+        self._on_probe(position)
+
+    def close(self) -> None:
+        """Drop the probe and actors (the plotter itself belongs to the caller)."""
+        self.disable_probe()
+        self._remove_actors()
+        self._cloud = self._lod = None

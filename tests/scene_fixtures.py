@@ -1,0 +1,45 @@
+"""Synthetic runs for the viewer tests, written with RunWriter from seeded random weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from latent3d.config import ModelConfig, TrainConfig
+from latent3d.runs import RunWriter
+
+
+def _dense(rng: np.random.Generator, widths: tuple[int, ...], prefix: str) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
+        out[f"{prefix}.{2 * i}.weight"] = (rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(np.float32)
+        out[f"{prefix}.{2 * i}.bias"] = (0.1 * rng.standard_normal(n_out)).astype(np.float32)
+    return out
+
+
+def synthetic_codes(n: int, epochs: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``[epochs+1, n, 3]`` that spread from one blob into ten class clusters, and labels ``[n]``."""
+    rng = np.random.default_rng(seed)
+    labels = (np.arange(n) % 10).astype(np.uint8)
+    rng.shuffle(labels)
+    centres = rng.uniform(-4, 4, (10, 3)).astype(np.float32)
+    noise = rng.standard_normal((n, 3)).astype(np.float32)
+    codes = np.stack([centres[labels] * (e / max(epochs, 1)) + noise * (1.0 - 0.6 * e / max(epochs, 1))
+                      for e in range(epochs + 1)]).astype(np.float32)
+    return codes, labels
+
+
+def make_run(target: Path, *, n: int = 2000, epochs: int = 3, seed: int = 0) -> Path:
+    """Write a complete synthetic run at ``target`` and return it."""
+    rng = np.random.default_rng(seed + 1)
+    model = ModelConfig()
+    config = TrainConfig(epochs=epochs, max_test_images=n)
+    codes, labels = synthetic_codes(n, epochs, seed)
+    with RunWriter(Path(target), config) as writer:
+        for e in range(epochs + 1):
+            weights = _dense(rng, model.decoder_widths, "decoder") | _dense(
+                rng, (model.input_dim, *model.hidden, model.code_dim), "encoder")
+            bce = (0.6 - 0.05 * e + 0.01 * rng.random(n)).astype(np.float32)
+            writer.add_epoch(e, codes[e], bce, float(bce.mean()), None if e == 0 else 0.6 - 0.05 * e, weights)
+        return writer.finish(labels=labels)
