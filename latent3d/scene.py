@@ -250,25 +250,33 @@ class LatentScene:
 
         Notes
         -----
-        Uses ``vtkOpenGLHardwareSelector``: the ids come from what the GPU drew at those
-        pixels, so a point hidden behind another is never returned.
+        Uses ``vtkOpenGLHardwareSelector``: the ids come from what the GPU drew in the
+        ``radius`` box around the cursor, so a point hidden behind another is never
+        returned. The selection pass draws the cloud as flat points of the same size
+        (5x cheaper than sphere impostors on software GL); among the visible ids, the
+        point whose drawn disc covers the pixel and lies nearest the camera wins, which
+        is what the sphere rendering shows there; failing that, the nearest centre.
         """
         if self._cloud_actor is None:
             return None
         was_fast = self._fast
         self.set_fast(False)
+        prop = self._cloud_actor.GetProperty()
+        spheres, size = bool(prop.GetRenderPointsAsSpheres()), float(prop.GetPointSize())
+        prop.SetRenderPointsAsSpheres(False)
         try:
-            ids = self._select(x, y, x, y)
-            if ids.size == 0 and radius > 0:
-                ids = self._select(x - radius, y - radius, x + radius, y + radius)
+            ids = self._select(x - radius, y - radius, x + radius, y + radius)
         finally:
+            prop.SetRenderPointsAsSpheres(spheres)
             self.set_fast(was_fast)
-        if ids.size == 0:
-            return None
-        if ids.size == 1:
-            return int(ids[0])
-        d = [np.hypot(*(np.subtract(self.display_position(int(i))[:2], (x, y)))) for i in ids]
-        return int(ids[int(np.argmin(d))])
+        if ids.size <= 1:
+            return int(ids[0]) if ids.size else None
+        disp = np.array([self.display_position(int(i)) for i in ids])
+        dist = np.hypot(disp[:, 0] - x, disp[:, 1] - y)
+        covering = dist <= size / 2 + 0.5
+        if covering.any():
+            return int(ids[covering][np.argmin(disp[covering, 2])])
+        return int(ids[np.argmin(dist)])
 
     def _select(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
         w, h = self.plotter.ren_win.GetSize()
