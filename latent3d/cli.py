@@ -1,4 +1,4 @@
-"""Command line: ``view`` (default), ``train`` and ``info``; user mistakes exit 2 with one sentence."""
+"""Command line: ``view`` (default), ``train``, ``info`` and ``render``; user mistakes exit 2 with one sentence."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
     parser.add_argument("--version", action="version", version=f"latent3d {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render}")
 
     view = sub.add_parser("view", help="open the 3-D viewer (default command)")
     view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("run", help="run name under checkpoints/ or a run folder")
     info.add_argument("--json", action="store_true", help="print one JSON object")
 
+    rd = sub.add_parser("render", help="render a run to a PNG or a GIF/MP4 of the epochs, without a window")
+    rd.add_argument("run", help="run name under checkpoints/ or a run folder")
+    rd.add_argument("--out", help="write one image of --epoch to this .png")
+    rd.add_argument("--movie", help="write the epoch animation 0..E to this .mp4 or .gif")
+    rd.add_argument("--epoch", type=_non_negative_int, help="stored epoch of --out (default: the last)")
+    rd.add_argument("--size", default="1200x900", help="image size WxH in pixels (default 1200x900)")
+    rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
+    rd.add_argument("--color", choices=("class", "error", "movement"), default="class",
+                    help="colour points by class, reconstruction error or movement (default class)")
+    rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
+    rd.add_argument("--fps", type=_positive_int, default=20, help="movie frames per second (default 20)")
+    rd.add_argument("--steps-per-epoch", type=_positive_int, default=10,
+                    help="movie frames per epoch (default 10)")
+
     return parser
 
 
@@ -100,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from latent3d.commands import cmd_info
 
             return cmd_info(args)
+        if command == "render":
+            from latent3d.render import cmd_render
+
+            return cmd_render(args)
         return _view(getattr(args, "run", None), getattr(args, "data_dir", None))
     except (RunError, DataError, ValueError) as exc:
         print(f"latent3d: error: {exc}", file=sys.stderr)
@@ -112,9 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _view(run: str | None, data_dir: str | None) -> int:
+    import os
+
     from latent3d.runs import resolve_run_path
 
     path = resolve_run_path(run) if run else None
+    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
+        print("latent3d: error: no display to open the viewer on (DISPLAY is not set); run it on a desktop, "
+              "under `xvfb-run`, or use `latent3d info` / `latent3d train` here.", file=sys.stderr)
+        return EXIT_USAGE
     from latent3d.qt.app import run_viewer
 
     return run_viewer(path, Path(data_dir) if data_dir else None)

@@ -111,3 +111,14 @@ def test_killed_training_leaves_no_complete_run(data_dir: Path, tmp_path: Path) 
     assert not (runs_dir / "victim").exists()
     assert [r.name for r in runs.list_runs(runs_dir)] == ["earlier"]
     assert runs.load_run(runs_dir / "earlier").codes.shape == keep.codes.shape
+
+
+def test_view_without_display_is_one_sentence(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the display check is for Linux")
+    assert main(["view"]) == 2
+    err = capsys.readouterr().err
+    assert "no display to open the viewer on" in err and err.count("\n") == 1
