@@ -12,6 +12,13 @@ class ConfigError(ValueError):
     """A configuration value is out of range or of the wrong type."""
 
 
+MAX_WIDTH = 1 << 16  # wider layers are no autoencoder of this tool's, and would only exhaust memory
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def _from_mapping(cls: type, data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{what} must be a JSON object, got {type(data).__name__}.")
@@ -41,9 +48,11 @@ class ModelConfig:
     code_dim: int = 3
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
-        if self.input_dim <= 0 or self.code_dim <= 0 or any(h <= 0 for h in self.hidden):
-            raise ConfigError("All layer widths must be positive integers.")
+        if not isinstance(self.hidden, (list, tuple)):
+            raise ConfigError("Hidden layer widths must be a list of integers.")
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+        if not all(_is_int(w) and 0 < w <= MAX_WIDTH for w in (self.input_dim, *self.hidden, self.code_dim)):
+            raise ConfigError(f"All layer widths must be whole numbers from 1 to {MAX_WIDTH}.")
 
     @property
     def decoder_widths(self) -> tuple[int, ...]:
@@ -99,15 +108,15 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         checks = [
-            (isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be an integer of at least 1"),
-            (isinstance(self.batch_size, int) and self.batch_size >= 1, "batch size must be an integer of at least 1"),
-            (isinstance(self.lr, (int, float)) and 0 < self.lr < 10,
+            (_is_int(self.epochs) and self.epochs >= 1, "epochs must be an integer of at least 1"),
+            (_is_int(self.batch_size) and self.batch_size >= 1, "batch size must be an integer of at least 1"),
+            (isinstance(self.lr, (int, float)) and not isinstance(self.lr, bool) and 0 < self.lr < 10,
              "learning rate must be a number above 0 (and below 10)"),
-            (isinstance(self.seed, int) and self.seed >= 0, "seed must be a non-negative integer"),
+            (_is_int(self.seed) and self.seed >= 0, "seed must be a non-negative integer"),
             (isinstance(self.adam_eps, (int, float)) and self.adam_eps > 0, "Adam epsilon must be positive"),
-            (self.max_train_images is None or (isinstance(self.max_train_images, int) and self.max_train_images >= 1),
+            (self.max_train_images is None or (_is_int(self.max_train_images) and self.max_train_images >= 1),
              "max_train_images must be a positive integer or null"),
-            (self.max_test_images is None or (isinstance(self.max_test_images, int) and self.max_test_images >= 1),
+            (self.max_test_images is None or (_is_int(self.max_test_images) and self.max_test_images >= 1),
              "max_test_images must be a positive integer or null"),
         ]
         for ok, message in checks:

@@ -117,6 +117,10 @@ def download(root: Path) -> None:
 
 def _read_idx(path: Path, ndim: int, count: int | None) -> np.ndarray:
     try:
+        size = path.stat().st_size
+        if count is not None and size > 2 * count * (28 * 28 if ndim == 3 else 1) + (1 << 20):  # never read a huge file
+            raise DataError(f"{path} is far larger than the Fashion-MNIST file ({size:,} bytes); "
+                            "replace it with the original file.")
         blob = path.read_bytes()
     except OSError as exc:
         raise DataError(f"Cannot read {path} ({exc.strerror or exc}).") from None

@@ -20,6 +20,7 @@ import numpy as np
 
 from latent3d.config import ConfigError, TrainConfig
 from latent3d.decoder import Layer, NumpyDecoder
+from latent3d.run_validation import RunError, check_meta, first_line, load_array, load_weights, read_json_object
 
 __all__ = [
     "FORMAT_VERSION",
@@ -44,14 +45,6 @@ TRAIN_CODES_FILE = "train_codes.npy"
 TRAIN_LABELS_FILE = "train_labels.npy"
 WEIGHTS_DIR = "weights"
 RUNS_DIR_ENV = "LATENT3D_RUNS_DIR"
-MAX_META_BYTES = 4 << 20
-MAX_ARRAY_BYTES = 1 << 30
-MAX_WEIGHTS_BYTES = 64 << 20
-
-
-class RunError(Exception):
-    """A run folder is missing, incomplete or malformed; the message is one sentence for the user."""
-
 
 def default_runs_dir() -> Path:
     """Where runs live: ``$LATENT3D_RUNS_DIR``, else the project's ``checkpoints/``, else a per-user folder."""
@@ -70,9 +63,16 @@ def resolve_run_path(name_or_path: str | os.PathLike[str], runs_dir: Path | None
     """A bare name means a run under ``runs_dir``; anything with a separator, or an existing path, is a path."""
     text = os.fspath(name_or_path)
     p = Path(text).expanduser()
-    if os.sep in text or "/" in text or text.startswith(".") or p.exists():
+    if os.sep in text or "/" in text or text.startswith(".") or _exists(p):
         return p
     return (runs_dir or default_runs_dir()) / text
+
+
+def _exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except OSError:  # a name too long, a permission error: not an existing path
+        return False
 
 
 def new_run_name() -> str:
@@ -173,107 +173,23 @@ def _expected_shapes(config: TrainConfig, prefix: str) -> dict[str, tuple[int, .
     return shapes
 
 
-def _member(run_dir: Path, rel: str, *, required: bool = True) -> Path | None:
-    """A file inside the run folder, refusing links and anything that resolves outside it."""
-    p = run_dir / rel
-    if not p.exists() and not p.is_symlink():
-        if required:
-            raise RunError(f"{run_dir} is not a complete run: {rel} is missing.")
-        return None
-    if p.is_symlink() or not p.resolve().is_relative_to(run_dir.resolve()):
-        raise RunError(f"{run_dir} is refused: {rel} is a link or points outside the run folder.")
-    if not p.is_file():
-        raise RunError(f"{run_dir} is refused: {rel} is not a regular file.")
-    return p
-
-
-def _load_array(run_dir: Path, rel: str, dtype: str, shape: tuple[int | None, ...], *,
-                required: bool = True, finite: bool = False) -> np.ndarray | None:
-    p = _member(run_dir, rel, required=required)
-    if p is None:
-        return None
-    if p.stat().st_size > MAX_ARRAY_BYTES:
-        raise RunError(f"{p} is refused: it is larger than {MAX_ARRAY_BYTES >> 20} MB.")
-    try:
-        arr = np.load(p, allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - np.load raises many types on hostile input
-        raise RunError(f"{p} is not a plain numpy array file ({_first_line(exc)}).") from None
-    if not isinstance(arr, np.ndarray):
-        raise RunError(f"{p} is not a single numpy array.")
-    if arr.dtype != np.dtype(dtype):
-        raise RunError(f"{p} has dtype {arr.dtype}, expected {dtype}.")
-    if arr.ndim != len(shape) or any(e is not None and e != s for e, s in zip(shape, arr.shape)):
-        want = "x".join("N" if e is None else str(e) for e in shape)
-        raise RunError(f"{p} has shape {'x'.join(map(str, arr.shape))}, expected {want}.")
-    if finite and not np.isfinite(arr).all():
-        raise RunError(f"{p} contains NaN or infinite values.")
-    return arr
-
-
-def _load_weights(run_dir: Path, epoch: int, config: TrainConfig, need_encoder: bool) -> dict[str, np.ndarray]:
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
-
-    p = _member(run_dir, weights_file(epoch))
-    assert p is not None
-    if p.stat().st_size > MAX_WEIGHTS_BYTES:
-        raise RunError(f"{p} is refused: it is larger than {MAX_WEIGHTS_BYTES >> 20} MB.")
-    try:
-        raw = load_file(str(p))
-    except (SafetensorError, OSError, ValueError, TypeError) as exc:
-        raise RunError(f"{p} is not a valid safetensors file ({_first_line(exc)}).") from None
-    expected = _expected_shapes(config, "decoder")
-    if need_encoder or any(k.startswith("encoder.") for k in raw):
-        expected |= _expected_shapes(config, "encoder")
-    if set(raw) != set(expected):
-        extra, missing = sorted(set(raw) - set(expected)), sorted(set(expected) - set(raw))
-        raise RunError(f"{p} holds the wrong tensors (missing: {missing or 'none'}; unexpected: {extra or 'none'}).")
-    out: dict[str, np.ndarray] = {}
-    for key, arr in raw.items():
-        if arr.dtype not in (np.float16, np.float32) or arr.shape != expected[key]:
-            raise RunError(f"{p}: tensor {key} is {arr.dtype} {arr.shape}, expected float32 {expected[key]}.")
-        arr = arr.astype(np.float32)
-        if not np.isfinite(arr).all():
-            raise RunError(f"{p}: tensor {key} contains NaN or infinite values.")
-        out[key] = arr
-    return out
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
 def read_meta(run_dir: Path) -> dict[str, Any]:
     """Read and check ``run.json`` of a complete run; raise RunError otherwise."""
     run_dir = Path(run_dir)
-    if not run_dir.exists():
-        raise RunError(f"No run at {run_dir}: the folder does not exist.")
-    if not run_dir.is_dir():
-        raise RunError(f"{run_dir} is a file, not a run folder.")
-    p = _member(run_dir, META_FILE)
-    assert p is not None
-    if p.stat().st_size > MAX_META_BYTES:
-        raise RunError(f"{p} is refused: it is larger than {MAX_META_BYTES >> 20} MB.")
     try:
-        meta = json.loads(p.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RunError(f"{p} is not valid JSON ({_first_line(exc)}).") from None
-    if not isinstance(meta, dict):
-        raise RunError(f"{p} must hold a JSON object.")
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise RunError(f"{p} has format_version {meta.get('format_version')!r}; this latent3d reads {FORMAT_VERSION}.")
-    if meta.get("status") != "complete":
-        raise RunError(f"{run_dir} is not a complete run (status {meta.get('status')!r}).")
-    epochs = meta.get("epochs")
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or not 0 <= epochs <= 100000:
-        raise RunError(f"{p}: 'epochs' must be a non-negative integer.")
-    for key in ("train_loss", "test_loss"):
-        vals = meta.get(key)
-        if (not isinstance(vals, list) or len(vals) != epochs
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in vals)):
-            raise RunError(f"{p}: '{key}' must be a list of {epochs} finite numbers.")
+        if not run_dir.exists():
+            raise RunError(f"No run at {run_dir}: the folder does not exist.")
+        if not run_dir.is_dir():
+            raise RunError(f"{run_dir} is a file, not a run folder.")
+        p, meta = read_json_object(run_dir, META_FILE)
+    except OSError as exc:  # permissions, I/O errors, a name too long
+        raise _unreadable(run_dir, exc) from None
+    check_meta(p, run_dir, meta, FORMAT_VERSION)
     return meta
+
+
+def _unreadable(run_dir: Path, exc: OSError) -> RunError:
+    return RunError(f"{exc.filename or run_dir} cannot be read ({exc.strerror or first_line(exc)}).")
 
 
 def load_run(run_dir: str | os.PathLike[str]) -> Run:
@@ -296,25 +212,42 @@ def load_run(run_dir: str | os.PathLike[str]) -> Run:
     run_dir = Path(run_dir)
     meta = read_meta(run_dir)
     try:
+        return _load_checked(run_dir, meta)
+    except OSError as exc:  # a file vanished or is unreadable between the checks and the read
+        raise _unreadable(run_dir, exc) from None
+
+
+def _load_checked(run_dir: Path, meta: dict[str, Any]) -> Run:
+    try:
         config = TrainConfig.from_dict(meta.get("config"))
     except ConfigError as exc:
         raise RunError(f"{run_dir / META_FILE}: {exc}") from None
+    if (config.model.input_dim, config.model.code_dim) != (784, 3):  # the viewer draws 3-D codes of 28x28 images
+        raise RunError(f"{run_dir / META_FILE}: the model must encode 784 pixels into 3 numbers, "
+                       f"not {config.model.input_dim} into {config.model.code_dim}.")
     epochs = meta["epochs"]
-    labels = _load_array(run_dir, LABELS_FILE, "uint8", (None,))
+    labels = _labels(run_dir, LABELS_FILE, required=True)
     assert labels is not None
     n = len(labels)
-    if n == 0 or labels.max() > 9:
-        raise RunError(f"{run_dir / LABELS_FILE} must hold class numbers 0-9 for at least one image.")
     code_dim = config.model.code_dim
-    codes = _load_array(run_dir, CODES_FILE, "float32", (epochs + 1, n, code_dim), finite=True)
-    test_bce = _load_array(run_dir, TEST_BCE_FILE, "float32", (epochs + 1, n), finite=True)
-    train_labels = _load_array(run_dir, TRAIN_LABELS_FILE, "uint8", (None,), required=False)
+    codes = load_array(run_dir, CODES_FILE, "float32", (epochs + 1, n, code_dim), finite=True)
+    test_bce = load_array(run_dir, TEST_BCE_FILE, "float32", (epochs + 1, n), finite=True)
+    train_labels = _labels(run_dir, TRAIN_LABELS_FILE, required=False)
     train_codes = None
     if train_labels is not None:
-        train_codes = _load_array(run_dir, TRAIN_CODES_FILE, "float32", (len(train_labels), code_dim), finite=True)
-    weights = {e: _load_weights(run_dir, e, config, need_encoder=(e == epochs)) for e in range(epochs + 1)}
+        train_codes = load_array(run_dir, TRAIN_CODES_FILE, "float32", (len(train_labels), code_dim), finite=True)
+    decoder, encoder = _expected_shapes(config, "decoder"), _expected_shapes(config, "encoder")
+    weights = {e: load_weights(run_dir, weights_file(e), decoder | encoder if e == epochs else decoder,
+                               {} if e == epochs else encoder) for e in range(epochs + 1)}
     assert codes is not None and test_bce is not None
     return Run(run_dir, meta, config, codes, labels, test_bce, train_codes, train_labels, weights)
+
+
+def _labels(run_dir: Path, rel: str, *, required: bool) -> np.ndarray | None:
+    labels = load_array(run_dir, rel, "uint8", (None,), required=required)
+    if labels is not None and (len(labels) == 0 or labels.max() > 9):
+        raise RunError(f"{run_dir / rel} must hold class numbers 0-9 for at least one image.")
+    return labels
 
 
 def list_runs(runs_dir: Path | None = None) -> list[RunSummary]:

@@ -2,17 +2,14 @@
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from latent3d import runs
 from latent3d.cli import main
-from tests.conftest import make_fake_run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,31 +49,7 @@ def test_cli_training_is_reproducible(data_dir: Path, tmp_path: Path) -> None:
     assert a.test_loss == b.test_loss
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["train", "--epochs", "-1"], "must be at least 1"),
-    (["train", "--epochs", "abc"], "is not a whole number"),
-    (["train", "--batch-size", "0"], "must be at least 1"),
-    (["train", "--lr", "0"], "must be above 0"),
-    (["train", "--lr", "-0.1"], "must be above 0"),
-    (["frobnicate"], "invalid choice"),
-    (["info"], "required"),
-])
-def test_bad_arguments_exit_2(argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    assert exc.value.code == 2
-    err = capsys.readouterr().err
-    assert fragment in err and "Traceback" not in err
-
-
-def test_info_on_missing_or_file_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["info", str(tmp_path / "nope")]) == 2
-    assert "does not exist" in capsys.readouterr().err
-    f = tmp_path / "file.txt"
-    f.write_text("x")
-    assert main(["info", str(f)]) == 2
-    err = capsys.readouterr().err
-    assert "is a file, not a run folder" in err and err.count("\n") == 1
+# Bad arguments, bad numbers and bad run paths: tests/test_cli_input.py.
 
 
 def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -93,24 +66,7 @@ def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatc
     assert not (tmp_path / "r").exists()
 
 
-def test_killed_training_leaves_no_complete_run(data_dir: Path, tmp_path: Path) -> None:
-    runs_dir = tmp_path / "runs"
-    keep = runs.load_run(make_fake_run(runs_dir / "earlier"))
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "run.py"), "train", "--epochs", "50", "--max-train-images", "5000",
-         "--data-dir", str(data_dir), "--out", "victim", "--no-progress", "--device", "cpu"],
-        env={**os.environ, "LATENT3D_RUNS_DIR": str(runs_dir)}, cwd=REPO,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and not any(p.name.startswith(".victim") for p in runs_dir.iterdir()):
-        time.sleep(0.1)
-    time.sleep(1.0)  # a few epochs into the partial folder
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert any(p.name.startswith(".victim") for p in runs_dir.iterdir()), "the partial folder was never made"
-    assert not (runs_dir / "victim").exists()
-    assert [r.name for r in runs.list_runs(runs_dir)] == ["earlier"]
-    assert runs.load_run(runs_dir / "earlier").codes.shape == keep.codes.shape
+# SIGKILL during training and during the final save: tests/test_killed_training.py.
 
 
 def test_view_without_display_is_one_sentence(monkeypatch: pytest.MonkeyPatch,

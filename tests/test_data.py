@@ -1,6 +1,5 @@
-"""Fashion-MNIST is found, read without torch, and broken folders give one clear sentence."""
+"""Fashion-MNIST is found, read without torch, and a failed download gives one clear sentence."""
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -31,33 +30,7 @@ def test_class_names() -> None:
     assert len(data.CLASS_NAMES) == 10
 
 
-def _copy_raw(src: Path, dst: Path) -> Path:
-    raw = dst / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name in data.FILES["test"]:
-        shutil.copy(src / "FashionMNIST" / "raw" / name, raw / name)
-    return raw
-
-
-def test_missing_files_message_names_folder(tmp_path: Path) -> None:
-    with pytest.raises(data.DataError, match=r"missing .*t10k-images-idx3-ubyte.*--data-dir"):
-        data.load_split(tmp_path, "test")
-
-
-def test_truncated_file_is_named(data_dir: Path, tmp_path: Path) -> None:
-    raw = _copy_raw(data_dir, tmp_path)
-    f = raw / "t10k-images-idx3-ubyte"
-    f.write_bytes(f.read_bytes()[:5000])
-    with pytest.raises(data.DataError, match="t10k-images-idx3-ubyte is truncated"):
-        data.load_split(tmp_path, "test")
-
-
-def test_wrong_magic_is_named(data_dir: Path, tmp_path: Path) -> None:
-    raw = _copy_raw(data_dir, tmp_path)
-    f = raw / "t10k-labels-idx1-ubyte"
-    f.write_bytes(b"\x00\x00\x08\x03" + f.read_bytes()[4:])
-    with pytest.raises(data.DataError, match="t10k-labels-idx1-ubyte is not a Fashion-MNIST IDX file"):
-        data.load_split(tmp_path, "test")
+# Missing, truncated and foreign IDX files: tests/test_broken_data.py.
 
 
 def test_download_offline_gives_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,8 +30,6 @@ def run_viewer(run_path: Path | None, data_dir: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("latent3d")
     app.setApplicationName("latent3d")
-    from latent3d.qt.main_window import MainWindow  # after QApplication: the view needs it
-
     path = run_path if run_path is not None else newest_run()
     run = None
     if path is not None:
@@ -40,6 +38,8 @@ def run_viewer(run_path: Path | None, data_dir: Path | None) -> int:
         except RunError as exc:
             QMessageBox.critical(None, "latent3d: cannot open run", str(exc))
             return 2
+    from latent3d.qt.main_window import MainWindow  # after QApplication (the view needs it) and a good run
+
     window = MainWindow(data_dir=data_dir)
     window.show()
     if run is not None:
