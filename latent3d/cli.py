@@ -98,10 +98,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_run_path(parser: argparse.ArgumentParser, command: str, run: str | None) -> None:
+    """A RUN that does not exist or is a file is a usage error: the command's usage, one sentence, exit 2."""
+    if not run:
+        return
+    from latent3d.runs import resolve_run_path
+
+    path = resolve_run_path(run)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    try:
+        if path.is_dir():
+            return
+        problem = "is a file, not a run folder" if path.exists() else "does not exist"
+    except OSError as exc:  # a name too long, a folder we may not enter
+        problem = f"cannot be used ({exc.strerror or exc})"
+    sub.error(f"run {path} {problem}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``run.py`` and the ``latent3d`` console script; returns the exit code."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "view"
+    _check_run_path(parser, command, getattr(args, "run", None))
     from latent3d.data import DataError
     from latent3d.runs import RunError
 

@@ -114,7 +114,8 @@ class LatentScene:
         self._remove_actors()
         self._codes, self._labels = codes, np.asarray(labels, np.uint8)
         n = self.n_points
-        self._cloud = pv.PolyData(np.ascontiguousarray(codes[-1]))
+        self._cloud = pv.PolyData(codes[-1].copy())  # a copy: pyvista wraps a contiguous array without copying,
+        # and set_epoch writes into these points: without it the run's last epoch would be overwritten
         self._cloud.point_data["rgb"] = np.asarray(CLASS_COLORS, np.uint8)[self._labels]
         self._xyz = vtk_to_numpy(self._cloud.GetPoints().GetData())  # writable view of VTK's memory
         # The LOD copy shares the points and colours by reference, so one in-place update moves both.

@@ -130,3 +130,14 @@ def test_probe_reports_moves(scene: LatentScene) -> None:
     np.testing.assert_allclose(scene.probe_position, (1, 2, 3))
     scene.disable_probe()
     assert scene.probe_position is None
+
+
+def test_set_epoch_never_writes_into_the_callers_codes(plotter: pv.Plotter) -> None:
+    codes, labels = synthetic_codes(300, 3, seed=1)
+    before = codes.copy()
+    s = LatentScene(plotter)
+    s.set_data(codes, labels)
+    for t in (0.0, 1.5, 2.0, 3.0):
+        s.set_epoch(t)
+    np.testing.assert_array_equal(codes, before)
+    np.testing.assert_array_equal(s.positions, before[3])

@@ -1,0 +1,231 @@
+"""Exploration maths without Qt or pyvista: filmstrips, interpolation paths, neighbours, off-manifold cue, colours."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from latent3d.decoder import NumpyDecoder
+
+__all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
+           "map_colours", "movement", "movie_times", "path_decodes"]
+
+#: Colour modes: by class (default), by reconstruction error at the epoch shown, by movement since the previous epoch.
+COLOUR_MODES: tuple[str, ...] = ("class", "error", "movement")
+# Viridis sampled at 9 even stops (0-255 RGB): perceptually even and readable on a dark background.
+_VIRIDIS = np.array([(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
+                     (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], np.float64)
+DENSITY_K = 10  # neighbours used for the local-density estimate
+_DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at an epoch
+
+
+def filmstrip(decoder: Callable[[int], NumpyDecoder], codes: np.ndarray, index: int) -> np.ndarray:
+    """Reconstructions of one test image by the decoder of every stored epoch.
+
+    Parameters
+    ----------
+    decoder : callable
+        ``decoder(epoch)`` returns that epoch's decoder (``Run.decoder``).
+    codes : ndarray, shape (E + 1, N, 3)
+    index : int
+        Test-image index.
+
+    Returns
+    -------
+    ndarray of float32, shape (E + 1, 784)
+        Row ``e`` is ``decoder(e)(codes[e, index])``.
+    """
+    return np.stack([decoder(e)(codes[e, index])[0] for e in range(codes.shape[0])])
+
+
+def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
+    """Points ``a + t (b - a)``: shape ``[3]`` for a scalar ``t``, ``[len(t), 3]`` for an array."""
+    a32, b32 = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    tt = np.asarray(t, np.float32)
+    return (a32 + tt[..., None] * (b32 - a32)).astype(np.float32)
+
+
+def path_decodes(decoder: NumpyDecoder, a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` evenly spaced codes on the straight path ``a -> b`` (ends included) and their decodes.
+
+    Parameters
+    ----------
+    decoder : NumpyDecoder
+    a, b : ndarray, shape (3,)
+        The path's ends.
+    n : int
+        Number of samples, at least 2.
+
+    Returns
+    -------
+    codes : ndarray of float32, shape (n, 3)
+    images : ndarray of float32, shape (n, 784)
+    """
+    if n < 2:
+        raise ValueError("A path needs at least 2 samples.")
+    codes = lerp(a, b, np.linspace(0.0, 1.0, n))
+    return codes, decoder(codes)
+
+
+def movement(codes: np.ndarray, epoch: int) -> np.ndarray:
+    """How far each code moved from ``epoch - 1`` to ``epoch`` (zeros at epoch 0), float32 ``[N]``."""
+    if epoch <= 0:
+        return np.zeros(codes.shape[1], np.float32)
+    return np.linalg.norm(codes[epoch] - codes[epoch - 1], axis=1).astype(np.float32)
+
+
+def colour_values(mode: str, epoch: int, codes: np.ndarray, test_bce: np.ndarray) -> np.ndarray | None:
+    """The scalar each point is coloured by in ``mode`` at stored ``epoch``; None for ``"class"``.
+
+    Parameters
+    ----------
+    mode : {"class", "error", "movement"}
+    epoch : int
+    codes : ndarray, shape (E + 1, N, 3)
+    test_bce : ndarray, shape (E + 1, N)
+
+    Returns
+    -------
+    ndarray of float32, shape (N,), or None
+        Per-image BCE at ``epoch`` for ``"error"``; distance moved since ``epoch - 1`` for ``"movement"``.
+    """
+    if mode == "class":
+        return None
+    if mode == "error":
+        return np.asarray(test_bce[epoch], np.float32)
+    if mode == "movement":
+        return movement(codes, epoch)
+    raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
+
+
+def colour_range(values: np.ndarray) -> tuple[float, float]:
+    """A robust colour range: the 2nd to 98th percentile (never empty)."""
+    if values.size == 0:
+        return 0.0, 1.0
+    lo, hi = (float(v) for v in np.percentile(values, [2.0, 98.0]))
+    return lo, (hi if hi > lo else lo + 1e-6)
+
+
+def map_colours(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Viridis colours (uint8 ``[N, 3]``) of ``values`` scaled from ``[lo, hi]``, clipped at both ends."""
+    u = np.clip((np.asarray(values, np.float64) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+    stops = np.linspace(0.0, 1.0, len(_VIRIDIS))
+    rgb = np.stack([np.interp(u, stops, _VIRIDIS[:, c]) for c in range(3)], axis=-1)
+    return np.rint(rgb).astype(np.uint8)
+
+
+def movie_times(epochs: int, steps_per_epoch: int) -> np.ndarray:
+    """Fractional epochs of an epoch-animation movie: ``epochs * steps_per_epoch + 1`` frames from 0 to E."""
+    if steps_per_epoch < 1:
+        raise ValueError("Steps per epoch must be at least 1.")
+    return np.linspace(0.0, float(epochs), epochs * steps_per_epoch + 1)
+
+
+@dataclass(frozen=True)
+class ProbeCue:
+    """How far a point in code space is from the data: the off-manifold cue of free roam.
+
+    Attributes
+    ----------
+    nearest, distance : int, float
+        The nearest test code and the distance to it.
+    spacing : float
+        The typical (median) distance from a test code to its nearest neighbour at this epoch.
+    density : float
+        Local density at the point: ``k`` codes over the volume of the ball reaching the ``k``-th nearest.
+    relative_density : float
+        ``density`` over the median density at the test codes themselves (about 1 inside the data).
+    """
+
+    nearest: int
+    distance: float
+    spacing: float
+    density: float
+    relative_density: float
+
+    @property
+    def verdict(self) -> str:
+        """``"inside the data"``, ``"at the edge"`` or ``"far outside"``."""
+        if self.relative_density >= 0.2 and self.distance <= 3 * self.spacing:
+            return "inside the data"
+        if self.relative_density >= 0.01:
+            return "at the edge"
+        return "far outside"
+
+
+def _ball_density(k: int, radius: np.ndarray) -> np.ndarray:
+    return k / (4.0 / 3.0 * np.pi * np.maximum(radius, 1e-12) ** 3)
+
+
+class NeighbourIndex:
+    """A k-d tree of the codes of each stored epoch (scipy's ``cKDTree``), built on first use and kept.
+
+    Parameters
+    ----------
+    codes : ndarray, shape (E + 1, N, 3)
+    """
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self._codes = np.asarray(codes)
+        self._trees: dict[int, Any] = {}
+        self._reference: dict[int, tuple[float, float]] = {}
+
+    def tree(self, epoch: int) -> Any:
+        """The ``cKDTree`` of stored epoch ``epoch``."""
+        if epoch not in self._trees:
+            from scipy.spatial import cKDTree  # imported on first use: keeps scipy out of the cold start
+
+            self._trees[epoch] = cKDTree(np.asarray(self._codes[epoch], np.float64))
+        return self._trees[epoch]
+
+    def query(self, epoch: int, point: np.ndarray, k: int, exclude: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` test codes nearest ``point`` at ``epoch``, nearest first.
+
+        Parameters
+        ----------
+        epoch : int
+        point : ndarray, shape (3,)
+        k : int
+        exclude : int, optional
+            An index to leave out (the selected image itself).
+
+        Returns
+        -------
+        indices : ndarray of int64, shape (k,)
+        distances : ndarray of float64, shape (k,)
+        """
+        n = self._codes.shape[1]
+        want = min(k + (exclude is not None), n)
+        dist, idx = self.tree(epoch).query(np.asarray(point, np.float64), k=want)
+        dist, idx = np.atleast_1d(dist), np.atleast_1d(idx).astype(np.int64)
+        if exclude is not None:
+            keep = idx != exclude
+            dist, idx = dist[keep], idx[keep]
+        return idx[:k], dist[:k]
+
+    def _typical(self, epoch: int) -> tuple[float, float]:
+        """Median nearest-neighbour spacing and median local density at the test codes of ``epoch``."""
+        if epoch not in self._reference:
+            pts = self._codes[epoch]
+            rng = np.random.default_rng(0)
+            sample = pts[rng.choice(len(pts), min(_DENSITY_SAMPLE, len(pts)), replace=False)]
+            k = min(DENSITY_K + 1, len(pts))
+            dist, _ = self.tree(epoch).query(np.asarray(sample, np.float64), k=k)
+            dist = dist.reshape(len(sample), k)
+            spacing = float(np.median(dist[:, min(1, k - 1)]))  # column 0 is the point itself
+            density = float(np.median(_ball_density(k - 1, dist[:, -1])))
+            self._reference[epoch] = (spacing, density)
+        return self._reference[epoch]
+
+    def probe_cue(self, epoch: int, point: np.ndarray) -> ProbeCue:
+        """The off-manifold cue at ``point``: nearest code, its distance and the local density there."""
+        k = min(DENSITY_K, self._codes.shape[1])
+        dist, idx = self.tree(epoch).query(np.asarray(point, np.float64), k=k)
+        dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
+        spacing, typical = self._typical(epoch)
+        density = float(_ball_density(k, dist[-1]))
+        return ProbeCue(nearest=int(idx[0]), distance=float(dist[0]), spacing=spacing, density=density,
+                        relative_density=density / typical if typical > 0 else 0.0)

@@ -1,0 +1,177 @@
+"""Display widgets of the exploring tools: the filmstrip and path strips, and the nearest-neighbours box."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from latent3d.qt.image_panel import ImageView
+from latent3d.qt.thumbs import ThumbGrid
+
+__all__ = ["FilmstripBox", "NeighboursBox", "PathBox"]
+
+HINT = "color:#8a90a0;"
+DEFAULT_PATH_STEPS = 10
+DEFAULT_NEIGHBOURS = 8
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(HINT)
+    label.setWordWrap(True)
+    return label
+
+
+class _Stack(QWidget):
+    """A hint in place of a widget until there is something to show."""
+
+    def __init__(self, widget: QWidget, hint: str) -> None:
+        super().__init__()
+        self.stack = QStackedLayout(self)
+        self.hint = _hint(hint)
+        self.stack.addWidget(self.hint)
+        self.stack.addWidget(widget)
+
+    def show_widget(self, on: bool) -> None:
+        self.stack.setCurrentIndex(1 if on else 0)
+
+
+class FilmstripBox(QGroupBox):
+    """The selected image's reconstruction at every stored epoch; the epoch shown is framed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Reconstruction across epochs", parent)
+        self.grid = ThumbGrid(columns=21, caption_lines=1, max_side=56)
+        self.body = _Stack(self.grid, "Click a point to see its reconstruction at every epoch; "
+                                      "click a frame to jump there.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.body)
+        self.body.show_widget(False)
+
+    def show_frames(self, frames: np.ndarray, current: int) -> None:
+        """Show ``frames`` ``[E + 1, 784]`` (row ``e`` decoded by epoch ``e``) with ``current`` framed."""
+        self.grid.columns = max(1, len(frames))
+        self.grid.set_images(frames, [f"{e}" for e in range(len(frames))], current)
+        self.body.show_widget(True)
+
+    def clear(self) -> None:
+        """Back to the hint."""
+        self.grid.set_images([])
+        self.body.show_widget(False)
+
+
+class PathBox(QGroupBox):
+    """The straight path A -> B decoded at ``N`` steps, and the decode at the scrubbed point."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Interpolation path A → B", parent)
+        self.grid = ThumbGrid(columns=DEFAULT_PATH_STEPS, caption_lines=1, max_side=64)
+        self.steps = QSpinBox()
+        self.steps.setRange(2, 40)
+        self.steps.setValue(DEFAULT_PATH_STEPS)
+        self.steps.setPrefix("N = ")
+        self.steps.setToolTip("Number of decoded images along the path")
+        self.clear_button = QPushButton("Clear path")
+        self.decode = ImageView()
+        self.decode.setFixedSize(88, 88)
+        self.decode_caption = QLabel()
+        self.decode_caption.setStyleSheet(HINT)
+        self.ends = QLabel()
+        self.ends.setTextFormat(Qt.TextFormat.RichText)
+        strip = QWidget()
+        sl = QHBoxLayout(strip)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.grid, 1)
+        col = QVBoxLayout()
+        col.addWidget(self.decode)
+        col.addWidget(self.decode_caption)
+        sl.addLayout(col)
+        self.body = _Stack(strip, "Select image A by clicking it, then Shift+click image B: the straight path "
+                                  "A → B is drawn and decoded here. Drag along the strip to move the marker.")
+        controls = QHBoxLayout()
+        controls.addWidget(self.ends, 1)
+        controls.addWidget(self.steps)
+        controls.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.body)
+        self.clear()
+
+    def show_path(self, images: np.ndarray, ends: str) -> None:
+        """Show the ``N`` decodes ``[N, 784]`` along the path, and ``ends`` (rich text naming A and B)."""
+        self.grid.columns = max(1, len(images))
+        self.grid.set_images(images, [f"{t:.2f}" for t in np.linspace(0.0, 1.0, len(images))])
+        self.ends.setText(ends)
+        self.body.show_widget(True)
+        self.clear_button.setEnabled(True)
+
+    def show_decode(self, image: np.ndarray, t: float) -> None:
+        """Show the decode at fraction ``t`` and mark it on the strip."""
+        self.decode.set_image(image)
+        self.decode_caption.setText(f"t = {t:.2f}")
+        self.grid.set_marker(t)
+
+    def clear(self) -> None:
+        """No path: the hint."""
+        self.grid.set_images([])
+        self.grid.set_marker(None)
+        self.ends.setText("<span style='color:#8a90a0'>no path</span>")
+        self.body.show_widget(False)
+        self.clear_button.setEnabled(False)
+
+
+class NeighboursBox(QGroupBox):
+    """The ``k`` nearest test images to the selection or the probe, with class and distance; a probe readout."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Nearest test images", parent)
+        self.k = QSpinBox()
+        self.k.setRange(1, 32)
+        self.k.setValue(DEFAULT_NEIGHBOURS)
+        self.k.setPrefix("k = ")
+        self.source = QLabel()
+        self.source.setStyleSheet(HINT)
+        self.source.setWordWrap(True)
+        self.cue = QLabel()
+        self.cue.setTextFormat(Qt.TextFormat.RichText)
+        self.cue.setWordWrap(True)
+        self.cue.setVisible(False)
+        self.grid = ThumbGrid(columns=4, caption_lines=2, max_side=72)
+        self.grid.setToolTip("Click an image to select it")
+        top = QHBoxLayout()
+        top.addWidget(self.source, 1)
+        top.addWidget(self.k)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.cue)
+        layout.addWidget(self.grid)
+        self.clear()
+
+    def show_neighbours(self, source: str, images: list[np.ndarray], captions: list[str]) -> None:
+        """Show neighbour ``images`` with ``captions``; ``source`` says what they are nearest to."""
+        self.source.setText(source)
+        self.grid.set_images(images, captions)
+
+    def show_cue(self, html: str | None) -> None:
+        """Show (or, with None, hide) the free-roam off-manifold readout."""
+        self.cue.setVisible(html is not None)
+        self.cue.setText(html or "")
+
+    def clear(self) -> None:
+        """Nothing to be near to yet."""
+        self.source.setText("Select a point or use free roam.")
+        self.grid.set_images([])
+        self.show_cue(None)

@@ -1,0 +1,125 @@
+"""File → Save screenshot and File → Export timeline movie: what the 3-D view shows, to PNG, GIF or MP4."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
+
+from latent3d.explore import movie_times
+from latent3d.qt.timeline import Timeline
+from latent3d.qt.view import LatentView
+from latent3d.render import grab, write_movie
+
+__all__ = ["MovieExport", "ask_screenshot", "save_screenshot"]
+
+SCALES = (1, 2, 3, 4)
+MOVIE_FPS = 20
+MOVIE_STEPS_PER_EPOCH = 10
+
+
+def save_screenshot(view: LatentView, path: Path, scale: int = 1) -> tuple[int, int]:
+    """Write what ``view`` shows to the PNG ``path`` at ``scale`` times its resolution; returns (width, height).
+
+    Parameters
+    ----------
+    view : LatentView
+    path : Path
+    scale : int
+        1 for the view's own pixels; 2, 3, ... render a larger image of the same picture.
+    """
+    import imageio.v2 as imageio
+
+    img = grab(view.ren_win, scale)
+    imageio.imwrite(path, img)
+    return int(img.shape[1]), int(img.shape[0])
+
+
+def ask_screenshot(parent: QWidget, view: LatentView) -> Path | None:
+    """The dialogs of File → Save screenshot…: a size, then a file; writes it and returns its path."""
+    w, h = view.window_size
+    items = [f"{s}× ({s * w} × {s * h} px)" for s in SCALES]
+    choice, ok = QInputDialog.getItem(parent, "Save screenshot", "Image size:", items, 0, False)
+    if not ok:
+        return None
+    name, _ = QFileDialog.getSaveFileName(parent, "Save screenshot", "latent3d.png", "PNG image (*.png)")
+    if not name:
+        return None
+    path = Path(name if name.lower().endswith(".png") else name + ".png")
+    try:
+        save_screenshot(view, path, SCALES[items.index(choice)])
+    except (OSError, ValueError) as exc:
+        QMessageBox.critical(parent, "Cannot save screenshot", str(exc))
+        return None
+    return path
+
+
+class MovieExport:
+    """Plays the timeline frame by frame in the live view and writes each frame to a GIF or MP4.
+
+    Parameters
+    ----------
+    view : LatentView
+        The view whose pixels are recorded (camera, colours and overlays as the user set them).
+    timeline : Timeline
+        Driven through every step; each move updates the window as playback would.
+    """
+
+    def __init__(self, view: LatentView, timeline: Timeline) -> None:
+        self.view, self.timeline = view, timeline
+
+    def frames(self, times: np.ndarray, keep_going: Callable[[int], bool]) -> Iterator[np.ndarray]:
+        """Frames of the view at each fractional epoch in ``times``; stops when ``keep_going(i)`` is False."""
+        for i, t in enumerate(times):
+            if not keep_going(i):
+                return
+            self.timeline.set_position(float(t))
+            yield grab(self.view.ren_win)
+
+    def write(self, path: Path, fps: float = MOVIE_FPS, steps_per_epoch: int = MOVIE_STEPS_PER_EPOCH,
+              parent: QWidget | None = None) -> int | None:
+        """Write the movie with a cancellable progress dialog; returns the frame count, or None if cancelled.
+
+        The timeline returns to where it was; a cancelled export deletes its partial file.
+        """
+        times = movie_times(self.timeline.epochs, steps_per_epoch)
+        start = self.timeline.position
+        self.timeline.pause()
+        dialog = QProgressDialog("Rendering the epoch animation…", "Cancel", 0, len(times), parent)
+        dialog.setWindowTitle("Export timeline movie")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+
+        def keep_going(i: int) -> bool:
+            dialog.setValue(i)  # also lets the event loop see a click on Cancel
+            return not dialog.wasCanceled()
+
+        try:
+            n = write_movie(self.frames(times, keep_going), path, fps)
+        finally:
+            dialog.setValue(len(times))
+            dialog.close()
+            dialog.deleteLater()
+            self.timeline.set_position(start)
+        if n < len(times):
+            path.unlink(missing_ok=True)
+            return None
+        return n
+
+    def ask(self, parent: QWidget) -> Path | None:
+        """The dialogs of File → Export timeline movie…: a file (.mp4 or .gif), then the export."""
+        name, chosen = QFileDialog.getSaveFileName(parent, "Export timeline movie", "latent3d.mp4",
+                                                   "MP4 video (*.mp4);;Animated GIF (*.gif)")
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.lower() not in (".mp4", ".gif"):
+            path = path.with_suffix(".gif" if "gif" in chosen.lower() else ".mp4")
+        try:
+            return path if self.write(path, parent=parent) is not None else None
+        except (OSError, ValueError, RuntimeError) as exc:
+            QMessageBox.critical(parent, "Cannot export movie", str(exc))
+            return None

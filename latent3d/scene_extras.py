@@ -1,0 +1,233 @@
+"""Extra 3-D pieces beside the latent cloud: the A->B path with its marker, colour modes with a bar, train overlay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyvista as pv
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonCore import vtkLookupTable
+from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor
+from vtkmodules.vtkRenderingCore import vtkPolyDataMapper, vtkRenderer
+
+from latent3d.explore import map_colours
+from latent3d.scene import BACKGROUND, CLASS_COLORS, LatentScene
+
+__all__ = ["ColourModes", "PathOverlay", "TrainOverlay"]
+
+PATH_COLOURS = np.array([(64, 224, 255), (255, 80, 200), (255, 255, 255)], np.uint8)  # A, B, marker
+TRAIN_POINT_SIZE = 2.5
+
+
+def _actor(renderer: vtkRenderer, mesh: pv.PolyData, *, rgb: str | None) -> pv.Actor:
+    """An unpickable actor in ``renderer`` whose mapper reads ``mesh`` itself, so in-place edits show."""
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(mesh)
+    if rgb is None:
+        mapper.ScalarVisibilityOff()
+    else:
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray(rgb)
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+    actor = pv.Actor(mapper=mapper)
+    actor.SetPickable(False)
+    renderer.AddActor(actor)  # the VTK call: the actor is ours to remove, no pyvista name bookkeeping
+    return actor
+
+
+class PathOverlay:
+    """The straight path between two codes, their end markers and a marker at a fraction ``t`` along it.
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter
+    point_size : float
+        Diameter of the end markers in pixels.
+    """
+
+    def __init__(self, plotter: pv.Plotter, point_size: float = 14.0) -> None:
+        self.plotter = plotter
+        # A second layer sharing the camera, drawn after the cloud with its own depth buffer: the path stays
+        # visible where it runs through or behind the points, like a gizmo.
+        self._layer = vtkRenderer()
+        self._layer.SetLayer(1)
+        self._layer.InteractiveOff()
+        self._layer.SetActiveCamera(plotter.renderer.GetActiveCamera())
+        rw: Any = plotter.ren_win
+        rw.SetNumberOfLayers(max(2, rw.GetNumberOfLayers()))
+        rw.AddRenderer(self._layer)
+        self._line = pv.PolyData(np.zeros((2, 3), np.float32), lines=np.array([2, 0, 1]))
+        self._marks = pv.PolyData(np.zeros((3, 3), np.float32))
+        self._marks.point_data["rgb"] = PATH_COLOURS
+        self._line_actor = _actor(self._layer, self._line, rgb=None)
+        prop = self._line_actor.GetProperty()
+        prop.SetColor(1.0, 0.85, 0.3)
+        prop.SetLineWidth(3.0)
+        prop.SetLighting(False)
+        self._marks_actor = _actor(self._layer, self._marks, rgb="rgb")
+        mprop = self._marks_actor.GetProperty()
+        mprop.SetPointSize(point_size)
+        mprop.SetRenderPointsAsSpheres(True)
+        mprop.SetRepresentationToPoints()
+        self._t = 0.0
+        self.set_visible(False)
+
+    @property
+    def visible(self) -> bool:
+        """Whether the path is drawn."""
+        return bool(self._line_actor.GetVisibility())
+
+    @property
+    def ends(self) -> np.ndarray:
+        """The drawn ends ``[2, 3]`` (A, B)."""
+        return np.asarray(self._line.points)
+
+    @property
+    def marker(self) -> np.ndarray:
+        """The drawn marker position ``[3]``."""
+        return np.asarray(self._marks.points[2])
+
+    def set_visible(self, on: bool) -> None:
+        """Show or hide the path and its markers."""
+        self._line_actor.SetVisibility(on)
+        self._marks_actor.SetVisibility(on)
+
+    def set_ends(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Move the path to run from ``a`` to ``b`` (in place); the marker keeps its fraction ``t``."""
+        self._line.points[0], self._line.points[1] = a, b
+        self._line.GetPoints().Modified()
+        self._marks.points[0], self._marks.points[1] = a, b
+        self.set_marker(self._t)
+
+    def set_marker(self, t: float) -> None:
+        """Put the marker at fraction ``t`` (0 = A, 1 = B) of the path."""
+        self._t = float(t)
+        a, b = self.ends
+        self._marks.points[2] = a + self._t * (b - a)
+        self._marks.GetPoints().Modified()
+
+    def close(self) -> None:
+        """Remove the actors."""
+        self._layer.RemoveAllViewProps()
+        if self.plotter.ren_win is not None:
+            self.plotter.ren_win.RemoveRenderer(self._layer)
+
+
+class ColourModes:
+    """Recolours the scene's cloud in place: class colours, or a scalar per point through viridis with a bar.
+
+    Parameters
+    ----------
+    scene : LatentScene
+    """
+
+    def __init__(self, scene: LatentScene) -> None:
+        self.scene = scene
+        self.values: np.ndarray | None = None
+        self.range = (0.0, 1.0)
+        lut = vtkLookupTable()
+        table = np.concatenate([map_colours(np.linspace(0, 1, 256), 0.0, 1.0), np.full((256, 1), 255, np.uint8)], 1)
+        lut.SetNumberOfTableValues(256)
+        lut.SetTable(numpy_to_vtk(table, deep=True))
+        self._lut = lut
+        bar = vtkScalarBarActor()
+        bar.SetLookupTable(lut)
+        bar.SetNumberOfLabels(5)
+        bar.SetLabelFormat("%.3g")
+        bar.SetMaximumWidthInPixels(90)
+        bar.SetPosition(0.88, 0.08)
+        bar.SetWidth(0.1)
+        bar.SetHeight(0.6)
+        for text in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty()):
+            text.SetColor(0.84, 0.85, 0.88)
+            text.SetShadow(False)
+            text.SetItalic(False)
+            text.SetFontSize(12)
+        bar.UnconstrainedFontSizeOn()
+        bar.SetVisibility(False)
+        bar.SetPickable(False)
+        self.bar = bar
+        scene.plotter.renderer.AddViewProp(bar)
+
+    def _rgb(self) -> np.ndarray | None:
+        cloud = self.scene._cloud  # the scene's own PolyData: colours are edited in place, never re-added
+        return None if cloud is None else np.asarray(cloud.point_data["rgb"])
+
+    def show_classes(self, labels: np.ndarray) -> None:
+        """Back to the class colours; hides the bar."""
+        self.values = None
+        rgb = self._rgb()
+        if rgb is not None:
+            rgb[:] = np.asarray(CLASS_COLORS, np.uint8)[labels]
+            self.scene._cloud.point_data["rgb"].Modified()  # type: ignore[union-attr]
+        self.bar.SetVisibility(False)
+
+    def show_values(self, values: np.ndarray, lo: float, hi: float, title: str) -> None:
+        """Colour each point by ``values`` (``[N]``) from ``lo`` (dark violet) to ``hi`` (yellow), with a titled bar."""
+        self.values, self.range = np.asarray(values, np.float32), (float(lo), float(hi))
+        rgb = self._rgb()
+        if rgb is not None:
+            rgb[:] = map_colours(self.values, lo, hi)
+            self.scene._cloud.point_data["rgb"].Modified()  # type: ignore[union-attr]
+        self._lut.SetTableRange(lo, hi)
+        self.bar.SetTitle(title)
+        self.bar.SetVisibility(True)
+
+    def close(self) -> None:
+        """Remove the bar."""
+        self.scene.plotter.renderer.RemoveViewProp(self.bar)
+
+
+class TrainOverlay:
+    """The training images' final-epoch codes as a second, unpickable cloud of small flat points.
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter
+    """
+
+    def __init__(self, plotter: pv.Plotter) -> None:
+        self.plotter = plotter
+        self._mesh: pv.PolyData | None = None
+        self._actor: pv.Actor | None = None
+
+    @property
+    def n_points(self) -> int:
+        """Points in the overlay (0 when none is loaded)."""
+        return 0 if self._mesh is None else int(self._mesh.n_points)
+
+    @property
+    def visible(self) -> bool:
+        """Whether the overlay is drawn."""
+        return self._actor is not None and bool(self._actor.GetVisibility())
+
+    def set_data(self, codes: np.ndarray | None, labels: np.ndarray | None) -> None:
+        """Load (or, with None, drop) the training codes ``[M, 3]`` and labels ``[M]``; starts hidden."""
+        self.close()
+        if codes is None or labels is None:
+            return
+        self._mesh = pv.PolyData(np.ascontiguousarray(codes, np.float32))
+        # Class colours blended halfway to the background: the test points stay in front visually.
+        bg = np.array(pv.Color(BACKGROUND).int_rgb, np.float32)
+        colours = 0.55 * np.asarray(CLASS_COLORS, np.float32)[labels] + 0.45 * bg
+        self._mesh.point_data["rgb"] = np.rint(colours).astype(np.uint8)
+        self._actor = _actor(self.plotter.renderer, self._mesh, rgb="rgb")
+        prop = self._actor.GetProperty()
+        prop.SetPointSize(TRAIN_POINT_SIZE)
+        prop.SetRenderPointsAsSpheres(False)
+        prop.SetLighting(False)
+        prop.SetRepresentationToPoints()
+        self._actor.SetVisibility(False)
+
+    def set_visible(self, on: bool) -> None:
+        """Show or hide the overlay (no-op without training codes)."""
+        if self._actor is not None:
+            self._actor.SetVisibility(on)
+
+    def close(self) -> None:
+        """Remove the actor."""
+        if self._actor is not None:
+            self.plotter.renderer.RemoveActor(self._actor)
+        self._mesh = self._actor = None

@@ -1,0 +1,90 @@
+"""Headless rendering (off-screen pyvista, no X): PNG size and content, one movie frame per step, CLI errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pyvista")
+imageio = pytest.importorskip("imageio.v2")
+
+from scene_fixtures import make_run  # noqa: E402
+
+from latent3d.cli import main  # noqa: E402
+from latent3d.explore import colour_range, map_colours  # noqa: E402
+from latent3d.render import OffscreenRenderer, parse_size, render_image, render_movie  # noqa: E402
+from latent3d.runs import Run, load_run  # noqa: E402
+
+BACKGROUND = (0x1E, 0x21, 0x27)
+
+
+@pytest.fixture(scope="module")
+def run_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_run(tmp_path_factory.mktemp("render") / "r", n=300, epochs=2)
+
+
+@pytest.fixture(scope="module")
+def run(run_path: Path) -> Run:
+    return load_run(run_path)
+
+
+def test_render_png_of_requested_size_not_blank(run: Run, tmp_path: Path) -> None:
+    out = render_image(run, tmp_path / "e1.png", epoch=1, size=(320, 240), camera="xy")
+    img = imageio.imread(out)
+    assert img.shape[:2] == (240, 320)
+    rgb = img[..., :3].astype(int)
+    assert tuple(rgb[5, -5]) == BACKGROUND
+    background = np.all(rgb == BACKGROUND, axis=-1)
+    assert background.mean() > 0.5  # a picture on the background, not garbage
+    assert (~background).sum() > 500  # points were drawn
+    bright = rgb.max(axis=-1) - rgb.min(axis=-1) > 60  # saturated: class colours, not grey text
+    assert bright.sum() > 200
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".mp4"])
+def test_movie_has_one_frame_per_step(run: Run, tmp_path: Path, suffix: str) -> None:
+    seen: list[int] = []
+    n = render_movie(run, tmp_path / f"m{suffix}", fps=10, steps_per_epoch=2, size=(160, 120),
+                     progress=lambda i, total: seen.append(i))
+    assert n == 2 * 2 + 1 == len(seen)
+    reader = imageio.get_reader(tmp_path / f"m{suffix}", format="FFMPEG" if suffix == ".mp4" else None)
+    frames = [f for f in reader]  # not list(reader): the ffmpeg reader's len() is inf
+    reader.close()
+    assert len(frames) == 5
+    assert frames[0].shape[:2] == (120, 160)
+    assert not np.array_equal(frames[0], frames[-1])  # the points moved
+
+
+def test_error_colouring_uses_per_image_bce(run: Run) -> None:
+    r = OffscreenRenderer(run, size=(64, 48), colour="error")
+    try:
+        r.frame(2.0)
+        np.testing.assert_array_equal(r.colours.values, run.test_bce[2])
+        drawn = np.asarray(r.scene._cloud_actor.GetMapper().GetInput().point_data["rgb"])
+        np.testing.assert_array_equal(drawn, map_colours(run.test_bce[2], *colour_range(run.test_bce[2])))
+    finally:
+        r.close()
+
+
+def test_cli_render(run_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.png"
+    assert main(["render", str(run_path), "--out", str(out), "--size", "200x150", "--camera", "yz",
+                 "--color", "movement"]) == 0
+    assert imageio.imread(out).shape[:2] == (150, 200)
+    for argv, fragment in ((["--out", str(out), "--size", "big"], "must look like"),
+                           ([], "exactly one of"),
+                           (["--out", str(out), "--epoch", "9"], "outside 0-2"),
+                           (["--movie", str(tmp_path / "m.avi")], ".mp4 or .gif"),
+                           (["--out", str(out), "--train-overlay"], "no training codes")):
+        assert main(["render", str(run_path), *argv]) == 2
+        err = capsys.readouterr().err
+        assert fragment in err and err.count("\n") == 1
+
+
+def test_parse_size() -> None:
+    assert parse_size("640x480") == (640, 480)
+    for bad in ("640", "0x10", "axb", "99999x10"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
