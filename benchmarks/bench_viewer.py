@@ -141,6 +141,129 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
             "probe_move_to_decoded_image_ms": round(statistics.median(probes) * 1000, 2)}
 
 
+def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # noqa: ANN001
+    """Neighbours query at 70k points, the N=10 interpolation strip, and movie export seconds per frame."""
+    from PySide6.QtCore import QSettings
+
+    from latent3d.explore import NeighbourIndex
+    from latent3d.qt.main_window import MainWindow
+    from latent3d.runs import load_run
+
+    codes, _labels = synthetic(70_000)
+    index = NeighbourIndex(codes)
+    index.tree(3)  # built once per epoch; the query is what a click or probe move pays
+    queries = iter(np.random.default_rng(2).normal(0, 3, (1000, 3)))
+    query_ms = _median_ms(lambda: index.query(3, next(queries), 8), 200)
+    t = time.perf_counter()
+    NeighbourIndex(codes).tree(3)
+    build_ms = round((time.perf_counter() - t) * 1000, 2)
+    w = MainWindow(data_dir=DATA, settings=QSettings(str(settings_path), QSettings.Format.IniFormat))
+    w.resize(1400, 900)
+    w.show()
+    w.set_run(load_run(BUNDLED))
+    for _ in range(5):
+        app.processEvents()
+    w.select(0)
+    pairs = iter(np.random.default_rng(3).integers(0, w.scene.n_points, (100, 2)))
+
+    def strip() -> None:
+        a, b = next(pairs)
+        w.explore.set_path(int(a), int(b))
+        w.explore.path.repaint()
+
+    strip_ms = _median_ms(strip, 20)
+    t = time.perf_counter()
+    frames = w.explore.movie.write(tmp / "bench.mp4", steps_per_epoch=2)
+    movie_s = (time.perf_counter() - t) / max(frames or 1, 1)
+    w.close()
+    w.deleteLater()
+    return {"neighbours_query_ms_70k": query_ms, "neighbours_index_build_ms_70k": build_ms,
+            "interpolation_strip_ms_n10": strip_ms, "movie_export_s_per_frame": round(movie_s, 4)}
+
+
+def bench_live_training(app, settings_path: Path, tmp: Path, epochs: int = 3) -> dict[str, object]:  # noqa: ANN001
+    """Retraining from the window (issue #5), all in one window on the bundled run.
+
+    Median frame time while rotating (LOD on, paced at 60 Hz like a drag) when idle and during a
+    full-data training in the window's training process; the training's seconds per epoch in the
+    window (while rotating, and while the window idles) against ``run.py train`` in a plain
+    process; and the latency of Stop until the window hears the training ended.
+    """
+    from PySide6.QtCore import QSettings
+
+    from latent3d.config import TrainConfig
+    from latent3d.qt.main_window import MainWindow
+    from latent3d.runs import load_run
+
+    w = MainWindow(data_dir=DATA, settings=QSettings(str(settings_path), QSettings.Format.IniFormat))
+    w.resize(1400, 900)
+    w.show()
+    w.set_run(load_run(BUNDLED))
+    for _ in range(5):
+        app.processEvents()
+    ren_win = w.view.ren_win
+
+    def frame() -> float:
+        t = time.perf_counter()
+        w.view.camera.Azimuth(2.0)
+        ren_win.Render()
+        dt = time.perf_counter() - t
+        app.processEvents()  # deliver the training's signals, as the event loop would between frames
+        time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - t)))
+        return dt
+
+    def train_in_window(name: str, rotate: bool) -> tuple[list[float], list[float]]:
+        w.training.start(TrainConfig(epochs=epochs), tmp / name)
+        times: list[float] = []
+        while w.training.running:
+            w.scene.set_fast(True)
+            if rotate and w.training.live_run is not None:  # from epoch 0 on screen to the saved run
+                times.append(frame())
+            else:
+                app.processEvents()
+                time.sleep(1 / 60)
+        return times, list(load_run(tmp / name).meta["seconds_per_epoch"])
+
+    w.scene.set_fast(True)
+    idle = [frame() for _ in range(120)]
+    during, gui_rotating = train_in_window("gui-rotating", rotate=True)
+    idle_after = [frame() for _ in range(120)]
+    _, gui_idle = train_in_window("gui-idle", rotate=False)
+    cli = subprocess.run([sys.executable, str(REPO / "run.py"), "train", "--epochs", str(epochs), "--no-progress",
+                          "--data-dir", str(DATA), "--out", str(tmp / "cli")], cwd=REPO, capture_output=True, text=True)
+    if cli.returncode != 0:
+        raise RuntimeError(cli.stderr)
+    cli_s = json.loads((tmp / "cli" / "run.json").read_text())["seconds_per_epoch"]
+    w.training.start(TrainConfig(epochs=epochs), tmp / "gui-stopped")
+    while w.training.running and not (w.run is not None and w.run.name == "gui-stopped" and w.run.epochs >= 1):
+        app.processEvents()
+        time.sleep(0.01)
+    w.training.stop()
+    while w.training.running:
+        app.processEvents()
+        time.sleep(0.005)
+    stop_s = w.training.controller.stop_latency_s
+    w.close()
+    w.deleteLater()
+    med = statistics.median
+    idle_ms = med(idle + idle_after) * 1000
+    during_ms = med(during) * 1000
+    return {
+        "epochs_per_training": epochs,
+        "rotating_frame_ms_idle": round(idle_ms, 2),
+        "rotating_frame_ms_during_training": round(during_ms, 2),
+        "frame_time_ratio_training_vs_idle": round(during_ms / idle_ms, 2),
+        "p95_frame_ms_during_training": round(float(np.percentile(during, 95)) * 1000, 2),
+        "frames_measured_during_training": len(during),
+        "s_per_epoch_gui_while_rotating": round(med(gui_rotating), 3),
+        "s_per_epoch_gui_idle_window": round(med(gui_idle), 3),
+        "s_per_epoch_cli": round(med(cli_s), 3),
+        "gui_speed_vs_cli_while_rotating": round(med(cli_s) / med(gui_rotating), 2),
+        "gui_speed_vs_cli_idle_window": round(med(cli_s) / med(gui_idle), 2),
+        "stop_latency_s": round(stop_s, 3) if stop_s is not None else None,
+    }
+
+
 def bench_cold_start(settings_path: Path, repeats: int = 3) -> float:
     """Seconds from process start to the first rendered frame of the bundled run (median of ``repeats``)."""
     times = []
@@ -190,6 +313,9 @@ def main() -> int:
         result["mplot3d_frame_ms"]["70000"] / result["points_70000"]["rotating_frame_ms"], 1)  # type: ignore[index]
     if (BUNDLED / "run.json").is_file():
         result.update(bench_interaction(app, settings_path))
+        result.update(bench_explore(app, settings_path, settings_path.parent))
+        if (DATA / "FashionMNIST" / "raw").is_dir():
+            result["live_training"] = bench_live_training(app, settings_path, Path(tempfile.mkdtemp()))
         result["cold_start_s"] = bench_cold_start(settings_path)
     else:
         result["skipped"] = "bundled run missing: click, probe and cold start not measured"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
-import time
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from latent3d import __version__, data
 from latent3d.config import TrainConfig
-from latent3d.runs import Run, RunWriter, load_run, new_run_name, resolve_run_path
+from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
+from latent3d.session import SaveError, TrainJob, TrainStart, train_and_save
+
+if TYPE_CHECKING:
+    from latent3d.training import EpochResult
 
 __all__ = ["cmd_info", "cmd_train", "run_summary"]
 
@@ -29,68 +29,47 @@ def cmd_train(args: argparse.Namespace) -> int:
     target = resolve_run_path(args.out or new_run_name())
     if target.exists():
         raise ValueError(f"{target} already exists; choose another --out name.")
-    root = data.resolve_data_dir(args.data_dir)
-    data.download(root)
-    train_split, test_split = data.load_split(root, "train"), data.load_split(root, "test")
-
-    import torch  # imported here: the viewer and `info` never pay for it
-
-    from latent3d import training
-
-    device = training.pick_device(args.device)
-    arrays = training.TrainingData.from_uint8(train_split, test_split, config)
-    provenance = {
-        "dataset": {"name": "Fashion-MNIST", "data_dir": str(root), "sha256": data.dataset_checksum(root),
-                    "train_images": len(arrays.train_x), "test_images": len(arrays.test_x)},
-        "versions": {"latent3d": __version__, "torch": torch.__version__, "numpy": np.__version__,
-                     "python": platform.python_version(), "platform": platform.platform()},
-        "device": str(device),
-        "command": "latent3d " + " ".join(sys.argv[1:]),
-    }
-    if args.note:
-        provenance["note"] = args.note
-    model = training.build_model(config)
-    n_batches = -(-len(arrays.train_x) // config.batch_size)
-    bar = None
-    if not args.no_progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=config.epochs * n_batches, unit="batch", file=sys.stderr, dynamic_ncols=True)
-
+    job = TrainJob(config, target, data_dir=Path(args.data_dir) if args.data_dir else None, device=args.device,
+                   weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
+                   command="latent3d " + " ".join(sys.argv[1:]), note=args.note)
+    bar: Any = None
+    n_batches = 0
     done_epochs = 0
+
+    def on_start(start: TrainStart) -> None:
+        nonlocal bar, n_batches
+        n_batches = start.n_batches
+        if not args.no_progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=config.epochs * n_batches, unit="batch", file=sys.stderr, dynamic_ncols=True)
 
     def on_batch(b: int, n: int, loss: float) -> None:
         if bar is not None:
             bar.update(done_epochs * n_batches + b - bar.n)
             bar.set_postfix_str(f"loss {loss:.4f}")
 
-    epoch_seconds: list[float] = []
-    started = time.perf_counter()
+    def on_epoch(r: EpochResult) -> None:
+        nonlocal done_epochs
+        done_epochs = r.epoch
+        if r.epoch and bar is not None:
+            bar.update(r.epoch * n_batches - bar.n)
+            bar.set_description(f"epoch {r.epoch}/{config.epochs} test BCE {r.test_loss:.4f}")
+
+    from latent3d.training import TrainingDiverged
+
     try:
-        with RunWriter(target, config, weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
-                       extra_meta=provenance) as writer:
-            for r in training.train(config, arrays, device=device, model=model, on_batch=on_batch):
-                writer.add_epoch(r.epoch, r.codes, r.test_bce, r.test_loss, r.train_loss, r.weights)
-                done_epochs = r.epoch
-                if r.epoch:
-                    epoch_seconds.append(r.seconds)
-                    if bar is not None:
-                        bar.update(r.epoch * n_batches - bar.n)
-                        bar.set_description(f"epoch {r.epoch}/{config.epochs} test BCE {r.test_loss:.4f}")
-            train_codes = training.encode_all(model, torch.from_numpy(arrays.train_x).to(device)).cpu().numpy()
-            writer.extra_meta["seconds_per_epoch"] = [round(s, 3) for s in epoch_seconds]
-            writer.extra_meta["wall_seconds"] = round(time.perf_counter() - started, 2)
-            path = writer.finish(train_codes=train_codes, train_labels=arrays.train_y, labels=arrays.test_y)
-    except training.TrainingDiverged as exc:
+        path = train_and_save(job, on_start=on_start, on_batch=on_batch, on_epoch=on_epoch)
+    except TrainingDiverged as exc:
         print(f"latent3d: {exc} No run was saved.", file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(f"latent3d: could not save the run to {target} ({exc.strerror or exc}); no run was saved.",
-              file=sys.stderr)
+    except SaveError as exc:
+        print(f"latent3d: {exc}", file=sys.stderr)
         return 1
     finally:
         if bar is not None:
             bar.close()
+    assert path is not None  # nothing asks the CLI to stop
     run = load_run(path)
     print(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}")
     return 0

@@ -11,8 +11,11 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QS
                                QVBoxLayout, QWidget)
 
 from latent3d.data import CLASS_NAMES, DataError, load_split, resolve_data_dir
+from latent3d.qt.explorer import Explorer
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.qt.legend import ClassLegend
+from latent3d.qt.live_training import LiveTraining
+from latent3d.qt.runs_menu import RunsMenu
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run, RunError, load_run
@@ -61,6 +64,9 @@ class MainWindow(QMainWindow):
         self.timeline = Timeline()
         self.panel = ImagePanel()
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
+        self.explore = Explorer(self)  # filmstrip, path, neighbours, colour modes, overlay, export
+        self.data_dir = data_dir
+        self.training = LiveTraining(self)  # Train…, progress strip, the live run (issue #5)
         self._build_layout()
         self._build_actions()
         self.view.signals.picked.connect(self._on_picked)
@@ -85,9 +91,11 @@ class MainWindow(QMainWindow):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.view, 1)
         lv.addWidget(self.timeline)
+        lv.addWidget(self.explore.strips)
         side = QWidget()
         sv = QVBoxLayout(side)
         sv.addWidget(self.panel)
+        sv.addWidget(self.explore.neighbours)
         title = QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>")
         sv.addWidget(title)
         sv.addWidget(self.legend)
@@ -105,6 +113,7 @@ class MainWindow(QMainWindow):
         self.status_run, self.status_epoch, self.status_loss = QLabel(), QLabel(), QLabel()
         for w in (self.status_run, self.status_epoch, self.status_loss):
             self.statusBar().addPermanentWidget(w)
+        self.statusBar().addWidget(self.training.progress, 1)
 
     def _action(self, text: str, slot: object, shortcut: str | None = None, checkable: bool = False) -> QAction:
         act = QAction(text, self)
@@ -126,16 +135,25 @@ class MainWindow(QMainWindow):
         self._action("Next epoch", lambda: self.timeline.step(+1), "Right")
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
+        file_menu.addActions(self.explore.file_actions())
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         for act in (self.reset_action, self.roam_action, self.play_action):
             view_menu.addAction(act)
+        view_menu.addSeparator()
+        view_menu.addActions(self.explore.view_actions())
+        self.addAction(self.training.action)
+        self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
+                                  leading=[self.training.action], parent=self)
+        self.runs_menu.run_chosen.connect(self.open_run)
+        self.menuBar().addMenu(self.runs_menu)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        for act in (self.open_action, self.reset_action, self.roam_action):
+        for act in (self.open_action, self.training.action, self.reset_action, self.roam_action):
             toolbar.addAction(act)
+        self.explore.add_to_toolbar(toolbar)
 
     # -- runs -----------------------------------------------------------------------------------
 
@@ -161,6 +179,7 @@ class MainWindow(QMainWindow):
         self.run = run
         self._tree = None
         self.scene.set_data(run.codes, run.labels)
+        self.explore.on_run(run)
         for cls in range(len(CLASS_NAMES)):
             self.scene.set_class_visible(cls, self.legend.item(cls).checkState() == Qt.CheckState.Checked)
         self.panel.clear_selection()
@@ -172,6 +191,33 @@ class MainWindow(QMainWindow):
             self.view.set_probe_enabled(False)
             self.view.set_probe_enabled(True)
         self._update_status()
+        self.view.render()
+
+    def update_run(self, run: Run, *, follow: bool = True) -> None:
+        """Show ``run``, a longer version of the run shown (a training added epochs); camera, selection, probe stay.
+
+        With ``follow`` the timeline moves to the newest epoch and the camera refits the cloud (keeping its
+        direction); otherwise timeline and camera stay where they are.
+        A run with other points than the one shown goes through :meth:`set_run`.
+        """
+        old = self.run
+        if old is None or len(old.labels) != len(run.labels):
+            self.set_run(run)
+            return
+        camera, t, playing = self.view.camera_position, self.timeline.position, self.timeline.playing
+        selected, probe = self.scene.selected, self.scene.probe_position
+        self.set_run(run)
+        self.view.camera_position = camera
+        if follow:  # refit distance and focus to the grown cloud; the direction the user chose stays
+            self.scene.reset_camera()
+        else:
+            self.timeline.set_position(min(t, run.epochs))
+            if playing:
+                self.timeline.play()
+        if probe is not None:
+            self.scene.set_probe_position([float(v) for v in probe])
+        if selected is not None:
+            self.select(selected)
         self.view.render()
 
     @property
@@ -190,6 +236,7 @@ class MainWindow(QMainWindow):
             pos = self.scene.probe_position
             if pos is not None:
                 self._on_probe_moved(pos)
+        self.explore.on_epoch_changed()
         self.view.render()
 
     def _update_status(self) -> None:
@@ -203,12 +250,15 @@ class MainWindow(QMainWindow):
         self.status_loss.setText(f"train loss {train} · test loss {test_text} (epoch {e})")
 
     def _on_picked(self, index: int) -> None:
+        if self.explore.on_picked(index):  # Shift+click: the end B of a path from the selection
+            return
         self.select(index)
 
     def select(self, index: int) -> None:
         """Select test image ``index``: highlight it and show it in the panel."""
         self.scene.set_highlight(index)
         self._show_selection(index)
+        self.explore.on_selected(index)
         QTimer.singleShot(0, self.view.render)  # images first; the highlight follows on the next loop turn
 
     def _show_selection(self, index: int) -> None:
@@ -259,6 +309,7 @@ class MainWindow(QMainWindow):
             position=position, epoch=e, decoded=dec(position)[0], nearest=idx,
             nearest_class=CLASS_NAMES[int(self.run.labels[idx])], distance=dist, nearest_image=nearest_image,
             nearest_reconstruction=dec(self.run.codes[e, idx])[0])
+        self.explore.on_probe_moved(position)
 
     def reset_camera(self) -> None:
         """Frame the whole cloud again."""
@@ -282,9 +333,13 @@ class MainWindow(QMainWindow):
         if self.view.scene is None:  # already closed once
             super().closeEvent(event)  # type: ignore[arg-type]
             return
+        if not self.training.confirm_close():  # a training is running and the user keeps the window
+            event.ignore()  # type: ignore[attr-defined]
+            return
         self.timeline.pause()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.sync()
+        self.explore.close()
         self.view.close()
         super().closeEvent(event)  # type: ignore[arg-type]

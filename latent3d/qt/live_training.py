@@ -1,0 +1,258 @@
+"""Retraining from the window: the Train… action, the progress strip, and the live run shown as it grows."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QWidget
+
+from latent3d.qt.train_dialog import TrainDialog
+from latent3d.qt.training_controller import LiveRun, TrainingController
+from latent3d.runs import Run, RunError, default_runs_dir, load_run
+from latent3d.session import TrainJob
+from latent3d.worker import EpochUpdate, Progress, Started
+
+if TYPE_CHECKING:
+    from latent3d.config import TrainConfig
+    from latent3d.qt.main_window import MainWindow
+
+__all__ = ["LiveTraining", "TrainingProgress"]
+
+
+def _duration(seconds: float) -> str:
+    s = max(0, int(round(seconds)))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+class TrainingProgress(QWidget):
+    """Status-bar strip: progress bar, ``epoch · batch · loss · time left``, a follow toggle and Stop.
+
+    Parameters
+    ----------
+    parent : QWidget, optional
+    """
+
+    stop_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.bar.setTextVisible(False)
+        self.label = QLabel()
+        self.follow = QCheckBox("follow latest epoch")
+        self.follow.setChecked(True)
+        self.follow.setToolTip("Move the cloud to each new epoch as it finishes")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop training; the unfinished run is discarded")
+        self.stop_button.clicked.connect(self.stop_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        for w in (self.bar, self.label, self.follow, self.stop_button):
+            layout.addWidget(w)
+        self.hide()
+
+    def begin(self, text: str) -> None:
+        """Show the strip in its starting state."""
+        self.bar.setRange(0, 0)  # busy until the first numbers arrive
+        self.label.setText(text)
+        self.stop_button.setEnabled(True)
+        self.show()
+
+    def show_progress(self, epoch: int, epochs: int, batch: int, n_batches: int, loss: float | None,
+                      seconds_left: float | None) -> None:
+        """Show where the training is; ``loss`` is the running training loss."""
+        self.bar.setRange(0, epochs * n_batches)
+        self.bar.setValue(min((epoch - 1) * n_batches + batch, epochs * n_batches))
+        parts = [f"epoch {epoch}/{epochs}", f"batch {batch}/{n_batches}"]
+        if loss is not None:
+            parts.append(f"loss {loss:.4f}")
+        if seconds_left is not None:
+            parts.append(f"{_duration(seconds_left)} left")
+        self.label.setText(" · ".join(parts))
+
+    def set_stopping(self) -> None:
+        """Show that a stop was asked for."""
+        self.stop_button.setEnabled(False)
+        self.label.setText("stopping…")
+
+
+class LiveTraining(QObject):
+    """The window's side of a training: owns the action, the dialog, the progress strip and the live run.
+
+    Parameters
+    ----------
+    window : MainWindow
+        The window to show the live run in (it keeps working on it: rotate, pick, slider, probe).
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = TrainingController(self)
+        self.action = QAction("Train…", window)
+        self.action.setShortcut(QKeySequence("Ctrl+T"))
+        self.action.setToolTip("Train a new run and watch its latent space form (Ctrl+T)")
+        self.action.triggered.connect(self.show_dialog)
+        self.progress = TrainingProgress()
+        self.progress.stop_clicked.connect(self.stop)
+        self.dialog: TrainDialog | None = None
+        self._config: TrainConfig | None = None
+        self._live: LiveRun | None = None
+        self._shown: Run | None = None
+        self._previous: Run | None = None
+        self._n_batches = 0
+        self._t_train: float | None = None
+        self.close_when_done = False
+        c = self.controller
+        c.running_changed.connect(self._on_running_changed)
+        c.started.connect(self._on_started)
+        c.progress.connect(self._on_progress)
+        c.epoch_finished.connect(self._on_epoch_finished)
+        c.finished.connect(self._on_finished)
+        c.stopped.connect(self._on_stopped)
+        c.failed.connect(self._on_failed)
+
+    @property
+    def running(self) -> bool:
+        """Whether a training is running."""
+        return self.controller.running
+
+    @property
+    def live_run(self) -> Run | None:
+        """The growing run last put on screen during this training, or None."""
+        return self._shown
+
+    # -- starting and stopping ------------------------------------------------------------------
+
+    def show_dialog(self) -> TrainDialog | None:
+        """Open the Train… dialog (window-modal, non-blocking); Start begins the training."""
+        if self.running:
+            return None
+        self.dialog = TrainDialog(default_runs_dir(), self.window)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.accepted.connect(self._on_dialog_accepted)
+        self.dialog.finished.connect(self._on_dialog_finished)
+        self.dialog.open()
+        return self.dialog
+
+    def _on_dialog_accepted(self) -> None:
+        if self.dialog is not None:
+            self.start(self.dialog.config(), self.dialog.target)
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+
+    def start(self, config: TrainConfig, target: Path) -> None:
+        """Train ``config`` into the run folder ``target`` in a child process."""
+        if self.running:
+            return
+        self._config, self._live, self._shown, self._t_train = config, None, None, None
+        self._previous = self.window.run
+        job = TrainJob(config, Path(target), data_dir=self.window.data_dir, command="latent3d view: Train…")
+        self.controller.start(job)
+        self.progress.begin(f"starting training of {Path(target).name}…")
+
+    def stop(self) -> None:
+        """Stop the training (it ends within about a second; the unfinished run is discarded)."""
+        if self.running:
+            self.progress.set_stopping()
+            self.controller.stop()
+
+    def confirm_close(self) -> bool:
+        """Ask what to do when the window closes during a training; True when it may close now."""
+        if not self.running:
+            return True
+        choice = self.ask_on_close()
+        if choice == "stop":
+            self.controller.stop_and_wait()
+            return True
+        self.close_when_done = choice == "wait"
+        return False
+
+    def ask_on_close(self) -> str:
+        """``"stop"``, ``"wait"`` (close when the training ends) or ``"cancel"``, from a question box."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Training in progress",
+                          "A training is running. Stop it and close (the unfinished run is discarded), "
+                          "or close when it ends?", parent=self.window)
+        stop = box.addButton("Stop and close", QMessageBox.ButtonRole.DestructiveRole)
+        wait = box.addButton("Close when finished", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return "stop" if box.clickedButton() is stop else "wait" if box.clickedButton() is wait else "cancel"
+
+    # -- messages from the training -------------------------------------------------------------
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.action.setEnabled(not running)
+        self.progress.setVisible(running)
+        if not running and self.close_when_done:
+            QTimer.singleShot(0, self.window.close)
+
+    def _on_started(self, msg: Started) -> None:
+        self._live = LiveRun(msg)
+        self._n_batches = msg.n_batches
+        self.progress.begin(f"training {msg.target.name} on {msg.train_images:,} images ({msg.device})…")
+
+    def _on_progress(self, msg: Progress) -> None:
+        self._show_progress(msg.epoch, msg.batch, msg.loss)
+
+    def _on_epoch_finished(self, update: EpochUpdate) -> None:
+        if self._live is None:
+            return
+        snapshot = self._live.add(update)
+        w = self.window
+        if self._shown is None or w.run is self._shown:  # else the user opened another run: leave it
+            if self._shown is None:
+                w.set_run(snapshot)
+            else:
+                w.update_run(snapshot, follow=self.progress.follow.isChecked())
+            self._shown = snapshot
+            total = self._config.epochs if self._config else snapshot.epochs
+            w.setWindowTitle(f"latent3d — {snapshot.name} (training: epoch {snapshot.epochs} of {total})")
+        if update.epoch == 0:
+            self._t_train = time.perf_counter()
+        else:
+            self._show_progress(update.epoch, self._n_batches, update.train_loss)
+
+    def _show_progress(self, epoch: int, batch: int, loss: float | None) -> None:
+        if self._config is None or not self._n_batches:
+            return
+        total = self._config.epochs * self._n_batches
+        done = (epoch - 1) * self._n_batches + batch
+        left = None
+        if self._t_train is not None and done > 0:
+            left = (time.perf_counter() - self._t_train) / done * (total - done)
+        self.progress.show_progress(epoch, self._config.epochs, batch, self._n_batches, loss, left)
+
+    def _on_finished(self, path: Path) -> None:
+        try:
+            run = load_run(path)
+        except RunError as exc:
+            self._restore_previous()
+            QMessageBox.critical(self.window, "Training failed", str(exc))
+            return
+        if self._shown is not None and self.window.run is self._shown:
+            self.window.update_run(run, follow=self.progress.follow.isChecked())
+        else:
+            self.window.set_run(run)
+        self._shown = None
+        self.window.statusBar().showMessage(
+            f"Saved run {run.name}: {run.epochs} epochs, final test loss {run.test_loss[-1]:.4f}.", 10000)
+
+    def _on_stopped(self) -> None:
+        self._restore_previous()
+        self.window.statusBar().showMessage("Training stopped; the unfinished run was discarded.", 10000)
+
+    def _on_failed(self, message: str) -> None:
+        self._restore_previous()
+        QMessageBox.critical(self.window, "Training failed", message)
+
+    def _restore_previous(self) -> None:
+        if self._shown is not None and self.window.run is self._shown and self._previous is not None:
+            self.window.set_run(self._previous)
+        self._shown = None

@@ -1,0 +1,128 @@
+"""The Train… dialog: epochs, batch size, learning rate, seed, run name and an optional data subset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from latent3d.config import ConfigError, TrainConfig
+from latent3d.data import SPLIT_SIZES
+from latent3d.runs import new_run_name
+
+__all__ = ["TrainDialog"]
+
+
+def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setToolTip(tip)
+    return box
+
+
+class TrainDialog(QDialog):
+    """Settings of a new training; the defaults are the model's (20 epochs, batch 64, lr 1e-3, seed 0).
+
+    Parameters
+    ----------
+    runs_dir : Path
+        Where the run will be saved (a name that already exists there is refused).
+    parent : QWidget, optional
+    """
+
+    def __init__(self, runs_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Train a new run")
+        self.runs_dir = Path(runs_dir)
+        d = TrainConfig()
+        self.epochs = _spin(1, 1000, d.epochs, "Passes over the training images")
+        self.batch_size = _spin(1, SPLIT_SIZES["train"], d.batch_size, "Images per optimisation step")
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(5)
+        self.lr.setRange(0.00001, 9.99999)
+        self.lr.setSingleStep(0.0005)
+        self.lr.setValue(d.lr)
+        self.lr.setToolTip("Adam learning rate")
+        self.seed = _spin(0, 2**31 - 1, d.seed, "Seed of initialisation and shuffling")
+        self.name = QLineEdit(new_run_name())
+        self.name.setToolTip(f"Folder name under {self.runs_dir}")
+        self.train_images = _spin(1, SPLIT_SIZES["train"], SPLIT_SIZES["train"],
+                                  "Train on the first N images only (quick looks)")
+        self.test_images = _spin(1, SPLIT_SIZES["test"], SPLIT_SIZES["test"], "Show the first N test images only")
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#ff7b72")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Batch size", self.batch_size)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Seed", self.seed)
+        form.addRow("Run name", self.name)
+        form.addRow("Training images", self.train_images)
+        form.addRow("Test images", self.test_images)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.start_button = self.buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setDefault(True)
+        self.buttons.accepted.connect(self._on_start_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        note = QLabel(f"Saved to {self.runs_dir} when training ends; a stopped training is discarded.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#8a90a0")
+        layout.addWidget(note)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.name.textChanged.connect(self._on_name_changed)
+        self._on_name_changed(self.name.text())
+
+    @property
+    def target(self) -> Path:
+        """The run folder the training will create."""
+        return self.runs_dir / self.name.text().strip()
+
+    def config(self) -> TrainConfig:
+        """The settings as a :class:`TrainConfig` (a full split is stored as no limit)."""
+        n_train, n_test = self.train_images.value(), self.test_images.value()
+        return TrainConfig(epochs=self.epochs.value(), batch_size=self.batch_size.value(), lr=self.lr.value(),
+                           seed=self.seed.value(),
+                           max_train_images=None if n_train >= SPLIT_SIZES["train"] else n_train,
+                           max_test_images=None if n_test >= SPLIT_SIZES["test"] else n_test)
+
+    def name_problem(self) -> str:
+        """Why the run name cannot be used, or an empty string."""
+        name = self.name.text().strip()
+        if not name:
+            return "Give the run a name."
+        if "/" in name or "\\" in name or name.startswith("."):
+            return "A run name cannot contain slashes or start with a dot."
+        if self.target.exists():
+            return f"A run named {name} already exists; choose another name."
+        return ""
+
+    def _on_name_changed(self, _text: str) -> None:
+        problem = self.name_problem()
+        self.error.setText(problem)
+        self.start_button.setEnabled(not problem)
+
+    def _on_start_clicked(self) -> None:
+        problem = self.name_problem()
+        try:
+            self.config()
+        except ConfigError as exc:
+            problem = problem or str(exc)
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()

@@ -1,0 +1,170 @@
+"""Train and save one run: the routine the ``train`` command and the window's training process share."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from latent3d import __version__, data
+from latent3d.config import TrainConfig
+from latent3d.runs import RunWriter
+
+if TYPE_CHECKING:  # torch stays out of this module's import: the window imports it for TrainJob
+    from latent3d.training import EpochResult
+
+__all__ = ["SaveError", "TrainJob", "TrainStart", "train_and_save"]
+
+
+class SaveError(OSError):
+    """The run could not be written (disk full, no permission); the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """Everything one training needs; picklable, so it can cross into a training process.
+
+    Attributes
+    ----------
+    config : TrainConfig
+    target : Path
+        The run folder to create; it must not exist.
+    data_dir : Path or None
+        Folder holding ``FashionMNIST/raw`` (None: ``$LATENT3D_DATA_DIR`` or the per-user cache).
+    device : str
+        ``auto``, ``cpu`` or ``cuda``.
+    weights_dtype, keep_encoder : str
+        Storage options of :class:`latent3d.runs.RunWriter`.
+    command : str
+        How the training was started, stored as provenance.
+    note : str or None
+        Free text stored in ``run.json``.
+    download : bool
+        Fetch the dataset through torchvision when files are missing.
+    """
+
+    config: TrainConfig
+    target: Path
+    data_dir: Path | None = None
+    device: str = "auto"
+    weights_dtype: str = "float32"
+    keep_encoder: str = "all"
+    command: str = ""
+    note: str | None = None
+    download: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TrainStart:
+    """What is known once the data is loaded, before the first epoch."""
+
+    target: Path
+    labels: np.ndarray
+    n_batches: int
+    train_images: int
+    device: str
+
+
+def _provenance(job: TrainJob, root: Path, train_images: int, test_images: int, device: str) -> dict[str, Any]:
+    import torch
+
+    meta: dict[str, Any] = {
+        "dataset": {"name": "Fashion-MNIST", "data_dir": str(root), "sha256": data.dataset_checksum(root),
+                    "train_images": train_images, "test_images": test_images},
+        "versions": {"latent3d": __version__, "torch": torch.__version__, "numpy": np.__version__,
+                     "python": platform.python_version(), "platform": platform.platform()},
+        "device": device,
+        "command": job.command,
+        **job.extra,
+    }
+    if job.note:
+        meta["note"] = job.note
+    return meta
+
+
+def train_and_save(
+    job: TrainJob,
+    *,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_start: Callable[[TrainStart], None] | None = None,
+    on_batch: Callable[[int, int, float], None] | None = None,
+    on_epoch: Callable[[EpochResult], None] | None = None,
+) -> Path | None:
+    """Load the data, train with :func:`latent3d.training.train` and write the run atomically.
+
+    Parameters
+    ----------
+    job : TrainJob
+        What to train and where to save it.
+    should_stop : callable
+        Checked between batches; once it returns True the training ends and nothing is saved.
+    on_start : callable, optional
+        Called once with a :class:`TrainStart` when the data is in memory.
+    on_batch : callable, optional
+        ``on_batch(batch, n_batches, running_loss)`` every 50 batches.
+    on_epoch : callable, optional
+        Called with each :class:`latent3d.training.EpochResult` (epoch 0 first) after it is stored.
+
+    Returns
+    -------
+    Path or None
+        The complete run folder, or None when stopped (the partial run is deleted).
+
+    Raises
+    ------
+    latent3d.data.DataError
+        The dataset is missing or malformed.
+    latent3d.training.TrainingDiverged
+        The loss became NaN or infinite; nothing is saved.
+    SaveError
+        Writing the run failed; nothing is saved.
+    """
+    root = data.resolve_data_dir(job.data_dir)
+    if job.download:
+        data.download(root)
+    train_split, test_split = data.load_split(root, "train"), data.load_split(root, "test")
+
+    import torch  # imported here: `import latent3d.session` stays cheap and torch-free
+
+    from latent3d import training
+
+    device = training.pick_device(job.device)
+    config = job.config
+    arrays = training.TrainingData.from_uint8(train_split, test_split, config)
+    provenance = _provenance(job, root, len(arrays.train_x), len(arrays.test_x), str(device))
+    model = training.build_model(config)
+    n_batches = -(-len(arrays.train_x) // config.batch_size)
+    if on_start is not None:
+        on_start(TrainStart(job.target, arrays.test_y, n_batches, len(arrays.train_x), str(device)))
+    epoch_seconds: list[float] = []
+    started = time.perf_counter()
+    try:
+        with RunWriter(job.target, config, weights_dtype=job.weights_dtype, keep_encoder=job.keep_encoder,
+                       extra_meta=provenance) as writer:
+            last = -1
+            for r in training.train(config, arrays, device=device, model=model, should_stop=should_stop,
+                                    on_batch=on_batch):
+                writer.add_epoch(r.epoch, r.codes, r.test_bce, r.test_loss, r.train_loss, r.weights)
+                last = r.epoch
+                if r.epoch:
+                    epoch_seconds.append(r.seconds)
+                if on_epoch is not None:
+                    on_epoch(r)
+            if last < config.epochs or should_stop():
+                writer.abort()  # a stopped run is discarded, never kept looking complete
+                return None
+            train_codes = training.encode_all(model, torch.from_numpy(arrays.train_x).to(device)).cpu().numpy()
+            writer.extra_meta["seconds_per_epoch"] = [round(s, 3) for s in epoch_seconds]
+            writer.extra_meta["wall_seconds"] = round(time.perf_counter() - started, 2)
+            return writer.finish(train_codes=train_codes, train_labels=arrays.train_y, labels=arrays.test_y)
+    except OSError as exc:
+        if isinstance(exc, SaveError):
+            raise
+        raise SaveError(f"Could not save the run to {job.target} ({exc.strerror or exc}); "
+                        "no run was saved.") from None

@@ -1,0 +1,269 @@
+"""Training in a separate process: small numpy messages out through a queue, a stop event in.
+
+Why a process and not a thread: torch lazily imports triton on the first optimiser step,
+and importing triton into a process where Mesa's llvmpipe already made a GL context
+segfaults. The viewer never imports torch; the child does. A process also keeps the
+window's frame times free of the GIL held by the training loop.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue as queue_mod
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from latent3d.config import TrainConfig
+from latent3d.session import TrainJob
+
+__all__ = ["EpochUpdate", "Failed", "Finished", "Message", "Progress", "Started", "Stopped", "TrainingProcess"]
+
+TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long is terminated
+THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # torch threads of the training process (default: CPU cores - 1)
+
+
+@dataclass(frozen=True)
+class Started:
+    """The data is loaded; training is about to begin."""
+
+    target: Path
+    config: TrainConfig
+    labels: np.ndarray
+    n_batches: int
+    train_images: int
+    device: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Every 50 batches: where the training is inside ``epoch`` (1-based) and its running loss."""
+
+    epoch: int
+    batch: int
+    n_batches: int
+    loss: float
+
+
+@dataclass(frozen=True)
+class EpochUpdate:
+    """One finished epoch (0 = untrained) in numpy: codes, per-image BCE, losses and the decoder weights."""
+
+    epoch: int
+    train_loss: float | None
+    test_loss: float
+    codes: np.ndarray
+    test_bce: np.ndarray
+    decoder_weights: dict[str, np.ndarray]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The run is completely written at ``path``."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Training was stopped; the partial run was deleted."""
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Training failed; ``message`` is one sentence for the user. Nothing was saved."""
+
+    message: str
+
+
+Message = Started | Progress | EpochUpdate | Finished | Stopped | Failed
+TERMINAL = (Finished, Stopped, Failed)
+
+
+def _child_main(job: TrainJob, out: Any, stop: Any) -> None:
+    """Entry point of the training process: run :func:`train_and_save` and report through ``out``."""
+    from latent3d.data import DataError
+    from latent3d.runs import RunError
+    from latent3d.session import SaveError, TrainStart, train_and_save
+
+    epoch = 0
+
+    def on_start(s: TrainStart) -> None:
+        out.put(Started(s.target, job.config, s.labels, s.n_batches, s.train_images, s.device))
+
+    def on_batch(b: int, n: int, loss: float) -> None:
+        out.put(Progress(epoch + 1, b, n, loss))
+
+    def on_epoch(r: Any) -> None:
+        nonlocal epoch
+        epoch = r.epoch
+        dec = {k: v for k, v in r.weights.items() if k.startswith("decoder.")}
+        out.put(EpochUpdate(r.epoch, r.train_loss, r.test_loss, r.codes, r.test_bce, dec, r.seconds))
+
+    try:
+        from latent3d.training import TrainingDiverged
+
+        path = train_and_save(job, should_stop=stop.is_set, on_start=on_start, on_batch=on_batch,
+                              on_epoch=on_epoch)
+        out.put(Finished(path) if path is not None else Stopped())
+    except (DataError, RunError, SaveError, TrainingDiverged, ValueError) as exc:
+        out.put(Failed(str(exc)))
+    except MemoryError:
+        out.put(Failed("Training ran out of memory; no run was saved."))
+    except Exception as exc:  # noqa: BLE001 - anything else still becomes one sentence in the window
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        out.put(Failed(f"Training failed unexpectedly ({type(exc).__name__}{': ' + detail if detail else ''}); "
+                       "no run was saved."))
+    finally:
+        out.close()
+        out.join_thread()  # flush every message before the process exits
+
+
+def _child_entry(job: TrainJob, out: Any, stop: Any) -> None:
+    """Run :func:`_child_main`, then exit at once: torch's interpreter teardown would add ~0.6 s to a stop."""
+    import torch
+
+    # Leave one core to the window: on a 2-core machine two OpenMP threads plus a window drawing
+    # 60 frames/s made an epoch 7x slower (a preempted thread stalls every parallel region).
+    env = os.environ.get(THREADS_ENV, "")
+    default = max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1))
+    torch.set_num_threads(int(env) if env.isdigit() and int(env) > 0 else default)
+    _child_main(job, out, stop)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+class TrainingProcess:
+    """One training in a child process started with the ``spawn`` method.
+
+    Parameters
+    ----------
+    job : TrainJob
+        What to train and where to save it.
+
+    Notes
+    -----
+    Call :meth:`poll` regularly (the window does every 30 ms): it returns the messages
+    that arrived, ending with exactly one of :class:`Finished`, :class:`Stopped` or
+    :class:`Failed`. A child that dies without saying why yields a :class:`Failed`.
+    """
+
+    def __init__(self, job: TrainJob) -> None:
+        self.job = job
+        ctx = mp.get_context("spawn")
+        self._queue = ctx.Queue()
+        self._stop = ctx.Event()
+        self._proc = ctx.Process(target=_child_entry, args=(job, self._queue, self._stop),
+                                 name="latent3d-training", daemon=True)
+        self._pending: list[Message] = []
+        self._started = False
+        self._ended = False
+        self._killed = False
+        self.stop_requested_at: float | None = None
+
+    def start(self) -> None:
+        """Start the child process."""
+        self._proc.start()
+
+    @property
+    def ended(self) -> bool:
+        """True once the terminal message was returned by :meth:`poll` and the child has exited."""
+        return self._ended and not self._proc.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id."""
+        return self._proc.pid
+
+    def is_alive(self) -> bool:
+        """Whether the child process is still running."""
+        return self._proc.is_alive()
+
+    def request_stop(self) -> None:
+        """Ask the child to stop between two batches; returns at once.
+
+        Before training has started (importing torch, loading data) nothing is on disk yet,
+        so the child is terminated right away instead of waiting for it to reach a batch.
+        """
+        if self.stop_requested_at is None:
+            self.stop_requested_at = time.perf_counter()
+        self._stop.set()
+        self._drain()
+        if not self._started and self._proc.is_alive():
+            self._kill()
+
+    def poll(self) -> list[Message]:
+        """Messages that arrived since the last call (never blocks for long)."""
+        self._drain()
+        if (self.stop_requested_at is not None and self._proc.is_alive()
+                and time.perf_counter() - self.stop_requested_at > TERMINATE_AFTER_S):
+            self._kill()
+        if not self._ended and not self._proc.is_alive() and self._proc.exitcode is not None:
+            self._drain()
+            if not any(isinstance(m, TERMINAL) for m in self._pending):
+                self._cleanup_partial()
+                self._pending.append(Stopped() if self._stop.is_set() else Failed(
+                    f"The training process ended unexpectedly (exit code {self._proc.exitcode}); "
+                    "no run was saved."))
+        out, self._pending = self._pending, []
+        if any(isinstance(m, TERMINAL) for m in out):
+            self._ended = True
+        return out
+
+    def wait(self, timeout: float) -> list[Message]:
+        """Block up to ``timeout`` seconds for the child to exit; returns the messages that arrived meanwhile."""
+        deadline = time.perf_counter() + timeout
+        msgs: list[Message] = []
+        while self._proc.is_alive() and time.perf_counter() < deadline:
+            msgs += self.poll()  # keep reading: a child with a full pipe cannot exit
+            self._proc.join(0.02)
+        return msgs + self.poll()
+
+    def stop(self, timeout: float = TERMINATE_AFTER_S) -> list[Message]:
+        """Request a stop, wait up to ``timeout`` s, then terminate; returns the remaining messages."""
+        self.request_stop()
+        msgs = self.wait(timeout)
+        if self._proc.is_alive():
+            self._kill()
+            msgs += self.wait(2.0)
+        return msgs
+
+    def close(self) -> None:
+        """Release the queue and process handles (the child must have exited)."""
+        self._queue.close()
+        self._queue.join_thread()
+        if not self._proc.is_alive():
+            self._proc.close()
+
+    def _drain(self) -> None:
+        while not self._killed:  # after a kill a message may be cut short: reading it could block forever
+            try:
+                msg = self._queue.get_nowait()
+            except (queue_mod.Empty, OSError, EOFError, ValueError):
+                return
+            if isinstance(msg, Started):
+                self._started = True
+            self._pending.append(msg)
+
+    def _kill(self) -> None:
+        self._killed = True
+        self._proc.terminate()
+        self._proc.join(2.0)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(2.0)
+        self._cleanup_partial()
+
+    def _cleanup_partial(self) -> None:
+        # A terminated child may leave RunWriter's hidden ``.NAME.partial-*`` folder; no listing shows it, but tidy up.
+        target = Path(self.job.target)
+        for p in target.parent.glob(f".{target.name}.partial-*"):
+            shutil.rmtree(p, ignore_errors=True)
