@@ -125,7 +125,8 @@ def main() -> None:
     ours = training.train(cfg, arrays, device="cpu")
     next(ours)  # epoch 0: the untrained snapshot
     book = textbook_epochs(root, args.epochs, args.seed, per_sample_transform=False)
-    slow = textbook_epochs(root, args.epochs, args.seed, per_sample_transform=True) if args.with_transform_loop else None
+    slow = (textbook_epochs(root, args.epochs, args.seed, per_sample_transform=True)
+            if args.with_transform_loop else None)
     ours_s, book_s, slow_s, gflops_s, ours_loss, book_loss = [], [], [], [], float("nan"), float("nan")
     for _ in range(args.epochs):
         gflops_s.append(matmul_gflops(shapes, seconds=0.5))  # sampled between epochs: same load as both loops

@@ -1,4 +1,4 @@
-"""Viewer benchmark: frame times with LOD, epoch switch, click and probe latency, cold start, mplot3d anchor; prints JSON.
+"""Viewer benchmark: frame times (LOD), epoch switch, click and probe latency, cold start, mplot3d; prints JSON.
 
 Run from the repository root: ``python benchmarks/bench_viewer.py`` (starts a virtual X display
 through pyvirtualdisplay when no DISPLAY is set; Xvfb must be installed).
@@ -303,7 +303,8 @@ def main() -> int:
     view.show()
     for _ in range(5):
         app.processEvents()
-    result["gl_renderer"] = view.ren_win.ReportCapabilities().split("OpenGL renderer string:")[-1].splitlines()[0].strip()
+    caps = view.ren_win.ReportCapabilities()
+    result["gl_renderer"] = caps.split("OpenGL renderer string:")[-1].splitlines()[0].strip()
     for n in (10_000, 70_000, 1_000_000):
         result[f"points_{n}"] = bench_points(view, n)
     view.close()

@@ -355,7 +355,7 @@ class LatentScene:
             selected_color="#ffe680", interaction_event="always", test_callback=False,
             theta_resolution=16, phi_resolution=16)
 
-    def _on_probe(self, center: Sequence[float]) -> None:
+    def _on_probe(self, center: Sequence[float] | np.ndarray) -> None:
         if self._probe_cb is not None:
             self._probe_cb(np.asarray(center, np.float32))
 
@@ -373,7 +373,7 @@ class LatentScene:
             return None
         return np.asarray(self._probe.GetCenter(), np.float32)  # type: ignore[attr-defined]
 
-    def set_probe_position(self, position: Sequence[float]) -> None:
+    def set_probe_position(self, position: Sequence[float] | np.ndarray) -> None:
         """Move the probe (and report the move like a drag would)."""
         if self._probe is None:
             return

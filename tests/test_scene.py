@@ -9,9 +9,9 @@ import pytest
 
 pv = pytest.importorskip("pyvista")
 
-from scene_fixtures import synthetic_codes
+from scene_fixtures import synthetic_codes  # noqa: E402
 
-from latent3d.scene import LatentScene
+from latent3d.scene import LatentScene  # noqa: E402
 
 
 @pytest.fixture

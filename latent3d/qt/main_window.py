@@ -6,9 +6,17 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from latent3d.data import CLASS_NAMES, DataError, load_split, resolve_data_dir
 from latent3d.qt.explorer import Explorer
@@ -56,8 +64,6 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.settings = settings if settings is not None else default_settings()
         self.run: Run | None = None
-        self._tree: object | None = None
-        self._tree_epoch: float | None = None
         self.images, self.data_message = self._load_images(data_dir)
         self.view = LatentView(self)
         self.scene = self.view.scene
@@ -121,7 +127,7 @@ class MainWindow(QMainWindow):
             act.setShortcut(QKeySequence(shortcut))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         act.setCheckable(checkable)
-        (act.toggled if checkable else act.triggered).connect(slot)  # type: ignore[attr-defined]
+        (act.toggled if checkable else act.triggered).connect(slot)
         self.addAction(act)
         return act
 
@@ -177,7 +183,6 @@ class MainWindow(QMainWindow):
     def set_run(self, run: Run) -> None:
         """Show ``run`` at its last epoch, with a fresh camera and no selection."""
         self.run = run
-        self._tree = None
         self.scene.set_data(run.codes, run.labels)
         self.explore.on_run(run)
         for cls in range(len(CLASS_NAMES)):
@@ -289,14 +294,10 @@ class MainWindow(QMainWindow):
             self.view.render()
 
     def nearest(self, position: np.ndarray) -> tuple[int, float]:
-        """Index of and distance to the test code nearest ``position`` at the epoch shown."""
-        if self._tree is None or self._tree_epoch != self.scene.epoch:
-            from scipy.spatial import cKDTree  # imported on first use: keeps scipy out of the cold start
-
-            self._tree = cKDTree(np.array(self.scene.positions))
-            self._tree_epoch = self.scene.epoch
-        dist, idx = self._tree.query(np.asarray(position, np.float64))  # type: ignore[attr-defined]
-        return int(idx), float(dist)
+        """Index of and distance to the test code nearest ``position`` at the stored epoch shown."""
+        assert self.explore.index is not None
+        idx, dist = self.explore.index.query(self.shown_epoch, position, 1)
+        return int(idx[0]), float(dist[0])
 
     def _on_probe_moved(self, position: np.ndarray) -> None:
         if self.run is None:
@@ -328,13 +329,13 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Remember geometry and splitter, then release the VTK view."""
         if self.view.scene is None:  # already closed once
-            super().closeEvent(event)  # type: ignore[arg-type]
+            super().closeEvent(event)
             return
         if not self.training.confirm_close():  # a training is running and the user keeps the window
-            event.ignore()  # type: ignore[attr-defined]
+            event.ignore()
             return
         self.timeline.pause()
         self.settings.setValue("geometry", self.saveGeometry())
@@ -342,4 +343,4 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.explore.close()
         self.view.close()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from pyvistaqt import QtInteractor
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
+from pyvistaqt import QtInteractor
 
 from latent3d.scene import LatentScene
 
@@ -122,7 +122,7 @@ class LatentView(QtInteractor):
     def _on_probe(self, position: np.ndarray) -> None:
         self.signals.probe_moved.emit(position)
 
-    def close(self) -> None:  # type: ignore[override]
+    def close(self) -> None:
         """Stop timers and release the scene before pyvistaqt finalises the render window."""
         self._settle.stop()
         if getattr(self, "scene", None) is not None:

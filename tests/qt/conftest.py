@@ -14,7 +14,6 @@ pytest.importorskip("pyvistaqt")
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
 from scene_fixtures import make_run  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,7 +41,8 @@ def no_leaks(qapp: QApplication) -> Iterator[None]:
     _flush_deletes()
     leaked = [w for w in QApplication.topLevelWidgets()
               if key(w) not in before and (w.isVisible() or w.objectName() == "latent3d-main")]
-    open_plotters = [k for k, p in _ALL_PLOTTERS.items() if k not in plotters_before and not getattr(p, "_closed", True)]
+    open_plotters = [k for k, p in _ALL_PLOTTERS.items()
+                     if k not in plotters_before and not getattr(p, "_closed", True)]
     for w in leaked:
         w.close()
     _flush_deletes()

@@ -7,10 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from qt.conftest import REPO, dispose, open_window
 
 from latent3d.qt.image_panel import to_uint8
-from latent3d.runs import load_run
-from qt.conftest import REPO, dispose, open_window
 
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 
