@@ -214,9 +214,11 @@ def bench_live_training(app, settings_path: Path, tmp: Path, epochs: int = 3) ->
 
     def train_in_window(name: str, rotate: bool) -> tuple[list[float], list[float]]:
         w.training.start(TrainConfig(epochs=epochs), tmp / name)
+        w.scene.set_fast(rotate)
+        w.view.signals.interacting.emit(rotate)  # what a real drag (or its end) tells the window
         times: list[float] = []
         while w.training.running:
-            w.scene.set_fast(True)
+            w.scene.set_fast(rotate)
             if rotate and w.training.live_run is not None:  # from epoch 0 on screen to the saved run
                 times.append(frame())
             else:

@@ -14,6 +14,7 @@ import queue as queue_mod
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from latent3d.session import TrainJob
 __all__ = ["EpochUpdate", "Failed", "Finished", "Message", "Progress", "Started", "Stopped", "TrainingProcess"]
 
 TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long is terminated
-THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # torch threads of the training process (default: CPU cores - 1)
+THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # fixed torch threads of the training process (default: ThreadGovernor)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ Message = Started | Progress | EpochUpdate | Finished | Stopped | Failed
 TERMINAL = (Finished, Stopped, Failed)
 
 
-def _child_main(job: TrainJob, out: Any, stop: Any) -> None:
+def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bool] | None = None) -> None:
     """Entry point of the training process: run :func:`train_and_save` and report through ``out``."""
     from latent3d.data import DataError
     from latent3d.runs import RunError
@@ -110,7 +111,7 @@ def _child_main(job: TrainJob, out: Any, stop: Any) -> None:
     try:
         from latent3d.training import TrainingDiverged
 
-        path = train_and_save(job, should_stop=stop.is_set, on_start=on_start, on_batch=on_batch,
+        path = train_and_save(job, should_stop=should_stop or stop.is_set, on_start=on_start, on_batch=on_batch,
                               on_epoch=on_epoch)
         out.put(Finished(path) if path is not None else Stopped())
     except (DataError, RunError, SaveError, TrainingDiverged, ValueError) as exc:
@@ -126,16 +127,53 @@ def _child_main(job: TrainJob, out: Any, stop: Any) -> None:
         out.join_thread()  # flush every message before the process exits
 
 
-def _child_entry(job: TrainJob, out: Any, stop: Any) -> None:
+class ThreadGovernor:
+    """Gives the training every core while the window is idle and all but one while it draws.
+
+    On a 2-core machine two OpenMP threads plus a window drawing 60 frames/s made an epoch
+    7x slower (a preempted thread stalls every parallel region), while one thread alone runs
+    at ~57% of the CLI. So the window raises ``busy`` while the camera moves or the timeline
+    plays, and the training switches its thread count between two batches.
+
+    Parameters
+    ----------
+    busy : multiprocessing Event
+        Set by the window while it is drawing continuously.
+    idle_threads, busy_threads : int
+        Torch threads in each state.
+    """
+
+    def __init__(self, busy: Any, idle_threads: int, busy_threads: int) -> None:
+        self.busy, self.idle_threads, self.busy_threads = busy, idle_threads, busy_threads
+        self.current = 0
+
+    def update(self) -> None:
+        """Apply the thread count the window's state asks for (cheap when unchanged)."""
+        import torch
+
+        want = self.busy_threads if self.busy.is_set() else self.idle_threads
+        if want != self.current:
+            torch.set_num_threads(want)
+            self.current = want
+
+
+def _child_entry(job: TrainJob, out: Any, stop: Any, busy: Any) -> None:
     """Run :func:`_child_main`, then exit at once: torch's interpreter teardown would add ~0.6 s to a stop."""
     import torch
 
-    # Leave one core to the window: on a 2-core machine two OpenMP threads plus a window drawing
-    # 60 frames/s made an epoch 7x slower (a preempted thread stalls every parallel region).
     env = os.environ.get(THREADS_ENV, "")
-    default = max(1, min(torch.get_num_threads(), (os.cpu_count() or 2) - 1))
-    torch.set_num_threads(int(env) if env.isdigit() and int(env) > 0 else default)
-    _child_main(job, out, stop)
+    cores = max(1, min(torch.get_num_threads(), os.cpu_count() or 1))
+    if env.isdigit() and int(env) > 0:  # a fixed count asked for by the user
+        governor = ThreadGovernor(busy, int(env), int(env))
+    else:
+        governor = ThreadGovernor(busy, cores, max(1, cores - 1))
+    governor.update()
+
+    def should_stop() -> bool:
+        governor.update()
+        return bool(stop.is_set())
+
+    _child_main(job, out, stop, should_stop)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
@@ -161,7 +199,8 @@ class TrainingProcess:
         ctx = mp.get_context("spawn")
         self._queue = ctx.Queue()
         self._stop = ctx.Event()
-        self._proc = ctx.Process(target=_child_entry, args=(job, self._queue, self._stop),
+        self._busy = ctx.Event()
+        self._proc = ctx.Process(target=_child_entry, args=(job, self._queue, self._stop, self._busy),
                                  name="latent3d-training", daemon=True)
         self._pending: list[Message] = []
         self._started = False
@@ -186,6 +225,13 @@ class TrainingProcess:
     def is_alive(self) -> bool:
         """Whether the child process is still running."""
         return self._proc.is_alive()
+
+    def set_window_busy(self, busy: bool) -> None:
+        """Tell the training whether the window is drawing continuously (it then leaves a core free)."""
+        if busy:
+            self._busy.set()
+        else:
+            self._busy.clear()
 
     def request_stop(self) -> None:
         """Ask the child to stop between two batches; returns at once.

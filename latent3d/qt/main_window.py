@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.view.signals.empty_double_clicked.connect(self._on_empty_double_clicked)
         self.view.signals.probe_moved.connect(self._on_probe_moved)
         self.timeline.position_changed.connect(self._on_epoch_changed)
+        self.view.signals.interacting.connect(self._on_busy_changed)
+        self.timeline.playing_changed.connect(self._on_busy_changed)
         self.legend.class_toggled.connect(self._on_class_toggled)
         self._restore_settings()
 
@@ -243,6 +245,10 @@ class MainWindow(QMainWindow):
                 self._on_probe_moved(pos)
         self.explore.on_epoch_changed()
         self.view.render()
+
+    def _on_busy_changed(self, _busy: bool) -> None:
+        # A training leaves a core to the window only while it draws continuously.
+        self.training.controller.set_window_busy(self.scene.fast or self.timeline.playing)
 
     def _update_status(self) -> None:
         if self.run is None:

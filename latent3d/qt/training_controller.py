@@ -125,6 +125,11 @@ class TrainingController(QObject):
         self._timer.start()
         self.running_changed.emit(True)
 
+    def set_window_busy(self, busy: bool) -> None:
+        """Tell a running training that the window draws continuously (see ``worker.ThreadGovernor``)."""
+        if self._process is not None:
+            self._process.set_window_busy(busy)
+
     def stop(self) -> None:
         """Ask the training to stop between two batches (returns at once; ``stopped`` follows)."""
         if self._process is not None:

@@ -19,6 +19,7 @@ class _Signals(QObject):
     picked = Signal(int)
     empty_double_clicked = Signal(float, float)
     probe_moved = Signal(object)
+    interacting = Signal(bool)
 
 
 class LatentView(QtInteractor):
@@ -32,7 +33,8 @@ class LatentView(QtInteractor):
     -----
     Signals live on ``self.signals`` (a plain QObject) because pyvistaqt's class already
     defines its own: ``picked(int)`` for a click on a drawn point, ``empty_double_clicked(x, y)``
-    for a double click on empty space (display coordinates), ``probe_moved(ndarray)`` on each probe move.
+    for a double click on empty space (display coordinates), ``probe_moved(ndarray)`` on each probe move,
+    ``interacting(bool)`` when the camera starts moving and when it has settled.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -59,7 +61,9 @@ class LatentView(QtInteractor):
 
     def _on_start_interaction(self, _obj: object, _event: str) -> None:
         self._settle.stop()
-        self.scene.set_fast(True)
+        if not self.scene.fast:
+            self.scene.set_fast(True)
+            self.signals.interacting.emit(True)
 
     def _on_end_interaction(self, _obj: object, _event: str) -> None:
         self._settle.start()  # debounced: a wheel zoom starts and ends per notch
@@ -68,6 +72,7 @@ class LatentView(QtInteractor):
         if self.scene.fast:
             self.scene.set_fast(False)
             self.render()
+            self.signals.interacting.emit(False)
 
     # -- clicks ---------------------------------------------------------------------------------
 

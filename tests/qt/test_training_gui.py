@@ -109,6 +109,11 @@ def test_stop_ends_within_a_second_and_keeps_earlier_runs(qtbot, window, data_di
     with qtbot.waitSignal(window.training.controller.progress, timeout=60000):
         pass
     assert window.run.name == "to-stop" and window.run.meta["status"] == "training"
+    busy = window.training.controller._process._busy  # the flag the training's ThreadGovernor reads
+    window.view._on_start_interaction(None, "StartInteractionEvent")  # the camera starts moving
+    assert busy.is_set()
+    window.view._on_settled()
+    assert not busy.is_set()
     t = time.perf_counter()
     with qtbot.waitSignal(window.training.controller.stopped, timeout=5000):
         window.training.progress.stop_button.click()
