@@ -99,6 +99,11 @@ def run_summary(run: Run) -> dict[str, Any]:
     }
 
 
+def _printable(text: str) -> str:
+    """Text from a run folder with control characters escaped, so a hostile run.json cannot drive the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     """Print a run's config, per-epoch losses and provenance; returns the exit code."""
     run = load_run(resolve_run_path(args.run))
@@ -127,5 +132,5 @@ def cmd_info(args: argparse.Namespace) -> int:
     lines.append(f"{0:5d}  {'-':>9}  {s['initial_test_loss'] or float('nan'):8.4f}")
     for e, (a, b) in enumerate(zip(s["train_loss"], s["test_loss"]), start=1):
         lines.append(f"{e:5d}  {a:9.4f}  {b:8.4f}")
-    print("\n".join(lines))
+    print("\n".join(_printable(line) for line in lines))
     return 0

@@ -92,3 +92,19 @@ def test_real_process_prints_usage_and_exits_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["x" * 5000, "/" + "x" * 5000])
 def test_run_name_too_long_for_the_filesystem(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert _usage_error(["info", name], capsys).endswith("cannot be used (File name too long).")
+
+
+def test_info_escapes_terminal_control_characters(tmp_path, capsys) -> None:  # noqa: ANN001
+    import json as _json
+
+    from latent3d.cli import main as _main
+    from tests.conftest import make_fake_run
+
+    run = make_fake_run(tmp_path / "r")
+    meta = _json.loads((run / "run.json").read_text())
+    meta["note"] = "hello \x1b]0;pwned\x07\x1b[2J\x9b31m world"
+    (run / "run.json").write_text(_json.dumps(meta))
+    assert _main(["info", str(run)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
+    assert "hello \\x1b]0;pwned\\x07" in out
