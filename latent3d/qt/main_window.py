@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -191,7 +192,7 @@ class MainWindow(QMainWindow):
             self.scene.set_class_visible(cls, self.legend.item(cls).checkState() == Qt.CheckState.Checked)
         self.panel.clear_selection()
         self.timeline.set_epochs(run.epochs)
-        self.status_run.setText(f"run <b>{run.name}</b> · {len(run.labels):,} test codes")
+        self.status_run.setText(f"run <b>{html.escape(run.name)}</b> · {len(run.labels):,} test codes")
         self.settings.setValue("last_run", str(run.path))
         self.setWindowTitle(f"latent3d — {run.name}")
         if self.scene.probe_enabled:
