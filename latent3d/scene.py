@@ -280,6 +280,25 @@ class LatentScene:
         return int(ids[np.argmin(dist)])
 
     def _select(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        # Only the cloud is drawn for the selection passes. Other renderers (overlay layers such as
+        # the path's) made the cloud lose its depth test, so the last-drawn point won; other actors
+        # (the highlight halo, the training-set overlay) would hide test points next to them.
+        ren = self.plotter.renderer
+        others = [r for r in self.plotter.ren_win.GetRenderers() if r is not ren and r.GetDraw()]
+        props = [a for a in ren.GetViewProps() if a is not self._cloud_actor and a.GetVisibility()]
+        for r in others:
+            r.DrawOff()
+        for a in props:
+            a.VisibilityOff()
+        try:
+            return self._select_ids(x0, y0, x1, y1)
+        finally:
+            for r in others:
+                r.DrawOn()
+            for a in props:
+                a.VisibilityOn()
+
+    def _select_ids(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
         w, h = self.plotter.ren_win.GetSize()
         sel = vtkOpenGLHardwareSelector()
         sel.SetRenderer(self.plotter.renderer)
@@ -311,10 +330,14 @@ class LatentScene:
     # -- camera and probe -----------------------------------------------------------------------
 
     def reset_camera(self) -> None:
-        """Frame the codes of all stored epochs, seen from an oblique angle."""
+        """Frame the codes of all stored epochs (so no epoch needs the camera to move).
+
+        The box spans the 1st to 99th percentile of each axis rather than the extremes: a
+        handful of far outliers would otherwise shrink the bulk of the cloud to a speck.
+        """
         if self.n_points:
-            lo = self._codes.reshape(-1, 3).min(axis=0)
-            hi = self._codes.reshape(-1, 3).max(axis=0)
+            flat = self._codes.reshape(-1, 3)
+            lo, hi = np.percentile(flat, [1.0, 99.0], axis=0)
             self.plotter.renderer.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
             self.plotter.renderer.ResetCameraClippingRange()
 

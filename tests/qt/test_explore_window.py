@@ -18,9 +18,11 @@ BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 
 
 def _front_two(w) -> tuple[int, int]:  # noqa: ANN001
-    """Two points that are the nearest to the camera and far apart on screen (clicks hit them)."""
+    """Two points in the view, nearest to the camera and far apart on screen (clicks hit them)."""
     disp = np.array([w.scene.display_position(i) for i in range(w.scene.n_points)])
-    order = np.argsort(disp[:, 2])
+    width, height = w.view.ren_win.GetSize()
+    inside = (disp[:, 0] > 10) & (disp[:, 0] < width - 10) & (disp[:, 1] > 10) & (disp[:, 1] < height - 10)
+    order = np.argsort(np.where(inside, disp[:, 2], np.inf))
     a = int(order[0])
     for j in order[1:200]:
         if np.hypot(*(disp[j, :2] - disp[a, :2])) > 40:
@@ -149,3 +151,16 @@ def test_train_overlay_adds_60k_points(qtbot, settings, data_dir_or_none) -> Non
         assert not w.explore.train_overlay.visible
     finally:
         dispose(w)
+
+
+def test_click_picks_the_front_point_with_overlay_layers(window) -> None:  # noqa: ANN001
+    # The explorer draws the path on a second render layer; the selection passes once lost the
+    # cloud's depth test with it, so a deeper point drawn later won the click.
+    assert window.view.ren_win.GetNumberOfLayers() > 1
+    cam = window.view.renderer.GetActiveCamera()
+    front = np.asarray(cam.GetFocalPoint(), np.float32)
+    behind = front + 0.5 * np.asarray(cam.GetDirectionOfProjection(), np.float32)  # drawn second
+    window.scene.set_data(np.stack([front, behind])[None], np.array([0, 1], np.uint8))
+    window.view.render()
+    x, y, _ = window.scene.display_position(0)
+    assert window.view.click(int(round(x)), int(round(y))) == 0
