@@ -8,11 +8,11 @@ import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtkIdTypeArray, vtk_to_numpy
 from vtkmodules.vtkCommonCore import vtkIdTypeArray
-from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkDataObject, vtkSelectionNode
+from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
-from vtkmodules.vtkRenderingOpenGL2 import vtkOpenGLHardwareSelector
 
 from latent3d.data import CLASS_NAMES
+from latent3d.picking import seen_at, select_point_ids
 
 __all__ = ["CLASS_COLORS", "LatentScene"]
 
@@ -266,51 +266,11 @@ class LatentScene:
         spheres, size = bool(prop.GetRenderPointsAsSpheres()), float(prop.GetPointSize())
         prop.SetRenderPointsAsSpheres(False)
         try:
-            ids = self._select(x - radius, y - radius, x + radius, y + radius)
+            ids = select_point_ids(self.plotter, self._cloud_actor, x - radius, y - radius, x + radius, y + radius)
         finally:
             prop.SetRenderPointsAsSpheres(spheres)
             self.set_fast(was_fast)
-        if ids.size <= 1:
-            return int(ids[0]) if ids.size else None
-        disp = np.array([self.display_position(int(i)) for i in ids])
-        dist = np.hypot(disp[:, 0] - x, disp[:, 1] - y)
-        covering = dist <= size / 2 + 0.5
-        if covering.any():
-            return int(ids[covering][np.argmin(disp[covering, 2])])
-        return int(ids[np.argmin(dist)])
-
-    def _select(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
-        # Only the cloud is drawn for the selection passes. Other renderers (overlay layers such as
-        # the path's) made the cloud lose its depth test, so the last-drawn point won; other actors
-        # (the highlight halo, the training-set overlay) would hide test points next to them.
-        ren = self.plotter.renderer
-        others = [r for r in self.plotter.ren_win.GetRenderers() if r is not ren and r.GetDraw()]
-        props = [a for a in ren.GetViewProps() if a is not self._cloud_actor and a.GetVisibility()]
-        for r in others:
-            r.DrawOff()
-        for a in props:
-            a.VisibilityOff()
-        try:
-            return self._select_ids(x0, y0, x1, y1)
-        finally:
-            for r in others:
-                r.DrawOn()
-            for a in props:
-                a.VisibilityOn()
-
-    def _select_ids(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
-        w, h = self.plotter.ren_win.GetSize()
-        sel = vtkOpenGLHardwareSelector()
-        sel.SetRenderer(self.plotter.renderer)
-        sel.SetFieldAssociation(vtkDataObject.FIELD_ASSOCIATION_POINTS)
-        sel.SetArea(max(0, x0), max(0, y0), min(w - 1, x1), min(h - 1, y1))
-        result = sel.Select()
-        found: list[np.ndarray] = []
-        for k in range(result.GetNumberOfNodes()):
-            node = result.GetNode(k)
-            if node.GetProperties().Get(vtkSelectionNode.PROP()) is self._cloud_actor:
-                found.append(vtk_to_numpy(node.GetSelectionList()).astype(np.int64))
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        return seen_at(ids, np.array([self.display_position(int(i)) for i in ids]), x, y, size)
 
     def set_highlight(self, index: int | None) -> None:
         """Highlight point ``index`` (it follows the epoch), or remove the highlight."""

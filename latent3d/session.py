@@ -13,7 +13,7 @@ import numpy as np
 
 from latent3d import __version__, data
 from latent3d.config import TrainConfig
-from latent3d.runs import RunWriter
+from latent3d.run_writer import RunWriter
 
 if TYPE_CHECKING:  # torch stays out of this module's import: the window imports it for TrainJob
     from latent3d.training import EpochResult
@@ -39,7 +39,7 @@ class TrainJob:
     device : str
         ``auto``, ``cpu`` or ``cuda``.
     weights_dtype, keep_encoder : str
-        Storage options of :class:`latent3d.runs.RunWriter`.
+        Storage options of :class:`latent3d.run_writer.RunWriter`.
     command : str
         How the training was started, stored as provenance.
     note : str or None

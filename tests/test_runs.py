@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import runs
+from latent3d import run_writer, runs
 from latent3d.config import TrainConfig
 from tests.conftest import make_fake_run
 
@@ -29,7 +29,7 @@ def test_float16_final_encoder_layout(tmp_path: Path) -> None:
     cfg = TrainConfig(epochs=1)
     fake = runs.load_run(make_fake_run(tmp_path / "src", epochs=1))
     weights = {**{k: v for k, v in fake._weights[1].items()}}
-    with runs.RunWriter(tmp_path / "half", cfg, weights_dtype="float16", keep_encoder="final") as w:
+    with run_writer.RunWriter(tmp_path / "half", cfg, weights_dtype="float16", keep_encoder="final") as w:
         for e in (0, 1):
             w.add_epoch(e, fake.codes[e], fake.test_bce[e], 0.5, None if e == 0 else 0.4, fake._weights[e])
         w.finish(labels=fake.labels)
@@ -41,7 +41,7 @@ def test_float16_final_encoder_layout(tmp_path: Path) -> None:
 
 
 def test_partial_folder_is_invisible(tmp_path: Path) -> None:
-    w = runs.RunWriter(tmp_path / "r", TrainConfig(epochs=1))
+    w = run_writer.RunWriter(tmp_path / "r", TrainConfig(epochs=1))
     assert not (tmp_path / "r").exists()
     assert runs.list_runs(tmp_path) == []
     w.abort()
@@ -49,14 +49,14 @@ def test_partial_folder_is_invisible(tmp_path: Path) -> None:
 
 
 def test_exception_inside_writer_removes_partial(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError), runs.RunWriter(tmp_path / "r", TrainConfig(epochs=1)):
+    with pytest.raises(RuntimeError), run_writer.RunWriter(tmp_path / "r", TrainConfig(epochs=1)):
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_writer_refuses_existing_target(fake_run: Path) -> None:
     with pytest.raises(runs.RunError, match="already exists"):
-        runs.RunWriter(fake_run, TrainConfig())
+        run_writer.RunWriter(fake_run, TrainConfig())
 
 
 def test_list_and_newest(tmp_path: Path) -> None:

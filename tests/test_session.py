@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import runs
+from latent3d import run_writer, runs
 from latent3d.config import TrainConfig
 from latent3d.data import DataError
 from latent3d.session import SaveError, TrainJob, TrainStart, train_and_save
@@ -62,7 +62,7 @@ def test_disk_full_is_one_sentence_and_saves_nothing(data_dir: Path, tmp_path: P
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(runs.RunWriter, "finish", full)
+    monkeypatch.setattr(run_writer.RunWriter, "finish", full)
     job = TrainJob(TrainConfig(epochs=1, max_train_images=500, max_test_images=100), tmp_path / "full",
                    data_dir=data_dir, device="cpu")
     with pytest.raises(SaveError, match=r"^Could not save the run to .*full \(No space left on device\); no run"):
