@@ -32,6 +32,8 @@ from latent3d.scene import CLASS_COLORS
 
 __all__ = ["MainWindow", "default_settings"]
 
+PLAY_LOD_POINTS = 30_000  # full-quality spheres take ~80 ms a frame at 70k points on software GL
+
 STYLE = """
 QMainWindow, QWidget { background:#262a31; color:#d7dae0; }
 QGroupBox { border:1px solid #3a3f4b; border-radius:4px; margin-top:14px; padding-top:6px; font-weight:bold; }
@@ -81,7 +83,7 @@ class MainWindow(QMainWindow):
         self.view.signals.probe_moved.connect(self._on_probe_moved)
         self.timeline.position_changed.connect(self._on_epoch_changed)
         self.view.signals.interacting.connect(self._on_busy_changed)
-        self.timeline.playing_changed.connect(self._on_busy_changed)
+        self.timeline.playing_changed.connect(self._on_playing_changed)
         self.legend.class_toggled.connect(self._on_class_toggled)
         self._restore_settings()
 
@@ -246,6 +248,13 @@ class MainWindow(QMainWindow):
                 self._on_probe_moved(pos)
         self.explore.on_epoch_changed()
         self.view.render()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        # Playback redraws every frame: above PLAY_LOD_POINTS use the moving-camera level of detail.
+        if self.scene.n_points > PLAY_LOD_POINTS:
+            self.scene.set_fast(playing)
+            self.view.render()
+        self._on_busy_changed(playing)
 
     def _on_busy_changed(self, _busy: bool) -> None:
         # A training leaves a core to the window only while it draws continuously.

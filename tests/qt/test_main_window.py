@@ -188,3 +188,19 @@ def test_run_viewer_broken_path_exits_2(qapp, tmp_path, monkeypatch) -> None:  #
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
     assert run_viewer(tmp_path / "nope", None) == 2
     assert shown and "does not exist" in shown[0]
+
+
+def test_playback_of_a_large_cloud_uses_the_cheap_points(qtbot, settings, tmp_path) -> None:  # noqa: ANN001
+    from scene_fixtures import make_run
+
+    from latent3d.qt.main_window import PLAY_LOD_POINTS
+
+    w = open_window(qtbot, settings, None, make_run(tmp_path / "big", n=PLAY_LOD_POINTS + 1000, epochs=1))
+    try:
+        w.timeline.set_position(0.0)
+        w.timeline.play()
+        assert w.scene.fast
+        w.timeline.pause()
+        assert not w.scene.fast
+    finally:
+        dispose(w)
