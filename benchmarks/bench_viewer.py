@@ -102,8 +102,8 @@ def bench_mplot3d(n: int) -> float:
     return out
 
 
-def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: ANN001
-    """Click -> both images shown, and probe move -> decoded image shown, on the bundled run."""
+def open_bundled(app, settings_path: Path):  # noqa: ANN001, ANN201
+    """The real main window at 1400x900 on the bundled run, shown and settled."""
     from PySide6.QtCore import QSettings
 
     from latent3d.qt.main_window import MainWindow
@@ -115,9 +115,20 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
     w.set_run(load_run(BUNDLED))
     for _ in range(5):
         app.processEvents()
+    return w
+
+
+def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: ANN001
+    """Click -> both images shown, and probe move -> decoded image shown, on the bundled run."""
+
+
+    w = open_bundled(app, settings_path)
     w.view.ren_win.Render()
-    depth = np.array([w.scene.display_position(i)[2] for i in range(0, w.scene.n_points, 10)])
-    targets = [10 * int(i) for i in np.argsort(depth)[:10]]  # front-most points: the click hits them
+    disp = np.array([w.scene.display_position(i) for i in range(0, w.scene.n_points, 10)])
+    width, height = w.view.ren_win.GetSize()
+    inside = (disp[:, 0] > 5) & (disp[:, 0] < width - 5) & (disp[:, 1] > 5) & (disp[:, 1] < height - 5)
+    # front-most points inside the view: the click hits them
+    targets = [10 * int(i) for i in np.argsort(np.where(inside, disp[:, 2], np.inf))[:10]]
     clicks = []
     for i in targets:
         x, y, _ = w.scene.display_position(i)
@@ -143,11 +154,8 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
 
 def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # noqa: ANN001
     """Neighbours query at 70k points, the N=10 interpolation strip, and movie export seconds per frame."""
-    from PySide6.QtCore import QSettings
 
     from latent3d.explore import NeighbourIndex
-    from latent3d.qt.main_window import MainWindow
-    from latent3d.runs import load_run
 
     codes, _labels = synthetic(70_000)
     index = NeighbourIndex(codes)
@@ -157,12 +165,7 @@ def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # n
     t = time.perf_counter()
     NeighbourIndex(codes).tree(3)
     build_ms = round((time.perf_counter() - t) * 1000, 2)
-    w = MainWindow(data_dir=DATA, settings=QSettings(str(settings_path), QSettings.Format.IniFormat))
-    w.resize(1400, 900)
-    w.show()
-    w.set_run(load_run(BUNDLED))
-    for _ in range(5):
-        app.processEvents()
+    w = open_bundled(app, settings_path)
     w.select(0)
     pairs = iter(np.random.default_rng(3).integers(0, w.scene.n_points, (100, 2)))
 
@@ -189,18 +192,11 @@ def bench_live_training(app, settings_path: Path, tmp: Path, epochs: int = 3) ->
     window (while rotating, and while the window idles) against ``run.py train`` in a plain
     process; and the latency of Stop until the window hears the training ended.
     """
-    from PySide6.QtCore import QSettings
 
     from latent3d.config import TrainConfig
-    from latent3d.qt.main_window import MainWindow
     from latent3d.runs import load_run
 
-    w = MainWindow(data_dir=DATA, settings=QSettings(str(settings_path), QSettings.Format.IniFormat))
-    w.resize(1400, 900)
-    w.show()
-    w.set_run(load_run(BUNDLED))
-    for _ in range(5):
-        app.processEvents()
+    w = open_bundled(app, settings_path)
     ren_win = w.view.ren_win
 
     def frame() -> float:
