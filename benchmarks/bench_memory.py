@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _xdisplay import start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -77,12 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (BUNDLED / "run.json").is_file():
         print(json.dumps({"skipped": f"bundled run missing: {BUNDLED}"}))
         return 0
-    display = None
-    if not os.environ.get("DISPLAY"):
-        from pyvirtualdisplay import Display
-
-        display = Display(visible=False, size=(1600, 1000), color_depth=24)
-        display.start()
+    display = start_virtual_display()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 

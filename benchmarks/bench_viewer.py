@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _xdisplay import start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -280,12 +281,7 @@ def bench_cold_start(settings_path: Path, repeats: int = 3) -> float:
 
 def main() -> int:
     """Run every measurement and print one JSON object."""
-    display = None
-    if not os.environ.get("DISPLAY"):
-        from pyvirtualdisplay import Display
-
-        display = Display(visible=False, size=(1600, 1000), color_depth=24)
-        display.start()
+    display = start_virtual_display()
     import tempfile
 
     from PySide6.QtWidgets import QApplication

@@ -14,7 +14,7 @@ from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 from latent3d.data import CLASS_NAMES
 from latent3d.picking import seen_at, select_point_ids
 
-__all__ = ["CLASS_COLORS", "LatentScene"]
+__all__ = ["CLASS_COLORS", "LatentScene", "mesh_actor", "style_points"]
 
 #: Tableau-10 class colours as 0-255 RGB, readable on a dark background.
 CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
@@ -36,6 +36,40 @@ def _verts(ids: np.ndarray) -> vtkCellArray:
     conn = numpy_to_vtkIdTypeArray(ids, deep=True) if len(ids) else vtkIdTypeArray()
     cells.SetData(offsets, conn)
     return cells
+
+
+def mesh_actor(mesh: pv.PolyData, *, rgb: str | None) -> pv.Actor:
+    """An actor whose mapper reads ``mesh`` itself (``add_mesh`` may copy it), so in-place edits show.
+
+    Parameters
+    ----------
+    mesh : pyvista.PolyData
+    rgb : str or None
+        Name of a uint8 RGB point array used as colours directly, or None for one flat colour.
+
+    Returns
+    -------
+    pyvista.Actor
+    """
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(mesh)
+    if rgb is None:
+        mapper.ScalarVisibilityOff()
+    else:
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray(rgb)
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+    return pv.Actor(mapper=mapper)
+
+
+def style_points(actor: pv.Actor, size: float, *, spheres: bool) -> None:
+    """Draw ``actor`` as points of ``size`` pixels: lit sphere impostors, or flat unlit squares."""
+    prop = actor.GetProperty()
+    prop.SetPointSize(size)
+    prop.SetRenderPointsAsSpheres(spheres)
+    prop.SetLighting(spheres)
+    prop.SetRepresentationToPoints()
 
 
 class LatentScene:
@@ -143,19 +177,8 @@ class LatentScene:
         self.reset_camera()
 
     def _points_actor(self, mesh: pv.PolyData, name: str, size: float, *, spheres: bool) -> pv.Actor:
-        # Built by hand so the mapper reads *this* PolyData (add_mesh may copy it), and in-place edits show.
-        mapper = vtkPolyDataMapper()
-        mapper.SetInputData(mesh)
-        mapper.SetScalarModeToUsePointFieldData()
-        mapper.SelectColorArray("rgb")
-        mapper.SetColorModeToDirectScalars()
-        mapper.ScalarVisibilityOn()
-        actor = pv.Actor(mapper=mapper)
-        prop = actor.GetProperty()
-        prop.SetPointSize(size)
-        prop.SetRenderPointsAsSpheres(spheres)
-        prop.SetLighting(spheres)
-        prop.SetRepresentationToPoints()
+        actor = mesh_actor(mesh, rgb="rgb")
+        style_points(actor, size, spheres=spheres)
         self.plotter.add_actor(actor, name=name, reset_camera=False, render=False)
         return actor
 

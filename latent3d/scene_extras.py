@@ -9,10 +9,10 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonCore import vtkLookupTable
 from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor
-from vtkmodules.vtkRenderingCore import vtkPolyDataMapper, vtkRenderer
+from vtkmodules.vtkRenderingCore import vtkRenderer
 
 from latent3d.explore import map_colours
-from latent3d.scene import BACKGROUND, CLASS_COLORS, LatentScene
+from latent3d.scene import BACKGROUND, CLASS_COLORS, LatentScene, mesh_actor, style_points
 
 __all__ = ["ColourModes", "PathOverlay", "TrainOverlay"]
 
@@ -21,17 +21,8 @@ TRAIN_POINT_SIZE = 2.5
 
 
 def _actor(renderer: vtkRenderer, mesh: pv.PolyData, *, rgb: str | None) -> pv.Actor:
-    """An unpickable actor in ``renderer`` whose mapper reads ``mesh`` itself, so in-place edits show."""
-    mapper = vtkPolyDataMapper()
-    mapper.SetInputData(mesh)
-    if rgb is None:
-        mapper.ScalarVisibilityOff()
-    else:
-        mapper.SetScalarModeToUsePointFieldData()
-        mapper.SelectColorArray(rgb)
-        mapper.SetColorModeToDirectScalars()
-        mapper.ScalarVisibilityOn()
-    actor = pv.Actor(mapper=mapper)
+    """An unpickable :func:`~latent3d.scene.mesh_actor` added to ``renderer``."""
+    actor = mesh_actor(mesh, rgb=rgb)
     actor.SetPickable(False)
     renderer.AddActor(actor)  # the VTK call: the actor is ours to remove, no pyvista name bookkeeping
     return actor
@@ -67,10 +58,7 @@ class PathOverlay:
         prop.SetLineWidth(3.0)
         prop.SetLighting(False)
         self._marks_actor = _actor(self._layer, self._marks, rgb="rgb")
-        mprop = self._marks_actor.GetProperty()
-        mprop.SetPointSize(point_size)
-        mprop.SetRenderPointsAsSpheres(True)
-        mprop.SetRepresentationToPoints()
+        style_points(self._marks_actor, point_size, spheres=True)
         self._t = 0.0
         self.set_visible(False)
 
@@ -214,11 +202,7 @@ class TrainOverlay:
         colours = 0.55 * np.asarray(CLASS_COLORS, np.float32)[labels] + 0.45 * bg
         self._mesh.point_data["rgb"] = np.rint(colours).astype(np.uint8)
         self._actor = _actor(self.plotter.renderer, self._mesh, rgb="rgb")
-        prop = self._actor.GetProperty()
-        prop.SetPointSize(TRAIN_POINT_SIZE)
-        prop.SetRenderPointsAsSpheres(False)
-        prop.SetLighting(False)
-        prop.SetRepresentationToPoints()
+        style_points(self._actor, TRAIN_POINT_SIZE, spheres=False)
         self._actor.SetVisibility(False)
 
     def set_visible(self, on: bool) -> None:
