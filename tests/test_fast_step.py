@@ -1,4 +1,4 @@
-"""The hand-written backward gives autograd's gradients and the same Adam update."""
+"""The hand-written step gives autograd's gradients and torch.optim.Adam's update."""
 
 import copy
 
@@ -6,34 +6,77 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from latent3d import fast_step
 from latent3d.fast_step import FastStep
 from latent3d.model import Autoencoder
 
+needs_onednn = pytest.mark.skipif(fast_step.onednn_linear() is None, reason="torch built without oneDNN")
 
-def test_gradients_and_update_equal_autograd() -> None:
+
+def _compare_with_autograd(use_onednn: bool, steps: int = 3) -> None:
     torch.manual_seed(0)
     ref = Autoencoder()
     fast_model = copy.deepcopy(ref)
     x = torch.rand(64, 784)
     # A few steps so ReLU masks and Adam moments are exercised, not just the first update.
     ref_opt = torch.optim.Adam(ref.parameters(), lr=1e-3, eps=1e-7)
-    fast = FastStep(fast_model, torch.optim.Adam(fast_model.parameters(), lr=1e-3, eps=1e-7))
-    for step in range(3):
+    fast = FastStep(fast_model, lr=1e-3, eps=1e-7, use_onednn=use_onednn)
+    assert any(fast.onednn) == use_onednn
+    for step in range(steps):
         xb = x.roll(step, 0)
         ref_opt.zero_grad()
         ref_loss = F.binary_cross_entropy_with_logits(ref.decode_logits(ref.encode(xb)), xb)
         ref_loss.backward()
-        grads = {n: p.grad.clone() for n, p in ref.named_parameters()}
+        grads = [p.grad.clone() for p in ref.parameters()]
         ref_opt.step()
         loss = fast(xb)
         assert float(loss) == pytest.approx(float(ref_loss.detach()), rel=1e-6)
-        for n, p in fast_model.named_parameters():
-            torch.testing.assert_close(p.grad, grads[n], rtol=1e-4, atol=1e-7)
+        assert len(fast.last_grads) == len(grads)
+        for got, want in zip(fast.last_grads, grads):
+            torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-7)
     for a, b in zip(ref.parameters(), fast_model.parameters()):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_gradients_and_update_equal_autograd_with_torch_mm() -> None:
+    _compare_with_autograd(use_onednn=False)
+
+
+@needs_onednn
+def test_gradients_and_update_equal_autograd_with_onednn() -> None:
+    _compare_with_autograd(use_onednn=True)
+
+
+def test_functional_adam_fallback_gives_the_same_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where torch has no fused Adam kernel, the public functional adam does the same update."""
+    monkeypatch.setattr(fast_step, "_FUSED_ADAM", None)
+    _compare_with_autograd(use_onednn=False)
+
+
+@needs_onednn
+def test_large_layers_only_use_onednn_on_cpu() -> None:
+    fast = FastStep(Autoencoder(), lr=1e-3, eps=1e-7)
+    sizes = [lin.weight.numel() for lin, _ in fast.layers]
+    assert fast.onednn == [s >= fast_step.ONEDNN_MIN_WEIGHTS for s in sizes]
+    assert fast.onednn[0] and fast.onednn[-1] and not any(fast.onednn[1:-1])
+
+
+def test_same_batches_give_bit_identical_weights() -> None:
+    """The kernel per layer is fixed, not timed, so a repeated run gives the same numbers."""
+    def run() -> list[torch.Tensor]:
+        torch.manual_seed(1)
+        model = Autoencoder()
+        fast = FastStep(model, lr=1e-3, eps=1e-7)
+        gen = torch.Generator().manual_seed(2)
+        for _ in range(5):
+            fast(torch.rand(64, 784, generator=gen))
+        return [p.detach().clone() for p in model.parameters()]
+
+    for a, b in zip(run(), run()):
+        assert torch.equal(a, b)
 
 
 def test_refuses_unknown_layers() -> None:
     model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Tanh())
     with pytest.raises(TypeError, match="Tanh"):
-        FastStep(model, torch.optim.Adam(model.parameters()))
+        FastStep(model, lr=1e-3, eps=1e-7)

@@ -147,9 +147,10 @@ def test_sigkill_at_seeded_moments_loses_nothing(data_dir: Path, tmp_path: Path)
             victims[name] = batch[name]
 
     # Random moments: wherever training is after a seeded delay once the partial folder exists.
-    procs = {f"victim-random-{i}": _spawn(f"victim-random-{i}", None, runs_dir, data_dir, epochs=30)
-             for i in range(RANDOM_KILLS)}
-    for name, proc in procs.items():
+    # One at a time and long enough (100 small epochs) to be still training after the longest
+    # delay: two started together let the second finish while the first was being killed.
+    for name in (f"victim-random-{i}" for i in range(RANDOM_KILLS)):
+        proc = _spawn(name, None, runs_dir, data_dir, epochs=100)
         deadline = time.monotonic() + 120
         while not any(p.name.startswith(f".{name}.partial-") for p in runs_dir.iterdir()):
             assert proc.poll() is None and time.monotonic() < deadline, f"{name} never started writing"

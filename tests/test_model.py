@@ -47,8 +47,8 @@ def test_keras_style_initialisation() -> None:
     m = Autoencoder()
     first = m.encoder[0]
     bound = (6 / (784 + 256)) ** 0.5
-    assert float(first.weight.abs().max()) <= bound
-    assert float(first.weight.abs().max()) > 0.9 * bound
+    assert float(first.weight.detach().abs().max()) <= bound
+    assert float(first.weight.detach().abs().max()) > 0.9 * bound
     assert torch.count_nonzero(first.bias) == 0
 
 

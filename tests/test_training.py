@@ -42,6 +42,23 @@ def test_test_loss_is_mean_bce_per_pixel(small: tuple[TrainConfig, training.Trai
     assert first.test_loss == pytest.approx(expected, rel=1e-4)
 
 
+@pytest.mark.parametrize("fast_backward", [True, False])
+def test_epoch_codes_and_bce_are_the_models_own(small: tuple[TrainConfig, training.TrainingData],
+                                                fast_backward: bool) -> None:
+    """The evaluation's kernels (oneDNN for the large layers) and its softplus(h) - h*y form give
+    what the yielded weights give through nn.Linear and binary_cross_entropy_with_logits."""
+    cfg, arrays = small
+    result = list(training.train(cfg, arrays, device="cpu", fast_backward=fast_backward))[-1]
+    model = Autoencoder()
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in result.weights.items()})
+    x = torch.from_numpy(arrays.test_x)
+    with torch.no_grad():
+        z = model.encode(x)
+        bce = torch.nn.functional.binary_cross_entropy_with_logits(model.decode_logits(z), x, reduction="none")
+    np.testing.assert_allclose(result.codes, z.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(result.test_bce, bce.mean(dim=1).numpy(), rtol=1e-5)
+
+
 def test_same_seed_same_numbers(small: tuple[TrainConfig, training.TrainingData]) -> None:
     cfg, arrays = small
     cfg1 = TrainConfig(epochs=1, max_train_images=1000, max_test_images=200, seed=3)
