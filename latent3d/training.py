@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from latent3d.allocator import keep_freed_memory
 from latent3d.config import TrainConfig
 from latent3d.fast_step import FastStep
 from latent3d.model import Autoencoder
@@ -184,12 +185,20 @@ def train(
     ------
     EpochResult
 
+    Notes
+    -----
+    On the CPU this fixes glibc's malloc thresholds for the whole process (see
+    :mod:`latent3d.allocator`): freed step buffers stay in the heap instead of being
+    page-faulted in again at every step.
+
     Raises
     ------
     TrainingDiverged
         When the loss becomes NaN or infinite.
     """
     dev = pick_device(device) if isinstance(device, str) else device
+    if dev.type == "cpu":
+        keep_freed_memory()  # no page faults for each step's fresh buffers (see latent3d.allocator)
     if model is None:
         model = build_model(config)
     model.to(dev)
