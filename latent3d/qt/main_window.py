@@ -216,19 +216,20 @@ class MainWindow(QMainWindow):
             return
         camera, t, playing = self.view.camera_position, self.timeline.position, self.timeline.playing
         selected, probe = self.scene.selected, self.scene.probe_position
-        self.set_run(run)
-        self.view.camera_position = camera
-        if follow:  # refit distance and focus to the grown cloud; the direction the user chose stays
-            self.scene.reset_camera()
-        else:
-            self.timeline.set_position(min(t, run.epochs))
-            if playing:
-                self.timeline.play()
-        if probe is not None:
-            self.scene.set_probe_position([float(v) for v in probe])
-        if selected is not None:
-            self.select(selected)
-        self.view.render()
+        with self.view.one_render():
+            self.set_run(run)
+            self.view.camera_position = camera
+            if follow:  # refit distance and focus to the grown cloud; the direction the user chose stays
+                self.scene.reset_camera()
+            else:
+                self.timeline.set_position(min(t, run.epochs))
+                if playing:
+                    self.timeline.play()
+            if probe is not None:
+                self.scene.set_probe_position([float(v) for v in probe])
+            if selected is not None:
+                self.select(selected)
+            self.view.render()
 
     @property
     def shown_epoch(self) -> int:

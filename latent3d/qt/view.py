@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -40,6 +43,8 @@ class LatentView(QtInteractor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, multi_samples=0, auto_update=False)
         self.signals = _Signals(self)
+        self._held = 0  # > 0 inside one_render(): renders asked for wait for its end
+        self._render_pending = False
         self.scene = LatentScene(self)
         self._press: tuple[int, int] | None = None
         self._press_double = False
@@ -56,6 +61,31 @@ class LatentView(QtInteractor):
         style.AddObserver("LeftButtonReleaseEvent", self._on_left_release)
         style.AddObserver("StartInteractionEvent", self._on_start_interaction)
         style.AddObserver("EndInteractionEvent", self._on_end_interaction)
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def render(self) -> None:
+        """Render now, or at the end of the enclosing :meth:`one_render` block."""
+        if getattr(self, "_held", 0):  # (pyvistaqt renders once inside __init__, before _held exists)
+            self._render_pending = True
+            return
+        super().render()
+
+    @contextmanager
+    def one_render(self) -> Iterator[None]:
+        """Let all renders asked for inside the block become one at its end.
+
+        A live training's new epoch rebuilds the scene, restores camera, selection and probe,
+        and each step asked for a render (~30 ms each in software GL).
+        """
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._render_pending:
+                self._render_pending = False
+                super().render()
 
     # -- level of detail ------------------------------------------------------------------------
 

@@ -204,3 +204,21 @@ def test_playback_of_a_large_cloud_uses_the_cheap_points(qtbot, settings, tmp_pa
         assert not w.scene.fast
     finally:
         dispose(w)
+
+
+def test_update_run_renders_once(window, tmp_path: Path) -> None:  # noqa: ANN001
+    """A live training's new epoch rebuilds the scene and restores camera, selection and probe:
+    all of it becomes one render (each is ~30 ms of CPU in software GL, taken from the training)."""
+    from latent3d.runs import load_run
+    from tests.conftest import make_fake_run
+
+    longer = load_run(make_fake_run(tmp_path / "longer", epochs=4, n=window.scene.n_points))
+    window.select(7)
+    renders = []
+    observer = window.view.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
+    try:
+        window.update_run(longer, follow=True)
+    finally:
+        window.view.ren_win.RemoveObserver(observer)
+    assert len(renders) == 1
+    assert window.run is longer and window.timeline.epochs == 4 and window.scene.selected == 7

@@ -171,3 +171,36 @@ def test_runs_menu_lists_complete_runs_and_opens_one(qtbot, window) -> None:  # 
     assert "2 epochs" in texts[1] and "test loss" in texts[1]
     next(act for act in window.runs_menu.run_actions() if act.data() == str(a)).trigger()
     assert window.run.path == a and window.timeline.epochs == 2
+
+
+def test_progress_strip_repaints_rarely(qtbot, window) -> None:  # noqa: ANN001
+    """Every repaint composites the whole window (the view is an OpenGL widget), so the strip
+    must not animate while it waits and must not follow every Progress message (~20 a second)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    strip = window.training.progress
+    ticks = {"n": 0}
+
+    class CountAnimationTicks(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if obj is strip.bar and event.type() == QEvent.Type.StyleAnimationUpdate:
+                ticks["n"] += 1
+            return False
+
+    counter = CountAnimationTicks()
+    strip.bar.installEventFilter(counter)
+    try:
+        strip.begin("starting")
+        strip.bar.grab()  # paints the bar (exposed or not): a style starts a busy animation there
+        qtbot.wait(300)  # a busy bar ticks ~18 times in this time
+    finally:
+        strip.bar.removeEventFilter(counter)
+    assert ticks["n"] == 0
+
+    strip.show_progress(1, 20, 50, 938, 0.4, 100.0)
+    assert "batch 50/938" in strip.label.text()
+    for batch in range(100, 950, 50):  # arriving back to back: all but the first wait their turn
+        strip.show_progress(1, 20, batch, 938, 0.4, 90.0)
+    assert "batch 50/938" in strip.label.text()
+    strip.show_progress(2, 20, 0, 938, 0.3, 80.0, force=True)  # an epoch end always shows
+    assert "epoch 2/20" in strip.label.text() and strip.bar.value() == 938
