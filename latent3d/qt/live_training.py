@@ -47,6 +47,9 @@ class TrainingProgress(QWidget):
         self.bar.setMaximumWidth(220)
         self.bar.setTextVisible(False)
         self.label = QLabel()
+        # Wide enough for a typical line, so the Stop button does not jump as the numbers change.
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(
+            "epoch 20/20 · batch 938/938 · loss 0.0000 · 00:00 left  "))
         self.follow = QCheckBox("follow latest epoch")
         self.follow.setChecked(True)
         self.follow.setToolTip("Move the cloud to each new epoch as it finishes")
