@@ -15,7 +15,6 @@ import argparse
 import json
 import statistics
 import time
-from pathlib import Path
 
 from torch import nn
 
@@ -23,9 +22,8 @@ from latent3d import data, training
 from latent3d.config import TrainConfig
 
 
-def final_test_bce(root: Path, seed: int, epochs: int, init: str) -> float:
+def final_test_bce(arrays: training.TrainingData, seed: int, epochs: int, init: str) -> float:
     cfg = TrainConfig(epochs=epochs, seed=seed)
-    arrays = training.TrainingData.from_uint8(data.load_split(root, "train"), data.load_split(root, "test"), cfg)
     model = training.build_model(cfg)
     if init == "torch":
         for m in model.modules():
@@ -45,7 +43,9 @@ def main() -> None:
     root = data.resolve_data_dir(args.data_dir)
     seeds = [int(s) for s in args.seeds.split(",")]
     start = time.perf_counter()
-    bce = {seed: final_test_bce(root, seed, args.epochs, args.init) for seed in seeds}
+    splits = data.load_split(root, "train"), data.load_split(root, "test")
+    arrays = training.TrainingData.from_uint8(*splits, TrainConfig())  # the whole dataset, once for all seeds
+    bce = {seed: final_test_bce(arrays, seed, args.epochs, args.init) for seed in seeds}
     values = list(bce.values())
     print(json.dumps({
         "epochs": args.epochs,

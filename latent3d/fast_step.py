@@ -99,7 +99,8 @@ class FastStep:
         self.onednn = [allowed and lin.weight.numel() >= ONEDNN_MIN_WEIGHTS for lin, _ in self.layers]
         self.lr, self.eps = lr, eps
         # Gradients of the torch.mm layers land in buffers kept across steps; oneDNN returns new ones.
-        self.grads = [torch.zeros_like(p) for p in self.params]
+        self.grads = [torch.empty(0, device=device) if k % 2 == 0 and self.onednn[k // 2] else torch.zeros_like(p)
+                      for k, p in enumerate(self.params)]
         self.exp_avg = [torch.zeros_like(p) for p in self.params]
         self.exp_avg_sq = [torch.zeros_like(p) for p in self.params]
         # The fused kernel only reads the step count: one tensor serves all parameters.
