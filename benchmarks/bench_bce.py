@@ -18,8 +18,9 @@ import time
 
 from torch import nn
 
-from latent3d import data, training
+from latent3d import data
 from latent3d.config import TrainConfig
+from latent3d.train import loop as training
 
 
 def final_test_bce(arrays: training.TrainingData, seed: int, epochs: int, init: str) -> float:

@@ -23,9 +23,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from latent3d import data, fast_step, training
+from latent3d import data
 from latent3d.config import TrainConfig
-from latent3d.model import Autoencoder
+from latent3d.train import fast_step
+from latent3d.train import loop as training
+from latent3d.train.model import Autoencoder
 
 BATCH = 64
 TRAIN, TEST = 60000, 10000

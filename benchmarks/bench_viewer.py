@@ -156,7 +156,7 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
 def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # noqa: ANN001
     """Neighbours query at 70k points, the N=10 interpolation strip, and movie export seconds per frame."""
 
-    from latent3d.explore import NeighbourIndex
+    from latent3d.analysis.explore import NeighbourIndex
 
     codes, _labels = synthetic(70_000)
     index = NeighbourIndex(codes)

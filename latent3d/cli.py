@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_info(args)
         if command == "render":
-            from latent3d.render import cmd_render
+            from latent3d.scene.render import cmd_render
 
             return cmd_render(args)
         return _view(getattr(args, "run", None), getattr(args, "data_dir", None))

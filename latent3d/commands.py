@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from latent3d.config import TrainConfig
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
-from latent3d.session import SaveError, TrainJob, TrainStart, train_and_save
+from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
 
 if TYPE_CHECKING:
-    from latent3d.training import EpochResult
+    from latent3d.train.loop import EpochResult
 
 __all__ = ["cmd_info", "cmd_train", "run_summary"]
 
@@ -56,7 +56,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             bar.update(r.epoch * n_batches - bar.n)
             bar.set_description(f"epoch {r.epoch}/{config.epochs} test BCE {r.test_loss:.4f}")
 
-    from latent3d.training import TrainingDiverged
+    from latent3d.train.loop import TrainingDiverged
 
     try:
         path = train_and_save(job, on_start=on_start, on_batch=on_batch, on_epoch=on_epoch)

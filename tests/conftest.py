@@ -15,7 +15,7 @@ import pytest
 import torch._dynamo  # noqa: E402,F401  isort: skip
 
 from latent3d.config import TrainConfig
-from latent3d.run_writer import RunWriter
+from latent3d.runs.writer import RunWriter
 
 REPO = Path(__file__).resolve().parent.parent
 

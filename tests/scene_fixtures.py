@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from latent3d.config import ModelConfig, TrainConfig
-from latent3d.run_writer import RunWriter
+from latent3d.runs.writer import RunWriter
 
 
 def _dense(rng: np.random.Generator, widths: tuple[int, ...], prefix: str) -> dict[str, np.ndarray]:

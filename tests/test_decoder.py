@@ -3,8 +3,8 @@
 import numpy as np
 import torch
 
-from latent3d.decoder import NumpyDecoder, bce_per_image
-from latent3d.model import Autoencoder
+from latent3d.analysis.decoder import NumpyDecoder, bce_per_image
+from latent3d.train.model import Autoencoder
 
 
 def _layers(model: Autoencoder) -> list[tuple[np.ndarray, np.ndarray]]:

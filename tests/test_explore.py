@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scene_fixtures import make_run
 
-from latent3d.explore import (
+from latent3d.analysis.explore import (
     NeighbourIndex,
     colour_range,
     colour_values,

@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import run_writer, runs
+from latent3d import runs
 from latent3d.config import TrainConfig
+from latent3d.runs import writer as run_writer
 from tests.conftest import make_fake_run
 
 

@@ -11,7 +11,7 @@ pv = pytest.importorskip("pyvista")
 
 from scene_fixtures import synthetic_codes  # noqa: E402
 
-from latent3d.scene import LatentScene  # noqa: E402
+from latent3d.scene.cloud import LatentScene  # noqa: E402
 
 
 @pytest.fixture

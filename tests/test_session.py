@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import run_writer, runs
+from latent3d import runs
 from latent3d.config import TrainConfig
 from latent3d.data import DataError
-from latent3d.session import SaveError, TrainJob, TrainStart, train_and_save
-from latent3d.worker import EpochUpdate, Failed, Finished, Progress, Started, Stopped, TrainingProcess
+from latent3d.runs import writer as run_writer
+from latent3d.train.process import EpochUpdate, Failed, Finished, Progress, Started, Stopped, TrainingProcess
+from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = TrainConfig(epochs=2, max_train_images=1000, max_test_images=300)
@@ -140,7 +141,7 @@ def test_process_reports_a_broken_dataset_in_one_sentence(data_dir: Path, tmp_pa
 
 
 def test_viewer_modules_do_not_import_torch() -> None:
-    code = ("import sys; import latent3d.qt.main_window, latent3d.worker, latent3d.session; "
+    code = ("import sys; import latent3d.qt.main_window, latent3d.train.process, latent3d.train.session; "
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert out.stdout.strip() == "False", out.stderr

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from latent3d import data, training
+from latent3d import data
 from latent3d.config import TrainConfig
-from latent3d.model import Autoencoder
+from latent3d.train import loop as training
+from latent3d.train.model import Autoencoder
 
 
 @pytest.fixture(scope="module")

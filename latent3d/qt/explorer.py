@@ -9,12 +9,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolBar, QVBoxLayout, QWidget
 
+from latent3d.analysis.explore import (
+    COLOUR_MODES,
+    NeighbourIndex,
+    colour_range,
+    colour_values,
+    filmstrip,
+    lerp,
+    path_decodes,
+)
 from latent3d.data import CLASS_NAMES
-from latent3d.explore import COLOUR_MODES, NeighbourIndex, colour_range, colour_values, filmstrip, lerp, path_decodes
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.export import MovieExport, ask_screenshot
 from latent3d.runs import Run
-from latent3d.scene_extras import ColourModes, PathOverlay, TrainOverlay
+from latent3d.scene.overlays import ColourModes, PathOverlay, TrainOverlay
 
 if TYPE_CHECKING:
     from latent3d.qt.main_window import MainWindow

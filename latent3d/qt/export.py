@@ -9,10 +9,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
 
-from latent3d.explore import movie_times
+from latent3d.analysis.explore import movie_times
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
-from latent3d.render import grab, write_movie
+from latent3d.scene.render import grab, write_movie
 
 __all__ = ["MovieExport", "ask_screenshot", "save_screenshot"]
 

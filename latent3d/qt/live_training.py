@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMessageBox, QProg
 from latent3d.qt.train_dialog import TrainDialog
 from latent3d.qt.training_controller import LiveRun, TrainingController
 from latent3d.runs import Run, RunError, default_runs_dir, load_run
-from latent3d.session import TrainJob
-from latent3d.worker import EpochUpdate, Progress, Started
+from latent3d.train.process import EpochUpdate, Progress, Started
+from latent3d.train.session import TrainJob
 
 if TYPE_CHECKING:
     from latent3d.config import TrainConfig

@@ -28,7 +28,7 @@ from latent3d.qt.runs_menu import RunsMenu
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run, RunError, load_run
-from latent3d.scene import CLASS_COLORS
+from latent3d.scene.cloud import CLASS_COLORS
 
 __all__ = ["MainWindow", "default_settings"]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from latent3d.decoder import NumpyDecoder
+from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.runs import Run
-from latent3d.session import TrainJob
-from latent3d.worker import EpochUpdate, Failed, Finished, Message, Progress, Started, Stopped, TrainingProcess
+from latent3d.train.process import EpochUpdate, Failed, Finished, Message, Progress, Started, Stopped, TrainingProcess
+from latent3d.train.session import TrainJob
 
 __all__ = ["LiveRun", "TrainingController"]
 
@@ -70,7 +70,7 @@ class LiveRun:
 
 
 class TrainingController(QObject):
-    """Starts, polls and stops one :class:`latent3d.worker.TrainingProcess` at a time.
+    """Starts, polls and stops one :class:`latent3d.train.process.TrainingProcess` at a time.
 
     Parameters
     ----------

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 from pyvistaqt import QtInteractor
 
-from latent3d.scene import LatentScene
+from latent3d.scene.cloud import LatentScene
 
 __all__ = ["LatentView"]
 

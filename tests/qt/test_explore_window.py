@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from qt.conftest import REPO, dispose, open_window
 
-from latent3d.explore import colour_range, map_colours
+from latent3d.analysis.explore import colour_range, map_colours
 from latent3d.qt.export import save_screenshot
 from latent3d.qt.image_panel import to_uint8
 

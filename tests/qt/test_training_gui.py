@@ -16,12 +16,12 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QToolBar
 from qt.conftest import dispose, open_window
 
+from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.cli import main as cli_main
 from latent3d.config import TrainConfig
-from latent3d.decoder import NumpyDecoder
 from latent3d.qt.image_panel import to_uint8
 from latent3d.runs import default_runs_dir
-from latent3d.worker import EpochUpdate
+from latent3d.train.process import EpochUpdate
 from tests.conftest import make_fake_run
 
 

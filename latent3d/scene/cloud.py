@@ -12,7 +12,7 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
 from latent3d.data import CLASS_NAMES
-from latent3d.picking import seen_at, select_point_ids
+from latent3d.scene.picking import seen_at, select_point_ids
 
 __all__ = ["CLASS_COLORS", "LatentScene", "mesh_actor", "style_points"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from latent3d.decoder import NumpyDecoder
+from latent3d.analysis.decoder import NumpyDecoder
 
 __all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
            "map_colours", "movement", "movie_times", "path_decodes"]

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from latent3d.analysis.decoder import Layer, NumpyDecoder
 from latent3d.config import ConfigError, TrainConfig
-from latent3d.decoder import Layer, NumpyDecoder
-from latent3d.run_validation import RunError, check_meta, first_line, load_array, load_weights, read_json_object
+from latent3d.runs.validation import RunError, check_meta, first_line, load_array, load_weights, read_json_object
 
 __all__ = [
     "FORMAT_VERSION",
@@ -47,7 +47,7 @@ def default_runs_dir() -> Path:
     env = os.environ.get(RUNS_DIR_ENV)
     if env:
         return Path(env).expanduser()
-    project = Path(__file__).resolve().parent.parent / "checkpoints"
+    project = Path(__file__).resolve().parents[2] / "checkpoints"
     if project.is_dir():
         return project
     from platformdirs import user_data_dir

@@ -11,8 +11,8 @@ from vtkmodules.vtkCommonCore import vtkLookupTable
 from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
-from latent3d.explore import map_colours
-from latent3d.scene import BACKGROUND, CLASS_COLORS, LatentScene, mesh_actor, style_points
+from latent3d.analysis.explore import map_colours
+from latent3d.scene.cloud import BACKGROUND, CLASS_COLORS, LatentScene, mesh_actor, style_points
 
 __all__ = ["ColourModes", "PathOverlay", "TrainOverlay"]
 

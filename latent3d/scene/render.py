@@ -13,10 +13,10 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.explore import COLOUR_MODES, colour_range, colour_values, movie_times
+from latent3d.analysis.explore import COLOUR_MODES, colour_range, colour_values, movie_times
 from latent3d.runs import Run, load_run, resolve_run_path
-from latent3d.scene import LatentScene
-from latent3d.scene_extras import ColourModes, TrainOverlay
+from latent3d.scene.cloud import LatentScene
+from latent3d.scene.overlays import ColourModes, TrainOverlay
 
 __all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "cmd_render", "grab", "parse_size", "write_movie"]
 
@@ -114,7 +114,7 @@ class OffscreenRenderer:
     camera : str
         A preset of ``CAMERAS``.
     colour : str
-        A colour mode of ``latent3d.explore.COLOUR_MODES``.
+        A colour mode of ``latent3d.analysis.explore.COLOUR_MODES``.
     train_overlay : bool
         Also draw the training images' final-epoch codes (when the run stores them).
     """

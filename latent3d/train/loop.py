@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from latent3d.allocator import keep_freed_memory
 from latent3d.config import TrainConfig
-from latent3d.fast_step import FastStep
-from latent3d.model import Autoencoder
+from latent3d.train.allocator import keep_freed_memory
+from latent3d.train.fast_step import FastStep
+from latent3d.train.model import Autoencoder
 
 __all__ = ["EpochResult", "TrainingData", "TrainingDiverged", "encode_all", "pick_device", "train"]
 
@@ -174,7 +174,7 @@ def train(
     model : Autoencoder, optional
         Train this model in place instead of a fresh one from :func:`build_model`.
     fast_backward : bool
-        Use the hand-written step of :mod:`latent3d.fast_step` (same gradients and update,
+        Use the hand-written step of :mod:`latent3d.train.fast_step` (same gradients and update,
         see its docstring for why and how much faster); False runs plain autograd and
         ``torch.optim.Adam`` (the benchmark compares both).
     onednn : bool or None
@@ -188,7 +188,7 @@ def train(
     Notes
     -----
     On the CPU this fixes glibc's malloc thresholds for the whole process (see
-    :mod:`latent3d.allocator`): freed step buffers stay in the heap instead of being
+    :mod:`latent3d.train.allocator`): freed step buffers stay in the heap instead of being
     page-faulted in again at every step.
 
     Raises
@@ -198,7 +198,7 @@ def train(
     """
     dev = pick_device(device) if isinstance(device, str) else device
     if dev.type == "cpu":
-        keep_freed_memory()  # no page faults for each step's fresh buffers (see latent3d.allocator)
+        keep_freed_memory()  # no page faults for each step's fresh buffers (see latent3d.train.allocator)
     if model is None:
         model = build_model(config)
     model.to(dev)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.config import TrainConfig
-from latent3d.runs import (
+from latent3d.runs.store import (
     CODES_FILE,
     FORMAT_VERSION,
     LABELS_FILE,

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.config import TrainConfig
-from latent3d.session import TrainJob
+from latent3d.train.session import TrainJob
 
 __all__ = ["EpochUpdate", "Failed", "Finished", "Message", "Progress", "Started", "Stopped", "TrainingProcess"]
 
@@ -92,7 +92,7 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
     """Entry point of the training process: run :func:`train_and_save` and report through ``out``."""
     from latent3d.data import DataError
     from latent3d.runs import RunError
-    from latent3d.session import SaveError, TrainStart, train_and_save
+    from latent3d.train.session import SaveError, TrainStart, train_and_save
 
     epoch = 0
 
@@ -109,7 +109,7 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
         out.put(EpochUpdate(r.epoch, r.train_loss, r.test_loss, r.codes, r.test_bce, dec, r.seconds))
 
     try:
-        from latent3d.training import TrainingDiverged
+        from latent3d.train.loop import TrainingDiverged
 
         path = train_and_save(job, should_stop=should_stop or stop.is_set, on_start=on_start, on_batch=on_batch,
                               on_epoch=on_epoch)

@@ -13,10 +13,10 @@ import numpy as np
 
 from latent3d import __version__, data
 from latent3d.config import TrainConfig
-from latent3d.run_writer import RunWriter
+from latent3d.runs.writer import RunWriter
 
 if TYPE_CHECKING:  # torch stays out of this module's import: the window imports it for TrainJob
-    from latent3d.training import EpochResult
+    from latent3d.train.loop import EpochResult
 
 __all__ = ["SaveError", "TrainJob", "TrainStart", "train_and_save"]
 
@@ -39,7 +39,7 @@ class TrainJob:
     device : str
         ``auto``, ``cpu`` or ``cuda``.
     weights_dtype, keep_encoder : str
-        Storage options of :class:`latent3d.run_writer.RunWriter`.
+        Storage options of :class:`latent3d.runs.writer.RunWriter`.
     command : str
         How the training was started, stored as provenance.
     note : str or None
@@ -96,7 +96,7 @@ def train_and_save(
     on_batch: Callable[[int, int, float], None] | None = None,
     on_epoch: Callable[[EpochResult], None] | None = None,
 ) -> Path | None:
-    """Load the data, train with :func:`latent3d.training.train` and write the run atomically.
+    """Load the data, train with :func:`latent3d.train.loop.train` and write the run atomically.
 
     Parameters
     ----------
@@ -109,7 +109,7 @@ def train_and_save(
     on_batch : callable, optional
         ``on_batch(batch, n_batches, running_loss)`` every 50 batches.
     on_epoch : callable, optional
-        Called with each :class:`latent3d.training.EpochResult` (epoch 0 first) after it is stored.
+        Called with each :class:`latent3d.train.loop.EpochResult` (epoch 0 first) after it is stored.
 
     Returns
     -------
@@ -120,7 +120,7 @@ def train_and_save(
     ------
     latent3d.data.DataError
         The dataset is missing or malformed.
-    latent3d.training.TrainingDiverged
+    latent3d.train.loop.TrainingDiverged
         The loss became NaN or infinite; nothing is saved.
     SaveError
         Writing the run failed; nothing is saved.
@@ -130,9 +130,9 @@ def train_and_save(
         data.download(root)
     train_split, test_split = data.load_split(root, "train"), data.load_split(root, "test")
 
-    import torch  # imported here: `import latent3d.session` stays cheap and torch-free
+    import torch  # imported here: `import latent3d.train.session` stays cheap and torch-free
 
-    from latent3d import training
+    from latent3d.train import loop as training
 
     device = training.pick_device(job.device)
     config = job.config
