@@ -49,6 +49,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (value >= 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number, 0 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
@@ -58,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     view = sub.add_parser("view", help="open the 3-D viewer (default command)")
     view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
     view.add_argument("--data-dir", help="folder holding FashionMNIST/raw (for the original test images)")
+    view.add_argument("--view", metavar="FILE", help="open a saved view file (docs/view-format.md); it names its run")
 
     tr = sub.add_parser("train", help="train the autoencoder headless and save a run")
     tr.add_argument("--epochs", type=_positive_int, default=20, help="epochs (default 20)")
@@ -81,18 +92,24 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="print one JSON object")
 
     rd = sub.add_parser("render", help="render a run to a PNG or a GIF/MP4 of the epochs, without a window")
-    rd.add_argument("run", help="run name under checkpoints/ or a run folder")
-    rd.add_argument("--out", help="write one image of --epoch to this .png")
-    rd.add_argument("--movie", help="write the epoch animation 0..E to this .mp4 or .gif")
-    rd.add_argument("--epoch", type=_non_negative_int, help="stored epoch of --out (default: the last)")
+    rd.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
+    rd.add_argument("--view", metavar="FILE", help="render exactly what a saved view file shows (it names its run)")
+    rd.add_argument("--out", help="write one image to this .png")
+    rd.add_argument("--movie", help="write the training, snapshot by snapshot, to this .mp4 or .gif")
+    rd.add_argument("--epoch", type=_non_negative_float, help="epoch of --out, fractional allowed (default: the last)")
+    rd.add_argument("--step", type=_non_negative_float, help="training step of --out (between snapshots: interpolated)")
     rd.add_argument("--size", default="1200x900", help="image size WxH in pixels (default 1200x900)")
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
     rd.add_argument("--color", choices=("class", "error", "movement"), default="class",
                     help="colour points by class, reconstruction error or movement (default class)")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
     rd.add_argument("--fps", type=_positive_int, default=20, help="movie frames per second (default 20)")
+    rd.add_argument("--time", choices=("log", "linear"), default="log",
+                    help="movie time: evenly over snapshots (log, default) or over training steps (linear)")
+    rd.add_argument("--frames-per-snapshot", type=_positive_int, default=4,
+                    help="movie frames between neighbouring snapshots with --time log (default 4)")
     rd.add_argument("--steps-per-epoch", type=_positive_int, default=10,
-                    help="movie frames per epoch (default 10)")
+                    help="movie frames per epoch with --time linear (default 10)")
 
     return parser
 
@@ -136,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from latent3d.scene.render import cmd_render
 
             return cmd_render(args)
-        return _view(getattr(args, "run", None), getattr(args, "data_dir", None))
+        return _view(getattr(args, "run", None), getattr(args, "data_dir", None), getattr(args, "view", None))
     except (RunError, DataError, ValueError) as exc:
         print(f"latent3d: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -147,12 +164,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _view(run: str | None, data_dir: str | None) -> int:
+def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -> int:
     import os
 
     from latent3d.runs import resolve_run_path
 
     path = resolve_run_path(run) if run else None
+    view = None
+    if view_file is not None:  # checked before any window opens: a bad file is one sentence and exit 2
+        from latent3d.state.view_apply import check_spec, load_view_run
+        from latent3d.state.view_file import load_view
+
+        if run:
+            raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")
+        view = load_view(Path(view_file))
+        view_run = load_view_run(view, Path(view_file))
+        check_spec(view, view_run, Path(view_file))
+        path = view_run.path
     if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
         print("latent3d: error: no display to open the viewer on (DISPLAY is not set); run it on a desktop, "
@@ -160,7 +188,7 @@ def _view(run: str | None, data_dir: str | None) -> int:
         return EXIT_USAGE
     from latent3d.qt.app import run_viewer
 
-    return run_viewer(path, Path(data_dir) if data_dir else None)
+    return run_viewer(path, Path(data_dir) if data_dir else None, view=view)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,12 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from latent3d.runs import RunError, default_runs_dir, load_run, newest_run
+from latent3d.state.view_file import ViewSpec
 
 __all__ = ["run_viewer"]
 
 
-def run_viewer(run_path: Path | None, data_dir: Path | None) -> int:
+def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | None = None) -> int:
     """Open the viewer window and run the Qt event loop.
 
     Parameters
@@ -21,6 +22,8 @@ def run_viewer(run_path: Path | None, data_dir: Path | None) -> int:
         The run folder to open; None opens the newest complete run.
     data_dir : Path or None
         Folder holding Fashion-MNIST (None: ``--data-dir`` resolution rules).
+    view : ViewSpec, optional
+        A view file's content, already checked against the run at ``run_path``: shown once the run is open.
 
     Returns
     -------
@@ -44,6 +47,8 @@ def run_viewer(run_path: Path | None, data_dir: Path | None) -> int:
     window.show()
     if run is not None:
         window.set_run(run)
+        if view is not None:
+            window.apply_view(view)
     else:
         QMessageBox.information(
             window, "latent3d: no run yet",

@@ -9,20 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolBar, QVBoxLayout, QWidget
 
-from latent3d.analysis.explore import (
-    COLOUR_MODES,
-    NeighbourIndex,
-    colour_range,
-    colour_values,
-    filmstrip,
-    lerp,
-    path_decodes,
-)
+from latent3d.analysis.explore import COLOUR_MODES, NeighbourIndex, filmstrip, lerp, path_decodes
 from latent3d.data import CLASS_NAMES
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.export import MovieExport, ask_screenshot
 from latent3d.runs import Run
 from latent3d.scene.overlays import ColourModes, PathOverlay, TrainOverlay
+from latent3d.state.viewer_state import PathState
 
 if TYPE_CHECKING:
     from latent3d.qt.main_window import MainWindow
@@ -30,26 +23,23 @@ if TYPE_CHECKING:
 __all__ = ["Explorer"]
 
 COLOUR_LABELS = {"class": "Colour by class", "error": "Colour by reconstruction error",
-                 "movement": "Colour by movement since the previous epoch"}
+                 "movement": "Colour by movement since the previous snapshot"}
 COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "movement"}
 VERDICT_COLOURS = {"inside the data": "#7ccf7c", "at the edge": "#ffcc33", "far outside": "#ff6b6b"}
 
 
 class Explorer:
-    """The exploring tools of one main window; the window calls its ``on_*`` hooks from its own handlers.
+    """The exploring tools of one main window, each a view of the window's :class:`ViewerState`.
 
     Parameters
     ----------
     window : MainWindow
-        Its ``view``, ``scene``, ``timeline``, ``images`` and ``select`` are used; nothing else.
+        Its ``state``, ``view``, ``presenter``, ``timeline`` and ``images`` are used; nothing else.
     """
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        plotter = window.scene.plotter
-        self.path_overlay = PathOverlay(plotter)
-        self.colours = ColourModes(window.scene)
-        self.train_overlay = TrainOverlay(plotter)
+        self.state = window.state
         self.filmstrip = FilmstripBox()
         self.path = PathBox()
         self.neighbours = NeighboursBox()
@@ -59,24 +49,62 @@ class Explorer:
         strips.addWidget(self.filmstrip)
         strips.addWidget(self.path)
         self.movie = MovieExport(window.view, window.timeline)
-        self.run: Run | None = None
         self.index: NeighbourIndex | None = None
-        self.mode = "class"
-        self.ends: tuple[int, int] | None = None
-        self.t = 0.5
-        self._probe: np.ndarray | None = None  # the neighbours follow the probe while it moves
-        self._frames: tuple[int, np.ndarray] | None = None
+        self._frames: tuple[int, int, np.ndarray] | None = None
         self._shown: tuple[object, ...] | None = None
-        self._coloured: tuple[object, ...] | None = None
         self.neighbour_ids = np.zeros(0, np.int64)
         self.colour_box: QComboBox | None = None
         self._build_actions()
         self.filmstrip.grid.clicked.connect(self._on_frame_clicked)
-        self.path.grid.scrubbed.connect(self._on_path_scrubbed)
-        self.path.steps.valueChanged.connect(self._on_steps_changed)
+        self.path.grid.scrubbed.connect(self.state.set_path_t)
+        self.path.steps.valueChanged.connect(self.state.set_path_samples)
         self.path.clear_button.clicked.connect(self.clear_path)
         self.neighbours.grid.clicked.connect(self._on_neighbour_clicked)
         self.neighbours.k.valueChanged.connect(lambda _k: self._update_neighbours())
+        ev = self.state.events
+        ev.run.connect(self._on_run)
+        ev.position.connect(self._on_position)
+        ev.selected.connect(self._on_selected)
+        ev.path.connect(self._on_path)
+        ev.probe.connect(self._on_probe)
+        ev.color.connect(self._on_color)
+        ev.train_overlay.connect(self._on_train_overlay)
+
+    @property
+    def path_overlay(self) -> PathOverlay:
+        """The 3-D path (drawn by the window's scene presenter)."""
+        return self.window.presenter.path_overlay
+
+    @property
+    def colours(self) -> ColourModes:
+        """The scene's colour modes (drawn by the presenter)."""
+        return self.window.presenter.colours
+
+    @property
+    def train_overlay(self) -> TrainOverlay:
+        """The training-set overlay (drawn by the presenter)."""
+        return self.window.presenter.train_overlay
+
+    @property
+    def run(self) -> Run | None:
+        """The run shown."""
+        return self.state.run
+
+    @property
+    def mode(self) -> str:
+        """The colour mode shown."""
+        return self.state.color
+
+    @property
+    def ends(self) -> tuple[int, int] | None:
+        """Path ends (A, B), or None."""
+        p = self.state.path
+        return None if p is None else (p.a, p.b)
+
+    @property
+    def t(self) -> float:
+        """The path marker's fraction."""
+        return 0.5 if self.state.path is None else self.state.path.t
 
     def _build_actions(self) -> None:
         w = self.window
@@ -98,7 +126,7 @@ class Explorer:
         self.train_action = QAction("Training set", w, checkable=True)
         self.train_action.setShortcut(QKeySequence("T"))
         self.train_action.setToolTip("Add the 60,000 training images' codes at the final epoch (T)")
-        self.train_action.toggled.connect(self.set_train_overlay)
+        self.train_action.triggered.connect(self.set_train_overlay)
         for act in (self.screenshot_action, self.movie_action, self.train_action, *self.colour_actions.values()):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             w.addAction(act)
@@ -113,8 +141,8 @@ class Explorer:
         self.colour_box = QComboBox()
         for mode in COLOUR_MODES:
             self.colour_box.addItem(COLOUR_SHORT[mode], mode)
-        self.colour_box.setToolTip("Colour the points by class, reconstruction error (BCE) at the epoch shown, "
-                                   "or distance moved since the previous epoch (Ctrl+1/2/3)")
+        self.colour_box.setToolTip("Colour the points by class, reconstruction error (BCE) at the snapshot shown, "
+                                   "or distance moved since the previous snapshot (Ctrl+1/2/3)")
         self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(COLOUR_MODES[i]))
         toolbar.addWidget(QLabel(" Colour: "))
         toolbar.addWidget(self.colour_box)
@@ -124,204 +152,163 @@ class Explorer:
         """For the View menu (the colour modes are exclusive)."""
         return [*self.colour_actions.values(), self.train_action]
 
-    # -- hooks called by the window -------------------------------------------------------------
-
-    def on_run(self, run: Run) -> None:
-        """A new run is shown: rebuild indexes and overlays, drop the path."""
-        self.run = run
-        self.index = NeighbourIndex(run.codes)
-        self._frames = None
-        self._probe = None
-        self.ends = None
-        self.path_overlay.set_visible(False)
-        self.path.clear()
-        self.filmstrip.clear()
-        self.neighbours.clear()
-        self.train_overlay.set_data(run.train_codes, run.train_labels)
-        has_train = run.train_codes is not None
-        self.train_action.setEnabled(has_train)
-        self.train_action.setToolTip("Add the training images' codes at the final epoch (T)" if has_train
-                                     else "This run stores no training codes.")
-        self.train_overlay.set_visible(has_train and self.train_action.isChecked())
-        self._shown = None
-        self._apply_colours()
+    # -- controllers ----------------------------------------------------------------------------
 
     def on_picked(self, index: int) -> bool:
         """A click picked ``index``: with Shift held and a selection, it ends the path A→B (returns True)."""
         view = self.window.view
         shift = bool(view.iren.interactor.GetShiftKey()) or bool(
             QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
-        a = self.window.scene.selected
+        a = self.state.selected
         if not shift or a is None or a == index:
             return False
         self.set_path(a, index)
-        self.window.view.render()
         return True
-
-    def on_selected(self, index: int) -> None:
-        """Test image ``index`` was selected: its filmstrip and neighbours."""
-        self._probe = None
-        self._update_filmstrip(index)
-        self._update_neighbours()
-
-    def on_epoch_changed(self) -> None:
-        """The epoch moved: follow it with the path, the framed frame, colours and neighbours (no render)."""
-        if self.run is None:
-            return
-        e = self.window.shown_epoch
-        self.filmstrip.grid.set_current(e)
-        if self.ends is not None:
-            self._update_path(full=self._shown != self._path_key())
-        self._apply_colours()
-        if self._probe is None:
-            self._update_neighbours()
-
-    def on_probe_moved(self, position: np.ndarray) -> None:
-        """The free-roam probe moved: neighbours of the probe and the off-manifold cue."""
-        self._probe = np.asarray(position, np.float32)
-        self._update_neighbours()
-
-    # -- filmstrip ------------------------------------------------------------------------------
-
-    def _update_filmstrip(self, index: int) -> None:
-        assert self.run is not None
-        if self._frames is None or self._frames[0] != index:
-            self._frames = (index, filmstrip(self.run.decoder, self.run.codes, index))
-        self.filmstrip.show_frames(self._frames[1], self.window.shown_epoch)
-
-    def _on_frame_clicked(self, epoch: int) -> None:
-        self.window.timeline.pause()
-        self.window.timeline.set_position(float(epoch))
-
-    # -- path -----------------------------------------------------------------------------------
 
     def set_path(self, a: int, b: int) -> None:
         """Draw the straight path from test code ``a`` to ``b`` and decode it."""
-        self.ends = (a, b)
-        self.t = 0.5
-        self._update_path(full=True)
-        self.path_overlay.set_visible(True)
+        self.state.path = PathState(a, b, 0.5, self.path.steps.value())
 
     def clear_path(self) -> None:
         """Remove the path."""
-        self.ends = None
-        self.path_overlay.set_visible(False)
-        self.path.clear()
-        self.window.view.render()
+        self.state.path = None
 
-    def _path_key(self) -> tuple[object, ...]:
-        return (self.ends, self.path.steps.value(), self.window.shown_epoch)
+    def set_colour_mode(self, mode: str) -> None:
+        """Colour points by ``"class"``, ``"error"`` (BCE at the snapshot shown) or ``"movement"``."""
+        self.state.color = mode
 
-    def _update_path(self, *, full: bool) -> None:
-        assert self.run is not None and self.ends is not None
-        a, b = self.ends
-        pos = self.window.scene.positions
-        self.path_overlay.set_ends(pos[a], pos[b])
-        self.path_overlay.set_marker(self.t)
-        e = self.window.shown_epoch
-        if full:
-            _codes, images = path_decodes(self.run.decoder(e), self.run.codes[e, a], self.run.codes[e, b],
-                                          self.path.steps.value())
-            labels = self.run.labels
-            name = lambda i: f"#{i} {CLASS_NAMES[int(labels[i])]}"  # noqa: E731
-            self.path.show_path(images, f"<span style='color:#40e0ff'>A</span> {name(a)} → "
-                                        f"<span style='color:#ff50c8'>B</span> {name(b)} · epoch {e}")
-            self._shown = self._path_key()
-        self._show_path_decode()
+    def set_train_overlay(self, on: bool) -> None:
+        """Show or hide the training images' final-epoch codes."""
+        self.state.train_overlay = on
+        self._on_train_overlay(self.state.train_overlay)
 
-    def _show_path_decode(self) -> None:
-        assert self.run is not None and self.ends is not None
-        e = self.window.shown_epoch
-        a, b = self.ends
-        z = lerp(self.run.codes[e, a], self.run.codes[e, b], self.t)
-        self.path.show_decode(self.run.decoder(e)(z)[0], self.t)
+    def _on_frame_clicked(self, snapshot: int) -> None:
+        self.window.timeline.pause()
+        self.state.position = float(snapshot)
 
-    def _on_path_scrubbed(self, t: float) -> None:
-        if self.ends is None:
+    def _on_neighbour_clicked(self, i: int) -> None:
+        self.window.select(int(self.neighbour_ids[i]))
+
+    # -- views of the state ---------------------------------------------------------------------
+
+    def _on_run(self, run: Run | None) -> None:
+        self._frames = None
+        self._shown = None
+        if run is None:
+            self.index = None
+            self.filmstrip.clear()
+            self.neighbours.clear()
+            self.path.clear()
             return
-        self.t = t
-        self.path_overlay.set_marker(t)
-        self._show_path_decode()
-        self.window.view.render()
+        self.index = NeighbourIndex(run.codes)  # trees are built lazily, per snapshot asked for
+        has_train = run.train_codes is not None
+        self.train_action.setEnabled(has_train)
+        self.train_action.setToolTip("Add the training images' codes at the final epoch (T)" if has_train
+                                     else "This run stores no training codes.")
 
-    def _on_steps_changed(self, _n: int) -> None:
-        if self.ends is not None:
-            self._update_path(full=True)
+    def _on_position(self, _u: float) -> None:
+        if self.state.run is None:
+            return
+        self.filmstrip.grid.set_current(self.state.snapshot)
+        if self.state.path is not None:
+            self._update_path()
+        self._update_neighbours()
 
-    # -- neighbours -----------------------------------------------------------------------------
+    def _on_selected(self, index: int | None) -> None:
+        if index is None:
+            self.filmstrip.clear()
+        else:
+            self._update_filmstrip(index)
+        self._update_neighbours()
+
+    def _on_probe(self, _position: object) -> None:
+        self._update_neighbours()
+
+    def _on_path(self, path: PathState | None) -> None:
+        if path is None:
+            self.path.clear()
+            self._shown = None
+            return
+        if self.path.steps.value() != path.samples:
+            self.path.steps.blockSignals(True)
+            self.path.steps.setValue(path.samples)
+            self.path.steps.blockSignals(False)
+        self._update_path()
+
+    def _on_color(self, mode: str) -> None:
+        self.colour_actions[mode].setChecked(True)
+        if self.colour_box is not None and self.colour_box.currentData() != mode:
+            self.colour_box.blockSignals(True)
+            self.colour_box.setCurrentIndex(COLOUR_MODES.index(mode))
+            self.colour_box.blockSignals(False)
+
+    def _on_train_overlay(self, on: bool) -> None:
+        if self.train_action.isChecked() != on:
+            self.train_action.setChecked(on)
+        run = self.state.run
+        if on and run is not None and self.state.snapshot != len(run.codes) - 1:
+            self.window.statusBar().showMessage("The training codes are those of the final epoch.", 4000)
+
+    # -- filmstrip, path, neighbours ------------------------------------------------------------
+
+    def _update_filmstrip(self, index: int) -> None:
+        run = self.state.run
+        assert run is not None
+        if self._frames is None or self._frames[:2] != (index, len(run.codes)):
+            self._frames = (index, len(run.codes), filmstrip(run.decoder, run.codes, index))
+        self.filmstrip.show_frames(self._frames[2], self.state.snapshot)
+
+    def _update_path(self) -> None:
+        run, path = self.state.run, self.state.path
+        assert run is not None and path is not None
+        s = self.state.snapshot
+        key = (path.a, path.b, path.samples, s, id(run))
+        if key != self._shown:
+            _codes, images = path_decodes(run.decoder(s), run.codes[s, path.a], run.codes[s, path.b], path.samples)
+            labels = run.labels
+            name = lambda i: f"#{i} {CLASS_NAMES[int(labels[i])]}"  # noqa: E731
+            step = self.state.time.steps[s] if self.state.time is not None else 0
+            self.path.show_path(images, f"<span style='color:#40e0ff'>A</span> {name(path.a)} → "
+                                        f"<span style='color:#ff50c8'>B</span> {name(path.b)} · step {step:,.0f}")
+            self._shown = key
+        z = lerp(run.codes[s, path.a], run.codes[s, path.b], path.t)
+        self.path.show_decode(run.decoder(s)(z)[0], path.t)
 
     def _update_neighbours(self) -> None:
-        w = self.window
-        if self.run is None or self.index is None:
+        state, run = self.state, self.state.run
+        if run is None or self.index is None:
             return
-        e = w.shown_epoch
-        probe = self._probe if w.scene.probe_enabled else None
+        s = state.snapshot
         k = self.neighbours.k.value()
-        if probe is not None:
-            idx, dist = self.index.query(e, probe, k)
-            cue = self.index.probe_cue(e, probe)
+        step = f"step {state.time.steps[s]:,.0f}" if state.time is not None else ""
+        if state.probe is not None:
+            probe = np.asarray(state.probe, np.float32)
+            idx, dist = self.index.query(s, probe, k)
+            cue = self.index.probe_cue(s, probe)
             colour = VERDICT_COLOURS[cue.verdict]
             self.neighbours.show_cue(
                 f"nearest code <b>{cue.distance:.3f}</b> away ({cue.distance / max(cue.spacing, 1e-12):.1f}× the "
                 f"typical spacing {cue.spacing:.3f}) · local density <b>{cue.relative_density:.2g}×</b> the data's "
                 f"→ <b style='color:{colour}'>{cue.verdict}</b>")
-            source = f"Nearest to the probe (epoch {e})"
-        elif w.scene.selected is not None:
-            sel = int(w.scene.selected)
-            idx, dist = self.index.query(e, self.run.codes[e, sel], k, exclude=sel)
+            source = f"Nearest to the probe ({step})"
+        elif state.selected is not None:
+            sel = int(state.selected)
+            idx, dist = self.index.query(s, run.codes[s, sel], k, exclude=sel)
             self.neighbours.show_cue(None)
-            source = f"Nearest to #{sel} (epoch {e})"
+            source = f"Nearest to #{sel} ({step})"
         else:
             self.neighbours.clear()
             return
         self.neighbour_ids = idx
-        if w.images is not None:
-            images = [w.images[i] for i in idx]
-        else:
-            images = list(self.run.decoder(e)(self.run.codes[e, idx]))
-        captions = [f"#{i} {CLASS_NAMES[int(self.run.labels[i])]}\nd = {d:.3f}" for i, d in zip(idx, dist)]
-        self.neighbours.show_neighbours(source, images, captions)
-
-    def _on_neighbour_clicked(self, i: int) -> None:
-        self.window.select(int(self.neighbour_ids[i]))
-
-    # -- colours and overlay --------------------------------------------------------------------
-
-    def set_colour_mode(self, mode: str) -> None:
-        """Colour points by ``"class"``, ``"error"`` (BCE at the epoch shown) or ``"movement"``."""
-        self.mode = mode
-        self.colour_actions[mode].setChecked(True)
-        if self.colour_box is not None and self.colour_box.currentData() != mode:
-            self.colour_box.setCurrentIndex(COLOUR_MODES.index(mode))  # re-enters once, then returns here
-        self._apply_colours()
-        self.window.view.render()
-
-    def _apply_colours(self) -> None:
-        if self.run is None:
-            return
-        e = self.window.shown_epoch
-        if self._coloured == (self.mode, e, id(self.run), id(self.colours.scene._cloud)):
-            return  # unchanged: playback between two stored epochs keeps the colours
-        self._coloured = (self.mode, e, id(self.run), id(self.colours.scene._cloud))
-        values = colour_values(self.mode, e, self.run.codes, self.run.test_bce)
-        if values is None:
-            self.colours.show_classes(self.run.labels)
-            return
-        title = f"BCE, epoch {e}" if self.mode == "error" else (f"moved {e - 1} to {e}" if e else "moved (epoch 0)")
-        self.colours.show_values(values, *colour_range(values), title=title)
-
-    def set_train_overlay(self, on: bool) -> None:
-        """Show or hide the training images' final-epoch codes."""
-        if self.train_action.isChecked() != on:
-            self.train_action.setChecked(on)
-            return
-        self.train_overlay.set_visible(on)
-        if on and self.run is not None and self.window.shown_epoch != self.run.epochs:
-            self.window.statusBar().showMessage("The training codes are those of the final epoch.", 4000)
-        self.window.view.render()
+        images = self.window.images
+        shown = [images[i] for i in idx] if images is not None else list(run.decoder(s)(run.codes[s, idx]))
+        captions = [f"#{i} {CLASS_NAMES[int(run.labels[i])]}\nd = {d:.3f}" for i, d in zip(idx, dist)]
+        self.neighbours.show_neighbours(source, shown, captions)
 
     def close(self) -> None:
-        """Remove the extra actors (before the view closes)."""
-        self.path_overlay.close()
-        self.colours.close()
-        self.train_overlay.close()
+        """Disconnect from the state (the overlays belong to the presenter)."""
+        ev = self.state.events
+        for sig, slot in ((ev.run, self._on_run), (ev.position, self._on_position), (ev.selected, self._on_selected),
+                          (ev.path, self._on_path), (ev.probe, self._on_probe), (ev.color, self._on_color),
+                          (ev.train_overlay, self._on_train_overlay)):
+            sig.disconnect(slot)

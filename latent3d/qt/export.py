@@ -85,7 +85,7 @@ class MovieExport:
 
         The timeline returns to where it was; a cancelled export deletes its partial file.
         """
-        times = movie_times(self.timeline.epochs, steps_per_epoch)
+        times = movie_times(self.timeline.last, steps_per_epoch)  # frames between neighbouring snapshots
         start = self.timeline.position
         self.timeline.pause()
         dialog = QProgressDialog("Rendering the epoch animation…", "Cancel", 0, len(times), parent)

@@ -101,9 +101,10 @@ class ImagePanel(QWidget):
         """Show the hint that nothing is selected yet."""
         self.selection.left.set_message("Click a point")
         self.selection.right.set_message("")
+        self.selection.right_caption.setText("reconstruction")
         self.selection.details.setText("<i>Click a point in the view to see its test image.</i>")
 
-    def show_selection(self, *, index: int, class_name: str, position: np.ndarray, epoch: int, bce: float,
+    def show_selection(self, *, index: int, class_name: str, position: np.ndarray, at: str, bce: float,
                        reconstruction: np.ndarray, original: np.ndarray | None, missing: str | None) -> None:
         """Show test image ``index``: its original (or why it is missing) and its reconstruction at ``epoch``.
 
@@ -114,10 +115,10 @@ class ImagePanel(QWidget):
         class_name : str
         position : ndarray, shape (3,)
             Its code at the epoch shown.
-        epoch : int
-            The stored epoch whose decoder made ``reconstruction``.
+        at : str
+            The snapshot whose decoder made ``reconstruction`` (``"step 64"``).
         bce : float
-            That image's mean BCE per pixel at ``epoch``.
+            That image's mean BCE per pixel at that snapshot.
         reconstruction : ndarray
             784 values in [0, 1].
         original : ndarray or None
@@ -130,16 +131,16 @@ class ImagePanel(QWidget):
         else:
             self.selection.left.set_message(missing or "Test image not available.")
         self.selection.right.set_image(reconstruction)
-        self.selection.right_caption.setText(f"reconstruction (epoch {epoch})")
+        self.selection.right_caption.setText(f"reconstruction ({at})")
         self.selection.details.setText(_table([
             ("class", f"<b>{class_name}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
-            ("BCE", f"{bce:.4f} (epoch {epoch})")]))
+            ("BCE", f"{bce:.4f} ({at})")]))
 
     def set_probe_visible(self, on: bool) -> None:
         """Show or hide the probe section."""
         self.probe.setVisible(on)
 
-    def show_probe(self, *, position: np.ndarray, epoch: int, decoded: np.ndarray, nearest: int,
+    def show_probe(self, *, position: np.ndarray, at: str, decoded: np.ndarray, nearest: int,
                    nearest_class: str, distance: float, nearest_image: np.ndarray | None,
                    nearest_reconstruction: np.ndarray) -> None:
         """Show the probe's decode at ``position`` and its nearest test image.
@@ -147,8 +148,8 @@ class ImagePanel(QWidget):
         Parameters
         ----------
         position : ndarray, shape (3,)
-        epoch : int
-            The stored epoch whose decoder was used.
+        at : str
+            The snapshot whose decoder was used (``"step 64"``).
         decoded : ndarray
             784 values in [0, 1].
         nearest : int
@@ -162,7 +163,7 @@ class ImagePanel(QWidget):
             Its reconstruction, used when ``nearest_image`` is None.
         """
         self.probe.left.set_image(decoded)
-        self.probe.left_caption.setText(f"decoded (epoch {epoch})")
+        self.probe.left_caption.setText(f"decoded ({at})")
         if nearest_image is not None:
             self.probe.right.set_image(nearest_image)
             self.probe.right_caption.setText(f"nearest: #{nearest}")

@@ -45,3 +45,11 @@ class ClassLegend(QListWidget):
     def set_checked(self, cls: int, visible: bool) -> None:
         """Check or uncheck class ``cls`` (emits ``class_toggled`` like a click would)."""
         self.item(cls).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
+
+    def show_checked(self, cls: int, visible: bool) -> None:
+        """Display class ``cls`` as shown or hidden without emitting (the state changed it)."""
+        want = Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked
+        if self.item(cls).checkState() != want:
+            self.blockSignals(True)
+            self.item(cls).setCheckState(want)
+            self.blockSignals(False)

@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -29,6 +29,10 @@ from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run, RunError, load_run
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.scene.presenter import ScenePresenter
+from latent3d.state.view_apply import apply_spec, check_spec, load_view_run, spec_from_state, spec_names_run
+from latent3d.state.view_file import ViewFileError, ViewSpec, load_view, save_view
+from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["MainWindow", "default_settings"]
 
@@ -51,7 +55,7 @@ def default_settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
-    """One window on one run at a time.
+    """One window on one run at a time; everything it shows is read from one :class:`ViewerState`.
 
     Parameters
     ----------
@@ -59,6 +63,12 @@ class MainWindow(QMainWindow):
         Where the Fashion-MNIST IDX files are (``None``: the usual resolution).
     settings : QSettings, optional
         Where geometry, splitter and last run are remembered (tests pass a temporary ini).
+
+    Notes
+    -----
+    Controllers (clicks, keys, the timeline, the legend, menus) change ``self.state``; the scene
+    (through :class:`ScenePresenter`), the panels and the status bar subscribe to its events and
+    only display. Renders are requested and coalesced into one per event-loop turn.
     """
 
     def __init__(self, data_dir: Path | None = None, settings: QSettings | None = None) -> None:
@@ -66,25 +76,31 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("latent3d")
         self.setStyleSheet(STYLE)
         self.settings = settings if settings is not None else default_settings()
-        self.run: Run | None = None
+        self.state = ViewerState()
         self.images, self.data_message = self._load_images(data_dir)
         self.view = LatentView(self)
         self.scene = self.view.scene
-        self.timeline = Timeline()
+        self.presenter = ScenePresenter(self.state, self.scene, self.view.request_render)
+        self.timeline = Timeline(self.state)
         self.panel = ImagePanel()
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
         self.explore = Explorer(self)  # filmstrip, path, neighbours, colour modes, overlay, export
         self.data_dir = data_dir
-        self.training = LiveTraining(self)  # Train…, progress strip, the live run (issue #5)
+        self.training = LiveTraining(self)  # Train…, progress strip, the live run
         self._build_layout()
         self._build_actions()
         self.view.signals.picked.connect(self._on_picked)
         self.view.signals.empty_double_clicked.connect(self._on_empty_double_clicked)
-        self.view.signals.probe_moved.connect(self._on_probe_moved)
-        self.timeline.position_changed.connect(self._on_epoch_changed)
+        self.view.signals.probe_moved.connect(self._on_probe_dragged)
         self.view.signals.interacting.connect(self._on_busy_changed)
         self.timeline.playing_changed.connect(self._on_playing_changed)
-        self.legend.class_toggled.connect(self._on_class_toggled)
+        self.legend.class_toggled.connect(self.state.set_class_visible)
+        ev = self.state.events
+        ev.run.connect(self._on_run)
+        ev.position.connect(self._on_position)
+        ev.selected.connect(self._on_selected)
+        ev.probe.connect(self._on_probe)
+        ev.hidden_classes.connect(self._on_hidden_classes)
         self._restore_settings()
 
     # -- construction ---------------------------------------------------------------------------
@@ -138,14 +154,18 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.open_action = self._action("Open run…", self.open_run_dialog, "Ctrl+O")
+        self.save_view_action = self._action("Save view…", self.save_view_dialog, "Ctrl+Shift+S")
+        self.open_view_action = self._action("Open view…", self.open_view_dialog, "Ctrl+Shift+O")
         quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.reset_action = self._action("Reset camera", self.reset_camera, "R")
         self.roam_action = self._action("Free roam", self.set_free_roam, "F", checkable=True)
         self.play_action = self._action("Play / pause", self.timeline.toggle_play, "Space")
-        self._action("Previous epoch", lambda: self.timeline.step(-1), "Left")
-        self._action("Next epoch", lambda: self.timeline.step(+1), "Right")
+        self._action("Previous snapshot", lambda: self.timeline.step(-1), "Left")
+        self._action("Next snapshot", lambda: self.timeline.step(+1), "Right")
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
+        file_menu.addActions([self.open_view_action, self.save_view_action])
+        file_menu.addSeparator()
         file_menu.addActions(self.explore.file_actions())
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -168,6 +188,11 @@ class MainWindow(QMainWindow):
 
     # -- runs -----------------------------------------------------------------------------------
 
+    @property
+    def run(self) -> Run | None:
+        """The run shown (the state's)."""
+        return self.state.run
+
     def open_run(self, path: Path) -> bool:
         """Load the run at ``path``; on failure show the error and keep the current view."""
         try:
@@ -186,90 +211,116 @@ class MainWindow(QMainWindow):
             self.open_run(Path(path))
 
     def set_run(self, run: Run) -> None:
-        """Show ``run`` at its last epoch, with a fresh camera and no selection."""
-        self.run = run
-        self.scene.set_data(run.codes, run.labels)
-        self.explore.on_run(run)
-        for cls in range(len(CLASS_NAMES)):
-            self.scene.set_class_visible(cls, self.legend.item(cls).checkState() == Qt.CheckState.Checked)
-        self.panel.clear_selection()
-        self.timeline.set_epochs(run.epochs)
-        self.status_run.setText(f"run <b>{html.escape(run.name)}</b> · {len(run.labels):,} test codes")
+        """Show ``run`` at its last snapshot, with a fresh camera and no selection."""
+        with self.view.one_render():
+            if self.state.run is not None and self.state.run.path == run.path:
+                self.state.set_run(None)  # the same folder reopened: start afresh, as for another run
+            self.state.set_run(run, position=None)
+            self.scene.reset_camera()
+            self.presenter.sync_camera()
         self.settings.setValue("last_run", str(run.path))
-        self.setWindowTitle(f"latent3d — {run.name}")
-        if self.scene.probe_enabled:
-            self.view.set_probe_enabled(False)
-            self.view.set_probe_enabled(True)
-        self._update_status()
-        self.view.render()
 
     def update_run(self, run: Run, *, follow: bool = True) -> None:
-        """Show ``run``, a longer version of the run shown (a training added epochs); camera, selection, probe stay.
+        """Show ``run``, a longer version of the run shown (a training added snapshots).
 
-        With ``follow`` the timeline moves to the newest epoch and the camera refits the cloud (keeping its
-        direction); otherwise timeline and camera stay where they are.
-        A run with other points than the one shown goes through :meth:`set_run`.
+        Camera direction, selection, path and probe stay (the state's rule for a run that grew).
+        With ``follow`` the timeline moves to the newest snapshot and the camera refits the cloud,
+        keeping its direction; otherwise timeline and camera stay where they are.
         """
-        old = self.run
+        old = self.state.run
         if old is None or len(old.labels) != len(run.labels):
             self.set_run(run)
             return
-        camera, t, playing = self.view.camera_position, self.timeline.position, self.timeline.playing
-        selected, probe = self.scene.selected, self.scene.probe_position
+        playing = self.timeline.playing
         with self.view.one_render():
-            self.set_run(run)
-            self.view.camera_position = camera
-            if follow:  # refit distance and focus to the grown cloud; the direction the user chose stays
+            self.state.set_run(run, position=float(len(run.codes) - 1) if follow else None)
+            if follow:
                 self.scene.reset_camera()
-            else:
-                self.timeline.set_position(min(t, run.epochs))
-                if playing:
-                    self.timeline.play()
-            if probe is not None:
-                self.scene.set_probe_position([float(v) for v in probe])
-            if selected is not None:
-                self.select(selected)
-            self.view.render()
+                self.presenter.sync_camera()
+            elif playing:
+                self.timeline.play()
 
     @property
     def shown_epoch(self) -> int:
-        """The stored epoch whose decoder and BCE are shown: the fractional epoch rounded to the nearest."""
-        return int(round(self.scene.epoch))
+        """The stored snapshot whose decoder and BCE are shown (the position rounded to the nearest)."""
+        return self.state.snapshot
 
-    # -- events ---------------------------------------------------------------------------------
+    # -- what the state says, displayed ----------------------------------------------------------
 
-    def _on_epoch_changed(self, t: float) -> None:
-        self.scene.set_epoch(t)
+    def _on_run(self, run: Run | None) -> None:
+        if run is None:
+            self.panel.clear_selection()
+            return
+        self.status_run.setText(f"run <b>{html.escape(run.name)}</b> · {len(run.labels):,} test codes")
+        self.setWindowTitle(f"latent3d — {run.name}")
+        if self.state.selected is None:
+            self.panel.clear_selection()
+
+    def _on_position(self, _u: float) -> None:
         self._update_status()
-        if self.scene.selected is not None:
-            self._show_selection(self.scene.selected)
-        if self.scene.probe_enabled:
-            pos = self.scene.probe_position
-            if pos is not None:
-                self._on_probe_moved(pos)
-        self.explore.on_epoch_changed()
-        self.view.render()
+        if self.state.selected is not None:
+            self._show_selection(self.state.selected)
+        if self.state.probe is not None:
+            self._show_probe(np.asarray(self.state.probe, np.float32))
 
-    def _on_playing_changed(self, playing: bool) -> None:
-        # Playback redraws every frame: above PLAY_LOD_POINTS use the moving-camera level of detail.
-        if self.scene.n_points > PLAY_LOD_POINTS:
-            self.scene.set_fast(playing)
-            self.view.render()
-        self._on_busy_changed(playing)
+    def _on_selected(self, index: int | None) -> None:
+        if index is None:
+            self.panel.clear_selection()
+        else:
+            self._show_selection(index)
 
-    def _on_busy_changed(self, _busy: bool) -> None:
-        # A training leaves a core to the window only while it draws continuously.
-        self.training.controller.set_window_busy(self.scene.fast or self.timeline.playing)
+    def _on_probe(self, position: tuple[float, float, float] | None) -> None:
+        on = position is not None
+        if self.roam_action.isChecked() != on:
+            self.roam_action.blockSignals(True)
+            self.roam_action.setChecked(on)
+            self.roam_action.blockSignals(False)
+        self.panel.set_probe_visible(on)
+        self.view.show_probe(position)
+        if position is not None:
+            self._show_probe(np.asarray(position, np.float32))
+
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        for cls in range(len(CLASS_NAMES)):
+            self.legend.show_checked(cls, cls not in hidden)
 
     def _update_status(self) -> None:
-        if self.run is None:
+        run, time = self.state.run, self.state.time
+        if run is None or time is None:
             return
-        e = self.shown_epoch
-        self.status_epoch.setText(f"epoch {self.scene.epoch:.2f} / {self.run.epochs}")
-        train = f"{self.run.train_loss[e - 1]:.4f}" if e > 0 else "–"
-        test = self.run.test_loss[e - 1] if e > 0 else self.run.meta.get("initial_test_loss")
-        test_text = f"{test:.4f}" if isinstance(test, (int, float)) else "–"
-        self.status_loss.setText(f"train loss {train} · test loss {test_text} (epoch {e})")
+        s = self.state.snapshot
+        self.status_epoch.setText(f"{time.caption(self.state.position)} / {run.epochs}")
+        e = int(round(time.epoch_at(s)))
+        at_epoch_end = abs(time.epoch_at(s) - e) < 1e-9
+        train = f"{run.train_loss[e - 1]:.4f}" if at_epoch_end and 0 < e <= len(run.train_loss) else "–"
+        test = float(run.test_bce[s].mean())
+        self.status_loss.setText(f"train loss {train} · test loss {test:.4f} (step {time.steps[s]:,.0f})")
+
+    def _show_selection(self, index: int) -> None:
+        run, time = self.state.run, self.state.time
+        assert run is not None and time is not None
+        s = self.state.snapshot
+        recon = run.decoder(s)(run.codes[s, index])[0]
+        original = self.images[index] if self.images is not None and index < len(self.images) else None
+        self.panel.show_selection(
+            index=index, class_name=CLASS_NAMES[int(run.labels[index])], position=self.scene.positions[index],
+            at=f"step {time.steps[s]:,.0f}", bce=float(run.test_bce[s, index]), reconstruction=recon,
+            original=original, missing=self.data_message)
+
+    def _show_probe(self, position: np.ndarray) -> None:
+        run, time = self.state.run, self.state.time
+        if run is None or time is None:
+            return
+        s = self.state.snapshot
+        dec = run.decoder(s)
+        idx, dist = self.nearest(position)
+        nearest_image = self.images[idx] if self.images is not None and idx < len(self.images) else None
+        self.panel.show_probe(
+            position=position, at=f"step {time.steps[s]:,.0f}", decoded=dec(position)[0], nearest=idx,
+            nearest_class=CLASS_NAMES[int(run.labels[idx])], distance=dist, nearest_image=nearest_image,
+            nearest_reconstruction=dec(run.codes[s, idx])[0])
+
+    # -- controllers: what the user did, written to the state -----------------------------------
 
     def _on_picked(self, index: int) -> None:
         if self.explore.on_picked(index):  # Shift+click: the end B of a path from the selection
@@ -277,62 +328,102 @@ class MainWindow(QMainWindow):
         self.select(index)
 
     def select(self, index: int) -> None:
-        """Select test image ``index``: highlight it and show it in the panel."""
-        self.scene.set_highlight(index)
-        self._show_selection(index)
-        self.explore.on_selected(index)
-        QTimer.singleShot(0, self.view.render)  # images first; the highlight follows on the next loop turn
-
-    def _show_selection(self, index: int) -> None:
-        assert self.run is not None
-        e = self.shown_epoch
-        recon = self.run.decoder(e)(self.run.codes[e, index])[0]
-        original = self.images[index] if self.images is not None and index < len(self.images) else None
-        self.panel.show_selection(
-            index=index, class_name=CLASS_NAMES[int(self.run.labels[index])], position=self.scene.positions[index],
-            epoch=e, bce=float(self.run.test_bce[e, index]), reconstruction=recon, original=original,
-            missing=self.data_message)
-
-    def _on_class_toggled(self, cls: int, visible: bool) -> None:
-        self.scene.set_class_visible(cls, visible)
-        self.view.render()
+        """Select test image ``index`` (highlight, images, filmstrip, neighbours follow the state)."""
+        self.state.selected = index
 
     def set_free_roam(self, on: bool) -> None:
-        """Show or hide the probe (free roam)."""
-        if self.roam_action.isChecked() != on:
-            self.roam_action.setChecked(on)  # re-enters through toggled
-            return
-        self.panel.set_probe_visible(on)
-        self.view.set_probe_enabled(on)
+        """Free roam on (the probe appears where it can be seen) or off."""
+        if not on:
+            self.state.probe = None
+        elif self.state.probe is None and self.state.run is not None:
+            self.state.probe = self.scene.probe_start()
+
+    def _on_probe_dragged(self, position: np.ndarray) -> None:
+        if self.state.probe is not None:
+            self.state.probe = position
 
     def _on_empty_double_clicked(self, x: float, y: float) -> None:
-        if self.scene.probe_enabled:
-            self.scene.set_probe_position(self.scene.focal_plane_point(x, y))
-            self.view.render()
+        if self.state.probe is not None:
+            self.state.probe = self.scene.focal_plane_point(x, y)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        # Playback redraws every frame: above PLAY_LOD_POINTS use the moving-camera level of detail.
+        if self.scene.n_points > PLAY_LOD_POINTS:
+            self.scene.set_fast(playing)
+            self.view.request_render()
+        self._on_busy_changed(playing)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if not busy:
+            self.presenter.sync_camera()  # the camera settled: the state learns where it is
+        # A training leaves a core to the window only while it draws continuously.
+        self.training.controller.set_window_busy(self.scene.fast or self.timeline.playing)
 
     def nearest(self, position: np.ndarray) -> tuple[int, float]:
-        """Index of and distance to the test code nearest ``position`` at the stored epoch shown."""
+        """Index of and distance to the test code nearest ``position`` at the snapshot shown."""
         assert self.explore.index is not None
-        idx, dist = self.explore.index.query(self.shown_epoch, position, 1)
+        idx, dist = self.explore.index.query(self.state.snapshot, position, 1)
         return int(idx[0]), float(dist[0])
-
-    def _on_probe_moved(self, position: np.ndarray) -> None:
-        if self.run is None:
-            return
-        e = self.shown_epoch
-        dec = self.run.decoder(e)
-        idx, dist = self.nearest(position)
-        nearest_image = self.images[idx] if self.images is not None and idx < len(self.images) else None
-        self.panel.show_probe(
-            position=position, epoch=e, decoded=dec(position)[0], nearest=idx,
-            nearest_class=CLASS_NAMES[int(self.run.labels[idx])], distance=dist, nearest_image=nearest_image,
-            nearest_reconstruction=dec(self.run.codes[e, idx])[0])
-        self.explore.on_probe_moved(position)
 
     def reset_camera(self) -> None:
         """Frame the whole cloud again."""
         self.scene.reset_camera()
-        self.view.render()
+        self.presenter.sync_camera()
+        self.view.request_render()
+
+    # -- view files -----------------------------------------------------------------------------
+
+    def save_view_dialog(self) -> None:
+        """File → Save view…: write what the window shows to a JSON view file."""
+        if self.state.run is None:
+            return
+        start = str(self.settings.value("last_view_dir", "") or "")
+        name, _ = QFileDialog.getSaveFileName(self, "Save view", str(Path(start) / "view.json") if start
+                                              else "view.json", "View files (*.json)")
+        if name:
+            self.save_view(Path(name))
+
+    def save_view(self, path: Path) -> bool:
+        """Write the current view to ``path``; an error becomes a dialog."""
+        self.presenter.sync_camera()
+        try:
+            save_view(spec_from_state(self.state), path)
+        except ViewFileError as exc:
+            QMessageBox.critical(self, "Cannot save view", str(exc))
+            return False
+        self.settings.setValue("last_view_dir", str(path.parent))
+        self.statusBar().showMessage(f"Saved view {path.name}.", 5000)
+        return True
+
+    def open_view_dialog(self) -> None:
+        """File → Open view…: show what a view file describes."""
+        start = str(self.settings.value("last_view_dir", "") or "")
+        name, _ = QFileDialog.getOpenFileName(self, "Open view", start, "View files (*.json);;All files (*)")
+        if name:
+            self.open_view(Path(name))
+
+    def open_view(self, path: Path) -> bool:
+        """Show the view file at ``path``; any problem is one dialog and the current view stays."""
+        try:
+            spec = load_view(path)
+            current = self.state.run
+            run = current if current is not None and spec_names_run(spec, current, path) else load_view_run(spec, path)
+            check_spec(spec, run, path)
+        except ViewFileError as exc:
+            QMessageBox.critical(self, "Cannot open view", str(exc))
+            return False
+        with self.view.one_render():
+            if run is not self.state.run:
+                self.set_run(run)
+            self.apply_view(spec)
+        self.settings.setValue("last_view_dir", str(path.parent))
+        return True
+
+    def apply_view(self, spec: ViewSpec) -> None:
+        """Show ``spec`` on the run shown (checked against it beforehand)."""
+        self.timeline.pause()
+        apply_spec(self.state, spec)
+        self.view.request_render()
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -359,5 +450,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.sync()
         self.explore.close()
+        self.presenter.close()
         self.view.close()
         super().closeEvent(event)

@@ -1,98 +1,165 @@
-"""The epoch timeline: a fractional slider over epochs 0..E with play/pause, loop and speed."""
+"""The timeline: a slider over training steps (log or linear time) with epoch ticks, play/pause, loop and speed.
+
+It displays and sets ``ViewerState.position`` (a fractional snapshot index); playback advances it at
+a number of snapshots per second, so the early snapshots of epoch 1 get as much screen time as the
+epochs after it.
+"""
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-__all__ = ["Timeline", "STEPS_PER_EPOCH"]
+from latent3d.state.timeline import Timebase
+from latent3d.state.viewer_state import ViewerState
 
-STEPS_PER_EPOCH = 100
+__all__ = ["SLIDER_MAX", "Timeline"]
+
+SLIDER_MAX = 10_000  # slider units along the axis
 FRAME_MS = 33
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)  # epochs per second
+SPEEDS = (1.0, 2.0, 4.0, 8.0, 16.0)  # snapshots per second
+
+
+class EpochTicks(QWidget):
+    """Epoch ticks under the slider, at their place on the current time axis, labelled where they fit."""
+
+    def __init__(self, slider: QSlider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slider = slider
+        self.fractions: list[tuple[float, str]] = []
+        self.setFixedHeight(16)
+
+    def set_ticks(self, time: Timebase | None, axis: str) -> None:
+        """Ticks at every epoch end of ``time`` on ``axis``."""
+        self.fractions = []
+        if time is not None:
+            epochs = time.last_step // time.steps_per_epoch
+            for e in range(epochs + 1):
+                x = time.axis_value(e * time.steps_per_epoch, axis)
+                end = time.axis_value(time.last_step, axis)
+                self.fractions.append((x / end if end > 0 else 0.0, str(e)))
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        """Draw the ticks and the labels that do not overlap their left neighbour."""
+        p = QPainter(self)
+        p.setPen(QColor("#8a90a0"))
+        margin = 8  # the slider handle's half width: where value 0 and the maximum are drawn
+        width = self.width() - 2 * margin
+        last_label = -1e9
+        fm = p.fontMetrics()
+        for frac, text in self.fractions:
+            x = margin + frac * width
+            p.drawLine(int(x), 0, int(x), 4)
+            w = fm.horizontalAdvance(text)
+            if x - w / 2 > last_label + 4:
+                p.drawText(QRectF(x - w / 2, 4, w + 2, 12), text)
+                last_label = x + w / 2
+        p.end()
 
 
 class Timeline(QWidget):
-    """Emits ``position_changed(t)`` with a fractional epoch whenever the slider moves or playback advances.
+    """Slider, ticks and playback controls for ``state.position``.
 
     Parameters
     ----------
+    state : ViewerState
     parent : QWidget, optional
     """
 
     position_changed = Signal(float)
     playing_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, state: ViewerState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._epochs = 0
+        self.state = state
         self._last_tick = 0.0
         self.play_button = QToolButton()
-        self.play_button.setText("▶")
         self.play_button.setToolTip("Play / pause (Space)")
         self.play_button.setCheckable(True)
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.toggled.connect(self._on_play_toggled)
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, SLIDER_MAX)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys belong to the window's shortcuts
-        self.slider.valueChanged.connect(self._on_value_changed)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+        self.ticks = EpochTicks(self.slider)
         self.label = QLabel()
-        self.label.setMinimumWidth(120)
+        self.label.setMinimumWidth(190)
+        self.axis = QComboBox()
+        self.axis.addItem("log time", "log")
+        self.axis.addItem("linear time", "linear")
+        self.axis.setToolTip("Space training steps logarithmically (epoch 1, where most learning happens, gets "
+                             "as much room as the rest) or linearly")
+        self.axis.currentIndexChanged.connect(lambda i: setattr(self.state, "time_axis", self.axis.itemData(i)))
         self.loop = QCheckBox("loop")
         self.loop.setChecked(True)
         self.speed = QComboBox()
         for s in SPEEDS:
-            self.speed.addItem(f"{s:g} epoch/s", s)
-        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+            self.speed.addItem(f"{s:g} snapshots/s", s)
+        self.speed.setCurrentIndex(SPEEDS.index(4.0))
         self.speed.setToolTip("Playback speed")
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.slider)
+        column.addWidget(self.ticks)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        for w in (self.play_button, self.slider, self.label, self.loop, self.speed):
-            layout.addWidget(w, 1 if w is self.slider else 0)
+        layout.addWidget(self.play_button)
+        layout.addLayout(column, 1)
+        for w in (self.label, self.axis, self.loop, self.speed):
+            layout.addWidget(w)
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
-        self.set_epochs(0)
+        ev = state.events
+        ev.run.connect(self._on_run)
+        ev.position.connect(self._on_position)
+        ev.time_axis.connect(self._on_time_axis)
+        self._on_run(state.run)
 
     @property
     def epochs(self) -> int:
-        """The last epoch E."""
-        return self._epochs
+        """Trained epochs of the run shown."""
+        return 0 if self.state.run is None else int(self.state.run.epochs)
+
+    @property
+    def last(self) -> int:
+        """Index of the last snapshot."""
+        return 0 if self.state.time is None else self.state.time.last
 
     @property
     def position(self) -> float:
-        """The fractional epoch shown."""
-        return self.slider.value() / STEPS_PER_EPOCH
+        """The fractional snapshot index shown."""
+        return self.state.position
 
     @property
     def playing(self) -> bool:
         """Whether playback is running."""
         return self._timer.isActive()
 
-    def set_epochs(self, epochs: int, position: float | None = None) -> None:
-        """Span epochs ``0..epochs`` and jump to ``position`` (default: the last epoch)."""
-        self.pause()
-        self._epochs = int(epochs)
-        self.slider.blockSignals(True)
-        self.slider.setRange(0, self._epochs * STEPS_PER_EPOCH)
-        self.slider.setPageStep(STEPS_PER_EPOCH)
-        self.slider.setSingleStep(STEPS_PER_EPOCH // 10)
-        self.slider.blockSignals(False)
-        self.setEnabled(self._epochs > 0)
-        self.set_position(self._epochs if position is None else position)
-        self._update_label()
-
-    def set_position(self, t: float) -> None:
-        """Move to fractional epoch ``t`` (emits ``position_changed`` if it moved)."""
-        self.slider.setValue(int(round(max(0.0, min(t, self._epochs)) * STEPS_PER_EPOCH)))
+    def set_position(self, u: float) -> None:
+        """Move to fractional snapshot index ``u``."""
+        self.state.position = u
 
     def step(self, direction: int) -> None:
-        """Go to the next (``+1``) or previous (``-1``) whole epoch and pause."""
+        """Go to the next (``+1``) or previous (``-1``) stored snapshot and pause."""
         self.pause()
-        t = self.position
-        target = int(t) + 1 if direction > 0 else (int(t) - 1 if t == int(t) else int(t))
-        self.set_position(target)
+        self.state.step_snapshot(direction)
 
     def toggle_play(self) -> None:
         """Play if paused, pause if playing."""
@@ -106,10 +173,44 @@ class Timeline(QWidget):
         """Stop playback."""
         self.play_button.setChecked(False)
 
+    # -- state -> widgets -----------------------------------------------------------------------
+
+    def _on_run(self, _run: object) -> None:
+        self.setEnabled(self.last > 0)
+        if self.last == 0:
+            self.pause()
+        self.ticks.set_ticks(self.state.time, self.state.time_axis)
+        self._on_position(self.state.position)
+
+    def _on_position(self, u: float) -> None:
+        time = self.state.time
+        if time is not None:
+            self.slider.blockSignals(True)
+            self.slider.setValue(int(round(time.fraction(u, self.state.time_axis) * SLIDER_MAX)))
+            self.slider.blockSignals(False)
+            self.label.setText(f"{time.caption(u)} / {self.epochs}")
+        self.position_changed.emit(u)
+
+    def _on_time_axis(self, axis: str) -> None:
+        i = self.axis.findData(axis)
+        if self.axis.currentIndex() != i:
+            self.axis.blockSignals(True)
+            self.axis.setCurrentIndex(i)
+            self.axis.blockSignals(False)
+        self.ticks.set_ticks(self.state.time, axis)
+        self._on_position(self.state.position)
+
+    # -- widgets -> state -----------------------------------------------------------------------
+
+    def _on_slider_moved(self, value: int) -> None:
+        time = self.state.time
+        if time is not None:
+            self.state.position = time.from_fraction(value / SLIDER_MAX, self.state.time_axis)
+
     def _on_play_toggled(self, on: bool) -> None:
-        if on and self._epochs > 0:
-            if self.slider.value() >= self.slider.maximum():
-                self.set_position(0)
+        if on and self.last > 0:
+            if self.state.position >= self.last:
+                self.state.position = 0.0
             self._last_tick = time.perf_counter()
             self._timer.start()
         else:
@@ -117,24 +218,18 @@ class Timeline(QWidget):
             if on:
                 self.play_button.setChecked(False)
                 return
-        self.play_button.setText("⏸" if on else "▶")
+        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
         self.playing_changed.emit(on)
 
     def _on_tick(self) -> None:
         now = time.perf_counter()
         dt, self._last_tick = now - self._last_tick, now
-        t = self.position + float(self.speed.currentData()) * min(dt, 0.25)
-        if t >= self._epochs:
+        u = self.state.position + float(self.speed.currentData()) * min(dt, 0.25)
+        if u >= self.last:
             if self.loop.isChecked():
-                t = 0.0 if self.position >= self._epochs else float(self._epochs)
+                u = 0.0 if self.state.position >= self.last else float(self.last)
             else:
-                t = float(self._epochs)
+                u = float(self.last)
                 self.pause()
-        self.set_position(t)
-
-    def _on_value_changed(self, _value: int) -> None:
-        self._update_label()
-        self.position_changed.emit(self.position)
-
-    def _update_label(self) -> None:
-        self.label.setText(f"epoch {self.position:5.2f} / {self._epochs}")
+        self.state.position = u

@@ -69,7 +69,21 @@ class LatentView(QtInteractor):
         if getattr(self, "_held", 0):  # (pyvistaqt renders once inside __init__, before _held exists)
             self._render_pending = True
             return
+        self._render_pending = False
         super().render()
+
+    def request_render(self) -> None:
+        """Ask for one render when the event loop is next idle; a burst of requests gives one frame."""
+        if self._render_pending:
+            return  # one is queued already (or waits for the end of one_render)
+        self._render_pending = True
+        if not self._held:
+            QTimer.singleShot(0, self._render_if_pending)
+
+    def _render_if_pending(self) -> None:
+        if self._render_pending and not self._held and getattr(self, "scene", None) is not None:
+            self._render_pending = False
+            super().render()
 
     @contextmanager
     def one_render(self) -> Iterator[None]:
@@ -146,13 +160,17 @@ class LatentView(QtInteractor):
 
     # -- probe ----------------------------------------------------------------------------------
 
-    def set_probe_enabled(self, on: bool) -> None:
-        """Show or hide the free-roam probe."""
-        if on:
-            self.scene.enable_probe(self._on_probe)
-        else:
+    def show_probe(self, position: tuple[float, float, float] | None) -> None:
+        """Show the draggable probe at ``position``, or remove it (None); drags emit ``probe_moved``."""
+        if position is None:
             self.scene.disable_probe()
-        self.render()
+        elif not self.scene.probe_enabled:
+            self.scene.enable_probe(self._on_probe, center=position)
+        else:
+            current = self.scene.probe_position
+            if current is None or not np.allclose(current, position, atol=1e-6):
+                self.scene.place_probe(position)
+        self.request_render()
 
     def _on_probe(self, position: np.ndarray) -> None:
         self.signals.probe_moved.emit(position)

@@ -323,6 +323,9 @@ class LatentScene:
             lo, hi = np.percentile(flat, [1.0, 99.0], axis=0)
             self.plotter.renderer.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
             self.plotter.renderer.ResetCameraClippingRange()
+            # Tell pyvista the camera is placed: otherwise a later add_* call (the probe widget) may
+            # reset it to pyvista's default direction, undoing the user's rotation.
+            self.plotter.renderer.camera_set = True
 
     def focal_plane_point(self, x: float, y: float) -> np.ndarray:
         """The world point under display ``(x, y)`` on the plane through the focal point facing the camera."""
@@ -383,8 +386,22 @@ class LatentScene:
         """Move the probe (and report the move like a drag would)."""
         if self._probe is None:
             return
-        self._probe.SetCenter(*(float(v) for v in position))  # type: ignore[attr-defined]
+        self.place_probe(position)
         self._on_probe(position)
+
+    def place_probe(self, position: Sequence[float] | np.ndarray) -> None:
+        """Move the probe without reporting it (the state moved it)."""
+        if self._probe is not None:
+            self._probe.SetCenter(*(float(v) for v in position))  # type: ignore[attr-defined]
+
+    def probe_start(self) -> np.ndarray:
+        """Where free roam starts: the code nearest the focal point, so the probe sits on the data."""
+        focal = np.asarray(self.plotter.camera.GetFocalPoint(), np.float32)
+        if not self.n_points:
+            return focal
+        shown = np.asarray(self._visible, bool)[self._labels]
+        pts = self._xyz[shown] if shown.any() else self._xyz
+        return np.asarray(pts[np.argmin(((pts - focal) ** 2).sum(axis=1))], np.float32)
 
     def close(self) -> None:
         """Drop the probe and actors (the plotter itself belongs to the caller)."""

@@ -1,4 +1,4 @@
-"""Headless rendering: a run's latent cloud to a PNG or to a GIF/MP4 of the epoch animation (``run.py render``)."""
+"""Headless rendering: a run's latent cloud (or a saved view) to a PNG, or its training to a GIF/MP4 (``run.py render``)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.analysis.explore import COLOUR_MODES, colour_range, colour_values, movie_times
+from latent3d.analysis.explore import COLOUR_MODES, movie_times
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.cloud import LatentScene
-from latent3d.scene.overlays import ColourModes, TrainOverlay
+from latent3d.scene.presenter import ScenePresenter
+from latent3d.state.view_apply import apply_spec, check_spec, load_view_run
+from latent3d.state.view_file import ViewSpec, load_view
+from latent3d.state.viewer_state import ViewerState, timebase_of
 
-__all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "cmd_render", "grab", "parse_size", "write_movie"]
+__all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "cmd_render", "grab", "movie_positions", "parse_size",
+           "render_image", "render_movie", "still_position", "write_movie"]
 
 #: Camera presets: direction from the focal point to the camera, and the view-up vector.
 CAMERAS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
@@ -104,7 +108,10 @@ def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
 
 
 class OffscreenRenderer:
-    """A run in an off-screen ``pyvista.Plotter`` (EGL, no X server needed), reusing ``LatentScene``.
+    """A run in an off-screen ``pyvista.Plotter`` (EGL, no X server needed), drawn from a :class:`ViewerState`.
+
+    The scene is driven by the same :class:`~latent3d.scene.presenter.ScenePresenter` as the
+    window's, so a view file rendered here shows what the window showed.
 
     Parameters
     ----------
@@ -112,7 +119,7 @@ class OffscreenRenderer:
     size : (int, int)
         Image width and height in pixels.
     camera : str
-        A preset of ``CAMERAS``.
+        A preset of ``CAMERAS`` (ignored once a view's camera is applied).
     colour : str
         A colour mode of ``latent3d.analysis.explore.COLOUR_MODES``.
     train_overlay : bool
@@ -125,17 +132,16 @@ class OffscreenRenderer:
             raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(COLOUR_MODES)}.")
         if train_overlay and run.train_codes is None:
             raise ValueError(f"Run {run.name} stores no training codes to overlay.")
-        self.run, self.colour = run, colour
+        self.run = run
         if not os.environ.get("DISPLAY"):  # go straight to EGL instead of warning about a missing X server first
             os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
-        self.scene.set_data(run.codes, run.labels)
-        self.colours = ColourModes(self.scene)
-        self.overlay = TrainOverlay(self.plotter)
-        if train_overlay:
-            self.overlay.set_data(run.train_codes, run.train_labels)
-            self.overlay.set_visible(True)
+        self.state = ViewerState()
+        self.presenter = ScenePresenter(self.state, self.scene)
+        self.state.set_run(run)
+        self.state.color = colour
+        self.state.train_overlay = train_overlay
         self._label = vtkTextActor()
         self._label.GetTextProperty().SetFontSize(max(12, size[1] // 40))
         self._label.GetTextProperty().SetColor(0.84, 0.85, 0.88)
@@ -144,63 +150,96 @@ class OffscreenRenderer:
         self.plotter.renderer.AddViewProp(self._label)
         set_camera(self.scene, camera)
 
-    def fit(self, t: float) -> None:
-        """Frame the codes of fractional epoch ``t`` only (a still image), keeping the camera direction."""
-        pts = self.scene.codes_at(t)
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
+    def apply_view(self, spec: ViewSpec) -> None:
+        """Show what the view file ``spec`` describes (checked against the run beforehand)."""
+        apply_spec(self.state, spec)
+
+    def fit(self, u: float) -> None:
+        """Frame the codes at position ``u`` only (a still image), keeping the camera direction.
+
+        The box spans the 1st to 99th percentile, as the window frames: one far outlier would
+        otherwise shrink the cloud to a dot.
+        """
+        pts = self.scene.codes_at(u)
+        lo, hi = np.percentile(pts, [1.0, 99.0], axis=0)
         self.plotter.renderer.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
 
-    def frame(self, t: float) -> np.ndarray:
-        """The image ``[H, W, 3]`` uint8 of fractional epoch ``t``."""
-        self.scene.set_epoch(t)
-        e = int(round(self.scene.epoch))
-        values = colour_values(self.colour, e, self.run.codes, self.run.test_bce)
-        if values is None:
-            self.colours.show_classes(self.run.labels)
-        else:
-            title = "BCE" if self.colour == "error" else f"moved {max(e - 1, 0)} to {e}"
-            self.colours.show_values(values, *colour_range(values), title=title)
-        self._label.SetInput(f"{self.run.name} · epoch {t:.2f} / {self.run.epochs}")
+    def frame(self, u: float) -> np.ndarray:
+        """The image ``[H, W, 3]`` uint8 at position ``u`` (a fractional snapshot index)."""
+        self.state.position = u
+        time = self.state.time
+        caption = time.caption(self.state.position) if time is not None else ""
+        self._label.SetInput(f"{self.run.name} · {caption} / {self.run.epochs}")
         return grab(self.plotter.ren_win)
 
-    def frames(self, times: Iterable[float]) -> Iterator[np.ndarray]:
-        """One image per fractional epoch in ``times``."""
-        for t in times:
-            yield self.frame(float(t))
+    def frames(self, positions: Iterable[float]) -> Iterator[np.ndarray]:
+        """One image per position in ``positions``."""
+        for u in positions:
+            yield self.frame(float(u))
 
     def close(self) -> None:
         """Release the plotter."""
-        self.colours.close()
-        self.overlay.close()
+        self.presenter.close()
         self.scene.close()
         self.plotter.close()
 
 
-def render_image(run: Run, out: Path, *, epoch: int | None = None, **kwargs: object) -> Path:
-    """Render stored ``epoch`` (default: the last) of ``run`` to the PNG ``out``; ``kwargs`` go to the renderer."""
+def still_position(run: Run, *, epoch: float | None = None, step: float | None = None) -> float:
+    """The timeline position of ``--epoch`` or ``--step`` (default: the last snapshot), range-checked."""
+    time = timebase_of(run)
+    if step is not None:
+        if not 0 <= step <= time.last_step:
+            raise ValueError(f"Step {step:g} is outside 0-{time.last_step} of run {run.name}.")
+        return time.at_step(step)
+    if epoch is not None:
+        last_epoch = time.last_step / time.steps_per_epoch
+        if not 0 <= epoch <= last_epoch:
+            raise ValueError(f"Epoch {epoch:g} is outside 0-{last_epoch:g} of run {run.name}.")
+        return time.at_epoch(epoch)
+    return float(time.last)
+
+
+def movie_positions(run: Run, axis: str, frames_per_snapshot: int, frames_per_epoch: int) -> np.ndarray:
+    """Positions of a movie's frames: evenly in snapshots (``log`` time) or evenly in training steps (``linear``)."""
+    time = timebase_of(run)
+    if axis == "log":
+        return movie_times(time.last, frames_per_snapshot)
+    epochs = time.last_step / time.steps_per_epoch
+    n = max(2, int(np.ceil(epochs * frames_per_epoch)) + 1)
+    return np.array([time.at_step(s) for s in np.linspace(0.0, time.last_step, n)])
+
+
+def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float | None = None,
+                 view: ViewSpec | None = None, **kwargs: object) -> Path:
+    """Render ``run`` at ``--epoch``/``--step`` (default: the last snapshot), or as ``view`` says, to the PNG ``out``."""
     import imageio.v2 as imageio
 
-    e = run.epochs if epoch is None else epoch
-    if not 0 <= e <= run.epochs:
-        raise ValueError(f"Epoch {e} is outside 0-{run.epochs} of run {run.name}.")
     if out.suffix.lower() != ".png":
         raise ValueError(f"Image {out.name} must end in .png.")
+    u = still_position(run, epoch=epoch, step=step) if view is None else None
     r = OffscreenRenderer(run, **kwargs)  # type: ignore[arg-type]
     try:
-        r.fit(float(e))
-        imageio.imwrite(out, r.frame(float(e)))
+        if view is not None:
+            r.apply_view(view)
+            u = r.state.position
+        else:
+            r.fit(u)  # type: ignore[arg-type]
+        imageio.imwrite(out, r.frame(u))  # type: ignore[arg-type]
     finally:
         r.close()
     return out
 
 
-def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int = 10,
+def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int = 10, frames_per_snapshot: int = 4,
+                 time_axis: str = "log", view: ViewSpec | None = None,
                  progress: Callable[[int, int], None] | None = None, **kwargs: object) -> int:
-    """Render the epoch animation 0 -> E of ``run`` to ``out`` (GIF or MP4); returns the frame count."""
+    """Render the training of ``run`` to ``out`` (GIF or MP4) over its snapshots; returns the frame count."""
     if out.suffix.lower() not in MOVIE_SUFFIXES:
         raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
-    times = movie_times(run.epochs, steps_per_epoch)
+    times = movie_positions(run, time_axis, frames_per_snapshot, steps_per_epoch)
     r = OffscreenRenderer(run, **kwargs)  # type: ignore[arg-type]
+    if view is not None:
+        r.apply_view(view)
 
     def counted() -> Iterator[np.ndarray]:
         for i, img in enumerate(r.frames(times)):
@@ -218,16 +257,33 @@ def cmd_render(args: argparse.Namespace) -> int:
     """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
     if (args.out is None) == (args.movie is None):
         raise ValueError("Give exactly one of --out IMAGE.png or --movie MOVIE.mp4|.gif.")
-    run = load_run(resolve_run_path(args.run))
-    opts = {"size": parse_size(args.size), "camera": args.camera, "colour": args.color,
-            "train_overlay": args.train_overlay}
+    view = None
+    if getattr(args, "view", None):
+        if args.run is not None:
+            raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")
+        view_path = Path(args.view)
+        view = load_view(view_path)
+        run = load_view_run(view, view_path)
+        check_spec(view, run, view_path)
+    elif args.run is None:
+        raise ValueError("Name a RUN to render, or give --view FILE.")
+    else:
+        run = load_run(resolve_run_path(args.run))
+    if view is not None and (args.epoch is not None or args.step is not None):
+        raise ValueError("--view sets the position; leave out --epoch and --step.")
+    if args.epoch is not None and args.step is not None:
+        raise ValueError("Give --epoch or --step, not both.")
+    opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
+                            "colour": view.color if view is not None else args.color,
+                            "train_overlay": view.train_overlay if view is not None else args.train_overlay}
     target = Path(args.out or args.movie)
     if not target.parent.is_dir():
         raise ValueError(f"Folder {target.parent} does not exist.")
     if args.out is not None:
-        render_image(run, target, epoch=args.epoch, **opts)
+        render_image(run, target, epoch=args.epoch, step=args.step, view=view, **opts)
         print(f"wrote {target}")
         return 0
-    n = render_movie(run, target, fps=args.fps, steps_per_epoch=args.steps_per_epoch, **opts)
+    n = render_movie(run, target, fps=args.fps, steps_per_epoch=args.steps_per_epoch,
+                     frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view, **opts)
     print(f"wrote {target} ({n} frames)")
     return 0

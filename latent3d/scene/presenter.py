@@ -1,0 +1,174 @@
+"""Displays a ViewerState in a LatentScene and its overlays: the one place that maps state to VTK.
+
+The window's view and the off-screen renderer both draw through this class, so a rendered view
+file and the window can never disagree (colours, hidden classes, path, overlay, camera).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from latent3d.analysis.explore import colour_range, colour_values
+from latent3d.scene.cloud import LatentScene
+from latent3d.scene.overlays import ColourModes, PathOverlay, TrainOverlay
+from latent3d.state.camera import Camera
+from latent3d.state.viewer_state import PathState, ViewerState
+
+__all__ = ["ScenePresenter", "colour_title", "read_camera"]
+
+
+def colour_title(mode: str, state: ViewerState) -> str:
+    """The colour bar's title for ``mode`` at the state's snapshot."""
+    time, s = state.time, state.snapshot
+    if time is None:
+        return mode
+    if mode == "error":
+        return f"BCE, step {time.steps[s]:,.0f}"
+    return f"moved since step {time.steps[s - 1]:,.0f}" if s else "moved (step 0)"
+
+
+def read_camera(scene: LatentScene) -> Camera:
+    """The pose of the scene's camera as plain numbers."""
+    cam = scene.plotter.camera
+
+    def v(x: tuple[float, ...]) -> tuple[float, float, float]:
+        return (float(x[0]), float(x[1]), float(x[2]))
+
+    return Camera(v(cam.GetPosition()), v(cam.GetFocalPoint()), v(cam.GetViewUp()), float(cam.GetViewAngle()))
+
+
+class ScenePresenter:
+    """Subscribes to ``state`` and keeps ``scene`` showing it; asks for a render through ``request_render``.
+
+    Parameters
+    ----------
+    state : ViewerState
+    scene : LatentScene
+    request_render : callable
+        Called after every change that needs a new frame; the window coalesces these into one
+        render when idle, the off-screen renderer renders when it grabs.
+    """
+
+    def __init__(self, state: ViewerState, scene: LatentScene,
+                 request_render: Callable[[], None] = lambda: None) -> None:
+        self.state, self.scene, self.request_render = state, scene, request_render
+        plotter = scene.plotter
+        self.path_overlay = PathOverlay(plotter)
+        self.colours = ColourModes(scene)
+        self.train_overlay = TrainOverlay(plotter)
+        self._coloured: tuple[object, ...] | None = None
+        ev = state.events
+        ev.run.connect(self._on_run)
+        ev.position.connect(self._on_position)
+        ev.selected.connect(self._on_selected)
+        ev.path.connect(self._on_path)
+        ev.color.connect(self._on_color)
+        ev.hidden_classes.connect(self._on_hidden_classes)
+        ev.train_overlay.connect(self._on_train_overlay)
+        ev.camera.connect(self._on_camera)
+
+    # -- handlers -------------------------------------------------------------------------------
+
+    def _on_run(self, run: object) -> None:
+        state = self.state
+        if state.run is None:
+            return
+        grown = self.scene.n_points == len(state.run.labels) and self.scene._cloud is not None
+        camera = read_camera(self.scene) if grown else None
+        self.scene.set_data(state.run.codes, state.run.labels, state.position)
+        if camera is not None:  # a run that grew keeps the camera where the user put it
+            self.apply_camera(camera)
+        self._on_hidden_classes(state.hidden_classes)
+        self.train_overlay.set_data(state.run.train_codes, state.run.train_labels)
+        self.train_overlay.set_visible(state.train_overlay)
+        self._coloured = None
+        self._on_selected(state.selected)
+        self._on_path(state.path)
+        if state.camera is None or not grown:
+            state.camera = read_camera(self.scene)
+
+    def _on_position(self, u: float) -> None:
+        self.scene.set_epoch(u)
+        self._apply_colours()
+        if self.state.path is not None:
+            self._place_path(self.state.path)
+        self.request_render()
+
+    def _on_selected(self, index: int | None) -> None:
+        self.scene.set_highlight(index)
+        self.request_render()
+
+    def _on_path(self, path: PathState | None) -> None:
+        if path is not None:
+            self._place_path(path)
+        self.path_overlay.set_visible(path is not None)
+        self.request_render()
+
+    def _place_path(self, path: PathState) -> None:
+        pos = self.scene.positions
+        self.path_overlay.set_ends(pos[path.a], pos[path.b])
+        self.path_overlay.set_marker(path.t)
+
+    def _on_color(self, _mode: str) -> None:
+        self._apply_colours()
+        self.request_render()
+
+    def _apply_colours(self) -> None:
+        state, run = self.state, self.state.run
+        if run is None:
+            return
+        key = (state.color, state.snapshot, id(run), id(self.scene._cloud))
+        if key == self._coloured:
+            return  # unchanged: playback between two snapshots keeps the colours
+        self._coloured = key
+        values = colour_values(state.color, state.snapshot, run.codes, run.test_bce)
+        if values is None:
+            self.colours.show_classes(run.labels)
+        else:
+            self.colours.show_values(values, *colour_range(values), title=colour_title(state.color, state))
+
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        for cls in range(10):
+            self.scene.set_class_visible(cls, cls not in hidden)
+        self.request_render()
+
+    def _on_train_overlay(self, on: bool) -> None:
+        self.train_overlay.set_visible(on)
+        self.request_render()
+
+    def _on_camera(self, camera: Camera | None) -> None:
+        if camera is not None and camera != read_camera(self.scene):
+            self.apply_camera(camera)
+            self.request_render()
+
+    def apply_camera(self, camera: Camera) -> None:
+        """Put the VTK camera at ``camera`` (clipping range refitted)."""
+        cam = self.scene.plotter.camera
+        cam.SetPosition(*camera.position)
+        cam.SetFocalPoint(*camera.focal_point)
+        cam.SetViewUp(*camera.view_up)
+        cam.SetViewAngle(camera.view_angle)
+        cam.OrthogonalizeViewUp()
+        self.scene.plotter.renderer.ResetCameraClippingRange()
+
+    def sync_camera(self) -> None:
+        """Report the VTK camera (moved by the mouse) to the state."""
+        self.state.camera = read_camera(self.scene)
+
+    def positions(self) -> np.ndarray:
+        """The drawn positions ``[N, 3]`` at the state's position."""
+        return self.scene.positions
+
+    def close(self) -> None:
+        """Disconnect from the state and remove the overlays."""
+        ev = self.state.events
+        for sig, slot in ((ev.run, self._on_run), (ev.position, self._on_position), (ev.selected, self._on_selected),
+                          (ev.path, self._on_path), (ev.color, self._on_color),
+                          (ev.hidden_classes, self._on_hidden_classes), (ev.train_overlay, self._on_train_overlay),
+                          (ev.camera, self._on_camera)):
+            sig.disconnect(slot)
+        self.path_overlay.close()
+        self.colours.close()
+        self.train_overlay.close()

@@ -1,0 +1,85 @@
+"""Between view files and the viewer state: capture a state as a ViewSpec, check a spec against its run, apply it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from latent3d.runs import Run, RunError, load_run, resolve_run_path
+from latent3d.state.view_file import PathSpec, ViewFileError, ViewSpec
+from latent3d.state.viewer_state import PathState, ViewerState, timebase_of
+
+__all__ = ["apply_spec", "check_spec", "load_view_run", "resolve_view_run", "spec_from_state", "spec_names_run"]
+
+
+def _run_reference(run: Run) -> str:
+    """The run's name when it lies in the runs folder (portable between machines), else its absolute path."""
+    try:
+        if resolve_run_path(run.name).resolve() == run.path.resolve():
+            return run.name
+    except OSError:
+        pass
+    return str(run.path.resolve())
+
+
+def spec_from_state(state: ViewerState) -> ViewSpec:
+    """What ``state`` shows, as a :class:`ViewSpec` (the position stored as a step and as an epoch)."""
+    run = state.run
+    if run is None:
+        raise ViewFileError("There is no run to save a view of; open a run first.")
+    path = state.path
+    return ViewSpec(
+        run=_run_reference(run), step=int(round(state.step)), epoch=round(state.epoch, 6), camera=state.camera,
+        color=state.color, hidden_classes=tuple(sorted(state.hidden_classes)), selected=state.selected,
+        path=None if path is None else PathSpec(path.a, path.b, path.t, path.samples), probe=state.probe,
+        train_overlay=state.train_overlay, time_axis=state.time_axis)
+
+
+def resolve_view_run(spec: ViewSpec, source: Path) -> Path:
+    """The run folder a view file names: a run name or path, else a path relative to the view file's folder."""
+    direct = resolve_run_path(spec.run)
+    if direct.is_dir():
+        return direct
+    beside = Path(source).parent / spec.run
+    return beside if beside.is_dir() else direct
+
+
+def spec_names_run(spec: ViewSpec, run: Run, source: Path | None = None) -> bool:
+    """Whether ``spec`` names ``run`` (so the window need not load it again)."""
+    try:
+        target = resolve_view_run(spec, source) if source is not None else resolve_run_path(spec.run)
+        return target.resolve() == run.path.resolve()
+    except OSError:
+        return False
+
+
+def load_view_run(spec: ViewSpec, source: Path) -> Run:
+    """Load the run a view file names; a missing or broken run is a :class:`ViewFileError` naming the key."""
+    try:
+        return load_run(resolve_view_run(spec, source))
+    except RunError as exc:
+        raise ViewFileError(f"View file {source}: 'run' names a run that cannot be opened: {exc}") from None
+
+
+def check_spec(spec: ViewSpec, run: Run, source: Path) -> None:
+    """Refuse, with one sentence naming the file and key, a spec that does not fit ``run``."""
+    time = timebase_of(run)
+    spec.check_against(len(run.labels), time.last_step, time.steps_per_epoch, str(source))
+    if spec.train_overlay and run.train_codes is None:
+        raise ViewFileError(f"View file {source}: 'train_overlay' is true but run {run.name} stores no training codes.")
+
+
+def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
+    """Show ``spec`` in ``state`` (whose run must already be the spec's, checked with :func:`check_spec`)."""
+    run = state.run
+    if run is None:
+        raise ValueError("Set the state's run before applying a view.")
+    state.hidden_classes = spec.hidden_classes  # before the selection: a hidden point cannot be selected
+    state.selected = spec.selected
+    state.color = spec.color
+    state.time_axis = spec.time_axis
+    state.train_overlay = spec.train_overlay
+    state.seek_step(spec.timeline_step(timebase_of(run).steps_per_epoch))
+    state.path = None if spec.path is None else PathState(spec.path.a, spec.path.b, spec.path.t, spec.path.samples)
+    state.probe = spec.probe
+    if spec.camera is not None:
+        state.camera = spec.camera
