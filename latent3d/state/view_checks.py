@@ -1,0 +1,250 @@
+"""Checks of an untrusted view file (the file, its JSON, its values): each failure is one ViewFileError sentence."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+from collections.abc import Collection
+from typing import Any
+
+__all__ = ["MAX_COORD", "MAX_DEPTH", "MAX_INT", "MAX_VIEW_BYTES", "Checker", "NonFinite", "ViewFileError",
+           "describe", "parse_json", "read_text"]
+
+MAX_INT = 2**53  # the largest integer every JSON reader (JavaScript included) holds exactly
+MAX_COORD = 1e6  # far beyond any code, small enough that camera arithmetic cannot overflow
+MAX_VIEW_BYTES = 1 << 20  # a view file is under 1 kB; anything near 1 MB is not one
+MAX_DEPTH = 32  # a valid view file nests 3 levels deep
+_MAX_INT_DIGITS = 20  # longer integer literals are marked huge before Python converts them
+_MIN_LENGTH = 1e-9  # shorter camera vectors are zero to VTK's arithmetic
+_MIN_SIN = 1e-3  # view_up at least ~0.06 degrees away from the viewing direction
+
+
+class ViewFileError(ValueError):
+    """A view file is missing, unreadable or malformed; the message is one sentence naming the file and the key."""
+
+
+class NonFinite:
+    """A NaN/Infinity literal or a float literal that overflows (``1e400``), kept so its key can be named."""
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+    def __repr__(self) -> str:
+        return self.literal
+
+
+class HugeInt:
+    """An integer literal too long to be a valid value anywhere in a view file."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` with control characters escaped and cut in the middle past ``limit``, so a message stays one line."""
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return text if len(text) <= limit else text[: limit // 2] + "..." + text[-limit // 2:]
+
+
+def describe(v: object) -> str:
+    """A short, one-line description of a parsed JSON value for the end of a message."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return "the string " + one_line(repr(v), 40)
+    if isinstance(v, (int, float)):
+        return one_line(repr(v), 40)
+    if isinstance(v, HugeInt):
+        return f"an integer of {v.digits} digits"
+    if isinstance(v, NonFinite):
+        return one_line(v.literal, 40)
+    return "a list" if isinstance(v, list) else "an object" if isinstance(v, dict) else type(v).__name__
+
+
+def read_text(source: str) -> str:
+    """The text of a view file, refusing anything but a regular UTF-8 file of at most MAX_VIEW_BYTES.
+
+    The file is checked with ``os.stat`` before it is opened, and opened non-blocking and checked
+    again, so a FIFO (or a file swapped for one) never blocks the reader.
+    """
+    c = Checker(source)
+    try:
+        st = os.stat(source)
+    except (FileNotFoundError, NotADirectoryError):
+        if os.path.islink(source):
+            raise c.error(None, "is a link to a file that does not exist; choose the file it meant") from None
+        raise c.error(None, "does not exist; check the path") from None
+    except ValueError:  # an embedded NUL in the path
+        raise c.error(None, "is not a usable path (it contains a NUL character)") from None
+    except OSError as exc:  # permission on a parent folder, a link loop, a name too long
+        raise c.error(None, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    _check_regular(c, st)
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            _check_regular(c, os.fstat(f.fileno()))  # it may have been swapped since the stat above
+            raw = f.read(MAX_VIEW_BYTES + 1)
+    except OSError as exc:
+        raise c.error(None, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(raw) > MAX_VIEW_BYTES:
+        raise c.error(None, f"is larger than {MAX_VIEW_BYTES >> 20} MB, far too large for a view file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise c.error(None, f"is not UTF-8 text (invalid byte at offset {exc.start}); a view file is JSON") from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark some Windows editors add
+    if not text.strip():
+        raise c.error(None, "is empty; a view file holds one JSON object")
+    return text
+
+
+def _check_regular(c: Checker, st: os.stat_result) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise c.error(None, "is a folder, not a view file; choose a .json file")
+    if not stat.S_ISREG(st.st_mode):
+        raise c.error(None, "is not a regular file (a FIFO, device or socket); choose a .json file")
+    if st.st_size > MAX_VIEW_BYTES:
+        raise c.error(None, f"is larger than {MAX_VIEW_BYTES >> 20} MB, far too large for a view file")
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Parse untrusted JSON into plain values: duplicate keys refused, non-finite and huge numbers marked."""
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                raise Checker(source).error(k, "appears twice in one object; keep only one")
+            out[k] = v
+        return out
+
+    def number(s: str) -> float | NonFinite:
+        f = float(s)
+        return f if math.isfinite(f) else NonFinite(one_line(s, 40))
+
+    def integer(s: str) -> int | HugeInt:
+        # Python refuses (or slowly converts) thousands of digits; no valid value needs more than 16.
+        return int(s) if len(s.lstrip("-")) <= _MAX_INT_DIGITS else HugeInt(len(s.lstrip("-")))
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=NonFinite, parse_float=number,
+                          parse_int=integer)
+    except RecursionError:
+        raise Checker(source).error(None, f"is nested deeper than {MAX_DEPTH} levels; it is not a view file") from None
+    except json.JSONDecodeError as exc:
+        raise Checker(source).error(None, f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+                                          "fix it in a text editor or save the view again") from None
+    too_deep = _deepest(data)
+    if too_deep is not None:
+        raise Checker(source).error(too_deep or None, f"is nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _deepest(data: Any) -> str | None:
+    """The key path of the first value nested deeper than MAX_DEPTH ("" for the top level), or None."""
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    while stack:
+        value, depth, key = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            return key
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in items:
+            child = f"{key}[{k}]" if isinstance(k, int) else f"{key}.{k}" if key else str(k)
+            stack.append((v, depth + 1, child))
+    return None
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= MAX_INT
+
+
+class Checker:
+    """Typed getters for one file's values; each raises ViewFileError naming ``source`` and the key."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def error(self, key: str | None, what: str) -> ViewFileError:
+        """``View file SOURCE: 'KEY' WHAT.``, or ``View file SOURCE WHAT.`` when ``key`` is None, as one line."""
+        where = f": '{one_line(key, 80)}' " if key else " "
+        return ViewFileError(f"View file {one_line(self.source)}{where}{what}.")
+
+    def keys(self, obj: dict[str, Any], prefix: str, required: Collection[str], optional: Collection[str]) -> None:
+        """Refuse unknown keys (naming them) and missing required keys of the object at ``prefix``."""
+        unknown = [k for k in obj if k not in required and k not in optional]
+        if unknown:
+            names = ", ".join(one_line(repr(k), 40) for k in unknown[:3]) + (" ..." if len(unknown) > 3 else "")
+            where = f" in '{prefix}'" if prefix else ""
+            raise self.error(None, f"has unknown key{'s' if len(unknown) > 1 else ''} {names}{where}; "
+                                   "remove it or check its spelling")
+        for k in required:
+            if k not in obj:
+                raise self.error(f"{prefix}.{k}" if prefix else k, "is missing")
+
+    def obj(self, key: str, v: object) -> dict[str, Any]:
+        """A JSON object."""
+        if not isinstance(v, dict):
+            raise self.error(key, f"must be an object, not {describe(v)}")
+        return v
+
+    def integer(self, key: str, v: object, lo: int = 0, hi: int = MAX_INT) -> int:
+        """A JSON integer (not a bool, not ``5.0``) in ``[lo, hi]``."""
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise self.error(key, f"must be an integer from {lo} to {hi}, not {describe(v)}")
+        return v
+
+    def number(self, key: str, v: object, lo: float, hi: float, *, open_ends: bool = False) -> float:
+        """A finite JSON number in ``[lo, hi]`` (``(lo, hi)`` with ``open_ends``); integers over 2**53 refused."""
+        inside = _is_number(v) and (lo < v < hi if open_ends else lo <= v <= hi)  # type: ignore[operator]
+        if not inside:
+            span = f"between {lo:g} and {hi:g}" + (" (exclusive)" if open_ends else "")
+            raise self.error(key, f"must be a finite number {span}, not {describe(v)}")
+        return float(v)  # type: ignore[arg-type]
+
+    def vector(self, key: str, v: object) -> tuple[float, float, float]:
+        """Three finite numbers, each within ±MAX_COORD."""
+        if not (isinstance(v, list) and len(v) == 3 and all(_is_number(x) and abs(x) <= MAX_COORD for x in v)):
+            raise self.error(key, f"must be 3 finite numbers, each within ±{MAX_COORD:g}, not {describe(v)}")
+        return float(v[0]), float(v[1]), float(v[2])
+
+    def choice(self, key: str, v: object, options: Collection[str]) -> str:
+        """One of ``options``."""
+        if not isinstance(v, str) or v not in options:
+            listed = ", ".join(f'"{o}"' for o in options)
+            raise self.error(key, f"must be one of {listed}, not {describe(v)}")
+        return v
+
+    def boolean(self, key: str, v: object) -> bool:
+        """A JSON ``true`` or ``false``."""
+        if not isinstance(v, bool):
+            raise self.error(key, f"must be true or false, not {describe(v)}")
+        return v
+
+    def text(self, key: str, v: object, max_chars: int) -> str:
+        """A non-empty string of at most ``max_chars`` characters, without control characters or lone surrogates."""
+        if not isinstance(v, str) or not 0 < len(v) <= max_chars:
+            raise self.error(key, f"must be a non-empty string of at most {max_chars} characters, not {describe(v)}")
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 or 0xD800 <= ord(c) < 0xE000 for c in v):
+            raise self.error(key, "contains a control character or an invalid code point; write it as plain text")
+        return v
+
+    def camera_geometry(self, position: tuple[float, ...], focal: tuple[float, ...], up: tuple[float, ...]) -> None:
+        """Refuse a camera VTK cannot orient: position on the focal point, view_up zero or along the view."""
+        d = [p - f for p, f in zip(position, focal)]
+        nd, nu = math.hypot(*d), math.hypot(*up)
+        if nd < _MIN_LENGTH:
+            raise self.error("camera.position", "must differ from 'camera.focal_point'")
+        if nu < _MIN_LENGTH:
+            raise self.error("camera.view_up", "must not be the zero vector")
+        cross = (d[1] * up[2] - d[2] * up[1], d[2] * up[0] - d[0] * up[2], d[0] * up[1] - d[1] * up[0])
+        if math.hypot(*cross) <= _MIN_SIN * nd * nu:
+            raise self.error("camera.view_up", "must not be parallel to the viewing direction")
