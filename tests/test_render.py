@@ -43,11 +43,12 @@ def test_render_png_of_requested_size_not_blank(run: Run, tmp_path: Path) -> Non
     assert bright.sum() > 200
 
 
-@pytest.mark.parametrize("suffix", [".gif", ".mp4"])
-def test_movie_has_one_frame_per_step(run: Run, tmp_path: Path, suffix: str) -> None:
+@pytest.mark.parametrize(("suffix", "time_axis"), [(".gif", "linear"), (".mp4", "log")])
+def test_movie_has_one_frame_per_step(run: Run, tmp_path: Path, suffix: str, time_axis: str) -> None:
     seen: list[int] = []
-    n = render_movie(run, tmp_path / f"m{suffix}", fps=10, steps_per_epoch=2, size=(160, 120),
-                     progress=lambda i, total: seen.append(i))
+    # 2 snapshots after step 0 (a version-1 run: the epoch ends): 2 frames per epoch or per snapshot
+    n = render_movie(run, tmp_path / f"m{suffix}", fps=10, steps_per_epoch=2, frames_per_snapshot=2,
+                     time_axis=time_axis, size=(160, 120), progress=lambda i, total: seen.append(i))
     assert n == 2 * 2 + 1 == len(seen)
     reader = imageio.get_reader(tmp_path / f"m{suffix}", format="FFMPEG" if suffix == ".mp4" else None)
     frames = [f for f in reader]  # not list(reader): the ffmpeg reader's len() is inf
@@ -61,7 +62,7 @@ def test_error_colouring_uses_per_image_bce(run: Run) -> None:
     r = OffscreenRenderer(run, size=(64, 48), colour="error")
     try:
         r.frame(2.0)
-        np.testing.assert_array_equal(r.colours.values, run.test_bce[2])
+        np.testing.assert_array_equal(r.presenter.colours.values, run.test_bce[2])
         drawn = np.asarray(r.scene._cloud_actor.GetMapper().GetInput().point_data["rgb"])
         np.testing.assert_array_equal(drawn, map_colours(run.test_bce[2], *colour_range(run.test_bce[2])))
     finally:

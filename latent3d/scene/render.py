@@ -1,4 +1,4 @@
-"""Headless rendering: a run's latent cloud (or a saved view) to a PNG, or its training to a GIF/MP4 (``run.py render``)."""
+"""Headless rendering: a run (or a saved view) to a PNG, or its training to a GIF/MP4 (``run.py render``)."""
 
 from __future__ import annotations
 
@@ -211,7 +211,7 @@ def movie_positions(run: Run, axis: str, frames_per_snapshot: int, frames_per_ep
 
 def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float | None = None,
                  view: ViewSpec | None = None, **kwargs: object) -> Path:
-    """Render ``run`` at ``--epoch``/``--step`` (default: the last snapshot), or as ``view`` says, to the PNG ``out``."""
+    """Render ``run`` at ``--epoch``/``--step`` (default: the last snapshot), or as ``view`` says, to PNG ``out``."""
     import imageio.v2 as imageio
 
     if out.suffix.lower() != ".png":

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from latent3d.state.camera import Camera, Vec3
 from latent3d.state.view_checks import MAX_INT, MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 
 __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Camera", "PathSpec", "ViewFileError",
@@ -31,17 +32,6 @@ _OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
-Vec3 = tuple[float, float, float]
-
-
-@dataclass(frozen=True)
-class Camera:
-    """The 3-D camera: where it is, what it looks at, which way is up, and its vertical view angle in degrees."""
-
-    position: Vec3
-    focal_point: Vec3
-    view_up: Vec3
-    view_angle: float = 30.0
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import numpy as np
 from psygnal import Signal, SignalGroup
 
 from latent3d.analysis.explore import COLOUR_MODES
-from latent3d.state.timeline import TIME_AXES, Timebase
 from latent3d.state.camera import Camera
+from latent3d.state.timeline import TIME_AXES, Timebase
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
@@ -58,7 +58,7 @@ def timebase_of(run: Run) -> Timebase:
     """The snapshots of ``run`` on the time axis (version-1 runs: one snapshot per epoch end)."""
     steps = getattr(run, "steps", None)
     if steps is not None:
-        return Timebase(np.asarray(steps), int(run.steps_per_epoch))
+        return Timebase(np.asarray(steps), int(run.steps_per_epoch))  # type: ignore[attr-defined]
     cfg = run.config  # format 1: one snapshot per epoch end
     images = int(run.meta.get("dataset", {}).get("train_images") or cfg.max_train_images or 60_000)
     spe = -(-images // cfg.batch_size)
@@ -246,7 +246,7 @@ class ViewerState:
                 raise ValueError("The probe position must be 3 finite numbers.")
             position = p
         if position != self._probe:
-            self._probe = position  # type: ignore[assignment]
+            self._probe = position
             self.events.probe.emit(position)
 
     # -- display options ------------------------------------------------------------------------

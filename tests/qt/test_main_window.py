@@ -68,16 +68,22 @@ def test_click_on_empty_space_changes_nothing(qtbot, window) -> None:  # noqa: A
     assert window.panel.selection.details.text() == before
 
 
-def test_slider_moves_points_to_that_epoch_and_camera_stays(window) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("axis", ["linear", "log"])
+def test_slider_moves_points_to_that_snapshot_and_camera_stays(window, axis: str) -> None:  # noqa: ANN001
+    from latent3d.qt.timeline import SLIDER_MAX
+
+    window.state.time_axis = axis
+    time = window.state.time
     cam = window.view.camera_position
     rendered = window.scene._cloud_actor.GetMapper().GetInput()
-    window.timeline.slider.setValue(100)  # epoch 1
-    np.testing.assert_allclose(np.asarray(rendered.points), window.run.codes[1])
-    window.timeline.slider.setValue(150)
+    window.timeline.slider.setValue(round(time.fraction(1.0, axis) * SLIDER_MAX))  # snapshot 1 (epoch 1)
+    assert window.state.position == pytest.approx(1.0, abs=1e-3)
+    np.testing.assert_allclose(np.asarray(rendered.points), window.run.codes[1], atol=1e-2)
+    window.timeline.set_position(1.5)
     np.testing.assert_allclose(np.asarray(rendered.points), (window.run.codes[1] + window.run.codes[2]) / 2, atol=1e-6)
     window.view.ren_win.Render()
     assert window.view.camera_position == cam
-    assert "1.50" in window.status_epoch.text()
+    assert f"epoch {time.epoch_at(1.5):.2f}" in window.status_epoch.text()
 
 
 def test_selection_follows_epoch(window) -> None:  # noqa: ANN001
@@ -206,19 +212,33 @@ def test_playback_of_a_large_cloud_uses_the_cheap_points(qtbot, settings, tmp_pa
         dispose(w)
 
 
-def test_update_run_renders_once(window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
     """A live training's new epoch rebuilds the scene and restores camera, selection and probe:
     all of it becomes one render (each is ~30 ms of CPU in software GL, taken from the training)."""
-    from latent3d.runs import load_run
-    from tests.conftest import make_fake_run
+    import dataclasses
 
-    longer = load_run(make_fake_run(tmp_path / "longer", epochs=4, n=window.scene.n_points))
+    run = window.run
+    e = len(run.codes) - 1  # the same run with one more snapshot, as a live training delivers it
+    longer = dataclasses.replace(run, codes=np.concatenate([run.codes, run.codes[-1:] * 1.5]),
+                                 test_bce=np.concatenate([run.test_bce, run.test_bce[-1:]]),
+                                 _weights={**run._weights, e + 1: run._weights[e]}, _decoders={})
+    from pyvista.plotting.plotter import BasePlotter
+
     window.select(7)
+    window.explore.set_path(7, 9)
+    qtbot.wait(50)
     renders = []
-    observer = window.view.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
-    try:
-        window.update_run(longer, follow=True)
-    finally:
-        window.view.ren_win.RemoveObserver(observer)
+    original = BasePlotter.render
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if self is window.view:
+            renders.append(1)
+        return original(self, *args, **kwargs)
+
+    # Counted: the renders the window asks for (Qt's own repaints of the widget are not ours to batch).
+    monkeypatch.setattr(BasePlotter, "render", counting)
+    window.update_run(longer, follow=True)
+    qtbot.wait(50)  # renders are requested, then done once when the event loop is idle
     assert len(renders) == 1
-    assert window.run is longer and window.timeline.epochs == 4 and window.scene.selected == 7
+    assert window.state.path is not None and (window.state.path.a, window.state.path.b) == (7, 9)
+    assert window.run is longer and window.timeline.last == e + 1 and window.scene.selected == 7
