@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolBar
 
 from latent3d.analysis.explore import COLOUR_MODES, NeighbourIndex, filmstrip, lerp, path_decodes
 from latent3d.data import CLASS_NAMES
@@ -43,11 +43,6 @@ class Explorer:
         self.filmstrip = FilmstripBox()
         self.path = PathBox()
         self.neighbours = NeighboursBox()
-        self.strips = QWidget()
-        strips = QVBoxLayout(self.strips)
-        strips.setContentsMargins(4, 0, 4, 2)
-        strips.addWidget(self.filmstrip)
-        strips.addWidget(self.path)
         self.movie = MovieExport(window.view, window.timeline)
         self.index: NeighbourIndex | None = None
         self._frames: tuple[int, int, np.ndarray] | None = None

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +25,7 @@ from latent3d.qt.explorer import Explorer
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.qt.legend import ClassLegend
 from latent3d.qt.live_training import LiveTraining
+from latent3d.qt.loss_panel import LossPanel
 from latent3d.qt.runs_menu import RunsMenu
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
@@ -36,6 +38,7 @@ from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["MainWindow", "default_settings"]
 
+BOTTOM_HEIGHT = 200  # loss curves / filmstrip / path tabs under the timeline
 PLAY_LOD_POINTS = 30_000  # full-quality spheres take ~80 ms a frame at 70k points on software GL
 
 STYLE = """
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.panel = ImagePanel()
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
         self.explore = Explorer(self)  # filmstrip, path, neighbours, colour modes, overlay, export
+        self.loss_panel = LossPanel(self.state)
         self.data_dir = data_dir
         self.training = LiveTraining(self)  # Train…, progress strip, the live run
         self._build_layout()
@@ -118,7 +122,13 @@ class MainWindow(QMainWindow):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.view, 1)
         lv.addWidget(self.timeline)
-        lv.addWidget(self.explore.strips)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setDocumentMode(True)
+        self.bottom_tabs.addTab(self.loss_panel, "Loss curves")
+        self.bottom_tabs.addTab(self.explore.filmstrip, "Reconstruction across snapshots")
+        self.bottom_tabs.addTab(self.explore.path, "Path A→B")
+        self.bottom_tabs.setFixedHeight(BOTTOM_HEIGHT)
+        lv.addWidget(self.bottom_tabs)
         side = QWidget()
         sv = QVBoxLayout(side)
         sv.addWidget(self.panel)

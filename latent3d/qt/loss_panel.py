@@ -1,0 +1,177 @@
+"""The loss panel (pyqtgraph): training loss of every step, test loss at the snapshots, per-class test loss.
+
+Its x axis is the training step on the state's time axis (log or linear); a vertical line marks the
+position and dragging it, or clicking the plot, seeks the timeline. During a live training the
+curves grow, repainted at most a few times a second.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from latent3d.analysis.curves import per_class_loss, smooth
+from latent3d.data import CLASS_NAMES
+from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.state.viewer_state import ViewerState
+
+__all__ = ["LossPanel"]
+
+REFRESH_MS = 250  # curves repaint at most 4 times a second while a training streams snapshots
+SMOOTHING = 0.98
+
+
+def _axis_x(steps: np.ndarray, axis: str) -> np.ndarray:
+    s = np.asarray(steps, np.float64)
+    return np.log10(1.0 + np.maximum(s, 0.0)) if axis == "log" else s
+
+
+class StepAxis(pg.AxisItem):
+    """Bottom axis labelled in training steps whatever the spacing (log10(1 + step) or step)."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.mode = "log"
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802, N803 - Qt's names
+        """Ticks at 0, 1, 10, 100, ... steps in log mode; pyqtgraph's own ticks in linear mode."""
+        if self.mode != "log":
+            return super().tickValues(minVal, maxVal, size)
+        major = [math.log10(1 + 10 ** k) if k >= 0 else 0.0 for k in range(-1, 7)]
+        return [(1.0, [v for v in major if minVal <= v <= maxVal])]
+
+    def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:  # noqa: N802
+        """Steps as whole numbers (10 ** v - 1 in log mode)."""
+        if self.mode != "log":
+            return [f"{v:,.0f}" for v in values]
+        return [f"{max(10 ** v - 1, 0):,.0f}" for v in values]
+
+
+class LossPanel(QWidget):
+    """Loss curves of the state's run, linked to its position.
+
+    Parameters
+    ----------
+    state : ViewerState
+    parent : QWidget, optional
+    """
+
+    def __init__(self, state: ViewerState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.axis = StepAxis()
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("#1e2127")
+        self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
+        self.plot.setMenuEnabled(False)
+        self.plot.setLabel("left", "BCE")
+        self.plot.setLabel("bottom", "training step")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        # The legend sits beside the plot, not over the curves; clicking an entry shows or hides its curve.
+        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=2, labelTextSize="7pt",
+                                    verSpacing=-6, horSpacing=6)
+        self.canvas.addItem(self.legend, row=0, col=1)
+        self.raw = self.plot.plot(pen=pg.mkPen((150, 160, 180, 60), width=1))
+        self.smoothed = self.plot.plot(pen=pg.mkPen("#e8e8e8", width=2))
+        self.test = self.plot.plot(pen=pg.mkPen("#ffcc33", width=2), symbol="o", symbolSize=4,
+                                   symbolBrush="#ffcc33", symbolPen=None)
+        for item, name in ((self.raw, "train, each step"), (self.smoothed, "train, smoothed"), (self.test, "test")):
+            self.legend.addItem(item, name)
+        for item in (self.raw, self.smoothed):
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+        self.classes = []
+        for c, (name, rgb) in enumerate(zip(CLASS_NAMES, CLASS_COLORS)):
+            curve = self.plot.plot(pen=pg.mkPen(rgb, width=1.2))
+            self.legend.addItem(curve, f"{name}")
+            curve.setVisible(False)  # toggled from the legend: click a class name
+            self.classes.append(curve)
+        self.cursor = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#ffcc33", width=1.5),
+                                      hoverPen=pg.mkPen("#ffe680", width=3))
+        self.plot.addItem(self.cursor)
+        self.cursor.sigPositionChanged.connect(self._on_cursor_dragged)
+        self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas)
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self.redraw)
+        self._drawn_run: object = None
+        self._placing = False
+        ev = state.events
+        ev.run.connect(self._on_run)
+        ev.position.connect(self._on_position)
+        ev.time_axis.connect(self._on_time_axis)
+        self.redraw()
+
+    # -- state -> plot --------------------------------------------------------------------------
+
+    def _on_run(self, run: object) -> None:
+        if self._drawn_run is None or run is None:
+            self.redraw()  # a first run: at once
+        elif not self._refresh.isActive():
+            self._refresh.start()  # a live training's next snapshot: coalesced, at most 4 redraws a second
+
+    def _on_time_axis(self, axis: str) -> None:
+        self.redraw()
+        self.plot.enableAutoRange()
+
+    def _on_position(self, _u: float) -> None:
+        time = self.state.time
+        if time is None:
+            return
+        self._placing = True
+        self.cursor.setValue(_axis_x(np.array([time.step_at(self.state.position)]), self.state.time_axis)[0])
+        self._placing = False
+
+    def redraw(self) -> None:
+        """Set every curve from the state's run (in place, with ``setData``)."""
+        run, time, axis = self.state.run, self.state.time, self.state.time_axis
+        self.axis.mode = axis
+        self._drawn_run = run
+        if run is None or time is None:
+            for item in (self.raw, self.smoothed, self.test, *self.classes):
+                item.setData([], [])
+            return
+        step_loss = getattr(run, "step_loss", None)
+        if step_loss is not None and len(step_loss):
+            x = _axis_x(np.arange(1, len(step_loss) + 1), axis)
+            self.raw.setData(x, np.asarray(step_loss, np.float64))
+            self.smoothed.setData(x, smooth(step_loss, SMOOTHING))
+        else:  # a version-1 run: the mean training loss of each epoch, at its end
+            ends = np.arange(1, len(run.train_loss) + 1) * time.steps_per_epoch
+            self.raw.setData([], [])
+            self.smoothed.setData(_axis_x(ends, axis), np.asarray(run.train_loss, np.float64))
+        sx = _axis_x(time.steps, axis)
+        self.test.setData(sx, np.asarray(run.test_bce, np.float64).mean(axis=1))
+        per_class = per_class_loss(run.test_bce, run.labels)
+        for c, curve in enumerate(self.classes):
+            curve.setData(sx, per_class[:, c], connect="finite")
+        self.cursor.setBounds((float(sx[0]), float(sx[-1])))
+        self._on_position(self.state.position)
+
+    # -- plot -> state --------------------------------------------------------------------------
+
+    def _seek_axis_value(self, value: float) -> None:
+        time = self.state.time
+        if time is not None:
+            step = 10.0 ** value - 1.0 if self.state.time_axis == "log" else value
+            self.state.seek_step(step)
+
+    def _on_cursor_dragged(self, line: pg.InfiniteLine) -> None:
+        if not self._placing:
+            self._seek_axis_value(float(line.value()))
+
+    def _on_clicked(self, event: object) -> None:
+        pos = event.scenePos()  # type: ignore[attr-defined]
+        vb = self.plot.vb
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        self._seek_axis_value(float(vb.mapSceneToView(pos).x()))

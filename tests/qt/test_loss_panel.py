@@ -1,0 +1,88 @@
+"""The loss panel, built from a bare ViewerState: curves from the run, a cursor at the position, click to seek."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from latent3d.analysis.curves import per_class_loss, smooth
+from latent3d.qt.loss_panel import LossPanel
+from latent3d.runs import Run, load_run
+from latent3d.state.viewer_state import ViewerState
+
+
+@pytest.fixture
+def panel(qtbot, synthetic_run: Path):  # noqa: ANN001, ANN201
+    state = ViewerState()
+    p = LossPanel(state)
+    qtbot.addWidget(p)
+    p.resize(800, 220)
+    p.show()
+    qtbot.waitExposed(p)
+    state.set_run(load_run(synthetic_run))
+    return p
+
+
+def _pixel(panel: LossPanel, x_value: float) -> QPoint:
+    """Where axis value ``x_value`` is drawn, in the canvas viewport's pixels (mid-height of the plot)."""
+    vb = panel.plot.vb
+    y_mid = sum(vb.viewRange()[1]) / 2
+    scene = vb.mapViewToScene(QPointF(x_value, y_mid))
+    return panel.canvas.mapFromScene(scene)
+
+
+@pytest.mark.parametrize("axis", ["log", "linear"])
+def test_curves_are_the_runs_losses(panel: LossPanel, axis: str) -> None:
+    state = panel.state
+    state.time_axis = axis
+    run: Run = state.run
+    x, y = panel.test.getData()
+    np.testing.assert_allclose(y, run.test_bce.mean(axis=1), rtol=1e-6)
+    steps = state.time.steps
+    np.testing.assert_allclose(x, np.log10(1 + steps) if axis == "log" else steps)
+    per_class = per_class_loss(run.test_bce, run.labels)
+    for c in range(10):
+        np.testing.assert_allclose(panel.classes[c].getData()[1], per_class[:, c], rtol=1e-6)
+        expected = run.test_bce[:, run.labels == c].mean(axis=1)
+        np.testing.assert_allclose(per_class[:, c], expected, rtol=1e-6)
+
+
+def test_cursor_follows_the_position_and_a_click_seeks(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
+    state = panel.state
+    state.time_axis = "linear"
+    qtbot.wait(50)  # the plot refits its range to the new axis when it next paints
+    state.position = 1.0
+    assert panel.cursor.value() == pytest.approx(state.time.steps[1])
+    target = 0.5 * (state.time.steps[1] + state.time.steps[2])
+    qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_pixel(panel, target))
+    assert state.step == pytest.approx(target, rel=0.02)
+    assert panel.cursor.value() == pytest.approx(state.step)
+
+
+def test_class_curves_toggle_from_the_legend(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
+    sample, _label = panel.legend.items[3 + 1]  # after the three training/test entries: class 1
+    assert not panel.classes[1].isVisible()
+    rect = sample.sceneBoundingRect()
+    qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=panel.canvas.mapFromScene(rect.center()))
+    assert panel.classes[1].isVisible()
+
+
+def test_smooth_is_a_debiased_moving_average() -> None:
+    v = np.array([1.0, 0.0, 0.0, 0.0])
+    out = smooth(v, 0.5)
+    assert out[0] == 1.0  # no start-up bias towards 0
+    acc, expected = 0.0, []
+    for i, x in enumerate(v):
+        acc = 0.5 * acc + 0.5 * x
+        expected.append(acc / (1 - 0.5 ** (i + 1)))
+    np.testing.assert_allclose(out, expected)
+    rng = np.random.default_rng(0)
+    long = rng.random(5000)
+    ref, acc = [], 0.0
+    for i, x in enumerate(long):
+        acc = 0.98 * acc + 0.02 * x
+        ref.append(acc / (1 - 0.98 ** (i + 1)))
+    np.testing.assert_allclose(smooth(long, 0.98), ref, rtol=1e-10)
