@@ -131,7 +131,7 @@ def parse_json(text: str, source: str) -> Any:
 
     def integer(s: str) -> int | HugeInt:
         # Python refuses (or slowly converts) thousands of digits; no valid value needs more than 16.
-        return int(s) if len(s.lstrip("-")) <= _MAX_INT_DIGITS else HugeInt(len(s.lstrip("-")))
+        return int(s) if len(s) <= _MAX_INT_DIGITS else HugeInt(len(s.lstrip("-")))
 
     try:
         data = json.loads(text, object_pairs_hook=pairs, parse_constant=NonFinite, parse_float=number,
@@ -148,7 +148,7 @@ def parse_json(text: str, source: str) -> Any:
 
 
 def _deepest(data: Any) -> str | None:
-    """The key path of the first value nested deeper than MAX_DEPTH ("" for the top level), or None."""
+    """The top-level key holding a value nested deeper than MAX_DEPTH ("" if the top level is not an object)."""
     stack: list[tuple[Any, int, str]] = [(data, 1, "")]
     while stack:
         value, depth, key = stack.pop()
@@ -157,9 +157,8 @@ def _deepest(data: Any) -> str | None:
         if depth > MAX_DEPTH:
             return key
         items = value.items() if isinstance(value, dict) else enumerate(value)
-        for k, v in items:
-            child = f"{key}[{k}]" if isinstance(k, int) else f"{key}.{k}" if key else str(k)
-            stack.append((v, depth + 1, child))
+        stack.extend((v, depth + 1, key or (k if depth == 1 and isinstance(k, str) else ""))
+                     for k, v in items if isinstance(v, (dict, list)))
     return None
 
 
@@ -199,21 +198,22 @@ class Checker:
     def integer(self, key: str, v: object, lo: int = 0, hi: int = MAX_INT) -> int:
         """A JSON integer (not a bool, not ``5.0``) in ``[lo, hi]``."""
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-            raise self.error(key, f"must be an integer from {lo} to {hi}, not {describe(v)}")
+            span = f"an integer from {lo} to {hi}" if hi < MAX_INT else f"an integer from {lo} to 2**53"
+            raise self.error(key, f"must be {span}, not {describe(v)}")
         return v
 
     def number(self, key: str, v: object, lo: float, hi: float, *, open_ends: bool = False) -> float:
         """A finite JSON number in ``[lo, hi]`` (``(lo, hi)`` with ``open_ends``); integers over 2**53 refused."""
         inside = _is_number(v) and (lo < v < hi if open_ends else lo <= v <= hi)  # type: ignore[operator]
         if not inside:
-            span = f"between {lo:g} and {hi:g}" + (" (exclusive)" if open_ends else "")
+            span = f"between {lo:.15g} and {hi:.15g}" + (" (exclusive)" if open_ends else "")
             raise self.error(key, f"must be a finite number {span}, not {describe(v)}")
         return float(v)  # type: ignore[arg-type]
 
     def vector(self, key: str, v: object) -> tuple[float, float, float]:
         """Three finite numbers, each within ±MAX_COORD."""
         if not (isinstance(v, list) and len(v) == 3 and all(_is_number(x) and abs(x) <= MAX_COORD for x in v)):
-            raise self.error(key, f"must be 3 finite numbers, each within ±{MAX_COORD:g}, not {describe(v)}")
+            raise self.error(key, f"must be 3 finite numbers, each within ±{MAX_COORD:.0f}, not {describe(v)}")
         return float(v[0]), float(v[1]), float(v[2])
 
     def choice(self, key: str, v: object, options: Collection[str]) -> str:

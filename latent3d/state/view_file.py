@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from latent3d.state.camera import Camera, Vec3
-from latent3d.state.view_checks import MAX_INT, MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
+from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 
 __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Camera", "PathSpec", "ViewFileError",
            "ViewSpec", "load_view", "save_view"]
 
 FORMAT_VERSION = 1
 MAX_RUN_CHARS = 4096
+MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-enough float
 COLOR_MODES = ("class", "error", "movement")
 TIME_AXES = ("log", "linear")
 N_CLASSES = 10
@@ -131,7 +132,9 @@ class ViewSpec:
         c = Checker(source)
         if not isinstance(d, dict):
             raise c.error(None, f"must hold a JSON object at the top level, not {describe(d)}")
-        version = d.get("format_version")
+        if "format_version" not in d:
+            raise c.error("format_version", f"is missing; a view file starts with \"format_version\": {FORMAT_VERSION}")
+        version = d["format_version"]
         if isinstance(version, bool) or not isinstance(version, int) or version != FORMAT_VERSION:
             raise c.error("format_version", f"must be {FORMAT_VERSION} (the version this latent3d reads), "
                                             f"not {describe(version)}")
@@ -139,15 +142,17 @@ class ViewSpec:
         run = c.text("run", d["run"], MAX_RUN_CHARS)
         # null is accepted as "not given" for step and epoch, like the other optional keys
         step = None if d.get("step") is None else c.integer("step", d["step"])
-        epoch = None if d.get("epoch") is None else c.number("epoch", d["epoch"], 0.0, float(MAX_INT))
+        epoch = None if d.get("epoch") is None else c.number("epoch", d["epoch"], 0.0, MAX_EPOCH)
         if step is None and epoch is None:
             raise c.error("step", "or 'epoch' must be given (the timeline position)")
         camera = _camera(c, c.obj("camera", d["camera"]))
         color = c.choice("color", d["color"], COLOR_MODES)
         hidden = d["hidden_classes"]
-        if not isinstance(hidden, list) or len(hidden) > N_CLASSES:
+        if not isinstance(hidden, list):
             raise c.error("hidden_classes", f"must be a list of class indices 0 to {N_CLASSES - 1}, "
                                             f"not {describe(hidden)}")
+        if len(hidden) > N_CLASSES:
+            raise c.error("hidden_classes", f"lists {len(hidden)} classes, but there are only {N_CLASSES}")
         classes = [c.integer(f"hidden_classes[{i}]", k, 0, N_CLASSES - 1) for i, k in enumerate(hidden)]
         if len(set(classes)) != len(classes):
             raise c.error("hidden_classes", "lists a class twice; list each hidden class once")
