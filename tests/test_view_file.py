@@ -148,6 +148,14 @@ def test_edge_values_are_accepted(tmp_path: Path, key: str, value: Any) -> None:
     assert spec.run == with_value(key, value)["run"]
 
 
+def test_example_in_the_format_doc_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "view-format.md").read_text("utf-8")
+    example = re.search(r"```json\n(.*?)```", doc, re.S)
+    assert example is not None
+    spec = load_view(write(tmp_path, example.group(1)))
+    assert spec.path == PathSpec(1, 2, 0.25, 12) and spec.color == "error"
+
+
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     assert load_view(write(tmp_path, b"\xef\xbb\xbf" + json.dumps(valid()).encode())).selected == 17
 

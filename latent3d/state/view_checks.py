@@ -66,7 +66,11 @@ def describe(v: object) -> str:
         return f"an integer of {v.digits} digits"
     if isinstance(v, NonFinite):
         return one_line(v.literal, 40)
-    return "a list" if isinstance(v, list) else "an object" if isinstance(v, dict) else type(v).__name__
+    if isinstance(v, list):  # a short list is shown, so "[NaN, 0, 0]" says which element is wrong
+        shown = "[" + ", ".join("[...]" if isinstance(x, list) else "{...}" if isinstance(x, dict)
+                                else describe(x).removeprefix("the string ") for x in v) + "]"
+        return shown if len(v) <= 4 and len(shown) <= 80 else f"a list of {len(v)} items"
+    return "an object" if isinstance(v, dict) else type(v).__name__
 
 
 def read_text(source: str) -> str:
