@@ -153,6 +153,37 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
             "probe_move_to_decoded_image_ms": round(statistics.median(probes) * 1000, 2)}
 
 
+def bench_timeline(app, settings_path: Path) -> dict[str, float]:  # noqa: ANN001
+    """Moving the timeline between snapshots in the real window (state -> scene, panels, status, loss panel).
+
+    Renders are requested and done later, once per event-loop turn, so the time measured is the
+    CPU work of one move without the frame; the loss panel's own share is measured alone too.
+    """
+    w = open_bundled(app, settings_path)
+    w.explore.set_train_overlay(True)  # 10k test + 60k training points drawn
+    last = w.state.time.last
+    rng = np.random.default_rng(2)
+    positions = iter(rng.uniform(0, last, 400))
+
+    def move() -> None:
+        w.state.position = float(next(positions))
+
+    plain = _median_ms(move, 100)
+    w.select(0)  # with a selection the image panel, filmstrip frame and neighbours follow each move too
+    selected = _median_ms(move, 100)
+    cpu = []
+    for _ in range(100):
+        t = time.process_time()
+        move()
+        cpu.append(time.process_time() - t)
+    loss_only = _median_ms(lambda: w.loss_panel._on_position(float(rng.uniform(0, last))), 100)
+    w.close()
+    w.deleteLater()
+    return {"timeline_move_ms": plain, "timeline_move_with_selection_ms": selected,
+            "timeline_move_with_selection_cpu_ms": round(statistics.median(cpu) * 1000, 2),
+            "loss_panel_update_ms": loss_only, "snapshots": last + 1}
+
+
 def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # noqa: ANN001
     """Neighbours query at 70k points, the N=10 interpolation strip, and movie export seconds per frame."""
 
@@ -308,6 +339,7 @@ def main() -> int:
         result["mplot3d_frame_ms"]["70000"] / result["points_70000"]["rotating_frame_ms"], 1)  # type: ignore[index]
     if (BUNDLED / "run.json").is_file():
         result.update(bench_interaction(app, settings_path))
+        result.update(bench_timeline(app, settings_path))
         result.update(bench_explore(app, settings_path, settings_path.parent))
         if (DATA / "FashionMNIST" / "raw").is_dir():
             result["live_training"] = bench_live_training(app, settings_path, Path(tempfile.mkdtemp()))

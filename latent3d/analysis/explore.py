@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,23 +22,28 @@ DENSITY_K = 10  # neighbours used for the local-density estimate
 _DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at an epoch
 
 
-def filmstrip(decoder: Callable[[int], NumpyDecoder], codes: np.ndarray, index: int) -> np.ndarray:
-    """Reconstructions of one test image by the decoder of every stored epoch.
+def filmstrip(decoder: Callable[[int], NumpyDecoder], codes: np.ndarray, index: int,
+              snapshots: Sequence[int] | None = None) -> np.ndarray:
+    """Reconstructions ``[len(codes), 784]`` of test image ``index`` at each snapshot.
 
     Parameters
     ----------
     decoder : callable
-        ``decoder(epoch)`` returns that epoch's decoder (``Run.decoder``).
-    codes : ndarray, shape (E + 1, N, 3)
+        ``decoder(s)`` returns snapshot ``s``'s decoder (``Run.decoder``).
+    codes : ndarray, shape (K, N, 3)
+        The codes at the snapshots shown.
     index : int
         Test-image index.
+    snapshots : sequence of int, optional
+        The snapshot of each row of ``codes`` (default ``0 .. K-1``): row ``i`` is decoded by
+        ``decoder(snapshots[i])`` from that snapshot's code.
 
     Returns
     -------
-    ndarray of float32, shape (E + 1, 784)
-        Row ``e`` is ``decoder(e)(codes[e, index])``.
+    ndarray of float32, shape (K, 784)
     """
-    return np.stack([decoder(e)(codes[e, index])[0] for e in range(codes.shape[0])])
+    ids = range(len(codes)) if snapshots is None else snapshots
+    return np.stack([decoder(int(s))(codes[i, index])[0] for i, s in enumerate(ids)]).astype(np.float32)
 
 
 def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:

@@ -23,6 +23,7 @@ __all__ = ["FilmstripBox", "NeighboursBox", "PathBox"]
 HINT = "color:#8a90a0;"
 DEFAULT_PATH_STEPS = 10
 DEFAULT_NEIGHBOURS = 8
+FILMSTRIP_FRAMES = 21  # readable at the window's width; more snapshots are sampled evenly, step 0 and the last kept
 
 
 def _hint(text: str) -> QLabel:
@@ -47,26 +48,35 @@ class _Stack(QWidget):
 
 
 class FilmstripBox(QGroupBox):
-    """The selected image's reconstruction at every stored epoch; the epoch shown is framed."""
+    """The selected image's reconstruction at the snapshots (all, or a readable subset); the one shown is framed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Reconstruction across epochs", parent)
-        self.grid = ThumbGrid(columns=21, caption_lines=1, max_side=56)
-        self.body = _Stack(self.grid, "Click a point to see its reconstruction at every epoch; "
+        super().__init__("Reconstruction across snapshots", parent)
+        self.grid = ThumbGrid(columns=FILMSTRIP_FRAMES, caption_lines=1, max_side=56)
+        self.body = _Stack(self.grid, "Click a point to see its reconstruction at every snapshot of the training; "
                                       "click a frame to jump there.")
+        self.snapshots: list[int] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.body)
         self.body.show_widget(False)
 
-    def show_frames(self, frames: np.ndarray, current: int) -> None:
-        """Show ``frames`` ``[E + 1, 784]`` (row ``e`` decoded by epoch ``e``) with ``current`` framed."""
+    def show_frames(self, frames: np.ndarray, snapshots: list[int], captions: list[str], current: int) -> None:
+        """Show ``frames`` (row ``i`` decoded at snapshot ``snapshots[i]``) with snapshot ``current`` framed."""
+        self.snapshots = list(snapshots)
         self.grid.columns = max(1, len(frames))
-        self.grid.set_images(frames, [f"{e}" for e in range(len(frames))], current)
+        self.grid.set_images(frames, captions)
+        self.set_current(current)
         self.body.show_widget(True)
+
+    def set_current(self, snapshot: int) -> None:
+        """Frame the frame nearest snapshot ``snapshot``."""
+        if self.snapshots:
+            self.grid.set_current(int(np.argmin(np.abs(np.asarray(self.snapshots) - snapshot))))
 
     def clear(self) -> None:
         """Back to the hint."""
+        self.snapshots = []
         self.grid.set_images([])
         self.body.show_widget(False)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolBar
 
 from latent3d.analysis.explore import COLOUR_MODES, NeighbourIndex, filmstrip, lerp, path_decodes
 from latent3d.data import CLASS_NAMES
-from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
+from latent3d.qt.explore_panel import FILMSTRIP_FRAMES, FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.export import MovieExport, ask_screenshot
 from latent3d.runs import Run
 from latent3d.scene.overlays import ColourModes, PathOverlay, TrainOverlay
@@ -177,9 +177,9 @@ class Explorer:
         self.state.train_overlay = on
         self._on_train_overlay(self.state.train_overlay)
 
-    def _on_frame_clicked(self, snapshot: int) -> None:
+    def _on_frame_clicked(self, frame: int) -> None:
         self.window.timeline.pause()
-        self.state.position = float(snapshot)
+        self.state.position = float(self.filmstrip.snapshots[frame])
 
     def _on_neighbour_clicked(self, i: int) -> None:
         self.window.select(int(self.neighbour_ids[i]))
@@ -204,7 +204,7 @@ class Explorer:
     def _on_position(self, _u: float) -> None:
         if self.state.run is None:
             return
-        self.filmstrip.grid.set_current(self.state.snapshot)
+        self.filmstrip.set_current(self.state.snapshot)
         if self.state.path is not None:
             self._update_path()
         self._update_neighbours()
@@ -247,11 +247,17 @@ class Explorer:
     # -- filmstrip, path, neighbours ------------------------------------------------------------
 
     def _update_filmstrip(self, index: int) -> None:
-        run = self.state.run
-        assert run is not None
+        run, time = self.state.run, self.state.time
+        assert run is not None and time is not None
         if self._frames is None or self._frames[:2] != (index, len(run.codes)):
-            self._frames = (index, len(run.codes), filmstrip(run.decoder, run.codes, index))
-        self.filmstrip.show_frames(self._frames[2], self.state.snapshot)
+            # Snapshots are log-spaced in epoch 1, so an even sample of them keeps the early ones.
+            ids = np.unique(np.rint(np.linspace(0, time.last, min(FILMSTRIP_FRAMES, time.last + 1))).astype(int))
+            self._film_ids = [int(i) for i in ids]
+            self._frames = (index, len(run.codes), filmstrip(run.decoder, run.codes[ids], index, self._film_ids))
+            captions = [f"{time.steps[i]:,.0f}" for i in ids]
+            self.filmstrip.show_frames(self._frames[2], self._film_ids, captions, self.state.snapshot)
+        else:
+            self.filmstrip.set_current(self.state.snapshot)
 
     def _update_path(self) -> None:
         run, path = self.state.run, self.state.path

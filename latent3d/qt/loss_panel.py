@@ -86,15 +86,15 @@ class LossPanel(QWidget):
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
         self.classes = []
-        for c, (name, rgb) in enumerate(zip(CLASS_NAMES, CLASS_COLORS)):
+        for name, rgb in zip(CLASS_NAMES, CLASS_COLORS):
             curve = self.plot.plot(pen=pg.mkPen(rgb, width=1.2))
             self.legend.addItem(curve, f"{name}")
             curve.setVisible(False)  # toggled from the legend: click a class name
             self.classes.append(curve)
-        self.cursor = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#ffcc33", width=1.5),
+        self.position_line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#ffcc33", width=1.5),
                                       hoverPen=pg.mkPen("#ffe680", width=3))
-        self.plot.addItem(self.cursor)
-        self.cursor.sigPositionChanged.connect(self._on_cursor_dragged)
+        self.plot.addItem(self.position_line)
+        self.position_line.sigPositionChanged.connect(self._on_cursor_dragged)
         self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -128,7 +128,7 @@ class LossPanel(QWidget):
         if time is None:
             return
         self._placing = True
-        self.cursor.setValue(_axis_x(np.array([time.step_at(self.state.position)]), self.state.time_axis)[0])
+        self.position_line.setValue(_axis_x(np.array([time.step_at(self.state.position)]), self.state.time_axis)[0])
         self._placing = False
 
     def redraw(self) -> None:
@@ -154,7 +154,7 @@ class LossPanel(QWidget):
         per_class = per_class_loss(run.test_bce, run.labels)
         for c, curve in enumerate(self.classes):
             curve.setData(sx, per_class[:, c], connect="finite")
-        self.cursor.setBounds((float(sx[0]), float(sx[-1])))
+        self.position_line.setBounds((float(sx[0]), float(sx[-1])))
         self._on_position(self.state.position)
 
     # -- plot -> state --------------------------------------------------------------------------

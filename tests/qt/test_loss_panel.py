@@ -55,11 +55,11 @@ def test_cursor_follows_the_position_and_a_click_seeks(qtbot, panel: LossPanel) 
     state.time_axis = "linear"
     qtbot.wait(50)  # the plot refits its range to the new axis when it next paints
     state.position = 1.0
-    assert panel.cursor.value() == pytest.approx(state.time.steps[1])
+    assert panel.position_line.value() == pytest.approx(state.time.steps[1])
     target = 0.5 * (state.time.steps[1] + state.time.steps[2])
     qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_pixel(panel, target))
     assert state.step == pytest.approx(target, rel=0.02)
-    assert panel.cursor.value() == pytest.approx(state.step)
+    assert panel.position_line.value() == pytest.approx(state.step)
 
 
 def test_class_curves_toggle_from_the_legend(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
