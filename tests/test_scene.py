@@ -105,9 +105,32 @@ def test_level_of_detail_shares_points(scene: LatentScene) -> None:
 def test_highlight_follows_epoch(scene: LatentScene) -> None:
     scene.set_highlight(5)
     scene.set_epoch(2)
-    np.testing.assert_allclose(scene._hl.points[0], scene._codes[2][5])
+    np.testing.assert_allclose(scene.markers.selection.mesh.points[0], scene._codes[2][5])
     scene.set_highlight(None)
-    assert not scene._hl_actor.GetVisibility()
+    assert not scene.markers.selection.visible
+
+
+def _pixels_near(img: np.ndarray, rgb: tuple[int, int, int], tol: int = 12) -> int:
+    return int(np.all(np.abs(img[..., :3].astype(int) - np.array(rgb)) <= tol, axis=-1).sum())
+
+
+def test_selection_and_probe_are_drawn_on_top_of_the_points(scene: LatentScene) -> None:
+    """The marker of a point deep inside the cloud, and the probe placed there, are both seen."""
+    from latent3d.scene.render import grab
+
+    pts = scene.positions
+    centre = int(np.argmin(np.linalg.norm(pts - np.median(pts, axis=0), axis=1)))  # buried in the middle
+    scene.plotter.renderer.camera_set = True
+    before = grab(scene.plotter.ren_win)
+    assert _pixels_near(before, (255, 255, 255)) < 5 and _pixels_near(before, (255, 204, 51)) < 5
+    scene.set_highlight(centre)
+    after = grab(scene.plotter.ren_win)
+    assert _pixels_near(after, (255, 255, 255)) > 30
+    scene.enable_probe(lambda _p: None, center=pts[centre])
+    with_probe = grab(scene.plotter.ren_win)
+    assert _pixels_near(with_probe, (255, 204, 51)) > 30  # the probe's yellow, where the points are densest
+    scene.disable_probe()
+    assert _pixels_near(grab(scene.plotter.ren_win), (255, 204, 51)) < 5
 
 
 def test_focal_plane_point_under_focal_pixel_is_focal_point(scene: LatentScene) -> None:

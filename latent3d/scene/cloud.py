@@ -12,6 +12,7 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
 from latent3d.data import CLASS_NAMES
+from latent3d.scene.markers import MarkerLayer
 from latent3d.scene.picking import seen_at, select_point_ids
 
 __all__ = ["CLASS_COLORS", "LatentScene", "mesh_actor", "style_points"]
@@ -98,8 +99,8 @@ class LatentScene:
         self._lod_keep = np.zeros(0, bool)
         self._cloud_actor: pv.Actor | None = None
         self._lod_actor: pv.Actor | None = None
-        self._hl = pv.PolyData(np.zeros((1, 3), np.float32))
-        self._hl_actor: pv.Actor | None = None
+        self.markers = MarkerLayer(plotter, point_size)  # selection and probe, drawn on top of the cloud
+        self._has_cloud = False
         self._probe: object | None = None
         self._probe_cb: Callable[[np.ndarray], None] | None = None
         plotter.set_background(BACKGROUND)
@@ -165,11 +166,7 @@ class LatentScene:
                                              spheres=False)
         self._lod_actor.SetVisibility(False)
         self._lod_actor.SetPickable(False)
-        self._hl_actor = self._points_actor(self._hl, "latent-highlight", self.point_size * 3.0, spheres=True)
-        self._hl_actor.GetMapper().ScalarVisibilityOff()
-        self._hl_actor.GetProperty().SetColor(1.0, 1.0, 1.0)
-        self._hl_actor.SetPickable(False)
-        self._hl_actor.SetVisibility(False)
+        self._has_cloud = True
         self._selected = None
         self._fast = False
         self._apply_visibility()
@@ -183,9 +180,10 @@ class LatentScene:
         return actor
 
     def _remove_actors(self) -> None:
-        for name in ("latent-cloud", "latent-cloud-lod", "latent-highlight"):
+        for name in ("latent-cloud", "latent-cloud-lod"):
             self.plotter.remove_actor(name, reset_camera=False, render=False)
-        self._cloud_actor = self._lod_actor = self._hl_actor = None
+        self._cloud_actor = self._lod_actor = None
+        self._has_cloud = False
 
     def codes_at(self, t: float) -> np.ndarray:
         """Positions at fractional epoch ``t``: linear interpolation between the two stored epochs around it."""
@@ -301,14 +299,9 @@ class LatentScene:
         self._update_highlight()
 
     def _update_highlight(self) -> None:
-        if self._hl_actor is None:
+        if not self._has_cloud:
             return
-        if self._selected is None:
-            self._hl_actor.SetVisibility(False)
-            return
-        self._hl.points[0] = self._xyz[self._selected]
-        self._hl.GetPoints().Modified()
-        self._hl_actor.SetVisibility(True)
+        self.markers.set_selection(None if self._selected is None else self._xyz[self._selected])
 
     # -- camera and probe -----------------------------------------------------------------------
 
@@ -363,8 +356,10 @@ class LatentScene:
             self._on_probe, center=c, radius=0.025 * max(span, 1e-6), color="#ffcc33",
             selected_color="#ffe680", interaction_event="always", test_callback=False,
             theta_resolution=16, phi_resolution=16)
+        self.markers.set_probe(c)
 
     def _on_probe(self, center: Sequence[float] | np.ndarray) -> None:
+        self.markers.set_probe(np.asarray(center, np.float32))
         if self._probe_cb is not None:
             self._probe_cb(np.asarray(center, np.float32))
 
@@ -374,6 +369,7 @@ class LatentScene:
             self.plotter.clear_sphere_widgets()
             self._probe = None
             self._probe_cb = None
+        self.markers.set_probe(None)
 
     @property
     def probe_position(self) -> np.ndarray | None:
@@ -393,6 +389,7 @@ class LatentScene:
         """Move the probe without reporting it (the state moved it)."""
         if self._probe is not None:
             self._probe.SetCenter(*(float(v) for v in position))  # type: ignore[attr-defined]
+            self.markers.set_probe(np.asarray(position, np.float32))
 
     def probe_start(self) -> np.ndarray:
         """Where free roam starts: the code nearest the focal point, so the probe sits on the data."""
@@ -407,4 +404,5 @@ class LatentScene:
         """Drop the probe and actors (the plotter itself belongs to the caller)."""
         self.disable_probe()
         self._remove_actors()
+        self.markers.close()
         self._cloud = self._lod = None
