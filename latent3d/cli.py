@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="movie frames between neighbouring snapshots with --time log (default 4)")
     rd.add_argument("--steps-per-epoch", type=_positive_int, default=10,
                     help="movie frames per epoch with --time linear (default 10)")
+    rd.add_argument("--fit-each-frame", action="store_true",
+                    help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
 
     return parser
 

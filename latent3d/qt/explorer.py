@@ -105,7 +105,7 @@ class Explorer:
         w = self.window
         self.screenshot_action = QAction("Save screenshot…", w)
         self.screenshot_action.setShortcut(QKeySequence("Ctrl+S"))
-        self.screenshot_action.triggered.connect(lambda: ask_screenshot(w, w.view))
+        self.screenshot_action.triggered.connect(self._ask_screenshot)
         self.movie_action = QAction("Export timeline movie…", w)
         self.movie_action.setShortcut(QKeySequence("Ctrl+E"))
         self.movie_action.triggered.connect(lambda: self.movie.ask(w))
@@ -125,6 +125,10 @@ class Explorer:
         for act in (self.screenshot_action, self.movie_action, self.train_action, *self.colour_actions.values()):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             w.addAction(act)
+
+    def _ask_screenshot(self) -> None:
+        self.window.presenter.sync_camera()
+        ask_screenshot(self.window, self.window.view, self.state)
 
     def file_actions(self) -> list[QAction]:
         """For the File menu."""

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressD
 from latent3d.analysis.explore import movie_times
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
-from latent3d.scene.render import grab, write_movie
+from latent3d.scene.render import grab, render_state, write_movie
+from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["MovieExport", "ask_screenshot", "save_screenshot"]
 
@@ -21,7 +22,7 @@ MOVIE_FPS = 20
 MOVIE_STEPS_PER_EPOCH = 10
 
 
-def save_screenshot(view: LatentView, path: Path, scale: int = 1) -> tuple[int, int]:
+def save_screenshot(view: LatentView, path: Path, scale: int = 1, state: ViewerState | None = None) -> tuple[int, int]:
     """Write what ``view`` shows to the PNG ``path`` at ``scale`` times its resolution; returns (width, height).
 
     Parameters
@@ -30,15 +31,22 @@ def save_screenshot(view: LatentView, path: Path, scale: int = 1) -> tuple[int, 
     path : Path
     scale : int
         1 for the view's own pixels; 2, 3, ... render a larger image of the same picture.
+    state : ViewerState, optional
+        What the view shows (its camera synchronised). With it, a larger image is rendered off
+        screen with point sizes, line widths and text scaled too, so it looks like the view;
+        without it, VTK's tiled capture keeps pixel sizes (the cloud looks sparse).
     """
     import imageio.v2 as imageio
 
-    img = grab(view.ren_win, scale)
+    if scale > 1 and state is not None and state.run is not None:
+        img = render_state(state, tuple(view.ren_win.GetSize()), scale)
+    else:
+        img = grab(view.ren_win, scale)
     imageio.imwrite(path, img)
     return int(img.shape[1]), int(img.shape[0])
 
 
-def ask_screenshot(parent: QWidget, view: LatentView) -> Path | None:
+def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None = None) -> Path | None:
     """The dialogs of File → Save screenshot…: a size, then a file; writes it and returns its path."""
     w, h = view.window_size
     items = [f"{s}× ({s * w} × {s * h} px)" for s in SCALES]
@@ -50,7 +58,7 @@ def ask_screenshot(parent: QWidget, view: LatentView) -> Path | None:
         return None
     path = Path(name if name.lower().endswith(".png") else name + ".png")
     try:
-        save_screenshot(view, path, SCALES[items.index(choice)])
+        save_screenshot(view, path, SCALES[items.index(choice)], state)
     except (OSError, ValueError) as exc:
         QMessageBox.critical(parent, "Cannot save screenshot", str(exc))
         return None
@@ -71,20 +79,28 @@ class MovieExport:
     def __init__(self, view: LatentView, timeline: Timeline) -> None:
         self.view, self.timeline = view, timeline
 
-    def frames(self, times: np.ndarray, keep_going: Callable[[int], bool]) -> Iterator[np.ndarray]:
-        """Frames of the view at each fractional epoch in ``times``; stops when ``keep_going(i)`` is False."""
+    def frames(self, times: np.ndarray, keep_going: Callable[[int], bool],
+               fit_each: bool = False) -> Iterator[np.ndarray]:
+        """Frames of the view at each position in ``times``; stops when ``keep_going(i)`` is False.
+
+        With ``fit_each`` the camera frames each frame's own codes (keeping its direction).
+        """
         for i, t in enumerate(times):
             if not keep_going(i):
                 return
             self.timeline.set_position(float(t))
+            if fit_each:
+                self.view.scene.fit_camera(self.view.scene.codes_at(float(t)))
             yield grab(self.view.ren_win)
 
     def write(self, path: Path, fps: float = MOVIE_FPS, steps_per_epoch: int = MOVIE_STEPS_PER_EPOCH,
-              parent: QWidget | None = None) -> int | None:
+              parent: QWidget | None = None, fit_each: bool = False) -> int | None:
         """Write the movie with a cancellable progress dialog; returns the frame count, or None if cancelled.
 
-        The timeline returns to where it was; a cancelled export deletes its partial file.
+        ``steps_per_epoch`` frames are drawn between neighbouring snapshots. The timeline and the
+        camera return to where they were; a cancelled export deletes its partial file.
         """
+        camera = self.view.camera_position
         times = movie_times(self.timeline.last, steps_per_epoch)  # frames between neighbouring snapshots
         start = self.timeline.position
         self.timeline.pause()
@@ -98,12 +114,13 @@ class MovieExport:
             return not dialog.wasCanceled()
 
         try:
-            n = write_movie(self.frames(times, keep_going), path, fps)
+            n = write_movie(self.frames(times, keep_going, fit_each), path, fps)
         finally:
             dialog.setValue(len(times))
             dialog.close()
             dialog.deleteLater()
             self.timeline.set_position(start)
+            self.view.camera_position = camera
         if n < len(times):
             path.unlink(missing_ok=True)
             return None
@@ -118,8 +135,19 @@ class MovieExport:
         path = Path(name)
         if path.suffix.lower() not in (".mp4", ".gif"):
             path = path.with_suffix(".gif" if "gif" in chosen.lower() else ".mp4")
+        box = QMessageBox(QMessageBox.Icon.Question, "Export timeline movie",
+                          "Keep the camera where it is for the whole movie (the cloud grows from a speck), "
+                          "or frame each frame's points?", parent=parent)
+        keep = box.addButton("Keep my camera", QMessageBox.ButtonRole.AcceptRole)
+        fit = box.addButton("Fit each frame", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() not in (keep, fit):
+            return None
         try:
-            return path if self.write(path, parent=parent) is not None else None
+            written = self.write(path, parent=parent, fit_each=box.clickedButton() is fit)
+            return path if written is not None else None
         except (OSError, ValueError, RuntimeError) as exc:
             QMessageBox.critical(parent, "Cannot export movie", str(exc))
             return None

@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
         self.open_view_action = self._action("Open view…", self.open_view_dialog, "Ctrl+Shift+O")
         quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.reset_action = self._action("Reset camera", self.reset_camera, "R")
+        self.reset_action.setToolTip("Back to the default view of the whole training (R)")
+        self.fit_action = self._action("Fit", self.fit_camera, "Shift+R")
+        self.fit_action.setToolTip("Frame the whole training from the direction you look from (Shift+R)")
         self.roam_action = self._action("Free roam", self.set_free_roam, "F", checkable=True)
         self.play_action = self._action("Play / pause", self.timeline.toggle_play, "Space")
         self._action("Previous snapshot", lambda: self.timeline.step(-1), "Left")
@@ -180,7 +183,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
-        for act in (self.reset_action, self.roam_action, self.play_action):
+        for act in (self.reset_action, self.fit_action, self.roam_action, self.play_action):
             view_menu.addAction(act)
         view_menu.addSeparator()
         view_menu.addActions(self.explore.view_actions())
@@ -192,7 +195,7 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        for act in (self.open_action, self.training.action, self.reset_action, self.roam_action):
+        for act in (self.open_action, self.training.action, self.reset_action, self.fit_action, self.roam_action):
             toolbar.addAction(act)
         self.explore.add_to_toolbar(toolbar)
 
@@ -244,8 +247,8 @@ class MainWindow(QMainWindow):
         playing = self.timeline.playing
         with self.view.one_render():
             self.state.set_run(run, position=float(len(run.codes) - 1) if follow else None)
-            if follow:
-                self.scene.reset_camera()
+            if follow:  # refit distance and focus to the grown cloud; the direction the user chose stays
+                self.scene.fit_camera()
                 self.presenter.sync_camera()
             elif playing:
                 self.timeline.play()
@@ -376,8 +379,14 @@ class MainWindow(QMainWindow):
         return int(idx[0]), float(dist[0])
 
     def reset_camera(self) -> None:
-        """Frame the whole cloud again."""
+        """Back to the default view, framing every snapshot."""
         self.scene.reset_camera()
+        self.presenter.sync_camera()
+        self.view.request_render()
+
+    def fit_camera(self) -> None:
+        """Frame every snapshot again, looking from the same direction."""
+        self.scene.fit_camera()
         self.presenter.sync_camera()
         self.view.request_render()
 

@@ -25,6 +25,9 @@ CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
 BACKGROUND = "#1e2127"
 # Above this many points even the still frame uses flat points (spheres cost ~1 s per frame at 1M on software GL).
 SPHERE_LIMIT = 200_000
+DEFAULT_DIRECTION = (1.0, 1.0, 1.0)  # camera position relative to the focal point, before the fit
+DEFAULT_VIEW_UP = (0.0, 0.0, 1.0)
+FIT_ZOOM = 0.9  # a fit leaves a 10 % margin around the framed box
 # While the camera moves, draw at most this many points, as flat points (classic LOD, like vtkLODActor).
 LOD_POINTS = 120_000
 
@@ -82,9 +85,11 @@ class LatentScene:
         Any plotter: an off-screen ``pyvista.Plotter`` or a pyvistaqt ``QtInteractor``.
     point_size : float
         Point diameter in pixels in the still, full-quality frame.
+    axes_line_width : float
+        Line width of the orientation axes in the corner.
     """
 
-    def __init__(self, plotter: pv.Plotter, *, point_size: float = 7.0) -> None:
+    def __init__(self, plotter: pv.Plotter, *, point_size: float = 7.0, axes_line_width: float = 2.0) -> None:
         self.plotter = plotter
         self.point_size = point_size
         self._codes = np.zeros((1, 0, 3), np.float32)
@@ -106,7 +111,7 @@ class LatentScene:
         plotter.set_background(BACKGROUND)
         plotter.disable_anti_aliasing()  # MSAA multiplies fragment cost on software GL for no gain on points
         plotter.ren_win.SetMultiSamples(0)
-        plotter.add_axes(color="#c8ccd4", line_width=2, labels_off=False)
+        plotter.add_axes(color="#c8ccd4", line_width=axes_line_width, labels_off=False)
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -306,19 +311,31 @@ class LatentScene:
     # -- camera and probe -----------------------------------------------------------------------
 
     def reset_camera(self) -> None:
-        """Frame the codes of all stored epochs (so no epoch needs the camera to move).
+        """The default view: looking at the cloud from the (1, 1, 1) diagonal, z up, all snapshots framed."""
+        cam = self.plotter.camera
+        cam.SetFocalPoint(0.0, 0.0, 0.0)
+        cam.SetPosition(*DEFAULT_DIRECTION)
+        cam.SetViewUp(*DEFAULT_VIEW_UP)
+        self.fit_camera()
 
-        The box spans the 1st to 99th percentile of each axis rather than the extremes: a
-        handful of far outliers would otherwise shrink the bulk of the cloud to a speck.
+    def fit_camera(self, codes: np.ndarray | None = None) -> None:
+        """Frame ``codes`` (default: every snapshot's, so no snapshot needs the camera to move), keeping the direction.
+
+        The box spans the 0.5th to 99.5th percentile of each axis rather than the extremes (a
+        handful of far outliers would otherwise shrink the cloud to a speck), with a margin so
+        that the points at its edge are not cut by the window's border.
         """
-        if self.n_points:
-            flat = self._codes.reshape(-1, 3)
-            lo, hi = np.percentile(flat, [1.0, 99.0], axis=0)
-            self.plotter.renderer.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
-            self.plotter.renderer.ResetCameraClippingRange()
-            # Tell pyvista the camera is placed: otherwise a later add_* call (the probe widget) may
-            # reset it to pyvista's default direction, undoing the user's rotation.
-            self.plotter.renderer.camera_set = True
+        if not self.n_points:
+            return
+        flat = (self._codes if codes is None else np.asarray(codes)).reshape(-1, 3)
+        lo, hi = np.percentile(flat, [0.5, 99.5], axis=0)
+        ren = self.plotter.renderer
+        ren.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+        self.plotter.camera.Zoom(FIT_ZOOM)
+        ren.ResetCameraClippingRange()
+        # Tell pyvista the camera is placed: otherwise a later add_* call (the probe widget) may
+        # reset it to pyvista's default direction, undoing the user's rotation.
+        ren.camera_set = True
 
     def focal_plane_point(self, x: float, y: float) -> np.ndarray:
         """The world point under display ``(x, y)`` on the plane through the focal point facing the camera."""

@@ -38,7 +38,7 @@ class PathOverlay:
         Diameter of the end markers in pixels.
     """
 
-    def __init__(self, plotter: pv.Plotter, point_size: float = 14.0) -> None:
+    def __init__(self, plotter: pv.Plotter, point_size: float = 14.0, line_width: float = 3.0) -> None:
         self.plotter = plotter
         # A second layer sharing the camera, drawn after the cloud with its own depth buffer: the path stays
         # visible where it runs through or behind the points, like a gizmo.
@@ -55,7 +55,7 @@ class PathOverlay:
         self._line_actor = _actor(self._layer, self._line, rgb=None)
         prop = self._line_actor.GetProperty()
         prop.SetColor(1.0, 0.85, 0.3)
-        prop.SetLineWidth(3.0)
+        prop.SetLineWidth(line_width)
         prop.SetLighting(False)
         self._marks_actor = _actor(self._layer, self._marks, rgb="rgb")
         style_points(self._marks_actor, point_size, spheres=True)
@@ -111,7 +111,7 @@ class ColourModes:
     scene : LatentScene
     """
 
-    def __init__(self, scene: LatentScene) -> None:
+    def __init__(self, scene: LatentScene, font_size: int = 12) -> None:
         self.scene = scene
         self.values: np.ndarray | None = None
         self.range = (0.0, 1.0)
@@ -124,7 +124,7 @@ class ColourModes:
         bar.SetLookupTable(lut)
         bar.SetNumberOfLabels(5)
         bar.SetLabelFormat("%.3g")
-        bar.SetMaximumWidthInPixels(90)
+        bar.SetMaximumWidthInPixels(int(90 * font_size / 12))
         bar.SetPosition(0.88, 0.08)
         bar.SetWidth(0.1)
         bar.SetHeight(0.6)
@@ -132,7 +132,7 @@ class ColourModes:
             text.SetColor(0.84, 0.85, 0.88)
             text.SetShadow(False)
             text.SetItalic(False)
-            text.SetFontSize(12)
+            text.SetFontSize(font_size)
         bar.UnconstrainedFontSizeOn()
         bar.SetVisibility(False)
         bar.SetPickable(False)
@@ -176,8 +176,9 @@ class TrainOverlay:
     plotter : pyvista.Plotter
     """
 
-    def __init__(self, plotter: pv.Plotter) -> None:
+    def __init__(self, plotter: pv.Plotter, point_size: float = TRAIN_POINT_SIZE) -> None:
         self.plotter = plotter
+        self.point_size = point_size
         self._mesh: pv.PolyData | None = None
         self._actor: pv.Actor | None = None
 
@@ -202,7 +203,7 @@ class TrainOverlay:
         colours = 0.55 * np.asarray(CLASS_COLORS, np.float32)[labels] + 0.45 * bg
         self._mesh.point_data["rgb"] = np.rint(colours).astype(np.uint8)
         self._actor = _actor(self.plotter.renderer, self._mesh, rgb="rgb")
-        style_points(self._actor, TRAIN_POINT_SIZE, spheres=False)
+        style_points(self._actor, self.point_size, spheres=False)
         self._actor.SetVisibility(False)
 
     def set_visible(self, on: bool) -> None:

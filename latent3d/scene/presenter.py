@@ -12,7 +12,7 @@ import numpy as np
 
 from latent3d.analysis.explore import colour_range, colour_values
 from latent3d.scene.cloud import LatentScene
-from latent3d.scene.overlays import ColourModes, PathOverlay, TrainOverlay
+from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
 from latent3d.state.camera import Camera
 from latent3d.state.viewer_state import PathState, ViewerState
 
@@ -49,15 +49,18 @@ class ScenePresenter:
     request_render : callable
         Called after every change that needs a new frame; the window coalesces these into one
         render when idle, the off-screen renderer renders when it grabs.
+    scale : float
+        Pixel sizes of the overlays (lines, markers, text) times this: an image rendered at 4x the
+        view's resolution looks like the view, not like a sparse, thin copy of it.
     """
 
     def __init__(self, state: ViewerState, scene: LatentScene,
-                 request_render: Callable[[], None] = lambda: None) -> None:
+                 request_render: Callable[[], None] = lambda: None, scale: float = 1.0) -> None:
         self.state, self.scene, self.request_render = state, scene, request_render
         plotter = scene.plotter
-        self.path_overlay = PathOverlay(plotter)
-        self.colours = ColourModes(scene)
-        self.train_overlay = TrainOverlay(plotter)
+        self.path_overlay = PathOverlay(plotter, point_size=14.0 * scale, line_width=3.0 * scale)
+        self.colours = ColourModes(scene, font_size=int(round(12 * scale)))
+        self.train_overlay = TrainOverlay(plotter, point_size=TRAIN_POINT_SIZE * scale)
         self._coloured: tuple[object, ...] | None = None
         ev = state.events
         ev.run.connect(self._on_run)

@@ -22,7 +22,7 @@ from latent3d.state.view_file import ViewSpec, load_view
 from latent3d.state.viewer_state import ViewerState, timebase_of
 
 __all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "cmd_render", "grab", "movie_positions", "parse_size",
-           "render_image", "render_movie", "still_position", "write_movie"]
+           "render_image", "render_movie", "render_state", "still_position", "write_movie"]
 
 #: Camera presets: direction from the focal point to the camera, and the view-up vector.
 CAMERAS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
@@ -69,7 +69,7 @@ def set_camera(scene: LatentScene, preset: str) -> None:
     cam.SetFocalPoint(0.0, 0.0, 0.0)
     cam.SetPosition(*direction)
     cam.SetViewUp(*up)
-    scene.reset_camera()
+    scene.fit_camera()
 
 
 def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
@@ -155,14 +155,8 @@ class OffscreenRenderer:
         apply_spec(self.state, spec)
 
     def fit(self, u: float) -> None:
-        """Frame the codes at position ``u`` only (a still image), keeping the camera direction.
-
-        The box spans the 1st to 99th percentile, as the window frames: one far outlier would
-        otherwise shrink the cloud to a dot.
-        """
-        pts = self.scene.codes_at(u)
-        lo, hi = np.percentile(pts, [1.0, 99.0], axis=0)
-        self.plotter.renderer.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+        """Frame the codes at position ``u`` only, keeping the camera direction (percentiles, as the window)."""
+        self.scene.fit_camera(self.scene.codes_at(u))
 
     def frame(self, u: float) -> np.ndarray:
         """The image ``[H, W, 3]`` uint8 at position ``u`` (a fractional snapshot index)."""
@@ -172,9 +166,11 @@ class OffscreenRenderer:
         self._label.SetInput(f"{self.run.name} · {caption} / {self.run.epochs}")
         return grab(self.plotter.ren_win)
 
-    def frames(self, positions: Iterable[float]) -> Iterator[np.ndarray]:
-        """One image per position in ``positions``."""
+    def frames(self, positions: Iterable[float], *, fit_each: bool = False) -> Iterator[np.ndarray]:
+        """One image per position in ``positions``; with ``fit_each`` the camera frames each one's codes."""
         for u in positions:
+            if fit_each:
+                self.fit(float(u))
             yield self.frame(float(u))
 
     def close(self) -> None:
@@ -182,6 +178,39 @@ class OffscreenRenderer:
         self.presenter.close()
         self.scene.close()
         self.plotter.close()
+
+
+def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> np.ndarray:
+    """What ``state`` shows, rendered off screen at ``size`` times ``scale`` pixels, as uint8 ``[H, W, 3]``.
+
+    Point sizes, line widths and text are multiplied by ``scale`` too, so a 4x screenshot looks like
+    the view at 4x the resolution (VTK's tiled capture keeps pixel sizes, and the cloud looks sparse).
+    """
+    if state.run is None:
+        raise ValueError("There is no run to render.")
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+    w, h = int(size[0]) * scale, int(size[1]) * scale
+    if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
+        raise ValueError(f"A {w}x{h} image is larger than {MAX_SIDE} pixels on a side; choose a smaller scale.")
+    plotter = pv.Plotter(off_screen=True, window_size=[w, h])
+    scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
+    copy = ViewerState()
+    presenter = ScenePresenter(copy, scene, scale=float(scale))
+    try:
+        copy.set_run(state.run, position=state.position)
+        copy.hidden_classes = state.hidden_classes
+        copy.selected, copy.color, copy.train_overlay = state.selected, state.color, state.train_overlay
+        copy.path, copy.time_axis = state.path, state.time_axis
+        if state.camera is not None:
+            copy.camera = state.camera
+        if state.probe is not None:
+            scene.markers.set_probe(np.asarray(state.probe, np.float32))
+        return grab(plotter.ren_win)
+    finally:
+        presenter.close()
+        scene.close()
+        plotter.close()
 
 
 def still_position(run: Run, *, epoch: float | None = None, step: float | None = None) -> float:
@@ -231,9 +260,13 @@ def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float
 
 
 def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int = 10, frames_per_snapshot: int = 4,
-                 time_axis: str = "log", view: ViewSpec | None = None,
+                 time_axis: str = "log", view: ViewSpec | None = None, fit_each_frame: bool = False,
                  progress: Callable[[int, int], None] | None = None, **kwargs: object) -> int:
-    """Render the training of ``run`` to ``out`` (GIF or MP4) over its snapshots; returns the frame count."""
+    """Render the training of ``run`` to ``out`` (GIF or MP4) over its snapshots; returns the frame count.
+
+    The camera frames every snapshot at once (the cloud grows on screen), or with ``fit_each_frame``
+    each frame's own codes, so that the untrained blob of step 0 is not a speck.
+    """
     if out.suffix.lower() not in MOVIE_SUFFIXES:
         raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
     times = movie_positions(run, time_axis, frames_per_snapshot, steps_per_epoch)
@@ -242,7 +275,7 @@ def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int
         r.apply_view(view)
 
     def counted() -> Iterator[np.ndarray]:
-        for i, img in enumerate(r.frames(times)):
+        for i, img in enumerate(r.frames(times, fit_each=fit_each_frame)):
             if progress is not None:
                 progress(i + 1, len(times))
             yield img
@@ -284,6 +317,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"wrote {target}")
         return 0
     n = render_movie(run, target, fps=args.fps, steps_per_epoch=args.steps_per_epoch,
-                     frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view, **opts)
+                     frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view,
+                     fit_each_frame=args.fit_each_frame, **opts)
     print(f"wrote {target} ({n} frames)")
     return 0

@@ -130,6 +130,30 @@ def test_screenshot_and_movie_export(window, tmp_path: Path) -> None:  # noqa: A
     n = window.explore.movie.write(tmp_path / "m.gif", fps=10, steps_per_epoch=1, parent=window)
     assert n == window.run.epochs + 1 == len(imageio.mimread(tmp_path / "m.gif"))
     assert window.timeline.position == window.run.epochs  # back where it was
+    camera = window.view.camera_position
+    n_fit = window.explore.movie.write(tmp_path / "f.gif", fps=10, steps_per_epoch=1, parent=window, fit_each=True)
+    assert n_fit == n and window.view.camera_position == camera  # the camera comes back too
+    frames = imageio.mimread(tmp_path / "f.gif")
+    grown = imageio.mimread(tmp_path / "m.gif")
+    drawn = lambda f: int((np.abs(f[..., :3].astype(int) - np.array([30, 33, 39])).sum(-1) > 40).sum())  # noqa: E731
+    assert drawn(frames[0]) > 1.5 * drawn(grown[0])  # step 0 fills the frame instead of being a speck
+
+
+def test_screenshot_at_4x_looks_like_the_view(window, tmp_path: Path) -> None:  # noqa: ANN001
+    """Point footprints grow with the scale: the share of the picture covered by points stays the same."""
+    window.presenter.sync_camera()
+    window.view.render()
+    w, h = window.view.window_size
+    save_screenshot(window.view, tmp_path / "x1.png", 1, window.state)
+    assert save_screenshot(window.view, tmp_path / "x4.png", 4, window.state) == (4 * w, 4 * h)
+
+    def covered(name: str) -> float:
+        img = imageio.imread(tmp_path / name)[..., :3].astype(int)
+        return float((np.abs(img - np.array([30, 33, 39])).sum(-1) > 40).mean())
+
+    one, four = covered("x1.png"), covered("x4.png")
+    assert one > 0.01
+    assert 0.6 < four / one < 1.6  # VTK's tiled capture, which keeps pixel sizes, covers about a tenth of that
 
 
 def test_train_overlay_adds_60k_points(qtbot, settings, data_dir_or_none) -> None:  # noqa: ANN001
