@@ -73,7 +73,7 @@ class LossPanel(QWidget):
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         # The legend sits beside the plot, not over the curves; clicking an entry shows or hides its curve.
-        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=2, labelTextSize="7pt",
+        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=3, labelTextSize="7pt",
                                     verSpacing=-6, horSpacing=6)
         self.canvas.addItem(self.legend, row=0, col=1)
         self.raw = self.plot.plot(pen=pg.mkPen((150, 160, 180, 60), width=1))

@@ -38,7 +38,7 @@ from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["MainWindow", "default_settings"]
 
-BOTTOM_HEIGHT = 200  # loss curves / filmstrip / path tabs under the timeline
+BOTTOM_HEIGHT = 130  # loss curves / filmstrip / path tabs under the timeline, at start
 PLAY_LOD_POINTS = 30_000  # full-quality spheres take ~80 ms a frame at 70k points on software GL
 
 STYLE = """
@@ -117,35 +117,42 @@ class MainWindow(QMainWindow):
         return images, ""
 
     def _build_layout(self) -> None:
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.view, 1)
-        lv.addWidget(self.timeline)
+        upper = QWidget()
+        uv = QVBoxLayout(upper)
+        uv.setContentsMargins(0, 0, 0, 0)
+        uv.addWidget(self.view, 1)
+        uv.addWidget(self.timeline)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.addTab(self.loss_panel, "Loss curves")
         self.bottom_tabs.addTab(self.explore.filmstrip, "Reconstruction across snapshots")
         self.bottom_tabs.addTab(self.explore.path, "Path A→B")
-        self.bottom_tabs.setFixedHeight(BOTTOM_HEIGHT)
-        lv.addWidget(self.bottom_tabs)
+        self.bottom_tabs.setMinimumHeight(90)
+        # The 3-D view gets the room; the tabs under it start small and can be dragged taller.
+        self.vsplitter = QSplitter(Qt.Orientation.Vertical)
+        self.vsplitter.addWidget(upper)
+        self.vsplitter.addWidget(self.bottom_tabs)
+        self.vsplitter.setStretchFactor(0, 1)
+        self.vsplitter.setStretchFactor(1, 0)
+        self.vsplitter.setSizes([1000, BOTTOM_HEIGHT])
         side = QWidget()
         sv = QVBoxLayout(side)
         sv.addWidget(self.panel)
-        sv.addWidget(self.explore.neighbours)
         title = QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>")
         sv.addWidget(title)
-        sv.addWidget(self.legend)
+        sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
+        sv.addWidget(self.explore.neighbours)
         sv.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(340)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(320)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.vsplitter)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1000, 360])
+        self.splitter.setSizes([1060, 340])
         self.setCentralWidget(self.splitter)
         self.status_run, self.status_epoch, self.status_loss = QLabel(), QLabel(), QLabel()
         for w in (self.status_run, self.status_epoch, self.status_loss):
@@ -452,9 +459,10 @@ class MainWindow(QMainWindow):
             self.resize(1400, 900)
         elif not isinstance(geometry, QByteArray):
             self.resize(1400, 900)
-        splitter = self.settings.value("splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        for key, splitter in (("splitter", self.splitter), ("vsplitter", self.vsplitter)):
+            saved = self.settings.value(key)
+            if isinstance(saved, QByteArray):
+                splitter.restoreState(saved)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Remember geometry and splitter, then release the VTK view."""
@@ -467,6 +475,7 @@ class MainWindow(QMainWindow):
         self.timeline.pause()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.setValue("vsplitter", self.vsplitter.saveState())
         self.settings.sync()
         self.explore.close()
         self.presenter.close()

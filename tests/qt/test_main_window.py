@@ -242,3 +242,23 @@ def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: A
     assert len(renders) == 1
     assert window.state.path is not None and (window.state.path.a, window.state.path.b) == (7, 9)
     assert window.run is longer and window.timeline.last == e + 1 and window.scene.selected == 7
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 800)])
+def test_the_3d_view_gets_most_of_the_window(qtbot, settings, synthetic_run, size) -> None:  # noqa: ANN001
+    from qt.conftest import dispose, open_window
+
+    w = open_window(qtbot, settings, None, synthetic_run)
+    try:
+        w.resize(*size)
+        qtbot.wait(100)
+        view, win = w.view.size(), w.size()
+        assert view.width() >= 0.7 * win.width() and view.height() >= 0.68 * win.height()
+        legend = w.legend
+        top_left = legend.mapTo(w, legend.rect().topLeft())
+        assert legend.isVisible() and top_left.y() + legend.height() <= win.height()  # the legend is on screen
+        w.set_free_roam(True)  # the probe panel opens: the legend stays in sight
+        qtbot.wait(50)
+        assert legend.mapTo(w, legend.rect().bottomLeft()).y() <= win.height()
+    finally:
+        dispose(w)
