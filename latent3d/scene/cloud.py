@@ -140,6 +140,20 @@ class LatentScene:
         """Index of the highlighted point, or None."""
         return self._selected
 
+    def update_codes(self, codes: np.ndarray, position: float) -> bool:
+        """Swap in the codes of a run that grew (same test images, more snapshots) and move the points in place.
+
+        Returns False, changing nothing, when the points are not the ones shown (call :meth:`set_data`).
+        A live training sends a snapshot every few hundred milliseconds: rebuilding the actors each
+        time would cost ~30 ms and leak (pyvista-support #279), moving the points costs microseconds.
+        """
+        codes = np.asarray(codes, np.float32)
+        if self._cloud is None or codes.ndim != 3 or codes.shape[1:] != self._codes.shape[1:]:
+            return False
+        self._codes = codes
+        self.set_epoch(position)
+        return True
+
     def set_data(self, codes: np.ndarray, labels: np.ndarray, epoch: float | None = None) -> None:
         """Show a run's codes ``[E+1, N, 3]`` coloured by ``labels`` ``[N]``; builds the actors once per run.
 

@@ -7,6 +7,7 @@ file and the window can never disagree (colours, hidden classes, path, overlay, 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from latent3d.scene.cloud import LatentScene
 from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
 from latent3d.state.camera import Camera
 from latent3d.state.viewer_state import PathState, ViewerState
+
+if TYPE_CHECKING:
+    from latent3d.runs import Run
 
 __all__ = ["ScenePresenter", "colour_title", "read_camera"]
 
@@ -62,6 +66,8 @@ class ScenePresenter:
         self.colours = ColourModes(scene, font_size=int(round(12 * scale)))
         self.train_overlay = TrainOverlay(plotter, point_size=TRAIN_POINT_SIZE * scale)
         self._coloured: tuple[object, ...] | None = None
+        self._shown: Run | None = None  # the run whose points the scene holds
+        self._train_codes: np.ndarray | None = None
         ev = state.events
         ev.run.connect(self._on_run)
         ev.position.connect(self._on_position)
@@ -77,14 +83,22 @@ class ScenePresenter:
     def _on_run(self, run: object) -> None:
         state = self.state
         if state.run is None:
+            self._shown = None
             return
-        grown = self.scene.n_points == len(state.run.labels) and self.scene._cloud is not None
-        camera = read_camera(self.scene) if grown else None
-        self.scene.set_data(state.run.codes, state.run.labels, state.position)
-        if camera is not None:  # a run that grew keeps the camera where the user put it
-            self.apply_camera(camera)
+        grown = (self._shown is not None and self._shown.path == state.run.path
+                 and np.array_equal(self._shown.labels, state.run.labels))
+        self._shown = state.run
+        if grown and self.scene.update_codes(state.run.codes, state.position):
+            pass  # a live training's next snapshot: points moved in place, camera and actors untouched
+        else:
+            camera = read_camera(self.scene) if grown else None
+            self.scene.set_data(state.run.codes, state.run.labels, state.position)
+            if camera is not None:  # a run that grew keeps the camera where the user put it
+                self.apply_camera(camera)
         self._on_hidden_classes(state.hidden_classes)
-        self.train_overlay.set_data(state.run.train_codes, state.run.train_labels)
+        if state.run.train_codes is not self._train_codes:
+            self._train_codes = state.run.train_codes
+            self.train_overlay.set_data(state.run.train_codes, state.run.train_labels)
         self.train_overlay.set_visible(state.train_overlay)
         self._coloured = None
         self._on_selected(state.selected)
