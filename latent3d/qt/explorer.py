@@ -15,7 +15,7 @@ from latent3d.qt.explore_panel import FILMSTRIP_FRAMES, FilmstripBox, Neighbours
 from latent3d.qt.export import MovieExport, ask_screenshot
 from latent3d.runs import Run
 from latent3d.scene.overlays import ColourModes, PathOverlay, TrainOverlay
-from latent3d.state.viewer_state import PathState
+from latent3d.state.viewer_state import PathState, connect_handlers
 
 if TYPE_CHECKING:
     from latent3d.qt.main_window import MainWindow
@@ -56,14 +56,7 @@ class Explorer:
         self.path.clear_button.clicked.connect(self.clear_path)
         self.neighbours.grid.clicked.connect(self._on_neighbour_clicked)
         self.neighbours.k.valueChanged.connect(lambda _k: self._update_neighbours())
-        ev = self.state.events
-        ev.run.connect(self._on_run)
-        ev.position.connect(self._on_position)
-        ev.selected.connect(self._on_selected)
-        ev.path.connect(self._on_path)
-        ev.probe.connect(self._on_probe)
-        ev.color.connect(self._on_color)
-        ev.train_overlay.connect(self._on_train_overlay)
+        self._disconnect = connect_handlers(self.state.events, self)
 
     @property
     def path_overlay(self) -> PathOverlay:
@@ -312,8 +305,4 @@ class Explorer:
 
     def close(self) -> None:
         """Disconnect from the state (the overlays belong to the presenter)."""
-        ev = self.state.events
-        for sig, slot in ((ev.run, self._on_run), (ev.position, self._on_position), (ev.selected, self._on_selected),
-                          (ev.path, self._on_path), (ev.probe, self._on_probe), (ev.color, self._on_color),
-                          (ev.train_overlay, self._on_train_overlay)):
-            sig.disconnect(slot)
+        self._disconnect()

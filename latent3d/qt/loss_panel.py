@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from latent3d.analysis.curves import per_class_loss, smooth
 from latent3d.data import CLASS_NAMES
 from latent3d.scene.cloud import CLASS_COLORS
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["LossPanel"]
 
@@ -105,10 +105,7 @@ class LossPanel(QWidget):
         self._refresh.timeout.connect(self.redraw)
         self._drawn_run: object = None
         self._placing = False
-        ev = state.events
-        ev.run.connect(self._on_run)
-        ev.position.connect(self._on_position)
-        ev.time_axis.connect(self._on_time_axis)
+        connect_handlers(state.events, self)
         self.redraw()
 
     # -- state -> plot --------------------------------------------------------------------------

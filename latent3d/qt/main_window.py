@@ -34,7 +34,7 @@ from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.view_apply import apply_spec, check_spec, load_view_run, spec_from_state, spec_names_run
 from latent3d.state.view_file import ViewFileError, ViewSpec, load_view, save_view
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["MainWindow", "default_settings"]
 
@@ -99,12 +99,7 @@ class MainWindow(QMainWindow):
         self.view.signals.interacting.connect(self._on_busy_changed)
         self.timeline.playing_changed.connect(self._on_playing_changed)
         self.legend.class_toggled.connect(self.state.set_class_visible)
-        ev = self.state.events
-        ev.run.connect(self._on_run)
-        ev.position.connect(self._on_position)
-        ev.selected.connect(self._on_selected)
-        ev.probe.connect(self._on_probe)
-        ev.hidden_classes.connect(self._on_hidden_classes)
+        self._disconnect = connect_handlers(self.state.events, self)
         self._restore_settings()
 
     # -- construction ---------------------------------------------------------------------------
@@ -477,6 +472,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.setValue("vsplitter", self.vsplitter.saveState())
         self.settings.sync()
+        self._disconnect()
         self.explore.close()
         self.presenter.close()
         self.view.close()

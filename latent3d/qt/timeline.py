@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from latent3d.state.timeline import Timebase
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["SLIDER_MAX", "Timeline"]
 
@@ -126,10 +126,7 @@ class Timeline(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
-        ev = state.events
-        ev.run.connect(self._on_run)
-        ev.position.connect(self._on_position)
-        ev.time_axis.connect(self._on_time_axis)
+        connect_handlers(state.events, self)
         self._on_run(state.run)
 
     @property

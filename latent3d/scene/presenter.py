@@ -14,8 +14,8 @@ import numpy as np
 from latent3d.analysis.explore import colour_range, colour_values
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
-from latent3d.state.camera import Camera
-from latent3d.state.viewer_state import PathState, ViewerState
+from latent3d.state.values import Camera
+from latent3d.state.viewer_state import PathState, ViewerState, connect_handlers
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
@@ -68,15 +68,7 @@ class ScenePresenter:
         self._coloured: tuple[object, ...] | None = None
         self._shown: Run | None = None  # the run whose points the scene holds
         self._train_codes: np.ndarray | None = None
-        ev = state.events
-        ev.run.connect(self._on_run)
-        ev.position.connect(self._on_position)
-        ev.selected.connect(self._on_selected)
-        ev.path.connect(self._on_path)
-        ev.color.connect(self._on_color)
-        ev.hidden_classes.connect(self._on_hidden_classes)
-        ev.train_overlay.connect(self._on_train_overlay)
-        ev.camera.connect(self._on_camera)
+        self._disconnect = connect_handlers(state.events, self)
 
     # -- handlers -------------------------------------------------------------------------------
 
@@ -180,12 +172,7 @@ class ScenePresenter:
 
     def close(self) -> None:
         """Disconnect from the state and remove the overlays."""
-        ev = self.state.events
-        for sig, slot in ((ev.run, self._on_run), (ev.position, self._on_position), (ev.selected, self._on_selected),
-                          (ev.path, self._on_path), (ev.color, self._on_color),
-                          (ev.hidden_classes, self._on_hidden_classes), (ev.train_overlay, self._on_train_overlay),
-                          (ev.camera, self._on_camera)):
-            sig.disconnect(slot)
+        self._disconnect()
         self.path_overlay.close()
         self.colours.close()
         self.train_overlay.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from latent3d.runs import Run, RunError, load_run, resolve_run_path
-from latent3d.state.view_file import PathSpec, ViewFileError, ViewSpec
-from latent3d.state.viewer_state import PathState, ViewerState, timebase_of
+from latent3d.state.view_file import ViewFileError, ViewSpec
+from latent3d.state.viewer_state import ViewerState, timebase_of
 
 __all__ = ["apply_spec", "check_spec", "load_view_run", "resolve_view_run", "spec_from_state", "spec_names_run"]
 
@@ -30,7 +30,7 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
     return ViewSpec(
         run=_run_reference(run), step=int(round(state.step)), epoch=round(state.epoch, 6), camera=state.camera,
         color=state.color, hidden_classes=tuple(sorted(state.hidden_classes)), selected=state.selected,
-        path=None if path is None else PathSpec(path.a, path.b, path.t, path.samples), probe=state.probe,
+        path=path, probe=state.probe,
         train_overlay=state.train_overlay, time_axis=state.time_axis)
 
 
@@ -79,7 +79,7 @@ def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
     state.time_axis = spec.time_axis
     state.train_overlay = spec.train_overlay
     state.seek_step(spec.timeline_step(timebase_of(run).steps_per_epoch))
-    state.path = None if spec.path is None else PathState(spec.path.a, spec.path.b, spec.path.t, spec.path.samples)
+    state.path = spec.path
     state.probe = spec.probe
     if spec.camera is not None:
         state.camera = spec.camera

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from latent3d.state.camera import Camera, Vec3
+from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
+
+PathSpec = PathState  # the file's name for the path: the same value type as the state's
 
 __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Camera", "PathSpec", "ViewFileError",
            "ViewSpec", "load_view", "save_view"]
@@ -32,17 +34,6 @@ _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "sele
 _OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
-
-
-
-@dataclass(frozen=True)
-class PathSpec:
-    """The A -> B path between test images ``a`` and ``b``: marker at ``t`` in [0, 1], decoded at ``samples`` points."""
-
-    a: int
-    b: int
-    t: float = 0.5
-    samples: int = 10
 
 
 @dataclass(frozen=True)

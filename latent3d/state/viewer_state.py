@@ -9,34 +9,24 @@ training added snapshots) keeps selection, path and probe. Views subscribe to ``
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from psygnal import Signal, SignalGroup
 
 from latent3d.analysis.explore import COLOUR_MODES
-from latent3d.state.camera import Camera
 from latent3d.state.timeline import TIME_AXES, Timebase
+from latent3d.state.values import Camera, PathState
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
 
-__all__ = ["Camera", "PathState", "ViewerEvents", "ViewerState", "timebase_of"]
+__all__ = ["Camera", "PathState", "ViewerEvents", "ViewerState", "connect_handlers", "timebase_of"]
 
 N_CLASSES = 10
 PATH_SAMPLES = (2, 40)
-
-
-@dataclass(frozen=True)
-class PathState:
-    """The A->B interpolation path: end indices, marker fraction ``t`` and the number of decoded samples."""
-
-    a: int
-    b: int
-    t: float = 0.5
-    samples: int = 10
 
 
 class ViewerEvents(SignalGroup):
@@ -52,6 +42,33 @@ class ViewerEvents(SignalGroup):
     train_overlay = Signal(bool)
     camera = Signal(object)
     time_axis = Signal(str)
+
+
+EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
+          "time_axis")
+
+
+def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
+    """Connect each ``target._on_<event>`` method to ``events.<event>`` (napari's naming rule).
+
+    Returns
+    -------
+    callable
+        Disconnects every handler it connected (call it when the view closes).
+    """
+    pairs = []
+    for name in EVENTS:
+        slot = getattr(target, f"_on_{name}", None)
+        if slot is not None:
+            signal = getattr(events, name)
+            signal.connect(slot)
+            pairs.append((signal, slot))
+
+    def disconnect() -> None:
+        for signal, slot in pairs:
+            signal.disconnect(slot)
+
+    return disconnect
 
 
 def timebase_of(run: Run) -> Timebase:
