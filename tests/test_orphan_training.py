@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import alive, children_of, partials, wait_gone
+
 REPO = Path(__file__).resolve().parent.parent
 # The window's side of a training in a few lines: start it, print the child's pid, then poll it
 # (``read``) or never read its queue (``deaf``) until killed.
@@ -35,48 +37,6 @@ while True:
         proc.poll()
     time.sleep(0.03)
 """
-EXIT_WAIT_S = 30.0  # generous on a loaded 2-core machine; the measured figure is printed, not asserted
-
-
-def alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie waiting for its new parent to reap it counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def children_of(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (from /proc: no psutil needed)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def wait_gone(pids: list[int], timeout: float = EXIT_WAIT_S) -> float:
-    """Seconds until none of ``pids`` runs; kills the survivors and fails after ``timeout``."""
-    t0 = time.monotonic()
-    while any(alive(p) for p in pids):
-        if time.monotonic() - t0 > timeout:
-            left = [p for p in pids if alive(p)]
-            for p in left:
-                os.kill(p, signal.SIGKILL)
-            pytest.fail(f"processes {left} still ran {timeout:.0f} s after their parent died")
-        time.sleep(0.02)
-    return time.monotonic() - t0
-
-
-def partials(runs_dir: Path, name: str) -> list[Path]:
-    """The hidden ``.NAME.partial-*`` folders a run being written leaves."""
-    return sorted(runs_dir.glob(f".{name}.partial-*"))
 
 
 def start_parent(mode: str, runs_dir: Path, data_dir: Path, name: str = "orphan") -> tuple[subprocess.Popen[str], int]:
