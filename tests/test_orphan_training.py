@@ -58,17 +58,22 @@ def start_parent(mode: str, runs_dir: Path, data_dir: Path, name: str = "orphan"
 
 
 @pytest.mark.parametrize("mode", ["read", "deaf"])
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+# SIGINT to the stand-in alone: KeyboardInterrupt, a normal exit through multiprocessing's atexit,
+# which terminates daemonic children and then joins them without a timeout.
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT], ids=["SIGTERM", "SIGKILL", "exit"])
 def test_training_stops_when_its_parent_dies(sig: signal.Signals, mode: str, data_dir: Path, tmp_path: Path) -> None:
     runs_dir = tmp_path / "runs"
     runs_dir.mkdir()
     parent, child = start_parent(mode, runs_dir, data_dir)
     family = children_of(parent.pid)  # the training and multiprocessing's resource tracker
     assert child in family and len(family) >= 2, family
+    t0 = time.monotonic()
     parent.send_signal(sig)
     parent.wait(timeout=30)
+    exited = time.monotonic() - t0
     seconds = wait_gone(family)
-    print(f"{sig.name} to a {mode} parent: its {len(family)} children gone {seconds:.2f} s later")
+    print(f"{sig.name} to a {mode} parent: it exited after {exited:.2f} s, its {len(family)} children "
+          f"{seconds:.2f} s later")
     assert partials(runs_dir, "orphan") == [], "the partial run was left behind"
     assert not (runs_dir / "orphan").exists(), "a run the user never saw finish was saved"
     assert list(runs_dir.iterdir()) == []

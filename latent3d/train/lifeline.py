@@ -90,7 +90,9 @@ class ChildGuard:
     -----
     ``stop`` is set when the parent is gone or on SIGINT, SIGHUP or SIGTERM (Ctrl+C or a
     closed terminal reach the whole process group); the training checks it between batches and
-    stops as the Stop button does, deleting its partial run. Before :attr:`training_started`
+    stops as the Stop button does, deleting its partial run. After SIGTERM (a kill, a logout,
+    or multiprocessing's exit handler in a parent that is itself exiting and no longer reads)
+    :meth:`listening` is False: no more messages, no final flush to wait for. Before :attr:`training_started`
     nothing is on disk and nobody needs a reply, so the process exits at once. An orphan that
     has not exited ``ORPHAN_GRACE_S`` after its parent died (stuck anywhere) exits anyway, its
     partial folder removed. Must be created in the main thread (it installs signal handlers).
@@ -101,6 +103,7 @@ class ChildGuard:
         self.stop = threading.Event()
         self.orphaned = threading.Event()
         self.training_started = False
+        self.terminated = False
         self._lock = threading.Lock()
         for sig in (*STOP_SIGNALS, signal.SIGUSR1):
             signal.signal(sig, self._on_signal)
@@ -114,6 +117,10 @@ class ChildGuard:
             self._on_orphaned()
         return not self.orphaned.is_set()
 
+    def listening(self) -> bool:
+        """Whether anybody may still read this process's messages: the parent lives and sent no SIGTERM."""
+        return self.parent_alive() and not self.terminated
+
     def _watch(self, lifeline: Any) -> None:
         try:
             lifeline.recv_bytes()  # the parent never sends: this returns only by EOF, once its process is gone
@@ -125,6 +132,7 @@ class ChildGuard:
         if signum == signal.SIGUSR1:
             self.parent_alive()  # the death signal may only mean the starting thread ended: trust the pid
         else:
+            self.terminated = self.terminated or signum == signal.SIGTERM
             self._stop_now()
 
     def _on_orphaned(self) -> None:

@@ -165,18 +165,18 @@ class _Outbox:
 
     ``multiprocessing.Queue.put`` hands messages to a feeder thread; when nobody reads, that
     thread blocks on the full pipe and ``join_thread`` at exit waits for it forever (the hang of
-    issue 15). So messages to a dead parent are dropped, and the flush gives up after
-    ``FLUSH_TIMEOUT_S`` or as soon as the parent is gone.
+    issue 15). So messages nobody will read (the parent is gone, or SIGTERM came) are dropped,
+    and the flush gives up after ``FLUSH_TIMEOUT_S`` or as soon as nobody listens.
     """
 
     def __init__(self, queue: Any, guard: ChildGuard) -> None:
         self.queue, self.guard = queue, guard
 
     def put(self, msg: Message) -> None:
-        """Send ``msg`` unless the parent is gone (then nobody would read it)."""
+        """Send ``msg`` unless nobody will read it (see :meth:`ChildGuard.listening`)."""
         if isinstance(msg, Started):
             self.guard.training_started = True
-        if self.guard.parent_alive():
+        if self.guard.listening():
             self.queue.put(msg)
 
     def close(self) -> None:
@@ -184,11 +184,11 @@ class _Outbox:
         self.queue.close()
 
     def join_thread(self) -> None:
-        """Wait until the messages are in the pipe, for at most ``FLUSH_TIMEOUT_S`` and only while the parent lives."""
+        """Wait until the messages are in the pipe, for at most ``FLUSH_TIMEOUT_S`` and only while somebody listens."""
         flush = threading.Thread(target=self.queue.join_thread, name="latent3d-flush", daemon=True)
         flush.start()
         deadline = time.monotonic() + FLUSH_TIMEOUT_S
-        while flush.is_alive() and self.guard.parent_alive() and time.monotonic() < deadline:
+        while flush.is_alive() and self.guard.listening() and time.monotonic() < deadline:
             flush.join(0.05)
         if flush.is_alive():
             self.queue.cancel_join_thread()  # and _child_entry's os._exit ends the blocked feeder
