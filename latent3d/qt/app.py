@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SHUTDOWN_SIGNALS", "SignalBridge", "WindowShutdown", "run_viewer"]
 
-SHUTDOWN_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)  # a kill, a logout or closed terminal, Ctrl+C
+# A kill, a logout or closed terminal, Ctrl+C (Windows has no SIGHUP).
+SHUTDOWN_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n))
 STEP_MS = 20  # while a dialog's own event loop is ending, look again this often
 MAX_STEPS = 100  # ...for at most ~2 s, then close regardless
 

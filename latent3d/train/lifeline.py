@@ -25,7 +25,8 @@ __all__ = ["ORPHAN_GRACE_S", "ChildGuard", "remove_partials", "set_parent_death_
 
 ORPHAN_GRACE_S = 5.0  # an orphan that has not stopped by itself this long after its parent died exits anyway
 PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
-STOP_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGTERM)
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, n))
+DEATH_SIGNAL = getattr(signal, "SIGUSR1", None)  # what Linux sends when the parent dies (None: Windows)
 
 
 def remove_partials(target: Path) -> None:
@@ -105,9 +106,11 @@ class ChildGuard:
         self.training_started = False
         self.terminated = False
         self._lock = threading.Lock()
-        for sig in (*STOP_SIGNALS, signal.SIGUSR1):
+        for sig in STOP_SIGNALS:
             signal.signal(sig, self._on_signal)
-        set_parent_death_signal(signal.SIGUSR1)
+        if DEATH_SIGNAL is not None:
+            signal.signal(DEATH_SIGNAL, self._on_signal)
+            set_parent_death_signal(DEATH_SIGNAL)
         threading.Thread(target=self._watch, args=(lifeline,), name="latent3d-parent-watch", daemon=True).start()
         self.parent_alive()  # the parent may have died before the death signal was armed
 
@@ -129,7 +132,7 @@ class ChildGuard:
         self._on_orphaned()
 
     def _on_signal(self, signum: int, _frame: object) -> None:
-        if signum == signal.SIGUSR1:
+        if signum == DEATH_SIGNAL:
             self.parent_alive()  # the death signal may only mean the starting thread ended: trust the pid
         else:
             self.terminated = self.terminated or signum == signal.SIGTERM
