@@ -1,16 +1,132 @@
-"""Entry point of the viewer: QApplication, the main window on a run, exec."""
+"""Entry point of the viewer: QApplication, the main window on a run, exec; SIGTERM, SIGHUP, Ctrl+C close it cleanly."""
 
 from __future__ import annotations
 
+import signal
+import socket
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from latent3d.runs import RunError, default_runs_dir, load_run, newest_run
 from latent3d.state.view_file import ViewSpec
 
-__all__ = ["run_viewer"]
+if TYPE_CHECKING:
+    from latent3d.qt.main_window import MainWindow
+
+__all__ = ["SHUTDOWN_SIGNALS", "SignalBridge", "WindowShutdown", "run_viewer"]
+
+# A kill, a logout or closed terminal, Ctrl+C (Windows has no SIGHUP).
+SHUTDOWN_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n))
+STEP_MS = 20  # while a dialog's own event loop is ending, look again this often
+MAX_STEPS = 100  # ...for at most ~2 s, then close regardless
+
+
+def _do_nothing(_signum: int, _frame: object) -> None:
+    """The Python-level handler: the work happens in the GUI thread, woken by the wakeup byte."""
+
+
+class SignalBridge(QObject):
+    """Delivers POSIX signals to the GUI thread as the Qt signal ``received(int)``.
+
+    Python runs a signal handler only when the interpreter gets control, and Qt's event loop
+    runs in C++: a Ctrl+C would wait for the next Python slot, if any. So the C-level handler's
+    wakeup byte (:func:`signal.set_wakeup_fd`, the signal number) goes into a socket pair whose
+    other end a ``QSocketNotifier`` watches; the event loop wakes at once and emits it.
+
+    Parameters
+    ----------
+    signals : iterable of int
+        The signals to catch (their previous handlers come back on :meth:`close`).
+    parent : QObject, optional
+
+    Notes
+    -----
+    Create it in the main thread, after the ``QApplication``. The wakeup fd is one per process.
+    """
+
+    received = Signal(int)
+
+    def __init__(self, signals: Iterable[int] = SHUTDOWN_SIGNALS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._signals = tuple(int(s) for s in signals)
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)  # a signal handler must never block on a full socket
+        self._previous_fd = signal.set_wakeup_fd(self._write.fileno(), warn_on_full_buffer=False)
+        self._previous = {s: signal.signal(s, _do_nothing) for s in self._signals}
+        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_wakeup)
+
+    def _on_wakeup(self) -> None:
+        try:
+            data = self._read.recv(512)
+        except (BlockingIOError, InterruptedError):
+            return
+        for signum in data:
+            if signum in self._signals:  # another module's handlers also write here
+                self.received.emit(signum)
+
+    def close(self) -> None:
+        """Put the previous handlers and wakeup fd back and release the sockets."""
+        self._notifier.setEnabled(False)
+        for s, handler in self._previous.items():
+            signal.signal(s, handler)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._read.close()
+        self._write.close()
+
+
+class WindowShutdown(QObject):
+    """Closes the window as its *Stop and close* answer does, without asking, then quits.
+
+    Parameters
+    ----------
+    quit_app : callable
+        Ends the event loop (``QApplication.quit``); its status is then 0.
+    window : MainWindow, optional
+        The window to close; set :attr:`window` once it exists.
+
+    Notes
+    -----
+    A dialog's own event loop (the close question, an error box, Train…) may be running: it is
+    dismissed first, and the window closed once control is back in the main loop, so that a
+    close already in progress finishes by itself instead of running twice.
+    """
+
+    def __init__(self, quit_app: Callable[[], None], window: MainWindow | None = None) -> None:
+        super().__init__()
+        self.quit_app, self.window = quit_app, window
+        self.signum: int | None = None
+        self._steps = 0
+
+    def on_signal(self, signum: int) -> None:
+        """Stop any training (discarding it), save the settings, close the window and quit."""
+        if self.signum is not None:  # already closing (a second Ctrl+C): the close is bounded anyway
+            return
+        self.signum = signum
+        if self.window is not None:
+            self.window.training.discard_on_close = True  # before any dialog ends: a pending close obeys it
+        self._step()
+
+    def _step(self) -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None and self._steps < MAX_STEPS:
+            self._steps += 1
+            if isinstance(modal, QDialog):
+                modal.reject()
+            else:
+                modal.close()
+            QTimer.singleShot(STEP_MS, self._step)
+            return
+        if self.window is not None and self.window.isVisible():
+            self.window.training.discard_on_close = True
+            self.window.close()  # closeEvent: training stopped and discarded, geometry saved
+        self.quit_app()
 
 
 def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | None = None) -> int:
@@ -28,11 +144,23 @@ def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | No
     Returns
     -------
     int
-        The exit status: 0 after a normal close, 2 if the requested run cannot be opened.
+        The exit status: 0 after a normal close or a SIGTERM, SIGHUP or SIGINT (which close
+        the window as *Stop and close* does), 2 if the requested run cannot be opened.
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("latent3d")
     app.setApplicationName("latent3d")
+    bridge = SignalBridge()
+    shutdown = WindowShutdown(QApplication.quit)
+    bridge.received.connect(shutdown.on_signal)
+    try:
+        return _open_and_run(app, shutdown, run_path, data_dir, view)
+    finally:
+        bridge.close()
+
+
+def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Path | None, data_dir: Path | None,
+                  view: ViewSpec | None) -> int:
     path = run_path if run_path is not None else newest_run()
     run = None
     if path is not None:
@@ -44,6 +172,7 @@ def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | No
     from latent3d.qt.main_window import MainWindow  # after QApplication (the view needs it) and a good run
 
     window = MainWindow(data_dir=data_dir)
+    shutdown.window = window
     window.show()
     if run is not None:
         window.set_run(run)
@@ -54,4 +183,6 @@ def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | No
             window, "latent3d: no run yet",
             f"No complete run was found in {default_runs_dir()}. Train one with `python run.py train` "
             "(or `latent3d train`), or open a run folder with File → Open run….")
+    if shutdown.signum is not None and not window.isVisible():  # closed for a signal before the loop ran
+        return 0
     return int(app.exec())

@@ -132,6 +132,7 @@ class LiveTraining(QObject):
         self._n_batches = 0
         self._t_train: float | None = None
         self.close_when_done = False
+        self.discard_on_close = False  # set when a signal closes the window: stop without asking
         c = self.controller
         c.running_changed.connect(self._on_running_changed)
         c.started.connect(self._on_started)
@@ -188,11 +189,15 @@ class LiveTraining(QObject):
             self.controller.stop()
 
     def confirm_close(self) -> bool:
-        """Ask what to do when the window closes during a training; True when it may close now."""
+        """Ask what to do when the window closes during a training; True when it may close now.
+
+        With :attr:`discard_on_close` set (SIGTERM, SIGHUP or Ctrl+C, see ``latent3d.qt.app``)
+        nobody is asked: the training is stopped and discarded as by *Stop and close*.
+        """
         if not self.running:
             return True
-        choice = self.ask_on_close()
-        if choice == "stop":
+        choice = "stop" if self.discard_on_close else self.ask_on_close()
+        if choice == "stop" or self.discard_on_close:  # the flag may have been set while the question was open
             self.controller.stop_and_wait()
             return True
         self.close_when_done = choice == "wait"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue as queue_mod
-import shutil
 import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +23,13 @@ from typing import Any
 import numpy as np
 
 from latent3d.config import TrainConfig
+from latent3d.train.lifeline import ChildGuard, remove_partials
 from latent3d.train.session import TrainJob
 
 __all__ = ["EpochUpdate", "Failed", "Finished", "Message", "Progress", "Started", "Stopped", "TrainingProcess"]
 
-TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long is terminated
+TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long is killed
+FLUSH_TIMEOUT_S = 5.0  # a child whose parent lives but reads nothing gives up its last messages after this
 THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # fixed torch threads of the training process (default: ThreadGovernor)
 
 
@@ -157,26 +160,71 @@ class ThreadGovernor:
             self.current = want
 
 
-def _child_entry(job: TrainJob, out: Any, stop: Any, busy: Any) -> None:
+class _Outbox:
+    """The child's end of the message queue: a send never blocks, the final flush is bounded.
+
+    ``multiprocessing.Queue.put`` hands messages to a feeder thread; when nobody reads, that
+    thread blocks on the full pipe and ``join_thread`` at exit waits for it forever (the hang of
+    issue 15). So messages nobody will read (the parent is gone, or SIGTERM came) are dropped,
+    and the flush gives up after ``FLUSH_TIMEOUT_S`` or as soon as nobody listens.
+    """
+
+    def __init__(self, queue: Any, guard: ChildGuard) -> None:
+        self.queue, self.guard = queue, guard
+
+    def put(self, msg: Message) -> None:
+        """Send ``msg`` unless nobody will read it (see :meth:`ChildGuard.listening`)."""
+        if isinstance(msg, Started):
+            self.guard.training_started = True
+        if self.guard.listening():
+            self.queue.put(msg)
+
+    def close(self) -> None:
+        """No more messages."""
+        self.queue.close()
+
+    def join_thread(self) -> None:
+        """Wait until the messages are in the pipe, for at most ``FLUSH_TIMEOUT_S`` and only while somebody listens."""
+        flush = threading.Thread(target=self.queue.join_thread, name="latent3d-flush", daemon=True)
+        flush.start()
+        deadline = time.monotonic() + FLUSH_TIMEOUT_S
+        while flush.is_alive() and self.guard.listening() and time.monotonic() < deadline:
+            flush.join(0.05)
+        if flush.is_alive():
+            self.queue.cancel_join_thread()  # and _child_entry's os._exit ends the blocked feeder
+
+
+def _child_entry(job: TrainJob, out: Any, stop: Any, busy: Any, lifeline: Any, parent_pid: int) -> None:
     """Run :func:`_child_main`, then exit at once: torch's interpreter teardown would add ~0.6 s to a stop."""
-    import torch
+    code = 0
+    try:
+        guard = ChildGuard(job.target, lifeline, parent_pid)
+        import torch
 
-    env = os.environ.get(THREADS_ENV, "")
-    cores = max(1, min(torch.get_num_threads(), os.cpu_count() or 1))
-    if env.isdigit() and int(env) > 0:  # a fixed count asked for by the user
-        governor = ThreadGovernor(busy, int(env), int(env))
-    else:
-        governor = ThreadGovernor(busy, cores, max(1, cores - 1))
-    governor.update()
-
-    def should_stop() -> bool:
+        env = os.environ.get(THREADS_ENV, "")
+        cores = max(1, min(torch.get_num_threads(), os.cpu_count() or 1))
+        if env.isdigit() and int(env) > 0:  # a fixed count asked for by the user
+            governor = ThreadGovernor(busy, int(env), int(env))
+        else:
+            governor = ThreadGovernor(busy, cores, max(1, cores - 1))
         governor.update()
-        return bool(stop.is_set())
 
-    _child_main(job, out, stop, should_stop)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+        def should_stop() -> bool:
+            if guard.stop.is_set() or not guard.parent_alive():  # first: the parent's events may be unusable
+                return True
+            governor.update()
+            return bool(stop.is_set())
+
+        _child_main(job, _Outbox(out, guard), stop, should_stop)
+    except BaseException:  # noqa: BLE001 - whatever escapes, the exit below must happen (no hanging teardown)
+        traceback.print_exc()
+        code = 1
+    finally:
+        if code:
+            remove_partials(job.target)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 class TrainingProcess:
@@ -200,8 +248,11 @@ class TrainingProcess:
         self._queue = ctx.Queue()
         self._stop = ctx.Event()
         self._busy = ctx.Event()
-        self._proc = ctx.Process(target=_child_entry, args=(job, self._queue, self._stop, self._busy),
-                                 name="latent3d-training", daemon=True)
+        # The lifeline: the child blocks reading one end; only this process holds the other, so the
+        # child reads EOF the moment this process is gone, however it died (see ChildGuard).
+        self._lifeline_child, self._lifeline = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_child_entry, name="latent3d-training", daemon=True,
+                                 args=(job, self._queue, self._stop, self._busy, self._lifeline_child, os.getpid()))
         self._pending: list[Message] = []
         self._started = False
         self._ended = False
@@ -211,6 +262,7 @@ class TrainingProcess:
     def start(self) -> None:
         """Start the child process."""
         self._proc.start()
+        self._lifeline_child.close()  # the child has its own copy; ours would only leak
 
     @property
     def ended(self) -> bool:
@@ -237,7 +289,7 @@ class TrainingProcess:
         """Ask the child to stop between two batches; returns at once.
 
         Before training has started (importing torch, loading data) nothing is on disk yet,
-        so the child is terminated right away instead of waiting for it to reach a batch.
+        so the child is killed right away instead of waiting for it to reach a batch.
         """
         if self.stop_requested_at is None:
             self.stop_requested_at = time.perf_counter()
@@ -274,7 +326,7 @@ class TrainingProcess:
         return msgs + self.poll()
 
     def stop(self, timeout: float = TERMINATE_AFTER_S) -> list[Message]:
-        """Request a stop, wait up to ``timeout`` s, then terminate; returns the remaining messages."""
+        """Request a stop, wait up to ``timeout`` s, then kill; returns the remaining messages."""
         self.request_stop()
         msgs = self.wait(timeout)
         if self._proc.is_alive():
@@ -286,6 +338,7 @@ class TrainingProcess:
         """Release the queue and process handles (the child must have exited)."""
         self._queue.close()
         self._queue.join_thread()
+        self._lifeline.close()  # a child still running reads EOF and stops as if the window were gone
         if not self._proc.is_alive():
             self._proc.close()
 
@@ -300,16 +353,13 @@ class TrainingProcess:
             self._pending.append(msg)
 
     def _kill(self) -> None:
+        # SIGKILL, not SIGTERM: the child takes SIGTERM as a polite stop (see ChildGuard), and
+        # this is for a child that does not stop, or has nothing on disk yet.
         self._killed = True
-        self._proc.terminate()
+        self._proc.kill()
         self._proc.join(2.0)
-        if self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join(2.0)
         self._cleanup_partial()
 
     def _cleanup_partial(self) -> None:
-        # A terminated child may leave RunWriter's hidden ``.NAME.partial-*`` folder; no listing shows it, but tidy up.
-        target = Path(self.job.target)
-        for p in target.parent.glob(f".{target.name}.partial-*"):
-            shutil.rmtree(p, ignore_errors=True)
+        # A killed child may leave RunWriter's hidden ``.NAME.partial-*`` folder; no listing shows it, but tidy up.
+        remove_partials(self.job.target)

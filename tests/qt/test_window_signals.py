@@ -1,0 +1,130 @@
+"""SIGTERM, SIGHUP and Ctrl+C close the window as *Stop and close* does: training discarded, settings saved, exit 0."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from qt.conftest import dispose, open_window
+
+from latent3d.config import TrainConfig
+from latent3d.qt.app import SHUTDOWN_SIGNALS, SignalBridge, WindowShutdown
+from latent3d.runs import default_runs_dir
+from tests.conftest import make_fake_run
+from tests.processes import alive, children_of, partials, wait_gone
+
+REPO = Path(__file__).resolve().parents[2]
+LONG = TrainConfig(epochs=1000, max_train_images=2000, max_test_images=500)  # still running when the signal comes
+# ``python run.py view`` whose window starts a training as soon as it shows (as Ctrl+T, Return would)
+# and prints the training process's pid once its data is loaded.
+APP = r"""
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from latent3d.config import TrainConfig
+from latent3d.qt import main_window
+
+shown = main_window.MainWindow.show
+
+def show(self):
+    shown(self)
+    c = self.training.controller
+    c.started.connect(lambda _msg: print(c.pid, flush=True))
+    config = TrainConfig(epochs=1000, max_train_images=2000, max_test_images=500)
+    QTimer.singleShot(0, lambda: self.training.start(config, Path(sys.argv[1])))
+
+main_window.MainWindow.show = show
+from latent3d.cli import main
+sys.exit(main(["view", "--data-dir", sys.argv[2]]))
+"""
+
+
+@pytest.mark.parametrize("sig", SHUTDOWN_SIGNALS, ids=[s.name for s in SHUTDOWN_SIGNALS])
+def test_bridge_delivers_the_signal_to_the_event_loop(qtbot, sig: signal.Signals) -> None:  # noqa: ANN001
+    before = signal.getsignal(sig)
+    bridge = SignalBridge()
+    try:
+        with qtbot.waitSignal(bridge.received, timeout=5000) as caught:
+            os.kill(os.getpid(), sig)  # only C++ runs in the waiting loop: the wakeup socket must wake it
+        assert caught.args == [int(sig)]
+    finally:
+        bridge.close()
+    assert signal.getsignal(sig) == before
+
+
+def test_signal_while_the_close_question_is_open_stops_and_closes(qtbot, settings, synthetic_run,  # noqa: ANN001
+                                                                  data_dir) -> None:  # noqa: ANN001
+    w = open_window(qtbot, settings, data_dir, synthetic_run)
+    bridge = SignalBridge()
+    quits: list[int] = []
+    shutdown = WindowShutdown(lambda: quits.append(1), w)
+    bridge.received.connect(shutdown.on_signal)
+    try:
+        w.training.start(LONG, default_runs_dir() / "asked")
+        with qtbot.waitSignal(w.training.controller.epoch_finished, timeout=60000):
+            pass
+        child = w.training.controller.pid
+        # The real question box runs its own event loop inside closeEvent; SIGTERM arrives meanwhile.
+        QTimer.singleShot(300, lambda: os.kill(os.getpid(), signal.SIGTERM))
+        w.close()
+        qtbot.waitUntil(lambda: bool(quits), timeout=15000)
+        assert not w.isVisible() and not w.training.running
+        assert QApplication.activeModalWidget() is None
+        assert child is not None and wait_gone([child]) >= 0
+        assert list(default_runs_dir().iterdir()) == []  # no run, no partial folder
+        assert settings.value("geometry") is not None
+    finally:
+        bridge.close()
+        dispose(w)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_signal_to_a_training_window_exits_0_and_leaves_nothing(sig: signal.Signals, data_dir: Path,
+                                                               tmp_path: Path) -> None:
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs an X display (pytest-xvfb provides one)")
+    runs_dir, config_home = tmp_path / "runs", tmp_path / "config"
+    make_fake_run(runs_dir / "earlier", epochs=1, n=200)  # so the window opens a run, no "no run yet" box
+    env = {**os.environ, "PYTHONPATH": str(REPO), "LATENT3D_RUNS_DIR": str(runs_dir),
+           "XDG_CONFIG_HOME": str(config_home), "OMP_NUM_THREADS": "1", "LATENT3D_TRAIN_THREADS": "1"}
+    app = subprocess.Popen([sys.executable, "-c", APP, str(runs_dir / "live"), str(data_dir)], env=env, cwd=REPO,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert app.stdout is not None
+        line = app.stdout.readline()
+        assert line.strip().isdigit(), f"the training did not start: {line!r} {app.communicate()[1][-800:]}"
+        child = int(line)
+        while not partials(runs_dir, "live"):  # training and writing its run
+            assert app.poll() is None and alive(child)
+            time.sleep(0.02)
+        family = children_of(app.pid)  # the training and multiprocessing's resource tracker
+        assert child in family
+        t0 = time.monotonic()
+        app.send_signal(sig)
+        _, err = app.communicate(timeout=60)
+        print(f"{sig.name}: window exited {app.returncode} after {time.monotonic() - t0:.2f} s")
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err[-1500:]
+    wait_gone(family)
+    assert sorted(p.name for p in runs_dir.iterdir()) == ["earlier"]  # no run added, no partial folder
+    conf = config_home / "latent3d" / "latent3d.conf"
+    assert conf.is_file() and "geometry" in conf.read_text(), "settings were not saved"
+
+
+def test_error_box_does_not_block_the_shutdown(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
+    quits: list[int] = []
+    shutdown = WindowShutdown(lambda: quits.append(1), window)
+    QTimer.singleShot(200, lambda: shutdown.on_signal(signal.SIGHUP))
+    QMessageBox.critical(window, "Training failed", "An error nobody is there to read.")  # a nested event loop
+    qtbot.waitUntil(lambda: bool(quits), timeout=5000)
+    assert not window.isVisible() and shutdown.signum == signal.SIGHUP
