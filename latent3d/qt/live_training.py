@@ -218,7 +218,7 @@ class LiveTraining(QObject):
         """Open the Train… dialog (window-modal, non-blocking); Start begins the training."""
         if self.running:
             return None
-        self.dialog = TrainDialog(default_runs_dir(), self.window)
+        self.dialog = TrainDialog(default_runs_dir(), self.window, self.window.settings)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.accepted.connect(self._on_dialog_accepted)
         self.dialog.finished.connect(self._on_dialog_finished)
