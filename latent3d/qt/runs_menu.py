@@ -106,7 +106,7 @@ class RunsMenu(QMenu):
         if self._leading:
             self.addActions(self._leading)
             self.addSeparator()
-        runs = list_runs(self.runs_dir)
+        runs = list_runs(self._runs_dir)  # None: the runs folder's and the bundled run of an installed package
         current = self._current() if self._current is not None else None
         for summary in reversed(runs):
             act = QAction(describe(summary), self)
