@@ -76,7 +76,7 @@ class _StatusText(QLabel):
 
 
 class TrainingProgress(QWidget):
-    """Status-bar strip: progress bar, Stop, a follow toggle and ``epoch · batch · loss · time left``.
+    """Status-bar strip: progress bar, Stop, a follow toggle and ``epoch · time left · batch · loss``.
 
     Parameters
     ----------
@@ -88,11 +88,12 @@ class TrainingProgress(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bar = QProgressBar()
-        self.bar.setFixedWidth(160)
+        self.bar.setFixedWidth(100)
         self.bar.setTextVisible(False)
         # Last in the row and elided: the buttons before it never move as the numbers change.
         self.label = _StatusText()
-        self.closing = QLabel("The window will close when training ends.")
+        self.closing = QLabel("window closes when training ends")  # short: the status bar is shared
+        self.closing.setToolTip("You chose Close when finished: the window will close when the training ends.")
         self.closing.setStyleSheet("color:#ffcc33")
         self.closing.setVisible(False)
         self.follow = QCheckBox("follow latest epoch")
@@ -132,11 +133,13 @@ class TrainingProgress(QWidget):
         if not force and now - self._shown_at < UPDATE_INTERVAL_S:
             return
         self._shown_at = now
-        parts = [f"epoch {epoch}/{epochs}", f"batch {batch}/{n_batches}"]
-        if loss is not None:
-            parts.append(f"loss {loss:.4f}")
+        # Most wanted first: a narrow strip elides the end of the line.
+        parts = [f"epoch {epoch}/{epochs}"]
         if seconds_left is not None:
             parts.append(f"{_duration(seconds_left)} left")
+        parts.append(f"batch {batch}/{n_batches}")
+        if loss is not None:
+            parts.append(f"loss {loss:.4f}")
         self.setUpdatesEnabled(False)  # one repaint for bar and label (setValue alone repaints at once)
         try:
             self.bar.setRange(0, epochs * n_batches)

@@ -47,8 +47,9 @@ def test_stop_and_follow_stay_put_as_the_text_changes(qtbot) -> None:  # noqa: A
         show()
         qtbot.wait(10)
         texts.append(strip.label.text())
+        assert strip.label.toolTip() == texts[-1] and strip.label.text_shown().rstrip("…") in texts[-1]
         assert (_x(strip.stop_button, row), _x(strip.follow, row)) == where, texts[-1]
-    assert "3:02:05 left" in texts[2]  # a long text is elided on screen, whole in the tooltip
+    assert texts[2].startswith("epoch 13/200 · 3:02:05 left")  # elided on screen if need be, whole in the tooltip
     assert strip.minimumSizeHint().width() < 700  # a long text does not widen the status bar
 
 
@@ -62,7 +63,7 @@ def test_close_when_finished_is_announced(qtbot, settings, synthetic_run: Path, 
         monkeypatch.setattr(training, "ask_on_close", lambda: "wait")
         assert training.confirm_close() is False
         assert training.progress.closing.isVisible()
-        assert "window will close when training ends" in training.progress.closing.text()
+        assert "window closes when training ends" in training.progress.closing.text()
         monkeypatch.setattr(training, "ask_on_close", lambda: "cancel")
         training.confirm_close()  # Keep working: no longer closing
         assert not training.progress.closing.isVisible()
@@ -89,6 +90,6 @@ def test_time_left_comes_from_the_measured_step_rate(qtbot, settings, synthetic_
             training.progress._shown_at = -1e9  # the strip repaints at most twice a second of real time
             shown.append(training.progress.label.toolTip())
         # 850 batches left at 12 ms each: 0:10 (the old formula said 0:24 = 4.2 s / 150 * 850).
-        assert shown[-1].endswith("0:10 left"), shown
+        assert shown[-1].startswith("epoch 2/10 · 0:10 left"), shown
     finally:
         dispose(w)
