@@ -88,11 +88,12 @@ class TrainingProgress(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bar = QProgressBar()
-        self.bar.setFixedWidth(100)
+        self.bar.setFixedWidth(80)
         self.bar.setTextVisible(False)
         # Last in the row and elided: the buttons before it never move as the numbers change.
         self.label = _StatusText()
-        self.closing = QLabel("window closes when training ends")  # short: the status bar is shared
+        # Short: the status bar is shared with the run's labels and the progress text needs the room.
+        self.closing = QLabel("closes when done")
         self.closing.setToolTip("You chose Close when finished: the window will close when the training ends.")
         self.closing.setStyleSheet("color:#ffcc33")
         self.closing.setVisible(False)

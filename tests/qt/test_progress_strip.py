@@ -63,7 +63,8 @@ def test_close_when_finished_is_announced(qtbot, settings, synthetic_run: Path, 
         monkeypatch.setattr(training, "ask_on_close", lambda: "wait")
         assert training.confirm_close() is False
         assert training.progress.closing.isVisible()
-        assert "window closes when training ends" in training.progress.closing.text()
+        assert training.progress.closing.text() == "closes when done"
+        assert "the window will close when the training ends" in training.progress.closing.toolTip()
         monkeypatch.setattr(training, "ask_on_close", lambda: "cancel")
         training.confirm_close()  # Keep working: no longer closing
         assert not training.progress.closing.isVisible()
