@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStackedLayout,
     QToolTip,
@@ -68,6 +69,32 @@ class _TippedGrid(ThumbGrid):
         return super().event(event)
 
 
+class _FitImage(ImageView):
+    """The path's decode: the whole 28x28 image at up to 84 px, smaller (whole pixels) when the tab is short."""
+
+    def __init__(self) -> None:
+        super().__init__(scale=3)
+        self.setMinimumSize(32, 32)  # ImageView fixes its size; a short tab would clip the image instead
+        self.setMaximumSize(88, 88)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Room for the image at 3 screen pixels a pixel."""
+        return QSize(88, 88)
+
+    def set_image(self, image: np.ndarray) -> None:
+        """Show ``image`` scaled to fit."""
+        room = self.contentsRect()
+        self.scale = max(1, min(3, min(room.width(), room.height()) // 28))
+        super().set_image(image)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Fit the image to the new size."""
+        super().resizeEvent(event)
+        if self.image is not None:
+            self.set_image(self.image)
+
+
 class FilmstripBox(QGroupBox):
     """The selected image's reconstruction at the snapshots (all, or a readable subset); the one shown is framed."""
 
@@ -114,7 +141,7 @@ class PathBox(QGroupBox):
         self.steps.setPrefix("N = ")
         self.steps.setToolTip("Number of decoded images along the path")
         self.clear_button = QPushButton("Clear path")
-        self.decode = ImageView(scale=3)  # the whole 28x28 decode at 84 px (a 140-px one showed only its centre)
+        self.decode = _FitImage()  # the whole 28x28 decode (a 140-px image in an 88-px label showed its centre)
         self.decode_caption = QLabel()
         self.decode_caption.setStyleSheet(HINT)
         self.ends = QLabel()

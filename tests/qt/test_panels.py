@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QHelpEvent
 from PySide6.QtWidgets import QStyle, QToolTip
@@ -25,8 +26,11 @@ def _show(qtbot, w, width: int = 340, height: int = 600):  # noqa: ANN001, ANN20
     return w
 
 
-def test_path_decode_shows_the_whole_image(qtbot) -> None:  # noqa: ANN001
-    box = _show(qtbot, PathBox(), 900, 200)
+@pytest.mark.parametrize("height", [200, 120], ids=["roomy", "short-tab"])
+def test_path_decode_shows_the_whole_image(qtbot, height: int) -> None:  # noqa: ANN001
+    box = PathBox()
+    box.setFixedSize(900, height)  # as in a short bottom tab (the window's splitter can squeeze it this far)
+    box = _show(qtbot, box, 900, height)
     image = np.zeros((28, 28), np.float32)
     image[0, 0] = image[27, 27] = 1.0  # two corner pixels: both must be on screen
     box.show_path(np.tile(image.reshape(1, 784), (10, 1)), "A → B")
@@ -35,6 +39,7 @@ def test_path_decode_shows_the_whole_image(qtbot) -> None:  # noqa: ANN001
     pixmap = label.pixmap()
     room = label.contentsRect()
     assert pixmap.width() <= room.width() and pixmap.height() <= room.height()
+    assert label.mapTo(box, room.bottomRight()).y() < box.height()  # not clipped by a short box either
     shot = label.grab().toImage()
     bright = [(x, y) for y in range(shot.height()) for x in range(shot.width()) if shot.pixelColor(x, y).value() > 200]
     assert bright, "no pixel of the image's corners is visible"
