@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +72,44 @@ def make_fake_run(target: Path, epochs: int = 2, n: int = 500, seed: int = 0) ->
 def fake_run(tmp_path: Path) -> Path:
     """A valid 2-epoch run of 500 points built from random weights."""
     return make_fake_run(tmp_path / "fake-run")
+
+
+# ---------------------------------------------------------------------------------------------
+# Before any Qt test: an X display and Qt's xcb libraries, or one sentence saying what to install.
+# Without them Qt aborts the whole process ("Fatal Python error: Aborted") at the first widget.
+
+APT_LINE = ("sudo apt-get install xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
+            "libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libgl1 libegl1")
+# The libraries Qt's xcb platform plugin (or VTK's GL) cannot start without, as the loader names them.
+QT_XCB_LIBRARIES = ("libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-image.so.0",
+                    "libxcb-render-util.so.0", "libxcb-xkb.so.1", "libxkbcommon-x11.so.0", "libxcb-shape.so.0",
+                    "libGL.so.1", "libEGL.so.1")
+HIDE_LIBS_ENV = "LATENT3D_TEST_HIDE_LIBS"  # for the tests of this check only: libraries to treat as missing
+
+
+def missing_for_qt_tests() -> list[str]:
+    """What the Qt tests lack on this machine: ``Xvfb`` (no display to use) and xcb libraries that do not load."""
+    if not sys.platform.startswith("linux") or not os.environ.get("QT_QPA_PLATFORM", "xcb").startswith("xcb"):
+        return []
+    missing = [] if os.environ.get("DISPLAY") else ["Xvfb"]  # pytest-xvfb has set DISPLAY if it found Xvfb
+    hidden = set(filter(None, os.environ.get(HIDE_LIBS_ENV, "").split(",")))
+    for name in QT_XCB_LIBRARIES:
+        try:
+            if name in hidden:
+                raise OSError(name)
+            ctypes.CDLL(name)
+        except OSError:
+            missing.append(name)
+    return missing
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Stop before the first Qt test with one sentence if the display or Qt's libraries are missing."""
+    if not any({"qapp", "qtbot"} & set(getattr(item, "fixturenames", ())) for item in items):
+        return
+    missing = missing_for_qt_tests()
+    if missing:
+        pytest.exit(f"The Qt tests cannot start because {', '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} missing: install the README's packages with "
+                    f"`{APT_LINE}` (or run the other tests with `pytest --ignore=tests/qt`).",
+                    returncode=pytest.ExitCode.USAGE_ERROR)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStackedLayout,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +48,51 @@ class _Stack(QWidget):
 
     def show_widget(self, on: bool) -> None:
         self.stack.setCurrentIndex(1 if on else 0)
+
+
+class _TippedGrid(ThumbGrid):
+    """A thumbnail grid whose images each have their own tooltip (their full caption)."""
+
+    def __init__(self, columns: int, caption_lines: int, max_side: int) -> None:
+        super().__init__(columns=columns, caption_lines=caption_lines, max_side=max_side)
+        self.tips: list[str] = []
+
+    def tip_at(self, i: int | None) -> str:
+        """The tooltip of image ``i`` (the grid's own tooltip off the images)."""
+        return self.tips[i] if i is not None and i < len(self.tips) else self.toolTip()
+
+    def event(self, event: QEvent) -> bool:
+        """Show the tooltip of the image under the mouse."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            QToolTip.showText(event.globalPos(), self.tip_at(self.index_at(event.pos())), self)
+            return True
+        return super().event(event)
+
+
+class _FitImage(ImageView):
+    """The path's decode: the whole 28x28 image at up to 84 px, smaller (whole pixels) when the tab is short."""
+
+    def __init__(self) -> None:
+        super().__init__(scale=3)
+        self.setMinimumSize(32, 32)  # ImageView fixes its size; a short tab would clip the image instead
+        self.setMaximumSize(88, 88)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Room for the image at 3 screen pixels a pixel."""
+        return QSize(88, 88)
+
+    def set_image(self, image: np.ndarray) -> None:
+        """Show ``image`` scaled to fit."""
+        room = self.contentsRect()
+        self.scale = max(1, min(3, min(room.width(), room.height()) // 28))
+        super().set_image(image)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Fit the image to the new size."""
+        super().resizeEvent(event)
+        if self.image is not None:
+            self.set_image(self.image)
 
 
 class FilmstripBox(QGroupBox):
@@ -93,8 +141,7 @@ class PathBox(QGroupBox):
         self.steps.setPrefix("N = ")
         self.steps.setToolTip("Number of decoded images along the path")
         self.clear_button = QPushButton("Clear path")
-        self.decode = ImageView()
-        self.decode.setFixedSize(88, 88)
+        self.decode = _FitImage()  # the whole 28x28 decode (a 140-px image in an 88-px label showed its centre)
         self.decode_caption = QLabel()
         self.decode_caption.setStyleSheet(HINT)
         self.ends = QLabel()
@@ -158,7 +205,8 @@ class NeighboursBox(QGroupBox):
         self.cue.setTextFormat(Qt.TextFormat.RichText)
         self.cue.setWordWrap(True)
         self.cue.setVisible(False)
-        self.grid = ThumbGrid(columns=4, caption_lines=2, max_side=72)
+        # Three caption lines, "#index", class, distance: "#7626 T-shirt/top" on one line was cut to "#7626 T-shi…".
+        self.grid = _TippedGrid(columns=4, caption_lines=3, max_side=72)
         self.grid.setToolTip("Click an image to select it")
         top = QHBoxLayout()
         top.addWidget(self.source, 1)
@@ -171,9 +219,14 @@ class NeighboursBox(QGroupBox):
         self.clear()
 
     def show_neighbours(self, source: str, images: list[np.ndarray], captions: list[str]) -> None:
-        """Show neighbour ``images`` with ``captions``; ``source`` says what they are nearest to."""
+        """Show neighbour ``images`` with ``captions``; ``source`` says what they are nearest to.
+
+        A caption's first line, ``#index class``, is shown as two lines so the class name fits;
+        each image's tooltip holds its whole caption.
+        """
         self.source.setText(source)
-        self.grid.set_images(images, captions)
+        self.grid.tips = [c.replace("\n", " · ") + "\nClick to select it" for c in captions]
+        self.grid.set_images(images, [c.replace(" ", "\n", 1) if c.startswith("#") else c for c in captions])
 
     def show_cue(self, html: str | None) -> None:
         """Show (or, with None, hide) the free-roam off-manifold readout."""

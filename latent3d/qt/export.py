@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from latent3d.analysis.explore import movie_times
+from latent3d.qt.dialog_dirs import save_file_name
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.scene.render import grab, render_state, write_movie
@@ -53,7 +54,7 @@ def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None 
     choice, ok = QInputDialog.getItem(parent, "Save screenshot", "Image size:", items, 0, False)
     if not ok:
         return None
-    name, _ = QFileDialog.getSaveFileName(parent, "Save screenshot", "latent3d.png", "PNG image (*.png)")
+    name, _ = save_file_name(parent, "Save screenshot", "latent3d.png", "PNG image (*.png)")
     if not name:
         return None
     path = Path(name if name.lower().endswith(".png") else name + ".png")
@@ -128,8 +129,8 @@ class MovieExport:
 
     def ask(self, parent: QWidget) -> Path | None:
         """The dialogs of File → Export timeline movie…: a file (.mp4 or .gif), then the export."""
-        name, chosen = QFileDialog.getSaveFileName(parent, "Export timeline movie", "latent3d.mp4",
-                                                   "MP4 video (*.mp4);;Animated GIF (*.gif)")
+        name, chosen = save_file_name(parent, "Export timeline movie", "latent3d.mp4",
+                                      "MP4 video (*.mp4);;Animated GIF (*.gif)")
         if not name:
             return None
         path = Path(name)

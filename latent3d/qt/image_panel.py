@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
@@ -21,11 +23,12 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
 
 
 class ImageView(QLabel):
-    """One 28x28 greyscale image shown crisp (nearest-neighbour), or a message in its place."""
+    """One 28x28 greyscale image shown crisp (nearest-neighbour, ``scale`` screen pixels a pixel), or a message."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, scale: int = SCALE) -> None:
         super().__init__(parent)
-        side = 28 * SCALE
+        self.scale = scale
+        side = 28 * scale
         self.setFixedSize(side + 4, side + 4)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
@@ -37,7 +40,7 @@ class ImageView(QLabel):
         self.image = to_uint8(image)
         h, w = self.image.shape
         qimg = QImage(self.image.data, w, h, w, QImage.Format.Format_Grayscale8).copy()  # own the bytes
-        pix = QPixmap.fromImage(qimg).scaled(w * SCALE, h * SCALE, Qt.AspectRatioMode.IgnoreAspectRatio,
+        pix = QPixmap.fromImage(qimg).scaled(w * self.scale, h * self.scale, Qt.AspectRatioMode.IgnoreAspectRatio,
                                              Qt.TransformationMode.FastTransformation)
         self.setPixmap(pix)
 
@@ -124,17 +127,21 @@ class ImagePanel(QWidget):
         original : ndarray or None
             The 28x28 uint8 test image, or None when the dataset is not on disk.
         missing : str or None
-            Why ``original`` is None, shown in its place.
+            Why ``original`` is None, shown below the images (the box says to look there).
         """
+        note = ""
         if original is not None:
             self.selection.left.set_image(original)
         else:
-            self.selection.left.set_message(missing or "Test image not available.")
+            # The reason is a long sentence (which files, where to put them): it overflowed the
+            # 140-px box, so it wraps below the images, across the panel's width.
+            self.selection.left.set_message("Test image not on disk: see below.")
+            note = f"<p style='color:#e3b341'>{html.escape(missing or 'Test image not available.')}</p>"
         self.selection.right.set_image(reconstruction)
         self.selection.right_caption.setText(f"reconstruction ({at})")
         self.selection.details.setText(_table([
             ("class", f"<b>{class_name}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
-            ("BCE", f"{bce:.4f} ({at})")]))
+            ("BCE", f"{bce:.4f} ({at})")]) + note)
 
     def set_probe_visible(self, on: bool) -> None:
         """Show or hide the probe section."""

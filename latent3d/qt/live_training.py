@@ -8,9 +8,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
+from latent3d.analysis.eta import TimeLeft
 from latent3d.qt.train_dialog import TrainDialog
 from latent3d.qt.training_controller import LiveRun, TrainingController
 from latent3d.runs import Run, RunError, default_runs_dir, load_run
@@ -31,8 +41,42 @@ def _duration(seconds: float) -> str:
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
+class _StatusText(QLabel):
+    """One line that takes the room left in the strip and elides what does not fit; the whole text is its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        # Ignored: the text's length never widens the strip nor pushes the widgets beside it.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show ``text``, elided to the label's width."""
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        """The whole text (what is on screen may be elided)."""
+        return self._full
+
+    def text_shown(self) -> str:
+        """The (possibly elided) text on screen."""
+        return super().text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Elide again for the new width."""
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width)
+                        if width > 0 else self._full)
+
+
 class TrainingProgress(QWidget):
-    """Status-bar strip: progress bar, ``epoch · batch · loss · time left``, a follow toggle and Stop.
+    """Status-bar strip: progress bar, Stop, a follow toggle and ``epoch · time left · batch · loss``.
 
     Parameters
     ----------
@@ -44,12 +88,15 @@ class TrainingProgress(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bar = QProgressBar()
-        self.bar.setMaximumWidth(220)
+        self.bar.setFixedWidth(80)
         self.bar.setTextVisible(False)
-        self.label = QLabel()
-        # Wide enough for a typical line, so the Stop button does not jump as the numbers change.
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(
-            "epoch 20/20 · batch 938/938 · loss 0.0000 · 00:00 left  "))
+        # Last in the row and elided: the buttons before it never move as the numbers change.
+        self.label = _StatusText()
+        # Short: the status bar is shared with the run's labels and the progress text needs the room.
+        self.closing = QLabel("closes when done")
+        self.closing.setToolTip("You chose Close when finished: the window will close when the training ends.")
+        self.closing.setStyleSheet("color:#ffcc33")
+        self.closing.setVisible(False)
         self.follow = QCheckBox("follow latest epoch")
         self.follow.setChecked(True)
         self.follow.setToolTip("Move the cloud to each new epoch as it finishes")
@@ -59,8 +106,9 @@ class TrainingProgress(QWidget):
         self._shown_at = -math.inf
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        for w in (self.bar, self.label, self.follow, self.stop_button):
+        for w in (self.bar, self.stop_button, self.follow, self.closing):
             layout.addWidget(w)
+        layout.addWidget(self.label, 1)
         self.hide()
 
     def begin(self, text: str) -> None:
@@ -86,11 +134,13 @@ class TrainingProgress(QWidget):
         if not force and now - self._shown_at < UPDATE_INTERVAL_S:
             return
         self._shown_at = now
-        parts = [f"epoch {epoch}/{epochs}", f"batch {batch}/{n_batches}"]
-        if loss is not None:
-            parts.append(f"loss {loss:.4f}")
+        # Most wanted first: a narrow strip elides the end of the line.
+        parts = [f"epoch {epoch}/{epochs}"]
         if seconds_left is not None:
             parts.append(f"{_duration(seconds_left)} left")
+        parts.append(f"batch {batch}/{n_batches}")
+        if loss is not None:
+            parts.append(f"loss {loss:.4f}")
         self.setUpdatesEnabled(False)  # one repaint for bar and label (setValue alone repaints at once)
         try:
             self.bar.setRange(0, epochs * n_batches)
@@ -103,6 +153,10 @@ class TrainingProgress(QWidget):
         """Show that a stop was asked for."""
         self.stop_button.setEnabled(False)
         self.label.setText("stopping…")
+
+    def set_closing(self, on: bool) -> None:
+        """Say (or stop saying) that the window closes when the training ends (*Close when finished*)."""
+        self.closing.setVisible(on)
 
 
 class LiveTraining(QObject):
@@ -130,7 +184,8 @@ class LiveTraining(QObject):
         self._shown: Run | None = None
         self._previous: Run | None = None
         self._n_batches = 0
-        self._t_train: float | None = None
+        self._eta: TimeLeft | None = None
+        self.clock = time.perf_counter  # what the time-left estimate is timed with (tests pass a fake one)
         self.close_when_done = False
         self.discard_on_close = False  # set when a signal closes the window: stop without asking
         c = self.controller
@@ -148,6 +203,16 @@ class LiveTraining(QObject):
         return self.controller.running
 
     @property
+    def close_when_done(self) -> bool:
+        """Whether the window closes when the training ends (*Close when finished*); shown in the strip."""
+        return self._close_when_done
+
+    @close_when_done.setter
+    def close_when_done(self, on: bool) -> None:
+        self._close_when_done = bool(on)
+        self.progress.set_closing(self._close_when_done)
+
+    @property
     def live_run(self) -> Run | None:
         """The growing run last put on screen during this training, or None."""
         return self._shown
@@ -158,7 +223,7 @@ class LiveTraining(QObject):
         """Open the Train… dialog (window-modal, non-blocking); Start begins the training."""
         if self.running:
             return None
-        self.dialog = TrainDialog(default_runs_dir(), self.window)
+        self.dialog = TrainDialog(default_runs_dir(), self.window, self.window.settings)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.accepted.connect(self._on_dialog_accepted)
         self.dialog.finished.connect(self._on_dialog_finished)
@@ -176,7 +241,7 @@ class LiveTraining(QObject):
         """Train ``config`` into the run folder ``target`` in a child process."""
         if self.running:
             return
-        self._config, self._live, self._shown, self._t_train = config, None, None, None
+        self._config, self._live, self._shown, self._eta = config, None, None, None
         self._previous = self.window.run
         job = TrainJob(config, Path(target), data_dir=self.window.data_dir, command="latent3d view: Train…")
         self.controller.start(job)
@@ -225,6 +290,8 @@ class LiveTraining(QObject):
     def _on_started(self, msg: Started) -> None:
         self._live = LiveRun(msg)
         self._n_batches = msg.n_batches
+        epochs = self._config.epochs if self._config is not None else msg.config.epochs
+        self._eta = TimeLeft(epochs * msg.n_batches, msg.n_batches)
         self.progress.begin(f"training {msg.target.name} on {msg.train_images:,} images ({msg.device})…")
 
     def _on_progress(self, msg: Progress) -> None:
@@ -244,7 +311,8 @@ class LiveTraining(QObject):
             total = self._config.epochs if self._config else snapshot.epochs
             w.setWindowTitle(f"latent3d — {snapshot.name} (training: epoch {snapshot.epochs} of {total})")
         if update.epoch == 0:
-            self._t_train = time.perf_counter()
+            if self._eta is not None:
+                self._eta.add(self.clock(), 0)  # the steps start now
         else:
             self._show_progress(update.epoch, self._n_batches, update.train_loss, force=True)
 
@@ -252,10 +320,11 @@ class LiveTraining(QObject):
         if self._config is None or not self._n_batches:
             return
         total = self._config.epochs * self._n_batches
-        done = (epoch - 1) * self._n_batches + batch
+        done = min((epoch - 1) * self._n_batches + batch, total)
         left = None
-        if self._t_train is not None and done > 0:
-            left = (time.perf_counter() - self._t_train) / done * (total - done)
+        if self._eta is not None:
+            self._eta.add(self.clock(), done)
+            left = self._eta.seconds_left()
         self.progress.show_progress(epoch, self._config.epochs, batch, self._n_batches, loss, left, force)
 
     def _on_finished(self, path: Path) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from latent3d.data import CLASS_NAMES, DataError, load_split, resolve_data_dir
+from latent3d.qt.dialog_dirs import start_folder
 from latent3d.qt.explorer import Explorer
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.qt.legend import ClassLegend
@@ -219,9 +220,10 @@ class MainWindow(QMainWindow):
         return True
 
     def open_run_dialog(self) -> None:
-        """File → Open run…: pick a run folder."""
+        """File → Open run…: pick a run folder (starting beside the last run opened, else in the runs folder)."""
         start = str(self.settings.value("last_run", "") or "")
-        path = QFileDialog.getExistingDirectory(self, "Open run folder", str(Path(start).parent) if start else "")
+        folder = start_folder(Path(start).parent if start else None)
+        path = QFileDialog.getExistingDirectory(self, "Open run folder", str(folder))
         if path:
             self.open_run(Path(path))
 

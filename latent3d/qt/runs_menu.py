@@ -10,7 +10,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from latent3d.runs import RunSummary, default_runs_dir, list_runs
+from latent3d.data import SPLIT_SIZES
+from latent3d.runs import RunError, RunSummary, default_runs_dir, list_runs, read_meta
 
 __all__ = ["RunsMenu", "describe"]
 
@@ -22,9 +23,41 @@ def _local_time(created: str) -> str:
         return created or "unknown date"
 
 
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def subset_size(summary: RunSummary) -> int | None:
+    """How many test images the run's test loss was measured on, or None when the run does not say.
+
+    ``RunSummary.test_images`` when the summary has it, else ``dataset.test_images`` of
+    ``run.json``, else the config's ``max_test_images`` (None there means the whole test set).
+    """
+    n = _count(getattr(summary, "test_images", None))
+    if n is not None:
+        return n
+    try:
+        meta = read_meta(summary.path)
+    except RunError:
+        return None
+    dataset, config = meta.get("dataset"), meta.get("config")
+    n = _count(dataset.get("test_images")) if isinstance(dataset, dict) else None
+    if n is None and isinstance(config, dict):
+        limit = config.get("max_test_images")
+        n = SPLIT_SIZES["test"] if limit is None else _count(limit)
+    return n
+
+
 def describe(summary: RunSummary) -> str:
-    """One menu line: ``name · 2026-11-25 08:30 · 20 epochs · test loss 0.2764``."""
+    """One menu line: ``name · 2026-11-25 08:30 · 20 epochs · test loss 0.2764``.
+
+    A loss measured on fewer than the 10,000 test images says on how many (``on 1,000 test
+    images``): losses on different subsets are not comparable.
+    """
     loss = f"test loss {summary.final_test_loss:.4f}" if summary.final_test_loss is not None else "no test loss"
+    n = subset_size(summary)
+    if n is not None and n != SPLIT_SIZES["test"]:
+        loss += f" on {n:,} test images"
     return f"{summary.name}  ·  {_local_time(summary.created)}  ·  {summary.epochs} epochs  ·  {loss}"
 
 
@@ -73,7 +106,7 @@ class RunsMenu(QMenu):
         if self._leading:
             self.addActions(self._leading)
             self.addSeparator()
-        runs = list_runs(self.runs_dir)
+        runs = list_runs(self._runs_dir)  # None: the runs folder's and the bundled run of an installed package
         current = self._current() if self._current is not None else None
         for summary in reversed(runs):
             act = QAction(describe(summary), self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +23,8 @@ from latent3d.runs import new_run_name
 
 __all__ = ["TrainDialog"]
 
+SETTINGS_GROUP = "train_dialog"  # the settings of the last Start, offered again next time
+
 
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
     box = QSpinBox()
@@ -32,17 +35,20 @@ def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
 
 
 class TrainDialog(QDialog):
-    """Settings of a new training; the defaults are the model's (20 epochs, batch 64, lr 1e-3, seed 0).
+    """Settings of a new training: those of the last Start, at first the model's (20 epochs, batch 64, lr 1e-3).
 
     Parameters
     ----------
     runs_dir : Path
         Where the run will be saved (a name that already exists there is refused).
     parent : QWidget, optional
+    settings : QSettings, optional
+        Where the last Start's settings are remembered (default: the user's, organisation ``latent3d``).
     """
 
-    def __init__(self, runs_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, runs_dir: Path, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings("latent3d", "latent3d")
         self.setWindowTitle("Train a new run")
         self.runs_dir = Path(runs_dir)
         d = TrainConfig()
@@ -57,6 +63,8 @@ class TrainDialog(QDialog):
         self.seed = _spin(0, 2**31 - 1, d.seed, "Seed of initialisation and shuffling")
         self.name = QLineEdit(new_run_name())
         self.name.setToolTip(f"Folder name under {self.runs_dir}")
+        # Room for a generated name and a suffix: the field's default width cut "run-DATE-TIME" off.
+        self.name.setMinimumWidth(self.name.fontMetrics().horizontalAdvance(self.name.text() + "-extra") + 16)
         self.train_images = _spin(1, SPLIT_SIZES["train"], SPLIT_SIZES["train"],
                                   "Train on the first N images only (quick looks)")
         self.test_images = _spin(1, SPLIT_SIZES["test"], SPLIT_SIZES["test"], "Show the first N test images only")
@@ -86,6 +94,30 @@ class TrainDialog(QDialog):
         layout.addWidget(self.buttons)
         self.name.textChanged.connect(self._on_name_changed)
         self._on_name_changed(self.name.text())
+        self._restore()
+
+    def _remembered(self) -> dict[str, QSpinBox | QDoubleSpinBox]:
+        return {"epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr, "seed": self.seed,
+                "train_images": self.train_images, "test_images": self.test_images}
+
+    def _restore(self) -> None:
+        # Settings files are untrusted: a value that is not a number is ignored, one out of range clamped.
+        for key, box in self._remembered().items():
+            value = self.settings.value(f"{SETTINGS_GROUP}/{key}")
+            try:
+                number = float(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+            except ValueError:
+                number = None
+            if number is None or number != number:  # missing, not a number, or NaN
+                continue
+            if isinstance(box, QSpinBox):
+                box.setValue(int(max(box.minimum(), min(box.maximum(), number))))
+            else:
+                box.setValue(number)
+
+    def _remember(self) -> None:
+        for key, box in self._remembered().items():
+            self.settings.setValue(f"{SETTINGS_GROUP}/{key}", box.value())
 
     @property
     def target(self) -> Path:
@@ -125,4 +157,5 @@ class TrainDialog(QDialog):
         if problem:
             self.error.setText(problem)
             return
+        self._remember()
         self.accept()

@@ -24,6 +24,7 @@ __all__ = [
     "Run",
     "RunError",
     "RunSummary",
+    "bundled_runs_dir",
     "default_runs_dir",
     "list_runs",
     "load_run",
@@ -55,13 +56,24 @@ def default_runs_dir() -> Path:
     return Path(user_data_dir("latent3d")) / "runs"
 
 
+def bundled_runs_dir() -> Path:
+    """Where an installed latent3d keeps the run it ships (package data; see ``latent3d/_bundled/README.md``)."""
+    return Path(__file__).resolve().parents[1] / "_bundled"
+
+
 def resolve_run_path(name_or_path: str | os.PathLike[str], runs_dir: Path | None = None) -> Path:
-    """A bare name means a run under ``runs_dir``; anything with a separator, or an existing path, is a path."""
+    """A bare name means a run under ``runs_dir``; anything with a separator, or an existing path, is a path.
+
+    Without ``runs_dir``, a name that is not in the runs folder but is a run shipped with the
+    installed package (``fashion-mnist-default``) means that one.
+    """
     text = os.fspath(name_or_path)
     p = Path(text).expanduser()
     if os.sep in text or "/" in text or text.startswith(".") or _exists(p):
         return p
-    return (runs_dir or default_runs_dir()) / text
+    in_runs = (runs_dir or default_runs_dir()) / text
+    bundled = bundled_runs_dir() / text
+    return bundled if runs_dir is None and not _exists(in_runs) and _exists(bundled) and bundled.is_dir() else in_runs
 
 
 def _exists(p: Path) -> bool:
@@ -247,9 +259,15 @@ def _labels(run_dir: Path, rel: str, *, required: bool) -> np.ndarray | None:
 
 
 def list_runs(runs_dir: Path | None = None) -> list[RunSummary]:
-    """Complete runs under ``runs_dir``, oldest first; folders being written or broken are skipped."""
+    """Complete runs under ``runs_dir``, oldest first; folders being written or broken are skipped.
+
+    Without ``runs_dir``: the runs folder's, and the runs shipped with the installed package
+    whose names it does not have.
+    """
     root = Path(runs_dir or default_runs_dir())
     out: list[RunSummary] = []
+    if runs_dir is None:
+        out = [s for s in list_runs(bundled_runs_dir()) if not _exists(root / s.name)]
     if not root.is_dir():
         return out
     for child in root.iterdir():

@@ -128,6 +128,8 @@ class ColourModes:
         bar.SetPosition(0.88, 0.08)
         bar.SetWidth(0.1)
         bar.SetHeight(0.6)
+        # px between the title and the bar (the title touched the top label), scaled with the fonts
+        bar.SetVerticalTitleSeparation(int(8 * font_size / 12))
         for text in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty()):
             text.SetColor(0.84, 0.85, 0.88)
             text.SetShadow(False)

@@ -171,7 +171,8 @@ def test_without_dataset_original_slot_says_how(qtbot, settings, synthetic_run, 
     w = open_window(qtbot, settings, tmp_path / "no-data", synthetic_run)
     try:
         w.select(3)
-        text = w.panel.selection.left.text()
+        assert "see below" in w.panel.selection.left.text()
+        text = w.panel.selection.details.text()
         assert "not found" in text and "--data-dir" in text
         assert w.panel.selection.right.image is not None
     finally:
