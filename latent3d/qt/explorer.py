@@ -221,6 +221,10 @@ class Explorer:
             self.path.clear()
             self._shown = None
             return
+        if self._shown is None:  # a new path: show its strip
+            tabs = getattr(self.window, "bottom_tabs", None)
+            if tabs is not None:
+                tabs.setCurrentWidget(self.path)
         if self.path.steps.value() != path.samples:
             self.path.steps.blockSignals(True)
             self.path.steps.setValue(path.samples)

@@ -121,8 +121,10 @@ class MainWindow(QMainWindow):
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.addTab(self.loss_panel, "Loss curves")
-        self.bottom_tabs.addTab(self.explore.filmstrip, "Reconstruction across snapshots")
-        self.bottom_tabs.addTab(self.explore.path, "Path A→B")
+        for box, name in ((self.explore.filmstrip, "Reconstruction across snapshots"), (self.explore.path, "Path A→B")):
+            box.setTitle("")  # the tab names it: the group box's own title would only take a line
+            box.setStyleSheet("QGroupBox { border: none; margin-top: 0px; padding-top: 0px; }")
+            self.bottom_tabs.addTab(box, name)
         self.bottom_tabs.setMinimumHeight(90)
         # The 3-D view gets the room; the tabs under it start small and can be dragged taller.
         self.vsplitter = QSplitter(Qt.Orientation.Vertical)
@@ -143,12 +145,14 @@ class MainWindow(QMainWindow):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(320)
+        # As wide as the side panel's content plus a vertical scroll bar: nothing is cut at the right edge.
+        side_width = side.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        scroll.setMinimumWidth(side_width)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.vsplitter)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1060, 340])
+        self.splitter.setSizes([1400 - side_width, side_width])
         self.setCentralWidget(self.splitter)
         self.status_run, self.status_epoch, self.status_loss = QLabel(), QLabel(), QLabel()
         for w in (self.status_run, self.status_epoch, self.status_loss):
