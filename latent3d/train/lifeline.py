@@ -149,9 +149,11 @@ class ChildGuard:
         timer.start()
 
     def _stop_now(self) -> None:
-        self.stop.set()
         if not self.training_started:
+            # Before the stop flag: a main thread that sees it may exit, killing this daemon thread
+            # halfway through deleting the partial folder (seen once in the full suite).
             self.give_up()
+        self.stop.set()
 
     def give_up(self) -> None:
         """Remove the partial run and end the process now (no teardown, no flush)."""
