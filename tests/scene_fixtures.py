@@ -34,12 +34,15 @@ def make_run(target: Path, *, n: int = 2000, epochs: int = 3, seed: int = 0) -> 
     """Write a complete synthetic run at ``target`` and return it."""
     rng = np.random.default_rng(seed + 1)
     model = ModelConfig()
-    config = TrainConfig(epochs=epochs, max_test_images=n)
+    config = TrainConfig(epochs=epochs, max_test_images=n, snapshots="epochs")  # snapshot e = end of epoch e
     codes, labels = synthetic_codes(n, epochs, seed)
-    with RunWriter(Path(target), config) as writer:
+    spe = config.steps_per_epoch()
+    with RunWriter(Path(target), config, steps_per_epoch=spe) as writer:
         for e in range(epochs + 1):
             weights = _dense(rng, model.decoder_widths, "decoder") | _dense(
                 rng, (model.input_dim, *model.hidden, model.code_dim), "encoder")
             bce = (0.6 - 0.05 * e + 0.01 * rng.random(n)).astype(np.float32)
-            writer.add_epoch(e, codes[e], bce, float(bce.mean()), None if e == 0 else 0.6 - 0.05 * e, weights)
+            writer.add_snapshot(e * spe, codes[e], bce, float(bce.mean()), weights,
+                                step_losses=np.linspace(0.7, 0.6 - 0.05 * e, spe if e else 0, dtype=np.float32),
+                                train_loss=None if e == 0 else 0.6 - 0.05 * e)
         return writer.finish(labels=labels)
