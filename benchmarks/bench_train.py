@@ -205,8 +205,11 @@ def snapshot_comparison(cfg: TrainConfig, arrays: training.TrainingData, epochs:
         "epochs_s_per_epoch_mean": round(total_end / epochs, 3),
         "log_first_epoch_s": round(seconds["log"][0], 3),
         "epochs_first_epoch_s": round(seconds["epochs"][0], 3),
-        # The extra snapshots all fall in epoch 1: their cost is the difference of the totals.
+        # The extra snapshots all fall in epoch 1: their cost is the difference of the totals, a fraction of
+        # this run's training, and of a default 20-epoch training at this run's seconds per epoch.
+        "snapshot_extra_s": round(total_log - total_end, 3),
         "snapshot_overhead_fraction": round((total_log - total_end) / total_end, 4),
+        "snapshot_overhead_fraction_of_20_epochs": round((total_log - total_end) / (20 * total_end / epochs), 4),
         "log_s_per_epoch": [round(v, 3) for v in seconds["log"]],
         "epochs_s_per_epoch": [round(v, 3) for v in seconds["epochs"]],
     }
