@@ -7,16 +7,24 @@ same run: the float32 speed of this model's own batch-64 matmuls, once with ``to
 alone and once with the faster of ``torch.mm`` and oneDNN per matmul, and from each the
 FLOP-bound seconds per epoch. ``latent3d_over_floor`` uses the faster (stricter) one.
 
-    python benchmarks/bench_train.py --data-dir ../shared/data [--epochs 20]
+Snapshot recording: the same run also trains latent3d with the epoch-end schedule (``epochs``)
+beside the default (``log``: ~20 extra snapshots inside epoch 1), both storing every snapshot
+through a RunWriter as ``train`` does, interleaved epoch by epoch (alternating which goes first),
+and reports the cost of the extra snapshots as a fraction of the whole training
+(``snapshot_overhead_fraction``, target <= 0.05). ``--snapshots-only`` runs that comparison alone.
+
+    python benchmarks/bench_train.py --data-dir ../shared/data [--epochs 20] [--snapshots-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import torch
@@ -25,6 +33,7 @@ from torch import nn
 
 from latent3d import data
 from latent3d.config import TrainConfig
+from latent3d.runs.writer import RunWriter
 from latent3d.train import fast_step
 from latent3d.train import loop as training
 from latent3d.train.model import Autoencoder
@@ -148,6 +157,64 @@ def textbook_epochs(root: Path, epochs: int, seed: int, per_sample_transform: bo
         yield time.perf_counter() - start, total / (TEST * 784)
 
 
+def recorded_epochs(cfg: TrainConfig, arrays: training.TrainingData, folder: Path) -> Iterator[float]:
+    """Train as ``train`` does (each snapshot stored through a RunWriter) and yield each epoch's wall seconds,
+    from the end of the previous epoch's snapshot to the end of this one's, the snapshots inside it included.
+    The untrained snapshot is taken before the first epoch is timed."""
+    n_batches = -(-len(arrays.train_x) // cfg.batch_size)
+    with RunWriter(folder / cfg.snapshots.replace(":", "-"), cfg, steps_per_epoch=n_batches) as writer:
+        snaps = training.train(cfg, arrays, device="cpu")
+        first = next(snaps)
+        writer.add_snapshot(first.step, first.codes, first.test_bce, first.test_loss, first.weights,
+                            step_losses=first.step_losses)
+        while True:
+            start = time.perf_counter()
+            for r in snaps:
+                writer.add_snapshot(r.step, r.codes, r.test_bce, r.test_loss, r.weights, step_losses=r.step_losses,
+                                    train_loss=r.train_loss)
+                if r.epoch_end:
+                    break
+            else:
+                writer.abort()
+                return
+            yield time.perf_counter() - start
+
+
+def snapshot_comparison(cfg: TrainConfig, arrays: training.TrainingData, epochs: int) -> dict[str, object]:
+    """Seconds per epoch of the default schedule and of ``epochs``, interleaved in one process."""
+    from latent3d.schedule import snapshot_steps
+
+    n_batches = -(-len(arrays.train_x) // cfg.batch_size)
+    log_cfg, end_cfg = dataclasses.replace(cfg, snapshots="log"), dataclasses.replace(cfg, snapshots="epochs")
+    with tempfile.TemporaryDirectory() as tmp:
+        loops = {"log": recorded_epochs(log_cfg, arrays, Path(tmp)),
+                 "epochs": recorded_epochs(end_cfg, arrays, Path(tmp))}
+        seconds: dict[str, list[float]] = {"log": [], "epochs": []}
+        for e in range(epochs):
+            for name in (("log", "epochs") if e % 2 == 0 else ("epochs", "log")):
+                seconds[name].append(next(loops[name]))
+        for loop in loops.values():
+            loop.close()
+    total_log, total_end = sum(seconds["log"]), sum(seconds["epochs"])
+    return {
+        "snapshots_log": len(snapshot_steps("log", n_batches, epochs)),
+        "snapshots_epochs": epochs + 1,
+        "log_s_per_epoch_median": round(statistics.median(seconds["log"]), 3),
+        "epochs_s_per_epoch_median": round(statistics.median(seconds["epochs"]), 3),
+        "log_s_per_epoch_mean": round(total_log / epochs, 3),
+        "epochs_s_per_epoch_mean": round(total_end / epochs, 3),
+        "log_first_epoch_s": round(seconds["log"][0], 3),
+        "epochs_first_epoch_s": round(seconds["epochs"][0], 3),
+        # The extra snapshots all fall in epoch 1: their cost is the difference of the totals, a fraction of
+        # this run's training, and of a default 20-epoch training at this run's seconds per epoch.
+        "snapshot_extra_s": round(total_log - total_end, 3),
+        "snapshot_overhead_fraction": round((total_log - total_end) / total_end, 4),
+        "snapshot_overhead_fraction_of_20_epochs": round((total_log - total_end) / (20 * total_end / epochs), 4),
+        "log_s_per_epoch": [round(v, 3) for v in seconds["log"]],
+        "epochs_s_per_epoch": [round(v, 3) for v in seconds["epochs"]],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
@@ -155,6 +222,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--with-transform-loop", action="store_true",
                         help="also time the torchvision ToTensor() per-image loop (slow)")
+    parser.add_argument("--snapshots-only", action="store_true",
+                        help="only the snapshot-recording comparison: default schedule (log) vs epochs")
     args = parser.parse_args()
     root = data.resolve_data_dir(args.data_dir)
 
@@ -164,6 +233,14 @@ def main() -> None:
     load_start = time.perf_counter()
     arrays = training.TrainingData.from_uint8(data.load_split(root, "train"), data.load_split(root, "test"), cfg)
     load_seconds = time.perf_counter() - load_start
+    snapshots = snapshot_comparison(cfg, arrays, args.epochs)
+    if args.snapshots_only:
+        print(json.dumps({"epochs": args.epochs, "threads": torch.get_num_threads(), "torch": torch.__version__,
+                          "snapshot_recording": snapshots}, indent=2))
+        return
+    # Against the textbook loop and the FLOP floor: one snapshot per epoch, as the textbook loop evaluates once
+    # per epoch (the cost of the default schedule's extra snapshots is the comparison above).
+    cfg = dataclasses.replace(cfg, snapshots="epochs")
     ours = training.train(cfg, arrays, device="cpu")
     next(ours)  # epoch 0: the untrained snapshot
     ours_mm = training.train(cfg, arrays, device="cpu", onednn=False)  # every matmul on torch.mm
@@ -224,6 +301,7 @@ def main() -> None:
         "latent3d_s_per_epoch": [round(v, 3) for v in ours_s],
         "latent3d_torch_mm_only_s_per_epoch": [round(v, 3) for v in mm_s],
         "textbook_s_per_epoch": [round(v, 3) for v in book_s],
+        "snapshot_recording": snapshots,
     }, indent=2))
 
 

@@ -59,6 +59,16 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _schedule(text: str) -> str:
+    from latent3d.schedule import parse_schedule
+
+    try:
+        parse_schedule(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
@@ -84,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="precision of stored weights (default float32)")
     tr.add_argument("--keep-encoder", choices=("all", "final"), default="all",
                     help="store the encoder of every epoch or only the final one (default all)")
+    tr.add_argument("--snapshots", type=_schedule, default="log", metavar="epochs|log|every:N",
+                    help="when to keep a snapshot: log (default: step 0, ~20 log-spaced steps through epoch 1, "
+                    "then every epoch end), epochs (epoch ends only) or every:N (every N steps and epoch ends)")
     tr.add_argument("--note", help="free text stored in run.json (shown by info)")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
 

@@ -13,14 +13,15 @@ from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
 
 if TYPE_CHECKING:
-    from latent3d.train.loop import EpochResult
+    from latent3d.train.loop import Snapshot
 
 __all__ = ["cmd_info", "cmd_train", "run_summary"]
 
 
 def _config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                       max_train_images=args.max_train_images, max_test_images=args.max_test_images)
+                       max_train_images=args.max_train_images, max_test_images=args.max_test_images,
+                       snapshots=args.snapshots)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -49,17 +50,17 @@ def cmd_train(args: argparse.Namespace) -> int:
             bar.update(done_epochs * n_batches + b - bar.n)
             bar.set_postfix_str(f"loss {loss:.4f}")
 
-    def on_epoch(r: EpochResult) -> None:
+    def on_snapshot(r: Snapshot) -> None:
         nonlocal done_epochs
-        done_epochs = r.epoch
-        if r.epoch and bar is not None:
-            bar.update(r.epoch * n_batches - bar.n)
-            bar.set_description(f"epoch {r.epoch}/{config.epochs} test BCE {r.test_loss:.4f}")
+        done_epochs = r.step // r.steps_per_epoch
+        if r.step and bar is not None:
+            bar.update(r.step - bar.n)
+            bar.set_description(f"epoch {r.epoch:.2f}/{config.epochs} test BCE {r.test_loss:.4f}")
 
     from latent3d.train.loop import TrainingDiverged
 
     try:
-        path = train_and_save(job, on_start=on_start, on_batch=on_batch, on_epoch=on_epoch)
+        path = train_and_save(job, on_start=on_start, on_batch=on_batch, on_snapshot=on_snapshot)
     except TrainingDiverged as exc:
         print(f"latent3d: {exc} No run was saved.", file=sys.stderr)
         return 1
@@ -83,6 +84,9 @@ def run_summary(run: Run) -> dict[str, Any]:
         "path": str(run.path),
         "created": meta.get("created"),
         "epochs": run.epochs,
+        "steps_per_epoch": run.steps_per_epoch,
+        "snapshots": [{"step": int(s), "epoch": float(e), "test_loss": float(v)}
+                      for s, e, v in zip(run.steps, run.snapshot_epochs, run.snapshot_test_loss)],
         "num_points": int(run.codes.shape[1]),
         "train_loss": run.train_loss,
         "test_loss": run.test_loss,
@@ -97,6 +101,15 @@ def run_summary(run: Run) -> dict[str, Any]:
         "seconds_per_epoch": meta.get("seconds_per_epoch"),
         "note": meta.get("note"),
     }
+
+
+def _snapshot_table(snapshots: list[dict[str, Any]], steps_per_epoch: int, head: int = 6, tail: int = 4) -> list[str]:
+    """Lines of the snapshot table of ``info``: all rows, or the first and last few of a long one."""
+    lines = [f"{len(snapshots)} snapshots, {steps_per_epoch} steps per epoch", "    step     epoch  test BCE"]
+    rows = [f"{r['step']:8d}  {r['epoch']:8.3f}  {r['test_loss']:8.4f}" for r in snapshots]
+    if len(rows) > head + tail + 1:
+        rows = [*rows[:head], f"{'...':>8}  ({len(rows) - head - tail} more)", *rows[-tail:]]
+    return lines + rows
 
 
 def _printable(text: str) -> str:
@@ -132,5 +145,6 @@ def cmd_info(args: argparse.Namespace) -> int:
     lines.append(f"{0:5d}  {'-':>9}  {s['initial_test_loss'] or float('nan'):8.4f}")
     for e, (a, b) in enumerate(zip(s["train_loss"], s["test_loss"]), start=1):
         lines.append(f"{e:5d}  {a:9.4f}  {b:8.4f}")
+    lines += ["", *_snapshot_table(s["snapshots"], s["steps_per_epoch"])]
     print("\n".join(_printable(line) for line in lines))
     return 0

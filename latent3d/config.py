@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from latent3d.schedule import DEFAULT_SCHEDULE, check_snapshot_count, parse_schedule
+
 __all__ = ["ConfigError", "ModelConfig", "TrainConfig"]
 
 
@@ -13,6 +15,7 @@ class ConfigError(ValueError):
 
 
 MAX_WIDTH = 1 << 16  # wider layers are no autoencoder of this tool's, and would only exhaust memory
+FULL_TRAIN_IMAGES = 60_000  # Fashion-MNIST's training split: the steps per epoch of a config without a subset limit
 
 
 def _is_int(v: object) -> bool:
@@ -95,6 +98,9 @@ class TrainConfig:
         Use only the first N training images (tests and quick looks); None for all.
     max_test_images : int or None
         Use only the first N test images; None for all 10,000.
+    snapshots : str
+        When to take snapshots (:mod:`latent3d.schedule`): ``"log"`` (default: step 0, about 20
+        steps evenly in log(step) through epoch 1, then every epoch end), ``"epochs"`` or ``"every:N"``.
     """
 
     epochs: int = 20
@@ -105,6 +111,7 @@ class TrainConfig:
     max_train_images: int | None = None
     max_test_images: int | None = None
     model: ModelConfig = field(default_factory=ModelConfig)
+    snapshots: str = DEFAULT_SCHEDULE
 
     def __post_init__(self) -> None:
         checks = [
@@ -122,6 +129,17 @@ class TrainConfig:
         for ok, message in checks:
             if not ok:
                 raise ConfigError(message[0].upper() + message[1:] + ".")
+        try:
+            parse_schedule(self.snapshots)
+            check_snapshot_count(self.snapshots, self.steps_per_epoch(), self.epochs)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+
+    def steps_per_epoch(self, train_images: int | None = None) -> int:
+        """Optimisation steps in one epoch over ``train_images`` (default: the full split, or the subset limit)."""
+        n = train_images if train_images is not None else min(self.max_train_images or FULL_TRAIN_IMAGES,
+                                                               FULL_TRAIN_IMAGES)
+        return -(-n // self.batch_size)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (the model config nested under ``model``)."""
@@ -134,6 +152,7 @@ class TrainConfig:
         """Build from a dict as written by :meth:`to_dict`; raise ConfigError if malformed."""
         d = _from_mapping(cls, data, "Training config")
         d["model"] = ModelConfig.from_dict(d.get("model", {}))
+        d.setdefault("snapshots", "epochs")  # written before snapshot schedules (run format 1): epoch ends only
         try:
             return cls(**d)
         except TypeError as exc:

@@ -18,6 +18,7 @@ import torch._dynamo  # noqa: E402,F401  isort: skip
 
 from latent3d.config import TrainConfig
 from latent3d.runs.writer import RunWriter
+from latent3d.schedule import snapshot_steps
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,23 +49,33 @@ def _isolated_runs_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     return runs
 
 
-def make_fake_run(target: Path, epochs: int = 2, n: int = 500, seed: int = 0) -> Path:
-    """A small, valid run from random weights (for tests that need a run but not training)."""
+def make_fake_run(target: Path, epochs: int = 2, n: int = 500, seed: int = 0, snapshots: str = "epochs") -> Path:
+    """A small, valid run from random weights (for tests that need a run but not training).
+
+    With the ``"epochs"`` schedule snapshot ``e`` is the end of epoch ``e``, as in a format-1 run.
+    """
     rng = np.random.default_rng(seed)
-    config = TrainConfig(epochs=epochs)
+    losses_rng = np.random.default_rng(seed + 1000)  # its own stream: the other numbers stay as they were
+    config = TrainConfig(epochs=epochs, snapshots=snapshots)
+    spe = config.steps_per_epoch()
     widths_enc = (784, 256, 128, 64, 3)
     widths_dec = (3, 64, 128, 256, 784)
     labels = rng.integers(0, 10, n).astype(np.uint8)
-    with RunWriter(target, config) as w:
-        for e in range(epochs + 1):
+    with RunWriter(target, config, steps_per_epoch=spe) as w:
+        prev = 0
+        for i, step in enumerate(snapshot_steps(snapshots, spe, epochs).tolist()):
             weights = {}
             for prefix, widths in (("encoder", widths_enc), ("decoder", widths_dec)):
-                for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
-                    weights[f"{prefix}.{2 * i}.weight"] = rng.normal(0, 0.1, (b, a)).astype(np.float32)
-                    weights[f"{prefix}.{2 * i}.bias"] = rng.normal(0, 0.1, b).astype(np.float32)
-            codes = rng.normal(e, 1.0, (n, 3)).astype(np.float32)
+                for k, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+                    weights[f"{prefix}.{2 * k}.weight"] = rng.normal(0, 0.1, (b, a)).astype(np.float32)
+                    weights[f"{prefix}.{2 * k}.bias"] = rng.normal(0, 0.1, b).astype(np.float32)
+            codes = rng.normal(i, 1.0, (n, 3)).astype(np.float32)
             bce = rng.uniform(0.2, 0.7, n).astype(np.float32)
-            w.add_epoch(e, codes, bce, float(bce.mean()), None if e == 0 else 0.5 / (e + 1), weights)
+            epoch_end = step > 0 and step % spe == 0
+            w.add_snapshot(step, codes, bce, float(bce.mean()), weights,
+                           step_losses=losses_rng.uniform(0.3, 0.7, step - prev).astype(np.float32),
+                           train_loss=0.5 / (step // spe + 1) if epoch_end else None)
+            prev = step
         return w.finish(labels=labels)
 
 

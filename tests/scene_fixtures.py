@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from latent3d.config import ModelConfig, TrainConfig
+from latent3d.runs import Run
 from latent3d.runs.writer import RunWriter
 
 
@@ -34,12 +35,36 @@ def make_run(target: Path, *, n: int = 2000, epochs: int = 3, seed: int = 0) -> 
     """Write a complete synthetic run at ``target`` and return it."""
     rng = np.random.default_rng(seed + 1)
     model = ModelConfig()
-    config = TrainConfig(epochs=epochs, max_test_images=n)
+    config = TrainConfig(epochs=epochs, max_test_images=n, snapshots="epochs")  # snapshot e = end of epoch e
     codes, labels = synthetic_codes(n, epochs, seed)
-    with RunWriter(Path(target), config) as writer:
+    spe = config.steps_per_epoch()
+    with RunWriter(Path(target), config, steps_per_epoch=spe) as writer:
         for e in range(epochs + 1):
             weights = _dense(rng, model.decoder_widths, "decoder") | _dense(
                 rng, (model.input_dim, *model.hidden, model.code_dim), "encoder")
             bce = (0.6 - 0.05 * e + 0.01 * rng.random(n)).astype(np.float32)
-            writer.add_epoch(e, codes[e], bce, float(bce.mean()), None if e == 0 else 0.6 - 0.05 * e, weights)
+            writer.add_snapshot(e * spe, codes[e], bce, float(bce.mean()), weights,
+                                step_losses=np.linspace(0.7, 0.6 - 0.05 * e, spe if e else 0, dtype=np.float32),
+                                train_loss=None if e == 0 else 0.6 - 0.05 * e)
         return writer.finish(labels=labels)
+
+
+def grown(run: Run, k: int | None = None) -> Run:
+    """``run`` as a live training shows it: its first ``k`` snapshots (default: all), or one more than it has.
+
+    With ``k`` at most the run's snapshot count the run is cut there; without ``k`` one snapshot is
+    added after the last (its codes moved, its decoder the last one's).
+    """
+    import dataclasses
+
+    if k is not None:
+        return dataclasses.replace(run, codes=run.codes[:k], test_bce=run.test_bce[:k], steps=run.steps[:k],
+                                   snapshot_test_loss=run.snapshot_test_loss[:k],
+                                   _weights={i: run._weights[i] for i in range(k)}, _decoders={})
+    last = len(run.codes) - 1
+    return dataclasses.replace(
+        run, codes=np.concatenate([run.codes, run.codes[-1:] * 1.5]),
+        test_bce=np.concatenate([run.test_bce, run.test_bce[-1:]]),
+        steps=np.append(run.steps, run.steps[-1] + run.steps_per_epoch),
+        snapshot_test_loss=np.append(run.snapshot_test_loss, run.snapshot_test_loss[-1]),
+        _weights={**run._weights, last + 1: run._weights[last]}, _decoders={})

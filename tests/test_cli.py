@@ -32,11 +32,16 @@ def test_train_then_info(data_dir: Path, tmp_path: Path) -> None:
     assert len(s["train_loss"]) == len(s["test_loss"]) == 2
     assert s["config"]["batch_size"] == 64 and s["config"]["lr"] == 1e-3
     assert s["dataset"]["sha256"] and s["versions"]["torch"]
+    assert s["steps_per_epoch"] == 32  # 2000 images at batch 64
+    steps = [d["step"] for d in s["snapshots"]]
+    assert steps[0] == 0 and steps[-1] == 64 and steps == sorted(set(steps)) and len(steps) == 1 + 20 + 1
+    assert all(d["epoch"] == d["step"] / 32 and isinstance(d["test_loss"], float) for d in s["snapshots"])
     run = runs.load_run(out)
-    assert run.codes.shape == (3, 300, 3)
+    assert run.codes.shape == (22, 300, 3) and run.config.snapshots == "log"
     assert run.train_codes is not None and run.train_codes.shape == (2000, 3)
     text = _run("info", str(out))
     assert "784-256-128-64-3" in text.stdout and "test BCE" in text.stdout
+    assert "22 snapshots, 32 steps per epoch" in text.stdout and "(12 more)" in text.stdout
 
 
 def test_cli_training_is_reproducible(data_dir: Path, tmp_path: Path) -> None:

@@ -36,8 +36,8 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 """
 # Real `run.py` processes cost ~0.3 s each on two cores: one per kind of hostility, every payload kind included.
 PROCESS_CASES = [
-    "pickle-as-codes.npy", "object-array-as-labels.npy", "pickle-as-epoch_001.safetensors", "pickle-as-run.json",
-    "torch-checkpoint-as-epoch_002.safetensors", "npy-header-with-code", "npz-with-object-array-as-codes.npy",
+    "pickle-as-codes.npy", "object-array-as-labels.npy", "pickle-as-step_0000001.safetensors", "pickle-as-run.json",
+    "torch-checkpoint-as-step_0000004.safetensors", "npy-header-with-code", "npz-with-object-array-as-codes.npy",
     "safetensors-declares-40-GB", "npy-declares-4-TB", "json-nested-200000-deep", "json-config-hidden-infinity",
     "json-initial-loss-list", "weights-folder-links-outside", "codes.npy-is-a-fifo", "missing-run.json",
 ]

@@ -44,9 +44,9 @@ def wrap(owner, name, when, before=False):
         return out
     setattr(owner, name, wrapper)
 
-if kind == "weights":      # after epoch N's weights file is written
+if kind == "weights":      # after step N's weights file is written
     import safetensors.numpy as st
-    wrap(st, "save_file", lambda t, path, *r: path.endswith(f"epoch_{int(arg):03d}.safetensors"))
+    wrap(st, "save_file", lambda t, path, *r: path.endswith(f"step_{int(arg):07d}.safetensors"))
 elif kind == "npy":        # after one array file of the final save is written
     import numpy
     wrap(numpy, "save", lambda path, *r: str(path).endswith(arg))
@@ -76,10 +76,11 @@ sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """
 # Deterministic points, in the order training reaches them; `train` uses float32 weights and keeps the
-# encoder of every epoch, so epoch files are written as training goes and the final save starts after.
-POINTS = ["weights:1", "half-npy:codes.npy", "npy:labels.npy", "meta", "fsync:3", "rename"]
+# encoder of every snapshot, so snapshot files are written as training goes and the final save starts after.
+# 600 images at batch 64 are 10 steps per epoch: step 10 ends the first epoch.
+POINTS = ["weights:10", "half-npy:codes.npy", "npy:labels.npy", "meta", "fsync:3", "rename"]
 # What the partial folder holds (present, absent) at each point: proof the kill landed where intended.
-AT_POINT = {"weights:1": ("weights/epoch_001.safetensors", "codes.npy"),
+AT_POINT = {"weights:10": ("weights/step_0000010.safetensors", "codes.npy"),
             "half-npy:codes.npy": ("codes.npy", "labels.npy"), "npy:labels.npy": ("labels.npy", "run.json"),
             "meta": ("run.json", None), "fsync:3": ("run.json", None), "rename": ("run.json", None)}
 RANDOM_KILLS = 2

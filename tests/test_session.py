@@ -13,15 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import runs
+from latent3d import data, runs
 from latent3d.config import TrainConfig
 from latent3d.data import DataError
 from latent3d.runs import writer as run_writer
-from latent3d.train.process import EpochUpdate, Failed, Finished, Progress, Started, Stopped, TrainingProcess
+from latent3d.train.process import Failed, Finished, Progress, SnapshotUpdate, Started, Stopped, TrainingProcess
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = TrainConfig(epochs=2, max_train_images=1000, max_test_images=300)
+TINY = TrainConfig(epochs=2, max_train_images=1000, max_test_images=300, snapshots="epochs")
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -43,7 +43,7 @@ def test_train_and_save_reports_and_saves(data_dir: Path, tmp_path: Path) -> Non
     starts: list[TrainStart] = []
     epochs: list[int] = []
     job = TrainJob(TINY, tmp_path / "tiny", data_dir=data_dir, device="cpu", command="test", note="hello")
-    path = train_and_save(job, on_start=starts.append, on_epoch=lambda r: epochs.append(r.epoch))
+    path = train_and_save(job, on_start=starts.append, on_snapshot=lambda r: epochs.append(r.epoch))
     assert path == tmp_path / "tiny" and epochs == [0, 1, 2]
     assert starts[0].n_batches == 16 and len(starts[0].labels) == 300
     run = runs.load_run(path)
@@ -51,10 +51,28 @@ def test_train_and_save_reports_and_saves(data_dir: Path, tmp_path: Path) -> Non
     assert run.meta["dataset"]["train_images"] == 1000 and len(run.meta["seconds_per_epoch"]) == 2
 
 
+def test_codes_at_each_snapshot_are_what_its_encoder_gives(data_dir: Path, tmp_path: Path) -> None:
+    """With every encoder kept, each stored snapshot's codes are its own encoder applied to the test images."""
+    cfg = TrainConfig(epochs=1, max_train_images=1000, max_test_images=100, snapshots="log")
+    job = TrainJob(cfg, tmp_path / "enc", data_dir=data_dir, device="cpu", keep_encoder="all")
+    run = runs.load_run(train_and_save(job))
+    assert run.n_snapshots == 17  # 16 steps per epoch: step 0 and each of the 16
+    images = data.load_split(data_dir, "test")[0][:100].reshape(100, -1).astype(np.float32) / 255.0
+    for i in range(run.n_snapshots):
+        layers = run.encoder_layers(i)
+        assert layers is not None
+        x = images
+        for k, (w, b) in enumerate(layers):
+            x = x @ w.T + b
+            x = np.maximum(x, 0) if k < len(layers) - 1 else x
+        np.testing.assert_allclose(run.codes[i], x, rtol=1e-4, atol=1e-4)
+    assert not np.allclose(run.codes[1], run.codes[-1], atol=1e-2)  # the snapshots differ
+
+
 def test_stopped_training_is_discarded(data_dir: Path, tmp_path: Path) -> None:
     job = TrainJob(TINY, tmp_path / "stopped", data_dir=data_dir, device="cpu")
     seen: list[int] = []
-    assert train_and_save(job, should_stop=lambda: bool(seen), on_epoch=lambda r: seen.append(r.epoch)) is None
+    assert train_and_save(job, should_stop=lambda: bool(seen), on_snapshot=lambda r: seen.append(r.step)) is None
     assert seen == [0] and _leftovers(tmp_path) == []
 
 
@@ -86,9 +104,9 @@ def test_process_streams_numpy_epochs_then_finishes(data_dir: Path, tmp_path: Pa
     assert not proc.is_alive()
     proc.close()
     kinds = [type(m) for m in msgs]
-    assert kinds == [Started, EpochUpdate, EpochUpdate, EpochUpdate, Finished], kinds
-    ups = [m for m in msgs if isinstance(m, EpochUpdate)]
-    assert [u.epoch for u in ups] == [0, 1, 2]
+    assert kinds == [Started, SnapshotUpdate, SnapshotUpdate, SnapshotUpdate, Finished], kinds
+    ups = [m for m in msgs if isinstance(m, SnapshotUpdate)]
+    assert [u.epoch for u in ups] == [0, 1, 2] and [u.step for u in ups] == [0, 16, 32]
     assert all(isinstance(a, np.ndarray) for u in ups for a in (u.codes, u.test_bce, *u.decoder_weights.values()))
     assert set(ups[0].decoder_weights) == {f"decoder.{i}.{k}" for i in (0, 2, 4, 6) for k in ("weight", "bias")}
     run = runs.load_run(msgs[-1].path)  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_fixtures import make_run
+from scene_fixtures import grown, make_run
 
 from latent3d.runs import Run, load_run
 from latent3d.state.timeline import Timebase
@@ -71,8 +71,7 @@ def test_hiding_another_class_keeps_the_selection(run: Run) -> None:
 
 
 def test_a_run_that_grew_keeps_selection_path_and_probe(run: Run) -> None:
-    shorter = Run(run.path, run.meta, run.config, run.codes[:3], run.labels, run.test_bce[:3], None, None,
-                  run._weights)
+    shorter = grown(run, 3)
     s = ViewerState()
     s.set_run(shorter)
     s.selected, s.path, s.probe = 4, PathState(1, 2, 0.25, 12), (0.1, 0.2, 0.3)

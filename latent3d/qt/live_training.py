@@ -24,7 +24,7 @@ from latent3d.analysis.eta import TimeLeft
 from latent3d.qt.train_dialog import TrainDialog
 from latent3d.qt.training_controller import LiveRun, TrainingController
 from latent3d.runs import Run, RunError, default_runs_dir, load_run
-from latent3d.train.process import EpochUpdate, Progress, Started
+from latent3d.train.process import Progress, SnapshotUpdate, Started
 from latent3d.train.session import TrainJob
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ class LiveTraining(QObject):
         c.running_changed.connect(self._on_running_changed)
         c.started.connect(self._on_started)
         c.progress.connect(self._on_progress)
-        c.epoch_finished.connect(self._on_epoch_finished)
+        c.snapshot_received.connect(self._on_snapshot)
         c.finished.connect(self._on_finished)
         c.stopped.connect(self._on_stopped)
         c.failed.connect(self._on_failed)
@@ -297,7 +297,8 @@ class LiveTraining(QObject):
     def _on_progress(self, msg: Progress) -> None:
         self._show_progress(msg.epoch, msg.batch, msg.loss)
 
-    def _on_epoch_finished(self, update: EpochUpdate) -> None:
+    def _on_snapshot(self, update: SnapshotUpdate) -> None:
+        """A snapshot arrived (step 0 first, then the log-spaced steps of epoch 1, then each epoch end)."""
         if self._live is None:
             return
         snapshot = self._live.add(update)
@@ -309,12 +310,13 @@ class LiveTraining(QObject):
                 w.update_run(snapshot, follow=self.progress.follow.isChecked())
             self._shown = snapshot
             total = self._config.epochs if self._config else snapshot.epochs
-            w.setWindowTitle(f"latent3d — {snapshot.name} (training: epoch {snapshot.epochs} of {total})")
-        if update.epoch == 0:
+            w.setWindowTitle(f"latent3d — {snapshot.name} (training: step {update.step:,}, "
+                             f"epoch {update.epoch:.2f} of {total})")
+        if update.step == 0:
             if self._eta is not None:
                 self._eta.add(self.clock(), 0)  # the steps start now
-        else:
-            self._show_progress(update.epoch, self._n_batches, update.train_loss, force=True)
+        elif update.epoch_end:
+            self._show_progress(int(round(update.epoch)), self._n_batches, update.train_loss, force=True)
 
     def _show_progress(self, epoch: int, batch: int, loss: float | None, force: bool = False) -> None:
         if self._config is None or not self._n_batches:

@@ -1,72 +1,28 @@
-"""Drives one training process from the GUI thread: its queue becomes Qt signals; epochs grow a live Run."""
+"""Drives one training process from the GUI thread: its queue becomes Qt signals; snapshots grow a live Run."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
-from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from latent3d.analysis.decoder import NumpyDecoder
-from latent3d.runs import Run
-from latent3d.train.process import EpochUpdate, Failed, Finished, Message, Progress, Started, Stopped, TrainingProcess
+from latent3d.runs.live import LiveRun
+from latent3d.train.process import (
+    Failed,
+    Finished,
+    Message,
+    Progress,
+    SnapshotUpdate,
+    Started,
+    Stopped,
+    TrainingProcess,
+)
 from latent3d.train.session import TrainJob
 
 __all__ = ["LiveRun", "TrainingController"]
 
 POLL_MS = 30
-
-
-class LiveRun:
-    """The run being trained, as it grows: each epoch added gives a fresh :class:`Run` snapshot.
-
-    Parameters
-    ----------
-    started : Started
-        The training's first message (target folder, config, test labels).
-    """
-
-    def __init__(self, started: Started) -> None:
-        self.target = Path(started.target)
-        self.config = started.config
-        self.labels = np.asarray(started.labels, np.uint8)
-        self._codes: list[np.ndarray] = []
-        self._bce: list[np.ndarray] = []
-        self._train_loss: list[float] = []
-        self._test_loss: list[float] = []
-        self._initial: float | None = None
-        self._weights: dict[int, dict[str, np.ndarray]] = {}
-        self._decoders: dict[int, NumpyDecoder] = {}  # shared by every snapshot: an epoch's weights never change
-
-    @property
-    def epochs(self) -> int:
-        """Trained epochs received so far (-1 before epoch 0)."""
-        return len(self._codes) - 1
-
-    def add(self, update: EpochUpdate) -> Run:
-        """Append one epoch and return the run as it stands (codes ``[epochs + 1, N, 3]``)."""
-        if update.epoch != len(self._codes):
-            raise ValueError(f"epoch {update.epoch} arrived out of order")
-        self._codes.append(np.asarray(update.codes, np.float32))
-        self._bce.append(np.asarray(update.test_bce, np.float32))
-        if update.epoch == 0:
-            self._initial = update.test_loss
-        else:
-            self._train_loss.append(float(update.train_loss if update.train_loss is not None else np.nan))
-            self._test_loss.append(update.test_loss)
-        self._weights[update.epoch] = update.decoder_weights
-        return self.snapshot()
-
-    def snapshot(self) -> Run:
-        """The epochs received so far as a :class:`Run` (decoder weights only; marked ``"status": "training"``)."""
-        meta = {"status": "training", "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "epochs": self.epochs, "config": self.config.to_dict(), "train_loss": list(self._train_loss),
-                "test_loss": list(self._test_loss), "initial_test_loss": self._initial}
-        return Run(self.target, meta, self.config, np.stack(self._codes), self.labels, np.stack(self._bce),
-                   None, None, dict(self._weights), self._decoders)
 
 
 class TrainingController(QObject):
@@ -79,14 +35,14 @@ class TrainingController(QObject):
     Notes
     -----
     Signals carry numpy arrays and dataclasses only: ``started(Started)``,
-    ``progress(Progress)``, ``epoch_finished(EpochUpdate)``, then exactly one of
+    ``progress(Progress)``, ``snapshot_received(SnapshotUpdate)`` (one per snapshot), then exactly one of
     ``finished(Path)``, ``stopped()`` or ``failed(str)``; ``running_changed(bool)`` frames them.
     """
 
     running_changed = Signal(bool)
     started = Signal(object)
     progress = Signal(object)
-    epoch_finished = Signal(object)
+    snapshot_received = Signal(object)
     finished = Signal(object)
     stopped = Signal()
     failed = Signal(str)
@@ -154,8 +110,8 @@ class TrainingController(QObject):
                 self.started.emit(msg)
             elif isinstance(msg, Progress):
                 self.progress.emit(msg)
-            elif isinstance(msg, EpochUpdate):
-                self.epoch_finished.emit(msg)
+            elif isinstance(msg, SnapshotUpdate):
+                self.snapshot_received.emit(msg)
             elif isinstance(msg, (Finished, Stopped, Failed)):
                 self._end()
                 if isinstance(msg, Finished):

@@ -1,4 +1,4 @@
-"""The run folder: layout, untrusted reader and listing (``store``), validation, atomic writer (``writer``)."""
+"""The run folder: layout, untrusted reader and listing (``store``), validation, atomic writer, the live run."""
 
 from latent3d.runs.store import (
     FORMAT_VERSION,

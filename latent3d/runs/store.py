@@ -1,22 +1,28 @@
-"""The run folder: its names, loading it as untrusted input, and listing complete runs.
+"""The run folder: its names, loading it (format 2, or 1) as untrusted input, and listing complete runs.
 
 Layout and guarantees are documented in ``docs/run-format.md``; writing is in
-``run_writer.py``. Nothing here imports torch: the viewer opens runs with numpy and
+``writer.py``. Nothing here imports torch: the viewer opens runs with numpy and
 safetensors alone.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from latent3d.analysis.decoder import Layer, NumpyDecoder
 from latent3d.config import ConfigError, TrainConfig
+from latent3d.runs.run import Run
+from latent3d.runs.snapshots import (
+    check_snapshot_meta,
+    meta_steps,
+    meta_steps_per_epoch,
+    meta_test_images,
+)
 from latent3d.runs.validation import RunError, check_meta, first_line, load_array, load_weights, read_json_object
 
 __all__ = [
@@ -33,13 +39,16 @@ __all__ = [
     "resolve_run_path",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what RunWriter writes
+READ_VERSIONS = (1, 2)  # what load_run reads: format 1 is seen as snapshots at the epoch ends
 META_FILE = "run.json"
 CODES_FILE = "codes.npy"
 LABELS_FILE = "labels.npy"
 TEST_BCE_FILE = "test_bce.npy"
 TRAIN_CODES_FILE = "train_codes.npy"
 TRAIN_LABELS_FILE = "train_labels.npy"
+STEPS_FILE = "steps.npy"
+STEP_LOSS_FILE = "step_loss.npy"
 WEIGHTS_DIR = "weights"
 RUNS_DIR_ENV = "LATENT3D_RUNS_DIR"
 
@@ -88,8 +97,13 @@ def new_run_name() -> str:
     return datetime.now().strftime("run-%Y%m%d-%H%M%S")
 
 
-def weights_file(epoch: int) -> str:
-    """Path of one epoch's weights inside the run folder."""
+def weights_file(step: int) -> str:
+    """Path of one snapshot's weights inside a format-2 run folder."""
+    return f"{WEIGHTS_DIR}/step_{step:07d}.safetensors"
+
+
+def v1_weights_file(epoch: int) -> str:
+    """Path of one epoch's weights inside a format-1 run folder."""
     return f"{WEIGHTS_DIR}/epoch_{epoch:03d}.safetensors"
 
 
@@ -99,76 +113,15 @@ def weights_file(epoch: int) -> str:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What the Runs menu and ``view`` need without loading arrays."""
+    """What the Runs menu and ``view`` need without loading arrays (read from ``run.json`` alone)."""
 
     path: Path
     name: str
     created: str
     epochs: int
     final_test_loss: float | None
-
-
-@dataclass
-class Run:
-    """A loaded, validated run. Arrays are numpy; decoders are built on demand per epoch.
-
-    Attributes
-    ----------
-    codes : ndarray of float32, shape (epochs + 1, N, 3)
-        Test-image codes; index 0 is the untrained model.
-    labels : ndarray of uint8, shape (N,)
-    test_bce : ndarray of float32, shape (epochs + 1, N)
-        Each test image's mean BCE per pixel at each epoch.
-    train_codes, train_labels : ndarray or None
-        Final-epoch codes of the training images, when stored.
-    """
-
-    path: Path
-    meta: dict[str, Any]
-    config: TrainConfig
-    codes: np.ndarray
-    labels: np.ndarray
-    test_bce: np.ndarray
-    train_codes: np.ndarray | None
-    train_labels: np.ndarray | None
-    _weights: dict[int, dict[str, np.ndarray]] = field(repr=False)
-    _decoders: dict[int, NumpyDecoder] = field(default_factory=dict, repr=False)
-
-    @property
-    def name(self) -> str:
-        """The run's name (its folder name)."""
-        return self.path.name
-
-    @property
-    def epochs(self) -> int:
-        """Number of trained epochs (codes hold ``epochs + 1`` entries)."""
-        return int(self.codes.shape[0]) - 1
-
-    @property
-    def train_loss(self) -> list[float]:
-        """Mean training BCE of each trained epoch."""
-        return [float(v) for v in self.meta["train_loss"]]
-
-    @property
-    def test_loss(self) -> list[float]:
-        """Mean test BCE per pixel after each trained epoch."""
-        return [float(v) for v in self.meta["test_loss"]]
-
-    def decoder(self, epoch: int) -> NumpyDecoder:
-        """The decoder as of ``epoch`` (0 = untrained), in numpy."""
-        if epoch not in self._decoders:
-            self._decoders[epoch] = NumpyDecoder(_layers(self._weights[epoch], "decoder"))
-        return self._decoders[epoch]
-
-    def encoder_layers(self, epoch: int | None = None) -> list[Layer] | None:
-        """Encoder ``(weight, bias)`` pairs of ``epoch`` (default: last), or None if not stored."""
-        w = self._weights[self.epochs if epoch is None else epoch]
-        return _layers(w, "encoder") if any(k.startswith("encoder.") for k in w) else None
-
-
-def _layers(weights: dict[str, np.ndarray], prefix: str) -> list[Layer]:
-    idx = sorted({int(k.split(".")[1]) for k in weights if k.startswith(prefix + ".")})
-    return [(weights[f"{prefix}.{i}.weight"], weights[f"{prefix}.{i}.bias"]) for i in idx]
+    test_images: int
+    steps: int
 
 
 def _expected_shapes(config: TrainConfig, prefix: str) -> dict[str, tuple[int, ...]]:
@@ -192,7 +145,9 @@ def read_meta(run_dir: Path) -> dict[str, Any]:
         p, meta = read_json_object(run_dir, META_FILE)
     except OSError as exc:  # permissions, I/O errors, a name too long
         raise _unreadable(run_dir, exc) from None
-    check_meta(p, run_dir, meta, FORMAT_VERSION)
+    check_meta(p, run_dir, meta, READ_VERSIONS)
+    if meta["format_version"] == 2:
+        check_snapshot_meta(p, meta)
     return meta
 
 
@@ -233,22 +188,40 @@ def _load_checked(run_dir: Path, meta: dict[str, Any]) -> Run:
     if (config.model.input_dim, config.model.code_dim) != (784, 3):  # the viewer draws 3-D codes of 28x28 images
         raise RunError(f"{run_dir / META_FILE}: the model must encode 784 pixels into 3 numbers, "
                        f"not {config.model.input_dim} into {config.model.code_dim}.")
-    epochs = meta["epochs"]
     labels = _labels(run_dir, LABELS_FILE, required=True)
     assert labels is not None
-    n = len(labels)
-    code_dim = config.model.code_dim
-    codes = load_array(run_dir, CODES_FILE, "float32", (epochs + 1, n, code_dim), finite=True)
-    test_bce = load_array(run_dir, TEST_BCE_FILE, "float32", (epochs + 1, n), finite=True)
+    n, code_dim, version = len(labels), config.model.code_dim, meta["format_version"]
+    if version == 2 and n != meta_test_images(meta):
+        raise RunError(f"{run_dir / LABELS_FILE} holds {n} labels, but run.json says {meta_test_images(meta)} "
+                       "test images.")
+    steps, spe = meta_steps(meta), meta_steps_per_epoch(meta)
+    s = len(steps)
+    codes = load_array(run_dir, CODES_FILE, "float32", (s, n, code_dim), finite=True)
+    test_bce = load_array(run_dir, TEST_BCE_FILE, "float32", (s, n), finite=True)
+    assert codes is not None and test_bce is not None
     train_labels = _labels(run_dir, TRAIN_LABELS_FILE, required=False)
     train_codes = None
     if train_labels is not None:
         train_codes = load_array(run_dir, TRAIN_CODES_FILE, "float32", (len(train_labels), code_dim), finite=True)
+    step_loss = None
+    if version == 2:
+        stored = load_array(run_dir, STEPS_FILE, "int64", (s,))
+        if stored is not None and not np.array_equal(stored, steps):
+            raise RunError(f"{run_dir / STEPS_FILE} does not hold the snapshot steps listed in run.json.")
+        step_loss = load_array(run_dir, STEP_LOSS_FILE, "float32", (int(steps[-1]),), finite=True)
+        test_loss = np.array([snap["test_loss"] for snap in meta["snapshots"]], dtype=np.float64)
+        files = [weights_file(int(step)) for step in steps]
+    else:
+        initial = meta.get("initial_test_loss")
+        test_loss = np.array([float(test_bce[0].mean()) if initial is None else initial, *meta["test_loss"]],
+                             dtype=np.float64)
+        files = [v1_weights_file(e) for e in range(s)]
     decoder, encoder = _expected_shapes(config, "decoder"), _expected_shapes(config, "encoder")
-    weights = {e: load_weights(run_dir, weights_file(e), decoder | encoder if e == epochs else decoder,
-                               {} if e == epochs else encoder) for e in range(epochs + 1)}
-    assert codes is not None and test_bce is not None
-    return Run(run_dir, meta, config, codes, labels, test_bce, train_codes, train_labels, weights)
+    # Every snapshot holds the decoder, and the encoder too or not at all; the last one holds both.
+    weights = {i: load_weights(run_dir, rel, decoder | encoder if i == s - 1 else decoder,
+                               {} if i == s - 1 else encoder) for i, rel in enumerate(files)}
+    return Run(run_dir, meta, config, codes, labels, test_bce, train_codes, train_labels, steps, spe, test_loss,
+               step_loss, version, weights)
 
 
 def _labels(run_dir: Path, rel: str, *, required: bool) -> np.ndarray | None:
@@ -279,7 +252,8 @@ def list_runs(runs_dir: Path | None = None) -> list[RunSummary]:
             continue
         test_loss = meta["test_loss"]
         out.append(RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
-                              float(test_loss[-1]) if test_loss else None))
+                              float(test_loss[-1]) if test_loss else None, meta_test_images(meta),
+                              int(meta_steps(meta)[-1])))
     out.sort(key=lambda r: (r.created, r.name))
     return out
 

@@ -156,11 +156,12 @@ def _is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def check_meta(p: Path, run_dir: Path, meta: dict[str, Any], format_version: int) -> None:
+def check_meta(p: Path, run_dir: Path, meta: dict[str, Any], format_versions: tuple[int, ...]) -> None:
     """Check the keys of ``run.json`` that loading and display rely on; raise RunError otherwise."""
-    if meta.get("format_version") != format_version or isinstance(meta.get("format_version"), bool):
+    version = meta.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version not in format_versions:
         raise RunError(f"{p} has format_version {short_repr(meta.get('format_version'))}; "
-                       f"this latent3d reads {format_version}.")
+                       f"this latent3d reads {' or '.join(map(str, format_versions))}.")
     if meta.get("status") != "complete":
         raise RunError(f"{run_dir} is not a complete run (status {short_repr(meta.get('status'))}).")
     epochs = meta.get("epochs")

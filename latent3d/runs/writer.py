@@ -1,9 +1,8 @@
-"""Writing a run folder atomically: a hidden sibling folder, fsynced, renamed into place when complete."""
+"""Writing a run folder (format 2) atomically: a hidden sibling folder, fsynced, renamed into place when complete."""
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import uuid
@@ -19,6 +18,8 @@ from latent3d.runs.store import (
     FORMAT_VERSION,
     LABELS_FILE,
     META_FILE,
+    STEP_LOSS_FILE,
+    STEPS_FILE,
     TEST_BCE_FILE,
     TRAIN_CODES_FILE,
     TRAIN_LABELS_FILE,
@@ -47,10 +48,12 @@ class RunWriter:
         The final run folder; it must not exist yet.
     config : TrainConfig
         Stored in ``run.json`` so the run rebuilds its own model.
+    steps_per_epoch : int
+        Optimisation steps in one epoch (``ceil(train_images / batch_size)``).
     weights_dtype : {"float32", "float16"}
         Storage precision of the weights.
     keep_encoder : {"all", "final"}
-        Store the encoder of every epoch or only of the last one.
+        Store the encoder at every snapshot or only at the last one.
     extra_meta : dict, optional
         Provenance merged into ``run.json`` (dataset checksum, versions, ...).
 
@@ -60,8 +63,10 @@ class RunWriter:
     folder. A process killed mid-write leaves only a dot-folder that no listing shows.
     """
 
-    def __init__(self, target: Path, config: TrainConfig, *, weights_dtype: str = "float32",
+    def __init__(self, target: Path, config: TrainConfig, *, steps_per_epoch: int, weights_dtype: str = "float32",
                  keep_encoder: str = "all", extra_meta: dict[str, Any] | None = None) -> None:
+        if steps_per_epoch < 1:
+            raise ValueError(f"steps_per_epoch must be at least 1, not {steps_per_epoch}")
         self.target = Path(target)
         if self.target.exists():
             raise RunError(f"{self.target} already exists; choose another run name.")
@@ -69,14 +74,17 @@ class RunWriter:
         self.tmp = self.target.parent / f".{self.target.name}.partial-{uuid.uuid4().hex[:8]}"
         (self.tmp / WEIGHTS_DIR).mkdir(parents=True)
         self.config = config
+        self.steps_per_epoch = steps_per_epoch
         self.weights_dtype = np.dtype(weights_dtype)
         self.keep_encoder = keep_encoder
         self.extra_meta = dict(extra_meta or {})
+        self._steps: list[int] = []
         self._codes: list[np.ndarray] = []
         self._bce: list[np.ndarray] = []
+        self._snapshot_loss: list[float] = []
+        self._step_loss: list[np.ndarray] = []
         self._train_loss: list[float] = []
         self._test_loss: list[float] = []
-        self._initial_test_loss: float | None = None
         self._pending_encoder: dict[str, np.ndarray] | None = None
 
     def __enter__(self) -> RunWriter:
@@ -86,44 +94,73 @@ class RunWriter:
         if exc_type is not None or self.tmp.exists():
             self.abort()
 
-    def add_epoch(self, epoch: int, codes: np.ndarray, test_bce: np.ndarray, test_loss: float,
-                  train_loss: float | None, weights: dict[str, np.ndarray]) -> None:
-        """Store one epoch (0 = before training); epochs must arrive in order."""
-        if epoch != len(self._codes):
-            raise ValueError(f"epoch {epoch} arrived out of order")
+    def add_snapshot(self, step: int, codes: np.ndarray, test_bce: np.ndarray, test_loss: float,
+                     weights: dict[str, np.ndarray], *, step_losses: np.ndarray,
+                     train_loss: float | None = None) -> None:
+        """Store one snapshot; its weights file is written now, the arrays at :meth:`finish`.
+
+        Parameters
+        ----------
+        step : int
+            0 first, then strictly increasing; every epoch end must come.
+        codes, test_bce : ndarray
+            ``[N, 3]`` codes and ``[N]`` per-image BCE of the test images.
+        test_loss : float
+            Their mean BCE.
+        weights : dict of str to ndarray
+            The model's state; the decoder is always kept, the encoder per ``keep_encoder``.
+        step_losses : ndarray
+            The training loss of each step since the previous snapshot (``step - previous`` values).
+        train_loss : float or None
+            The epoch's mean training loss; required when ``step`` ends an epoch.
+        """
+        prev = self._steps[-1] if self._steps else None
+        spe = self.steps_per_epoch
+        if (step != 0) if prev is None else (step <= prev or (step - 1) // spe > prev // spe):
+            raise ValueError(f"snapshot at step {step} arrived out of order (after {prev}) or skips an epoch end")
+        losses = np.asarray(step_losses, dtype=np.float32).reshape(-1)
+        if len(losses) != step - (prev or 0):
+            raise ValueError(f"snapshot at step {step} brings {len(losses)} step losses, not {step - (prev or 0)}")
+        if step and step % spe == 0:
+            if train_loss is None:
+                raise ValueError(f"snapshot at step {step} ends epoch {step // spe} but has no train_loss")
+            self._train_loss.append(float(train_loss))
+            self._test_loss.append(float(test_loss))
+        self._steps.append(int(step))
         self._codes.append(np.asarray(codes, dtype=np.float32))
         self._bce.append(np.asarray(test_bce, dtype=np.float32))
-        if epoch == 0:
-            self._initial_test_loss = float(test_loss)
-        else:
-            self._train_loss.append(float(train_loss if train_loss is not None else math.nan))
-            self._test_loss.append(float(test_loss))
+        self._snapshot_loss.append(float(test_loss))
+        self._step_loss.append(losses)
         keep = {k: v for k, v in weights.items() if k.startswith("decoder.")}
         if self.keep_encoder == "all":
             keep |= {k: v for k, v in weights.items() if k.startswith("encoder.")}
         else:
             self._pending_encoder = {k: v for k, v in weights.items() if k.startswith("encoder.")}
-        self._write_weights(epoch, keep)
+        self._write_weights(step, keep)
 
-    def _write_weights(self, epoch: int, tensors: dict[str, np.ndarray]) -> None:
+    def _write_weights(self, step: int, tensors: dict[str, np.ndarray]) -> None:
         from safetensors.numpy import save_file
 
-        path = self.tmp / weights_file(epoch)
+        path = self.tmp / weights_file(step)
         save_file({k: np.ascontiguousarray(v, dtype=self.weights_dtype) for k, v in tensors.items()}, str(path))
 
     def finish(self, train_codes: np.ndarray | None = None, train_labels: np.ndarray | None = None,
                labels: np.ndarray | None = None) -> Path:
         """Write arrays and ``run.json``, fsync, and rename into place. Returns the run folder."""
-        if not self._codes or labels is None:
-            raise ValueError("finish() needs at least one epoch and the test labels")
-        epochs = len(self._codes) - 1
+        if not self._steps or labels is None:
+            raise ValueError("finish() needs at least one snapshot and the test labels")
+        last, spe = self._steps[-1], self.steps_per_epoch
+        if last % spe:
+            raise ValueError(f"finish() after step {last}, which does not end an epoch of {spe} steps")
         if self.keep_encoder == "final" and self._pending_encoder:
             from safetensors.numpy import load_file
 
-            last = self.tmp / weights_file(epochs)
-            self._write_weights(epochs, load_file(str(last)) | self._pending_encoder)
+            path = self.tmp / weights_file(last)
+            self._write_weights(last, load_file(str(path)) | self._pending_encoder)
         arrays = {CODES_FILE: np.stack(self._codes), TEST_BCE_FILE: np.stack(self._bce),
-                  LABELS_FILE: np.asarray(labels, dtype=np.uint8)}
+                  LABELS_FILE: np.asarray(labels, dtype=np.uint8),
+                  STEPS_FILE: np.asarray(self._steps, dtype=np.int64),
+                  STEP_LOSS_FILE: np.concatenate(self._step_loss).astype(np.float32)}
         if train_codes is not None and train_labels is not None:
             arrays[TRAIN_CODES_FILE] = np.asarray(train_codes, dtype=np.float32)
             arrays[TRAIN_LABELS_FILE] = np.asarray(train_labels, dtype=np.uint8)
@@ -134,10 +171,14 @@ class RunWriter:
             "status": "complete",
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "config": self.config.to_dict(),
-            "epochs": epochs,
+            "epochs": last // spe,
+            "steps_per_epoch": spe,
+            "test_images": int(len(arrays[LABELS_FILE])),
+            "snapshots": [{"step": s, "epoch": s / spe, "test_loss": v} for s, v in zip(self._steps,
+                                                                                        self._snapshot_loss)],
             "train_loss": self._train_loss,
             "test_loss": self._test_loss,
-            "initial_test_loss": self._initial_test_loss,
+            "initial_test_loss": self._snapshot_loss[0],
             "weights": {"dtype": str(self.weights_dtype), "encoder": self.keep_encoder},
             **self.extra_meta,
         }

@@ -72,14 +72,8 @@ def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]
 
 
 def timebase_of(run: Run) -> Timebase:
-    """The snapshots of ``run`` on the time axis (version-1 runs: one snapshot per epoch end)."""
-    steps = getattr(run, "steps", None)
-    if steps is not None:
-        return Timebase(np.asarray(steps), int(run.steps_per_epoch))  # type: ignore[attr-defined]
-    cfg = run.config  # format 1: one snapshot per epoch end
-    images = int(run.meta.get("dataset", {}).get("train_images") or cfg.max_train_images or 60_000)
-    spe = -(-images // cfg.batch_size)
-    return Timebase(np.arange(run.codes.shape[0]) * spe, spe)
+    """The snapshots of ``run`` on the time axis (a version-1 run's are its epoch ends)."""
+    return Timebase(np.asarray(run.steps), int(run.steps_per_epoch))
 
 
 def _same_points(old: Run | None, new: Run) -> bool:

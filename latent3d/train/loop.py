@@ -1,4 +1,4 @@
-"""The training loop: a generator that yields one EpochResult per epoch and prints nothing."""
+"""The training loop: a generator that yields a Snapshot at each scheduled training step and prints nothing."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from latent3d.config import TrainConfig
+from latent3d.schedule import snapshot_steps
 from latent3d.train.allocator import keep_freed_memory
 from latent3d.train.fast_step import FastStep
 from latent3d.train.model import Autoencoder
 
-__all__ = ["EpochResult", "TrainingData", "TrainingDiverged", "encode_all", "pick_device", "train"]
+__all__ = ["Snapshot", "TrainingData", "TrainingDiverged", "encode_all", "pick_device", "train"]
 
 BatchCallback = Callable[[int, int, float], None]
 EVAL_BATCH = 2000
@@ -49,32 +50,43 @@ class TrainingData:
 
 
 @dataclass(frozen=True)
-class EpochResult:
-    """What one epoch produced; numpy only, so it can cross threads and reach the viewer.
+class Snapshot:
+    """The model at one scheduled training step; numpy only, so it can cross processes and reach the viewer.
 
     Attributes
     ----------
-    epoch : int
-        0 for the untrained model, then 1..epochs.
-    train_loss : float or None
-        Mean BCE over the epoch's batches (None for epoch 0).
-    test_loss : float
-        Mean BCE per pixel over the test images.
+    step : int
+        Optimisation steps done (0 for the untrained model).
+    epoch : float
+        ``step / steps_per_epoch``: 0.07 is 7 % into the first epoch.
+    steps_per_epoch : int
     codes : ndarray of float32, shape (N_test, 3)
     test_bce : ndarray of float32, shape (N_test,)
         Each test image's mean BCE per pixel.
+    test_loss : float
+        Mean BCE per pixel over the test images.
     weights : dict of str to ndarray
         The model's state as float32 numpy arrays (``encoder.0.weight`` ...).
+    step_losses : ndarray of float32
+        The training loss of every step since the previous snapshot, in order (empty at step 0).
+    train_loss : float or None
+        The epoch's mean training loss when this snapshot ends an epoch, else None.
+    epoch_end : bool
+        Whether ``step`` is the end of an epoch (False for step 0).
     seconds : float
-        Wall time of the epoch's training (0 for epoch 0).
+        Wall time of the training steps since the previous snapshot (evaluations not counted).
     """
 
-    epoch: int
-    train_loss: float | None
-    test_loss: float
+    step: int
+    epoch: float
+    steps_per_epoch: int
     codes: np.ndarray
     test_bce: np.ndarray
+    test_loss: float
     weights: dict[str, np.ndarray]
+    step_losses: np.ndarray
+    train_loss: float | None
+    epoch_end: bool
     seconds: float
 
 
@@ -136,11 +148,12 @@ def _evaluate(forward: Forward, x: torch.Tensor) -> tuple[np.ndarray, np.ndarray
     return torch.cat(codes).cpu().numpy(), torch.cat(bce).cpu().numpy()
 
 
-def _snapshot(model: Autoencoder, forward: Forward, epoch: int, train_loss: float | None,
-              x_test: torch.Tensor, seconds: float) -> EpochResult:
+def _snapshot(model: Autoencoder, forward: Forward, x_test: torch.Tensor, step: int, steps_per_epoch: int,
+              step_losses: np.ndarray, train_loss: float | None, seconds: float) -> Snapshot:
     codes, bce = _evaluate(forward, x_test)
     weights = {k: v.detach().cpu().numpy().copy() for k, v in model.state_dict().items()}
-    return EpochResult(epoch, train_loss, float(bce.mean()), codes, bce, weights, seconds)
+    return Snapshot(step, step / steps_per_epoch, steps_per_epoch, codes, bce, float(bce.mean()), weights,
+                    step_losses, train_loss, train_loss is not None, seconds)
 
 
 def train(
@@ -154,8 +167,11 @@ def train(
     model: Autoencoder | None = None,
     fast_backward: bool = True,
     onednn: bool | None = None,
-) -> Iterator[EpochResult]:
-    """Train the autoencoder, yielding the untrained state (epoch 0) and then every epoch.
+) -> Iterator[Snapshot]:
+    """Train the autoencoder, yielding a :class:`Snapshot` at each step of ``config.snapshots``.
+
+    Step 0 (the untrained model) comes first and the end of the last epoch last. Snapshots
+    only read the model: a seed gives the same weights whatever the schedule.
 
     Parameters
     ----------
@@ -167,7 +183,7 @@ def train(
         ``auto``, ``cpu`` or ``cuda``.
     should_stop : callable
         Checked between batches; when it returns True the generator ends without
-        yielding the unfinished epoch.
+        yielding another snapshot.
     on_batch : callable, optional
         Called as ``on_batch(batch_index, n_batches, running_loss)`` every
         ``batch_callback_every`` batches, for progress bars.
@@ -183,7 +199,7 @@ def train(
 
     Yields
     ------
-    EpochResult
+    Snapshot
 
     Notes
     -----
@@ -213,30 +229,43 @@ def train(
         step, forward = _autograd_step(model, config), _model_forward(model)
     n, bs = len(x_train), config.batch_size
     n_batches = math.ceil(n / bs)
+    schedule = snapshot_steps(config.snapshots, n_batches, config.epochs)  # every epoch end included
+    # Every step's loss lands in this device buffer (one copy kernel, no wait for the host); a snapshot
+    # copies out the slice since the previous one. The views are made once, not per step.
+    losses = torch.empty(n_batches, device=dev)
+    slots = list(losses.unbind())
 
     model.eval()
-    yield _snapshot(model, forward, 0, None, x_test, 0.0)
+    yield _snapshot(model, forward, x_test, 0, n_batches, np.empty(0, np.float32), None, 0.0)
     for epoch in range(1, config.epochs + 1):
+        base = (epoch - 1) * n_batches
+        marks = {int(s) - base - 1 for s in schedule[(schedule > base) & (schedule <= base + n_batches)]}
         model.train()
         start = time.perf_counter()
         perm = torch.randperm(n, generator=shuffle).to(dev)
         total = torch.zeros((), device=dev)
+        since = 0  # first batch of this epoch whose loss is not in a snapshot yet
         for b in range(n_batches):
             if should_stop():
                 return
             loss = step(torch.index_select(x_train, 0, perm[b * bs: (b + 1) * bs]))
             total += loss
+            slots[b].copy_(loss)
             if on_batch is not None and (b + 1) % batch_callback_every == 0:
                 running = float(total) / (b + 1)
                 if not math.isfinite(running):
                     raise TrainingDiverged(_diverged(epoch, config))
                 on_batch(b + 1, n_batches, running)
-        train_loss = float(total) / n_batches
-        if not math.isfinite(train_loss):
-            raise TrainingDiverged(_diverged(epoch, config))
-        seconds = time.perf_counter() - start
-        model.eval()
-        yield _snapshot(model, forward, epoch, train_loss, x_test, seconds)
+            if b in marks:
+                step_losses = losses[since: b + 1].cpu().numpy().copy()
+                train_loss = float(total) / n_batches if b == n_batches - 1 else None
+                if not np.isfinite(step_losses).all() or (train_loss is not None and not math.isfinite(train_loss)):
+                    raise TrainingDiverged(_diverged(epoch, config))
+                seconds = time.perf_counter() - start
+                model.eval()
+                yield _snapshot(model, forward, x_test, base + b + 1, n_batches, step_losses, train_loss, seconds)
+                model.train()
+                start, since = time.perf_counter(), b + 1
 
 
 def _autograd_step(model: Autoencoder, config: TrainConfig) -> Callable[[torch.Tensor], torch.Tensor]:

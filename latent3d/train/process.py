@@ -26,7 +26,8 @@ from latent3d.config import TrainConfig
 from latent3d.train.lifeline import ChildGuard, remove_partials
 from latent3d.train.session import TrainJob
 
-__all__ = ["EpochUpdate", "Failed", "Finished", "Message", "Progress", "Started", "Stopped", "TrainingProcess"]
+__all__ = ["Failed", "Finished", "Message", "Progress", "SnapshotUpdate", "Started", "Stopped",
+           "TrainingProcess"]
 
 TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long is killed
 FLUSH_TIMEOUT_S = 5.0  # a child whose parent lives but reads nothing gives up its last messages after this
@@ -56,16 +57,26 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class EpochUpdate:
-    """One finished epoch (0 = untrained) in numpy: codes, per-image BCE, losses and the decoder weights."""
+class SnapshotUpdate:
+    """One snapshot (step 0 = untrained) in numpy: codes, per-image BCE, losses and the decoder weights.
 
-    epoch: int
-    train_loss: float | None
-    test_loss: float
+    ``epoch`` is ``step / steps_per_epoch``; ``step_losses`` holds the training loss of every step
+    since the previous snapshot; ``train_loss`` is the epoch's mean when ``epoch_end``, else None.
+    """
+
+    step: int
+    epoch: float
+    steps_per_epoch: int
     codes: np.ndarray
     test_bce: np.ndarray
+    test_loss: float
     decoder_weights: dict[str, np.ndarray]
+    step_losses: np.ndarray
+    train_loss: float | None
+    epoch_end: bool
     seconds: float
+
+
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ class Failed:
     message: str
 
 
-Message = Started | Progress | EpochUpdate | Finished | Stopped | Failed
+Message = Started | Progress | SnapshotUpdate | Finished | Stopped | Failed
 TERMINAL = (Finished, Stopped, Failed)
 
 
@@ -97,7 +108,7 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
     from latent3d.runs import RunError
     from latent3d.train.session import SaveError, TrainStart, train_and_save
 
-    epoch = 0
+    epoch = 0  # whole epochs done, as of the last snapshot
 
     def on_start(s: TrainStart) -> None:
         out.put(Started(s.target, job.config, s.labels, s.n_batches, s.train_images, s.device))
@@ -105,17 +116,18 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
     def on_batch(b: int, n: int, loss: float) -> None:
         out.put(Progress(epoch + 1, b, n, loss))
 
-    def on_epoch(r: Any) -> None:
+    def on_snapshot(r: Any) -> None:
         nonlocal epoch
-        epoch = r.epoch
+        epoch = r.step // r.steps_per_epoch
         dec = {k: v for k, v in r.weights.items() if k.startswith("decoder.")}
-        out.put(EpochUpdate(r.epoch, r.train_loss, r.test_loss, r.codes, r.test_bce, dec, r.seconds))
+        out.put(SnapshotUpdate(r.step, r.epoch, r.steps_per_epoch, r.codes, r.test_bce, r.test_loss, dec,
+                               r.step_losses, r.train_loss, r.epoch_end, r.seconds))
 
     try:
         from latent3d.train.loop import TrainingDiverged
 
         path = train_and_save(job, should_stop=should_stop or stop.is_set, on_start=on_start, on_batch=on_batch,
-                              on_epoch=on_epoch)
+                              on_snapshot=on_snapshot)
         out.put(Finished(path) if path is not None else Stopped())
     except (DataError, RunError, SaveError, TrainingDiverged, ValueError) as exc:
         out.put(Failed(str(exc)))

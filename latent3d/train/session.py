@@ -16,7 +16,7 @@ from latent3d.config import TrainConfig
 from latent3d.runs.writer import RunWriter
 
 if TYPE_CHECKING:  # torch stays out of this module's import: the window imports it for TrainJob
-    from latent3d.train.loop import EpochResult
+    from latent3d.train.loop import Snapshot
 
 __all__ = ["SaveError", "TrainJob", "TrainStart", "train_and_save"]
 
@@ -94,7 +94,7 @@ def train_and_save(
     should_stop: Callable[[], bool] = lambda: False,
     on_start: Callable[[TrainStart], None] | None = None,
     on_batch: Callable[[int, int, float], None] | None = None,
-    on_epoch: Callable[[EpochResult], None] | None = None,
+    on_snapshot: Callable[[Snapshot], None] | None = None,
 ) -> Path | None:
     """Load the data, train with :func:`latent3d.train.loop.train` and write the run atomically.
 
@@ -108,8 +108,8 @@ def train_and_save(
         Called once with a :class:`TrainStart` when the data is in memory.
     on_batch : callable, optional
         ``on_batch(batch, n_batches, running_loss)`` every 50 batches.
-    on_epoch : callable, optional
-        Called with each :class:`latent3d.train.loop.EpochResult` (epoch 0 first) after it is stored.
+    on_snapshot : callable, optional
+        Called with each :class:`latent3d.train.loop.Snapshot` (step 0 first) after it is stored.
 
     Returns
     -------
@@ -142,21 +142,22 @@ def train_and_save(
     n_batches = -(-len(arrays.train_x) // config.batch_size)
     if on_start is not None:
         on_start(TrainStart(job.target, arrays.test_y, n_batches, len(arrays.train_x), str(device)))
-    epoch_seconds: list[float] = []
+    epoch_seconds = [0.0] * config.epochs  # training time of each epoch, summed over its snapshots
     started = time.perf_counter()
     try:
-        with RunWriter(job.target, config, weights_dtype=job.weights_dtype, keep_encoder=job.keep_encoder,
-                       extra_meta=provenance) as writer:
+        with RunWriter(job.target, config, steps_per_epoch=n_batches, weights_dtype=job.weights_dtype,
+                       keep_encoder=job.keep_encoder, extra_meta=provenance) as writer:
             last = -1
             for r in training.train(config, arrays, device=device, model=model, should_stop=should_stop,
                                     on_batch=on_batch):
-                writer.add_epoch(r.epoch, r.codes, r.test_bce, r.test_loss, r.train_loss, r.weights)
-                last = r.epoch
-                if r.epoch:
-                    epoch_seconds.append(r.seconds)
-                if on_epoch is not None:
-                    on_epoch(r)
-            if last < config.epochs or should_stop():
+                writer.add_snapshot(r.step, r.codes, r.test_bce, r.test_loss, r.weights, step_losses=r.step_losses,
+                                    train_loss=r.train_loss)
+                last = r.step
+                if r.step:
+                    epoch_seconds[(r.step - 1) // n_batches] += r.seconds
+                if on_snapshot is not None:
+                    on_snapshot(r)
+            if last < config.epochs * n_batches or should_stop():
                 writer.abort()  # a stopped run is discarded, never kept looking complete
                 return None
             train_codes = training.encode_all(model, torch.from_numpy(arrays.train_x).to(device)).cpu().numpy()

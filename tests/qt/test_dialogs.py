@@ -98,7 +98,7 @@ def test_train_dialog_ignores_garbage_settings(qtbot, tmp_path: Path) -> None:  
 
 def test_runs_menu_says_when_the_test_loss_is_on_a_subset(qtbot) -> None:  # noqa: ANN001
     runs = default_runs_dir()
-    make_fake_run(runs / "full")  # max_test_images None: the whole test set
+    make_fake_run(runs / "full", epochs=1, n=10_000)  # the whole test set
     make_run(runs / "subset", n=400, epochs=1)  # max_test_images=400
     lines = {s.name: describe(s) for s in list_runs(runs)}
     assert "on 400 test images" in lines["subset"]

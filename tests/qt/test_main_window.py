@@ -216,13 +216,11 @@ def test_playback_of_a_large_cloud_uses_the_cheap_points(qtbot, settings, tmp_pa
 def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
     """A live training's new epoch rebuilds the scene and restores camera, selection and probe:
     all of it becomes one render (each is ~30 ms of CPU in software GL, taken from the training)."""
-    import dataclasses
+    from scene_fixtures import grown
 
     run = window.run
-    e = len(run.codes) - 1  # the same run with one more snapshot, as a live training delivers it
-    longer = dataclasses.replace(run, codes=np.concatenate([run.codes, run.codes[-1:] * 1.5]),
-                                 test_bce=np.concatenate([run.test_bce, run.test_bce[-1:]]),
-                                 _weights={**run._weights, e + 1: run._weights[e]}, _decoders={})
+    e = len(run.codes) - 1
+    longer = grown(run)  # the same run with one more snapshot, as a live training delivers it
     from pyvista.plotting.plotter import BasePlotter
 
     window.select(7)

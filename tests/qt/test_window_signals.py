@@ -68,7 +68,7 @@ def test_signal_while_the_close_question_is_open_stops_and_closes(qtbot, setting
     bridge.received.connect(shutdown.on_signal)
     try:
         w.training.start(LONG, default_runs_dir() / "asked")
-        with qtbot.waitSignal(w.training.controller.epoch_finished, timeout=60000):
+        with qtbot.waitSignal(w.training.controller.snapshot_received, timeout=60000):
             pass
         child = w.training.controller.pid
         # The real question box runs its own event loop inside closeEvent; SIGTERM arrives meanwhile.
