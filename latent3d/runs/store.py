@@ -17,6 +17,7 @@ import numpy as np
 
 from latent3d.analysis.decoder import Layer, NumpyDecoder
 from latent3d.config import ConfigError, TrainConfig
+from latent3d.runs.meta_checks import check_descriptive
 from latent3d.runs.validation import RunError, check_meta, first_line, load_array, load_weights, read_json_object
 
 __all__ = [
@@ -193,6 +194,7 @@ def read_meta(run_dir: Path) -> dict[str, Any]:
     except OSError as exc:  # permissions, I/O errors, a name too long
         raise _unreadable(run_dir, exc) from None
     check_meta(p, run_dir, meta, FORMAT_VERSION)
+    check_descriptive(p, meta)
     return meta
 
 
@@ -246,7 +248,7 @@ def _load_checked(run_dir: Path, meta: dict[str, Any]) -> Run:
         train_codes = load_array(run_dir, TRAIN_CODES_FILE, "float32", (len(train_labels), code_dim), finite=True)
     decoder, encoder = _expected_shapes(config, "decoder"), _expected_shapes(config, "encoder")
     weights = {e: load_weights(run_dir, weights_file(e), decoder | encoder if e == epochs else decoder,
-                               {} if e == epochs else encoder) for e in range(epochs + 1)}
+                               {} if e == epochs else encoder, meta["weights"]["dtype"]) for e in range(epochs + 1)}
     assert codes is not None and test_bce is not None
     return Run(run_dir, meta, config, codes, labels, test_bce, train_codes, train_labels, weights)
 
@@ -268,18 +270,20 @@ def list_runs(runs_dir: Path | None = None) -> list[RunSummary]:
     out: list[RunSummary] = []
     if runs_dir is None:
         out = [s for s in list_runs(bundled_runs_dir()) if not _exists(root / s.name)]
-    if not root.is_dir():
+    try:
+        children = list(root.iterdir()) if root.is_dir() else []
+    except OSError:  # an unreadable or vanished runs folder holds no runs we can show
         return out
-    for child in root.iterdir():
-        if child.name.startswith(".") or not child.is_dir():
-            continue
+    for child in children:
         try:
+            if child.name.startswith(".") or not child.is_dir():
+                continue
             meta = read_meta(child)
-        except RunError:
+            test_loss = meta["test_loss"]
+            out.append(RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
+                                  float(test_loss[-1]) if test_loss else None))
+        except Exception:  # noqa: BLE001 - one hostile folder must never hide the others or stop the viewer
             continue
-        test_loss = meta["test_loss"]
-        out.append(RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
-                              float(test_loss[-1]) if test_loss else None))
     out.sort(key=lambda r: (r.created, r.name))
     return out
 
