@@ -114,7 +114,7 @@ def check_movie(frames: int, width: int, height: int, fps: float, *, gif: bool, 
         One sentence naming the limit.
     """
     if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 1 <= fps <= MAX_FPS:  # NaN fails too
-        shown = f"{fps:g}" if isinstance(fps, float) else (str(fps) if abs(fps) < 10**20 else "more than 10^20")
+        shown = f"{fps:g}" if isinstance(fps, float) else (str(fps) if abs(fps) < 10**40 else "more than 10^40")
         raise LimitError(f"A frame rate of {shown} fps is outside 1-{MAX_FPS} frames per second (--fps).")
     if frames > MAX_FRAMES:
         raise LimitError(f"The movie would have {_count(frames)} frames; at most {MAX_FRAMES:,} are allowed (about "

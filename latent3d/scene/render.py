@@ -38,11 +38,12 @@ MAX_SIDE = 8192
 def parse_size(text: str) -> tuple[int, int]:
     """``"WxH"`` -> ``(W, H)``; raises ValueError with one sentence on anything else."""
     parts = text.lower().split("x")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        raise ValueError(f"Size {text!r} must look like 1200x900.")
-    w, h = int(parts[0]), int(parts[1])
+    shown = text if len(text) <= 40 else text[:37] + "..."  # a 4,000-digit side is not echoed whole
+    if len(parts) != 2 or not all(p.strip().isdecimal() for p in parts):  # isdigit() takes "²", which int() does not
+        raise ValueError(f"Size {shown!r} must look like 1200x900.")
+    w, h = (int(p) if len(p.strip()) < 10 else MAX_SIDE + 1 for p in parts)  # no 4,300-digit int() error
     if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
-        raise ValueError(f"Size {text} must be between 16 and {MAX_SIDE} pixels on each side.")
+        raise ValueError(f"Size {shown} must be between 16 and {MAX_SIDE} pixels on each side.")
     return w, h
 
 
