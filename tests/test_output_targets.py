@@ -237,3 +237,30 @@ def test_temporary_sibling_fits_a_name_of_255_bytes(tmp_path: Path) -> None:
         assert tmp.suffix == ".png" and tmp.name.startswith(".") and len(tmp.name) <= 255
         tmp.write_bytes(b"new")
     assert target.read_bytes() == b"new" and os.listdir(tmp_path) == [target.name]
+
+
+def test_interrupt_while_ffmpeg_starts_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal that lands inside subprocess.Popen, after ffmpeg is exec'd, orphans it: it must not write the file.
+
+    (Seen with SIGTERM at a random moment: the orphan created the temporary file after it was deleted.)
+    """
+    import subprocess as sp
+    import time
+
+    from latent3d.scene.render import write_movie
+
+    real = sp.Popen._execute_child
+
+    def exec_then_interrupt(self: sp.Popen[bytes], args: list[str], *rest: object, **kwargs: object) -> None:
+        real(self, args, *rest, **kwargs)  # type: ignore[arg-type]
+        if any(".tmp-" in str(a) for a in args):  # the encoder, not imageio's probe of ffmpeg itself
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sp.Popen, "_execute_child", exec_then_interrupt)
+    target = tmp_path / "m.mp4"
+    target.write_bytes(OLD)
+    with pytest.raises(KeyboardInterrupt):
+        write_movie((np.full((48, 64, 3), i * 40, np.uint8) for i in range(3)), target, 10)
+    monkeypatch.undo()
+    time.sleep(1.0)  # an orphaned encoder creates its output within milliseconds of starting
+    assert os.listdir(tmp_path) == ["m.mp4"] and target.read_bytes() == OLD

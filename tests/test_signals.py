@@ -49,6 +49,18 @@ def _wait_until(ready: Callable[[], bool], proc: subprocess.Popen[str], timeout:
         time.sleep(0.02)
 
 
+def _catches_term_and_hup(proc: subprocess.Popen[str]) -> bool:
+    """Whether the victim has installed its TERM and HUP handlers yet (Linux /proc: the SigCgt mask)."""
+    if not Path("/proc/self/status").exists():
+        return True  # no way to tell here: the victim is signalled after the random delay alone
+    try:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+    except OSError:
+        return False
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return all(caught >> (s - 1) & 1 for s in (signal.SIGTERM, signal.SIGHUP))
+
+
 def _finish(proc: subprocess.Popen[str], sig: int) -> None:
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 128 + sig, (proc.returncode, err[-600:])
@@ -65,8 +77,9 @@ def test_train_stops_cleanly_on_int_term_hup(data_dir: Path, tmp_path: Path) -> 
         before = snapshot(runs)
         proc = _spawn(["train", "--epochs", "1000", "--max-train-images", "2000", "--max-test-images", "200",
                        "--data-dir", str(data_dir), "--out", "victim", "--no-progress", "--device", "cpu"], runs)
-        if early:  # during start-up: imports, the data check, loading
-            time.sleep(rng.uniform(0.8, 1.5))  # after main() has installed its handlers
+        if early:  # during start-up (importing torch, checking and loading the data), once main() handles signals
+            _wait_until(lambda proc=proc: _catches_term_and_hup(proc), proc)
+            time.sleep(rng.uniform(0.0, 0.5))
         else:  # inside training: the partial folder exists
             _wait_until(lambda runs=runs: any(p.name.startswith(".victim.partial-") for p in runs.iterdir()), proc)
             time.sleep(rng.uniform(0.0, 0.5))

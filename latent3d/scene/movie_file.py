@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -22,13 +24,41 @@ __all__ = ["check_mp4", "discard_writer"]
 LOW_SPACE = 1 << 20  # under a megabyte free after a failed write: the disk filled up
 
 
-def discard_writer(writer: Any) -> None:
-    """Close an imageio writer that is being abandoned, without encoding the frames it holds or raising."""
+def discard_writer(writer: Any, path: Path) -> None:
+    """Close an imageio writer that is being abandoned, without encoding the frames it holds or raising.
+
+    Any encoder still running on ``path`` is killed and reaped, so that nothing can write the file
+    after it is deleted: an interruption that lands while imageio starts ffmpeg (inside
+    ``subprocess.Popen``) leaves an ffmpeg that imageio no longer tracks, which would otherwise
+    create ``path`` again as soon as its input closes.
+    """
     pending = getattr(getattr(writer, "instance", None), "images_to_write", None)
     if isinstance(pending, list):  # imageio's GIF writer encodes every held frame on close: drop them first
         pending.clear()
     with contextlib.suppress(Exception):
         writer.close()
+    for pid in _children_naming(path):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+
+
+def _children_naming(path: Path) -> list[int]:
+    """This process's children whose command line holds ``path`` (Linux /proc; elsewhere none are found)."""
+    me, wanted, found = os.getpid(), os.fsencode(str(path)), []
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return found
+    for pid in entries:
+        try:
+            ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == me and wanted in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"):
+                found.append(int(pid))
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 def mp4_frames(path: Path) -> int | None:

@@ -109,7 +109,7 @@ def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
                 count += 1
             writer.close()  # encodes a GIF now: a full disk shows up here
         except BaseException:
-            discard_writer(writer)
+            discard_writer(writer, tmp)
             raise
         if suffix == ".mp4":
             check_mp4(tmp, count)  # imageio hides ffmpeg's failures: count what it wrote before replacing anything
