@@ -46,7 +46,8 @@ def discard_writer(writer: Any, path: Path) -> None:
 
 def _children_naming(path: Path) -> list[int]:
     """This process's children whose command line holds ``path`` (Linux /proc; elsewhere none are found)."""
-    me, wanted, found = os.getpid(), os.fsencode(str(path)), []
+    me, wanted = os.getpid(), os.fsencode(str(path))
+    found: list[int] = []
     try:
         entries = [e for e in os.listdir("/proc") if e.isdigit()]
     except OSError:
