@@ -71,7 +71,9 @@ def test_unreadable_settings_file_is_named(config_home: Path, monkeypatch: pytes
     assert settings_file.settings_problem([path]) == f"{path} cannot be read (permission denied)"
 
 
-def test_ignored_settings_give_a_working_throwaway_store(config_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ignored_settings_give_a_working_throwaway_store(config_home: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings_file, "_THROWAWAY", {})
     (config_home / "latent3d" / "latent3d.conf").mkdir()
     s = settings_file.open_settings()
     err = capsys.readouterr().err
@@ -81,6 +83,8 @@ def test_ignored_settings_give_a_working_throwaway_store(config_home: Path, caps
     s.setValue("geometry", "x")
     s.sync()
     assert s.value("geometry") == "x" and (config_home / "latent3d" / "latent3d.conf").is_dir()
+    again = settings_file.open_settings()  # the file dialogs and the Train dialog ask too: same store, no new line
+    assert again.fileName() == s.fileName() and again.value("geometry") == "x" and capsys.readouterr().err == ""
 
 
 def test_fifo_settings_do_not_hang_the_viewer_in_a_real_process(tmp_path: Path) -> None:

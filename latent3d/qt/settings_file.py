@@ -82,8 +82,14 @@ def open_settings(organisation: str = "latent3d", application: str = "latent3d")
     problem = settings_problem(settings_candidates(organisation, application))
     if problem is None:
         return QSettings(organisation, application)
-    print(f"latent3d: warning: ignoring the window settings because {problem}; the window will not remember "
-          "its layout this time.", file=sys.stderr)
-    folder = tempfile.mkdtemp(prefix="latent3d-settings-")
-    atexit.register(shutil.rmtree, folder, True)
-    return QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
+    key = (organisation, application)
+    if key not in _THROWAWAY:  # one store and one warning per process, however many widgets ask
+        print(f"latent3d: warning: ignoring the window settings because {problem}; the window will not remember "
+              "its layout this time.", file=sys.stderr)
+        folder = tempfile.mkdtemp(prefix="latent3d-settings-")
+        atexit.register(shutil.rmtree, folder, True)
+        _THROWAWAY[key] = os.path.join(folder, "settings.ini")
+    return QSettings(_THROWAWAY[key], QSettings.Format.IniFormat)
+
+
+_THROWAWAY: dict[tuple[str, str], str] = {}
