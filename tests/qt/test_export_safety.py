@@ -41,7 +41,9 @@ def test_refused_exports_write_nothing(window, tmp_path: Path, monkeypatch: pyte
     (out / "s.png").mkdir(parents=True)
     with pytest.raises(OutputError, match=r"s\.png is a folder; give a file name"):
         save_screenshot(window.view, out / "s.png", 1)
-    monkeypatch.setattr(limits, "available_memory", lambda: 12_000_000)  # the frame fits, the whole GIF does not
+    w, h = window.view.window_size
+    room = 2 * w * h * (limits.RENDER_BYTES_PER_PIXEL + 1)  # one frame fits in half of it, 31 GIF frames do not
+    monkeypatch.setattr(limits, "available_memory", lambda: room)
     with pytest.raises(LimitError, match=r"is held in memory until it is written"):
         window.explore.movie.write(out / "m.gif", parent=window)
     assert os.listdir(out) == ["s.png"]
