@@ -1,4 +1,4 @@
-"""Long-session benchmark: 1,000 epoch switches and 1,000 picks in the real window; resident memory as JSON.
+"""Long-session benchmark: 10,000 timeline moves and 10,000 picks in the real window; resident memory as JSON.
 
 Run from the repository root: ``python benchmarks/bench_memory.py [--switches N] [--picks N]``
 (starts a virtual X display through pyvirtualdisplay when no DISPLAY is set; Xvfb must be
@@ -72,8 +72,8 @@ def session(app, w, switches: int, picks: int, rng: np.random.Generator) -> dict
 def main(argv: list[str] | None = None) -> int:
     """Run the session and print one JSON object."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--switches", type=int, default=1000)
-    ap.add_argument("--picks", type=int, default=1000)
+    ap.add_argument("--switches", type=int, default=10_000, help="timeline moves (default 10,000)")
+    ap.add_argument("--picks", type=int, default=10_000, help="clicks on drawn points (default 10,000)")
     args = ap.parse_args(argv)
     if not (BUNDLED / "run.json").is_file():
         print(json.dumps({"skipped": f"bundled run missing: {BUNDLED}"}))

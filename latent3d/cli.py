@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from latent3d import __version__
+from latent3d.config import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
 
 __all__ = ["build_parser", "main"]
 
@@ -20,16 +22,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message[0].upper() + message[1:]}.\n")
 
 
-def _whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``minimum``."""
+def _shown(text: str) -> str:
+    """An argument as an error message quotes it: a 4,000-digit number is not echoed whole."""
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _whole_number(minimum: int, maximum: int | None = None, why: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum`` (and at most ``maximum``, for reason ``why``)."""
     def parse(text: str) -> int:
+        shown = _shown(text)
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}" if minimum else
-                                             f"{text} must be 0 or more")
+            raise argparse.ArgumentTypeError(f"{shown} must be at least {minimum}" if minimum else
+                                             f"{shown} must be 0 or more")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{shown} must be at most {maximum}{' (' + why + ')' if why else ''}")
         return value
 
     return parse
@@ -37,15 +47,18 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
 
 _positive_int = _whole_number(1)
 _non_negative_int = _whole_number(0)
+_seed = _whole_number(0, MAX_SEED, "torch and numpy take seeds modulo 2**32")
+_epochs = _whole_number(1, MAX_EPOCHS, "the most a run folder records")
+_image_cap = _whole_number(1, MAX_IMAGES)
 
 
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a number") from None
     if not 0 < value < 10:
-        raise argparse.ArgumentTypeError(f"{text} must be above 0 and below 10")
+        raise argparse.ArgumentTypeError(f"{_shown(text)} must be above 0 and below 10")
     return value
 
 
@@ -53,9 +66,9 @@ def _non_negative_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a number") from None
     if not (value >= 0 and value < float("inf")):
-        raise argparse.ArgumentTypeError(f"{text} must be a finite number, 0 or more")
+        raise argparse.ArgumentTypeError(f"{_shown(text)} must be a finite number, 0 or more")
     return value
 
 
@@ -81,15 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--view", metavar="FILE", help="open a saved view file (docs/view-format.md); it names its run")
 
     tr = sub.add_parser("train", help="train the autoencoder headless and save a run")
-    tr.add_argument("--epochs", type=_positive_int, default=20, help="epochs (default 20)")
+    tr.add_argument("--epochs", type=_epochs, default=20, help="epochs (default 20)")
     tr.add_argument("--batch-size", type=_positive_int, default=64, help="batch size (default 64)")
     tr.add_argument("--lr", type=_positive_float, default=1e-3, help="Adam learning rate (default 1e-3)")
-    tr.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
+    tr.add_argument("--seed", type=_seed, default=0, help=f"random seed, 0 to {MAX_SEED} (default 0)")
     tr.add_argument("--data-dir", help="folder holding FashionMNIST/raw (default: $LATENT3D_DATA_DIR or a cache)")
     tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where to train")
     tr.add_argument("--out", help="run name under checkpoints/ or a folder path (default: run-DATE-TIME)")
-    tr.add_argument("--max-train-images", type=_positive_int, help="train on the first N images only")
-    tr.add_argument("--max-test-images", type=_positive_int, help="encode the first N test images only")
+    tr.add_argument("--max-train-images", type=_image_cap, help="train on the first N images only")
+    tr.add_argument("--max-test-images", type=_image_cap, help="encode the first N test images only")
     tr.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32",
                     help="precision of stored weights (default float32)")
     tr.add_argument("--keep-encoder", choices=("all", "final"), default="all",
@@ -153,9 +166,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "view"
     _check_run_path(parser, command, getattr(args, "run", None))
     from latent3d.data import DataError
+    from latent3d.interrupt import StopOnSignals, exit_status, interrupted_line
     from latent3d.runs import RunError
 
+    stop = None
     try:
+        if command != "view":  # the window handles its own signals; the others stop on INT, TERM and HUP
+            stop = StopOnSignals().start()
+        if getattr(args, "data_dir", None):
+            from latent3d.preflight import check_data_dir
+
+            check_data_dir(args.data_dir)
         if command == "train":
             from latent3d.commands import cmd_train
 
@@ -174,9 +195,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and friends
         return 0
-    except KeyboardInterrupt:
-        print("latent3d: interrupted.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl+C, or SIGTERM/SIGHUP through StopOnSignals: 130, 143, 129
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            print(f"latent3d: {interrupted_line(exc)}", file=sys.stderr)
+        return exit_status(exc)
+    finally:
+        if stop is not None:
+            stop.stop()
 
 
 def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -> int:

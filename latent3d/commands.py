@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from latent3d.config import TrainConfig
+from latent3d.preflight import check_train
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
 
@@ -28,6 +29,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     """Train headless with a progress bar and save the run; returns the exit code."""
     config = _config_from_args(args)
     target = resolve_run_path(args.out or new_run_name())
+    check_train(config, target, weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder)
     if target.exists():
         raise ValueError(f"{target} already exists; choose another --out name.")
     job = TrainJob(config, target, data_dir=Path(args.data_dir) if args.data_dir else None, device=args.device,
@@ -64,15 +66,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     except TrainingDiverged as exc:
         print(f"latent3d: {exc} No run was saved.", file=sys.stderr)
         return 1
-    except SaveError as exc:
-        print(f"latent3d: {exc}", file=sys.stderr)
-        return 1
+    except SaveError as exc:  # the disk filled up or the folder went away: nothing was saved
+        print(f"latent3d: error: {exc}", file=sys.stderr)
+        return 2
     finally:
         if bar is not None:
             bar.close()
     assert path is not None  # nothing asks the CLI to stop
     run = load_run(path)
-    print(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}")
+    print(_printable(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}"))
     return 0
 
 

@@ -16,10 +16,17 @@ class ConfigError(ValueError):
 
 MAX_WIDTH = 1 << 16  # wider layers are no autoencoder of this tool's, and would only exhaust memory
 FULL_TRAIN_IMAGES = 60_000  # Fashion-MNIST's training split: the steps per epoch of a config without a subset limit
+MAX_SEED = 2**32 - 1  # torch and numpy take seeds modulo 2**32: a larger one would silently repeat a smaller one
+MAX_EPOCHS = 100_000  # the most epochs a run folder may record (the reader refuses more)
+MAX_IMAGES = 2**31 - 1  # image caps beyond this are no dataset of this tool's, and overflow step arithmetic
 
 
 def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _int_in(v: object, lo: int, hi: int) -> bool:
+    return _is_int(v) and lo <= v <= hi  # type: ignore[operator]
 
 
 def _from_mapping(cls: type, data: Any, what: str) -> dict[str, Any]:
@@ -115,16 +122,16 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         checks = [
-            (_is_int(self.epochs) and self.epochs >= 1, "epochs must be an integer of at least 1"),
+            (_int_in(self.epochs, 1, MAX_EPOCHS), f"epochs must be an integer from 1 to {MAX_EPOCHS:,}"),
             (_is_int(self.batch_size) and self.batch_size >= 1, "batch size must be an integer of at least 1"),
             (isinstance(self.lr, (int, float)) and not isinstance(self.lr, bool) and 0 < self.lr < 10,
              "learning rate must be a number above 0 (and below 10)"),
-            (_is_int(self.seed) and self.seed >= 0, "seed must be a non-negative integer"),
+            (_int_in(self.seed, 0, MAX_SEED), f"seed must be an integer from 0 to {MAX_SEED} (2**32 - 1)"),
             (isinstance(self.adam_eps, (int, float)) and self.adam_eps > 0, "Adam epsilon must be positive"),
-            (self.max_train_images is None or (_is_int(self.max_train_images) and self.max_train_images >= 1),
-             "max_train_images must be a positive integer or null"),
-            (self.max_test_images is None or (_is_int(self.max_test_images) and self.max_test_images >= 1),
-             "max_test_images must be a positive integer or null"),
+            (self.max_train_images is None or _int_in(self.max_train_images, 1, MAX_IMAGES),
+             f"max_train_images must be an integer from 1 to {MAX_IMAGES:,} or null"),
+            (self.max_test_images is None or _int_in(self.max_test_images, 1, MAX_IMAGES),
+             f"max_test_images must be an integer from 1 to {MAX_IMAGES:,} or null"),
         ]
         for ok, message in checks:
             if not ok:

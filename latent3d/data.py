@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 import numpy as np
+
+from latent3d.fileio import FileKindError, describe_os_error, file_kind, open_regular
 
 __all__ = [
     "CLASS_NAMES",
@@ -72,8 +75,12 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
 def raw_dir(root: Path) -> Path:
     """The folder that holds the four IDX files (``root/FashionMNIST/raw``, or root itself if it holds them)."""
     nested = Path(root) / "FashionMNIST" / "raw"
-    if not nested.is_dir() and all((Path(root) / f).is_file() for f in FILES["test"]):
-        return Path(root)
+    try:
+        if not nested.is_dir() and all((Path(root) / f).is_file() for f in FILES["test"]):
+            return Path(root)
+    except OSError as exc:  # a name too long, a folder we may not enter: not a place to look for data
+        raise DataError(f"Cannot use the data folder {root} ({describe_os_error(exc)}); pass --data-dir (or set "
+                        f"{DATA_DIR_ENV}) to a folder you can read.") from None
     return nested
 
 
@@ -86,9 +93,35 @@ def supply_hint(root: Path) -> str:
 
 
 def missing_files(root: Path, splits: tuple[str, ...] = ("train", "test")) -> list[str]:
-    """Names of the IDX files of ``splits`` that are not in :func:`raw_dir`."""
+    """Names of the IDX files of ``splits`` that are not in :func:`raw_dir`.
+
+    Raises
+    ------
+    DataError
+        A file is there but is not a regular file (a folder, FIFO, device or dangling link), or
+        cannot be looked at: never reported as missing, so no download is attempted over it.
+    """
     folder = raw_dir(root)
-    return [name for s in splits for name in FILES[s] if not (folder / name).is_file()]
+    return [name for s in splits for name in FILES[s] if not _present(folder / name)]
+
+
+def _present(path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if not os.path.islink(path):
+            return False
+        kind = "a link to nothing"
+    except NotADirectoryError:
+        return False
+    except OSError as exc:
+        raise DataError(f"Cannot read {path} ({describe_os_error(exc)}).") from None
+    else:
+        if stat.S_ISREG(st.st_mode):
+            return True
+        kind = file_kind(st.st_mode)
+    raise DataError(f"{path} is there but is {kind}, not a regular file; replace it with the original "
+                    "Fashion-MNIST file.")
 
 
 def download(root: Path) -> None:
@@ -117,11 +150,15 @@ def download(root: Path) -> None:
 
 def _read_idx(path: Path, ndim: int, count: int | None) -> np.ndarray:
     try:
-        size = path.stat().st_size
-        if count is not None and size > 2 * count * (28 * 28 if ndim == 3 else 1) + (1 << 20):  # never read a huge file
-            raise DataError(f"{path} is far larger than the Fashion-MNIST file ({size:,} bytes); "
-                            "replace it with the original file.")
-        blob = path.read_bytes()
+        with open_regular(path) as f:  # never a FIFO (it would block) or a device
+            size = os.fstat(f.fileno()).st_size
+            if count is not None and size > 2 * count * (28 * 28 if ndim == 3 else 1) + (1 << 20):  # never read it all
+                raise DataError(f"{path} is far larger than the Fashion-MNIST file ({size:,} bytes); "
+                                "replace it with the original file.")
+            blob = f.read()
+    except FileKindError as exc:
+        raise DataError(f"{path} is there but is {exc.kind}, not a regular file; replace it with the original "
+                        "Fashion-MNIST file.") from None
     except OSError as exc:
         raise DataError(f"Cannot read {path} ({exc.strerror or exc}).") from None
     header = 4 + 4 * ndim

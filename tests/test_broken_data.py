@@ -101,18 +101,21 @@ def test_huge_file_is_refused_before_reading(root: Path) -> None:
         data.load_split(root, "test")
 
 
-def test_a_folder_in_place_of_a_file_counts_as_missing(root: Path) -> None:
+def test_a_folder_in_place_of_a_file_is_named_not_missing(root: Path) -> None:
+    """A folder is not a missing file (which would start a download): it is named as there but not a file."""
     (_raw(root) / IMAGES).unlink()
     (_raw(root) / IMAGES).mkdir()
-    with pytest.raises(data.DataError, match=re.escape(f"missing ({IMAGES})")):
+    with pytest.raises(data.DataError, match=re.escape(f"{_raw(root) / IMAGES} is there but is a folder, not a "
+                                                       "regular file")):
         data.load_split(root, "test")
+    # Other kinds (FIFO, device, dangling link): tests/test_hostile_inputs.py.
 
 
 def test_unreadable_file_is_named(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(path: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(data, "open_regular", denied)  # root reads anything: a real denial is in a subprocess
     with pytest.raises(data.DataError, match=rf"^Cannot read {re.escape(str(_raw(root) / IMAGES))} "
                                              r"\(Permission denied\)\.$"):
         data.load_split(root, "test")

@@ -40,6 +40,7 @@ PROCESS_CASES = [
     "torch-checkpoint-as-step_0000004.safetensors", "npy-header-with-code", "npz-with-object-array-as-codes.npy",
     "safetensors-declares-40-GB", "npy-declares-4-TB", "json-nested-200000-deep", "json-config-hidden-infinity",
     "json-initial-loss-list", "weights-folder-links-outside", "codes.npy-is-a-fifo", "missing-run.json",
+    "json-test-loss-int-10^309",
 ]
 
 
@@ -165,3 +166,31 @@ def test_unreadable_files_give_one_sentence(corpus: dict[str, BadRun], monkeypat
     with pytest.raises(runs.RunError, match=r"run\.json cannot be read \(Permission denied\)\.$"):
         runs.read_meta(good)
     assert runs.list_runs(good.parent) == []
+
+
+def test_newest_run_skips_a_run_with_a_huge_integer_loss(corpus: dict[str, BadRun], tmp_path: Path) -> None:
+    """An integer >= 10^309 as a loss (json keeps it an int; float() overflows) once crashed the viewer's start-up."""
+    import shutil
+
+    shutil.copytree(corpus["json-test-loss-int-10^309"].path.parent / "good", tmp_path / "good")
+    shutil.copytree(corpus["json-test-loss-int-10^309"].path, tmp_path / "newer-but-bad")
+    meta = (tmp_path / "newer-but-bad" / "run.json").read_text()
+    (tmp_path / "newer-but-bad" / "run.json").write_text(meta.replace('"created": "', '"created": "9'))
+    assert [r.name for r in runs.list_runs(tmp_path)] == ["good"]
+    assert runs.newest_run(tmp_path) == tmp_path / "good"
+
+
+def test_unreadable_weights_file_in_a_real_process(corpus: dict[str, BadRun], tmp_path: Path) -> None:
+    """safetensors called a file it may not read "No such file"; the loader reads it itself and says why."""
+    import shutil
+
+    from hostile_fixtures import without_root_bypass
+
+    run = tmp_path / "run"
+    shutil.copytree(next(iter(corpus.values())).path.parent / "good", run)
+    weights = sorted((run / "weights").iterdir())[1]  # a snapshot after step 0
+    weights.chmod(0o000)
+    r = subprocess.run([*without_root_bypass(), sys.executable, str(REPO / "run.py"), "info", str(run)],
+                       capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == f"latent3d: error: {weights} cannot be read (Permission denied).\n"

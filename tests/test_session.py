@@ -84,7 +84,7 @@ def test_disk_full_is_one_sentence_and_saves_nothing(data_dir: Path, tmp_path: P
     monkeypatch.setattr(run_writer.RunWriter, "finish", full)
     job = TrainJob(TrainConfig(epochs=1, max_train_images=500, max_test_images=100), tmp_path / "full",
                    data_dir=data_dir, device="cpu")
-    with pytest.raises(SaveError, match=r"^Could not save the run to .*full \(No space left on device\); no run"):
+    with pytest.raises(SaveError, match=r"^Could not save the run to .*full \(the disk is full\); no run"):
         train_and_save(job)
     assert _leftovers(tmp_path) == []
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from latent3d.qt.settings_file import open_settings
 from latent3d.runs import default_runs_dir
 
 __all__ = ["EXPORT_DIR_KEY", "save_file_name", "settings_of", "start_folder"]
@@ -36,7 +37,7 @@ def settings_of(widget: QWidget | None) -> QSettings:
     """The settings of the window ``widget`` is in (tests give it a temporary store), else the user's."""
     window = widget.window() if widget is not None else None
     settings = getattr(window, "settings", None)
-    return settings if isinstance(settings, QSettings) else QSettings("latent3d", "latent3d")
+    return settings if isinstance(settings, QSettings) else open_settings("latent3d", "latent3d")
 
 
 def save_file_name(parent: QWidget | None, caption: str, file_name: str, filters: str) -> tuple[str, str]:

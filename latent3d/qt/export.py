@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from latent3d.analysis.explore import movie_times
+from latent3d.fileio import atomic_path
+from latent3d.limits import check_image, check_movie
 from latent3d.qt.dialog_dirs import save_file_name
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
@@ -39,11 +41,14 @@ def save_screenshot(view: LatentView, path: Path, scale: int = 1, state: ViewerS
     """
     import imageio.v2 as imageio
 
-    if scale > 1 and state is not None and state.run is not None:
-        img = render_state(state, tuple(view.ren_win.GetSize()), scale)
-    else:
-        img = grab(view.ren_win, scale)
-    imageio.imwrite(path, img)
+    width, height = view.window_size
+    check_image(width * scale, height * scale)
+    with atomic_path(path, what="Screenshot") as tmp:  # an earlier file at path stays until this one is complete
+        if scale > 1 and state is not None and state.run is not None:
+            img = render_state(state, tuple(view.ren_win.GetSize()), scale)
+        else:
+            img = grab(view.ren_win, scale)
+        tmp.write_bytes(imageio.imwrite("<bytes>", img, format="png"))  # in memory first: see render_image
     return int(img.shape[1]), int(img.shape[0])
 
 
@@ -64,6 +69,10 @@ def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None 
         QMessageBox.critical(parent, "Cannot save screenshot", str(exc))
         return None
     return path
+
+
+class _Cancelled(Exception):
+    """The user pressed Cancel during a movie export."""
 
 
 class MovieExport:
@@ -99,10 +108,13 @@ class MovieExport:
         """Write the movie with a cancellable progress dialog; returns the frame count, or None if cancelled.
 
         ``steps_per_epoch`` frames are drawn between neighbouring snapshots. The timeline and the
-        camera return to where they were; a cancelled export deletes its partial file.
+        camera return to where they were; a cancelled or failed export leaves no partial file and
+        an earlier file at ``path`` untouched.
         """
         camera = self.view.camera_position
         times = movie_times(self.timeline.last, steps_per_epoch)  # frames between neighbouring snapshots
+        width, height = self.view.window_size
+        check_movie(len(times), width, height, fps, gif=path.suffix.lower() == ".gif")
         start = self.timeline.position
         self.timeline.pause()
         dialog = QProgressDialog("Rendering the epoch animation…", "Cancel", 0, len(times), parent)
@@ -114,18 +126,24 @@ class MovieExport:
             dialog.setValue(i)  # also lets the event loop see a click on Cancel
             return not dialog.wasCanceled()
 
+        def every_frame_or_cancel() -> Iterator[np.ndarray]:
+            n = 0
+            for img in self.frames(times, keep_going, fit_each):
+                n += 1
+                yield img
+            if n < len(times):
+                raise _Cancelled  # write_movie then drops its temporary file instead of renaming it into place
+
         try:
-            n = write_movie(self.frames(times, keep_going, fit_each), path, fps)
+            return write_movie(every_frame_or_cancel(), path, fps)
+        except _Cancelled:
+            return None
         finally:
             dialog.setValue(len(times))
             dialog.close()
             dialog.deleteLater()
             self.timeline.set_position(start)
             self.view.camera_position = camera
-        if n < len(times):
-            path.unlink(missing_ok=True)
-            return None
-        return n
 
     def ask(self, parent: QWidget) -> Path | None:
         """The dialogs of File → Export timeline movie…: a file (.mp4 or .gif), then the export."""

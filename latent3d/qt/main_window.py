@@ -28,6 +28,7 @@ from latent3d.qt.legend import ClassLegend
 from latent3d.qt.live_training import LiveTraining
 from latent3d.qt.loss_panel import LossPanel
 from latent3d.qt.runs_menu import RunsMenu
+from latent3d.qt.settings_file import open_settings
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run, RunError, load_run
@@ -54,8 +55,8 @@ QSlider::handle:horizontal { width:14px; margin:-5px 0; background:#ffcc33; bord
 
 
 def default_settings() -> QSettings:
-    """The user's settings store (organisation and application ``latent3d``)."""
-    return QSettings("latent3d", "latent3d")
+    """The user's settings store (organisation and application ``latent3d``); unusable files are ignored."""
+    return open_settings("latent3d", "latent3d")
 
 
 class MainWindow(QMainWindow):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from latent3d.config import ConfigError, TrainConfig
 from latent3d.data import SPLIT_SIZES
+from latent3d.qt.settings_file import open_settings
 from latent3d.runs import new_run_name
 
 __all__ = ["TrainDialog"]
@@ -48,7 +49,7 @@ class TrainDialog(QDialog):
 
     def __init__(self, runs_dir: Path, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings if settings is not None else QSettings("latent3d", "latent3d")
+        self.settings = settings if settings is not None else open_settings("latent3d", "latent3d")
         self.setWindowTitle("Train a new run")
         self.runs_dir = Path(runs_dir)
         d = TrainConfig()

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.config import ConfigError, TrainConfig
+from latent3d.runs.meta_checks import check_descriptive
 from latent3d.runs.run import Run
 from latent3d.runs.snapshots import (
     check_snapshot_meta,
@@ -146,6 +147,7 @@ def read_meta(run_dir: Path) -> dict[str, Any]:
     except OSError as exc:  # permissions, I/O errors, a name too long
         raise _unreadable(run_dir, exc) from None
     check_meta(p, run_dir, meta, READ_VERSIONS)
+    check_descriptive(p, meta)
     if meta["format_version"] == 2:
         check_snapshot_meta(p, meta)
     return meta
@@ -218,8 +220,10 @@ def _load_checked(run_dir: Path, meta: dict[str, Any]) -> Run:
         files = [v1_weights_file(e) for e in range(s)]
     decoder, encoder = _expected_shapes(config, "decoder"), _expected_shapes(config, "encoder")
     # Every snapshot holds the decoder, and the encoder too or not at all; the last one holds both.
+    dtype = meta["weights"]["dtype"]
     weights = {i: load_weights(run_dir, rel, decoder | encoder if i == s - 1 else decoder,
-                               {} if i == s - 1 else encoder) for i, rel in enumerate(files)}
+                               {} if i == s - 1 else encoder, dtype) for i, rel in enumerate(files)}
+    assert codes is not None and test_bce is not None
     return Run(run_dir, meta, config, codes, labels, test_bce, train_codes, train_labels, steps, spe, test_loss,
                step_loss, version, weights)
 
@@ -241,19 +245,21 @@ def list_runs(runs_dir: Path | None = None) -> list[RunSummary]:
     out: list[RunSummary] = []
     if runs_dir is None:
         out = [s for s in list_runs(bundled_runs_dir()) if not _exists(root / s.name)]
-    if not root.is_dir():
+    try:
+        children = list(root.iterdir()) if root.is_dir() else []
+    except OSError:  # an unreadable or vanished runs folder holds no runs we can show
         return out
-    for child in root.iterdir():
-        if child.name.startswith(".") or not child.is_dir():
-            continue
+    for child in children:
         try:
+            if child.name.startswith(".") or not child.is_dir():
+                continue
             meta = read_meta(child)
-        except RunError:
+            test_loss = meta["test_loss"]
+            out.append(RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
+                                  float(test_loss[-1]) if test_loss else None, meta_test_images(meta),
+                                  int(meta_steps(meta)[-1])))
+        except Exception:  # noqa: BLE001 - one hostile folder must never hide the others or stop the viewer
             continue
-        test_loss = meta["test_loss"]
-        out.append(RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
-                              float(test_loss[-1]) if test_loss else None, meta_test_images(meta),
-                              int(meta_steps(meta)[-1])))
     out.sort(key=lambda r: (r.created, r.name))
     return out
 

@@ -109,16 +109,20 @@ def load_array(run_dir: Path, rel: str, dtype: str, shape: Shape, *,
 
 
 def load_weights(run_dir: Path, rel: str, expected: dict[str, tuple[int, ...]],
-                 optional: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
-    """Read one safetensors member holding ``expected`` tensors (and all or none of ``optional``) as float32."""
+                 optional: dict[str, tuple[int, ...]], dtype: str | None = None) -> dict[str, np.ndarray]:
+    """Read one safetensors member holding ``expected`` tensors (and all or none of ``optional``) as float32.
+
+    With ``dtype`` (``run.json``'s ``weights.dtype``) every tensor must be stored in that precision.
+    """
     from safetensors import SafetensorError
-    from safetensors.numpy import load_file
+    from safetensors.numpy import load
 
     p = member(run_dir, rel)
     assert p is not None
     _check_size(p, MAX_WEIGHTS_BYTES)
+    blob = p.read_bytes()  # read here, not by safetensors: its errors call an unreadable file "No such file"
     try:
-        raw = load_file(str(p))
+        raw = load(blob)
     except (SafetensorError, ValueError, TypeError, KeyError, OverflowError) as exc:
         raise RunError(f"{p} is not a valid safetensors file ({first_line(exc)}).") from None
     if any(k in raw for k in optional):
@@ -131,6 +135,8 @@ def load_weights(run_dir: Path, rel: str, expected: dict[str, tuple[int, ...]],
     for key, arr in raw.items():
         if arr.dtype not in (np.float16, np.float32) or arr.shape != expected[key]:
             raise RunError(f"{p}: tensor {key} is {arr.dtype} {arr.shape}, expected float32 {expected[key]}.")
+        if dtype is not None and arr.dtype != np.dtype(dtype):
+            raise RunError(f"{p}: tensor {key} is {arr.dtype}, but run.json says the weights are {dtype}.")
         arr = arr.astype(np.float32)
         if not np.isfinite(arr).all():
             raise RunError(f"{p}: tensor {key} contains NaN or infinite values.")
@@ -153,7 +159,10 @@ def read_json_object(run_dir: Path, rel: str) -> tuple[Path, dict[str, Any]]:
 
 
 def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    try:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    except OverflowError:  # json.loads gives an integer >= 10^309 as an int, which no float can hold
+        return False
 
 
 def check_meta(p: Path, run_dir: Path, meta: dict[str, Any], format_versions: tuple[int, ...]) -> None:

@@ -6,7 +6,7 @@ import argparse
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyvista as pv
@@ -14,8 +14,11 @@ from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
 from latent3d.analysis.explore import COLOUR_MODES, movie_times
+from latent3d.fileio import atomic_path, check_target
+from latent3d.limits import check_image, check_movie
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.cloud import LatentScene
+from latent3d.scene.movie_file import check_mp4, discard_writer
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.view_apply import apply_spec, check_spec, load_view_run
 from latent3d.state.view_file import ViewSpec, load_view
@@ -35,11 +38,12 @@ MAX_SIDE = 8192
 def parse_size(text: str) -> tuple[int, int]:
     """``"WxH"`` -> ``(W, H)``; raises ValueError with one sentence on anything else."""
     parts = text.lower().split("x")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        raise ValueError(f"Size {text!r} must look like 1200x900.")
-    w, h = int(parts[0]), int(parts[1])
+    shown = text if len(text) <= 40 else text[:37] + "..."  # a 4,000-digit side is not echoed whole
+    if len(parts) != 2 or not all(p.strip().isdecimal() for p in parts):  # isdigit() takes "²", which int() does not
+        raise ValueError(f"Size {shown!r} must look like 1200x900.")
+    w, h = (int(p) if len(p.strip()) < 10 else MAX_SIDE + 1 for p in parts)  # no 4,300-digit int() error
     if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
-        raise ValueError(f"Size {text} must be between 16 and {MAX_SIDE} pixels on each side.")
+        raise ValueError(f"Size {shown} must be between 16 and {MAX_SIDE} pixels on each side.")
     return w, h
 
 
@@ -90,20 +94,25 @@ def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
     suffix = out.suffix.lower()
     if suffix not in MOVIE_SUFFIXES:
         raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
-    if suffix == ".gif":
-        writer = imageio.get_writer(out, mode="I", duration=1000.0 / fps, loop=0)
-    else:
-        writer = imageio.get_writer(out, fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=1,
-                                    ffmpeg_log_level="error")
     count = 0
-    try:
-        for frame in frames:
-            if suffix == ".mp4":
-                frame = frame[: frame.shape[0] // 2 * 2, : frame.shape[1] // 2 * 2]
-            writer.append_data(np.ascontiguousarray(frame[..., :3]))
-            count += 1
-    finally:
-        writer.close()
+    with atomic_path(out, what="Movie") as tmp:  # the old movie stays until the new one is complete
+        if suffix == ".gif":
+            writer = imageio.get_writer(tmp, mode="I", duration=1000.0 / fps, loop=0)
+        else:
+            writer = imageio.get_writer(tmp, fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=1,
+                                        ffmpeg_log_level="error")
+        try:
+            for frame in frames:
+                if suffix == ".mp4":
+                    frame = frame[: frame.shape[0] // 2 * 2, : frame.shape[1] // 2 * 2]
+                writer.append_data(np.ascontiguousarray(frame[..., :3]))
+                count += 1
+            writer.close()  # encodes a GIF now: a full disk shows up here
+        except BaseException:
+            discard_writer(writer, tmp)
+            raise
+        if suffix == ".mp4":
+            check_mp4(tmp, count)  # imageio hides ffmpeg's failures: count what it wrote before replacing anything
     return count
 
 
@@ -238,6 +247,17 @@ def movie_positions(run: Run, axis: str, frames_per_snapshot: int, frames_per_ep
     return np.array([time.at_step(s) for s in np.linspace(0.0, time.last_step, n)])
 
 
+def movie_frame_count(run: Run, axis: str, frames_per_snapshot: int, frames_per_epoch: int) -> int:
+    """How many frames :func:`movie_positions` would give, computed without allocating them (a Python int)."""
+    time = timebase_of(run)
+    if axis == "log":
+        return time.last * frames_per_snapshot + 1
+    exact = -(-(time.last_step * frames_per_epoch) // time.steps_per_epoch)  # integers: no float overflow
+    if exact > 10**15:
+        return exact + 1
+    return max(2, int(np.ceil(time.last_step / time.steps_per_epoch * frames_per_epoch)) + 1)  # as movie_positions
+
+
 def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float | None = None,
                  view: ViewSpec | None = None, **kwargs: object) -> Path:
     """Render ``run`` at ``--epoch``/``--step`` (default: the last snapshot), or as ``view`` says, to PNG ``out``."""
@@ -246,16 +266,20 @@ def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float
     if out.suffix.lower() != ".png":
         raise ValueError(f"Image {out.name} must end in .png.")
     u = still_position(run, epoch=epoch, step=step) if view is None else None
-    r = OffscreenRenderer(run, **kwargs)  # type: ignore[arg-type]
-    try:
-        if view is not None:
-            r.apply_view(view)
-            u = r.state.position
-        else:
-            r.fit(u)  # type: ignore[arg-type]
-        imageio.imwrite(out, r.frame(u))  # type: ignore[arg-type]
-    finally:
-        r.close()
+    check_image(*cast("tuple[int, int]", kwargs.get("size", (1200, 900))))
+    with atomic_path(out, what="Image") as tmp:  # the old image stays until the new one is complete
+        r = OffscreenRenderer(run, **kwargs)  # type: ignore[arg-type]
+        try:
+            if view is not None:
+                r.apply_view(view)
+                u = r.state.position
+            else:
+                r.fit(u)  # type: ignore[arg-type]
+            # Encoded in memory, then written: an imageio file writer that fails on a full disk
+            # retries on garbage collection and prints a traceback.
+            tmp.write_bytes(imageio.imwrite("<bytes>", r.frame(u), format="png"))  # type: ignore[arg-type]
+        finally:
+            r.close()
     return out
 
 
@@ -269,6 +293,9 @@ def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int
     """
     if out.suffix.lower() not in MOVIE_SUFFIXES:
         raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
+    width, height = cast("tuple[int, int]", kwargs.get("size", (1200, 900)))
+    check_movie(movie_frame_count(run, time_axis, frames_per_snapshot, steps_per_epoch), width, height, fps,
+                gif=out.suffix.lower() == ".gif")  # refused before any frame is planned or drawn
     times = movie_positions(run, time_axis, frames_per_snapshot, steps_per_epoch)
     r = OffscreenRenderer(run, **kwargs)  # type: ignore[arg-type]
     if view is not None:
@@ -310,8 +337,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                             "colour": view.color if view is not None else args.color,
                             "train_overlay": view.train_overlay if view is not None else args.train_overlay}
     target = Path(args.out or args.movie)
-    if not target.parent.is_dir():
-        raise ValueError(f"Folder {target.parent} does not exist.")
+    check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:
         render_image(run, target, epoch=args.epoch, step=args.step, view=view, **opts)
         print(f"wrote {target}")

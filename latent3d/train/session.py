@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from safetensors import SafetensorError
 
 from latent3d import __version__, data
 from latent3d.config import TrainConfig
+from latent3d.fileio import describe_os_error
 from latent3d.runs.writer import RunWriter
 
 if TYPE_CHECKING:  # torch stays out of this module's import: the window imports it for TrainJob
@@ -164,8 +166,8 @@ def train_and_save(
             writer.extra_meta["seconds_per_epoch"] = [round(s, 3) for s in epoch_seconds]
             writer.extra_meta["wall_seconds"] = round(time.perf_counter() - started, 2)
             return writer.finish(train_codes=train_codes, train_labels=arrays.train_y, labels=arrays.test_y)
-    except OSError as exc:
+    except (OSError, SafetensorError) as exc:  # safetensors reports a full disk as its own error type
         if isinstance(exc, SaveError):
             raise
-        raise SaveError(f"Could not save the run to {job.target} ({exc.strerror or exc}); "
+        raise SaveError(f"Could not save the run to {job.target} ({describe_os_error(exc)}); "
                         "no run was saved.") from None
