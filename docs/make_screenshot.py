@@ -1,8 +1,14 @@
-"""Regenerate docs/screenshot.png from the real window (run it under ``xvfb-run`` without a display).
+"""Regenerate the README's pictures from the real window (run it under ``xvfb-run`` without a display).
 
-Opens the bundled run, clicks (through the view's real click handler) at the projected pixel
-of a typical T-shirt near the camera, and saves ``window.grab()``. Pass the data folder as the
-first argument so the original image shows.
+Opens the bundled run in the main window at 1400x900 and saves ``window.grab()`` three times:
+
+- ``docs/screenshot.png``: the final snapshot, a typical T-shirt clicked through the view's real
+  click handler, the loss curves with three classes' test loss shown;
+- ``docs/learning.png``: the same T-shirt early in epoch 1 (about step 100), with its filmstrip
+  across the snapshots: the cloud is unfolding;
+- ``docs/explore-features.png``: a path A->B between two shirts, coloured by reconstruction error.
+
+Pass the data folder as the first argument so the original images show.
 """
 
 from __future__ import annotations
@@ -18,6 +24,26 @@ from PySide6.QtWidgets import QApplication
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _settle(app: QApplication, w: object) -> None:
+    for _ in range(10):
+        app.processEvents()
+    w.view.render()  # type: ignore[attr-defined]
+    for _ in range(5):
+        app.processEvents()
+
+
+def _click_typical(w, label: int) -> int:  # noqa: ANN001
+    """Click (through the view's handler) a typical image of ``label`` near the camera; returns its index."""
+    ids = np.flatnonzero(w.run.labels == label)
+    ids = ids[w.run.test_bce[-1, ids] < np.median(w.run.test_bce[-1, ids])]
+    depth = np.array([w.scene.display_position(int(i))[2] for i in ids])
+    for i in ids[np.argsort(depth)]:
+        x, y, _ = w.scene.display_position(int(i))
+        if w.view.click(round(x), round(y)) == int(i):
+            return int(i)
+    raise RuntimeError("no typical image could be clicked")
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     from latent3d.qt.main_window import MainWindow
@@ -28,24 +54,29 @@ def main() -> int:
     w.resize(1400, 900)
     w.show()
     w.set_run(load_run(REPO / "checkpoints" / "fashion-mnist-default"))
-    for _ in range(10):
-        app.processEvents()
-    w.view.ren_win.Render()
-    # A typical T-shirt (reconstruction error below the class median) near the camera, clicked
-    # at its projected pixel through the same handler a mouse click reaches.
-    shirts = np.flatnonzero(w.run.labels == 0)
-    shirts = shirts[w.run.test_bce[-1, shirts] < np.median(w.run.test_bce[-1, shirts])]
-    depth = np.array([w.scene.display_position(int(i))[2] for i in shirts])
-    for i in shirts[np.argsort(depth)]:
-        x, y, _ = w.scene.display_position(int(i))
-        if w.view.click(round(x), round(y)) == int(i):
-            break
-    for _ in range(10):
-        app.processEvents()
-    w.view.render()
-    out = REPO / "docs" / "screenshot.png"
-    w.grab().save(str(out))
-    print(f"saved {out} (selected test image {w.scene.selected})")
+    _settle(app, w)
+    shirt = _click_typical(w, 0)
+    for c in (1, 6, 8):  # trousers (learned first), shirts (last), bags
+        w.loss_panel.classes[c].setVisible(True)
+    _settle(app, w)
+    w.grab().save(str(REPO / "docs" / "screenshot.png"))
+
+    w.state.seek_step(100)
+    w.bottom_tabs.setCurrentWidget(w.explore.filmstrip)
+    _settle(app, w)
+    w.grab().save(str(REPO / "docs" / "learning.png"))
+
+    w.state.position = float(w.state.time.last)
+    w.bottom_tabs.setCurrentWidget(w.loss_panel)
+    _settle(app, w)
+    codes = w.run.codes[-1]
+    others = np.flatnonzero(w.run.labels == 6)
+    far = int(others[np.argmax(np.linalg.norm(codes[others] - codes[shirt], axis=1) < 4.0)])
+    w.explore.set_path(shirt, far)
+    w.explore.set_colour_mode("error")
+    _settle(app, w)
+    w.grab().save(str(REPO / "docs" / "explore-features.png"))
+    print(f"saved docs/screenshot.png, docs/learning.png, docs/explore-features.png (test images {shirt}, {far})")
     w.close()
     return 0
 

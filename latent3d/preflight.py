@@ -16,6 +16,7 @@ from latent3d.data import SPLIT_SIZES
 from latent3d.fileio import NAME_MAX, PATH_MAX, describe_os_error, file_kind, name_max
 from latent3d.limits import available_memory, free_disk, human_bytes
 from latent3d.runs.validation import MAX_ARRAY_BYTES
+from latent3d.schedule import snapshot_count
 
 __all__ = ["PARTIAL_RESERVE", "PreflightError", "check_data_dir", "check_out", "check_train", "estimate_run_bytes"]
 
@@ -101,15 +102,26 @@ def _params(widths: tuple[int, ...]) -> int:
 
 
 def estimate_run_bytes(config: TrainConfig, *, weights_dtype: str = "float32", keep_encoder: str = "all") -> int:
-    """Bytes the finished run folder will take: weights of every epoch, codes and errors of every epoch, train codes."""
+    """Bytes the finished run folder will take: weights, codes and errors of every snapshot, step losses, train codes."""
     n_test = min(config.max_test_images or SPLIT_SIZES["test"], SPLIT_SIZES["test"])
     n_train = min(config.max_train_images or SPLIT_SIZES["train"], SPLIT_SIZES["train"])
     item = 2 if weights_dtype == "float16" else 4
     decoder = _params(config.model.decoder_widths) * item
     encoder = _params((config.model.input_dim, *config.model.hidden, config.model.code_dim)) * item
-    snapshots = config.epochs + 1
+    snapshots = _snapshots(config)
     per_snapshot = decoder + (encoder if keep_encoder == "all" else 0) + n_test * (CODE_BYTES + 4) + 4096
-    return snapshots * per_snapshot + encoder + n_train * (CODE_BYTES + 1) + n_test
+    steps = config.epochs * _steps_per_epoch(config)  # step_loss.npy: one float32 per step
+    return snapshots * per_snapshot + encoder + n_train * (CODE_BYTES + 1) + n_test + 4 * steps
+
+
+def _steps_per_epoch(config: TrainConfig) -> int:
+    n_train = min(config.max_train_images or SPLIT_SIZES["train"], SPLIT_SIZES["train"])
+    return -(-n_train // config.batch_size)
+
+
+def _snapshots(config: TrainConfig) -> int:
+    """How many snapshots the config's schedule keeps (the schedule's own count, for format 2)."""
+    return snapshot_count(config.snapshots, _steps_per_epoch(config), config.epochs)
 
 
 def check_train(config: TrainConfig, target: Path, *, weights_dtype: str = "float32", keep_encoder: str = "all",
@@ -134,15 +146,17 @@ def check_train(config: TrainConfig, target: Path, *, weights_dtype: str = "floa
     """
     check_out(target)
     n_test = min(config.max_test_images or SPLIT_SIZES["test"], SPLIT_SIZES["test"])
-    limit = MAX_ARRAY_BYTES // (n_test * CODE_BYTES) - 1  # codes.npy holds every epoch; the reader caps its size
-    if config.epochs > limit:
-        raise PreflightError(f"--epochs {config.epochs:,} is more than a run of {n_test:,} test images can store: "
-                             f"its codes file is capped at {MAX_ARRAY_BYTES >> 20:,} MB, which holds {limit:,} epochs "
-                             "(use fewer --epochs or --max-test-images).")
-    held = 2 * (config.epochs + 1) * n_test * (CODE_BYTES + 4)  # kept until the final save, then stacked once
+    limit = MAX_ARRAY_BYTES // (n_test * CODE_BYTES)  # codes.npy holds every snapshot; the reader caps its size
+    snapshots = _snapshots(config)
+    if snapshots > limit:
+        raise PreflightError(f"--epochs {config.epochs:,} keeps {snapshots:,} snapshots, more than a run of {n_test:,} "
+                             f"test images can store: its codes file is capped at {MAX_ARRAY_BYTES >> 20:,} MB, which "
+                             f"holds {limit:,} snapshots (use fewer --epochs, --max-test-images, or --snapshots "
+                             "epochs).")
+    held = 2 * snapshots * n_test * (CODE_BYTES + 4)  # kept until the final save, then stacked once
     memory = available_memory() if memory is None else memory
     if held > memory // 2:
-        raise PreflightError(f"--epochs {config.epochs:,} would hold about {human_bytes(held)} of codes in memory "
+        raise PreflightError(f"--epochs {config.epochs:,} ({snapshots:,} snapshots) would hold about {human_bytes(held)} of codes in memory "
                              f"until the run is saved, more than half of the {human_bytes(memory)} available.")
     need = estimate_run_bytes(config, weights_dtype=weights_dtype, keep_encoder=keep_encoder) + SPACE_MARGIN
     free = free_disk(target.parent) if free is None else free

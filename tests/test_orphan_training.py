@@ -40,15 +40,15 @@ while True:
 
 
 def start_parent(mode: str, runs_dir: Path, data_dir: Path, name: str = "orphan") -> tuple[subprocess.Popen[str], int]:
-    """Start the stand-in window and wait until its training has written two epochs; returns it and the child's pid."""
+    """Start the stand-in window and wait until its training has written two snapshots; returns it and the child's pid."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1", "LATENT3D_TRAIN_THREADS": "1"}
     parent = subprocess.Popen([sys.executable, "-c", PARENT, str(runs_dir / name), str(data_dir), mode],
                               env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
     deadline = time.monotonic() + 120
-    # Epoch 1's weights on disk: epochs 0 and 1 (about 1 MB each) were queued, more than a pipe holds.
-    while not any((p / "weights" / "epoch_001.safetensors").is_file() for p in partials(runs_dir, name)):
+    # Two snapshots' weights on disk: both (about 1 MB each) were queued, more than a pipe holds.
+    while not any(len(list((p / "weights").glob("step_*.safetensors"))) >= 2 for p in partials(runs_dir, name)):
         if parent.poll() is not None or time.monotonic() > deadline:
             parent.kill()
             os.kill(child, signal.SIGKILL) if alive(child) else None

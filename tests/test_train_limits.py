@@ -79,7 +79,8 @@ def test_epochs_past_the_run_folder_limit(capsys: pytest.CaptureFixture[str]) ->
 def test_epochs_past_what_codes_file_can_hold(never_trains: None, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     _refused(["train", "--epochs", "9000", "--out", str(tmp_path / "r")], capsys,
-             "--epochs 9,000 is more than a run of 10,000 test images can store", "holds 8,946 epochs")
+             "--epochs 9,000 keeps 9,020 snapshots, more than a run of 10,000 test images can store",
+             "holds 8,947 snapshots")
     assert os.listdir(tmp_path) == []
 
 
@@ -92,10 +93,13 @@ def test_run_larger_than_the_free_space_is_refused(never_trains: None, tmp_path:
 
 
 def test_estimate_follows_the_storage_options() -> None:
-    c = TrainConfig(epochs=10, max_test_images=100, max_train_images=500)
+    c = TrainConfig(epochs=10, max_test_images=100, max_train_images=500, snapshots="epochs")
     full = preflight.estimate_run_bytes(c)
     small = preflight.estimate_run_bytes(c, weights_dtype="float16", keep_encoder="final")
     assert 10 * 1.9e6 < full < 11 * 2.1e6  # ~1.95 MB of float32 weights per snapshot, both halves
+    # the default schedule also keeps the log-spaced steps of epoch 1 (8 steps per epoch here: 18 snapshots)
+    logged = preflight.estimate_run_bytes(TrainConfig(epochs=10, max_test_images=100, max_train_images=500))
+    assert 18 * 1.9e6 < logged < 19 * 2.1e6
     assert small < full / 3.5
     with pytest.raises(preflight.PreflightError, match=r"only 1\.0 MB is free"):
         preflight.check_train(c, Path("/nonexistent/r"), free=1_000_000)
@@ -131,7 +135,7 @@ def test_out_name_too_long_with_the_partial_suffix(length: int, never_trains: No
 def test_partial_suffix_fits_the_reserve(tmp_path: Path) -> None:
     name = "n" * (255 - preflight.PARTIAL_RESERVE)
     preflight.check_out(tmp_path / name)  # the longest accepted name...
-    w = RunWriter(tmp_path / name, TrainConfig())  # ...really gets its partial folder
+    w = RunWriter(tmp_path / name, TrainConfig(), steps_per_epoch=938)  # ...really gets its partial folder
     try:
         assert len(w.tmp.name) - len(name) <= preflight.PARTIAL_RESERVE and w.tmp.is_dir()
     finally:
