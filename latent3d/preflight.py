@@ -102,7 +102,7 @@ def _params(widths: tuple[int, ...]) -> int:
 
 
 def estimate_run_bytes(config: TrainConfig, *, weights_dtype: str = "float32", keep_encoder: str = "all") -> int:
-    """Bytes the finished run folder will take: weights, codes and errors of every snapshot, step losses, train codes."""
+    """Bytes the finished run folder takes: weights, codes and errors of every snapshot, step losses, train codes."""
     n_test = min(config.max_test_images or SPLIT_SIZES["test"], SPLIT_SIZES["test"])
     n_train = min(config.max_train_images or SPLIT_SIZES["train"], SPLIT_SIZES["train"])
     item = 2 if weights_dtype == "float16" else 4
@@ -156,8 +156,9 @@ def check_train(config: TrainConfig, target: Path, *, weights_dtype: str = "floa
     held = 2 * snapshots * n_test * (CODE_BYTES + 4)  # kept until the final save, then stacked once
     memory = available_memory() if memory is None else memory
     if held > memory // 2:
-        raise PreflightError(f"--epochs {config.epochs:,} ({snapshots:,} snapshots) would hold about {human_bytes(held)} of codes in memory "
-                             f"until the run is saved, more than half of the {human_bytes(memory)} available.")
+        raise PreflightError(f"--epochs {config.epochs:,} ({snapshots:,} snapshots) would hold about "
+                             f"{human_bytes(held)} of codes in memory until the run is saved, more than half of the "
+                             f"{human_bytes(memory)} available.")
     need = estimate_run_bytes(config, weights_dtype=weights_dtype, keep_encoder=keep_encoder) + SPACE_MARGIN
     free = free_disk(target.parent) if free is None else free
     if free is not None and need > free:

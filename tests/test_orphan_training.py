@@ -40,7 +40,7 @@ while True:
 
 
 def start_parent(mode: str, runs_dir: Path, data_dir: Path, name: str = "orphan") -> tuple[subprocess.Popen[str], int]:
-    """Start the stand-in window and wait until its training has written two snapshots; returns it and the child's pid."""
+    """Start the stand-in window, wait until its training has written two snapshots; returns it and the child's pid."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1", "LATENT3D_TRAIN_THREADS": "1"}
     parent = subprocess.Popen([sys.executable, "-c", PARENT, str(runs_dir / name), str(data_dir), mode],
                               env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
