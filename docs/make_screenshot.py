@@ -70,8 +70,8 @@ def main() -> int:
     w.bottom_tabs.setCurrentWidget(w.loss_panel)
     _settle(app, w)
     codes = w.run.codes[-1]
-    others = np.flatnonzero(w.run.labels == 6)
-    far = int(others[np.argmax(np.linalg.norm(codes[others] - codes[shirt], axis=1) < 4.0)])
+    others = np.flatnonzero(w.run.labels == 7)  # a sneaker about 8 units away: the path crosses the classes between
+    far = int(others[np.argmin(np.abs(np.linalg.norm(codes[others] - codes[shirt], axis=1) - 8.0))])
     w.explore.set_path(shirt, far)
     w.explore.set_colour_mode("error")
     _settle(app, w)
