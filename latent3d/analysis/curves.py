@@ -1,10 +1,10 @@
-"""Loss curves without Qt: per-class test loss at each snapshot and a debiased moving average of the step loss."""
+"""Loss curves without Qt: per-class test loss at each snapshot, and the step loss averaged in bins along the axis."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["per_class_loss", "smooth"]
+__all__ = ["binned_mean", "per_class_loss"]
 
 
 def per_class_loss(test_bce: np.ndarray, labels: np.ndarray, n_classes: int = 10) -> np.ndarray:
@@ -34,34 +34,34 @@ def per_class_loss(test_bce: np.ndarray, labels: np.ndarray, n_classes: int = 10
         return sums / counts
 
 
-def smooth(values: np.ndarray, weight: float = 0.98) -> np.ndarray:
-    """Exponential moving average with the start-up bias removed (as TensorBoard smooths).
+def binned_mean(x: np.ndarray, values: np.ndarray, bins: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of ``values`` in ``bins`` equal bins of ``x`` (empty bins left out), placed at each bin's mean ``x``.
+
+    The loss panel bins the per-step loss along the axis it draws (log10(1 + step) or step), so the
+    smoothing follows the picture: the first steps of epoch 1, spread wide on a log axis, stay single
+    steps, while thousands of later steps share a bin. (A moving average over steps lags far behind on
+    a log axis early on.)
 
     Parameters
     ----------
+    x : ndarray of float, shape (T,)
+        Positions on the axis, ascending.
     values : ndarray of float, shape (T,)
-    weight : float
-        0 returns the values unchanged; closer to 1 smooths more.
+    bins : int
 
     Returns
     -------
-    ndarray of float64, shape (T,)
+    (ndarray, ndarray)
+        Bin positions and means, float64.
     """
+    x = np.asarray(x, np.float64)
     v = np.asarray(values, np.float64)
-    if not 0.0 <= weight < 1.0:
-        raise ValueError("The smoothing weight must be in [0, 1).")
-    if len(v) == 0 or weight == 0.0:
-        return v.copy()
-    # acc[i] = w*acc[i-1] + (1-w)*x[i], solved in blocks with cumsum: within a block of B steps
-    # acc[i] = w^(i+1)*acc0 + (1-w)*w^i*cumsum(x[j]*w^-j), where w^-B stays small enough to be exact.
-    # (scipy.signal.lfilter does the same in C, but importing it costs the window seconds.)
-    block = max(1, min(256, int(30.0 / max(-np.log(weight), 1e-12)) if weight > 0 else 256))
-    out = np.empty_like(v)
-    acc = 0.0
-    for start in range(0, len(v), block):
-        x = v[start:start + block]
-        k = np.arange(len(x), dtype=np.float64)
-        powers = weight ** k
-        out[start:start + len(x)] = weight * powers * acc + (1.0 - weight) * powers * np.cumsum(x / powers)
-        acc = out[start + len(x) - 1]
-    return out / (1.0 - weight ** np.arange(1, len(v) + 1))
+    if len(x) == 0:
+        return x.copy(), v.copy()
+    lo, hi = float(x[0]), float(x[-1])
+    idx = np.zeros(len(x), np.int64) if hi <= lo else np.minimum(((x - lo) / (hi - lo) * bins).astype(np.int64),
+                                                                  bins - 1)
+    counts = np.bincount(idx, minlength=bins)
+    keep = counts > 0
+    return (np.bincount(idx, x, minlength=bins)[keep] / counts[keep],
+            np.bincount(idx, v, minlength=bins)[keep] / counts[keep])

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from latent3d.analysis.curves import per_class_loss, smooth
+from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.data import CLASS_NAMES
 from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.state.viewer_state import ViewerState, connect_handlers
@@ -22,7 +22,7 @@ from latent3d.state.viewer_state import ViewerState, connect_handlers
 __all__ = ["LossPanel"]
 
 REFRESH_MS = 250  # curves repaint at most 4 times a second while a training streams snapshots
-SMOOTHING = 0.98
+SMOOTH_BINS = 300  # the smoothed training loss: mean of the steps in each of 300 bins along the x axis
 
 
 def _axis_x(steps: np.ndarray, axis: str) -> np.ndarray:
@@ -80,7 +80,7 @@ class LossPanel(QWidget):
         self.smoothed = self.plot.plot(pen=pg.mkPen("#e8e8e8", width=2))
         self.test = self.plot.plot(pen=pg.mkPen("#ffcc33", width=2), symbol="o", symbolSize=4,
                                    symbolBrush="#ffcc33", symbolPen=None)
-        for item, name in ((self.raw, "train, each step"), (self.smoothed, "train, smoothed"), (self.test, "test")):
+        for item, name in ((self.raw, "train, each step"), (self.smoothed, "train, binned"), (self.test, "test")):
             self.legend.addItem(item, name)
         for item in (self.raw, self.smoothed):
             item.setDownsampling(auto=True, method="peak")
@@ -141,7 +141,7 @@ class LossPanel(QWidget):
         if step_loss is not None and len(step_loss):
             x = _axis_x(np.arange(1, len(step_loss) + 1), axis)
             self.raw.setData(x, np.asarray(step_loss, np.float64))
-            self.smoothed.setData(x, smooth(step_loss, SMOOTHING))
+            self.smoothed.setData(*binned_mean(x, step_loss, SMOOTH_BINS))
         else:  # a version-1 run: the mean training loss of each epoch, at its end
             ends = np.arange(1, len(run.train_loss) + 1) * time.steps_per_epoch
             self.raw.setData([], [])

@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         if run is None or time is None:
             return
         s = self.state.snapshot
-        self.status_epoch.setText(f"{time.caption(self.state.position)} / {run.epochs}")
+        self.status_epoch.setText(f"{time.caption(self.state.position)} / {self.timeline.planned_epochs}")
         e = int(round(time.epoch_at(s)))
         at_epoch_end = abs(time.epoch_at(s) - e) < 1e-9
         train = f"{run.train_loss[e - 1]:.4f}" if at_epoch_end and 0 < e <= len(run.train_loss) else "–"

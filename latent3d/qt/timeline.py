@@ -131,8 +131,13 @@ class Timeline(QWidget):
 
     @property
     def epochs(self) -> int:
-        """Trained epochs of the run shown."""
+        """Trained epochs of the run shown (whole epochs so far, for a run still training)."""
         return 0 if self.state.run is None else int(self.state.run.epochs)
+
+    @property
+    def planned_epochs(self) -> int:
+        """The epochs the run was configured for (a live run's total, not the epochs done so far)."""
+        return 0 if self.state.run is None else max(int(self.state.run.config.epochs), self.epochs)
 
     @property
     def last(self) -> int:
@@ -185,7 +190,7 @@ class Timeline(QWidget):
             self.slider.blockSignals(True)
             self.slider.setValue(int(round(time.fraction(u, self.state.time_axis) * SLIDER_MAX)))
             self.slider.blockSignals(False)
-            self.label.setText(f"{time.caption(u)} / {self.epochs}")
+            self.label.setText(f"{time.caption(u)} / {self.planned_epochs}")
         self.position_changed.emit(u)
 
     def _on_time_axis(self, axis: str) -> None:

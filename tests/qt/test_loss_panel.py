@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from latent3d.analysis.curves import per_class_loss, smooth
+from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.qt.loss_panel import LossPanel
 from latent3d.runs import Run, load_run
 from latent3d.state.viewer_state import ViewerState
@@ -70,19 +70,26 @@ def test_class_curves_toggle_from_the_legend(qtbot, panel: LossPanel) -> None:  
     assert panel.classes[1].isVisible()
 
 
-def test_smooth_is_a_debiased_moving_average() -> None:
-    v = np.array([1.0, 0.0, 0.0, 0.0])
-    out = smooth(v, 0.5)
-    assert out[0] == 1.0  # no start-up bias towards 0
-    acc, expected = 0.0, []
-    for i, x in enumerate(v):
-        acc = 0.5 * acc + 0.5 * x
-        expected.append(acc / (1 - 0.5 ** (i + 1)))
-    np.testing.assert_allclose(out, expected)
-    rng = np.random.default_rng(0)
-    long = rng.random(5000)
-    ref, acc = [], 0.0
-    for i, x in enumerate(long):
-        acc = 0.98 * acc + 0.02 * x
-        ref.append(acc / (1 - 0.98 ** (i + 1)))
-    np.testing.assert_allclose(smooth(long, 0.98), ref, rtol=1e-10)
+def test_binned_mean_keeps_early_steps_and_averages_late_ones() -> None:
+    steps = np.arange(1, 10_001)
+    x = np.log10(1 + steps)
+    loss = 1.0 / np.sqrt(steps)
+    bx, by = binned_mean(x, loss, bins=100)
+    assert len(bx) < 100  # empty bins are left out (steps 1, 2, 3 are far apart on a log axis)
+    np.testing.assert_allclose(by[:3], loss[:3])  # the first steps are single steps: no lag
+    last = (x - x[0]) / (x[-1] - x[0]) * 100 >= 99
+    assert by[-1] == pytest.approx(loss[last].mean()) and bx[-1] == pytest.approx(x[last].mean())
+    assert np.all(np.diff(bx) > 0)
+
+
+def test_the_binned_curve_follows_the_time_axis(panel: LossPanel) -> None:
+    run = panel.state.run
+    assert run.step_loss is not None  # the synthetic run is of format 2
+    for axis in ("log", "linear"):
+        panel.state.time_axis = axis
+        bx, by = panel.smoothed.getData()
+        steps = np.arange(1, len(run.step_loss) + 1)
+        x = np.log10(1 + steps) if axis == "log" else steps.astype(float)
+        ex, ey = binned_mean(x, run.step_loss)
+        np.testing.assert_allclose(bx, ex)
+        np.testing.assert_allclose(by, ey)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import multiprocessing as mp
@@ -21,7 +20,6 @@ from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.cli import main as cli_main
 from latent3d.config import TrainConfig
 from latent3d.qt.image_panel import to_uint8
-from latent3d.qt.train_dialog import TrainDialog
 from latent3d.runs import default_runs_dir
 from latent3d.train.process import SnapshotUpdate
 from tests.conftest import make_fake_run
@@ -37,18 +35,6 @@ def nothing_left_running() -> Iterator[None]:
         time.sleep(0.05)
     assert mp.active_children() == [], "a training process was left running"
     assert set(threading.enumerate()) - threads == set(), "a thread was left running"
-
-
-@pytest.fixture(autouse=True)
-def epoch_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Window trainings keep the epoch-end snapshots only.
-
-    The window's timeline and panels still index snapshots as epochs; they move to the steps of
-    the default log schedule with the window side of issue 12, and this fixture goes with it.
-    """
-    dialog_config = TrainDialog.config
-    monkeypatch.setattr(TrainDialog, "config",
-                        lambda self: dataclasses.replace(dialog_config(self), snapshots="epochs"))
 
 
 @pytest.fixture
@@ -83,13 +69,16 @@ def _tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def test_toolbar_training_streams_epochs_and_becomes_the_run(qtbot, window, data_dir, capsys) -> None:  # noqa: ANN001
+def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, data_dir, capsys) -> None:  # noqa: ANN001
+    """The default schedule: the window shows step 0, then steps inside epoch 1, then each epoch end."""
     window.data_dir = data_dir
-    seen: list[tuple[float, int, int]] = []
+    seen: list[tuple[int, int, int]] = []
 
     def on_epoch(update: SnapshotUpdate) -> None:  # runs after the window has shown the snapshot
         assert window.training.action.isEnabled() is False and window.training.show_dialog() is None
-        seen.append((update.epoch, window.run.epochs, window.timeline.epochs))
+        seen.append((update.step, update.steps_per_epoch, window.timeline.last))
+        assert window.state.position == window.timeline.last  # following the newest snapshot
+        assert window.run.steps[-1] == update.step
         i = int(np.argmin(update.test_bce))
         window.select(i)  # picking during training decodes with the newest decoder
         dec = NumpyDecoder([(update.decoder_weights[f"decoder.{k}.weight"], update.decoder_weights[f"decoder.{k}.bias"])
@@ -102,7 +91,12 @@ def test_toolbar_training_streams_epochs_and_becomes_the_run(qtbot, window, data
     with qtbot.waitSignal(window.training.controller.finished, timeout=60000) as blocker:
         pass
     qtbot.waitUntil(lambda: not window.training.running, timeout=5000)
-    assert seen == [(0, 0, 0), (1, 1, 1), (2, 2, 2)]
+    steps = [st for st, _spe, _last in seen]
+    spe = seen[0][1]
+    assert steps[0] == 0 and steps[-1] == 2 * spe and all(b > a for a, b in zip(steps, steps[1:]))
+    assert [last for _s, _spe, last in seen] == list(range(len(seen)))  # one more snapshot on the timeline each time
+    assert sum(0 < st < spe for st in steps) >= 10  # the unfolding inside epoch 1, shown live
+    assert spe in steps  # every epoch end is a snapshot
     path = blocker.args[0]
     assert path == default_runs_dir() / "gui-tiny"
     assert window.run.path == path and window.run.meta["status"] == "complete" and window.timeline.epochs == 2
