@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 __all__ = ["FileKindError", "OutputError", "atomic_path", "check_target", "describe_os_error", "file_kind",
-           "name_max", "open_regular"]
+           "fsync_path", "name_max", "open_regular"]
 
 PATH_MAX = 4096  # Linux's limit on a whole path, terminating NUL included
 NAME_MAX = 255  # bytes in one path component on every common file system
@@ -172,7 +172,8 @@ def _temp_sibling(target: Path) -> Path:
     return target.with_name(f".{stem}{tag}{suffix}")
 
 
-def _fsync_path(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder's entries) to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -219,7 +220,7 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
         raise OutputError(cannot_write(target, exc)) from None
     try:
         yield tmp
-        _fsync_path(tmp)
+        fsync_path(tmp)
         with suppress(FileNotFoundError):
             os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
         os.replace(tmp, target)
@@ -230,7 +231,7 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
             raise OutputError(cannot_write(target, exc)) from None
         raise
     with suppress(OSError):  # make the rename durable where the platform allows it
-        _fsync_path(target.parent)
+        fsync_path(target.parent)
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:

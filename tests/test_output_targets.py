@@ -139,7 +139,7 @@ def test_simulated_write_failure_keeps_the_old_file(run_path: Path, tmp_path: Pa
     def failing_fsync(path: Path) -> None:
         raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr(fileio, "_fsync_path", failing_fsync)
+    monkeypatch.setattr(fileio, "fsync_path", failing_fsync)
     reason = fileio.describe_os_error(OSError(code, ""))
     _refused(_render(run_path, kind, target), capsys, f"Could not write {target} ({reason})")
     assert os.listdir(tmp_path) == [target.name] and target.read_bytes() == OLD

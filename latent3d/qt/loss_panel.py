@@ -148,7 +148,7 @@ class LossPanel(QWidget):
             self.raw.setData([], [])
             self.smoothed.setData(_axis_x(ends, axis), np.asarray(run.train_loss, np.float64))
         sx = _axis_x(time.steps, axis)
-        self.test.setData(sx, np.asarray(run.test_bce, np.float64).mean(axis=1))
+        self.test.setData(sx, run.snapshot_test_loss)  # the mean each snapshot recorded: no pass over S x N
         per_class = per_class_loss(run.test_bce, run.labels)
         for c, curve in enumerate(self.classes):
             curve.setData(sx, per_class[:, c], connect="finite")

@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         e = int(round(time.epoch_at(s)))
         at_epoch_end = abs(time.epoch_at(s) - e) < 1e-9
         train = f"{run.train_loss[e - 1]:.4f}" if at_epoch_end and 0 < e <= len(run.train_loss) else "–"
-        test = float(run.test_bce[s].mean())
+        test = float(run.snapshot_test_loss[s])
         self.status_loss.setText(f"train loss {train} · test loss {test:.4f} (step {time.steps[s]:,.0f})")
 
     def _show_selection(self, index: int) -> None:

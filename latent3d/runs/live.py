@@ -11,6 +11,7 @@ import numpy as np
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.config import TrainConfig
 from latent3d.runs.run import Run
+from latent3d.runs.series import SnapshotSeries
 
 __all__ = ["LiveRun"]
 
@@ -69,25 +70,19 @@ class LiveRun:
         self.config = started.config
         self.labels = np.asarray(started.labels, np.uint8)
         self.steps_per_epoch = int(started.n_batches)
-        self._steps: list[int] = []
-        self._codes: list[np.ndarray] = []
-        self._bce: list[np.ndarray] = []
-        self._snapshot_loss: list[float] = []
-        self._step_loss: list[np.ndarray] = []
-        self._train_loss: list[float] = []
-        self._test_loss: list[float] = []
+        self.series = SnapshotSeries(self.steps_per_epoch)
         self._weights: dict[int, dict[str, np.ndarray]] = {}
         self._decoders: dict[int, NumpyDecoder] = {}
 
     @property
     def epochs(self) -> int:
         """Whole epochs trained as of the last snapshot received (-1 before the first)."""
-        return self._steps[-1] // self.steps_per_epoch if self._steps else -1
+        return self.series.epochs
 
     @property
     def n_snapshots(self) -> int:
         """Snapshots received so far."""
-        return len(self._steps)
+        return len(self.series)
 
     def add(self, update: SnapshotInfo) -> Run:
         """Append one snapshot and return the run as it stands (codes ``[S, N, 3]``).
@@ -97,33 +92,23 @@ class LiveRun:
         ValueError
             If the snapshot's step does not follow the last one's, or its step losses do not fill the gap.
         """
-        prev = self._steps[-1] if self._steps else None
-        if (update.step != 0) if prev is None else update.step <= prev:
-            raise ValueError(f"snapshot at step {update.step} arrived out of order (after {prev})")
-        losses = np.asarray(update.step_losses, np.float32).reshape(-1)
-        if len(losses) != update.step - (prev or 0):
-            raise ValueError(f"snapshot at step {update.step} brings {len(losses)} step losses, "
-                             f"not {update.step - (prev or 0)}")
-        self._weights[len(self._steps)] = update.decoder_weights
-        self._steps.append(int(update.step))
-        self._codes.append(np.asarray(update.codes, np.float32))
-        self._bce.append(np.asarray(update.test_bce, np.float32))
-        self._snapshot_loss.append(float(update.test_loss))
-        self._step_loss.append(losses)
-        if update.epoch_end:
-            self._train_loss.append(float(update.train_loss if update.train_loss is not None else np.nan))
-            self._test_loss.append(float(update.test_loss))
+        # The live view tolerates an epoch end without its mean (shown as missing) where the writer refuses it.
+        train_loss = update.train_loss if update.train_loss is not None or not update.epoch_end else float("nan")
+        self.series.append(update.step, update.codes, update.test_bce, update.test_loss, update.step_losses,
+                           train_loss)
+        self._weights[len(self.series) - 1] = update.decoder_weights
         return self.snapshot()
 
     def snapshot(self) -> Run:
         """The snapshots received so far as a :class:`Run` (``format_version`` 2, ``status`` ``"training"``)."""
-        if not self._steps:
+        series = self.series
+        if not series:
             raise ValueError("no snapshot has arrived yet")
         meta = {"status": "training", "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "epochs": self.epochs, "config": self.config.to_dict(), "steps_per_epoch": self.steps_per_epoch,
-                "train_loss": list(self._train_loss), "test_loss": list(self._test_loss),
-                "initial_test_loss": self._snapshot_loss[0]}
-        return Run(self.target, meta, self.config, np.stack(self._codes), self.labels, np.stack(self._bce),
-                   None, None, np.asarray(self._steps, np.int64), self.steps_per_epoch,
-                   np.asarray(self._snapshot_loss, np.float64), np.concatenate(self._step_loss), 2,
+                "train_loss": list(series.train_loss), "test_loss": list(series.test_loss),
+                "initial_test_loss": series.snapshot_loss[0]}
+        return Run(self.target, meta, self.config, series.codes(), self.labels, series.test_bce(),
+                   None, None, np.asarray(series.steps, np.int64), self.steps_per_epoch,
+                   np.asarray(series.snapshot_loss, np.float64), series.step_loss(), 2,
                    dict(self._weights), self._decoders)

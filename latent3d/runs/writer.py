@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from latent3d.config import TrainConfig
+from latent3d.fileio import fsync_path
+from latent3d.runs.series import SnapshotSeries
 from latent3d.runs.store import (
     CODES_FILE,
     FORMAT_VERSION,
@@ -29,14 +31,6 @@ from latent3d.runs.store import (
 )
 
 __all__ = ["RunWriter"]
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class RunWriter:
@@ -78,13 +72,7 @@ class RunWriter:
         self.weights_dtype = np.dtype(weights_dtype)
         self.keep_encoder = keep_encoder
         self.extra_meta = dict(extra_meta or {})
-        self._steps: list[int] = []
-        self._codes: list[np.ndarray] = []
-        self._bce: list[np.ndarray] = []
-        self._snapshot_loss: list[float] = []
-        self._step_loss: list[np.ndarray] = []
-        self._train_loss: list[float] = []
-        self._test_loss: list[float] = []
+        self.series = SnapshotSeries(steps_per_epoch)
         self._pending_encoder: dict[str, np.ndarray] | None = None
 
     def __enter__(self) -> RunWriter:
@@ -114,23 +102,7 @@ class RunWriter:
         train_loss : float or None
             The epoch's mean training loss; required when ``step`` ends an epoch.
         """
-        prev = self._steps[-1] if self._steps else None
-        spe = self.steps_per_epoch
-        if (step != 0) if prev is None else (step <= prev or (step - 1) // spe > prev // spe):
-            raise ValueError(f"snapshot at step {step} arrived out of order (after {prev}) or skips an epoch end")
-        losses = np.asarray(step_losses, dtype=np.float32).reshape(-1)
-        if len(losses) != step - (prev or 0):
-            raise ValueError(f"snapshot at step {step} brings {len(losses)} step losses, not {step - (prev or 0)}")
-        if step and step % spe == 0:
-            if train_loss is None:
-                raise ValueError(f"snapshot at step {step} ends epoch {step // spe} but has no train_loss")
-            self._train_loss.append(float(train_loss))
-            self._test_loss.append(float(test_loss))
-        self._steps.append(int(step))
-        self._codes.append(np.asarray(codes, dtype=np.float32))
-        self._bce.append(np.asarray(test_bce, dtype=np.float32))
-        self._snapshot_loss.append(float(test_loss))
-        self._step_loss.append(losses)
+        self.series.append(step, codes, test_bce, test_loss, step_losses, train_loss)
         keep = {k: v for k, v in weights.items() if k.startswith("decoder.")}
         if self.keep_encoder == "all":
             keep |= {k: v for k, v in weights.items() if k.startswith("encoder.")}
@@ -147,9 +119,10 @@ class RunWriter:
     def finish(self, train_codes: np.ndarray | None = None, train_labels: np.ndarray | None = None,
                labels: np.ndarray | None = None) -> Path:
         """Write arrays and ``run.json``, fsync, and rename into place. Returns the run folder."""
-        if not self._steps or labels is None:
+        series = self.series
+        if not series or labels is None:
             raise ValueError("finish() needs at least one snapshot and the test labels")
-        last, spe = self._steps[-1], self.steps_per_epoch
+        last, spe = series.steps[-1], self.steps_per_epoch
         if last % spe:
             raise ValueError(f"finish() after step {last}, which does not end an epoch of {spe} steps")
         if self.keep_encoder == "final" and self._pending_encoder:
@@ -157,10 +130,9 @@ class RunWriter:
 
             path = self.tmp / weights_file(last)
             self._write_weights(last, load_file(str(path)) | self._pending_encoder)
-        arrays = {CODES_FILE: np.stack(self._codes), TEST_BCE_FILE: np.stack(self._bce),
+        arrays = {CODES_FILE: series.codes(), TEST_BCE_FILE: series.test_bce(),
                   LABELS_FILE: np.asarray(labels, dtype=np.uint8),
-                  STEPS_FILE: np.asarray(self._steps, dtype=np.int64),
-                  STEP_LOSS_FILE: np.concatenate(self._step_loss).astype(np.float32)}
+                  STEPS_FILE: np.asarray(series.steps, dtype=np.int64), STEP_LOSS_FILE: series.step_loss()}
         if train_codes is not None and train_labels is not None:
             arrays[TRAIN_CODES_FILE] = np.asarray(train_codes, dtype=np.float32)
             arrays[TRAIN_LABELS_FILE] = np.asarray(train_labels, dtype=np.uint8)
@@ -174,22 +146,22 @@ class RunWriter:
             "epochs": last // spe,
             "steps_per_epoch": spe,
             "test_images": int(len(arrays[LABELS_FILE])),
-            "snapshots": [{"step": s, "epoch": s / spe, "test_loss": v} for s, v in zip(self._steps,
-                                                                                        self._snapshot_loss)],
-            "train_loss": self._train_loss,
-            "test_loss": self._test_loss,
-            "initial_test_loss": self._snapshot_loss[0],
+            "snapshots": [{"step": s, "epoch": s / spe, "test_loss": v}
+                          for s, v in zip(series.steps, series.snapshot_loss)],
+            "train_loss": series.train_loss,
+            "test_loss": series.test_loss,
+            "initial_test_loss": series.snapshot_loss[0],
             "weights": {"dtype": str(self.weights_dtype), "encoder": self.keep_encoder},
             **self.extra_meta,
         }
         (self.tmp / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         for p in self.tmp.rglob("*"):
             if p.is_file():
-                _fsync_file(p)
-        _fsync_file(self.tmp / WEIGHTS_DIR)
-        _fsync_file(self.tmp)
+                fsync_path(p)
+        fsync_path(self.tmp / WEIGHTS_DIR)
+        fsync_path(self.tmp)
         os.rename(self.tmp, self.target)  # atomic on one filesystem; fails rather than overwrite a run
-        _fsync_file(self.target.parent)
+        fsync_path(self.target.parent)
         return self.target
 
     def abort(self) -> None:
