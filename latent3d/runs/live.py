@@ -79,11 +79,6 @@ class LiveRun:
         """Whole epochs trained as of the last snapshot received (-1 before the first)."""
         return self.series.epochs
 
-    @property
-    def n_snapshots(self) -> int:
-        """Snapshots received so far."""
-        return len(self.series)
-
     def add(self, update: SnapshotInfo) -> Run:
         """Append one snapshot and return the run as it stands (codes ``[S, N, 3]``).
 

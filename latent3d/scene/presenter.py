@@ -166,10 +166,6 @@ class ScenePresenter:
         """Report the VTK camera (moved by the mouse) to the state."""
         self.state.camera = read_camera(self.scene)
 
-    def positions(self) -> np.ndarray:
-        """The drawn positions ``[N, 3]`` at the state's position."""
-        return self.scene.positions
-
     def close(self) -> None:
         """Disconnect from the state and remove the overlays."""
         self._disconnect()

@@ -180,11 +180,6 @@ class ViewerState:
         if self._time is not None:
             self.position = self._time.at_step(step)
 
-    def seek_epoch(self, epoch: float) -> None:
-        """Move to fractional ``epoch``."""
-        if self._time is not None:
-            self.position = self._time.at_epoch(epoch)
-
     def step_snapshot(self, direction: int) -> None:
         """Move to the next (``+1``) or previous (``-1``) stored snapshot."""
         if self._time is None:
