@@ -18,8 +18,8 @@ import time
 
 from torch import nn
 
-from latent3d import data
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
+from latent3d.data import datasets as data
 from latent3d.train import loop as training
 
 

@@ -31,8 +31,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from latent3d import data
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
+from latent3d.data import datasets as data
 from latent3d.runs.writer import RunWriter
 from latent3d.train import fast_step
 from latent3d.train import loop as training
@@ -182,7 +182,7 @@ def recorded_epochs(cfg: TrainConfig, arrays: training.TrainingData, folder: Pat
 
 def snapshot_comparison(cfg: TrainConfig, arrays: training.TrainingData, epochs: int) -> dict[str, object]:
     """Seconds per epoch of the default schedule and of ``epochs``, interleaved in one process."""
-    from latent3d.schedule import snapshot_steps
+    from latent3d.config.schedule import snapshot_steps
 
     n_batches = -(-len(arrays.train_x) // cfg.batch_size)
     log_cfg, end_cfg = dataclasses.replace(cfg, snapshots="log"), dataclasses.replace(cfg, snapshots="epochs")

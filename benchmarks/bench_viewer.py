@@ -232,7 +232,7 @@ def bench_live_training(app, settings_path: Path, tmp: Path, epochs: int = 3) ->
     process; and the latency of Stop until the window hears the training ended.
     """
 
-    from latent3d.config import TrainConfig
+    from latent3d.config.train import TrainConfig
     from latent3d.runs import load_run
 
     w = open_bundled(app, settings_path)

@@ -16,9 +16,9 @@ import pytest
 # never mixes the two in one process: the viewer does not import torch.
 import torch._dynamo  # noqa: E402,F401  isort: skip
 
-from latent3d.config import TrainConfig
+from latent3d.config.schedule import snapshot_steps
+from latent3d.config.train import TrainConfig
 from latent3d.runs.writer import RunWriter
-from latent3d.schedule import snapshot_steps
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from latent3d.config import ModelConfig, TrainConfig
+from latent3d.config.train import ModelConfig, TrainConfig
 from latent3d.runs import Run
 from latent3d.runs.writer import RunWriter
 

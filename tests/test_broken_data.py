@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import data
-from latent3d.cli import main
+from latent3d.cli.parser import main
+from latent3d.data import datasets as data
 
 IMAGES, LABELS = "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
 

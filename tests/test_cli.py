@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from latent3d import runs
-from latent3d.cli import main
+from latent3d.cli.parser import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,7 @@ def test_cli_training_is_reproducible(data_dir: Path, tmp_path: Path) -> None:
 
 def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from latent3d import data
+    from latent3d.data import datasets as data
 
     def offline(root: Path) -> None:
         raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from latent3d.cli import main
+from latent3d.cli.parser import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,7 @@ def test_run_name_too_long_for_the_filesystem(name: str, capsys: pytest.CaptureF
 def test_info_escapes_terminal_control_characters(tmp_path, capsys) -> None:  # noqa: ANN001
     import json as _json
 
-    from latent3d.cli import main as _main
+    from latent3d.cli.parser import main as _main
     from tests.conftest import make_fake_run
 
     run = make_fake_run(tmp_path / "r")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from latent3d import runs
-from latent3d.cli import main
+from latent3d.cli.parser import main
 from tests.conftest import make_fake_run
 from tests.fixtures.v1_run import write_v1_run
 

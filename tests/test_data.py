@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import data
+from latent3d.data import datasets as data
 
 
 def test_resolve_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hostile_fixtures import REPO, one_sentence, snapshot
 
-from latent3d import data
+from latent3d.data import datasets as data
 
 KINDS: dict[str, tuple[Callable[[Path], object], str]] = {
     "folder": (lambda p: p.mkdir(), "a folder"),

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from hostile_fixtures import one_sentence
 
-from latent3d import commands, runs
-from latent3d.cli import main
+from latent3d import runs
+from latent3d.cli import commands
+from latent3d.cli.parser import main
 from latent3d.runs import RunError
 from tests.fixtures.make_bad_runs import make_good_run
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from latent3d import runs
-from latent3d.cli import main
+from latent3d.cli.parser import main
 from tests.fixtures.make_bad_runs import _CASES, MARKER_NAME, BadRun, build_corpus, object_array_npy, pickle_payload
 
 REPO = Path(__file__).resolve().parent.parent

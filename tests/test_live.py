@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from latent3d import runs
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 from latent3d.runs.live import LiveRun
 from latent3d.train.process import Failed, Finished, SnapshotUpdate, Started, TrainingProcess
 from latent3d.train.session import TrainJob

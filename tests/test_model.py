@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-from latent3d.config import ModelConfig
+from latent3d.config.train import ModelConfig
 from latent3d.train.model import Autoencoder
 
 

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 PARENT = r"""
 import sys, time
 from pathlib import Path
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 from latent3d.train.process import TrainingProcess
 from latent3d.train.session import TrainJob
 

@@ -1,7 +1,7 @@
 """Output targets, generated: every writer x every bad place -> one sentence, exit 2, no partial file, old file intact.
 
 Writers: ``render --out`` (PNG), ``render --movie`` (GIF, MP4), the window's screenshot writer and
-:func:`latent3d.fileio.atomic_path` itself. Places: a missing folder, a file where the folder should
+:func:`latent3d.util.fileio.atomic_path` itself. Places: a missing folder, a file where the folder should
 be, a folder or FIFO where the file should be, a 300-byte name, a 5,000-byte path, a full file
 system (a real 256 kB tmpfs, and a simulated ENOSPC where mounting is not allowed), a read-only
 file system, no permission (a real one in a child without root's bypass, and a simulated EACCES),
@@ -34,8 +34,8 @@ from hostile_fixtures import (  # noqa: E402
 )
 from scene_fixtures import make_run  # noqa: E402
 
-from latent3d import fileio  # noqa: E402
-from latent3d.cli import main  # noqa: E402
+from latent3d.cli.parser import main  # noqa: E402
+from latent3d.util import fileio  # noqa: E402
 
 OLD = b"an earlier file that must survive\n"
 SUFFIXES = {"png": ".png", "gif": ".gif", "mp4": ".mp4"}

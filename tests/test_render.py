@@ -13,7 +13,7 @@ imageio = pytest.importorskip("imageio.v2")
 from scene_fixtures import make_run  # noqa: E402
 
 from latent3d.analysis.explore import colour_range, map_colours  # noqa: E402
-from latent3d.cli import main  # noqa: E402
+from latent3d.cli.parser import main  # noqa: E402
 from latent3d.runs import Run, load_run  # noqa: E402
 from latent3d.scene.render import OffscreenRenderer, parse_size, render_image, render_movie  # noqa: E402
 

@@ -19,10 +19,10 @@ imageio = pytest.importorskip("imageio.v2")
 from hostile_fixtures import one_sentence  # noqa: E402
 from scene_fixtures import make_run  # noqa: E402
 
-from latent3d import limits  # noqa: E402
-from latent3d.cli import main  # noqa: E402
+from latent3d.cli.parser import main  # noqa: E402
 from latent3d.runs import load_run  # noqa: E402
 from latent3d.scene import render  # noqa: E402
+from latent3d.util import limits  # noqa: E402
 
 BACKGROUND = (0x1E, 0x21, 0x27)
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from latent3d import runs
-from latent3d.config import TrainConfig
+from latent3d.config.schedule import snapshot_steps
+from latent3d.config.train import TrainConfig
 from latent3d.runs import writer as run_writer
-from latent3d.schedule import snapshot_steps
 from tests.conftest import make_fake_run
 from tests.fixtures.v1_run import write_v1_run
 

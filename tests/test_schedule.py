@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from latent3d.config import ConfigError, TrainConfig
-from latent3d.schedule import MAX_SNAPSHOTS, parse_schedule, snapshot_count, snapshot_steps
+from latent3d.config.schedule import MAX_SNAPSHOTS, parse_schedule, snapshot_count, snapshot_steps
+from latent3d.config.train import ConfigError, TrainConfig
 
 
 def _well_formed(steps: np.ndarray, spe: int, epochs: int) -> None:

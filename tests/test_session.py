@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latent3d import data, runs
-from latent3d.config import TrainConfig
-from latent3d.data import DataError
+from latent3d import runs
+from latent3d.config.train import TrainConfig
+from latent3d.data import datasets as data
+from latent3d.data.datasets import DataError
 from latent3d.runs import writer as run_writer
 from latent3d.train.process import Failed, Finished, Progress, SnapshotUpdate, Started, Stopped, TrainingProcess
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from hostile_fixtures import REPO, one_sentence, snapshot, tmpfs, without_root_bypass
 
-from latent3d import commands, preflight
-from latent3d.cli import build_parser, main
-from latent3d.config import MAX_SEED, ConfigError, TrainConfig
-from latent3d.fileio import describe_os_error
+from latent3d.cli import commands, preflight
+from latent3d.cli.parser import build_parser, main
+from latent3d.config.train import MAX_SEED, ConfigError, TrainConfig
 from latent3d.runs.writer import RunWriter
+from latent3d.util.fileio import describe_os_error
 
 TINY = ["--epochs", "1", "--max-train-images", "500", "--max-test-images", "100", "--device", "cpu", "--no-progress"]
 

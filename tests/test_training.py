@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from latent3d import data
-from latent3d.config import TrainConfig
-from latent3d.schedule import snapshot_steps
+from latent3d.config.schedule import snapshot_steps
+from latent3d.config.train import TrainConfig
+from latent3d.data import datasets as data
 from latent3d.train import loop as training
 from latent3d.train.fast_step import FastStep
 from latent3d.train.model import Autoencoder

@@ -64,7 +64,7 @@ def _in_another_folder(site: Path, tmp_path: Path, code: str) -> subprocess.Comp
 @pytest.mark.wheel
 def test_info_finds_the_bundled_run_by_name(installed: Path, tmp_path: Path) -> None:
     out = _in_another_folder(installed, tmp_path, (
-        "import sys, latent3d; from latent3d.cli import main; "
+        "import sys, latent3d; from latent3d.cli.parser import main; "
         "print(latent3d.__file__, file=sys.stderr); sys.exit(main(['info', 'fashion-mnist-default', '--json']))"))
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().startswith(str(installed))  # imported from the wheel, not from the source tree

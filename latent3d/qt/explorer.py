@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolBar
 
 from latent3d.analysis.explore import COLOUR_MODES, NeighbourIndex, filmstrip, lerp, path_decodes
-from latent3d.data import CLASS_NAMES
+from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.explore_panel import FILMSTRIP_FRAMES, FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.export import MovieExport, ask_screenshot
 from latent3d.runs import Run

@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from latent3d.analysis.explore import movie_times
-from latent3d.fileio import atomic_path
-from latent3d.limits import check_image, check_movie
 from latent3d.qt.dialog_dirs import save_file_name
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.scene.render import grab, render_state, write_movie
 from latent3d.state.viewer_state import ViewerState
+from latent3d.util.fileio import atomic_path
+from latent3d.util.limits import check_image, check_movie
 
 __all__ = ["MovieExport", "ask_screenshot", "save_screenshot"]
 

@@ -28,7 +28,7 @@ from latent3d.train.process import Progress, SnapshotUpdate, Started
 from latent3d.train.session import TrainJob
 
 if TYPE_CHECKING:
-    from latent3d.config import TrainConfig
+    from latent3d.config.train import TrainConfig
     from latent3d.qt.main_window import MainWindow
 
 __all__ = ["LiveTraining", "TrainingProgress"]

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from latent3d.analysis.curves import binned_mean, per_class_loss
-from latent3d.data import CLASS_NAMES
+from latent3d.data.datasets import CLASS_NAMES
 from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from latent3d.data import CLASS_NAMES, DataError, load_split, resolve_data_dir
+from latent3d.data.datasets import CLASS_NAMES, DataError, load_split, resolve_data_dir
 from latent3d.qt.dialog_dirs import start_folder
 from latent3d.qt.explorer import Explorer
 from latent3d.qt.image_panel import ImagePanel

@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from latent3d.data import SPLIT_SIZES
+from latent3d.data.datasets import SPLIT_SIZES
 from latent3d.runs import RunError, RunSummary, default_runs_dir, list_runs, read_meta
 
 __all__ = ["RunsMenu", "describe"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QSettings, QStandardPaths
 
-from latent3d.fileio import describe_os_error, file_kind, open_regular
+from latent3d.util.fileio import describe_os_error, file_kind, open_regular
 
 __all__ = ["MAX_SETTINGS_BYTES", "open_settings", "settings_candidates", "settings_problem"]
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from latent3d.config import ConfigError, TrainConfig
-from latent3d.data import SPLIT_SIZES
+from latent3d.config.train import ConfigError, TrainConfig
+from latent3d.data.datasets import SPLIT_SIZES
 from latent3d.qt.settings_file import open_settings
 from latent3d.runs import new_run_name
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 from latent3d.runs.run import Run
 from latent3d.runs.series import SnapshotSeries
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from latent3d.config import MAX_IMAGES
+from latent3d.config.train import MAX_IMAGES
 from latent3d.runs.validation import RunError, short_repr
 
 __all__ = ["MAX_IMAGES", "WEIGHT_DTYPES", "check_descriptive"]

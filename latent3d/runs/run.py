@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.analysis.decoder import Layer, NumpyDecoder
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 
 __all__ = ["Run"]
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from latent3d.config import FULL_TRAIN_IMAGES
+from latent3d.config.schedule import MAX_SNAPSHOTS
+from latent3d.config.train import FULL_TRAIN_IMAGES
 from latent3d.runs.validation import RunError, short_repr
-from latent3d.schedule import MAX_SNAPSHOTS
 
 __all__ = ["FULL_TEST_IMAGES", "MAX_STEPS", "check_snapshot_meta", "meta_steps", "meta_steps_per_epoch",
            "meta_test_images"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from latent3d.config import ConfigError, TrainConfig
+from latent3d.config.train import ConfigError, TrainConfig
 from latent3d.runs.meta_checks import check_descriptive
 from latent3d.runs.run import Run
 from latent3d.runs.snapshots import (

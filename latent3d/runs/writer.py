@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from latent3d.config import TrainConfig
-from latent3d.fileio import fsync_path
+from latent3d.config.train import TrainConfig
 from latent3d.runs.series import SnapshotSeries
 from latent3d.runs.store import (
     CODES_FILE,
@@ -29,6 +28,7 @@ from latent3d.runs.store import (
     RunError,
     weights_file,
 )
+from latent3d.util.fileio import fsync_path
 
 __all__ = ["RunWriter"]
 

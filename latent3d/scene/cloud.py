@@ -11,7 +11,7 @@ from vtkmodules.vtkCommonCore import vtkIdTypeArray
 from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
-from latent3d.data import CLASS_NAMES
+from latent3d.data.datasets import CLASS_NAMES
 from latent3d.scene.markers import MarkerLayer
 from latent3d.scene.picking import seen_at, select_point_ids
 

@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from latent3d.limits import free_disk
+from latent3d.util.limits import free_disk
 
 __all__ = ["check_mp4", "discard_writer"]
 

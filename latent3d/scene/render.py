@@ -14,8 +14,6 @@ from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
 from latent3d.analysis.explore import COLOUR_MODES, movie_times
-from latent3d.fileio import atomic_path, check_target
-from latent3d.limits import check_image, check_movie
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.movie_file import check_mp4, discard_writer
@@ -23,6 +21,8 @@ from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.view_apply import apply_spec, check_spec, load_view_run
 from latent3d.state.view_file import ViewSpec, load_view
 from latent3d.state.viewer_state import ViewerState, timebase_of
+from latent3d.util.fileio import atomic_path, check_target
+from latent3d.util.limits import check_image, check_movie
 
 __all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "cmd_render", "grab", "movie_positions", "parse_size",
            "render_image", "render_movie", "render_state", "still_position", "write_movie"]

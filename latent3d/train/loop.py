@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from latent3d.config import TrainConfig
-from latent3d.schedule import snapshot_steps
+from latent3d.config.schedule import snapshot_steps
+from latent3d.config.train import TrainConfig
 from latent3d.train.allocator import keep_freed_memory
 from latent3d.train.fast_step import FastStep
 from latent3d.train.model import Autoencoder

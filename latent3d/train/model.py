@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from latent3d.config import ModelConfig
+from latent3d.config.train import ModelConfig
 
 __all__ = ["Autoencoder", "build_mlp"]
 

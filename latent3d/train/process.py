@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 from latent3d.train.lifeline import ChildGuard, remove_partials
 from latent3d.train.session import TrainJob
 
@@ -104,7 +104,7 @@ TERMINAL = (Finished, Stopped, Failed)
 
 def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bool] | None = None) -> None:
     """Entry point of the training process: run :func:`train_and_save` and report through ``out``."""
-    from latent3d.data import DataError
+    from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
     from latent3d.train.session import SaveError, TrainStart, train_and_save
 

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from safetensors import SafetensorError
 
-from latent3d import __version__, data
-from latent3d.config import TrainConfig
-from latent3d.fileio import describe_os_error
+from latent3d import __version__
+from latent3d.config.train import TrainConfig
+from latent3d.data import datasets as data
 from latent3d.runs.writer import RunWriter
+from latent3d.util.fileio import describe_os_error
 
 if TYPE_CHECKING:  # torch stays out of this module's import: the window imports it for TrainJob
     from latent3d.train.loop import Snapshot

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QProgressDialog
 
-from latent3d.fileio import OutputError
-from latent3d.limits import LimitError
+from latent3d.util.fileio import OutputError
+from latent3d.util.limits import LimitError
 
 OLD = b"an earlier movie that must survive\n"
 
@@ -34,8 +34,8 @@ def test_cancelled_movie_export_keeps_the_earlier_file(window, tmp_path: Path,  
 
 
 def test_refused_exports_write_nothing(window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    from latent3d import limits
     from latent3d.qt.export import save_screenshot
+    from latent3d.util import limits
 
     out = tmp_path / "out"
     (out / "s.png").mkdir(parents=True)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QHelpEvent
 from PySide6.QtWidgets import QStyle, QToolTip
 
-from latent3d.data import DataError, load_split
+from latent3d.data.datasets import DataError, load_split
 from latent3d.qt.explore_panel import NeighboursBox, PathBox
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.qt.timeline import Timeline

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from qt.conftest import dispose, open_window
 
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 from latent3d.qt.live_training import TrainingProgress
 from latent3d.train.process import Progress, Started
 

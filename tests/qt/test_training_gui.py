@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QMessageBox, QToolBar
 from qt.conftest import dispose, open_window
 
 from latent3d.analysis.decoder import NumpyDecoder
-from latent3d.cli import main as cli_main
-from latent3d.config import TrainConfig
+from latent3d.cli.parser import main as cli_main
+from latent3d.config.train import TrainConfig
 from latent3d.qt.image_panel import to_uint8
 from latent3d.runs import default_runs_dir
 from latent3d.train.process import SnapshotUpdate

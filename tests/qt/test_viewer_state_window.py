@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from qt.conftest import dispose, open_window
 from scene_fixtures import make_run
 
-from latent3d.cli import main as cli_main
+from latent3d.cli.parser import main as cli_main
 from latent3d.qt.export import save_screenshot
 from latent3d.runs import load_run
 from latent3d.scene.cloud import CLASS_COLORS

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from qt.conftest import dispose, open_window
 
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 from latent3d.qt.app import SHUTDOWN_SIGNALS, SignalBridge, WindowShutdown
 from latent3d.runs import default_runs_dir
 from tests.conftest import make_fake_run
@@ -28,7 +28,7 @@ APP = r"""
 import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from latent3d.config import TrainConfig
+from latent3d.config.train import TrainConfig
 from latent3d.qt import main_window
 
 shown = main_window.MainWindow.show
@@ -41,7 +41,7 @@ def show(self):
     QTimer.singleShot(0, lambda: self.training.start(config, Path(sys.argv[1])))
 
 main_window.MainWindow.show = show
-from latent3d.cli import main
+from latent3d.cli.parser import main
 sys.exit(main(["view", "--data-dir", sys.argv[2]]))
 """
 

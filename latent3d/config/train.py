@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from latent3d.schedule import DEFAULT_SCHEDULE, check_snapshot_count, parse_schedule
+from latent3d.config.schedule import DEFAULT_SCHEDULE, check_snapshot_count, parse_schedule
 
 __all__ = ["ConfigError", "ModelConfig", "TrainConfig"]
 
@@ -106,7 +106,7 @@ class TrainConfig:
     max_test_images : int or None
         Use only the first N test images; None for all 10,000.
     snapshots : str
-        When to take snapshots (:mod:`latent3d.schedule`): ``"log"`` (default: step 0, about 20
+        When to take snapshots (:mod:`latent3d.config.schedule`): ``"log"`` (default: step 0, about 20
         steps evenly in log(step) through epoch 1, then every epoch end), ``"epochs"`` or ``"every:N"``.
     """
 

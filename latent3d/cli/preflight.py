@@ -11,12 +11,12 @@ import os
 import stat
 from pathlib import Path
 
-from latent3d.config import TrainConfig
-from latent3d.data import SPLIT_SIZES
-from latent3d.fileio import NAME_MAX, PATH_MAX, describe_os_error, file_kind, name_max
-from latent3d.limits import available_memory, free_disk, human_bytes
+from latent3d.config.schedule import snapshot_count
+from latent3d.config.train import TrainConfig
+from latent3d.data.datasets import SPLIT_SIZES
 from latent3d.runs.validation import MAX_ARRAY_BYTES
-from latent3d.schedule import snapshot_count
+from latent3d.util.fileio import NAME_MAX, PATH_MAX, describe_os_error, file_kind, name_max
+from latent3d.util.limits import available_memory, free_disk, human_bytes
 
 __all__ = ["PARTIAL_RESERVE", "PreflightError", "check_data_dir", "check_out", "check_train", "estimate_run_bytes"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from latent3d.fileio import FileKindError, describe_os_error, file_kind, open_regular
+from latent3d.util.fileio import FileKindError, describe_os_error, file_kind, open_regular
 
 __all__ = [
     "CLASS_NAMES",

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from latent3d import __version__
-from latent3d.config import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
+from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
 
 __all__ = ["build_parser", "main"]
 
@@ -73,7 +73,7 @@ def _non_negative_float(text: str) -> float:
 
 
 def _schedule(text: str) -> str:
-    from latent3d.schedule import parse_schedule
+    from latent3d.config.schedule import parse_schedule
 
     try:
         parse_schedule(text)
@@ -165,24 +165,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "view"
     _check_run_path(parser, command, getattr(args, "run", None))
-    from latent3d.data import DataError
-    from latent3d.interrupt import StopOnSignals, exit_status, interrupted_line
+    from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
+    from latent3d.util.interrupt import StopOnSignals, exit_status, interrupted_line
 
     stop = None
     try:
         if command != "view":  # the window handles its own signals; the others stop on INT, TERM and HUP
             stop = StopOnSignals().start()
         if getattr(args, "data_dir", None):
-            from latent3d.preflight import check_data_dir
+            from latent3d.cli.preflight import check_data_dir
 
             check_data_dir(args.data_dir)
         if command == "train":
-            from latent3d.commands import cmd_train
+            from latent3d.cli.commands import cmd_train
 
             return cmd_train(args)
         if command == "info":
-            from latent3d.commands import cmd_info
+            from latent3d.cli.commands import cmd_info
 
             return cmd_info(args)
         if command == "render":

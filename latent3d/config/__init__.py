@@ -1,0 +1,1 @@
+"""What a training is, as typed values stored with its weights: model and training configs, snapshot schedule."""

@@ -1,0 +1,1 @@
+"""Low-level helpers under every layer: safe file writing and reading, machine limits, signal handling."""
