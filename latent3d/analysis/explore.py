@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
+from latent3d.analysis.interpolate import lerp
 
 __all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
            "map_colours", "movement", "movie_times", "path_decodes"]
@@ -44,13 +45,6 @@ def filmstrip(decoder: Callable[[int], NumpyDecoder], codes: np.ndarray, index: 
     """
     ids = range(len(codes)) if snapshots is None else snapshots
     return np.stack([decoder(int(s))(codes[i, index])[0] for i, s in enumerate(ids)]).astype(np.float32)
-
-
-def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
-    """Points ``a + t (b - a)``: shape ``[3]`` for a scalar ``t``, ``[len(t), 3]`` for an array."""
-    a32, b32 = np.asarray(a, np.float32), np.asarray(b, np.float32)
-    tt = np.asarray(t, np.float32)
-    return (a32 + tt[..., None] * (b32 - a32)).astype(np.float32)
 
 
 def path_decodes(decoder: NumpyDecoder, a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from latent3d.analysis.interpolate import clamp_position, split_position, value_at
+
 __all__ = ["TIME_AXES", "Timebase"]
 
 TIME_AXES = ("log", "linear")
@@ -45,14 +47,11 @@ class Timebase:
 
     def clamp(self, u: float) -> float:
         """``u`` limited to ``[0, S - 1]`` (NaN becomes 0)."""
-        u = float(u)
-        return 0.0 if not math.isfinite(u) and not u > 0 else min(max(u, 0.0), float(self.last))
+        return clamp_position(u, self.last)
 
     def split(self, u: float) -> tuple[int, float]:
         """``(i, f)`` with ``u = i + f``, ``0 <= f < 1`` and ``i + 1`` a snapshot whenever ``f > 0``."""
-        u = self.clamp(u)
-        i = min(int(u), self.last)
-        return i, u - i
+        return split_position(u, self.last)
 
     def nearest(self, u: float) -> int:
         """The snapshot nearest ``u`` (whose decoder and losses are shown)."""
@@ -60,8 +59,7 @@ class Timebase:
 
     def step_at(self, u: float) -> float:
         """Training step at position ``u``."""
-        i, f = self.split(u)
-        return float(self.steps[i]) if f == 0 else float(self.steps[i] + f * (self.steps[i + 1] - self.steps[i]))
+        return value_at(self.steps, u)
 
     def epoch_at(self, u: float) -> float:
         """Epoch (step / steps per epoch) at position ``u``."""
