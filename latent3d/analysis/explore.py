@@ -10,12 +10,11 @@ import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.analysis.interpolate import lerp
+from latent3d.config.choices import COLOUR_MODES
 
 __all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
            "map_colours", "movement", "movie_times", "path_decodes"]
 
-#: Colour modes: by class (default), by reconstruction error at the epoch shown, by movement since the previous epoch.
-COLOUR_MODES: tuple[str, ...] = ("class", "error", "movement")
 # Viridis sampled at 9 even stops (0-255 RGB): perceptually even and readable on a dark background.
 _VIRIDIS = np.array([(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
                      (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], np.float64)

@@ -12,10 +12,10 @@ import math
 import numpy as np
 
 from latent3d.analysis.interpolate import clamp_position, split_position, value_at
+from latent3d.config.choices import TIME_AXES
 
 __all__ = ["TIME_AXES", "Timebase"]
 
-TIME_AXES = ("log", "linear")
 
 
 class Timebase:

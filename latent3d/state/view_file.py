@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from latent3d.config.choices import COLOUR_MODES, TIME_AXES
 from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 
@@ -27,8 +28,7 @@ __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Came
 FORMAT_VERSION = 1
 MAX_RUN_CHARS = 4096
 MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-enough float
-COLOR_MODES = ("class", "error", "movement")
-TIME_AXES = ("log", "linear")
+COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
 _OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
