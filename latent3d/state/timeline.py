@@ -8,14 +8,53 @@ The step at ``u`` is the piecewise-linear interpolation of the snapshots' steps.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from latent3d.analysis.interpolate import clamp_position, split_position, value_at
 from latent3d.config.choices import TIME_AXES
 
-__all__ = ["TIME_AXES", "Timebase"]
+__all__ = ["TIME_AXES", "Timebase", "axis_to_step", "step_to_axis"]
 
+
+
+def step_to_axis(step: float | np.ndarray, axis: str) -> Any:
+    """Where training steps sit on time axis ``axis``: ``log10(1 + step)`` on ``log``, the step itself on ``linear``.
+
+    Parameters
+    ----------
+    step : float or ndarray
+        Training steps (negative ones count as 0 on the log axis).
+    axis : {"log", "linear"}
+
+    Returns
+    -------
+    float or ndarray of float64
+        The same shape as ``step``.
+    """
+    if np.ndim(step) == 0:
+        return math.log10(1.0 + max(float(step), 0.0)) if axis == "log" else float(step)
+    s = np.asarray(step, np.float64)
+    return np.log10(1.0 + np.maximum(s, 0.0)) if axis == "log" else s
+
+
+def axis_to_step(value: float | np.ndarray, axis: str) -> Any:
+    """Inverse of :func:`step_to_axis`: the training step at ``value`` along ``axis`` (``10 ** value - 1`` on ``log``).
+
+    Parameters
+    ----------
+    value : float or ndarray
+    axis : {"log", "linear"}
+
+    Returns
+    -------
+    float or ndarray of float64
+    """
+    if np.ndim(value) == 0:
+        return 10.0 ** float(value) - 1.0 if axis == "log" else float(value)
+    v = np.asarray(value, np.float64)
+    return 10.0 ** v - 1.0 if axis == "log" else v
 
 
 class Timebase:
@@ -83,11 +122,11 @@ class Timebase:
 
     def axis_value(self, step: float, axis: str) -> float:
         """Where ``step`` sits on ``axis`` (``log``: log10(1 + step); ``linear``: the step)."""
-        return math.log10(1.0 + max(step, 0.0)) if axis == "log" else float(step)
+        return float(step_to_axis(step, axis))
 
     def step_from_axis(self, value: float, axis: str) -> float:
         """Inverse of :meth:`axis_value`."""
-        return 10.0 ** value - 1.0 if axis == "log" else float(value)
+        return float(axis_to_step(value, axis))
 
     def fraction(self, u: float, axis: str) -> float:
         """Position ``u`` as a fraction 0..1 of the axis ``axis``."""
