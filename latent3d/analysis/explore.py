@@ -9,13 +9,12 @@ from typing import Any
 import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
+from latent3d.analysis.interpolate import lerp
+from latent3d.config.choices import COLOUR_MODES
 
 __all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
            "map_colours", "movement", "movie_times", "path_decodes"]
 
-#: Colour modes: by class (default), by reconstruction error at the snapshot shown, by movement since the
-#: previous snapshot.
-COLOUR_MODES: tuple[str, ...] = ("class", "error", "movement")
 # Viridis sampled at 9 even stops (0-255 RGB): perceptually even and readable on a dark background.
 _VIRIDIS = np.array([(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
                      (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], np.float64)
@@ -45,13 +44,6 @@ def filmstrip(decoder: Callable[[int], NumpyDecoder], codes: np.ndarray, index: 
     """
     ids = range(len(codes)) if snapshots is None else snapshots
     return np.stack([decoder(int(s))(codes[i, index])[0] for i, s in enumerate(ids)]).astype(np.float32)
-
-
-def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
-    """Points ``a + t (b - a)``: shape ``[3]`` for a scalar ``t``, ``[len(t), 3]`` for an array."""
-    a32, b32 = np.asarray(a, np.float32), np.asarray(b, np.float32)
-    tt = np.asarray(t, np.float32)
-    return (a32 + tt[..., None] * (b32 - a32)).astype(np.float32)
 
 
 def path_decodes(decoder: NumpyDecoder, a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

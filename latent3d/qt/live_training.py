@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from latent3d.analysis.eta import TimeLeft
+from latent3d.job.process import Progress, SnapshotUpdate, Started
+from latent3d.job.train_job import TrainJob
 from latent3d.qt.train_dialog import TrainDialog
 from latent3d.qt.training_controller import LiveRun, TrainingController
 from latent3d.runs import Run, RunError, default_runs_dir, load_run
 from latent3d.state.viewer_state import ViewerState
-from latent3d.train.process import Progress, SnapshotUpdate, Started
-from latent3d.train.session import TrainJob
 
 if TYPE_CHECKING:
     from latent3d.config.train import TrainConfig

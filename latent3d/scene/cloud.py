@@ -11,6 +11,7 @@ from vtkmodules.vtkCommonCore import vtkIdTypeArray
 from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
+from latent3d.analysis.interpolate import clamp_position, codes_at
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.scene.markers import MarkerLayer
 from latent3d.scene.picking import seen_at, select_point_ids
@@ -207,28 +208,15 @@ class LatentScene:
 
     def codes_at(self, t: float) -> np.ndarray:
         """Positions at fractional snapshot index ``t``: linear between the two stored snapshots around it."""
-        t = float(np.clip(t, 0.0, self.last_snapshot))
-        i = min(int(t), self.last_snapshot)
-        f = t - i
-        if f == 0.0:
-            return self._codes[i]
-        return self._codes[i] + np.float32(f) * (self._codes[i + 1] - self._codes[i])
+        return codes_at(self._codes, t)
 
     def set_position(self, t: float) -> None:
         """Move every point to fractional snapshot index ``t`` in place; the camera stays (no render)."""
         if self._cloud is None:
             return
-        t = float(np.clip(t, 0.0, self.last_snapshot))
-        i = min(int(t), self.last_snapshot)
-        f = np.float32(t - i)
-        if f == 0.0:
-            np.copyto(self._xyz, self._codes[i])
-        else:  # a + f * (b - a) without temporaries beyond the output buffer
-            np.subtract(self._codes[i + 1], self._codes[i], out=self._xyz)
-            self._xyz *= f
-            self._xyz += self._codes[i]
+        codes_at(self._codes, t, out=self._xyz)
         self._cloud.GetPoints().Modified()
-        self._position = t
+        self._position = clamp_position(t, self.last_snapshot)
         self._update_highlight()
 
     # -- classes and level of detail ------------------------------------------------------------

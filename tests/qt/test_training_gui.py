@@ -19,9 +19,9 @@ from qt.conftest import dispose, open_window
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.cli.parser import main as cli_main
 from latent3d.config.train import TrainConfig
+from latent3d.job.process import SnapshotUpdate
 from latent3d.qt.image_panel import to_uint8
 from latent3d.runs import default_runs_dir
-from latent3d.train.process import SnapshotUpdate
 from tests.conftest import make_fake_run
 
 
