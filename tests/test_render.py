@@ -47,7 +47,7 @@ def test_render_png_of_requested_size_not_blank(run: Run, tmp_path: Path) -> Non
 def test_movie_has_one_frame_per_step(run: Run, tmp_path: Path, suffix: str, time_axis: str) -> None:
     seen: list[int] = []
     # 2 snapshots after step 0 (a version-1 run: the epoch ends): 2 frames per epoch or per snapshot
-    n = render_movie(run, tmp_path / f"m{suffix}", fps=10, steps_per_epoch=2, frames_per_snapshot=2,
+    n = render_movie(run, tmp_path / f"m{suffix}", fps=10, frames_per_epoch=2, frames_per_snapshot=2,
                      time_axis=time_axis, size=(160, 120), progress=lambda i, total: seen.append(i))
     assert n == 2 * 2 + 1 == len(seen)
     reader = imageio.get_reader(tmp_path / f"m{suffix}", format="FFMPEG" if suffix == ".mp4" else None)

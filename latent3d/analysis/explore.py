@@ -115,11 +115,11 @@ def map_colours(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.rint(rgb).astype(np.uint8)
 
 
-def movie_times(epochs: int, steps_per_epoch: int) -> np.ndarray:
-    """Fractional epochs of an epoch-animation movie: ``epochs * steps_per_epoch + 1`` frames from 0 to E."""
-    if steps_per_epoch < 1:
-        raise ValueError("Steps per epoch must be at least 1.")
-    return np.linspace(0.0, float(epochs), epochs * steps_per_epoch + 1)
+def movie_times(last: int, frames_per_snapshot: int) -> np.ndarray:
+    """Positions of a movie evenly over snapshots: ``last * frames_per_snapshot + 1`` frames from 0 to ``last``."""
+    if frames_per_snapshot < 1:
+        raise ValueError("Frames per snapshot must be at least 1.")
+    return np.linspace(0.0, float(last), last * frames_per_snapshot + 1)
 
 
 @dataclass(frozen=True)
