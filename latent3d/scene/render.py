@@ -24,7 +24,7 @@ from latent3d.scene.movie import (
     write_movie,
 )
 from latent3d.scene.presenter import ScenePresenter
-from latent3d.state.view_apply import apply_spec
+from latent3d.state.view_apply import apply_spec, spec_from_state
 from latent3d.state.view_file import ViewSpec
 from latent3d.state.viewer_state import ViewerState, timebase_of
 from latent3d.util.fileio import atomic_path
@@ -173,12 +173,9 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     presenter = ScenePresenter(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
-        copy.hidden_classes = state.hidden_classes
-        copy.selected, copy.color, copy.train_overlay = state.selected, state.color, state.train_overlay
-        copy.path, copy.time_axis = state.path, state.time_axis
-        if state.camera is not None:
-            copy.camera = state.camera
-        if state.probe is not None:
+        apply_spec(copy, spec_from_state(state))  # what a saved view of the state holds, camera included
+        copy.position = state.position  # exact: the spec rounds the position to a whole training step
+        if state.probe is not None:  # the presenter leaves the probe to the window's explorer: drawn here
             scene.markers.set_probe(np.asarray(state.probe, np.float32))
         return grab(plotter.ren_win)
     finally:
