@@ -101,6 +101,7 @@ def test_render_state_shows_what_a_saved_view_of_it_shows(run: Run, tmp_path: Pa
     state = ViewerState()
     state.set_run(run, position=1.0)
     state.hidden_classes, state.selected, state.color = frozenset({3}), 5, "error"
+    state.probe = (0.2, -0.1, 0.3)
     state.camera = Camera((2.0, -3.0, 1.5), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0), 30.0)
     save_view(spec_from_state(state), tmp_path / "v.json")
     reopened = ViewerState()

@@ -175,8 +175,6 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
         copy.set_run(state.run, position=state.position)
         apply_spec(copy, spec_from_state(state))  # what a saved view of the state holds, camera included
         copy.position = state.position  # exact: the spec rounds the position to a whole training step
-        if state.probe is not None:  # the presenter leaves the probe to the window's explorer: drawn here
-            scene.markers.set_probe(np.asarray(state.probe, np.float32))
         return grab(plotter.ren_win)
     finally:
         presenter.close()
