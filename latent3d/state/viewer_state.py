@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal, SignalGroup
 
-from latent3d.analysis.explore import COLOUR_MODES
-from latent3d.state.timeline import TIME_AXES, Timebase
+from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
 
 if TYPE_CHECKING:
