@@ -61,7 +61,7 @@ def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatc
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from latent3d.data import datasets as data
 
-    def offline(root: Path) -> None:
+    def offline(root: Path, *_dataset: object) -> None:
         raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")
 
     monkeypatch.setattr(data, "download", offline)

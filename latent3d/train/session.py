@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from safetensors import SafetensorError
 
-from latent3d import __version__
+from latent3d._version import __version__
 from latent3d.config.train import TrainConfig
 from latent3d.data import datasets as data
+from latent3d.data.catalog import DEFAULT_DATASET, dataset_info
 from latent3d.runs.writer import RunWriter
 from latent3d.util.fileio import describe_os_error
 
@@ -39,6 +40,8 @@ class TrainJob:
         The run folder to create; it must not exist.
     data_dir : Path or None
         Folder holding ``FashionMNIST/raw`` (None: ``$LATENT3D_DATA_DIR`` or the per-user cache).
+    dataset : str
+        ``fashion-mnist`` (default), ``mnist`` or ``kmnist`` (:mod:`latent3d.data.catalog`).
     device : str
         ``auto``, ``cpu`` or ``cuda``.
     weights_dtype, keep_encoder : str
@@ -61,6 +64,10 @@ class TrainJob:
     note: str | None = None
     download: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    dataset: str = DEFAULT_DATASET
+
+    def __post_init__(self) -> None:
+        dataset_info(self.dataset)  # an unknown dataset is one ValueError sentence before anything runs
 
 
 @dataclass(frozen=True)
@@ -77,9 +84,11 @@ class TrainStart:
 def _provenance(job: TrainJob, root: Path, train_images: int, test_images: int, device: str) -> dict[str, Any]:
     import torch
 
+    info = dataset_info(job.dataset)
     meta: dict[str, Any] = {
-        "dataset": {"name": "Fashion-MNIST", "data_dir": str(root), "sha256": data.dataset_checksum(root),
-                    "train_images": train_images, "test_images": test_images},
+        "dataset": {"name": info.title, "data_dir": str(root), "sha256": data.dataset_checksum(root, dataset=info.key),
+                    "train_images": train_images, "test_images": test_images, "id": info.key,
+                    "class_names": list(info.class_names)},
         "versions": {"latent3d": __version__, "torch": torch.__version__, "numpy": np.__version__,
                      "python": platform.python_version(), "platform": platform.platform()},
         "device": device,
@@ -130,8 +139,8 @@ def train_and_save(
     """
     root = data.resolve_data_dir(job.data_dir)
     if job.download:
-        data.download(root)
-    train_split, test_split = data.load_split(root, "train"), data.load_split(root, "test")
+        data.download(root, job.dataset)
+    train_split, test_split = data.load_split(root, "train", job.dataset), data.load_split(root, "test", job.dataset)
 
     import torch  # imported here: `import latent3d.train.session` stays cheap and torch-free
 
