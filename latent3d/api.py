@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from latent3d.runs.run import Run
 
-__all__ = ["load_run", "show", "train"]
+__all__ = ["export", "load_run", "show", "train"]
 
 PathLike = str | os.PathLike[str]
 
@@ -101,6 +101,40 @@ def load_run(path_or_name: PathLike) -> Run:
     from latent3d.runs.store import resolve_run_path
 
     return load(resolve_run_path(path_or_name))
+
+
+def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, train_codes: bool = False) -> Path:
+    """Write a run's codes to a ``.csv`` or ``.parquet`` file, as ``latent3d export`` does.
+
+    Parameters
+    ----------
+    run : Run or path-like
+        A loaded run, or a run name or folder.
+    out : path-like
+        The file to write; its suffix picks the format (Parquet needs ``pip install latent3d[export]``).
+    step : float, optional
+        One training step (interpolated between snapshots); default every snapshot.
+    train_codes : bool
+        The training-set codes (final step) instead of the test codes.
+
+    Returns
+    -------
+    Path
+        ``out``, written atomically: on any error an earlier file there is unchanged.
+
+    Raises
+    ------
+    ValueError, latent3d.runs.RunError
+        One sentence.
+    """
+    from latent3d.runs.export import check_export_target, write_rows
+    from latent3d.runs.run import Run
+    from latent3d.runs.table import run_columns
+
+    target = Path(out).expanduser()
+    check_export_target(target)
+    loaded = run if isinstance(run, Run) else load_run(run)
+    return write_rows(run_columns(loaded, step, train_codes=train_codes), target)
 
 
 def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, block: bool | None = None) -> Any:
