@@ -1,0 +1,44 @@
+"""The Train dialog's dataset choice (remembered, garbage ignored) and the legend renamed after a run's classes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from latent3d.data.catalog import DATASETS
+from latent3d.qt.legend import ClassLegend
+from latent3d.qt.train_dialog import TrainDialog
+
+
+def test_dataset_choice_is_offered_and_remembered(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    first = TrainDialog(tmp_path, settings=settings)
+    qtbot.addWidget(first)
+    assert first.dataset() == "fashion-mnist"
+    titles = [first.dataset_box.itemText(i) for i in range(first.dataset_box.count())]
+    assert titles == ["Fashion-MNIST", "MNIST", "KMNIST"]
+    first.dataset_box.setCurrentIndex(2)
+    first.start_button.click()
+    assert first.result() == first.DialogCode.Accepted and first.dataset() == "kmnist"
+    second = TrainDialog(tmp_path, settings=settings)
+    qtbot.addWidget(second)
+    assert second.dataset() == "kmnist"
+
+
+def test_unknown_remembered_dataset_falls_back_to_fashion_mnist(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("train_dialog/dataset", "cifar10")
+    dialog = TrainDialog(tmp_path, settings=settings)
+    qtbot.addWidget(dialog)
+    assert dialog.dataset() == "fashion-mnist"
+
+
+def test_legend_takes_the_runs_class_names_as_plain_text(qtbot) -> None:  # noqa: ANN001
+    legend = ClassLegend(DATASETS["fashion-mnist"].class_names, [(200, 100, 50)] * 10)
+    qtbot.addWidget(legend)
+    names = ("<b>zero</b>", *DATASETS["mnist"].class_names[1:])
+    legend.set_names(names)
+    assert [legend.item(i).text() for i in range(10)] == [f"{i}  {n}" for i, n in enumerate(names)]
+    legend.set_names(DATASETS["kmnist"].class_names)
+    assert legend.item(9).text() == "9  wo"
