@@ -62,9 +62,9 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
     from latent3d.cli.commands import train_with_progress
     from latent3d.cli.preflight import check_data_dir
     from latent3d.config.train import TrainConfig
+    from latent3d.job.train_job import TrainJob
     from latent3d.runs.store import load_run as load
     from latent3d.runs.store import new_run_name, resolve_run_path
-    from latent3d.train.session import TrainJob
 
     if device not in (None, "auto", "cpu", "cuda"):
         raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', not {device!r}.")

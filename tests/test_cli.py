@@ -64,7 +64,7 @@ def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatc
     def offline(root: Path, *_dataset: object) -> None:
         raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")
 
-    monkeypatch.setattr(data, "download", offline)
+    monkeypatch.setattr("latent3d.train.session.download", offline)
     assert main(["train", "--data-dir", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "Could not download Fashion-MNIST" in err and err.count("\n") == 1

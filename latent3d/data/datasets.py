@@ -1,10 +1,10 @@
-"""Fashion-MNIST, MNIST and KMNIST on disk: where each lives, how it is fetched, reading it as untrusted.
+"""Fashion-MNIST, MNIST and KMNIST on disk: where each lives, how it is read, and its class names.
 
 Downloading goes through ``torchvision.datasets.FashionMNIST`` (or ``MNIST``, ``KMNIST``: mirrors
-and MD5 checks included). Reading the four IDX files is done here with numpy, for two
-reasons: the viewer must show test images without importing torch (which alone
-takes seconds to import), and a truncated or foreign file must be reported as one
-sentence naming the file rather than as a stack trace from deep inside a reader.
+and MD5 checks included) in ``latent3d.train.download``, on the training side. Reading the four IDX
+files is done here with numpy, for two reasons: the viewer must show test images without importing
+torch (which alone takes seconds to import), and a truncated or foreign file must be reported
+as one sentence naming the file rather than as a stack trace from deep inside a reader.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ __all__ = [
     "FILES",
     "DataError",
     "dataset_checksum",
-    "download",
     "load_split",
     "missing_files",
     "raw_dir",
@@ -123,32 +122,6 @@ def _present(path: Path, dataset: str = DEFAULT_DATASET) -> bool:
         kind = file_kind(st.st_mode)
     raise DataError(f"{path} is there but is {kind}, not a regular file; replace it with the original "
                     f"{dataset_info(dataset).title} file.")
-
-
-def download(root: Path, dataset: str = DEFAULT_DATASET) -> None:
-    """Fetch ``dataset`` (default Fashion-MNIST) into ``root`` with torchvision when files are missing.
-
-    Raises
-    ------
-    DataError
-        If the download fails (offline, server error, disk full).
-    """
-    info = dataset_info(dataset)
-    if not missing_files(root, dataset=dataset):
-        return
-    try:
-        import torchvision.datasets
-
-        for train in (True, False):
-            getattr(torchvision.datasets, info.torchvision_class)(root=str(root), train=train, download=True)
-    except Exception as exc:  # noqa: BLE001 - any failure becomes one sentence for the user
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(
-            f"Could not download {info.title} into {raw_dir(root, dataset)} ({reason}); {supply_hint(root, dataset)}."
-        ) from None
-    if missing_files(root, dataset=dataset):
-        raise DataError(f"The {info.title} download left files missing in {raw_dir(root, dataset)}; "
-                        f"{supply_hint(root, dataset)}.")
 
 
 def _read_idx(path: Path, ndim: int, count: int | None, title: str = "Fashion-MNIST") -> np.ndarray:

@@ -175,9 +175,9 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
     shutdown.window = window
     window.show()
     if run is not None:
-        window.set_run(run)
+        window.files.show_run(run)
         if view is not None:
-            window.apply_view(view)
+            window.files.apply_view(view)
     else:
         QMessageBox.information(
             window, "latent3d: no run yet",
@@ -222,9 +222,9 @@ def show_window(run: Run | None, view: ViewSpec | None = None, *, block: bool | 
     window = MainWindow()
     window.show()
     if run is not None:
-        window.set_run(run)
+        window.files.show_run(run)
         if view is not None:
-            window.apply_view(view)
+            window.files.apply_view(view)
     if block is False or (block is None and event_loop_running()):
         return window
     bridge = SignalBridge()

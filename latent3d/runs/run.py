@@ -103,6 +103,12 @@ class Run:
         return name if isinstance(name, str) else DATASETS[DEFAULT_DATASET].title
 
     @property
+    def dataset_key(self) -> str:
+        """The dataset's key (``fashion-mnist``, ``mnist``, ``kmnist``): ``run.json``'s ``dataset.id`` when known."""
+        key = (self.meta.get("dataset") or {}).get("id")
+        return key if isinstance(key, str) and key in DATASETS else DEFAULT_DATASET
+
+    @property
     def class_names(self) -> tuple[str, ...]:
         """The ten class names in label order, from ``run.json`` (checked on load), else Fashion-MNIST's."""
         names = (self.meta.get("dataset") or {}).get("class_names")
