@@ -9,13 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, make_fake_run
+from scene_fixtures import make_run
 
 import latent3d
 from latent3d.analysis.interpolate import codes_at
 from latent3d.runs import RunError
 from latent3d.state.timeline import Timebase
 
+REPO = Path(__file__).resolve().parent.parent
 SMALL = {"max_train_images": 500, "max_test_images": 100, "progress": False, "device": "cpu"}
 
 
@@ -74,7 +75,7 @@ def test_load_run_refuses_with_one_sentence(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> latent3d.api.Run:
-    return latent3d.load_run(make_fake_run(tmp_path_factory.mktemp("api") / "r", n=80, snapshots="every:300"))
+    return latent3d.load_run(make_run(tmp_path_factory.mktemp("api") / "r", n=80, epochs=3))
 
 
 def test_accessors_at_snapshots_and_between(run: latent3d.api.Run) -> None:

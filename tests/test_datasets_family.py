@@ -6,38 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
-from conftest import make_fake_run
 from hostile_fixtures import one_sentence
+from idx_fixtures import SHOWN, dataset_root
+from scene_fixtures import make_run
 
 from latent3d.cli.parser import main
 from latent3d.data import datasets as data
 from latent3d.data.catalog import DATASETS, dataset_info
 from latent3d.runs import RunError, load_run
-
-SHOWN = 256  # images with pixels; the rest of each file is a sparse run of zeros (a real, full-size IDX file)
-
-
-def write_idx_split(raw: Path, split: str, seed: int) -> None:
-    """The two IDX files of ``split`` with real headers and sizes, written sparsely (fast, little disk)."""
-    n = data.SPLIT_SIZES[split]
-    images, labels = data.FILES[split]
-    rng = np.random.default_rng(seed)
-    with open(raw / images, "wb") as f:
-        f.write((0x803).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in (n, 28, 28)))
-        f.write(rng.integers(0, 256, (SHOWN, 28, 28), dtype=np.uint8).tobytes())
-        f.truncate(16 + n * 28 * 28)
-    (raw / labels).write_bytes((0x801).to_bytes(4, "big") + n.to_bytes(4, "big")
-                               + (np.arange(n) % 10).astype(np.uint8).tobytes())
-
-
-def dataset_root(root: Path, key: str) -> Path:
-    raw = root / dataset_info(key).folder / "raw"
-    raw.mkdir(parents=True)
-    for i, split in enumerate(("train", "test")):
-        write_idx_split(raw, split, i)
-    return root
 
 
 @pytest.mark.parametrize("key", ["mnist", "kmnist"])
@@ -99,7 +76,7 @@ def test_unknown_dataset_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_runs_without_class_names_are_fashion_mnist(tmp_path: Path) -> None:
-    path = make_fake_run(tmp_path / "r")
+    path = make_run(tmp_path / "r", n=50, epochs=1)
     meta = json.loads((path / "run.json").read_text())
     meta.pop("dataset", None)
     (path / "run.json").write_text(json.dumps(meta))
@@ -123,7 +100,7 @@ HOSTILE = [
 @pytest.mark.parametrize("case, names, fragment", HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_hostile_class_names_are_one_sentence(case: str, names: object, fragment: str, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    path = make_fake_run(tmp_path / "r", n=50)
+    path = make_run(tmp_path / "r", n=50, epochs=1)
     meta = json.loads((path / "run.json").read_text())
     meta["dataset"] = {**(meta.get("dataset") or {}), "class_names": names}
     (path / "run.json").write_text(json.dumps(meta))
@@ -135,7 +112,7 @@ def test_hostile_class_names_are_one_sentence(case: str, names: object, fragment
 
 
 def test_hostile_dataset_name_is_refused(tmp_path: Path) -> None:
-    path = make_fake_run(tmp_path / "r", n=50)
+    path = make_run(tmp_path / "r", n=50, epochs=1)
     meta = json.loads((path / "run.json").read_text())
     meta["dataset"] = {"name": "MNIST\x07" + "x" * 5000}
     (path / "run.json").write_text(json.dumps(meta))

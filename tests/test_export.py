@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_fake_run
 from hostile_fixtures import fill, one_sentence, remount_read_only, snapshot, tmpfs
+from scene_fixtures import make_run
 
 from latent3d.analysis.interpolate import codes_at
 from latent3d.cli.parser import main
@@ -29,7 +29,7 @@ OLD = b"an earlier export that must survive\n"
 
 @pytest.fixture(scope="module")
 def run_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_fake_run(tmp_path_factory.mktemp("export") / "r", epochs=2, n=60, snapshots="every:400")
+    return make_run(tmp_path_factory.mktemp("export") / "r", epochs=3, n=60)
 
 
 def _read(path: Path) -> object:

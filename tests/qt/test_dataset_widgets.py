@@ -42,3 +42,32 @@ def test_legend_takes_the_runs_class_names_as_plain_text(qtbot) -> None:  # noqa
     assert [legend.item(i).text() for i in range(10)] == [f"{i}  {n}" for i, n in enumerate(names)]
     legend.set_names(DATASETS["kmnist"].class_names)
     assert legend.item(9).text() == "9  wo"
+
+
+def test_window_shows_an_mnist_runs_names_and_originals(qtbot, settings, tmp_path: Path) -> None:  # noqa: ANN001
+    import json
+
+    import numpy as np
+    from idx_fixtures import SHOWN, dataset_root
+    from qt.conftest import dispose, open_window
+    from scene_fixtures import make_run
+
+    from latent3d.data.datasets import load_split
+
+    data = dataset_root(tmp_path / "data", "mnist")
+    path = make_run(tmp_path / "mnist-run", n=100, epochs=1)
+    meta = json.loads((path / "run.json").read_text())
+    names = ["<i>zero</i>", *DATASETS["mnist"].class_names[1:]]  # valid text that would be markup if not escaped
+    meta["dataset"] = {"name": "MNIST", "id": "mnist", "class_names": names}
+    (path / "run.json").write_text(json.dumps(meta))
+    w = open_window(qtbot, settings, data, path)
+    try:
+        assert [w.legend.item(i).text() for i in range(10)] == [f"{i}  {n}" for i, n in enumerate(names)]
+        assert w.images.dataset == "mnist" and w.images.missing == ""
+        np.testing.assert_array_equal(w.images.get(3), load_split(data, "test", "mnist")[0][3])
+        assert 3 < SHOWN
+        zero = int(np.flatnonzero(w.state.run.labels == 0)[0])
+        w.state.selected = zero
+        assert "<b>&lt;i&gt;zero&lt;/i&gt;</b>" in w.panel.selection.details.text()
+    finally:
+        dispose(w)
