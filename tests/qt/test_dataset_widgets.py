@@ -71,3 +71,21 @@ def test_window_shows_an_mnist_runs_names_and_originals(qtbot, settings, tmp_pat
         assert "<b>&lt;i&gt;zero&lt;/i&gt;</b>" in w.panel.selection.details.text()
     finally:
         dispose(w)
+
+
+def test_loss_panel_names_the_class_curves_after_the_run(qtbot, synthetic_run: Path) -> None:  # noqa: ANN001
+    import dataclasses
+
+    from latent3d.qt.loss_panel import LossPanel
+    from latent3d.runs import load_run
+    from latent3d.state.viewer_state import ViewerState
+
+    state = ViewerState()
+    panel = LossPanel(state)
+    qtbot.addWidget(panel)
+    run = load_run(synthetic_run)
+    names = ["a<b>&c", *DATASETS["kmnist"].class_names[1:]]
+    run = dataclasses.replace(run, meta={**run.meta, "dataset": {"class_names": names}})
+    state.set_run(run)
+    labels = [label.text for _sample, label in panel.legend.items][3:]
+    assert labels == ["a&lt;b&gt;&amp;c", *DATASETS["kmnist"].class_names[1:]]
