@@ -173,3 +173,14 @@ def test_bundled_run_names_fashion_mnist() -> None:
     run = load_run(Path(__file__).resolve().parent.parent / "checkpoints" / "fashion-mnist-default")
     assert run.class_names == DATASETS["fashion-mnist"].class_names and run.n_classes == 10
     assert run.dataset == "Fashion-MNIST"
+
+
+def test_parquet_columns_are_what_embedding_atlas_reads(run_path: Path, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(write_rows(run_columns(load_run(run_path), 1.0), tmp_path / "a.parquet"))
+    assert schema.names == list(COLUMNS)  # `embedding-atlas a.parquet --x x --y y --text class`
+    assert all(schema.field(c).type == pa.float32() for c in ("x", "y", "z", "bce"))
+    assert pa.types.is_dictionary(schema.field("class").type) and schema.field("class").type.value_type == pa.string()
+    assert schema.field("step").type == pa.int64() and schema.field("index").type == pa.int64()
