@@ -89,3 +89,13 @@ def test_loss_panel_names_the_class_curves_after_the_run(qtbot, synthetic_run: P
     state.set_run(run)
     labels = [label.text for _sample, label in panel.legend.items][3:]
     assert labels == ["a&lt;b&gt;&amp;c", *DATASETS["kmnist"].class_names[1:]]
+
+
+def test_the_dialogs_dataset_reaches_the_training_job(window, monkeypatch) -> None:  # noqa: ANN001
+    jobs = []
+    monkeypatch.setattr(window.training.controller, "start", jobs.append)
+    dialog = window.training.show_dialog()
+    dialog.dataset_box.setCurrentIndex(dialog.dataset_box.findData("mnist"))
+    dialog.train_images.setValue(100)
+    dialog.start_button.click()
+    assert [job.dataset for job in jobs] == ["mnist"]
