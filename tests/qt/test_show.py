@@ -62,8 +62,21 @@ events.append("returned-visible" if window.isVisible() else "returned-hidden")
 window.close()
 print(" ".join(events))
 """,
+    "view-file": CLOSER + """
+import json, latent3d
+app = QApplication([])
+with open("v.json", "w") as f:
+    camera = {"position": [1.5, -2.0, 3.25], "focal_point": [0.0, 0.0, 0.0], "view_up": [0.0, 0.0, 1.0],
+              "view_angle": 30.0}
+    json.dump({"format_version": 1, "run": RUN, "epoch": 1.5, "camera": camera, "selected": 3,
+               "hidden_classes": [1], "color": "error"}, f)
+window = latent3d.show(view="v.json", block=False)
+events.append(f"selected={window.state.selected} hidden={sorted(window.state.hidden_classes)}")
+window.close()
+print(" ".join(events))
+""",
 }
-EXPECTED = {"script-blocks": "closed returned closed returned",
+EXPECTED = {"view-file": "selected=3 hidden=[1]", "script-blocks": "closed returned closed returned",
             "running-loop-returns": "returned-visible closed loop-ended",
             "ipython-gui-qt-returns": "returned-visible"}
 
