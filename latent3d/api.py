@@ -73,6 +73,8 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
     if data_dir is not None:
         check_data_dir(os.fspath(data_dir), "data_dir")
     target = resolve_run_path(out if out is not None else new_run_name())
+    if target.exists():
+        raise ValueError(f"{target} already exists; pass another out= name.")
     args = ", ".join(f"{k}={v!r}" for k, v in (("epochs", epochs), ("dataset", dataset), ("seed", seed)))
     job = TrainJob(config, target, data_dir=Path(data_dir) if data_dir is not None else None, device=device or "auto",
                    command=f"latent3d.train({args})", note=note, dataset=dataset)
