@@ -260,6 +260,8 @@ class MainWindow(QMainWindow):
     def _on_run(self, run: Run | None) -> None:
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
+            self.legend.set_names(run.class_names)
+            self.images.select(run.dataset_key)
 
     def _on_probe(self, position: object) -> None:
         if self.roam_action.isChecked() != (position is not None):
