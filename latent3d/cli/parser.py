@@ -82,6 +82,16 @@ def _schedule(text: str) -> str:
     return text
 
 
+def _keep_encoder(text: str) -> str:
+    from latent3d.config.encoder_keep import parse_keep_encoder
+
+    try:
+        parse_keep_encoder(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
@@ -105,8 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--max-test-images", type=_image_cap, help="encode the first N test images only")
     tr.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32",
                     help="precision of stored weights (default float32)")
-    tr.add_argument("--keep-encoder", choices=("all", "final"), default="all",
-                    help="store the encoder of every epoch or only the final one (default all)")
+    tr.add_argument("--keep-encoder", type=_keep_encoder, default="all", metavar="all|final|every:K",
+                    help="store the encoder of every snapshot, only the final one, or every K-th snapshot and the "
+                    "final one (default all; an own image is placed at the snapshots that keep it)")
     tr.add_argument("--snapshots", type=_schedule, default="log", metavar="epochs|log|every:N",
                     help="when to keep a snapshot: log (default: step 0, ~20 log-spaced steps through epoch 1, "
                     "then every epoch end), epochs (epoch ends only) or every:N (every N steps and epoch ends)")
