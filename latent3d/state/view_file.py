@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from latent3d.state.own_values import (DecoderMapState, OwnImage, decoder_map_from_dict, decoder_map_to_dict,
+                                       own_images_from_list, own_images_to_list)
 from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 
@@ -31,7 +33,7 @@ COLOR_MODES = ("class", "error", "movement")
 TIME_AXES = ("log", "linear")
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "decoder_map", "own_images")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -57,6 +59,8 @@ class ViewSpec:
         Free-roam probe position; None means free roam is off.
     train_overlay : bool
     time_axis : {"log", "linear"}
+    decoder_map : DecoderMapState or None
+    own_images : tuple of OwnImage
     """
 
     run: str
@@ -70,6 +74,8 @@ class ViewSpec:
     probe: Vec3 | None = None
     train_overlay: bool = False
     time_axis: str = "log"
+    decoder_map: DecoderMapState | None = None
+    own_images: tuple[OwnImage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -98,6 +104,10 @@ class ViewSpec:
         d["probe"] = None if self.probe is None else _vec(self.probe)
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
+        if self.decoder_map is not None:
+            d["decoder_map"] = decoder_map_to_dict(self.decoder_map)
+        if self.own_images:
+            d["own_images"] = own_images_to_list(self.own_images)
         return d
 
     @classmethod
@@ -154,6 +164,8 @@ class ViewSpec:
             probe=None if d.get("probe") is None else c.vector("probe", d["probe"]),
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
+            decoder_map=decoder_map_from_dict(c, d.get("decoder_map")),
+            own_images=own_images_from_list(c, d.get("own_images")),
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:
