@@ -12,7 +12,7 @@ from latent3d.analysis.decoder import Layer
 if TYPE_CHECKING:
     from latent3d.runs import Run
 
-__all__ = ["NumpyEncoder", "OwnCodes", "encode_at_snapshots"]
+__all__ = ["NumpyEncoder", "OwnCodes", "OwnCodesCache", "encode_at_snapshots", "nearest_images"]
 
 
 class NumpyEncoder:
@@ -90,3 +90,41 @@ def encode_at_snapshots(run: Run, pixels: np.ndarray) -> OwnCodes:
             snaps.append(i)
             codes.append(NumpyEncoder(layers)(x)[0])
     return OwnCodes(np.array(snaps, np.int64), np.array(codes, np.float32).reshape(len(snaps), -1))
+
+
+class OwnCodesCache:
+    """Codes of own images per run, computed once per (run, pixels) and shared by the scene and the panels."""
+
+    def __init__(self) -> None:
+        self._run: object = None
+        self._codes: dict[bytes, OwnCodes] = {}
+
+    def codes(self, run: Run, pixels: bytes) -> OwnCodes:
+        """The :class:`OwnCodes` of the 784 grey levels ``pixels`` (uint8 bytes) in ``run``."""
+        if run is not self._run:
+            self._run, self._codes = run, {}
+        if pixels not in self._codes:
+            x = np.frombuffer(pixels, np.uint8).astype(np.float32) / 255.0
+            self._codes[pixels] = encode_at_snapshots(run, x)
+        return self._codes[pixels]
+
+
+def nearest_images(codes: np.ndarray, point: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` test images whose codes lie nearest ``point``: indices and distances, nearest first.
+
+    Parameters
+    ----------
+    codes : ndarray, shape (N, 3)
+    point : ndarray, shape (3,)
+    k : int
+
+    Returns
+    -------
+    indices : ndarray of int64, shape (min(k, N),)
+    distances : ndarray of float64, same shape
+    """
+    d = np.linalg.norm(np.asarray(codes, np.float64) - np.asarray(point, np.float64)[None, :], axis=1)
+    k = min(int(k), len(d))
+    idx = np.argpartition(d, k - 1)[:k] if 0 < k < len(d) else np.arange(len(d))[:k]
+    idx = idx[np.argsort(d[idx], kind="stable")]
+    return idx.astype(np.int64), d[idx]

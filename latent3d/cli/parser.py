@@ -1,4 +1,4 @@
-"""Command line: ``view`` (default), ``train``, ``info`` and ``render``; user mistakes exit 2 with one sentence."""
+"""Command line: ``view`` (default), ``train``, ``info``, ``render``, ``encode``; mistakes exit 2 with one sentence."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
     parser.add_argument("--version", action="version", version=f"latent3d {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render,encode}")
 
     view = sub.add_parser("view", help="open the 3-D viewer (default command)")
     view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a run: config, losses, provenance")
     info.add_argument("run", help="run name under checkpoints/ or a run folder")
     info.add_argument("--json", action="store_true", help="print one JSON object")
+
+    enc = sub.add_parser("encode", help="place your own PNG/JPEG image: its code at every snapshot with an encoder")
+    enc.add_argument("run", help="run name under checkpoints/ or a run folder")
+    enc.add_argument("image", help="a PNG or JPEG of any size (converted like Fashion-MNIST: grey, fitted into 28x28)")
+    enc.add_argument("--invert", action="store_true", help="the image is a dark object on a light background")
+    enc.add_argument("--json", action="store_true", help="print one JSON list of {step, code} objects")
 
     rd = sub.add_parser("render", help="render a run to a PNG or a GIF/MP4 of the epochs, without a window")
     rd.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
@@ -196,6 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from latent3d.cli.commands import cmd_info
 
             return cmd_info(args)
+        if command == "encode":
+            from latent3d.cli.encode import cmd_encode
+
+            return cmd_encode(args)
         if command == "render":
             from latent3d.scene.render import cmd_render
 
