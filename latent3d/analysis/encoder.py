@@ -50,7 +50,7 @@ class OwnCodes:
 
     def __init__(self, snapshots: np.ndarray, codes: np.ndarray) -> None:
         self.snapshots = np.asarray(snapshots, np.int64)
-        self.codes = np.asarray(codes, np.float32).reshape(len(self.snapshots), -1)
+        self.codes = np.asarray(codes, np.float32).reshape(len(self.snapshots), 3)
 
     def at(self, position: float) -> np.ndarray | None:
         """The code at fractional snapshot index ``position``: linear between encoded snapshots, None outside them.
@@ -89,7 +89,7 @@ def encode_at_snapshots(run: Run, pixels: np.ndarray) -> OwnCodes:
         if layers is not None:
             snaps.append(i)
             codes.append(NumpyEncoder(layers)(x)[0])
-    return OwnCodes(np.array(snaps, np.int64), np.array(codes, np.float32).reshape(len(snaps), -1))
+    return OwnCodes(np.array(snaps, np.int64), np.array(codes, np.float32).reshape(len(snaps), 3))
 
 
 class OwnCodesCache:
