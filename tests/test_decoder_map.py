@@ -1,4 +1,4 @@
-"""The decoder map: tiles equal the decoder at their centres, the plane follows the probe, the grid follows the timeline."""
+"""Decoder map: tiles equal the decoder at their centres, the plane follows the probe, the grid the timeline."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import pytest
 
 pv = pytest.importorskip("pyvista")
 
-from conftest import make_fake_run  # noqa: E402
-
 from latent3d.analysis.decoder_map import MapGrid, decode_grid, map_extent, mosaic, plane_axes, tile_centres  # noqa: E402
 from latent3d.runs import Run, load_run  # noqa: E402
 from latent3d.scene.cloud import LatentScene  # noqa: E402
 from latent3d.scene.decoder_map import DecoderMapLayer  # noqa: E402
 from latent3d.state.own_values import DecoderMapState  # noqa: E402
 from latent3d.state.viewer_state import ViewerState  # noqa: E402
+from tests.conftest import make_fake_run  # noqa: E402
 
 
 @pytest.fixture(scope="module")

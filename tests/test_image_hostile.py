@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hostile_fixtures import one_sentence, snapshot
 from PIL import Image
 
-from conftest import make_fake_run
-from hostile_fixtures import one_sentence, snapshot
 from latent3d.cli.parser import main
 from latent3d.data.image_file import ImageFileError, read_image_file
+from tests.conftest import make_fake_run
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -42,7 +42,7 @@ def _corpus(folder: Path) -> dict[str, tuple[Path, str]]:
     (folder / "truncated.jpg").write_bytes(jpg[: len(jpg) // 2])
     (folder / "bomb.png").write_bytes(_png_declaring(9000, 9000))  # 81 megapixels, over the 40 M limit
     (folder / "huge.png").write_bytes(_png_declaring(100_000, 100_000))
-    Image.fromarray((ok.astype(np.uint16) * 257)).save(folder / "deep.png")  # 16-bit grey
+    Image.fromarray(ok.astype(np.uint16) * 257).save(folder / "deep.png")  # 16-bit grey
     Image.new("CMYK", (20, 20), (0, 0, 0, 255)).save(folder / "cmyk.jpg")
     frames = [Image.fromarray(ok), Image.fromarray(255 - ok)]
     frames[0].save(folder / "anim.png", save_all=True, append_images=frames[1:])

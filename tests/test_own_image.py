@@ -1,4 +1,4 @@
-"""Own images: Fashion-MNIST's conversion, codes equal to each snapshot's encoder, the scene layer, ``run.py encode``."""
+"""Own images: Fashion-MNIST's conversion, codes equal each snapshot's encoder, the scene layer, ``run.py encode``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import make_fake_run
 from latent3d.analysis.encoder import NumpyEncoder, OwnCodes, encode_at_snapshots, nearest_images
 from latent3d.cli.parser import main
 from latent3d.data.image_file import convert_array, read_image_file
@@ -18,6 +17,7 @@ from latent3d.runs import Run, load_run
 from latent3d.runs.writer import RunWriter
 from latent3d.state.own_values import OwnImage
 from latent3d.state.viewer_state import ViewerState
+from tests.conftest import make_fake_run
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,8 @@ def test_subset_of_encoders_is_what_the_writer_kept(tmp_path: Path) -> None:
     with RunWriter(tmp_path / "r", cfg, steps_per_epoch=spe, keep_encoder="every:3") as wr:
         for step in range(spe + 1):
             wr.add_snapshot(step, np.zeros((20, 3), np.float32), np.full(20, 0.5, np.float32), 0.5, w,
-                            step_losses=np.full(1 if step else 0, 0.5, np.float32), train_loss=0.5 if step == spe else None)
+                            step_losses=np.full(1 if step else 0, 0.5, np.float32),
+                            train_loss=0.5 if step == spe else None)
         r = load_run(wr.finish(labels=np.zeros(20, np.uint8)))
     own = encode_at_snapshots(r, np.zeros(784, np.float32))
     assert own.snapshots.tolist() == [0, 3, 6, 7]  # every 3rd snapshot and the last one

@@ -8,7 +8,7 @@ import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
 
-__all__ = ["MapGrid", "PLANES", "decode_grid", "map_extent", "mosaic", "plane_axes", "tile_centres"]
+__all__ = ["MapGrid", "PLANES", "decode_grid", "map_extent", "mosaic", "plane_axes", "png_bytes", "tile_centres"]
 
 PLANES = ("camera", "xy", "xz", "yz")
 SIDE = 28
@@ -43,14 +43,14 @@ def plane_axes(plane: str, view_dir: np.ndarray | None = None, view_up: np.ndarr
     u, v : ndarray of float64, shape (3,)
     """
     if plane != "camera":
-        u, v = _AXES[plane]
-        return np.array(u), np.array(v)
+        a, b = _AXES[plane]
+        return np.array(a), np.array(b)
     d = np.asarray(view_dir if view_dir is not None else (-1.0, -1.0, -1.0), np.float64)
     up = np.asarray(view_up if view_up is not None else (0.0, 0.0, 1.0), np.float64)
-    d = d / (np.linalg.norm(d) or 1.0)
+    d = d / (float(np.linalg.norm(d)) or 1.0)
     u = np.cross(d, up)
     if np.linalg.norm(u) < 1e-9:  # looking along the up vector: any perpendicular will do
-        u = np.cross(d, (1.0, 0.0, 0.0) if abs(d[0]) < 0.9 else (0.0, 1.0, 0.0))
+        u = np.cross(d, np.array((1.0, 0.0, 0.0) if abs(d[0]) < 0.9 else (0.0, 1.0, 0.0)))
     u = u / np.linalg.norm(u)
     return u, np.cross(u, d)
 
@@ -85,3 +85,16 @@ def mosaic(tiles: np.ndarray, grid: int) -> np.ndarray:
     """The tiles as one greyscale image, float32 ``[G * 28, G * 28]`` (row 0 at the top)."""
     t = np.asarray(tiles, np.float32).reshape(grid, grid, SIDE, SIDE)
     return t.transpose(0, 2, 1, 3).reshape(grid * SIDE, grid * SIDE)
+
+
+def png_bytes(image: np.ndarray, scale: int = 4) -> bytes:
+    """The mosaic ``image`` (floats in [0, 1]) as a greyscale PNG, each pixel ``scale`` x ``scale`` (nearest)."""
+    from PIL import Image
+
+    a = np.round(np.clip(np.asarray(image, np.float32), 0.0, 1.0) * 255.0).astype(np.uint8)
+    a = np.repeat(np.repeat(a, scale, axis=0), scale, axis=1)
+    import io
+
+    buf = io.BytesIO()
+    Image.fromarray(a, "L").save(buf, format="PNG")
+    return buf.getvalue()

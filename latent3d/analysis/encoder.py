@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from latent3d.analysis.decoder import Layer
 
-if TYPE_CHECKING:
-    from latent3d.runs import Run
+
+class Run(Protocol):
+    """What encoding needs of a run (``latent3d.runs.Run`` has it): its snapshot count and their encoders."""
+
+    @property
+    def n_snapshots(self) -> int: ...  # noqa: D102
+
+    def encoder_layers(self, snapshot: int | None = None) -> list[Layer] | None: ...  # noqa: D102
 
 __all__ = ["NumpyEncoder", "OwnCodes", "OwnCodesCache", "encode_at_snapshots", "nearest_images"]
 

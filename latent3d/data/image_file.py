@@ -121,8 +121,9 @@ def _grey(im: object, name: str, invert: bool) -> np.ndarray:
     from PIL import Image
 
     assert isinstance(im, Image.Image)
-    if getattr(im, "n_frames", 1) > 1:
-        raise ImageFileError(f"{name} is animated ({getattr(im, 'n_frames')} frames); save one frame as a PNG.")
+    frames = int(getattr(im, "n_frames", 1))
+    if frames > 1:
+        raise ImageFileError(f"{name} is animated ({frames} frames); save one frame as a PNG.")
     if im.mode not in _MODES:
         what = "16-bit" if im.mode.startswith("I") else ("CMYK" if im.mode == "CMYK" else f"'{im.mode}' mode")
         raise ImageFileError(f"{name} is a {what} image; save it as an 8-bit grey or colour PNG or JPEG.")

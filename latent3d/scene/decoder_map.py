@@ -10,40 +10,15 @@ from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkRenderingCore import vtkTexture
 
-from latent3d.analysis.decoder_map import MapGrid, decode_grid, map_extent, mosaic, plane_axes
+from latent3d.analysis.decoder_map import MapGrid
 from latent3d.scene.cloud import LatentScene, mesh_actor
-from latent3d.state.own_values import DecoderMapState
+from latent3d.state.map_plane import map_image
 from latent3d.state.values import Camera
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
-__all__ = ["DecoderMapLayer", "map_grid"]
+__all__ = ["DecoderMapLayer"]
 
 FLOOR_ALPHA = 0.3  # a tile's black background keeps this share of the opacity, so the tiles read as a grid
-
-
-def map_grid(state: ViewerState, settings: DecoderMapState) -> MapGrid | None:
-    """Where the map of ``state`` lies at its position: through the probe, else the camera's focal point.
-
-    Its half-width covers most of the cloud at the shown snapshot, so the map grows as the codes
-    spread during training. None without a run.
-    """
-    run = state.run
-    if run is None:
-        return None
-    codes = run.codes[state.snapshot]
-    camera = state.camera
-    if state.probe is not None:
-        centre = np.asarray(state.probe, np.float64)
-    elif camera is not None:
-        centre = np.asarray(camera.focal_point, np.float64)
-    else:
-        centre = np.asarray(codes, np.float64).mean(axis=0)
-    view_dir = view_up = None
-    if camera is not None:
-        view_dir = np.subtract(camera.focal_point, camera.position)
-        view_up = np.asarray(camera.view_up, np.float64)
-    u, v = plane_axes(settings.plane, view_dir, view_up)
-    return MapGrid(centre, u, v, map_extent(codes), settings.grid)
 
 
 class DecoderMapLayer:
@@ -93,18 +68,16 @@ class DecoderMapLayer:
 
     def refresh(self) -> None:
         """Decode the map for the state as it is now and upload it in place (hidden when the map is off)."""
-        settings, grid = self.state.decoder_map, None
-        if settings is not None:
-            grid = map_grid(self.state, settings)
-        if settings is None or grid is None:
+        settings = self.state.decoder_map
+        placed = map_image(self.state, settings) if settings is not None else None
+        if settings is None or placed is None:
             self.grid = self.image = None
             if self._actor.GetVisibility():
                 self._actor.SetVisibility(False)
                 self.request_render()
             return
-        assert self.state.run is not None
-        tiles = decode_grid(self.state.run.decoder(self.state.snapshot), grid)
-        self.grid, self.image = grid, mosaic(tiles, grid.grid)
+        grid, self.image = placed
+        self.grid = grid
         self._upload(self.image, settings.opacity)
         c, h = grid.centre, grid.half
         corners = [c - h * grid.u - h * grid.v, c + h * grid.u - h * grid.v, c + h * grid.u + h * grid.v,

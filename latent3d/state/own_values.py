@@ -56,7 +56,8 @@ class OwnImage:
         a = np.asarray(image)
         if a.dtype != np.uint8:
             a = np.round(np.clip(np.asarray(a, np.float64), 0.0, 1.0) * 255.0).astype(np.uint8)
-        clean = "".join(ch for ch in name if ord(ch) >= 32 and not 127 <= ord(ch) < 160 and not 0xD800 <= ord(ch) < 0xE000)
+        clean = "".join(ch for ch in name if ord(ch) >= 32 and not 127 <= ord(ch) < 160
+                        and not 0xD800 <= ord(ch) < 0xE000)  # what a view file's text check refuses
         return cls(clean.strip()[:MAX_NAME_CHARS] or "image", a.reshape(PIXELS).tobytes())
 
     def as_float(self) -> np.ndarray:

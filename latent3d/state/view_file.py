@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from latent3d.state.own_values import (DecoderMapState, OwnImage, decoder_map_from_dict, decoder_map_to_dict,
-                                       own_images_from_list, own_images_to_list)
+from latent3d.state.own_values import (
+    DecoderMapState,
+    OwnImage,
+    decoder_map_from_dict,
+    decoder_map_to_dict,
+    own_images_from_list,
+    own_images_to_list,
+)
 from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 
