@@ -163,3 +163,23 @@ def test_encode_cli_json_and_text(run: Run, tmp_path: Path, capsys: pytest.Captu
     assert main(["encode", str(run.path), str(tmp_path / "mine.png")]) == 0
     out = capsys.readouterr().out
     assert "nearest test images" in out and out.count("code (") == run.n_snapshots
+
+
+def test_keep_encoder_choices_and_size_estimate() -> None:
+    from latent3d.cli import preflight
+    from latent3d.config.encoder_keep import keeps_encoder, parse_keep_encoder
+    from latent3d.config.train import TrainConfig
+
+    assert [parse_keep_encoder(v) for v in ("all", "final", "every:5")] == [1, 0, 5]
+    for bad in ("every:0", "every:", "some", 5, "every:x"):
+        with pytest.raises(ValueError, match="all, final or every:K"):
+            parse_keep_encoder(bad)
+    assert [i for i in range(40) if keeps_encoder("every:5", i, last=i == 39)] == [0, 5, 10, 15, 20, 25, 30, 35, 39]
+    c = TrainConfig()
+    sizes = [preflight.estimate_run_bytes(c, weights_dtype="float16", keep_encoder=k)
+             for k in ("final", "every:5", "all")]
+    assert sizes[0] < sizes[1] < sizes[2]
+    assert abs(sizes[1] - sizes[0] - 8 * 484_614) < 1000  # 8 more encoders of 242,307 float16 numbers (+1 estimated)
+    with pytest.raises(SystemExit) as info:  # a usage error: argparse's exit 2 with one sentence
+        main(["train", "--keep-encoder", "every:0", "--epochs", "1"])
+    assert info.value.code == 2
