@@ -109,3 +109,40 @@ def test_bundled_run_decoder_learns(tmp_path: Path) -> None:
     first, last = grid(0), grid(r.n_snapshots - 1)
     # blank grey at step 0 (every tile alike), distinct shapes at the end
     assert first.std(axis=0).mean() < 0.01 < 0.05 < last.std(axis=0).mean()
+
+
+def test_render_draws_the_map_and_own_images(run: Run, tmp_path: Path) -> None:
+    from latent3d.scene.render import OffscreenRenderer
+    from latent3d.state.own_values import OwnImage
+    from latent3d.state.view_file import ViewSpec
+
+    plain = OffscreenRenderer(run, size=(240, 180), camera="xy")
+    try:
+        without = plain.frame(2.0)
+    finally:
+        plain.close()
+    r = OffscreenRenderer(run, size=(240, 180), camera="xy", decoder_map=DecoderMapState("camera", 8, 1.0))
+    try:
+        with_map = r.frame(2.0)
+        m = r.layers.decoder_map
+        assert m.visible and m.grid is not None
+        cam = r.state.camera
+        assert cam is not None and abs(float(np.dot(m.grid.u, np.subtract(cam.focal_point, cam.position)))) < 1e-6
+        assert np.abs(with_map.astype(int) - without.astype(int)).max() > 30  # the tiles are drawn
+        spec = ViewSpec(str(run.path), int(run.steps[-1]), None, None,
+                        own_images=(OwnImage.from_array("x", np.ones(784)),))
+        r.apply_view(spec)
+        assert r.layers.decoder_map.visible  # --decoder-map wins over a view without a map
+        assert r.layers.own_images.markers.shape == (1, 3)
+    finally:
+        r.close()
+
+
+def test_render_cli_decoder_map_options(run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from latent3d.cli.parser import main
+
+    out = tmp_path / "m.png"
+    assert main(["render", str(run.path), "--out", str(out), "--size", "160x120", "--decoder-map", "xy",
+                 "--map-grid", "6"]) == 0 and out.is_file()
+    assert main(["render", str(run.path), "--out", str(out), "--map-grid", "6"]) == 2
+    assert "add --decoder-map" in capsys.readouterr().err

@@ -82,6 +82,16 @@ def _schedule(text: str) -> str:
     return text
 
 
+def _map_grid(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a whole number") from None
+    if not 4 <= value <= 32:
+        raise argparse.ArgumentTypeError(f"{value} must be from 4 to 32")
+    return value
+
+
 def _keep_encoder(text: str) -> str:
     from latent3d.config.encoder_keep import parse_keep_encoder
 
@@ -146,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--color", choices=("class", "error", "movement"), default="class",
                     help="colour points by class, reconstruction error or movement (default class)")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
+    rd.add_argument("--decoder-map", nargs="?", const="camera", choices=("camera", "xy", "xz", "yz"),
+                    metavar="PLANE", help="draw the decoder map: a grid of images decoded on a plane through the "
+                    "focal point (or a view's probe), facing the camera (default) or on the xy, xz or yz axes")
+    rd.add_argument("--map-grid", type=_map_grid, metavar="G", help="decoder-map tiles a side, 4 to 32 (default 12)")
     rd.add_argument("--fps", type=_positive_int, default=20, help="movie frames per second (default 20)")
     rd.add_argument("--time", choices=("log", "linear"), default="log",
                     help="movie time: evenly over snapshots (log, default) or over training steps (linear)")

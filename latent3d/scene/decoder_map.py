@@ -55,6 +55,7 @@ class DecoderMapLayer:
         self._actor.SetPickable(False)
         prop = self._actor.GetProperty()
         prop.SetLighting(False)
+        prop.SetColor(1.0, 1.0, 1.0)  # the texture's own grey levels, untinted
         prop.BackfaceCullingOff()
         self._actor.SetVisibility(False)
         scene.plotter.renderer.AddActor(self._actor)

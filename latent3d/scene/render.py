@@ -16,8 +16,10 @@ from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 from latent3d.analysis.explore import COLOUR_MODES, movie_times
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.cloud import LatentScene
+from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.movie_file import check_mp4, discard_writer
 from latent3d.scene.presenter import ScenePresenter
+from latent3d.state.own_values import DecoderMapState
 from latent3d.state.view_apply import apply_spec, check_spec, load_view_run
 from latent3d.state.view_file import ViewSpec, load_view
 from latent3d.state.viewer_state import ViewerState, timebase_of
@@ -133,10 +135,12 @@ class OffscreenRenderer:
         A colour mode of ``latent3d.analysis.explore.COLOUR_MODES``.
     train_overlay : bool
         Also draw the training images' final-epoch codes (when the run stores them).
+    decoder_map : DecoderMapState, optional
+        Draw the decoder map (``render --decoder-map``; a view file's own map replaces it).
     """
 
     def __init__(self, run: Run, size: tuple[int, int] = (1200, 900), camera: str = "iso", colour: str = "class",
-                 train_overlay: bool = False) -> None:
+                 train_overlay: bool = False, decoder_map: DecoderMapState | None = None) -> None:
         if colour not in COLOUR_MODES:
             raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(COLOUR_MODES)}.")
         if train_overlay and run.train_codes is None:
@@ -148,6 +152,7 @@ class OffscreenRenderer:
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
         self.presenter = ScenePresenter(self.state, self.scene)
+        self.layers = LearnedLayers.create(self.state, self.scene)
         self.state.set_run(run)
         self.state.color = colour
         self.state.train_overlay = train_overlay
@@ -158,10 +163,13 @@ class OffscreenRenderer:
         self._label.SetPosition(12, size[1] - 12)  # top left: the axes sit bottom left
         self.plotter.renderer.AddViewProp(self._label)
         set_camera(self.scene, camera)
+        self._decoder_map = decoder_map
+        self.state.decoder_map = decoder_map
 
     def apply_view(self, spec: ViewSpec) -> None:
         """Show what the view file ``spec`` describes (checked against the run beforehand)."""
         apply_spec(self.state, spec)
+        self.state.decoder_map = self._decoder_map  # the file's map, or the one --decoder-map asked for
 
     def fit(self, u: float) -> None:
         """Frame the codes at position ``u`` only, keeping the camera direction (percentiles, as the window)."""
@@ -173,6 +181,7 @@ class OffscreenRenderer:
         time = self.state.time
         caption = time.caption(self.state.position) if time is not None else ""
         self._label.SetInput(f"{self.run.name} · {caption} / {self.run.epochs}")
+        self.presenter.sync_camera()  # a map facing the camera needs the camera this frame is drawn from
         return grab(self.plotter.ren_win)
 
     def frames(self, positions: Iterable[float], *, fit_each: bool = False) -> Iterator[np.ndarray]:
@@ -184,6 +193,7 @@ class OffscreenRenderer:
 
     def close(self) -> None:
         """Release the plotter."""
+        self.layers.close()
         self.presenter.close()
         self.scene.close()
         self.plotter.close()
@@ -206,6 +216,7 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
     presenter = ScenePresenter(copy, scene, scale=float(scale))
+    layers = LearnedLayers.create(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
         copy.hidden_classes = state.hidden_classes
@@ -213,10 +224,12 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
         copy.path, copy.time_axis = state.path, state.time_axis
         if state.camera is not None:
             copy.camera = state.camera
+        copy.probe, copy.decoder_map, copy.own_images = state.probe, state.decoder_map, state.own_images
         if state.probe is not None:
             scene.markers.set_probe(np.asarray(state.probe, np.float32))
         return grab(plotter.ren_win)
     finally:
+        layers.close()
         presenter.close()
         scene.close()
         plotter.close()
@@ -313,6 +326,16 @@ def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int
         r.close()
 
 
+def _map_option(args: argparse.Namespace, view: ViewSpec | None) -> DecoderMapState | None:
+    """``--decoder-map [PLANE]`` and ``--map-grid G``; with ``--view`` the file's own map unless asked for."""
+    plane, grid = getattr(args, "decoder_map", None), getattr(args, "map_grid", None)
+    if plane is None:
+        if grid is not None:
+            raise ValueError("--map-grid sets the decoder map's tiles; add --decoder-map to draw it.")
+        return view.decoder_map if view is not None else None
+    return DecoderMapState(plane, grid if grid is not None else 12).checked()
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
     if (args.out is None) == (args.movie is None):
@@ -335,7 +358,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise ValueError("Give --epoch or --step, not both.")
     opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
                             "colour": view.color if view is not None else args.color,
-                            "train_overlay": view.train_overlay if view is not None else args.train_overlay}
+                            "train_overlay": view.train_overlay if view is not None else args.train_overlay,
+                            "decoder_map": _map_option(args, view)}
     target = Path(args.out or args.movie)
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:
