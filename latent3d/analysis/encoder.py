@@ -31,7 +31,9 @@ class NumpyEncoder:
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
-        self._layers = [(np.ascontiguousarray(w.T, dtype=np.float32), b.astype(np.float32)) for w, b in layers]
+        # Transposed views, not copies: an own image is one row, and copying 40 encoders' weights for it
+        # would cost more than the products themselves.
+        self._layers = [(np.asarray(w, np.float32).T, np.asarray(b, np.float32)) for w, b in layers]
 
     def __call__(self, pixels: np.ndarray) -> np.ndarray:
         """Codes ``[N, code_dim]`` of images ``[N, 784]`` (or one ``[784]``) with values in [0, 1]."""

@@ -58,6 +58,11 @@ class DecoderMapLayer:
         prop.SetColor(1.0, 1.0, 1.0)  # the texture's own grey levels, untinted
         prop.BackfaceCullingOff()
         self._actor.SetVisibility(False)
+        self._drawn: tuple[object, ...] | None = None  # what the texture and quad show now, and of which run
+        self._drawn_run: object = None
+        # One translucent quad needs no order-independent transparency: VTK's OIT pass cost 25 ms a frame
+        # at 10k points (llvmpipe, benchmarks/bench_decoder_map.py); plain blending costs under 1 ms.
+        scene.plotter.renderer.SetUseOIT(False)
         scene.plotter.renderer.AddActor(self._actor)
         self._disconnect = connect_handlers(state.events, self)
         self.refresh()
@@ -67,10 +72,18 @@ class DecoderMapLayer:
         """Whether the map is drawn."""
         return bool(self._actor.GetVisibility())
 
-    def refresh(self) -> None:
-        """Decode the map for the state as it is now and upload it in place (hidden when the map is off)."""
-        settings = self.state.decoder_map
-        placed = map_image(self.state, settings) if settings is not None else None
+    def refresh(self, force: bool = False) -> None:
+        """Decode the map for the state as it is now and upload it in place (hidden when the map is off).
+
+        Without ``force`` nothing is decoded when the map would be the one drawn already (same run,
+        nearest snapshot, settings, probe and camera).
+        """
+        settings, state = self.state.decoder_map, self.state
+        key = None if settings is None or state.run is None else (state.snapshot, settings, state.probe, state.camera)
+        if not force and key is not None and key == self._drawn and state.run is self._drawn_run:
+            return  # a move between two snapshots that keeps the nearest one: the same map
+        self._drawn, self._drawn_run = key, state.run
+        placed = map_image(state, settings) if settings is not None else None
         if settings is None or placed is None:
             self.grid = self.image = None
             if self._actor.GetVisibility():
