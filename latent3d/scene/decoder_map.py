@@ -79,7 +79,11 @@ class DecoderMapLayer:
         nearest snapshot, settings, probe and camera).
         """
         settings, state = self.state.decoder_map, self.state
-        key = None if settings is None or state.run is None else (state.snapshot, settings, state.probe, state.camera)
+        cam = state.camera
+        facing = None if cam is None or settings is None or settings.plane != "camera" else (cam.position, cam.view_up)
+        focal = None if cam is None or state.probe is not None else cam.focal_point
+        # what the map depends on: rotating about the focal point moves neither an axis plane nor its tiles
+        key = None if settings is None or state.run is None else (state.snapshot, settings, state.probe, focal, facing)
         if not force and key is not None and key == self._drawn and state.run is self._drawn_run:
             return  # a move between two snapshots that keeps the nearest one: the same map
         self._drawn, self._drawn_run = key, state.run
@@ -133,8 +137,7 @@ class DecoderMapLayer:
             self.refresh()
 
     def _on_camera(self, _camera: Camera | None) -> None:
-        m = self.state.decoder_map
-        if m is not None and (m.plane == "camera" or self.state.probe is None):
+        if self.state.decoder_map is not None:
             self.refresh()
 
     def _on_decoder_map(self, _m: object) -> None:
