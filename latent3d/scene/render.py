@@ -13,7 +13,8 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.analysis.explore import COLOUR_MODES, movie_times
+from latent3d.analysis.explore import movie_times
+from latent3d.config.choices import COLOUR_MODES
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.learned_layers import LearnedLayers
@@ -181,7 +182,6 @@ class OffscreenRenderer:
         time = self.state.time
         caption = time.caption(self.state.position) if time is not None else ""
         self._label.SetInput(f"{self.run.name} · {caption} / {self.run.epochs}")
-        self.presenter.sync_camera()  # a map facing the camera needs the camera this frame is drawn from
         return grab(self.plotter.ren_win)
 
     def frames(self, positions: Iterable[float], *, fit_each: bool = False) -> Iterator[np.ndarray]:

@@ -17,7 +17,7 @@ import numpy as np
 from psygnal import Signal, SignalGroup
 
 from latent3d.analysis.explore import COLOUR_MODES
-from latent3d.state.own_values import MAX_OWN_IMAGES, DecoderMapState, OwnImage
+from latent3d.state.learned_fields import LearnedFields
 from latent3d.state.timeline import TIME_AXES, Timebase
 from latent3d.state.values import Camera, PathState
 
@@ -85,7 +85,7 @@ def _same_points(old: Run | None, new: Run) -> bool:
             and bool(np.array_equal(old.labels, new.labels)))
 
 
-class ViewerState:
+class ViewerState(LearnedFields):
     """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera.
 
     Notes
@@ -109,9 +109,8 @@ class ViewerState:
         self._train_overlay = False
         self._camera: Camera | None = None
         self._time_axis = "log"
-        self._decoder_map: DecoderMapState | None = None
-        self._last_map = DecoderMapState()  # what M shows again after hiding the map
-        self._own_images: tuple[OwnImage, ...] = ()
+        self._grew = False
+        LearnedFields.__init__(self)
 
     # -- run and position -----------------------------------------------------------------------
 
@@ -125,17 +124,26 @@ class ViewerState:
         """The run's snapshots on the time axis (None without a run)."""
         return self._time
 
-    def set_run(self, run: Run | None, *, position: float | None = None) -> None:
+    @property
+    def run_grew(self) -> bool:
+        """Whether the last :meth:`set_run` showed a longer version of the run before (a live training's snapshot).
+
+        The scene moves the points in place and keeps the camera then; otherwise it rebuilds and refits.
+        """
+        return self._grew
+
+    def set_run(self, run: Run | None, *, position: float | None = None, fresh: bool = False) -> None:
         """Show ``run``.
 
-        The same test images as before (a live training added snapshots, or the run reopened) keep
-        selection, path and probe; otherwise selection and path are cleared. The position moves to
-        ``position`` (a snapshot index), else stays where it was when the points are the same, else
-        goes to the last snapshot; it is clamped to the run either way.
+        The same test images as before (a live training added snapshots) keep selection and path;
+        otherwise, or with ``fresh`` (the user opened the run again), they are cleared. The probe
+        (free roam) stays either way. The position moves to ``position`` (a snapshot index), else stays where
+        it was when the points are kept, else goes to the last snapshot; it is clamped either way.
         """
-        keep = run is not None and _same_points(self._run, run)
+        keep = run is not None and not fresh and _same_points(self._run, run)
         old_selected, old_path = self._selected, self._path
         self._run = run
+        self._grew = keep
         self._time = timebase_of(run) if run is not None else None
         if not keep:
             self._selected, self._path = None, None
@@ -170,6 +178,17 @@ class ViewerState:
     def snapshot(self) -> int:
         """The stored snapshot nearest the position: its decoder, losses and colours are shown."""
         return self._time.nearest(self._position) if self._time is not None else 0
+
+    @property
+    def planned_epochs(self) -> int:
+        """The epochs the run was configured for (a live run's total, not the epochs done so far); 0 without a run."""
+        run = self._run
+        return 0 if run is None else max(int(run.config.epochs), int(run.epochs))
+
+    @property
+    def n_classes(self) -> int:
+        """How many classes the run's labels come from (the legend's rows)."""
+        return N_CLASSES
 
     @property
     def step(self) -> float:
@@ -284,8 +303,8 @@ class ViewerState:
     @hidden_classes.setter
     def hidden_classes(self, classes: Iterable[int]) -> None:
         hidden = frozenset(int(c) for c in classes)
-        if any(not 0 <= c < N_CLASSES for c in hidden):
-            raise ValueError(f"Classes are numbered 0 to {N_CLASSES - 1}.")
+        if any(not 0 <= c < self.n_classes for c in hidden):
+            raise ValueError(f"Classes are numbered 0 to {self.n_classes - 1}.")
         if hidden == self._hidden:
             return
         self._hidden = hidden
@@ -332,47 +351,6 @@ class ViewerState:
         if axis != self._time_axis:
             self._time_axis = axis
             self.events.time_axis.emit(axis)
-
-    @property
-    def decoder_map(self) -> DecoderMapState | None:
-        """The decoder map shown (plane, G, opacity), or None when it is off."""
-        return self._decoder_map
-
-    @decoder_map.setter
-    def decoder_map(self, m: DecoderMapState | None) -> None:
-        m = None if m is None else m.checked()
-        if m != self._decoder_map:
-            self._decoder_map = m
-            self.events.decoder_map.emit(m)
-
-    def toggle_decoder_map(self) -> None:
-        """Show the decoder map (with its last settings) or hide it (the M key)."""
-        if self._decoder_map is not None:
-            self._last_map = self._decoder_map
-        self.decoder_map = None if self._decoder_map is not None else self._last_map
-
-    @property
-    def own_images(self) -> tuple[OwnImage, ...]:
-        """The user's own images placed in the cloud (at most MAX_OWN_IMAGES), oldest first."""
-        return self._own_images
-
-    @own_images.setter
-    def own_images(self, images: Sequence[OwnImage]) -> None:
-        imgs = tuple(images)
-        if len(imgs) > MAX_OWN_IMAGES or not all(isinstance(im, OwnImage) for im in imgs):
-            raise ValueError(f"At most {MAX_OWN_IMAGES} own images can be shown; remove one first.")
-        if imgs != self._own_images:
-            self._own_images = imgs
-            self.events.own_images.emit(imgs)
-
-    def add_own_image(self, image: OwnImage) -> None:
-        """Place one more own image (ValueError when MAX_OWN_IMAGES are shown already)."""
-        self.own_images = (*self._own_images, image)
-
-    def remove_own_image(self, index: int) -> None:
-        """Remove the own image at ``index`` in :attr:`own_images` (an index outside it is ignored)."""
-        if 0 <= index < len(self._own_images):
-            self.own_images = self._own_images[:index] + self._own_images[index + 1:]
 
     # -- helpers --------------------------------------------------------------------------------
 
