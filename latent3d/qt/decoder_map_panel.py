@@ -32,7 +32,7 @@ from latent3d.util.fileio import atomic_path
 
 __all__ = ["DecoderMapPanel", "plain_error", "save_map_png"]
 
-SIDE_PX = 300  # the flat map's size on screen
+SIDE_PX = 264  # the flat map's size on screen: the side panel's width
 PLANE_LABELS = {"camera": "facing the camera", "xy": "x-y axes", "xz": "x-z axes", "yz": "y-z axes"}
 
 
@@ -153,7 +153,7 @@ class DecoderMapPanel(QWidget):
         assert run is not None
         where = "the probe" if self.state.probe is not None else "the focal point"
         c = ", ".join(f"{v:+.2f}" for v in grid.centre)
-        self.caption.setText(f"{m.grid} x {m.grid} tiles decoded at step {int(run.steps[self.state.snapshot])}, "
+        self.caption.setText(f"{m.grid} x {m.grid} tiles decoded at step {int(run.steps[self.state.snapshot]):,}, "
                              f"through {where} ({c}), {2 * grid.half:.2f} wide.")
 
     def _on_run(self, _run: object) -> None:
@@ -208,3 +208,7 @@ class DecoderMapPanel(QWidget):
             self._error(str(exc))
             return None
         return path
+
+    def detach(self) -> None:
+        """Stop following the state (the window calls it when it closes)."""
+        self._disconnect()

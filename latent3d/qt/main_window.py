@@ -8,8 +8,10 @@ from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from latent3d.analysis.encoder import OwnCodesCache
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
+from latent3d.qt.decoder_map_panel import DecoderMapPanel
 from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.explore_views import FilmstripView, NeighboursView, PathView
@@ -18,6 +20,7 @@ from latent3d.qt.legend import ClassLegend
 from latent3d.qt.live_training import LiveTraining
 from latent3d.qt.loss_panel import LossPanel
 from latent3d.qt.open_save import OpenSave
+from latent3d.qt.own_image_panel import OwnImagePanel
 from latent3d.qt.runs_menu import RunsMenu
 from latent3d.qt.scene_controller import SceneController
 from latent3d.qt.selection_view import SelectionDisplay
@@ -27,6 +30,7 @@ from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_state import ViewerState
@@ -80,6 +84,9 @@ class MainWindow(QMainWindow):
         self.view = LatentView(self)
         self.scene = self.view.scene
         self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True)
+        self.own_codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
+        self.learned = LearnedLayers.create(state, self.scene, self.view.request_render, codes=self.own_codes)
+        self.map_panel, self.own_panel = DecoderMapPanel(state), OwnImagePanel(state, self.own_codes)
         self.timeline = Timeline(state)
         self.panel = ImagePanel()
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
@@ -111,6 +118,7 @@ class MainWindow(QMainWindow):
         self.legend.class_toggled.connect(state.set_class_visible)
         state.events.hidden_classes.connect(self._on_hidden_classes)
         state.events.probe.connect(self._on_probe)
+        state.events.decoder_map.connect(self._on_decoder_map)
         state.events.run.connect(self._on_run)
         self.training.message.connect(self._message)
         self.training.title.connect(self.setWindowTitle)
@@ -143,6 +151,8 @@ class MainWindow(QMainWindow):
         sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
         sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
         sv.addWidget(self.neighbours_box)
+        sv.addWidget(self.map_panel)
+        sv.addWidget(self.own_panel)
         sv.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -182,6 +192,8 @@ class MainWindow(QMainWindow):
         self.fit_action.setToolTip("Frame the whole training from the direction you look from (Shift+R)")
         self.roam_action = self._action("Free roam", self.controller.set_free_roam, "F", checkable=True)
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
+        self.map_action = self._action("Decoder map", self._set_decoder_map, "M", checkable=True)
+        self.map_action.setToolTip("Images decoded on a grid over a plane through the latent space (M)")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")
         for act in (*self.display.actions, *self.exports.actions, self.training.action):
@@ -193,7 +205,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
-        view_menu.addActions([self.reset_action, self.fit_action, self.roam_action, self.play_action])
+        view_menu.addActions([self.reset_action, self.fit_action, self.roam_action, self.play_action, self.map_action])
         view_menu.addSeparator()
         view_menu.addActions(self.display.actions)
         self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
@@ -203,7 +215,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.addActions([self.open_action, self.training.action, self.reset_action, self.fit_action,
-                            self.roam_action])
+                            self.roam_action, self.map_action])
         toolbar.addSeparator()
         self.display.add_to_toolbar(toolbar)
 
@@ -222,6 +234,14 @@ class MainWindow(QMainWindow):
         if self.roam_action.isChecked() != (position is not None):
             with QSignalBlocker(self.roam_action):
                 self.roam_action.setChecked(position is not None)
+
+    def _set_decoder_map(self, on: bool) -> None:
+        if on != (self.state.decoder_map is not None):
+            self.state.toggle_decoder_map()
+
+    def _on_decoder_map(self, settings: object) -> None:
+        with QSignalBlocker(self.map_action):
+            self.map_action.setChecked(settings is not None)
 
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
         for cls in range(self.state.n_classes):
@@ -258,6 +278,9 @@ class MainWindow(QMainWindow):
                      self.display, self.neighbours):
             view.close()
         self.neighbours.close()
+        self.map_panel.detach()
+        self.own_panel.detach()
+        self.learned.close()
         self.presenter.close()
         self.view.close()
         super().closeEvent(event)

@@ -89,7 +89,8 @@ class OwnImagePanel(QWidget):
         layout.addLayout(tools)
         files = QHBoxLayout()
         self.open = QPushButton("Open PNG/JPEG…")
-        self.invert = QCheckBox("invert (dark object on light)")
+        self.invert = QCheckBox("invert")
+        self.invert.setToolTip("The photo shows a dark object on a light background: negate it first")
         files.addWidget(self.open)
         files.addWidget(self.invert)
         layout.addLayout(files)
@@ -104,13 +105,13 @@ class OwnImagePanel(QWidget):
         pair.addWidget(self.original_caption, 1, 0)
         pair.addWidget(self.reconstruction_caption, 1, 1)
         layout.addLayout(pair)
-        self.nearest = QHBoxLayout()
+        self.nearest = QGridLayout()
         self.nearest_buttons = [QPushButton() for _ in range(NEAREST)]
         self._nearest: list[int] = []
         for k, b in enumerate(self.nearest_buttons):
             b.setVisible(False)
             b.clicked.connect(lambda _c=False, k=k: self._select(self._nearest[k]))
-            self.nearest.addWidget(b)
+            self.nearest.addWidget(b, k // 2, k % 2)  # two a row: the side panel is narrow
         layout.addLayout(self.nearest)
         self.note = QLabel()
         for label in (self.note, self.original_caption, self.reconstruction_caption):
@@ -236,3 +237,7 @@ class OwnImagePanel(QWidget):
             self.state.selected = index
         except ValueError as exc:  # its class is hidden
             self._error(str(exc))
+
+    def detach(self) -> None:
+        """Stop following the state (the window calls it when it closes)."""
+        self._disconnect()

@@ -94,3 +94,20 @@ def test_placement_note_for_each_kind_of_run() -> None:
     assert "2 of its 4" in placement_note(OwnCodes(np.array([0, 3]), np.zeros((2, 3))), steps)
     assert "no encoder" in placement_note(OwnCodes(np.array([], np.int64), np.zeros((0, 3))), steps)
     assert OwnImage.from_array("n", np.ones(784)).as_float().min() == 1.0
+
+
+def test_window_m_key_and_own_images(qtbot, window) -> None:  # noqa: ANN001
+    keys = {a.shortcut().toString(): a for a in window.actions()}
+    assert "M" in keys and keys["M"] is window.map_action
+    window.activateWindow()
+    if window.isActiveWindow():
+        qtbot.keyClick(window, Qt.Key.Key_M)
+    else:  # a bare Xvfb may never activate the window: trigger what the key is bound to
+        window.map_action.trigger()
+    assert window.state.decoder_map is not None and window.learned.decoder_map.visible
+    assert window.map_action.isChecked() and window.map_panel.toggle.isChecked()
+    window.map_panel.toggle.setChecked(False)  # the panel and the toolbar button follow one state
+    assert window.state.decoder_map is None and not window.map_action.isChecked()
+    window.state.add_own_image(OwnImage.from_array("x", np.ones(784)))
+    assert window.learned.own_images.markers.shape == (1, 3) and window.own_panel.list.count() == 1
+    assert window.learned.own_images.cache is window.own_panel.cache  # encoded once for both
