@@ -38,7 +38,8 @@ MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-en
 COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "decoder_map", "own_images")
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", "decoder_map",
+             "own_images")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -64,6 +65,8 @@ class ViewSpec:
         Free-roam probe position; None means free roam is off.
     train_overlay : bool
     time_axis : {"log", "linear"}
+    follow : bool
+        Whether the camera frames the snapshot shown (its direction from ``camera``).
     decoder_map : DecoderMapState or None
     own_images : tuple of OwnImage
     """
@@ -79,6 +82,7 @@ class ViewSpec:
     probe: Vec3 | None = None
     train_overlay: bool = False
     time_axis: str = "log"
+    follow: bool = False
     decoder_map: DecoderMapState | None = None
     own_images: tuple[OwnImage, ...] = ()
 
@@ -109,6 +113,7 @@ class ViewSpec:
         d["probe"] = None if self.probe is None else _vec(self.probe)
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
+        d["follow"] = self.follow
         if self.decoder_map is not None:
             d["decoder_map"] = decoder_map_to_dict(self.decoder_map)
         if self.own_images:
@@ -169,6 +174,7 @@ class ViewSpec:
             probe=None if d.get("probe") is None else c.vector("probe", d["probe"]),
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
+            follow=c.boolean("follow", d.get("follow", False)),
             decoder_map=decoder_map_from_dict(c, d.get("decoder_map")),
             own_images=own_images_from_list(c, d.get("own_images")),
         )
