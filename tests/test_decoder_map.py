@@ -146,3 +146,18 @@ def test_render_cli_decoder_map_options(run: Run, tmp_path: Path, capsys: pytest
                  "--map-grid", "6"]) == 0 and out.is_file()
     assert main(["render", str(run.path), "--out", str(out), "--map-grid", "6"]) == 2
     assert "add --decoder-map" in capsys.readouterr().err
+
+
+def test_hold_keeps_the_map_during_a_drag(layer: tuple[ViewerState, DecoderMapLayer]) -> None:
+    from latent3d.state.values import Camera
+
+    state, m = layer
+    state.camera = Camera((5.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    state.decoder_map = DecoderMapState("camera", 6, 0.6)
+    assert m.grid is not None
+    u0 = m.grid.u.copy()
+    m.hold(True)
+    state.camera = Camera((0.0, 5.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    assert np.allclose(m.grid.u, u0)  # held: the tiles stay where they were decoded
+    m.hold(False)
+    assert not np.allclose(m.grid.u, u0) and abs(float(m.grid.u @ np.array([0.0, 1.0, 0.0]))) < 1e-9

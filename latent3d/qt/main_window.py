@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         state.events.probe.connect(self._on_probe)
         state.events.follow.connect(self._on_follow)
         self.view.signals.interacting.connect(self._on_interacting)
+        self.view.signals.interacting.connect(self.learned.decoder_map.hold)
         state.events.decoder_map.connect(self._on_decoder_map)
         state.events.run.connect(self._on_run)
         self.training.message.connect(self._message)

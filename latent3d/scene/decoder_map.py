@@ -60,6 +60,7 @@ class DecoderMapLayer:
         self._actor.SetVisibility(False)
         self._drawn: tuple[object, ...] | None = None  # what the texture and quad show now, and of which run
         self._drawn_run: object = None
+        self._held = False  # while the mouse moves the camera: a map facing it waits for the drag to end
         # One translucent quad needs no order-independent transparency: VTK's OIT pass cost 25 ms a frame
         # at 10k points (llvmpipe, benchmarks/bench_decoder_map.py); plain blending costs under 1 ms.
         scene.plotter.renderer.SetUseOIT(False)
@@ -137,7 +138,17 @@ class DecoderMapLayer:
             self.refresh()
 
     def _on_camera(self, _camera: Camera | None) -> None:
-        if self.state.decoder_map is not None:
+        if self.state.decoder_map is not None and not self._held:
+            self.refresh()
+
+    def hold(self, on: bool) -> None:
+        """Keep the map where it is while the camera is dragged (``on``), and face the camera again after.
+
+        The tiles stay exactly the decoder at their centres; only turning the plane towards the
+        camera waits, so that a drag never decodes the grid at every frame (the window's LOD).
+        """
+        self._held = bool(on)
+        if not on and self.state.decoder_map is not None:
             self.refresh()
 
     def _on_decoder_map(self, _m: object) -> None:
