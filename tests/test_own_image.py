@@ -183,3 +183,19 @@ def test_keep_encoder_choices_and_size_estimate() -> None:
     with pytest.raises(SystemExit) as info:  # a usage error: argparse's exit 2 with one sentence
         main(["train", "--keep-encoder", "every:0", "--epochs", "1"])
     assert info.value.code == 2
+
+
+def test_bundled_encoders_place_test_images_at_their_stored_codes(data_dir: Path) -> None:
+    from latent3d.data.images import load_test_images
+
+    bundled = Path(__file__).resolve().parent.parent / "checkpoints" / "fashion-mnist-default"
+    if not (bundled / "run.json").is_file():
+        pytest.skip("bundled run not present")
+    run = load_run(bundled)
+    pixels = load_test_images(data_dir).pixels
+    assert pixels is not None
+    for i in (0, 1, 123):
+        own = encode_at_snapshots(run, pixels[i].reshape(-1).astype(np.float32) / 255.0)
+        assert len(own.snapshots) == 9 and own.snapshots[-1] == run.n_snapshots - 1  # every:5 and the last
+        for k, s in enumerate(own.snapshots):  # float16 weights, float32 training: codes agree to 1e-2
+            assert np.abs(own.codes[k] - run.codes[s][i]).max() < 1e-2
