@@ -53,10 +53,12 @@ class OwnImagesLayer:
         prop.SetColor(*TRAIL_RGB)
         prop.SetLineWidth(2.0 * scale)
         prop.SetLighting(False)
+        # In the markers' layer (own depth buffer, the cloud's camera): never hidden inside the cloud.
+        self._renderer = scene.markers.layers[0]
         for actor in (self._mark_actor, self._trail_actor):
             actor.SetPickable(False)
             actor.SetVisibility(False)
-            scene.plotter.renderer.AddActor(actor)
+            self._renderer.AddActor(actor)
         self._disconnect = connect_handlers(state.events, self)
         self._on_own_images(state.own_images)
 
@@ -100,4 +102,4 @@ class OwnImagesLayer:
         """Disconnect from the state and remove the actors."""
         self._disconnect()
         for actor in (self._mark_actor, self._trail_actor):
-            self.scene.plotter.renderer.RemoveActor(actor)
+            self._renderer.RemoveActor(actor)
