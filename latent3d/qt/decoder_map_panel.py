@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,7 @@ from latent3d.util.fileio import atomic_path
 __all__ = ["DecoderMapPanel", "plain_error", "save_map_png"]
 
 SIDE_PX = 264  # the flat map's size on screen: the side panel's width
+CAMERA_SETTLE_MS = 150  # camera moves arrive every frame of a drag: the flat map waits until they pause
 PLANE_LABELS = {"camera": "facing the camera", "xy": "x-y axes", "xz": "x-z axes", "yz": "y-z axes"}
 
 
@@ -112,6 +113,12 @@ class DecoderMapPanel(QWidget):
         self.grid.valueChanged.connect(lambda _v: self._edit())
         self.opacity.valueChanged.connect(lambda _v: self._edit())
         self.export.clicked.connect(self.export_png)
+        self._shown: tuple[object, ...] | None = None  # what the flat map was decoded for, and of which run
+        self._shown_run: object = None
+        self._camera_timer = QTimer(self)
+        self._camera_timer.setSingleShot(True)
+        self._camera_timer.setInterval(CAMERA_SETTLE_MS)
+        self._camera_timer.timeout.connect(self.refresh)
         self._disconnect = connect_handlers(state.events, self)
         self._show_settings(state.decoder_map or DecoderMapState())
         self.refresh()
@@ -134,6 +141,11 @@ class DecoderMapPanel(QWidget):
         self.toggle.setChecked(m is not None)
         self.toggle.blockSignals(False)
         self.export.setEnabled(m is not None and self.state.run is not None)
+        state = self.state
+        key = None if m is None else (state.snapshot, m, state.probe, state.camera)
+        if key is not None and key == self._shown and state.run is self._shown_run and self.image is not None:
+            return  # the same map as shown (a move between two snapshots that keeps the nearest one)
+        self._shown, self._shown_run = key, state.run
         placed = map_image(self.state, m) if m is not None else None
         if m is None or placed is None:
             self.image = None
@@ -169,7 +181,7 @@ class DecoderMapPanel(QWidget):
 
     def _on_camera(self, _c: object) -> None:
         if self.state.decoder_map is not None:
-            self.refresh()
+            self._camera_timer.start()  # restarted by each move: one decode when the camera settles
 
     def _on_decoder_map(self, m: DecoderMapState | None) -> None:
         if m is not None:

@@ -111,3 +111,18 @@ def test_window_m_key_and_own_images(qtbot, window) -> None:  # noqa: ANN001
     window.state.add_own_image(OwnImage.from_array("x", np.ones(784)))
     assert window.learned.own_images.markers.shape == (1, 3) and window.own_panel.list.count() == 1
     assert window.learned.own_images.cache is window.own_panel.cache  # encoded once for both
+
+
+def test_map_panel_waits_for_the_camera_to_settle(qtbot, state: ViewerState) -> None:  # noqa: ANN001
+    from latent3d.state.values import Camera
+
+    panel = DecoderMapPanel(state)
+    qtbot.addWidget(panel)
+    state.camera = Camera((5.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    state.decoder_map = DecoderMapState("camera", 6, 0.6)
+    first = panel.image.copy() if panel.image is not None else None
+    state.camera = Camera((0.0, 5.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    assert first is not None and np.array_equal(panel.image, first)  # not decoded at every camera move
+    qtbot.waitUntil(lambda: not np.array_equal(panel.image, first), timeout=3000)
+    placed = map_image(state, state.decoder_map)
+    assert placed is not None and np.array_equal(panel.image, placed[1])
