@@ -89,7 +89,8 @@ class MainWindow(QMainWindow):
                                         follow_to=self.easer.ease_to)
         self.own_codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
         self.learned = LearnedLayers.create(state, self.scene, self.view.request_render, codes=self.own_codes)
-        self.map_panel, self.own_panel = DecoderMapPanel(state), OwnImagePanel(state, self.own_codes)
+        self.map_panel = DecoderMapPanel(state)
+        self.own_panel = OwnImagePanel(state, self.own_codes, images=self.images)
         self.timeline = Timeline(state)
         self.panel = ImagePanel()
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)

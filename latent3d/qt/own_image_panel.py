@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from latent3d.analysis.encoder import OwnCodes, OwnCodesCache, nearest_images
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.image_file import ImageFileError, default_name, read_image_file
+from latent3d.data.images import DatasetImages
 from latent3d.qt.decoder_map_panel import plain_error
 from latent3d.qt.dialog_dirs import start_folder
 from latent3d.qt.draw_canvas import DrawCanvas
@@ -63,13 +65,15 @@ class OwnImagePanel(QWidget):
         Returns the image file to open, or None (default: an open-file dialog).
     error : callable, optional
         Shows one sentence to the user (default: a plain-text error dialog).
+    images : DatasetImages, optional
+        The test images, for thumbnails of the nearest ones (without them: index and class only).
     """
 
     def __init__(self, state: ViewerState, codes: OwnCodesCache | None = None, parent: QWidget | None = None,
                  ask_file: Callable[[], Path | None] | None = None,
-                 error: Callable[[str], None] | None = None) -> None:
+                 error: Callable[[str], None] | None = None, images: DatasetImages | None = None) -> None:
         super().__init__(parent)
-        self.state, self.cache = state, codes or OwnCodesCache()
+        self.state, self.cache, self.images = state, codes or OwnCodesCache(), images
         self._ask_file = ask_file or self._dialog_file
         self._error = error or (lambda text: plain_error(self, "Cannot use this image", text))
         self._drawings = 0
@@ -110,6 +114,7 @@ class OwnImagePanel(QWidget):
         self._nearest: list[int] = []
         for k, b in enumerate(self.nearest_buttons):
             b.setVisible(False)
+            b.setIconSize(QSize(28, 28))
             b.clicked.connect(lambda _c=False, k=k: self._select(self._nearest[k]))
             self.nearest.addWidget(b, k // 2, k % 2)  # two a row: the side panel is narrow
         layout.addLayout(self.nearest)
@@ -228,6 +233,7 @@ class OwnImagePanel(QWidget):
         self._nearest = [int(j) for j in idx]
         for b, j, d in zip(self.nearest_buttons, idx, dist):
             b.setText(f"#{int(j)} {CLASS_NAMES[int(run.labels[j])]}")
+            b.setIcon(_icon(self.images.get(int(j)) if self.images is not None else None))
             b.setToolTip(f"distance {d:.3f} at {at}; click to select it")
             b.setVisible(True)
         self.note.setText(f"code ({', '.join(f'{v:+.3f}' for v in code)}) at {at}. {note}")
@@ -241,3 +247,11 @@ class OwnImagePanel(QWidget):
     def detach(self) -> None:
         """Stop following the state (the window calls it when it closes)."""
         self._disconnect()
+
+
+def _icon(image: np.ndarray | None) -> QIcon:
+    """A 28x28 test image as a button icon (an empty icon without one)."""
+    if image is None:
+        return QIcon()
+    a = np.ascontiguousarray(image, np.uint8).reshape(28, 28)
+    return QIcon(QPixmap.fromImage(QImage(a.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()))
