@@ -127,6 +127,33 @@ class Comparison:
         """The mean neighbour agreement at every snapshot of the first run (float64 ``[S1]``)."""
         return np.array([float(self.agreement(codes_a, s).mean()) for s in range(len(codes_a))])
 
+    def colour_values(self, mode: str, drawn_a: np.ndarray, codes_a: np.ndarray, snapshot: int) -> np.ndarray:
+        """Per test image of the first run, ``distance`` to its aligned twin or its neighbour ``agreement``.
+
+        Parameters
+        ----------
+        mode : {"distance", "agreement"}
+        drawn_a, codes_a : ndarray, shape (S1, N1, 3)
+            The first run's codes as drawn (aligned or not) and its own codes.
+        snapshot : int
+            The first run's snapshot shown.
+
+        Returns
+        -------
+        ndarray of float32, shape (N1,)
+            Images the second run lacks get the smallest value of the others (they are not compared).
+        """
+        if mode == "distance":
+            shared = np.linalg.norm(self.at(float(snapshot), drawn_a[snapshot]).codes - drawn_a[snapshot, : self.n],
+                                    axis=1)
+        elif mode == "agreement":
+            shared = self.agreement(codes_a, snapshot)
+        else:
+            raise ValueError(f"Unknown comparison colour {mode!r}; use distance or agreement.")
+        out = np.full(codes_a.shape[1], float(shared.min()), np.float32)
+        out[: self.n] = shared
+        return out
+
     def shared_snapshots(self) -> list[tuple[int, int]]:
         """``(snapshot of the first, snapshot of the second)`` pairs at the same epoch (every epoch end at least)."""
         pairs = []

@@ -10,11 +10,15 @@ import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
 
-__all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
-           "map_colours", "movement", "movie_times", "path_decodes"]
+__all__ = ["ALL_COLOUR_MODES", "COLOUR_MODES", "COMPARE_COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range",
+           "colour_values", "filmstrip", "lerp", "map_colours", "movement", "movie_times", "path_decodes"]
 
 #: Colour modes: by class (default), by reconstruction error at the epoch shown, by movement since the previous epoch.
 COLOUR_MODES: tuple[str, ...] = ("class", "error", "movement")
+#: ``aligned-movement``: movement beyond the best similarity transform; ``distance`` (between a point's two aligned
+#: positions) and ``agreement`` (of the k = 10 nearest neighbours) need a second run to compare with.
+COMPARE_COLOUR_MODES: tuple[str, ...] = ("distance", "agreement")
+ALL_COLOUR_MODES: tuple[str, ...] = (*COLOUR_MODES, "aligned-movement", *COMPARE_COLOUR_MODES)
 # Viridis sampled at 9 even stops (0-255 RGB): perceptually even and readable on a dark background.
 _VIRIDIS = np.array([(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
                      (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], np.float64)
@@ -87,7 +91,7 @@ def colour_values(mode: str, epoch: int, codes: np.ndarray, test_bce: np.ndarray
 
     Parameters
     ----------
-    mode : {"class", "error", "movement"}
+    mode : {"class", "error", "movement", "aligned-movement"}
     epoch : int
     codes : ndarray, shape (E + 1, N, 3)
     test_bce : ndarray, shape (E + 1, N)
@@ -95,7 +99,8 @@ def colour_values(mode: str, epoch: int, codes: np.ndarray, test_bce: np.ndarray
     Returns
     -------
     ndarray of float32, shape (N,), or None
-        Per-image BCE at ``epoch`` for ``"error"``; distance moved since ``epoch - 1`` for ``"movement"``.
+        Per-image BCE at ``epoch`` for ``"error"``; distance moved since ``epoch - 1`` for ``"movement"``,
+        and beyond the best similarity transform of that move for ``"aligned-movement"``.
     """
     if mode == "class":
         return None
@@ -103,6 +108,10 @@ def colour_values(mode: str, epoch: int, codes: np.ndarray, test_bce: np.ndarray
         return np.asarray(test_bce[epoch], np.float32)
     if mode == "movement":
         return movement(codes, epoch)
+    if mode == "aligned-movement":
+        from latent3d.analysis.align import movement_beyond_alignment
+
+        return movement_beyond_alignment(codes, epoch)
     raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
 
 
