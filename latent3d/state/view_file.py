@@ -27,11 +27,13 @@ __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Came
 FORMAT_VERSION = 1
 MAX_RUN_CHARS = 4096
 MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-enough float
-COLOR_MODES = ("class", "error", "movement")
+COLOR_MODES = ("class", "error", "movement", "aligned-movement", "distance", "agreement")
+COMPARE_COLORS = ("distance", "agreement")  # these need 'compare'
+ALIGN_MODES = ("none", "final", "previous")
 TIME_AXES = ("log", "linear")
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "align", "compare")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -57,6 +59,10 @@ class ViewSpec:
         Free-roam probe position; None means free roam is off.
     train_overlay : bool
     time_axis : {"log", "linear"}
+    align : {"none", "final", "previous"}
+        How the snapshots are aligned (``none``: the raw codes).
+    compare : str or None
+        The second run compared with (a run name or path, like ``run``), or None.
     """
 
     run: str
@@ -70,6 +76,8 @@ class ViewSpec:
     probe: Vec3 | None = None
     train_overlay: bool = False
     time_axis: str = "log"
+    align: str = "none"
+    compare: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -98,6 +106,8 @@ class ViewSpec:
         d["probe"] = None if self.probe is None else _vec(self.probe)
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
+        d["align"] = self.align
+        d["compare"] = self.compare
         return d
 
     @classmethod
@@ -147,6 +157,9 @@ class ViewSpec:
         classes = [c.integer(f"hidden_classes[{i}]", k, 0, N_CLASSES - 1) for i, k in enumerate(hidden)]
         if len(set(classes)) != len(classes):
             raise c.error("hidden_classes", "lists a class twice; list each hidden class once")
+        compare = None if d.get("compare") is None else c.text("compare", d["compare"], MAX_RUN_CHARS)
+        if color in COMPARE_COLORS and compare is None:
+            raise c.error("color", f"is {color!r}, which compares two runs, but 'compare' names no second run")
         return cls(
             run=run, step=step, epoch=epoch, camera=camera, color=color, hidden_classes=tuple(sorted(classes)),
             selected=None if d["selected"] is None else c.integer("selected", d["selected"]),
@@ -154,6 +167,7 @@ class ViewSpec:
             probe=None if d.get("probe") is None else c.vector("probe", d["probe"]),
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
+            align=c.choice("align", d.get("align", "none"), ALIGN_MODES), compare=compare,
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:
