@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a run: config, losses, provenance")
     info.add_argument("run", help="run name under checkpoints/ or a run folder")
     info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.add_argument("--compare", metavar="RUN2", help="compare with a second run: residual and neighbour "
+                      "agreement at every shared position")
 
     rd = sub.add_parser("render", help="render a run to a PNG or a GIF/MP4 of the epochs, without a window")
     rd.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
@@ -126,8 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--step", type=_non_negative_float, help="training step of --out (between snapshots: interpolated)")
     rd.add_argument("--size", default="1200x900", help="image size WxH in pixels (default 1200x900)")
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
-    rd.add_argument("--color", choices=("class", "error", "movement"), default="class",
-                    help="colour points by class, reconstruction error or movement (default class)")
+    rd.add_argument("--color", choices=("class", "error", "movement", "aligned-movement", "distance", "agreement"),
+                    default="class", help="colour points by class, reconstruction error, movement, movement beyond "
+                    "alignment, or (with --compare) distance between the runs or neighbour agreement (default class)")
+    rd.add_argument("--align", choices=("none", "final", "previous"),
+                    help="align the snapshots onto the final one, or each onto the next (default none)")
+    rd.add_argument("--compare", metavar="RUN2", help="draw a second run beside the first, aligned onto it")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
     rd.add_argument("--fps", type=_positive_int, default=20, help="movie frames per second (default 20)")
     rd.add_argument("--time", choices=("log", "linear"), default="log",
@@ -165,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "view"
     _check_run_path(parser, command, getattr(args, "run", None))
+    _check_run_path(parser, command, getattr(args, "compare", None))
     from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
     from latent3d.util.interrupt import StopOnSignals, exit_status, interrupted_line

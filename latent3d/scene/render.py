@@ -13,12 +13,14 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.analysis.explore import COLOUR_MODES, movie_times
+from latent3d.analysis.explore import ALL_COLOUR_MODES, movie_times
 from latent3d.runs import Run, load_run, resolve_run_path
+from latent3d.scene.aligned_presenter import AlignedPresenter
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.movie_file import check_mp4, discard_writer
-from latent3d.scene.presenter import ScenePresenter
-from latent3d.state.view_apply import apply_spec, check_spec, load_view_run
+from latent3d.scene.presenter import read_camera
+from latent3d.scene.render_compare import SecondView, side_by_side
+from latent3d.state.view_apply import apply_spec, check_spec, load_view_compare, load_view_run
 from latent3d.state.view_file import ViewSpec, load_view
 from latent3d.state.viewer_state import ViewerState, timebase_of
 from latent3d.util.fileio import atomic_path, check_target
@@ -133,23 +135,32 @@ class OffscreenRenderer:
         A colour mode of ``latent3d.analysis.explore.COLOUR_MODES``.
     train_overlay : bool
         Also draw the training images' final-epoch codes (when the run stores them).
+    align : str
+        How the snapshots are aligned (``none``, ``final``, ``previous``).
+    compare : Run, optional
+        A second run, drawn aligned beside the first: each view gets half the width.
     """
 
     def __init__(self, run: Run, size: tuple[int, int] = (1200, 900), camera: str = "iso", colour: str = "class",
-                 train_overlay: bool = False) -> None:
-        if colour not in COLOUR_MODES:
-            raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(COLOUR_MODES)}.")
+                 train_overlay: bool = False, align: str = "none", compare: Run | None = None) -> None:
+        if colour not in ALL_COLOUR_MODES:
+            raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
         if train_overlay and run.train_codes is None:
             raise ValueError(f"Run {run.name} stores no training codes to overlay.")
         self.run = run
         if not os.environ.get("DISPLAY"):  # go straight to EGL instead of warning about a missing X server first
             os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+        if compare is not None:
+            size = (max(16, (size[0] - 2) // 2), size[1])
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
-        self.presenter = ScenePresenter(self.state, self.scene)
+        self.presenter = AlignedPresenter(self.state, self.scene)
         self.state.set_run(run)
+        self.state.align = align
+        self.state.set_compare(compare)
         self.state.color = colour
+        self.second = None if compare is None else SecondView(self.state, size)
         self.state.train_overlay = train_overlay
         self._label = vtkTextActor()
         self._label.GetTextProperty().SetFontSize(max(12, size[1] // 40))
@@ -173,7 +184,11 @@ class OffscreenRenderer:
         time = self.state.time
         caption = time.caption(self.state.position) if time is not None else ""
         self._label.SetInput(f"{self.run.name} · {caption} / {self.run.epochs}")
-        return grab(self.plotter.ren_win)
+        image = grab(self.plotter.ren_win)
+        if self.second is None:
+            return image
+        self.state.camera = read_camera(self.scene)  # the linked view looks from the same camera
+        return side_by_side(image, self.second.grab())
 
     def frames(self, positions: Iterable[float], *, fit_each: bool = False) -> Iterator[np.ndarray]:
         """One image per position in ``positions``; with ``fit_each`` the camera frames each one's codes."""
@@ -184,6 +199,8 @@ class OffscreenRenderer:
 
     def close(self) -> None:
         """Release the plotter."""
+        if self.second is not None:
+            self.second.close()
         self.presenter.close()
         self.scene.close()
         self.plotter.close()
@@ -205,9 +222,11 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     plotter = pv.Plotter(off_screen=True, window_size=[w, h])
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
-    presenter = ScenePresenter(copy, scene, scale=float(scale))
+    presenter = AlignedPresenter(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
+        copy.align = state.align
+        copy.set_compare(state.compare)
         copy.hidden_classes = state.hidden_classes
         copy.selected, copy.color, copy.train_overlay = state.selected, state.color, state.train_overlay
         copy.path, copy.time_axis = state.path, state.time_axis
@@ -313,6 +332,21 @@ def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int
         r.close()
 
 
+def _compare_run(args: argparse.Namespace, view: ViewSpec | None, run: Run) -> Run | None:
+    """The second run of ``--compare`` (or of the view file's ``compare``), checked against ``run``."""
+    if view is not None:
+        if getattr(args, "compare", None) or getattr(args, "align", None):
+            raise ValueError("--view sets the comparison and the alignment; leave out --compare and --align.")
+        return load_view_compare(view, Path(args.view), run)
+    if not getattr(args, "compare", None):
+        return None
+    other = load_run(resolve_run_path(args.compare))
+    probe = ViewerState()
+    probe.set_run(run)
+    probe.set_compare(other)  # too few shared test images: one sentence (ValueError), exit 2
+    return other
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
     if (args.out is None) == (args.movie is None):
@@ -333,9 +367,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise ValueError("--view sets the position; leave out --epoch and --step.")
     if args.epoch is not None and args.step is not None:
         raise ValueError("Give --epoch or --step, not both.")
+    compare = _compare_run(args, view, run)
     opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
                             "colour": view.color if view is not None else args.color,
-                            "train_overlay": view.train_overlay if view is not None else args.train_overlay}
+                            "train_overlay": view.train_overlay if view is not None else args.train_overlay,
+                            "align": view.align if view is not None else (getattr(args, "align", None) or "none"),
+                            "compare": compare}
     target = Path(args.out or args.movie)
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:

@@ -38,6 +38,8 @@ class AlignCompare:
     _compare: Run | None
     _comparison: Comparison | None
     _compare_overlay: bool
+    _probe: tuple[float, float, float] | None
+    probe: Any
 
     if TYPE_CHECKING:
         @property
@@ -54,8 +56,13 @@ class AlignCompare:
         if mode not in ALIGN_MODES:
             raise ValueError(f"Unknown alignment {mode!r}; use one of {', '.join(ALIGN_MODES)}.")
         if mode != self._align:
+            # the probe stays on the same code of the snapshot, so it decodes the same image
+            raw = None if self._probe is None else self.to_snapshot_codes(self._probe)
             self._align = mode
             self.events.align.emit(mode)
+            if raw is not None:
+                t = self.align_transform
+                self.probe = raw if t is None else t.apply(raw)
 
     @property
     def drawn_codes(self) -> np.ndarray | None:

@@ -1,0 +1,269 @@
+"""The compared run in VTK: its own linked scene beside the first run's, or rings over it (no Qt here).
+
+Both follow the :class:`ViewerState`: the second run is drawn at the position matched by epoch,
+aligned onto what the first run's view draws there, with the state's camera, selection and hidden
+classes; ``residual`` says how much of the second run the alignment leaves unexplained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyvista as pv
+from vtkmodules.vtkRenderingCore import vtkTextActor
+from vtkmodules.vtkRenderingOpenGL2 import vtkOpenGLPointGaussianMapper
+
+from latent3d.analysis.compare import ComparedPosition, interpolate_codes
+from latent3d.analysis.explore import COMPARE_COLOUR_MODES, colour_range, colour_values
+from latent3d.scene.cloud import CLASS_COLORS, LatentScene
+from latent3d.scene.overlays import ColourModes
+from latent3d.state.values import Camera
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.runs import Run
+
+__all__ = ["ComparePresenter", "CompareRings", "compared_at", "residual_text"]
+
+# Draw each splat as a ring: keep the fragments between 0.55 and 1 of the splat's radius.
+_RING_SHADER = ("//VTK::Color::Impl\n"
+                "float dist = dot(offsetVCVSOutput.xy, offsetVCVSOutput.xy);\n"
+                "if (dist > 1.0 || dist < 0.55) { discard; }\n")
+RING_RADIUS = 0.012  # of the cloud's largest extent
+
+
+def compared_at(state: ViewerState) -> ComparedPosition | None:
+    """The compared run at the state's position, aligned onto the first run's drawn codes there (None if none)."""
+    drawn, comparison = state.drawn_codes, state.comparison
+    if drawn is None or comparison is None:
+        return None
+    return comparison.at(state.position, interpolate_codes(drawn, state.position))
+
+
+def residual_text(residual: float) -> str:
+    """``"aligned: 4.3 % residual"``: how much of the second run the similarity transform leaves unexplained."""
+    return f"aligned: {100.0 * residual:.1f} % residual"
+
+
+def _apply_camera(scene: LatentScene, camera: Camera) -> None:
+    cam = scene.plotter.camera
+    cam.SetPosition(*camera.position)
+    cam.SetFocalPoint(*camera.focal_point)
+    cam.SetViewUp(*camera.view_up)
+    cam.SetViewAngle(camera.view_angle)
+    cam.OrthogonalizeViewUp()
+    scene.plotter.renderer.ResetCameraClippingRange()
+
+
+class ComparePresenter:
+    """Keeps ``scene`` showing the state's compared run: the linked second view.
+
+    Parameters
+    ----------
+    state : ViewerState
+    scene : LatentScene
+        A scene of its own (the second view's, or an off-screen one).
+    request_render : callable
+    scale : float
+        Text size times this (for screenshots at a multiple of the view's resolution).
+    """
+
+    def __init__(self, state: ViewerState, scene: LatentScene, request_render: Callable[[], None] = lambda: None,
+                 scale: float = 1.0) -> None:
+        self.state, self.scene, self.request_render = state, scene, request_render
+        self.colours = ColourModes(scene, font_size=int(round(12 * scale)))
+        self.residual: float | None = None
+        self._shown: Run | None = None
+        self._coloured: tuple[object, ...] | None = None
+        self._caption = vtkTextActor()
+        prop = self._caption.GetTextProperty()
+        prop.SetFontSize(int(round(14 * scale)))
+        prop.SetColor(0.84, 0.85, 0.88)
+        prop.SetVerticalJustificationToTop()
+        scene.plotter.renderer.AddViewProp(self._caption)
+        self._disconnect = connect_handlers(state.events, self)
+        self._on_compare(state.compare)
+
+    @property
+    def caption(self) -> str:
+        """The caption drawn in the view: the run's name and the residual."""
+        return str(self._caption.GetInput() or "")
+
+    def _on_compare(self, _run: object) -> None:
+        run, at = self.state.compare, compared_at(self.state)
+        if run is None or at is None:
+            self._shown = None
+            self.residual = None
+            self._caption.SetInput("")
+            if self.scene.n_points:  # an empty cloud: the scene and its marker layer stay for the next run
+                self.scene.set_data(np.zeros((1, 0, 3), np.float32), np.zeros(0, np.uint8))
+            self.request_render()
+            return
+        n = len(at.codes)
+        if run is not self._shown or self.scene.n_points != n:
+            self.scene.set_data(at.codes[None], run.labels[:n], 0.0)
+            self._shown = run
+        self._coloured = None
+        self._on_hidden_classes(self.state.hidden_classes)
+        self._show(at)
+        self._on_selected(self.state.selected)
+        if self.state.camera is not None:
+            _apply_camera(self.scene, self.state.camera)
+        self.request_render()
+
+    def _show(self, at: ComparedPosition) -> None:
+        self.scene.update_codes(at.codes[None], 0.0)
+        self.residual = at.residual
+        assert self.state.compare is not None
+        self._caption.SetInput(f"{self.state.compare.name} · {residual_text(at.residual)}")
+        h = self.scene.plotter.window_size[1]
+        self._caption.SetPosition(12, h - 12)
+        self._apply_colours()
+
+    def _refresh(self, _value: object = None) -> None:
+        at = compared_at(self.state)
+        if at is not None and self._shown is not None:
+            self._show(at)
+            self.request_render()
+
+    _on_position = _on_align = _refresh
+
+    def _on_run(self, _run: object) -> None:
+        self._on_compare(self.state.compare)
+
+    def _apply_colours(self) -> None:
+        state, run, comparison = self.state, self.state.compare, self.state.comparison
+        if run is None or comparison is None or state.run is None:
+            return
+        snapshot_b = int(round(comparison.position_b(state.position)))
+        key = (state.color, state.snapshot, snapshot_b, state.align, id(run))
+        if key == self._coloured:
+            return
+        self._coloured = key
+        n = comparison.n
+        if state.color in COMPARE_COLOUR_MODES:  # one value per shared image: the same in both views
+            values = state.colour_values()
+            title = "distance (aligned)" if state.color == "distance" else "agreement (k=10)"
+        else:  # the second run's own error or movement, at its matched snapshot
+            values = colour_values(state.color, snapshot_b, run.codes, run.test_bce)
+            title = f"{state.color}, step {int(run.steps[snapshot_b]):,}"
+        if values is None:
+            self.colours.show_classes(run.labels[:n])
+        else:
+            values = np.asarray(values[:n], np.float32)
+            self.colours.show_values(values, *colour_range(values), title=title)
+
+    def _on_color(self, _mode: str) -> None:
+        self._apply_colours()
+        self.request_render()
+
+    def _on_selected(self, index: int | None) -> None:
+        n = self.scene.n_points
+        self.scene.set_highlight(index if index is not None and index < n else None)
+        self.request_render()
+
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        for cls in range(len(CLASS_COLORS)):
+            self.scene.set_class_visible(cls, cls not in hidden)
+        self.request_render()
+
+    def _on_camera(self, camera: Camera | None) -> None:
+        if camera is not None and self._shown is not None:
+            _apply_camera(self.scene, camera)
+            self.request_render()
+
+    def close(self) -> None:
+        """Disconnect and remove what this presenter added (the scene belongs to the caller)."""
+        self._disconnect()
+        self.colours.close()
+        self.scene.plotter.renderer.RemoveViewProp(self._caption)
+
+
+class CompareRings:
+    """The compared run as rings in the first run's view (overlay mode), in class colours, unpickable.
+
+    Parameters
+    ----------
+    state : ViewerState
+    plotter : pyvista.Plotter
+        The first run's plotter.
+    request_render : callable
+    """
+
+    def __init__(self, state: ViewerState, plotter: pv.Plotter,
+                 request_render: Callable[[], None] = lambda: None) -> None:
+        self.state, self.plotter, self.request_render = state, plotter, request_render
+        self.mesh: pv.PolyData | None = None
+        self.actor: pv.Actor | None = None
+        self._disconnect = connect_handlers(state.events, self)
+        self._on_compare_overlay(state.compare_overlay)
+
+    @property
+    def visible(self) -> bool:
+        """Whether the rings are drawn."""
+        return self.actor is not None and bool(self.actor.GetVisibility())
+
+    def _on_compare_overlay(self, on: bool) -> None:
+        at = compared_at(self.state) if on else None
+        run = self.state.compare
+        if at is None or run is None:
+            if self.actor is not None:
+                self.actor.SetVisibility(False)
+            self.request_render()
+            return
+        if self.mesh is None or self.mesh.n_points != len(at.codes):
+            self._build(len(at.codes))
+        assert self.mesh is not None and self.actor is not None
+        self.mesh.point_data["rgb"] = np.asarray(CLASS_COLORS, np.uint8)[run.labels[: len(at.codes)]]
+        span = float(np.ptp(at.codes, axis=0).max()) if len(at.codes) else 1.0
+        mapper = self.actor.GetMapper()
+        mapper.SetScaleFactor(RING_RADIUS * max(span, 1e-6))
+        self.actor.SetVisibility(True)
+        self._move(at)
+
+    def _build(self, n: int) -> None:
+        self.close_actor()
+        self.mesh = pv.PolyData(np.zeros((n, 3), np.float32))
+        mapper = vtkOpenGLPointGaussianMapper()
+        mapper.SetInputData(self.mesh)
+        mapper.SetSplatShaderCode(_RING_SHADER)
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray("rgb")
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+        mapper.EmissiveOff()
+        self.actor = pv.Actor(mapper=mapper)
+        self.actor.SetPickable(False)
+        self.plotter.renderer.AddActor(self.actor)
+
+    def _move(self, at: ComparedPosition) -> None:
+        assert self.mesh is not None
+        self.mesh.points[:] = at.codes
+        self.mesh.GetPoints().Modified()
+        self.request_render()
+
+    def _refresh(self, _value: object = None) -> None:
+        if self.visible:
+            at = compared_at(self.state)
+            if at is not None:
+                self._move(at)
+
+    _on_position = _on_align = _refresh
+
+    def _on_compare(self, _run: object) -> None:
+        self._on_compare_overlay(self.state.compare_overlay)
+
+    _on_run = _on_compare
+
+    def close_actor(self) -> None:
+        """Remove the rings' actor."""
+        if self.actor is not None:
+            self.plotter.renderer.RemoveActor(self.actor)
+        self.mesh = self.actor = None
+
+    def close(self) -> None:
+        """Disconnect and remove the rings."""
+        self._disconnect()
+        self.close_actor()
