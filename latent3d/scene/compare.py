@@ -97,8 +97,9 @@ class ComparePresenter:
             self._shown = None
             self.residual = None
             self._caption.SetInput("")
-            if self.scene.n_points:  # an empty cloud: the scene and its marker layer stay for the next run
-                self.scene.set_data(np.zeros((1, 0, 3), np.float32), np.zeros(0, np.uint8))
+            for cls in range(len(CLASS_COLORS)):  # nothing drawn; the actors stay for the next run
+                self.scene.set_class_visible(cls, False)
+            self.scene.set_highlight(None)
             self.request_render()
             return
         n = len(at.codes)
@@ -160,7 +161,7 @@ class ComparePresenter:
         self.request_render()
 
     def _on_selected(self, index: int | None) -> None:
-        n = self.scene.n_points
+        n = self.scene.n_points if self._shown is not None else 0
         self.scene.set_highlight(index if index is not None and index < n else None)
         self.request_render()
 

@@ -172,7 +172,7 @@ class OffscreenRenderer:
 
     def apply_view(self, spec: ViewSpec) -> None:
         """Show what the view file ``spec`` describes (checked against the run beforehand)."""
-        apply_spec(self.state, spec)
+        apply_spec(self.state, spec, self.state.compare)  # the spec's comparison was loaded into the renderer
 
     def fit(self, u: float) -> None:
         """Frame the codes at position ``u`` only, keeping the camera direction (percentiles, as the window)."""
