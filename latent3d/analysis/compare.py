@@ -95,6 +95,18 @@ class Comparison:
         self._knn: dict[tuple[int, int], np.ndarray] = {}  # (run 0/1, snapshot) -> kNN indices
         self._agreement: dict[tuple[int, int], np.ndarray] = {}
 
+    def rebased(self, epochs_a: np.ndarray, same_first: bool) -> Comparison:
+        """The same second run against a new first run's snapshots, keeping what is cached that still holds.
+
+        ``same_first``: the first run is the one compared before, grown by a live training (its old
+        snapshots unchanged), so its neighbours are kept too; otherwise only the second run's.
+        """
+        other = Comparison(epochs_a, self.epochs_b, self.codes_b, self.n)
+        other._knn = {k: v for k, v in self._knn.items() if same_first or k[0] == 1}
+        if same_first:
+            other._agreement = {k: v for k, v in self._agreement.items() if int(round(other.position_b(k[0]))) == k[1]}
+        return other
+
     def position_b(self, u: float) -> float:
         """The second run's fractional snapshot index at the epoch of the first's position ``u`` (clamped)."""
         ia = np.arange(len(self.epochs_a), dtype=np.float64)

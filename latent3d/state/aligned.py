@@ -140,12 +140,14 @@ class AlignCompare:
             return self._comparison.colour_values(self._color, drawn, run.codes, self.snapshot)
         return colour_values(self._color, self.snapshot, run.codes, run.test_bce)
 
-    def _recompare(self, run: Run | None) -> None:
-        """A new first run: rebuild the comparison, or drop it when the two share too few test images."""
+    def _recompare(self, run: Run | None, grown: bool = False) -> None:
+        """A new first run (``grown``: the one shown, with more snapshots): rebuild or drop the comparison."""
         if self._compare is None:
             return
         comparison = None if run is None else _comparison(run, self._compare)
-        if comparison is None:
+        if comparison is None or run is None:
             self.set_compare(None)
+        elif self._comparison is not None and self._comparison.n == comparison.n:
+            self._comparison = self._comparison.rebased(run.snapshot_epochs, same_first=grown)
         else:
             self._comparison = comparison

@@ -144,7 +144,7 @@ class ViewerState(AlignCompare):
         if self._train_overlay and (run is None or run.train_codes is None):
             self._train_overlay = False
             self.events.train_overlay.emit(False)
-        self._recompare(run)
+        self._recompare(run, grown=keep)
         if self._time is None:
             self._position = 0.0
         else:

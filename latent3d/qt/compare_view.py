@@ -1,0 +1,75 @@
+"""The compared run's 3-D view, linked to the main one: one camera, one timeline, picks and selections in both."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from latent3d.qt.view import LatentView
+from latent3d.scene.compare import ComparePresenter
+from latent3d.scene.presenter import read_camera
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+__all__ = ["CompareView"]
+
+
+class CompareView(QWidget):
+    """A second :class:`LatentView` showing ``state.compare`` aligned onto the first run.
+
+    Shown while a run is compared side by side (hidden without a comparison and in overlay mode).
+    A click on one of its points selects that test image (the main view marks it too); moving its
+    camera moves the state's camera, which the main view follows.
+
+    Parameters
+    ----------
+    state : ViewerState
+    parent : QWidget, optional
+    """
+
+    def __init__(self, state: ViewerState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # a run's name is text from a folder
+        self.view = LatentView(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.view, 1)
+        self.presenter = ComparePresenter(state, self.view.scene, self.view.request_render)
+        self.view.signals.picked.connect(self._on_picked)
+        style = self.view.iren.interactor.GetInteractorStyle()
+        style.AddObserver("InteractionEvent", self._on_camera_moved)  # during the drag: the main view follows live
+        style.AddObserver("EndInteractionEvent", self._on_camera_moved)
+        self._disconnect = connect_handlers(state.events, self)
+        self._update()
+
+    def _on_picked(self, index: int) -> None:
+        try:
+            self.state.selected = index
+        except ValueError:  # a point of a class hidden meanwhile: nothing to select
+            pass
+
+    def _on_camera_moved(self, _obj: object, _event: str) -> None:
+        if self.presenter.residual is not None:
+            self.state.camera = read_camera(self.view.scene)
+
+    def _update(self, _value: object = None) -> None:
+        run = self.state.compare
+        self.setVisible(run is not None and not self.state.compare_overlay)
+        self.caption.setText("" if run is None else f"Compared: {run.name} · {self.presenter.caption.split(' · ')[-1]}")
+
+    _on_compare = _on_compare_overlay = _on_run = _update
+
+    def _on_position(self, _u: float) -> None:
+        if self.state.compare is not None:
+            self._update()
+
+    _on_align = _on_position
+
+    def close(self) -> bool:
+        """Disconnect from the state and release the VTK view."""
+        self._disconnect()
+        self.presenter.close()
+        self.view.close()
+        return super().close()
