@@ -1,4 +1,4 @@
-"""The alignment and comparison widgets, each built from a bare ViewerState: switch, menu actions, linked view, curve."""
+"""The alignment and comparison widgets, each from a bare ViewerState: switch, menu actions, linked view, curve."""
 
 from __future__ import annotations
 
