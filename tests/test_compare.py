@@ -70,3 +70,16 @@ def test_positions_are_matched_by_epoch() -> None:
     assert cmp.position_b(1.0) == pytest.approx(0.5)  # epoch 0.5 lies halfway to the second run's epoch 1
     assert cmp.position_b(3.0) == pytest.approx(2.0)
     assert cmp.shared_snapshots() == [(0, 0), (2, 1), (3, 2)]
+
+
+def test_knn_of_some_rows_matches_the_full_query_and_the_sampled_curve_the_full_mean() -> None:
+    a = _codes(s=2, n=3000)
+    rows = np.array([0, 17, 2999])
+    some, every = knn_indices(a[0], rows=rows), knn_indices(a[0])
+    np.testing.assert_array_equal(np.sort(some, axis=1), np.sort(every[rows], axis=1))
+    b = a + np.random.default_rng(3).normal(0, 0.3, a.shape).astype(np.float32)
+    cmp = Comparison(np.array([0.0, 1.0]), np.array([0.0, 1.0]), b, 3000)
+    sampled = cmp.agreement_curve(a, sample=1000)
+    full = [float(cmp.agreement(a, s).mean()) for s in range(2)]
+    np.testing.assert_allclose(sampled, full, atol=0.03)
+    assert 0.05 < full[0] < 0.95
