@@ -96,7 +96,7 @@ def test_alignment_moves_everything_drawn_and_the_probe_keeps_its_code(views) ->
 
 def test_rings_overlay_follows_the_switch(views) -> None:  # type: ignore[no-untyped-def]
     state, scene_a, _, _ = views
-    rings = CompareRings(state, scene_a.plotter)
+    rings = CompareRings(state, scene_a)
     assert not rings.visible
     state.compare_overlay = True
     assert rings.visible and rings.mesh is not None and rings.mesh.n_points == 800

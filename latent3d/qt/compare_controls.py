@@ -49,6 +49,7 @@ class AlignSwitch(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
         layout.addWidget(self.target)
+        layout.addStretch(1)
         self.check.toggled.connect(self._push)
         self.target.currentIndexChanged.connect(self._push)
         self._disconnect = connect_handlers(state.events, self)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from latent3d.qt.view import LatentView
 from latent3d.scene.compare import ComparePresenter
@@ -29,12 +28,9 @@ class CompareView(QWidget):
     def __init__(self, state: ViewerState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.caption = QLabel()
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # a run's name is text from a folder
-        self.view = LatentView(self)
+        self.view = LatentView(self)  # its caption (run name, residual) is drawn in the view, as off screen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.caption)
         layout.addWidget(self.view, 1)
         self.presenter = ComparePresenter(state, self.view.scene, self.view.request_render)
         self.view.signals.picked.connect(self._on_picked)
@@ -54,18 +50,15 @@ class CompareView(QWidget):
         if self.presenter.residual is not None:
             self.state.camera = read_camera(self.view.scene)
 
+    @property
+    def caption(self) -> str:
+        """What the view's caption says: the compared run's name and the alignment's residual."""
+        return self.presenter.caption
+
     def _update(self, _value: object = None) -> None:
-        run = self.state.compare
-        self.setVisible(run is not None and not self.state.compare_overlay)
-        self.caption.setText("" if run is None else f"Compared: {run.name} · {self.presenter.caption.split(' · ')[-1]}")
+        self.setVisible(self.state.compare is not None and not self.state.compare_overlay)
 
     _on_compare = _on_compare_overlay = _on_run = _update
-
-    def _on_position(self, _u: float) -> None:
-        if self.state.compare is not None:
-            self._update()
-
-    _on_align = _on_position
 
     def close(self) -> bool:
         """Disconnect from the state and release the VTK view."""

@@ -24,9 +24,9 @@ def shown_colour_title(state: ViewerState) -> str:
     if mode == "aligned-movement" and time is not None:
         return f"moved beyond alignment since step {time.steps[s - 1]:,.0f}" if s else "moved (step 0)"
     if mode == "distance":
-        return "distance (aligned)"
+        return "distance"
     if mode == "agreement":
-        return "agreement (k=10)"
+        return "agreement"
     return colour_title(mode, state)
 
 

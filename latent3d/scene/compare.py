@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ComparePresenter", "CompareRings", "compared_at", "residual_text"]
 
-# Draw each splat as a ring: keep the fragments between 0.55 and 1 of the splat's radius.
+# Draw each splat as a ring: keep the fragments between 0.45 and 1 of the splat's squared radius.
 _RING_SHADER = ("//VTK::Color::Impl\n"
                 "float dist = dot(offsetVCVSOutput.xy, offsetVCVSOutput.xy);\n"
-                "if (dist > 1.0 || dist < 0.55) { discard; }\n")
+                "if (dist > 1.0 || dist < 0.45) { discard; }\n")
 RING_RADIUS = 0.012  # of the cloud's largest extent
 
 
@@ -146,7 +146,7 @@ class ComparePresenter:
         n = comparison.n
         if state.color in COMPARE_COLOUR_MODES:  # one value per shared image: the same in both views
             values = state.colour_values()
-            title = "distance (aligned)" if state.color == "distance" else "agreement (k=10)"
+            title = state.color  # "distance" or "agreement": short enough for the bar beside a half-width view
         else:  # the second run's own error or movement, at its matched snapshot
             values = colour_values(state.color, snapshot_b, run.codes, run.test_bce)
             title = f"{state.color}, step {int(run.steps[snapshot_b]):,}"
@@ -185,17 +185,21 @@ class ComparePresenter:
 class CompareRings:
     """The compared run as rings in the first run's view (overlay mode), in class colours, unpickable.
 
+    The rings are drawn in the scene's marker layer, over the points: the second run lies where the
+    first does wherever they agree, and rings inside the cloud would be hidden.
+
     Parameters
     ----------
     state : ViewerState
-    plotter : pyvista.Plotter
-        The first run's plotter.
+    scene : LatentScene
+        The first run's scene.
     request_render : callable
     """
 
-    def __init__(self, state: ViewerState, plotter: pv.Plotter,
+    def __init__(self, state: ViewerState, scene: LatentScene,
                  request_render: Callable[[], None] = lambda: None) -> None:
-        self.state, self.plotter, self.request_render = state, plotter, request_render
+        self.state, self.scene, self.request_render = state, scene, request_render
+        self._layer = scene.markers.layers[0]
         self.mesh: pv.PolyData | None = None
         self.actor: pv.Actor | None = None
         self._disconnect = connect_handlers(state.events, self)
@@ -237,7 +241,7 @@ class CompareRings:
         mapper.EmissiveOff()
         self.actor = pv.Actor(mapper=mapper)
         self.actor.SetPickable(False)
-        self.plotter.renderer.AddActor(self.actor)
+        self._layer.AddActor(self.actor)
 
     def _move(self, at: ComparedPosition) -> None:
         assert self.mesh is not None
@@ -261,7 +265,7 @@ class CompareRings:
     def close_actor(self) -> None:
         """Remove the rings' actor."""
         if self.actor is not None:
-            self.plotter.renderer.RemoveActor(self.actor)
+            self._layer.RemoveActor(self.actor)
         self.mesh = self.actor = None
 
     def close(self) -> None:

@@ -87,7 +87,7 @@ def test_linked_view_shows_the_run_and_a_pick_there_selects_everywhere(qtbot, pa
     assert view.isHidden()  # nothing compared yet
     state.set_compare(load_run(b))
     qtbot.waitExposed(view)
-    assert view.isVisible() and "residual" in view.caption.text()
+    assert view.isVisible() and "residual" in view.caption
     scene = view.view.scene
     view.view.render()
     depth = [scene.display_position(i)[2] for i in range(scene.n_points)]
