@@ -46,14 +46,14 @@ def bench_timeline_move(run, other) -> dict[str, float]:  # noqa: ANN001
     """CPU time of one timeline move through the presenter, alignment off vs on, interleaved in one run."""
     import pyvista as pv
 
-    from latent3d.scene.aligned_presenter import AlignedPresenter
     from latent3d.scene.cloud import LatentScene
+    from latent3d.scene.presenter import ScenePresenter
     from latent3d.state.viewer_state import ViewerState
 
     plotter = pv.Plotter(off_screen=True, window_size=[400, 300])
     scene = LatentScene(plotter)
     state = ViewerState()
-    presenter = AlignedPresenter(state, scene)
+    presenter = ScenePresenter(state, scene)
     state.set_run(run)
     state.align = "final"
     state.align = "none"  # aligned codes cached, as after the first switch in the window
@@ -99,8 +99,7 @@ def bench_two_views(run, other) -> dict[str, float]:  # noqa: ANN001
 
     from latent3d.qt.compare_view import CompareView
     from latent3d.qt.view import LatentView
-    from latent3d.scene.aligned_presenter import AlignedPresenter
-    from latent3d.scene.presenter import read_camera
+    from latent3d.scene.presenter import ScenePresenter, read_camera
     from latent3d.state.viewer_state import ViewerState
 
     app = QApplication.instance() or QApplication([])
@@ -108,7 +107,7 @@ def bench_two_views(run, other) -> dict[str, float]:  # noqa: ANN001
     layout = QHBoxLayout(holder)
     state = ViewerState()
     main = LatentView(holder)
-    presenter = AlignedPresenter(state, main.scene, main.request_render)
+    presenter = ScenePresenter(state, main.scene, main.request_render)
     layout.addWidget(main)
     state.set_run(run)
     second = CompareView(state, holder)

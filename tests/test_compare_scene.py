@@ -13,9 +13,9 @@ from scene_fixtures import make_run  # noqa: E402
 
 from latent3d.analysis.compare import interpolate_codes  # noqa: E402
 from latent3d.runs import Run, load_run  # noqa: E402
-from latent3d.scene.aligned_presenter import AlignedPresenter  # noqa: E402
 from latent3d.scene.cloud import LatentScene  # noqa: E402
 from latent3d.scene.compare import ComparePresenter, CompareRings, residual_text  # noqa: E402
+from latent3d.scene.presenter import ScenePresenter  # noqa: E402
 from latent3d.state.viewer_state import PathState, ViewerState  # noqa: E402
 
 
@@ -36,7 +36,7 @@ def views(runs: tuple[Run, Run]) -> Iterator[tuple[ViewerState, LatentScene, Lat
     state = ViewerState()
     first, second = _plotter(), _plotter()
     scene_a, scene_b = LatentScene(first), LatentScene(second)
-    presenter = AlignedPresenter(state, scene_a)
+    presenter = ScenePresenter(state, scene_a)
     state.set_run(a)
     state.set_compare(b)
     linked = ComparePresenter(state, scene_b)

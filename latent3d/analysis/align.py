@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from latent3d.config.choices import ALIGN_MODES
+
 __all__ = ["ALIGN_MODES", "RunAlignment", "Similarity", "alignment_of", "movement_beyond_alignment", "procrustes",
            "to_snapshot_codes"]
 
-#: Alignment of the playback: none (the raw codes), onto the final snapshot, or chained onto the next one.
-ALIGN_MODES: tuple[str, ...] = ("none", "final", "previous")
 _CACHE_SIZE = 4  # runs whose alignments are kept (a run and a compared run, and a live run's last two)
 
 

@@ -15,8 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
-from latent3d.qt.loss_panel import StepAxis, _axis_x
+from latent3d.qt.loss_panel import StepAxis
 from latent3d.runs import Run, RunError, load_run
+from latent3d.state.timeline import step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "plain_error"]
@@ -170,7 +171,7 @@ class AgreementPlot(QWidget):
         if run is None or self.values is None:
             return
         self.axis.mode = self.state.time_axis
-        self.curve.setData(_axis_x(run.steps, self.state.time_axis), self.values)
+        self.curve.setData(step_to_axis(run.steps, self.state.time_axis), self.values)
         self._on_position(self.state.position)
 
     def _on_time_axis(self, _axis: str) -> None:
@@ -179,4 +180,4 @@ class AgreementPlot(QWidget):
     def _on_position(self, u: float) -> None:
         time = self.state.time
         if time is not None:
-            self.position_line.setValue(_axis_x(np.array([time.step_at(u)]), self.state.time_axis)[0])
+            self.position_line.setValue(step_to_axis(np.array([time.step_at(u)]), self.state.time_axis)[0])

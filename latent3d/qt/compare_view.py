@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from latent3d.qt.view import LatentView
 from latent3d.scene.compare import ComparePresenter
-from latent3d.scene.presenter import read_camera
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["CompareView"]
@@ -33,10 +32,7 @@ class CompareView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         self.presenter = ComparePresenter(state, self.view.scene, self.view.request_render)
-        self.view.signals.picked.connect(self._on_picked)
-        style = self.view.iren.interactor.GetInteractorStyle()
-        style.AddObserver("InteractionEvent", self._on_camera_moved)  # during the drag: the main view follows live
-        style.AddObserver("EndInteractionEvent", self._on_camera_moved)
+        self.view.signals.picked.connect(self._on_picked)  # its camera moves reach the state through the presenter
         self._disconnect = connect_handlers(state.events, self)
         self._update()
 
@@ -45,10 +41,6 @@ class CompareView(QWidget):
             self.state.selected = index
         except ValueError:  # a point of a class hidden meanwhile: nothing to select
             pass
-
-    def _on_camera_moved(self, _obj: object, _event: str) -> None:
-        if self.presenter.residual is not None:
-            self.state.camera = read_camera(self.view.scene)
 
     @property
     def caption(self) -> str:

@@ -16,9 +16,11 @@ from vtkmodules.vtkRenderingCore import vtkTextActor
 from vtkmodules.vtkRenderingOpenGL2 import vtkOpenGLPointGaussianMapper
 
 from latent3d.analysis.compare import ComparedPosition, interpolate_codes
-from latent3d.analysis.explore import COMPARE_COLOUR_MODES, colour_range, colour_values
+from latent3d.analysis.explore import colour_range, colour_values
+from latent3d.config.choices import COMPARE_COLOUR_MODES
 from latent3d.scene.cloud import CLASS_COLORS, LatentScene
 from latent3d.scene.overlays import ColourModes
+from latent3d.scene.presenter import read_camera
 from latent3d.state.values import Camera
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
@@ -47,16 +49,6 @@ def residual_text(residual: float) -> str:
     return f"aligned: {100.0 * residual:.1f} % residual"
 
 
-def _apply_camera(scene: LatentScene, camera: Camera) -> None:
-    cam = scene.plotter.camera
-    cam.SetPosition(*camera.position)
-    cam.SetFocalPoint(*camera.focal_point)
-    cam.SetViewUp(*camera.view_up)
-    cam.SetViewAngle(camera.view_angle)
-    cam.OrthogonalizeViewUp()
-    scene.plotter.renderer.ResetCameraClippingRange()
-
-
 class ComparePresenter:
     """Keeps ``scene`` showing the state's compared run: the linked second view.
 
@@ -83,6 +75,9 @@ class ComparePresenter:
         prop.SetColor(0.84, 0.85, 0.88)
         prop.SetVerticalJustificationToTop()
         scene.plotter.renderer.AddViewProp(self._caption)
+        self._applying = False  # True while the state's camera is put into VTK: the observer stays quiet
+        self._camera_vtk = scene.plotter.camera
+        self._camera_tag = self._camera_vtk.AddObserver("ModifiedEvent", self._on_vtk_camera)
         self._disconnect = connect_handlers(state.events, self)
         self._on_compare(state.compare)
 
@@ -111,7 +106,7 @@ class ComparePresenter:
         self._show(at)
         self._on_selected(self.state.selected)
         if self.state.camera is not None:
-            _apply_camera(self.scene, self.state.camera)
+            self._apply(self.state.camera)
         self.request_render()
 
     def _show(self, at: ComparedPosition) -> None:
@@ -171,12 +166,31 @@ class ComparePresenter:
         self.request_render()
 
     def _on_camera(self, camera: Camera | None) -> None:
-        if camera is not None and self._shown is not None:
-            _apply_camera(self.scene, camera)
+        if camera is not None and self._shown is not None and camera != read_camera(self.scene):
+            self._apply(camera)
             self.request_render()
+
+    def _apply(self, camera: Camera) -> None:
+        self._applying = True
+        try:
+            cam = self.scene.plotter.camera
+            cam.SetPosition(*camera.position)
+            cam.SetFocalPoint(*camera.focal_point)
+            cam.SetViewUp(*camera.view_up)
+            cam.SetViewAngle(camera.view_angle)
+            cam.OrthogonalizeViewUp()
+            self.scene.plotter.renderer.ResetCameraClippingRange()
+        finally:
+            self._applying = False
+
+    def _on_vtk_camera(self, *_args: object) -> None:
+        """The linked view's camera moved (the mouse): the state's camera, and with it the main view, follows."""
+        if not self._applying and self._shown is not None:
+            self.state.camera = read_camera(self.scene)
 
     def close(self) -> None:
         """Disconnect and remove what this presenter added (the scene belongs to the caller)."""
+        self._camera_vtk.RemoveObserver(self._camera_tag)
         self._disconnect()
         self.colours.close()
         self.scene.plotter.renderer.RemoveViewProp(self._caption)

@@ -13,12 +13,12 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.analysis.explore import ALL_COLOUR_MODES, movie_times
+from latent3d.analysis.explore import movie_times
+from latent3d.config.choices import ALL_COLOUR_MODES
 from latent3d.runs import Run, load_run, resolve_run_path
-from latent3d.scene.aligned_presenter import AlignedPresenter
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.movie_file import check_mp4, discard_writer
-from latent3d.scene.presenter import read_camera
+from latent3d.scene.presenter import ScenePresenter
 from latent3d.scene.render_compare import SecondView, side_by_side
 from latent3d.state.view_apply import apply_spec, check_spec, load_view_compare, load_view_run
 from latent3d.state.view_file import ViewSpec, load_view
@@ -132,7 +132,7 @@ class OffscreenRenderer:
     camera : str
         A preset of ``CAMERAS`` (ignored once a view's camera is applied).
     colour : str
-        A colour mode of ``latent3d.analysis.explore.COLOUR_MODES``.
+        A colour mode of ``latent3d.config.choices.ALL_COLOUR_MODES``.
     train_overlay : bool
         Also draw the training images' final-epoch codes (when the run stores them).
     align : str
@@ -155,7 +155,7 @@ class OffscreenRenderer:
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
-        self.presenter = AlignedPresenter(self.state, self.scene)
+        self.presenter = ScenePresenter(self.state, self.scene)
         self.state.set_run(run)
         self.state.align = align
         self.state.set_compare(compare)
@@ -187,7 +187,6 @@ class OffscreenRenderer:
         image = grab(self.plotter.ren_win)
         if self.second is None:
             return image
-        self.state.camera = read_camera(self.scene)  # the linked view looks from the same camera
         return side_by_side(image, self.second.grab())
 
     def frames(self, positions: Iterable[float], *, fit_each: bool = False) -> Iterator[np.ndarray]:
@@ -222,7 +221,7 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     plotter = pv.Plotter(off_screen=True, window_size=[w, h])
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
-    presenter = AlignedPresenter(copy, scene, scale=float(scale))
+    presenter = ScenePresenter(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
         copy.align = state.align

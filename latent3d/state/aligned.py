@@ -13,7 +13,8 @@ import numpy as np
 
 from latent3d.analysis.align import ALIGN_MODES, Similarity, alignment_of
 from latent3d.analysis.compare import MIN_SHARED, Comparison, shared_images
-from latent3d.analysis.explore import COMPARE_COLOUR_MODES, colour_values
+from latent3d.analysis.explore import colour_values
+from latent3d.config.choices import COMPARE_COLOUR_MODES
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
