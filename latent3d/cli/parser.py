@@ -218,9 +218,9 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
     from latent3d.runs import resolve_run_path
 
     path = resolve_run_path(run) if run else None
-    view = None
+    view = compare = None
     if view_file is not None:  # checked before any window opens: a bad file is one sentence and exit 2
-        from latent3d.state.view_apply import check_spec, load_view_run
+        from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
         from latent3d.state.view_file import load_view
 
         if run:
@@ -228,6 +228,7 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
         view = load_view(Path(view_file))
         view_run = load_view_run(view, Path(view_file))
         check_spec(view, view_run, Path(view_file))
+        compare = load_view_compare(view, Path(view_file), view_run)
         path = view_run.path
     if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
@@ -236,7 +237,7 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
         return EXIT_USAGE
     from latent3d.qt.app import run_viewer
 
-    return run_viewer(path, Path(data_dir) if data_dir else None, view=view)
+    return run_viewer(path, Path(data_dir) if data_dir else None, view=view, compare=compare)
 
 
 if __name__ == "__main__":

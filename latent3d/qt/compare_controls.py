@@ -22,7 +22,7 @@ from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "plain_error"]
 
-_TARGETS = (("final", "onto the final snapshot"), ("previous", "each onto the next"))
+_TARGETS = (("final", "to final"), ("previous", "to next"))  # short: the switch sits in the timeline's row
 
 
 def plain_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
@@ -35,14 +35,14 @@ def plain_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
 
 
 class AlignSwitch(QWidget):
-    """*Align snapshots* [x] onto the final snapshot / each onto the next: the state's ``align``, for the timeline."""
+    """*Align snapshots* [x] to the final snapshot / to the next: the state's ``align``, in the timeline's row."""
 
     def __init__(self, state: ViewerState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.check = QCheckBox("Align snapshots")
-        self.check.setToolTip("Map each snapshot onto the final one (or onto the next) by rotation, reflection, "
-                              "scale and shift, so that what moves is learning, not the frame")
+        self.check = QCheckBox("align")
+        self.check.setToolTip("Align snapshots: map each one onto the final snapshot (or chained onto the next) by "
+                              "rotation, reflection, uniform scale and shift, so that what moves is learning")
         self.target = QComboBox()
         for mode, label in _TARGETS:
             self.target.addItem(label, mode)
@@ -50,7 +50,6 @@ class AlignSwitch(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
         layout.addWidget(self.target)
-        layout.addStretch(1)
         self.check.toggled.connect(self._push)
         self.target.currentIndexChanged.connect(self._push)
         self._disconnect = connect_handlers(state.events, self)
