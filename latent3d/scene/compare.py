@@ -74,6 +74,8 @@ class ComparePresenter:
         prop.SetFontSize(int(round(14 * scale)))
         prop.SetColor(0.84, 0.85, 0.88)
         prop.SetVerticalJustificationToTop()
+        self._caption.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()  # top left at any size
+        self._caption.SetPosition(0.015, 0.975)
         scene.plotter.renderer.AddViewProp(self._caption)
         self._applying = False  # True while the state's camera is put into VTK: the observer stays quiet
         self._camera_vtk = scene.plotter.camera
@@ -114,8 +116,6 @@ class ComparePresenter:
         self.residual = at.residual
         assert self.state.compare is not None
         self._caption.SetInput(f"{self.state.compare.name} · {residual_text(at.residual)}")
-        h = self.scene.plotter.window_size[1]
-        self._caption.SetPosition(12, h - 12)
         self._apply_colours()
 
     def _refresh(self, _value: object = None) -> None:
