@@ -116,3 +116,26 @@ def test_agreement_curve_over_training(qtbot, pair) -> None:  # noqa: ANN001
     assert plot.position_line.value() == pytest.approx(np.log10(1 + state.step))
     state.set_compare(None)
     assert plot.values is None
+
+
+def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair) -> None:  # noqa: ANN001
+    from latent3d.data.images import load_test_images
+    from latent3d.qt.image_panel import ImagePanel, to_uint8
+    from latent3d.qt.selection_view import SelectionDisplay
+    from latent3d.state.neighbours import Neighbours
+
+    state = _state(pair[0])
+    state.position = 1.0
+    panel = ImagePanel()
+    qtbot.addWidget(panel)
+    neighbours = Neighbours(state)
+    display = SelectionDisplay(state, panel, load_test_images(None), neighbours)
+    state.probe = state.run.codes[1, 42]  # the probe on test image 42
+    off = panel.probe.left.image.copy()
+    state.align = "final"  # the point is drawn elsewhere now, and the probe moves with it
+    assert not np.allclose(state.probe, state.run.codes[1, 42], atol=1e-3)
+    np.testing.assert_array_equal(panel.probe.left.image, off)
+    np.testing.assert_array_equal(off, to_uint8(state.run.decoder(1)(state.run.codes[1, 42])[0]))
+    assert "#42" in panel.probe.right_caption.text()  # and the nearest code is still its own
+    display.close()
+    neighbours.close()
