@@ -29,11 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = ["ComparePresenter", "CompareRings", "compared_at", "residual_text"]
 
-# Draw each splat as a ring: keep the fragments between 0.45 and 1 of the splat's squared radius.
+# Draw each splat as a ring: keep the fragments between 0.5 and 1 of the splat's squared radius.
 _RING_SHADER = ("//VTK::Color::Impl\n"
                 "float dist = dot(offsetVCVSOutput.xy, offsetVCVSOutput.xy);\n"
-                "if (dist > 1.0 || dist < 0.45) { discard; }\n")
-RING_RADIUS = 0.012  # of the cloud's largest extent
+                "if (dist > 1.0 || dist < 0.5) { discard; }\n")
+RING_RADIUS = 0.003  # of the cloud's largest extent: about a point's size in the fitted view
 
 
 def compared_at(state: ViewerState) -> ComparedPosition | None:
