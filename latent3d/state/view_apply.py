@@ -32,7 +32,7 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
         run=_run_reference(run), step=int(round(state.step)), epoch=round(state.epoch, 6), camera=state.camera,
         color=state.color, hidden_classes=tuple(sorted(state.hidden_classes)), selected=state.selected,
         path=path, probe=state.probe,
-        train_overlay=state.train_overlay, time_axis=state.time_axis, align=state.align,
+        train_overlay=state.train_overlay, time_axis=state.time_axis, follow=state.follow, align=state.align,
         compare=None if state.compare is None else _run_reference(state.compare))
 
 
@@ -102,6 +102,7 @@ def apply_spec(state: ViewerState, spec: ViewSpec, compare: Run | None = None) -
     run = state.run
     if run is None:
         raise ValueError("Set the state's run before applying a view.")
+    state.follow = False  # the view's camera first; following it (its direction kept) comes last
     state.hidden_classes = spec.hidden_classes  # before the selection: a hidden point cannot be selected
     state.selected = spec.selected
     state.set_compare(compare)  # before the colour: a comparison colour needs it
@@ -114,3 +115,4 @@ def apply_spec(state: ViewerState, spec: ViewSpec, compare: Run | None = None) -
     state.probe = spec.probe
     if spec.camera is not None:
         state.camera = spec.camera
+    state.follow = spec.follow

@@ -30,7 +30,7 @@ MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-en
 COLOR_MODES = ALL_COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "align", "compare")
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", "align", "compare")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -56,6 +56,8 @@ class ViewSpec:
         Free-roam probe position; None means free roam is off.
     train_overlay : bool
     time_axis : {"log", "linear"}
+    follow : bool
+        Whether the camera frames the snapshot shown (its direction from ``camera``).
     align : {"none", "final", "previous"}
         How the snapshots are aligned (``none``: the raw codes).
     compare : str or None
@@ -73,6 +75,7 @@ class ViewSpec:
     probe: Vec3 | None = None
     train_overlay: bool = False
     time_axis: str = "log"
+    follow: bool = False
     align: str = "none"
     compare: str | None = None
 
@@ -103,6 +106,7 @@ class ViewSpec:
         d["probe"] = None if self.probe is None else _vec(self.probe)
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
+        d["follow"] = self.follow
         d["align"] = self.align
         d["compare"] = self.compare
         return d
@@ -164,6 +168,7 @@ class ViewSpec:
             probe=None if d.get("probe") is None else c.vector("probe", d["probe"]),
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
+            follow=c.boolean("follow", d.get("follow", False)),
             align=c.choice("align", d.get("align", "none"), ALIGN_MODES), compare=compare,
         )
 

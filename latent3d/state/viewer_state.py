@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal, SignalGroup
 
-from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES
+from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES, TIME_AXES
 from latent3d.state.aligned import AlignCompare
-from latent3d.state.timeline import TIME_AXES, Timebase
+from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
 
 if TYPE_CHECKING:
@@ -43,13 +43,14 @@ class ViewerEvents(SignalGroup):
     train_overlay = Signal(bool)
     camera = Signal(object)
     time_axis = Signal(str)
+    follow = Signal(bool)
     align = Signal(str)
     compare = Signal(object)
     compare_overlay = Signal(bool)
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis", "align", "compare", "compare_overlay")
+          "time_axis", "follow", "align", "compare", "compare_overlay")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -115,6 +116,7 @@ class ViewerState(AlignCompare):
         self._comparison = None
         self._compare_overlay = False
         self._grew = False
+        self._follow = False
 
     # -- run and position -----------------------------------------------------------------------
 
@@ -345,6 +347,18 @@ class ViewerState(AlignCompare):
         if camera != self._camera:
             self._camera = camera
             self.events.camera.emit(camera)
+
+    @property
+    def follow(self) -> bool:
+        """Whether the camera frames the snapshot shown (distance and focal point follow it, direction stays)."""
+        return self._follow
+
+    @follow.setter
+    def follow(self, on: bool) -> None:
+        on = bool(on)
+        if on != self._follow:
+            self._follow = on
+            self.events.follow.emit(on)
 
     @property
     def time_axis(self) -> str:

@@ -1,0 +1,70 @@
+"""``latent3d render``: the command-line handler; the off-screen drawing itself is latent3d.scene.render."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from latent3d.runs import Run, load_run, resolve_run_path
+from latent3d.scene.render import parse_size, render_image, render_movie
+from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
+from latent3d.state.view_file import ViewSpec, load_view
+from latent3d.state.viewer_state import ViewerState
+from latent3d.util.fileio import check_target
+
+__all__ = ["cmd_render"]
+
+
+def _compare_run(args: argparse.Namespace, view: ViewSpec | None, run: Run) -> Run | None:
+    """The second run of ``--compare`` (or of the view file's ``compare``), checked against ``run``."""
+    if view is not None:
+        if getattr(args, "compare", None) or getattr(args, "align", None):
+            raise ValueError("--view sets the comparison and the alignment; leave out --compare and --align.")
+        return load_view_compare(view, Path(args.view), run)
+    if not getattr(args, "compare", None):
+        return None
+    other = load_run(resolve_run_path(args.compare))
+    probe = ViewerState()
+    probe.set_run(run)
+    probe.set_compare(other)  # too few shared test images: one sentence (ValueError), exit 2
+    return other
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
+    if (args.out is None) == (args.movie is None):
+        raise ValueError("Give exactly one of --out IMAGE.png or --movie MOVIE.mp4|.gif.")
+    view = None
+    if getattr(args, "view", None):
+        if args.run is not None:
+            raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")
+        view_path = Path(args.view)
+        view = load_view(view_path)
+        run = load_view_run(view, view_path)
+        check_spec(view, run, view_path)
+    elif args.run is None:
+        raise ValueError("Name a RUN to render, or give --view FILE.")
+    else:
+        run = load_run(resolve_run_path(args.run))
+    if view is not None and (args.epoch is not None or args.step is not None):
+        raise ValueError("--view sets the position; leave out --epoch and --step.")
+    if args.epoch is not None and args.step is not None:
+        raise ValueError("Give --epoch or --step, not both.")
+    compare = _compare_run(args, view, run)
+    opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
+                            "colour": view.color if view is not None else args.color,
+                            "train_overlay": view.train_overlay if view is not None else args.train_overlay,
+                            "align": view.align if view is not None else (getattr(args, "align", None) or "none"),
+                            "compare": compare}
+    target = Path(args.out or args.movie)
+    check_target(target, what="Image" if args.out is not None else "Movie")
+    if args.out is not None:
+        render_image(run, target, epoch=args.epoch, step=args.step, view=view, **opts)
+        print(f"wrote {target}")
+        return 0
+    n = render_movie(run, target, fps=args.fps, frames_per_epoch=args.frames_per_epoch,
+                     frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view,
+                     fit_each_frame=args.fit_each_frame, **opts)
+    print(f"wrote {target} ({n} frames)")
+    return 0
