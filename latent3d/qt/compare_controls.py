@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
 from latent3d.qt.loss_panel import StepAxis
@@ -145,6 +145,7 @@ class AgreementPlot(QWidget):
         self.position_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#ffcc33", width=1.5))
         self.plot.addItem(self.position_line)
         self.values: np.ndarray | None = None
+        self._stale = False  # a comparison whose curve is not computed yet (the tab was hidden)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -154,14 +155,28 @@ class AgreementPlot(QWidget):
     def _on_compare(self, _run: object) -> None:
         run, comparison = self.state.run, self.state.comparison
         if run is None or comparison is None:
-            self.values = None
+            self.values, self._stale = None, False
             self.curve.setData([], [])
             self.plot.setTitle("Compare with a second run (Runs → Compare with…) to see when the two agree")
             return
-        assert self.state.compare is not None
-        self.values = comparison.agreement_curve(run.codes)
-        self.plot.setTitle(f"Mean neighbour agreement with {html.escape(self.state.compare.name)}")  # title is HTML
+        self._stale = True
+        if self.isVisible():  # hidden (another tab): computed when shown, so Compare with… stays quick
+            self._compute()
+
+    def _compute(self) -> None:
+        run, comparison, other = self.state.run, self.state.comparison, self.state.compare
+        if run is None or comparison is None or other is None:
+            return
+        self._stale = False
+        self.values = comparison.agreement_curve(run.codes)  # ~40 sampled k-NN pairs; cached per snapshot
+        self.plot.setTitle(f"Mean neighbour agreement with {html.escape(other.name)}")  # the title is HTML
         self._draw()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Compute the curve if the comparison changed while the tab was hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._compute()
 
     _on_run = _on_compare
 

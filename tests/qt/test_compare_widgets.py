@@ -108,6 +108,9 @@ def test_agreement_curve_over_training(qtbot, pair) -> None:  # noqa: ANN001
     assert plot.values is None
     other: Run = load_run(b)
     state.set_compare(other)
+    assert plot.values is None  # hidden (another tab): nothing computed yet
+    plot.show()
+    qtbot.waitExposed(plot)
     assert plot.values is not None and len(plot.values) == state.run.n_snapshots
     np.testing.assert_allclose(plot.values, 1.0)  # the same codes: every neighbour shared
     xs, ys = plot.curve.getData()
