@@ -104,3 +104,20 @@ def test_alignment_of_caches_per_codes_array() -> None:
     a = alignment_of(codes)
     assert alignment_of(codes) is a
     assert alignment_of(codes.copy()) is not a
+
+
+def test_alignment_recovers_a_known_similarity_applied_to_a_runs_codes(tmp_path) -> None:  # noqa: ANN001
+    from scene_fixtures import make_run
+
+    from latent3d.runs import load_run
+
+    run = load_run(make_run(tmp_path / "r", n=500, epochs=2))
+    rng = np.random.default_rng(7)
+    known = Similarity(_random_orthogonal(rng, reflect=True), 0.4, np.array([2.0, -3.0, 5.0]))
+    codes = run.codes.copy()
+    codes[0] = known.apply(codes[-1])  # snapshot 0: the final codes reflected, rotated, scaled and shifted
+    alignment = RunAlignment(codes)
+    assert alignment.residuals("final")[0] == pytest.approx(0.0, abs=1e-5)
+    np.testing.assert_allclose(alignment.codes("final")[0], codes[-1], atol=1e-4)
+    fit = alignment.transform("final", 0)
+    assert fit is not None and fit.scale == pytest.approx(1 / 0.4, rel=1e-4)
