@@ -51,7 +51,7 @@ class DisplayActions:
         self.state, self.message = state, message
         self.colour_group = QActionGroup(parent)
         self.colour_actions: dict[str, QAction] = {}
-        for key, mode in zip(("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6"), ALL_COLOUR_MODES):
+        for key, mode in zip([f"Ctrl+{i}" for i in range(1, 10)], ALL_COLOUR_MODES):  # in the order of the modes
             act = _window_action(COLOUR_LABELS[mode], parent, key, checkable=True)
             act.setChecked(mode == state.color)
             act.triggered.connect(lambda _on=False, m=mode: self.set_colour_mode(m))
