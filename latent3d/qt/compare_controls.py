@@ -13,14 +13,24 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QShowEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from latent3d.qt.loss_panel import StepAxis
 from latent3d.runs import Run, RunError, load_run
+from latent3d.scene.compare import compared_at, residual_text
 from latent3d.state.timeline import step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
-__all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "plain_error"]
+__all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "ResidualLabel", "plain_error"]
 
 _TARGETS = (("final", "to final"), ("previous", "to next"))  # short: the switch sits in the timeline's row
 
@@ -195,3 +205,27 @@ class AgreementPlot(QWidget):
         time = self.state.time
         if time is not None:
             self.position_line.setValue(step_to_axis(np.array([time.step_at(u)]), self.state.time_axis)[0])
+
+
+class ResidualLabel(QLabel):
+    """``compared: RUN2 · aligned: 4.3 % residual`` for the status bar (the overlay mode has no linked view)."""
+
+    def __init__(self, state: ViewerState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setTextFormat(Qt.TextFormat.PlainText)  # a run's name is text from a folder
+        self._disconnect = connect_handlers(state.events, self)
+        self._update()
+
+    def _update(self, _value: object = None) -> None:
+        other, at = self.state.compare, compared_at(self.state)
+        self.setVisible(other is not None and at is not None)
+        if other is not None and at is not None:
+            self.setText(f"compared: {other.name} · {residual_text(at.residual)}")
+
+    _on_run = _on_compare = _on_position = _on_align = _update
+
+    def close(self) -> bool:
+        """Stop following the state."""
+        self._disconnect()
+        return super().close()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabW
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
 from latent3d.qt.camera_follow import CameraEaser
-from latent3d.qt.compare_controls import AgreementPlot, AlignSwitch, CompareActions
+from latent3d.qt.compare_controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
 from latent3d.qt.compare_view import CompareView
 from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         last_run = lambda: str(Path(str(self.settings.value("last_run", "") or ".")).parent)  # noqa: E731
         self.comparing = CompareActions(state, self, start_dir=last_run)
         self.agreement = AgreementPlot(state)
+        self.residual = ResidualLabel(state)
         self._build_layout()
         self._build_actions()
         self._wire()
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setSizes([1400 - side_width, side_width])
         self.setCentralWidget(self.splitter)
+        self.statusBar().addPermanentWidget(self.residual)
         self.status.add_to(self.statusBar())
         self.statusBar().addWidget(self.training.progress, 1)
 
@@ -297,6 +299,7 @@ class MainWindow(QMainWindow):
             view.close()
         self.neighbours.close()
         self.rings.close()
+        self.residual.close()
         self.compare_view.close()
         self.presenter.close()
         self.view.close()

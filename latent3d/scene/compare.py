@@ -36,12 +36,21 @@ _RING_SHADER = ("//VTK::Color::Impl\n"
 RING_RADIUS = 0.003  # of the cloud's largest extent: about a point's size in the fitted view
 
 
+# The last answer (the linked view and the status label ask at every move), with the objects it was computed
+# from held, so that a freed object's id can never match.
+_last: list[tuple[object, object, float, ComparedPosition]] = []
+
+
 def compared_at(state: ViewerState) -> ComparedPosition | None:
     """The compared run at the state's position, aligned onto the first run's drawn codes there (None if none)."""
     drawn, comparison = state.drawn_codes, state.comparison
     if drawn is None or comparison is None:
         return None
-    return comparison.at(state.position, interpolate_codes(drawn, state.position))
+    if _last and _last[0][0] is comparison and _last[0][1] is drawn and _last[0][2] == state.position:
+        return _last[0][3]
+    at = comparison.at(state.position, interpolate_codes(drawn, state.position))
+    _last[:] = [(comparison, drawn, state.position, at)]
+    return at
 
 
 def residual_text(residual: float) -> str:

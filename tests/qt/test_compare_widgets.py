@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from scene_fixtures import make_run
 
-from latent3d.qt.compare_controls import AgreementPlot, AlignSwitch, CompareActions
+from latent3d.qt.compare_controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
 from latent3d.qt.compare_view import CompareView
 from latent3d.runs import Run, load_run
 from latent3d.state.viewer_state import ViewerState
@@ -69,10 +69,14 @@ def test_compare_with_a_hostile_or_unrelated_run_is_one_sentence_and_keeps_the_v
     assert "at least 100" in (actions.last_error or "") and state.compare is shown
     texts = _close_boxes(parent)
     assert len(texts) == 2 and all("Traceback" not in t for t in texts)
+    label = ResidualLabel(state)
+    qtbot.addWidget(label)
+    assert label.text().startswith("compared: b · aligned: ") and "% residual" in label.text()
     actions.overlay_action.setChecked(True)
     assert state.compare_overlay
     actions.stop_action.trigger()
-    assert state.compare is None and not actions.overlay_action.isChecked()
+    assert state.compare is None and not actions.overlay_action.isChecked() and label.isHidden()
+    label.close()
 
 
 def test_linked_view_shows_the_run_and_a_pick_there_selects_everywhere(qtbot, pair) -> None:  # noqa: ANN001
