@@ -111,3 +111,18 @@ def _render_view(view: Path, tmp_path: Path) -> None:
 
     spec = load_view(view)
     load_view_compare(spec, view, load_view_run(spec, view))
+
+
+def test_a_screenshot_of_the_state_keeps_alignment_and_comparison(runs: tuple[Path, Path, Path]) -> None:
+    from latent3d.scene.render import render_state
+
+    a, b, _ = runs
+    state = ViewerState()
+    state.set_run(load_run(a), position=0.0)
+    state.set_compare(load_run(b))
+    state.color = "distance"
+    plain = render_state(state, (160, 120))
+    state.align = "final"
+    aligned = render_state(state, (160, 120))
+    assert plain.shape == aligned.shape == (120, 160, 3) and not np.array_equal(plain, aligned)
+    assert state.compare is not None and state.color == "distance"  # the copy it renders from is its own
