@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkRenderingCore import vtkTextActor
-from vtkmodules.vtkRenderingOpenGL2 import vtkOpenGLPointGaussianMapper
 
 from latent3d.analysis.compare import ComparedPosition, interpolate_codes
 from latent3d.analysis.explore import colour_range, colour_values
 from latent3d.config.choices import COMPARE_COLOUR_MODES
-from latent3d.scene.cloud import CLASS_COLORS, LatentScene
+from latent3d.scene.cloud import CLASS_COLORS, LatentScene, mesh_actor, style_points
 from latent3d.scene.overlays import ColourModes
 from latent3d.scene.presenter import read_camera
 from latent3d.state.values import Camera
@@ -29,11 +28,13 @@ if TYPE_CHECKING:
 
 __all__ = ["ComparePresenter", "CompareRings", "compared_at", "residual_text"]
 
-# Draw each splat as a ring: keep the fragments between 0.5 and 1 of the splat's squared radius.
+# Each flat point drawn as a ring: keep the fragments between 0.45 and 1 of its squared radius (pixel-sized,
+# so the rings stay the size of the points at any zoom).
 _RING_SHADER = ("//VTK::Color::Impl\n"
-                "float dist = dot(offsetVCVSOutput.xy, offsetVCVSOutput.xy);\n"
-                "if (dist > 1.0 || dist < 0.5) { discard; }\n")
-RING_RADIUS = 0.003  # of the cloud's largest extent: about a point's size in the fitted view
+                "  vec2 ring = gl_PointCoord * 2.0 - 1.0;\n"
+                "  float r2 = dot(ring, ring);\n"
+                "  if (r2 > 1.0 || r2 < 0.45) { discard; }\n")
+RING_SCALE = 1.6  # ring diameter over the cloud's point size
 
 
 # The last answer (the linked view and the status label ask at every move), with the objects it was computed
@@ -209,7 +210,8 @@ class CompareRings:
     """The compared run as rings in the first run's view (overlay mode), in class colours, unpickable.
 
     The rings are drawn in the scene's marker layer, over the points: the second run lies where the
-    first does wherever they agree, and rings inside the cloud would be hidden.
+    first does wherever they agree, and rings inside the cloud would be hidden. They are flat points
+    cut into rings by a fragment shader, so they keep their pixel size at any zoom.
 
     Parameters
     ----------
@@ -245,24 +247,15 @@ class CompareRings:
             self._build(len(at.codes))
         assert self.mesh is not None and self.actor is not None
         self.mesh.point_data["rgb"] = np.asarray(CLASS_COLORS, np.uint8)[run.labels[: len(at.codes)]]
-        span = float(np.ptp(at.codes, axis=0).max()) if len(at.codes) else 1.0
-        mapper = self.actor.GetMapper()
-        mapper.SetScaleFactor(RING_RADIUS * max(span, 1e-6))
         self.actor.SetVisibility(True)
         self._move(at)
 
     def _build(self, n: int) -> None:
         self.close_actor()
         self.mesh = pv.PolyData(np.zeros((n, 3), np.float32))
-        mapper = vtkOpenGLPointGaussianMapper()
-        mapper.SetInputData(self.mesh)
-        mapper.SetSplatShaderCode(_RING_SHADER)
-        mapper.SetScalarModeToUsePointFieldData()
-        mapper.SelectColorArray("rgb")
-        mapper.SetColorModeToDirectScalars()
-        mapper.ScalarVisibilityOn()
-        mapper.EmissiveOff()
-        self.actor = pv.Actor(mapper=mapper)
+        self.actor = mesh_actor(self.mesh, rgb="rgb")
+        style_points(self.actor, max(4.0, self.scene.point_size * RING_SCALE), spheres=False)
+        self.actor.GetShaderProperty().AddFragmentShaderReplacement("//VTK::Color::Impl", True, _RING_SHADER, False)
         self.actor.SetPickable(False)
         self._layer.AddActor(self.actor)
 
