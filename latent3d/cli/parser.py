@@ -1,4 +1,4 @@
-"""Command line: ``view`` (default), ``train``, ``info`` and ``render``; user mistakes exit 2 with one sentence."""
+"""Command line: ``view`` (default), ``train``, ``info``, ``render``, ``export``; user mistakes exit 2, one sentence."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from latent3d import __version__
+from latent3d._version import __version__
 from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
+from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 
 __all__ = ["build_parser", "main"]
 
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
     parser.add_argument("--version", action="version", version=f"latent3d {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render,export}")
 
     view = sub.add_parser("view", help="open the 3-D viewer (default command)")
     view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
@@ -111,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--lr", type=_positive_float, default=1e-3, help="Adam learning rate (default 1e-3)")
     tr.add_argument("--seed", type=_seed, default=0, help=f"random seed, 0 to {MAX_SEED} (default 0)")
     tr.add_argument("--data-dir", help="folder holding FashionMNIST/raw (default: $LATENT3D_DATA_DIR or a cache)")
+    tr.add_argument("--dataset", choices=tuple(DATASETS), default=DEFAULT_DATASET,
+                    help="what to learn: fashion-mnist (default), mnist or kmnist (read from MNIST/raw, KMNIST/raw)")
     tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where to train")
     tr.add_argument("--out", help="run name under checkpoints/ or a folder path (default: run-DATE-TIME)")
     tr.add_argument("--max-train-images", type=_image_cap, help="train on the first N images only")
@@ -159,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--fit-each-frame", action="store_true",
                     help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
 
+    ex = sub.add_parser("export", help="write a run's codes to CSV or Parquet: one row per test image per snapshot")
+    ex.add_argument("run", help="run name under checkpoints/ or a run folder")
+    ex.add_argument("--out", required=True, help="the .csv or .parquet file to write (the suffix picks the format)")
+    ex.add_argument("--step", type=_non_negative_float, help="one training step only (between snapshots: interpolated)")
+    ex.add_argument("--train-codes", action="store_true", help="the training-set codes (final step) instead")
+
     return parser
 
 
@@ -206,6 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from latent3d.cli.commands import cmd_info
 
             return cmd_info(args)
+        if command == "export":
+            from latent3d.cli.commands import cmd_export
+
+            return cmd_export(args)
         if command == "render":
             from latent3d.cli.render import cmd_render
 

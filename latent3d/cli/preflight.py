@@ -13,6 +13,7 @@ from pathlib import Path
 
 from latent3d.config.schedule import snapshot_count
 from latent3d.config.train import TrainConfig
+from latent3d.data.catalog import DATASETS
 from latent3d.data.datasets import SPLIT_SIZES
 from latent3d.runs.validation import MAX_ARRAY_BYTES
 from latent3d.util.fileio import NAME_MAX, PATH_MAX, describe_os_error, file_kind, name_max
@@ -63,7 +64,8 @@ def check_data_dir(text: str, option: str = "--data-dir") -> None:
         raise PreflightError(f"{option} {_short(str(path))} cannot be used ({describe_os_error(exc)}).") from None
     if not stat.S_ISDIR(st.st_mode):
         raise PreflightError(f"{option} {_short(str(path))} is {file_kind(st.st_mode)}, not a folder.")
-    for folder in (path, path / "FashionMNIST", path / "FashionMNIST" / "raw"):
+    folders = [path] + [p for d in DATASETS.values() for p in (path / d.folder, path / d.folder / "raw")]
+    for folder in folders:
         try:
             if not folder.is_dir():
                 continue

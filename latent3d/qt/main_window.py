@@ -7,10 +7,12 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QLayout,
     QMainWindow,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -47,6 +49,7 @@ from latent3d.state.viewer_state import ViewerState
 __all__ = ["MainWindow", "default_settings"]
 
 BOTTOM_HEIGHT = 130  # loss curves / filmstrip / path tabs under the timeline, at start
+NEIGHBOURS_MIN_HEIGHT = 190  # the neighbours' slot shows a row of images and the probe's readout before scrolling
 
 STYLE = """
 QMainWindow, QWidget { background:#262a31; color:#d7dae0; }
@@ -188,8 +191,15 @@ class MainWindow(QMainWindow):
         sv.addWidget(self.panel)
         sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
         sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
-        sv.addWidget(self.neighbours_box)
-        sv.addStretch(1)
+        # The neighbours grow with k and the probe's readout: they scroll in their own slot, so nothing above moves.
+        self.neighbours_scroll = QScrollArea()
+        self.neighbours_scroll.setWidget(self.neighbours_box)
+        self.neighbours_scroll.setWidgetResizable(True)
+        self.neighbours_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.neighbours_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.neighbours_scroll.setMinimumHeight(NEIGHBOURS_MIN_HEIGHT)
+        self.neighbours_scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        sv.addWidget(self.neighbours_scroll, 1)
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
@@ -268,6 +278,8 @@ class MainWindow(QMainWindow):
     def _on_run(self, run: Run | None) -> None:
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
+            self.legend.set_names(run.class_names)
+            self.images.select(run.dataset_key)
 
     def _on_probe(self, position: object) -> None:
         if self.roam_action.isChecked() != (position is not None):

@@ -104,7 +104,7 @@ class ComparePresenter:
             self._shown = None
             self.residual = None
             self._caption.SetInput("")
-            for cls in range(len(CLASS_COLORS)):  # nothing drawn; the actors stay for the next run
+            for cls in range(self.state.n_classes):  # nothing drawn; the actors stay for the next run
                 self.scene.set_class_visible(cls, False)
             self.scene.set_highlight(None)
             self.request_render()
@@ -171,7 +171,7 @@ class ComparePresenter:
         self.request_render()
 
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
-        for cls in range(len(CLASS_COLORS)):
+        for cls in range(self.state.n_classes):
             self.scene.set_class_visible(cls, cls not in hidden)
         self.request_render()
 
