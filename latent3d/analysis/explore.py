@@ -11,10 +11,10 @@ import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.analysis.interpolate import lerp
-from latent3d.config.choices import COLOUR_MODES
+from latent3d.config.choices import ALL_COLOUR_MODES, COLOUR_MODES, COMPARE_COLOUR_MODES
 
-__all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
-           "map_colours", "movement", "movie_times", "path_decodes"]
+__all__ = ["ALL_COLOUR_MODES", "COLOUR_MODES", "COMPARE_COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range",
+           "colour_values", "filmstrip", "lerp", "map_colours", "movement", "movie_times", "path_decodes"]
 
 DENSITY_K = 10  # neighbours used for the local-density estimate
 _DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at a snapshot
@@ -78,7 +78,7 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
 
     Parameters
     ----------
-    mode : {"class", "error", "movement"}
+    mode : {"class", "error", "movement", "aligned-movement"}
     snapshot : int
     codes : ndarray, shape (E + 1, N, 3)
     test_bce : ndarray, shape (E + 1, N)
@@ -86,7 +86,8 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
     Returns
     -------
     ndarray of float32, shape (N,), or None
-        Per-image BCE at ``snapshot`` for ``"error"``; distance moved since ``snapshot - 1`` for ``"movement"``.
+        Per-image BCE at ``snapshot`` for ``"error"``; distance moved since ``snapshot - 1`` for ``"movement"``,
+        and beyond the best similarity transform of that move for ``"aligned-movement"``.
     """
     if mode == "class":
         return None
@@ -94,7 +95,11 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
         return np.asarray(test_bce[snapshot], np.float32)
     if mode == "movement":
         return movement(codes, snapshot)
-    raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
+    if mode == "aligned-movement":
+        from latent3d.analysis.align import movement_beyond_alignment
+
+        return movement_beyond_alignment(codes, snapshot)
+    raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
 
 
 def colour_range(values: np.ndarray) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from latent3d._version import __version__
-from latent3d.config.choices import COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
+from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 
@@ -152,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a run: config, losses, provenance")
     info.add_argument("run", help="run name under checkpoints/ or a run folder")
     info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.add_argument("--compare", metavar="RUN2", help="compare with a second run: residual and neighbour "
+                      "agreement at every shared position")
 
     enc = sub.add_parser("encode", help="place your own PNG/JPEG image: its code at every snapshot with an encoder")
     enc.add_argument("run", help="run name under checkpoints/ or a run folder")
@@ -168,8 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--step", type=_non_negative_float, help="training step of --out (between snapshots: interpolated)")
     rd.add_argument("--size", default="1200x900", help="image size WxH in pixels (default 1200x900)")
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
-    rd.add_argument("--color", choices=COLOUR_MODES, default=DEFAULT_COLOUR,
-                    help="colour points by class, reconstruction error or movement (default class)")
+    rd.add_argument("--color", choices=ALL_COLOUR_MODES, default=DEFAULT_COLOUR,
+                    help="colour points by class, reconstruction error, movement, movement beyond alignment, or "
+                    "(with --compare) distance between the runs or neighbour agreement (default class)")
+    rd.add_argument("--align", choices=ALIGN_MODES,
+                    help="align the snapshots onto the final one, or each onto the next (default none)")
+    rd.add_argument("--compare", metavar="RUN2", help="draw a second run beside the first, aligned onto it")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
     rd.add_argument("--decoder-map", nargs="?", const="camera", choices=("camera", "xy", "xz", "yz"),
                     metavar="PLANE", help="draw the decoder map: a grid of images decoded on a plane through the "
@@ -219,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "view"
     _check_run_path(parser, command, getattr(args, "run", None))
+    _check_run_path(parser, command, getattr(args, "compare", None))
     from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
     from latent3d.util.interrupt import StopOnSignals, exit_status, interrupted_line
@@ -272,9 +279,9 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
     from latent3d.runs import resolve_run_path
 
     path = resolve_run_path(run) if run else None
-    view = None
+    view = compare = None
     if view_file is not None:  # checked before any window opens: a bad file is one sentence and exit 2
-        from latent3d.state.view_apply import check_spec, load_view_run
+        from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
         from latent3d.state.view_file import load_view
 
         if run:
@@ -282,6 +289,7 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
         view = load_view(Path(view_file))
         view_run = load_view_run(view, Path(view_file))
         check_spec(view, view_run, Path(view_file))
+        compare = load_view_compare(view, Path(view_file), view_run)
         path = view_run.path
     if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
@@ -290,7 +298,7 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
         return EXIT_USAGE
     from latent3d.qt.app import run_viewer
 
-    return run_viewer(path, Path(data_dir) if data_dir else None, view=view)
+    return run_viewer(path, Path(data_dir) if data_dir else None, view=view, compare=compare)
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ class NeighboursView:
         s, k = state.snapshot, self.box.k.value()
         step = f"step {time.steps[s]:,.0f}"
         if state.probe is not None:
-            probe = np.asarray(state.probe, np.float32)
+            probe = state.to_snapshot_codes(state.probe)  # the trees hold the snapshot's own codes
             idx, dist = self.neighbours.query(probe, k)
             cue = self.neighbours.probe_cue(probe)
             colour = VERDICT_COLOURS[cue.verdict]

@@ -23,6 +23,8 @@ from latent3d.analysis.encoder import OwnCodesCache
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
 from latent3d.qt.camera_follow import CameraEaser
+from latent3d.qt.compare_controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
+from latent3d.qt.compare_view import CompareView
 from latent3d.qt.decoder_map_panel import DecoderMapPanel
 from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
@@ -42,6 +44,7 @@ from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.scene.compare import CompareRings
 from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.neighbours import Neighbours
@@ -133,6 +136,13 @@ class MainWindow(QMainWindow):
                                           self.training.controller.set_window_busy)
         self.display = DisplayActions(state, self, self._message)
         self.exports = ExportActions(state, self.view, self.timeline, self)
+        self.compare_view = CompareView(state)  # the compared run, linked, beside the view (hidden until then)
+        self.rings = CompareRings(state, self.scene, self.view.request_render)  # ... or as rings in it
+        self.align_switch = AlignSwitch(state)
+        last_run = lambda: str(Path(str(self.settings.value("last_run", "") or ".")).parent)  # noqa: E731
+        self.comparing = CompareActions(state, self, start_dir=last_run)
+        self.agreement = AgreementPlot(state)
+        self.residual = ResidualLabel(state)
         self._build_layout()
         self._build_actions()
         self._wire()
@@ -160,10 +170,17 @@ class MainWindow(QMainWindow):
         upper = QWidget()
         uv = QVBoxLayout(upper)
         uv.setContentsMargins(0, 0, 0, 0)
-        uv.addWidget(self.view, 1)
+        self.views = QSplitter(Qt.Orientation.Horizontal)
+        self.views.addWidget(self.view)
+        self.views.addWidget(self.compare_view)
+        uv.addWidget(self.views, 1)
         uv.addWidget(self.timeline)
+        row = self.timeline.layout()
+        assert row is not None
+        row.addWidget(self.align_switch)  # in the timeline's row: it changes what playback shows
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.addTab(self.loss_panel, "Loss curves")
+        self.bottom_tabs.addTab(self.agreement, "Agreement")
         for box, name in ((self.filmstrip, "Reconstruction across snapshots"), (self.path, "Path A→B")):
             box.setTitle("")  # the tab names it: the group box's own title would only take a line
             box.setStyleSheet("QGroupBox { border: none; margin-top: 0px; padding-top: 0px; }")
@@ -212,6 +229,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setSizes([1400 - side_width, side_width])
         self.setCentralWidget(self.splitter)
+        self.statusBar().addPermanentWidget(self.residual)
         self.status.add_to(self.statusBar())
         self.statusBar().addWidget(self.training.progress, 1)
 
@@ -258,7 +276,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addActions(self.display.actions)
         self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
-                                  leading=[self.training.action], parent=self)
+                                  leading=[self.training.action, *self.comparing.actions()], parent=self)
         self.menuBar().addMenu(self.runs_menu)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -345,6 +363,9 @@ class MainWindow(QMainWindow):
         self.map_panel.detach()
         self.own_panel.detach()
         self.learned.close()
+        self.rings.close()
+        self.residual.close()
+        self.compare_view.close()
         self.presenter.close()
         self.view.close()
         super().closeEvent(event)

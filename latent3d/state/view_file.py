@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, COMPARE_COLOUR_MODES, TIME_AXES
 from latent3d.state.own_values import (
     DecoderMapState,
     OwnImage,
@@ -35,11 +35,11 @@ __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Came
 FORMAT_VERSION = 1
 MAX_RUN_CHARS = 4096
 MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-enough float
-COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
+COLOR_MODES = ALL_COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
 _OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", "decoder_map",
-             "own_images")
+             "own_images", "align", "compare")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -69,6 +69,10 @@ class ViewSpec:
         Whether the camera frames the snapshot shown (its direction from ``camera``).
     decoder_map : DecoderMapState or None
     own_images : tuple of OwnImage
+    align : {"none", "final", "previous"}
+        How the snapshots are aligned (``none``: the raw codes).
+    compare : str or None
+        The second run compared with (a run name or path, like ``run``), or None.
     """
 
     run: str
@@ -85,6 +89,8 @@ class ViewSpec:
     follow: bool = False
     decoder_map: DecoderMapState | None = None
     own_images: tuple[OwnImage, ...] = ()
+    align: str = "none"
+    compare: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -118,6 +124,8 @@ class ViewSpec:
             d["decoder_map"] = decoder_map_to_dict(self.decoder_map)
         if self.own_images:
             d["own_images"] = own_images_to_list(self.own_images)
+        d["align"] = self.align
+        d["compare"] = self.compare
         return d
 
     @classmethod
@@ -167,6 +175,9 @@ class ViewSpec:
         classes = [c.integer(f"hidden_classes[{i}]", k, 0, N_CLASSES - 1) for i, k in enumerate(hidden)]
         if len(set(classes)) != len(classes):
             raise c.error("hidden_classes", "lists a class twice; list each hidden class once")
+        compare = None if d.get("compare") is None else c.text("compare", d["compare"], MAX_RUN_CHARS)
+        if color in COMPARE_COLOUR_MODES and compare is None:
+            raise c.error("color", f"is {color!r}, which compares two runs, but 'compare' names no second run")
         return cls(
             run=run, step=step, epoch=epoch, camera=camera, color=color, hidden_classes=tuple(sorted(classes)),
             selected=None if d["selected"] is None else c.integer("selected", d["selected"]),
@@ -177,6 +188,7 @@ class ViewSpec:
             follow=c.boolean("follow", d.get("follow", False)),
             decoder_map=decoder_map_from_dict(c, d.get("decoder_map")),
             own_images=own_images_from_list(c, d.get("own_images")),
+            align=c.choice("align", d.get("align", "none"), ALIGN_MODES), compare=compare,
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal, SignalGroup
 
-from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES, TIME_AXES
+from latent3d.state.aligned import AlignCompare
 from latent3d.state.learned_fields import LearnedFields
 from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
@@ -46,10 +47,13 @@ class ViewerEvents(SignalGroup):
     follow = Signal(bool)
     decoder_map = Signal(object)
     own_images = Signal(tuple)
+    align = Signal(str)
+    compare = Signal(object)
+    compare_overlay = Signal(bool)
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis", "follow", "decoder_map", "own_images")
+          "time_axis", "follow", "decoder_map", "own_images", "align", "compare", "compare_overlay")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -86,7 +90,7 @@ def _same_points(old: Run | None, new: Run) -> bool:
             and bool(np.array_equal(old.labels, new.labels)))
 
 
-class ViewerState(LearnedFields):
+class ViewerState(LearnedFields, AlignCompare):
     """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera.
 
     Notes
@@ -110,6 +114,10 @@ class ViewerState(LearnedFields):
         self._train_overlay = False
         self._camera: Camera | None = None
         self._time_axis = "log"
+        self._align = "none"
+        self._compare: Run | None = None
+        self._comparison = None
+        self._compare_overlay = False
         self._grew = False
         self._follow = False
         LearnedFields.__init__(self)
@@ -152,6 +160,7 @@ class ViewerState(LearnedFields):
         if self._train_overlay and (run is None or run.train_codes is None):
             self._train_overlay = False
             self.events.train_overlay.emit(False)
+        self._recompare(run, grown=keep)
         if self._time is None:
             self._position = 0.0
         else:
@@ -291,8 +300,10 @@ class ViewerState(LearnedFields):
 
     @color.setter
     def color(self, mode: str) -> None:
-        if mode not in COLOUR_MODES:
-            raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
+        if mode not in ALL_COLOUR_MODES:
+            raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
+        if mode in COMPARE_COLOUR_MODES and self._compare is None:
+            raise ValueError(f"Colour mode {mode!r} compares two runs; choose a run to compare with first.")
         if mode != self._color:
             self._color = mode
             self.events.color.emit(mode)
