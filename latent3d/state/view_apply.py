@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from latent3d.runs import Run, RunError, load_run, resolve_run_path
+from latent3d.state.group_view import GroupSpec
 from latent3d.state.view_file import ViewFileError, ViewSpec
 from latent3d.state.viewer_state import ViewerState, timebase_of
 
@@ -31,7 +32,7 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
         run=_run_reference(run), step=int(round(state.step)), epoch=round(state.epoch, 6), camera=state.camera,
         color=state.color, hidden_classes=tuple(sorted(state.hidden_classes)), selected=state.selected,
         path=path, probe=state.probe,
-        train_overlay=state.train_overlay, time_axis=state.time_axis)
+        train_overlay=state.train_overlay, time_axis=state.time_axis, grouping=GroupSpec(**state.group_values()))
 
 
 def resolve_view_run(spec: ViewSpec, source: Path) -> Path:
@@ -83,3 +84,6 @@ def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
     state.probe = spec.probe
     if spec.camera is not None:
         state.camera = spec.camera
+    g = spec.grouping  # the groups first: group_shown and trails name them
+    state.groups = g.groups
+    state.group_shown, state.group_mode, state.trails = g.group_shown, g.group_mode, g.trails

@@ -12,10 +12,11 @@ import os
 import re
 import uuid
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from latent3d.state.group_view import GROUP_KEYS, GroupSpec, parse_groups
 from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 
@@ -31,7 +32,7 @@ COLOR_MODES = ("class", "error", "movement")
 TIME_AXES = ("log", "linear")
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", *GROUP_KEYS)
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -57,6 +58,8 @@ class ViewSpec:
         Free-roam probe position; None means free roam is off.
     train_overlay : bool
     time_axis : {"log", "linear"}
+    grouping : GroupSpec
+        The keys ``groups``, ``group_shown``, ``group_mode`` and ``trails`` (see ``state.group_view``).
     """
 
     run: str
@@ -70,6 +73,7 @@ class ViewSpec:
     probe: Vec3 | None = None
     train_overlay: bool = False
     time_axis: str = "log"
+    grouping: GroupSpec = field(default_factory=GroupSpec)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -98,6 +102,7 @@ class ViewSpec:
         d["probe"] = None if self.probe is None else _vec(self.probe)
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
+        d.update(self.grouping.to_dict())
         return d
 
     @classmethod
@@ -154,6 +159,7 @@ class ViewSpec:
             probe=None if d.get("probe") is None else c.vector("probe", d["probe"]),
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
+            grouping=parse_groups(c, d),
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:
@@ -189,6 +195,7 @@ class ViewSpec:
         for key, index in indices:
             if index is not None and not 0 <= index < n_points:
                 raise c.error(key, f"is {index} but the run has {n_points} test images (0 to {n_points - 1})")
+        self.grouping.check_against(n_points, c)
         if self.step is not None:  # step is authoritative: a stale epoch beside it is not checked
             if self.step > last_step:
                 raise c.error("step", f"is {self.step} but the run ends at step {last_step}")

@@ -17,13 +17,14 @@ import numpy as np
 from psygnal import Signal, SignalGroup
 
 from latent3d.analysis.explore import COLOUR_MODES
+from latent3d.state.groups import GroupFields, TrailsState
 from latent3d.state.timeline import TIME_AXES, Timebase
 from latent3d.state.values import Camera, PathState
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
 
-__all__ = ["Camera", "PathState", "ViewerEvents", "ViewerState", "connect_handlers", "timebase_of"]
+__all__ = ["Camera", "PathState", "TrailsState", "ViewerEvents", "ViewerState", "connect_handlers", "timebase_of"]
 
 N_CLASSES = 10
 PATH_SAMPLES = (2, 40)
@@ -42,10 +43,14 @@ class ViewerEvents(SignalGroup):
     train_overlay = Signal(bool)
     camera = Signal(object)
     time_axis = Signal(str)
+    groups = Signal(object)  # name -> indices (a read-only mapping)
+    group_shown = Signal(object)  # a group name or None
+    group_mode = Signal(str)
+    trails = Signal(object)  # TrailsState or None
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis")
+          "time_axis", "groups", "group_shown", "group_mode", "trails")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -82,15 +87,16 @@ def _same_points(old: Run | None, new: Run) -> bool:
             and bool(np.array_equal(old.labels, new.labels)))
 
 
-class ViewerState:
-    """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera.
+class ViewerState(GroupFields):
+    """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera, groups.
 
     Notes
     -----
     ``position`` is a fractional snapshot index (see :mod:`latent3d.state.timeline`); ``step`` and
     ``epoch`` are derived from it. ``probe`` is the free-roam probe's position, or None when free
     roam is off. ``camera`` is None until a view reports or a view file sets one. Setting a field to
-    the value it has emits nothing.
+    the value it has emits nothing. The group fields (``groups``, ``group_shown``, ``group_mode``,
+    ``trails``) and their rules are in :mod:`latent3d.state.groups`.
     """
 
     def __init__(self) -> None:
@@ -106,6 +112,7 @@ class ViewerState:
         self._train_overlay = False
         self._camera: Camera | None = None
         self._time_axis = "log"
+        self._init_groups()
 
     # -- run and position -----------------------------------------------------------------------
 
@@ -128,6 +135,7 @@ class ViewerState:
         goes to the last snapshot; it is clamped to the run either way.
         """
         keep = run is not None and _same_points(self._run, run)
+        same_images = run is not None and self._run is not None and np.array_equal(self._run.labels, run.labels)
         old_selected, old_path = self._selected, self._path
         self._run = run
         self._time = timebase_of(run) if run is not None else None
@@ -141,6 +149,7 @@ class ViewerState:
         else:
             target = position if position is not None else (self._position if keep else float(self._time.last))
             self._position = self._time.clamp(target)
+        self._groups_for_run(same_images)  # before the run event: no listener sees old indices on a new run
         self.events.run.emit(run)  # listeners redraw everything from the state: position included
         if self._selected != old_selected:
             self.events.selected.emit(self._selected)
