@@ -16,6 +16,7 @@ from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 from latent3d.analysis.explore import COLOUR_MODES, movie_times
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.cloud import LatentScene
+from latent3d.scene.group_presenter import GroupPresenter
 from latent3d.scene.movie_file import check_mp4, discard_writer
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.view_apply import apply_spec, check_spec, load_view_run
@@ -148,6 +149,7 @@ class OffscreenRenderer:
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
         self.presenter = ScenePresenter(self.state, self.scene)
+        self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
         self.state.set_run(run)
         self.state.color = colour
         self.state.train_overlay = train_overlay
@@ -184,6 +186,7 @@ class OffscreenRenderer:
 
     def close(self) -> None:
         """Release the plotter."""
+        self.groups.close()
         self.presenter.close()
         self.scene.close()
         self.plotter.close()
@@ -206,6 +209,7 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
     presenter = ScenePresenter(copy, scene, scale=float(scale))
+    groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
         copy.hidden_classes = state.hidden_classes
@@ -213,10 +217,13 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
         copy.path, copy.time_axis = state.path, state.time_axis
         if state.camera is not None:
             copy.camera = state.camera
+        copy.groups = state.groups
+        copy.group_shown, copy.group_mode, copy.trails = state.group_shown, state.group_mode, state.trails
         if state.probe is not None:
             scene.markers.set_probe(np.asarray(state.probe, np.float32))
         return grab(plotter.ren_win)
     finally:
+        groups.close()
         presenter.close()
         scene.close()
         plotter.close()
