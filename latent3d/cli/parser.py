@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
     parser.add_argument("--version", action="version", version=f"latent3d {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render,export}")
 
     view = sub.add_parser("view", help="open the 3-D viewer (default command)")
     view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
@@ -139,6 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--fit-each-frame", action="store_true",
                     help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
 
+    ex = sub.add_parser("export", help="write a view file's named group: CSV rows or .npy int64 indices")
+    ex.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
+    ex.add_argument("--out", required=True, help="the .csv (rows) or .npy (indices) file to write")
+    ex.add_argument("--step", type=_non_negative_float, help="training step of the rows (default: the view's)")
+    ex.add_argument("--view", metavar="FILE", help="a saved view file holding named groups (with --group)")
+    ex.add_argument("--group", metavar="NAME", help="the view's group to export: rows index, label, class, x, y, "
+                    "z, bce at the stored snapshot nearest the position")
+
     return parser
 
 
@@ -189,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from latent3d.scene.render import cmd_render
 
             return cmd_render(args)
+        if command == "export":
+            from latent3d.cli.group_export import cmd_export_group
+
+            return cmd_export_group(args)
         return _view(getattr(args, "run", None), getattr(args, "data_dir", None), getattr(args, "view", None))
     except (RunError, DataError, ValueError) as exc:
         print(f"latent3d: error: {exc}", file=sys.stderr)
