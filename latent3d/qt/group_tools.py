@@ -142,10 +142,9 @@ class GroupToolbar(QToolBar):
         for act in (self.box_action, self.lasso_action):
             modes.addAction(act)
             act.toggled.connect(self._on_mode_toggled)
-        self.leave_action = QAction("Leave selection mode", self)
-        self.leave_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        # Escape is the window's one action (it also clears the pick): it calls leave_mode() first.
+        self.leave_action = QAction("Leave selection mode (Escape)", self)
         self.leave_action.triggered.connect(self.leave_mode)
-        self.addAction(self.leave_action)
         self.behind_action = self._add("Behind", None, "Also select points hidden behind others")
         self.behind_action.toggled.connect(lambda on: setattr(self.tool, "behind", bool(on)))
         self.addSeparator()
@@ -180,10 +179,12 @@ class GroupToolbar(QToolBar):
         mode = "box" if self.box_action.isChecked() else "lasso" if self.lasso_action.isChecked() else None
         self.tool.set_mode(mode)
 
-    def leave_mode(self) -> None:
-        """Escape: back to moving the camera."""
+    def leave_mode(self) -> bool:
+        """Escape: back to moving the camera; False when no selection mode was on (Escape may do its other job)."""
+        was_on = self.tool.mode is not None
         for act in (self.box_action, self.lasso_action):
             act.setChecked(False)
+        return was_on
 
     def _on_isolate_toggled(self, on: bool) -> None:
         self.state.group_mode = "isolate" if on else "highlight"

@@ -197,3 +197,29 @@ def test_lasso_and_a_click_in_lasso_mode(qtbot, state: ViewerState, view) -> Non
     x, y, _ = view.scene.display_position(i)
     assert tool.finish(np.array([[x, y], [x + 1, y]])).tolist() == [i]  # a click selects the point under it
     tool.close()
+
+
+def test_legend_menu_and_neighbours_button_ask_for_a_selection(qtbot) -> None:  # noqa: ANN001
+    from latent3d.data.datasets import CLASS_NAMES
+    from latent3d.qt.explore_panel import NeighboursBox
+    from latent3d.qt.legend import ClassLegend
+    from latent3d.scene.cloud import CLASS_COLORS
+
+    legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
+    qtbot.addWidget(legend)
+    asked: list[tuple[int, str]] = []
+    legend.class_selected.connect(lambda c, op: asked.append((c, op)))
+    menu = legend.class_menu(3)
+    for act in menu.actions():
+        act.trigger()
+    assert asked == [(3, "replace"), (3, "add"), (3, "remove")]
+    box = NeighboursBox()
+    qtbot.addWidget(box)
+    assert not box.select_button.isEnabled()
+    img = np.zeros(784, np.uint8)
+    box.show_neighbours("near #1", [img, img], ["#5 a\n0.1", "#9 b\n0.2"], indices=[5, 9])
+    with qtbot.waitSignal(box.select_requested, timeout=1000) as blocker:
+        box.select_button.click()
+    assert blocker.args == [[5, 9]]
+    box.clear()
+    assert not box.select_button.isEnabled()
