@@ -157,6 +157,22 @@ def test_trail_vertices_are_the_snapshots_codes_and_the_head_is_interpolated(sho
     assert not groups.trails.visible
 
 
+def test_trails_thin_out_while_the_camera_moves(shown: tuple) -> None:
+    from latent3d.scene.trails import LOD_TRAILS
+
+    state, scene, groups = shown
+    state.select_points(range(300))
+    state.trails = TrailsState(state.group_shown, 3)
+    scene.set_fast(True)
+    scene.plotter.ren_win.Render()  # the level of detail is followed before each frame
+    assert groups.trails.lod_actor.GetVisibility() and not groups.trails.actor.GetVisibility()
+    assert groups.trails.lod_mesh.GetNumberOfLines() == LOD_TRAILS < groups.trails.mesh.GetNumberOfLines() == 300
+    assert groups.trails.lod_mesh.GetPoints() is groups.trails.mesh.GetPoints()  # moved in place together
+    scene.set_fast(False)
+    scene.plotter.ren_win.Render()
+    assert groups.trails.actor.GetVisibility() and not groups.trails.lod_actor.GetVisibility()
+
+
 def test_render_view_honours_groups_and_trails(run: Run, tmp_path: Path) -> None:
     view = {"format_version": 1, "run": str(run.path), "step": int(run.steps[-1]),
             "camera": {"position": [0, 0, 30], "focal_point": [0, 0, 0], "view_up": [0, 1, 0]},

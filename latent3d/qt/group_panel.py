@@ -56,6 +56,7 @@ class GroupPanel(QWidget):
         self.state, self.images, self.page_size = state, images, page_size
         self.page = 0
         self._snapshot: int | None = None
+        self._drawn: tuple[object, ...] | None = None  # what the panel shows: unchanged state, no work
         self.page_indices = np.zeros(0, np.int64)
         self.names = QComboBox()
         self.names.setToolTip("The group shown (B box / L lasso select into it; Shift adds, Ctrl removes)")
@@ -130,12 +131,20 @@ class GroupPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Everything from the state: names, summary, histogram, the gallery page."""
+        """Everything from the state: names, summary, histogram, the gallery page (nothing when nothing changed)."""
         state, run, group = self.state, self.state.run, self.state.group
+        # The objects themselves, compared with `is`: an id() could be reused by a new array after the old one is freed.
+        key = (run, group, tuple(state.groups), state.group_shown, state.snapshot, self.page)
+        if self._drawn is not None and all(a is b or (type(a) in (tuple, str, int) and a == b)
+                                           for a, b in zip(key, self._drawn)):
+            return  # the groups event and the group_shown event of one selection: one refresh
+        self._drawn = key
         self._snapshot = state.snapshot
+        names = [NO_GROUP, *state.groups]
         self.names.blockSignals(True)
-        self.names.clear()
-        self.names.addItems([NO_GROUP, *state.groups])
+        if [self.names.itemText(i) for i in range(self.names.count())] != names:
+            self.names.clear()
+            self.names.addItems(names)
         self.names.setCurrentIndex(0 if state.group_shown is None else 1 + list(state.groups).index(state.group_shown))
         self.names.blockSignals(False)
         has = run is not None and group is not None
@@ -174,6 +183,7 @@ class GroupPanel(QWidget):
         idx = np.asarray(group[self.page * self.page_size:(self.page + 1) * self.page_size], np.int64)
         self.page_indices = idx
         recon = run.decoder(s)(run.codes[s, idx]) if idx.size else np.zeros((0, 784), np.float32)
+        recon = np.clip(np.rint(recon * 255.0), 0, 255).astype(np.uint8)  # one pass for the page, not one per image
         images = self.images
         originals = [images[i] if images is not None and i < len(images) else None for i in idx]
         self.gallery.set_items(originals, recon, [f"#{i}" for i in idx])

@@ -45,7 +45,8 @@ class GroupPresenter:
     def __init__(self, state: ViewerState, scene: LatentScene, colours: ColourModes,
                  request_render: Callable[[], None] = lambda: None, scale: float = 1.0) -> None:
         self.state, self.scene, self.colours, self.request_render = state, scene, colours, request_render
-        self.trails = TrailLayer(scene.plotter, line_width=1.5 * scale)
+        # 1-pixel lines are native GL lines; wider ones take a geometry shader, 30x slower on software GL
+        self.trails = TrailLayer(scene.plotter, line_width=1.0 * scale)
         self.note = vtkTextActor()
         prop = self.note.GetTextProperty()
         prop.SetFontSize(int(round(13 * scale)))
@@ -57,6 +58,9 @@ class GroupPresenter:
         self.note.SetVisibility(False)
         self.note.SetPickable(False)
         scene.plotter.renderer.AddViewProp(self.note)
+        self._shown_key: tuple[object, ...] | None = None
+        # Follow the scene's level of detail (the view switches it while the camera moves) before each frame.
+        self._frame_tag = scene.plotter.ren_win.AddObserver("StartEvent", self._before_frame)
         self._disconnect = connect_handlers(state.events, self)
         self.refresh()
 
@@ -92,6 +96,10 @@ class GroupPresenter:
             self.trails.set_position(u)
             self.request_render()
 
+    def _before_frame(self, _obj: object, _event: str) -> None:
+        if self.trails.fast != self.scene.fast:
+            self.trails.set_fast(self.scene.fast)
+
     def refresh(self) -> None:
         """Redraw group, note and trails from the state."""
         self._show_group()
@@ -107,6 +115,11 @@ class GroupPresenter:
 
     def _show_group(self) -> None:
         state, group = self.state, self.state.group
+        key = (state.run, self.scene._cloud, group, state.group_mode, state.hidden_classes)
+        if self._shown_key is not None and all(a is b or (isinstance(a, (str, frozenset)) and a == b)
+                                               for a, b in zip(key, self._shown_key)):
+            return  # one selection emits groups and group_shown: the cloud is dimmed once
+        self._shown_key = key
         if not self._ready() or group is None:
             if self._ready():
                 self.scene.set_only(None)
@@ -139,5 +152,7 @@ class GroupPresenter:
     def close(self) -> None:
         """Disconnect from the state and remove the trails and the note."""
         self._disconnect()
+        if self.scene.plotter.ren_win is not None:
+            self.scene.plotter.ren_win.RemoveObserver(self._frame_tag)
         self.trails.close()
         self.scene.plotter.renderer.RemoveViewProp(self.note)

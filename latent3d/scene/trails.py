@@ -20,13 +20,17 @@ __all__ = ["TrailLayer"]
 
 OLDEST = 0.12  # the oldest vertex keeps this much of its colour
 CENTROID_RGB = (255, 255, 255)
+# While the camera moves, draw at most this many trails (software GL sets up each segment: 1,000 x 40 cost ~55 ms).
+LOD_TRAILS = 200
 
 
-def _polylines(k: int, per: int) -> vtkCellArray:
-    """``k`` polylines of ``per`` consecutive vertices each, built from numpy."""
+def _polylines(trails: np.ndarray, per: int) -> vtkCellArray:
+    """One polyline of ``per`` consecutive vertices for each trail number in ``trails``, built from numpy."""
     cells = vtkCellArray()
-    cells.SetData(numpy_to_vtkIdTypeArray(np.arange(k + 1, dtype=np.int64) * per, deep=True),
-                  numpy_to_vtkIdTypeArray(np.arange(k * per, dtype=np.int64), deep=True))
+    starts = np.asarray(trails, np.int64) * per
+    conn = (starts[:, None] + np.arange(per, dtype=np.int64)[None, :]).reshape(-1)
+    cells.SetData(numpy_to_vtkIdTypeArray(np.arange(len(starts) + 1, dtype=np.int64) * per, deep=True),
+                  numpy_to_vtkIdTypeArray(conn, deep=True))
     return cells
 
 
@@ -44,10 +48,10 @@ class TrailLayer:
     ----------
     plotter : pyvista.Plotter
     line_width : float
-        Width of each point's trail in pixels; the centroid's is 3.5 times it.
+        Width of each point's trail in pixels (1: native lines, fast on software GL); the centroid's is 4 times it.
     """
 
-    def __init__(self, plotter: pv.Plotter, line_width: float = 1.5) -> None:
+    def __init__(self, plotter: pv.Plotter, line_width: float = 1.0) -> None:
         self.plotter = plotter
         self.line_width = line_width
         self._paths = np.zeros((0, 1, 3), np.float32)  # [K, S, 3]: the sampled points' codes, point-major
@@ -56,9 +60,13 @@ class TrailLayer:
         self._xyz = np.zeros((0, 3), np.float32)
         self._cxyz = np.zeros((0, 3), np.float32)
         self.mesh = pv.PolyData()
+        self.lod_mesh = pv.PolyData()  # a subset of the trails, sharing the vertices: shown while the camera moves
         self.centroid_mesh = pv.PolyData()
         self.actor = self._add(self.mesh, line_width)
-        self.centroid_actor = self._add(self.centroid_mesh, line_width * 3.5)
+        self.lod_actor = self._add(self.lod_mesh, line_width)
+        self.centroid_actor = self._add(self.centroid_mesh, line_width * 4.0)
+        self._on = False
+        self.fast = False
 
     def _add(self, mesh: pv.PolyData, width: float) -> pv.Actor:
         actor = mesh_actor(mesh, rgb="rgb")
@@ -69,11 +77,6 @@ class TrailLayer:
         actor.SetVisibility(False)
         self.plotter.renderer.AddActor(actor)
         return actor
-
-    @property
-    def visible(self) -> bool:
-        """Whether trails are drawn."""
-        return bool(self.actor.GetVisibility())
 
     @property
     def n_trails(self) -> int:
@@ -101,12 +104,16 @@ class TrailLayer:
         self._length = max(1, int(length))
         k, per = self.n_trails, self._length + 1
         self._xyz = self._fill(self.mesh, k, per, np.asarray(CLASS_COLORS, np.uint8)[np.asarray(labels, np.int64)])
+        self.lod_mesh.SetPoints(self.mesh.GetPoints())
+        self.lod_mesh.GetPointData().ShallowCopy(self.mesh.GetPointData())
+        self.lod_mesh.SetLines(_polylines(np.unique(np.linspace(0, k - 1, min(k, LOD_TRAILS)).astype(np.int64)),
+                                          per) if k else _polylines(np.zeros(0, np.int64), per))
         self._cxyz = self._fill(self.centroid_mesh, 1, per, np.array([CENTROID_RGB], np.uint8))
 
     @staticmethod
     def _fill(mesh: pv.PolyData, k: int, per: int, rgb: np.ndarray) -> np.ndarray:
         mesh.points = np.zeros((max(k * per, 1), 3), np.float32)
-        mesh.SetLines(_polylines(k, per))
+        mesh.SetLines(_polylines(np.arange(k), per))
         mesh.point_data["rgb"] = _faded(rgb, per).reshape(-1, 3) if k else np.zeros((1, 3), np.uint8)
         return vtk_to_numpy(mesh.GetPoints().GetData())[: k * per]  # writable view of VTK's memory
 
@@ -127,12 +134,24 @@ class TrailLayer:
         self._cxyz[-1] = c[snaps[-1]] if f == 0.0 else c[snaps[-1]] + np.float32(f) * (c[snaps[-1] + 1] - c[snaps[-1]])
         self.centroid_mesh.GetPoints().Modified()
 
+    @property
+    def visible(self) -> bool:
+        """Whether trails are drawn (all of them, or the moving camera's subset)."""
+        return self._on
+
     def set_visible(self, on: bool) -> None:
         """Show or hide the trails and the centroid trail."""
-        self.actor.SetVisibility(on and self.n_trails > 0)
-        self.centroid_actor.SetVisibility(on and self.n_trails > 0)
+        self._on = on and self.n_trails > 0
+        self.actor.SetVisibility(self._on and not self.fast)
+        self.lod_actor.SetVisibility(self._on and self.fast)
+        self.centroid_actor.SetVisibility(self._on)
+
+    def set_fast(self, fast: bool) -> None:
+        """While the camera moves, draw at most ``LOD_TRAILS`` trails; all of them when it stops."""
+        self.fast = bool(fast)
+        self.set_visible(self._on)
 
     def close(self) -> None:
         """Remove the actors."""
-        self.plotter.renderer.RemoveActor(self.actor)
-        self.plotter.renderer.RemoveActor(self.centroid_actor)
+        for actor in (self.actor, self.lod_actor, self.centroid_actor):
+            self.plotter.renderer.RemoveActor(actor)
