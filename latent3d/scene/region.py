@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyvista as pv
-
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkCommonCore import vtkFloatArray
 
@@ -77,6 +76,7 @@ def depth_image(scene: LatentScene) -> np.ndarray:
     frame afterwards.
     """
     plotter, actor = scene.plotter, scene._cloud_actor
+    assert actor is not None, "depth_image needs a cloud"
     rw = plotter.ren_win
     ren = plotter.renderer
     others = [r for r in rw.GetRenderers() if r is not ren and r.GetDraw()]
@@ -107,7 +107,7 @@ def depth_image(scene: LatentScene) -> np.ndarray:
 
 
 def seen(display: np.ndarray, depth: np.ndarray) -> np.ndarray:
-    """Which points at ``display`` (x, y, depth ``[K, 3]``) the depth buffer shows, at their centre or a pixel beside."""
+    """Which points at ``display`` (x, y, depth ``[K, 3]``) the depth buffer shows at their centre (or beside it)."""
     h, w = depth.shape
     px = np.floor(display[:, 0]).astype(np.int64)
     py = np.floor(display[:, 1]).astype(np.int64)
