@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from latent3d.analysis.groups import mean_curve
-from latent3d.qt.loss_panel import _axis_x
+from latent3d.state.timeline import step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["GROUP_CURVE_COLOUR", "GroupCurve"]
@@ -60,7 +60,8 @@ class GroupCurve:
             self.curve.setData([], [])
             self.curve.setVisible(False)
             return
-        self.curve.setData(_axis_x(run.steps, self.state.time_axis), mean_curve(run.test_bce, group))
+        x = step_to_axis(np.asarray(run.steps, np.float64), self.state.time_axis)
+        self.curve.setData(x, mean_curve(run.test_bce, group))
         self.curve.setVisible(True)
 
     def close(self) -> None:

@@ -13,9 +13,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolBar, QWidget
-from vtkmodules.vtkInteractionStyle import vtkInteractorStyleUser
 
-from latent3d.scene.region import RegionOverlay, select_region
+from latent3d.scene.region import RegionOverlay, idle_style, select_region
 from latent3d.state.groups import MAX_TRAIL_LENGTH, TrailsState
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
@@ -42,7 +41,7 @@ class SelectionTool:
         self.behind = False  # also take the points hidden behind others
         self.overlay = RegionOverlay(view)
         self._style: Any = None
-        self._user = vtkInteractorStyleUser()  # does nothing with the mouse: the camera stays
+        self._user = idle_style()  # does nothing with the mouse: the camera stays
         self._observers: list[int] = []
         self._region: list[tuple[float, float]] = []
         self._pressed = False

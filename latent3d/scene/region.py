@@ -21,7 +21,7 @@ from vtkmodules.vtkCommonCore import vtkFloatArray
 if TYPE_CHECKING:
     from latent3d.scene.cloud import LatentScene
 
-__all__ = ["RegionOverlay", "depth_image", "inside_polygon", "project", "seen", "select_region"]
+__all__ = ["RegionOverlay", "depth_image", "idle_style", "inside_polygon", "project", "seen", "select_region"]
 
 MAX_LASSO_VERTICES = 512  # a long drag is thinned to this many vertices: the test is O(vertices x points)
 DEPTH_EPS = 2e-5  # window depth units; a 24-bit depth buffer resolves 6e-8
@@ -62,6 +62,13 @@ def inside_polygon(xy: np.ndarray, polygon: np.ndarray) -> np.ndarray:
         hit ^= crosses & (px < ax + (py - ay) * (bx - ax) / (by - ay))
     inside[near] = hit
     return inside
+
+
+def idle_style() -> object:
+    """An interactor style that does nothing with the mouse: while a region is dragged the camera stays."""
+    from vtkmodules.vtkInteractionStyle import vtkInteractorStyleUser
+
+    return vtkInteractorStyleUser()
 
 
 def _is_box(poly: np.ndarray) -> bool:
