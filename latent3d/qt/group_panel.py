@@ -73,7 +73,7 @@ class GroupPanel(QWidget):
         self.bars = pg.BarGraphItem(x=np.arange(len(CLASS_NAMES)), height=np.zeros(len(CLASS_NAMES)), width=0.8,
                                     brushes=[pg.mkBrush(*rgb) for rgb in CLASS_COLORS], pen=None)
         self.histogram.addItem(self.bars)
-        self.gallery = GalleryGrid(columns=4, side=36)
+        self.gallery = GalleryGrid(columns=4, side=34)
         self.gallery.setToolTip("Original | reconstruction at the snapshot shown; click to select")
         self.gallery.clicked.connect(self._on_gallery_clicked)
         self.prev_button, self.next_button = QPushButton("‹"), QPushButton("›")
@@ -102,10 +102,11 @@ class GroupPanel(QWidget):
         pager.addWidget(self.next_button)
         layout.addLayout(pager)
         layout.addWidget(self.gallery)
-        tools = QHBoxLayout()
-        for w in (self.worst_n, self.worst_button, self.csv_button, self.npy_button):
-            tools.addWidget(w)
-        layout.addLayout(tools)
+        for row in ((self.worst_n, self.worst_button), (QLabel("export"), self.csv_button, self.npy_button)):
+            tools = QHBoxLayout()
+            for w in row:
+                tools.addWidget(w)
+            layout.addLayout(tools)
         self._disconnect = connect_handlers(state.events, self)
         self.refresh()
 

@@ -13,6 +13,9 @@ from latent3d.data.images import load_test_images
 from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.explore_views import FilmstripView, NeighboursView, PathView
+from latent3d.qt.group_curve import GroupCurve
+from latent3d.qt.group_panel import GroupPanel
+from latent3d.qt.group_tools import GroupToolbar, SelectionTool
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.qt.legend import ClassLegend
 from latent3d.qt.live_training import LiveTraining
@@ -27,6 +30,7 @@ from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.scene.group_presenter import GroupPresenter
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_state import ViewerState
@@ -98,6 +102,11 @@ class MainWindow(QMainWindow):
                                           self.training.controller.set_window_busy)
         self.display = DisplayActions(state, self, self._message)
         self.exports = ExportActions(state, self.view, self.timeline, self)
+        self.group_presenter = GroupPresenter(state, self.scene, self.presenter.colours, self.view.request_render)
+        self.group_panel = GroupPanel(state, self.images.pixels)
+        self.group_curve = GroupCurve(state, self.loss_panel.plot, self.loss_panel.legend)
+        self.selection_tool = SelectionTool(state, self.view)
+        self.group_toolbar = GroupToolbar(state, self.selection_tool, self)
         self._build_layout()
         self._build_actions()
         self._wire()
@@ -109,6 +118,8 @@ class MainWindow(QMainWindow):
         state = self.state
         self.timeline.playing_changed.connect(self.controller.set_playing)
         self.legend.class_toggled.connect(state.set_class_visible)
+        self.legend.class_selected.connect(state.select_class)
+        self.neighbours_box.select_requested.connect(state.select_points)
         state.events.hidden_classes.connect(self._on_hidden_classes)
         state.events.probe.connect(self._on_probe)
         state.events.run.connect(self._on_run)
@@ -143,6 +154,10 @@ class MainWindow(QMainWindow):
         sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
         sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
         sv.addWidget(self.neighbours_box)
+        group_title = QLabel("<b>Group</b> <span style='color:#8a90a0'>(B box, L lasso, I isolate, K trails)</span>")
+        group_title.setWordWrap(True)
+        sv.addWidget(group_title)
+        sv.addWidget(self.group_panel)
         sv.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -184,6 +199,7 @@ class MainWindow(QMainWindow):
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")
+        self._action("Leave selection mode / deselect", self._on_escape, "Escape")
         for act in (*self.display.actions, *self.exports.actions, self.training.action):
             self.addAction(act)
         file_menu = self.menuBar().addMenu("&File")
@@ -206,6 +222,7 @@ class MainWindow(QMainWindow):
                             self.roam_action])
         toolbar.addSeparator()
         self.display.add_to_toolbar(toolbar)
+        self.addToolBar(self.group_toolbar)
 
     # -- what the state says, shown by the window itself -----------------------------------------
 
@@ -226,6 +243,10 @@ class MainWindow(QMainWindow):
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
         for cls in range(self.state.n_classes):
             self.legend.show_checked(cls, cls not in hidden)
+
+    def _on_escape(self) -> None:
+        if not self.group_toolbar.leave_mode():  # Escape first leaves box/lasso, then drops the pick
+            self.state.selected = None
 
     def _message(self, text: str, ms: int) -> None:
         self.statusBar().showMessage(text, ms)
@@ -258,6 +279,10 @@ class MainWindow(QMainWindow):
                      self.display, self.neighbours):
             view.close()
         self.neighbours.close()
+        for part in (self.group_presenter, self.group_curve, self.selection_tool):
+            part.close()
+        self.group_panel.close_panel()
+        self.group_toolbar.close_toolbar()
         self.presenter.close()
         self.view.close()
         super().closeEvent(event)
