@@ -12,6 +12,7 @@ import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtkIdTypeArray, vtk_to_numpy
 from vtkmodules.vtkCommonDataModel import vtkCellArray
+from vtkmodules.vtkRenderingCore import vtkRenderer
 
 from latent3d.analysis.groups import trail_snapshots
 from latent3d.scene.cloud import BACKGROUND, CLASS_COLORS, mesh_actor
@@ -64,18 +65,27 @@ class TrailLayer:
         self.centroid_mesh = pv.PolyData()
         self.actor = self._add(self.mesh, line_width)
         self.lod_actor = self._add(self.lod_mesh, line_width)
-        self.centroid_actor = self._add(self.centroid_mesh, line_width * 4.0)
+        # The centroid runs through the middle of its group: a layer above the cloud (own depth buffer, the
+        # same camera) keeps it in sight, as the path overlay and the markers are.
+        self._layer = vtkRenderer()
+        self._layer.SetLayer(1)
+        self._layer.InteractiveOff()
+        self._layer.SetActiveCamera(plotter.renderer.GetActiveCamera())
+        rw = plotter.ren_win
+        rw.SetNumberOfLayers(max(2, rw.GetNumberOfLayers()))
+        rw.AddRenderer(self._layer)
+        self.centroid_actor = self._add(self.centroid_mesh, line_width * 4.0, self._layer)
         self._on = False
         self.fast = False
 
-    def _add(self, mesh: pv.PolyData, width: float) -> pv.Actor:
+    def _add(self, mesh: pv.PolyData, width: float, renderer: vtkRenderer | None = None) -> pv.Actor:
         actor = mesh_actor(mesh, rgb="rgb")
         prop = actor.GetProperty()
         prop.SetLineWidth(width)
         prop.SetLighting(False)
         actor.SetPickable(False)
         actor.SetVisibility(False)
-        self.plotter.renderer.AddActor(actor)
+        (renderer or self.plotter.renderer).AddActor(actor)
         return actor
 
     @property
@@ -153,5 +163,8 @@ class TrailLayer:
 
     def close(self) -> None:
         """Remove the actors."""
-        for actor in (self.actor, self.lod_actor, self.centroid_actor):
+        for actor in (self.actor, self.lod_actor):
             self.plotter.renderer.RemoveActor(actor)
+        self._layer.RemoveAllViewProps()
+        if self.plotter.ren_win is not None:
+            self.plotter.ren_win.RemoveRenderer(self._layer)
