@@ -31,7 +31,7 @@ MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-en
 COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", *GROUP_KEYS)
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", *GROUP_KEYS)
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -57,6 +57,8 @@ class ViewSpec:
         Free-roam probe position; None means free roam is off.
     train_overlay : bool
     time_axis : {"log", "linear"}
+    follow : bool
+        Whether the camera frames the snapshot shown (its direction from ``camera``).
     grouping : GroupSpec
         The keys ``groups``, ``group_shown``, ``group_mode`` and ``trails`` (see ``state.group_view``).
     """
@@ -72,6 +74,7 @@ class ViewSpec:
     probe: Vec3 | None = None
     train_overlay: bool = False
     time_axis: str = "log"
+    follow: bool = False
     grouping: GroupSpec = field(default_factory=GroupSpec)
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +104,7 @@ class ViewSpec:
         d["probe"] = None if self.probe is None else _vec(self.probe)
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
+        d["follow"] = self.follow
         d.update(self.grouping.to_dict())
         return d
 
@@ -158,6 +162,7 @@ class ViewSpec:
             probe=None if d.get("probe") is None else c.vector("probe", d["probe"]),
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
+            follow=c.boolean("follow", d.get("follow", False)),
             grouping=parse_groups(c, d),
         )
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal, SignalGroup
 
-from latent3d.analysis.explore import COLOUR_MODES
+from latent3d.config.choices import COLOUR_MODES, TIME_AXES
 from latent3d.state.groups import GroupFields, TrailsState
-from latent3d.state.timeline import TIME_AXES, Timebase
+from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ class ViewerEvents(SignalGroup):
     train_overlay = Signal(bool)
     camera = Signal(object)
     time_axis = Signal(str)
+    follow = Signal(bool)
     groups = Signal(object)  # name -> indices (a read-only mapping)
     group_shown = Signal(object)  # a group name or None
     group_mode = Signal(str)
@@ -50,7 +51,7 @@ class ViewerEvents(SignalGroup):
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis", "groups", "group_shown", "group_mode", "trails")
+          "time_axis", "follow", "groups", "group_shown", "group_mode", "trails")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -113,6 +114,7 @@ class ViewerState(GroupFields):
         self._camera: Camera | None = None
         self._time_axis = "log"
         self._grew = False
+        self._follow = False
         self._init_groups()
 
     # -- run and position -----------------------------------------------------------------------
@@ -344,6 +346,18 @@ class ViewerState(GroupFields):
         if camera != self._camera:
             self._camera = camera
             self.events.camera.emit(camera)
+
+    @property
+    def follow(self) -> bool:
+        """Whether the camera frames the snapshot shown (distance and focal point follow it, direction stays)."""
+        return self._follow
+
+    @follow.setter
+    def follow(self, on: bool) -> None:
+        on = bool(on)
+        if on != self._follow:
+            self._follow = on
+            self.events.follow.emit(on)
 
     @property
     def time_axis(self) -> str:
