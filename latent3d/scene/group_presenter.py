@@ -91,6 +91,10 @@ class GroupPresenter:
         self._build_trails()
         self.request_render()
 
+    def _on_align(self, _mode: object) -> None:  # connected once the state has an 'align' event (issue 23)
+        self._build_trails()
+        self.request_render()
+
     def _on_position(self, u: float) -> None:
         if self.trails.visible:
             self.trails.set_position(u)
@@ -144,8 +148,9 @@ class GroupPresenter:
         if state.hidden_classes and members.size:
             members = members[~np.isin(run.labels[members], list(state.hidden_classes))]
         sample = trail_sample(members, MAX_TRAIL_POINTS)
-        self.trails.set_data(run.codes[:, sample], run.labels[sample], centroid_path(run.codes, members),
-                             trails.length)
+        drawn = getattr(state, "drawn_codes", None)  # what the cloud draws (aligned, issue 23), else the run's codes
+        codes = run.codes if drawn is None else drawn
+        self.trails.set_data(codes[:, sample], run.labels[sample], centroid_path(codes, members), trails.length)
         self.trails.set_position(state.position)
         self.trails.set_visible(True)
 
