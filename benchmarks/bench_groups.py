@@ -64,7 +64,9 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     state.set_run(run)
     rw, cam = view.ren_win, view.camera
     rw.Render()
-    out: dict[str, object] = {"machine": platform.platform(), "points": int(len(run.labels)),
+    out: dict[str, object] = {"machine": platform.platform(), "load_average": [round(v, 1) for v in os.getloadavg()],
+                              "cpus": os.cpu_count(), "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+                              "points": int(len(run.labels)),
                               "snapshots": int(run.n_snapshots), "view": list(VIEW_SIZE)}
 
     # -- nothing selected: without and with the group code, alternating, in this one session ----------
@@ -140,7 +142,12 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
         panel.set_page(next(pages) % panel.n_pages)
         panel.gallery.repaint()
 
+    decoder, s = run.decoder(state.snapshot), state.snapshot
+    idx = state.group[:48]
     out["gallery_page_48_ms"] = {"median": _median_ms(page, 30), "target": 50,
+                                 "decode_48_alone": _median_ms(lambda: decoder(run.codes[s, idx]), 30),
+                                 "paint_alone": _median_ms(panel.gallery.repaint, 30),
+                                 "still_frame_for_scale": _median_ms(rotate, 5),
                                  "with_originals": images is not None}
 
     # -- trails: 1,000 points x 40 snapshots ------------------------------------------------------
