@@ -193,3 +193,17 @@ def test_render_view_honours_groups_and_trails(run: Run, tmp_path: Path) -> None
 
     assert drawn(isolated) < drawn(full) / 3  # 3 points and their trails, not 300 points
     assert np.all(np.abs(isolated.astype(int) - (255, 204, 51)) <= 30, axis=-1).sum() > 20  # the isolate note
+
+
+def test_trails_and_isolate_follow_a_live_training(shown: tuple, run: Run) -> None:
+    from scene_fixtures import grown
+
+    state, scene, groups = shown
+    state.select_points([3, 8, 40])
+    state.group_mode = "isolate"
+    state.trails = TrailsState(state.group_shown, 2)
+    longer = grown(run)  # one more snapshot, as a live training sends it
+    state.set_run(longer, position=float(len(longer.codes) - 1))
+    assert state.group.tolist() == [3, 8, 40] and np.flatnonzero(scene.drawn_mask()).tolist() == [3, 8, 40]
+    np.testing.assert_allclose(groups.trails.vertices[:, -1], longer.codes[-1, [3, 8, 40]])
+    np.testing.assert_allclose(groups.trails.vertices[:, 0], longer.codes[-2, [3, 8, 40]])
