@@ -195,3 +195,13 @@ def test_a_huge_group_is_refused_quickly_in_one_sentence(run: Run, tmp_path: Pat
     path.write_text(json.dumps(_view(run, groups={"a": list(range(100_000))})))  # under 1 MB, far over the run
     with pytest.raises(ViewFileError, match="'groups.a' holds 300 but the run has 300 test images"):
         check_spec(load_view(path), run, path)
+
+
+def test_no_listener_sees_a_removed_group_still_shown(state: ViewerState) -> None:
+    seen: list[object] = []
+    state.events.groups.connect(lambda _g: seen.append((state.group_shown, state.group, state.trails)))
+    state.set_group("a", [1])
+    state.group_shown = "a"
+    state.trails = TrailsState("a", 2)
+    state.remove_group("a")
+    assert seen[-1] == (None, None, None)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -61,6 +62,10 @@ class GroupPanel(QWidget):
         self.names = QComboBox()
         self.names.setToolTip("The group shown (B box / L lasso select into it; Shift adds, Ctrl removes)")
         self.names.activated.connect(self._on_name_chosen)
+        self.keep_button, self.forget_button = QPushButton("Keep as…"), QPushButton("Forget")
+        self.keep_button.setToolTip("Keep this group under a name (saved in view files); new boxes fill 'selection'")
+        self.keep_button.clicked.connect(self._keep_dialog)
+        self.forget_button.clicked.connect(lambda: self.state.remove_group(self.state.group_shown or ""))
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # group names come from view files: plain text
         self.summary.setWordWrap(True)
@@ -93,7 +98,11 @@ class GroupPanel(QWidget):
         self.npy_button.clicked.connect(lambda: self._export_dialog("npy"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.names)
+        top = QHBoxLayout()
+        top.addWidget(self.names, 1)
+        top.addWidget(self.keep_button)
+        top.addWidget(self.forget_button)
+        layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.histogram)
         pager = QHBoxLayout()
@@ -149,6 +158,8 @@ class GroupPanel(QWidget):
         self.names.setCurrentIndex(0 if state.group_shown is None else 1 + list(state.groups).index(state.group_shown))
         self.names.blockSignals(False)
         has = run is not None and group is not None
+        for w in (self.keep_button, self.forget_button):
+            w.setEnabled(group is not None)
         for w in (self.csv_button, self.npy_button, self.prev_button, self.next_button):
             w.setEnabled(has and bool(group.size))  # type: ignore[union-attr]
         self.worst_button.setEnabled(run is not None)
@@ -204,6 +215,23 @@ class GroupPanel(QWidget):
                 self.state.selected = int(self.page_indices[i])
             except ValueError:  # a member of a hidden class: not drawn, so not selectable
                 pass
+
+    def keep_as(self, name: str) -> None:
+        """Keep the group shown under ``name`` and show that one (a box or lasso then edits it)."""
+        group = self.state.group
+        if group is not None:
+            self.state.set_group(name, group)
+            self.state.group_shown = name
+
+    def _keep_dialog(self) -> None:
+        name, ok = QInputDialog.getText(self, "Keep group", "Name (1 to 64 characters):")
+        if ok and name.strip():
+            try:
+                self.keep_as(name.strip())
+            except ValueError as exc:
+                box = QMessageBox(QMessageBox.Icon.Warning, "Keep group", str(exc), parent=self)
+                box.setTextFormat(Qt.TextFormat.PlainText)
+                box.exec()
 
     def _on_select_worst(self) -> None:
         self.state.select_worst(self.worst_n.value(), self.state.snapshot)

@@ -83,11 +83,18 @@ class GroupFields:
         if same:
             return
         self._groups = groups
+        # The fields that name a removed group change before any event: no listener sees a dangling name.
+        shown_gone = self._group_shown is not None and self._group_shown not in groups
+        trails_gone = self._trails is not None and self._trails.group not in groups
+        if shown_gone:
+            self._group_shown = None
+        if trails_gone:
+            self._trails = None
         self.events.groups.emit(self.groups)
-        if self._group_shown is not None and self._group_shown not in groups:
-            self.group_shown = None
-        if self._trails is not None and self._trails.group not in groups:
-            self.trails = None
+        if shown_gone:
+            self.events.group_shown.emit(None)
+        if trails_gone:
+            self.events.trails.emit(None)
 
     def set_group(self, name: str, indices: Iterable[int] | np.ndarray) -> None:
         """Keep ``indices`` as the group ``name`` (a new group, or replacing the one of that name)."""

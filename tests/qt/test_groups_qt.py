@@ -98,6 +98,12 @@ def test_panel_export_and_worst_and_choosing_a_name(panel, state: ViewerState, r
     assert state.group.size == 7
     panel._on_name_chosen(0)
     assert state.group_shown is None
+    state.select_points([9, 10])
+    panel.keep_as("kept")
+    assert state.group_shown == "kept" and state.groups["kept"].tolist() == [9, 10]
+    assert panel.names.currentText() == "kept"
+    panel.forget_button.click()
+    assert "kept" not in state.groups and state.group_shown is None
 
 
 def test_group_curve_is_the_mean_of_the_stored_per_image_bce(qtbot, state: ViewerState, run: Run) -> None:  # noqa: ANN001
