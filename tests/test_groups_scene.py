@@ -207,3 +207,16 @@ def test_trails_and_isolate_follow_a_live_training(shown: tuple, run: Run) -> No
     assert state.group.tolist() == [3, 8, 40] and np.flatnonzero(scene.drawn_mask()).tolist() == [3, 8, 40]
     np.testing.assert_allclose(groups.trails.vertices[:, -1], longer.codes[-1, [3, 8, 40]])
     np.testing.assert_allclose(groups.trails.vertices[:, 0], longer.codes[-2, [3, 8, 40]])
+
+
+def test_a_screenshot_of_the_state_shows_the_group(run: Run) -> None:
+    from latent3d.scene.render import render_state
+
+    state = ViewerState()
+    state.set_run(run)
+    full = render_state(state, (240, 180))
+    state.select_points([1, 2, 3])
+    state.group_mode = "isolate"
+    isolated = render_state(state, (240, 180))
+    drawn = [float(np.any(img[20:-25] != BACKGROUND, axis=-1).mean()) for img in (full, isolated)]
+    assert drawn[1] < drawn[0] / 3
