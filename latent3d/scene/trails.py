@@ -21,8 +21,9 @@ __all__ = ["TrailLayer"]
 
 OLDEST = 0.12  # the oldest vertex keeps this much of its colour
 CENTROID_RGB = (255, 255, 255)
-# While the camera moves, draw at most this many trails (software GL sets up each segment: 1,000 x 40 cost ~55 ms).
-LOD_TRAILS = 200
+# While the camera moves, draw at most this many trails (software GL sets up each segment: 1,000 x 40 cost ~55 ms,
+# 200 ~33 ms, 100 ~20 ms over a 29 ms frame in one loaded session).
+LOD_TRAILS = 100
 
 
 def _polylines(trails: np.ndarray, per: int) -> vtkCellArray:
