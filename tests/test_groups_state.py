@@ -53,6 +53,17 @@ def test_select_points_fills_the_default_group_and_modifiers_add_and_remove(stat
     assert not state.group.flags.writeable
 
 
+def test_a_named_group_changes_only_by_add_and_remove(state: ViewerState) -> None:
+    state.set_group("mine", [1, 2])
+    state.group_shown = "mine"
+    state.select_points([3], "add")
+    state.select_points([1], "remove")
+    assert state.groups["mine"].tolist() == [2, 3] and state.group_shown == "mine"
+    state.select_points([7, 8])  # a plain drag starts the working selection again
+    assert state.group_shown == DEFAULT_GROUP and state.group.tolist() == [7, 8]
+    assert state.groups["mine"].tolist() == [2, 3]
+
+
 def test_hidden_classes_are_never_selected(state: ViewerState, run: Run) -> None:
     state.hidden_classes = {int(run.labels[0])}
     state.select_points(range(20))

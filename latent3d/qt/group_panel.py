@@ -63,7 +63,8 @@ class GroupPanel(QWidget):
         self.names.setToolTip("The group shown (B box / L lasso select into it; Shift adds, Ctrl removes)")
         self.names.activated.connect(self._on_name_chosen)
         self.keep_button, self.forget_button = QPushButton("Keep as…"), QPushButton("Forget")
-        self.keep_button.setToolTip("Keep this group under a name (saved in view files); new boxes fill 'selection'")
+        self.keep_button.setToolTip("Keep this group under a name (saved in view files); a new box or lasso "
+                                    "starts 'selection' again, Shift / Ctrl add to / remove from the group shown")
         self.keep_button.clicked.connect(self._keep_dialog)
         self.forget_button.clicked.connect(lambda: self.state.remove_group(self.state.group_shown or ""))
         self.summary = QLabel()

@@ -160,7 +160,8 @@ class GroupFields:
     # -- selecting ------------------------------------------------------------------------------
 
     def select_points(self, indices: Iterable[int] | np.ndarray, op: str = "replace") -> None:
-        """Select ``indices`` into the group shown (``DEFAULT_GROUP`` when none is): replace, add or remove.
+        """Select ``indices``: ``replace`` makes them ``DEFAULT_GROUP`` and shows it; ``add`` and ``remove`` edit the
+        group shown (``DEFAULT_GROUP`` when none is), so a named group is changed only by Shift or Ctrl.
 
         Points of hidden classes are never selected, whatever ``indices`` holds.
         """
@@ -171,7 +172,7 @@ class GroupFields:
                                             np.int64)), n)
         if self._hidden and self._run is not None and new.size:
             new = new[~np.isin(self._run.labels[new], list(self._hidden))]
-        name = self._group_shown or DEFAULT_GROUP
+        name = (self._group_shown if op != "replace" else None) or DEFAULT_GROUP
         current = self._groups.get(name, np.zeros(0, np.int64))
         self._replace_groups({**self._groups, name: combine(current, new, op)})
         self.group_shown = name
