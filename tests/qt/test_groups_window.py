@@ -44,3 +44,25 @@ def test_keys_and_a_drag_in_the_window(qtbot, window) -> None:  # noqa: ANN001
     state.selected = int(group[0])
     press("Esc", Qt.Key.Key_Escape)  # a second Escape drops the pick
     assert state.selected is None
+
+
+def test_groups_survive_save_view_and_open_view_in_the_window(window, tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from latent3d.state.groups import TrailsState
+
+    w = window
+    state = w.state
+    state.set_group("mine", [4, 5, 6])
+    state.group_shown = "mine"
+    state.group_mode = "isolate"
+    state.trails = TrailsState("mine", 3)
+    path = tmp_path / "g.json"
+    assert w.files.save_view(path)
+    saved = json.loads(path.read_text())
+    assert saved["groups"] == {"mine": [4, 5, 6]} and saved["trails"] == {"group": "mine", "length": 3}
+    state.remove_group("mine")
+    state.group_mode = "highlight"
+    assert w.files.open_view(path)
+    assert state.group_shown == "mine" and state.group_mode == "isolate" and state.trails == TrailsState("mine", 3)
+    assert w.group_panel.names.currentText() == "mine" and np.flatnonzero(w.scene.drawn_mask()).tolist() == [4, 5, 6]
