@@ -28,6 +28,8 @@ def cmd_export_group(args: argparse.Namespace) -> int:
         raise ValueError("Give --view FILE and --group NAME together to export a group.")
     if getattr(args, "run", None):
         raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")
+    if getattr(args, "train_codes", False):
+        raise ValueError("A group holds test images; leave out --train-codes with --group.")
     out = Path(args.out)
     if out.suffix.lower() not in GROUP_SUFFIXES:
         raise ValueError(f"Group file {out.name} must end in .csv (rows) or .npy (indices).")

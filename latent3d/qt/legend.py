@@ -56,6 +56,10 @@ class ClassLegend(QListWidget):
         item = self.itemAt(event.pos())
         if item is not None:
             self.class_menu(self.row(item)).exec(event.globalPos())
+    def set_names(self, names: Sequence[str]) -> None:
+        """Name the rows after another run's classes (its ``Run.class_names``; shown as plain text)."""
+        for cls, name in enumerate(names[: self.count()]):
+            self.item(cls).setText(f"{cls}  {name}")
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         self.class_toggled.emit(self.row(item), item.checkState() == Qt.CheckState.Checked)

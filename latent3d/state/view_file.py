@@ -16,6 +16,14 @@ from typing import Any
 
 from latent3d.config.choices import COLOUR_MODES, TIME_AXES
 from latent3d.state.group_view import GROUP_KEYS, GroupSpec, parse_groups
+from latent3d.state.own_values import (
+    DecoderMapState,
+    OwnImage,
+    decoder_map_from_dict,
+    decoder_map_to_dict,
+    own_images_from_list,
+    own_images_to_list,
+)
 from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 from latent3d.util.fileio import OutputError, atomic_path
@@ -31,7 +39,8 @@ MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-en
 COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", *GROUP_KEYS)
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", "decoder_map",
+             "own_images", *GROUP_KEYS)
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -61,6 +70,8 @@ class ViewSpec:
         Whether the camera frames the snapshot shown (its direction from ``camera``).
     grouping : GroupSpec
         The keys ``groups``, ``group_shown``, ``group_mode`` and ``trails`` (see ``state.group_view``).
+    decoder_map : DecoderMapState or None
+    own_images : tuple of OwnImage
     """
 
     run: str
@@ -76,6 +87,8 @@ class ViewSpec:
     time_axis: str = "log"
     follow: bool = False
     grouping: GroupSpec = field(default_factory=GroupSpec)
+    decoder_map: DecoderMapState | None = None
+    own_images: tuple[OwnImage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -106,6 +119,10 @@ class ViewSpec:
         d["time_axis"] = self.time_axis
         d["follow"] = self.follow
         d.update(self.grouping.to_dict())
+        if self.decoder_map is not None:
+            d["decoder_map"] = decoder_map_to_dict(self.decoder_map)
+        if self.own_images:
+            d["own_images"] = own_images_to_list(self.own_images)
         return d
 
     @classmethod
@@ -164,6 +181,8 @@ class ViewSpec:
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
             follow=c.boolean("follow", d.get("follow", False)),
             grouping=parse_groups(c, d),
+            decoder_map=decoder_map_from_dict(c, d.get("decoder_map")),
+            own_images=own_images_from_list(c, d.get("own_images")),
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:

@@ -18,6 +18,7 @@ from psygnal import Signal, SignalGroup
 
 from latent3d.config.choices import COLOUR_MODES, TIME_AXES
 from latent3d.state.groups import GroupFields, TrailsState
+from latent3d.state.learned_fields import LearnedFields
 from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
 
@@ -48,10 +49,12 @@ class ViewerEvents(SignalGroup):
     group_shown = Signal(object)  # a group name or None
     group_mode = Signal(str)
     trails = Signal(object)  # TrailsState or None
+    decoder_map = Signal(object)
+    own_images = Signal(tuple)
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis", "follow", "groups", "group_shown", "group_mode", "trails")
+          "time_axis", "follow", "groups", "group_shown", "group_mode", "trails", "decoder_map", "own_images")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -88,7 +91,7 @@ def _same_points(old: Run | None, new: Run) -> bool:
             and bool(np.array_equal(old.labels, new.labels)))
 
 
-class ViewerState(GroupFields):
+class ViewerState(GroupFields, LearnedFields):
     """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera, groups.
 
     Notes
@@ -116,6 +119,7 @@ class ViewerState(GroupFields):
         self._grew = False
         self._follow = False
         self._init_groups()
+        LearnedFields.__init__(self)
 
     # -- run and position -----------------------------------------------------------------------
 
