@@ -194,10 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
 
     ex = sub.add_parser("export", help="write a run's codes to CSV or Parquet: one row per test image per snapshot")
-    ex.add_argument("run", help="run name under checkpoints/ or a run folder")
-    ex.add_argument("--out", required=True, help="the .csv or .parquet file to write (the suffix picks the format)")
+    ex.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
+    ex.add_argument("--out", required=True, help="the .csv or .parquet file to write (the suffix picks the format); "
+                    "with --group: .csv rows or .npy int64 indices")
     ex.add_argument("--step", type=_non_negative_float, help="one training step only (between snapshots: interpolated)")
     ex.add_argument("--train-codes", action="store_true", help="the training-set codes (final step) instead")
+    ex.add_argument("--view", metavar="FILE", help="a saved view file holding named groups (with --group)")
+    ex.add_argument("--group", metavar="NAME", help="only this group of the view: rows index, label, class, x, y, "
+                    "z, bce at the stored snapshot nearest the view's position (or --step)")
 
     return parser
 
@@ -247,6 +251,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_info(args)
         if command == "export":
+            if args.view or args.group:
+                from latent3d.cli.group_export import cmd_export_group
+
+                return cmd_export_group(args)
+            if not args.run:
+                raise ValueError("Name a RUN to export, or give --view FILE --group NAME.")
             from latent3d.cli.commands import cmd_export
 
             return cmd_export(args)

@@ -202,7 +202,7 @@ class NeighboursView:
         shown = ([self.images.get(int(i)) for i in idx] if self.images.pixels is not None
                  else list(run.decoder(s)(run.codes[s, idx])))
         captions = [f"#{i} {run.class_names[int(run.labels[i])]}\nd = {d:.3f}" for i, d in zip(idx, dist)]
-        self.box.show_neighbours(source, shown, captions)  # type: ignore[arg-type]
+        self.box.show_neighbours(source, shown, captions, indices=[int(i) for i in idx])  # type: ignore[arg-type]
 
     def close(self) -> None:
         """Stop following the state."""

@@ -15,6 +15,7 @@ from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 from latent3d.config.choices import ALL_COLOUR_MODES
 from latent3d.runs import Run
 from latent3d.scene.cloud import LatentScene
+from latent3d.scene.group_presenter import GroupPresenter
 from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.movie import (
     MOVIE_SUFFIXES,
@@ -125,6 +126,7 @@ class OffscreenRenderer:
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
         self.presenter = ScenePresenter(self.state, self.scene)
+        self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
         self.layers = LearnedLayers.create(self.state, self.scene)
         self.state.set_run(run)
         self.state.align = align
@@ -171,6 +173,7 @@ class OffscreenRenderer:
 
     def close(self) -> None:
         """Release the plotter."""
+        self.groups.close()
         self.layers.close()
         if self.second is not None:
             self.second.close()
@@ -196,13 +199,15 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
     presenter = ScenePresenter(copy, scene, scale=float(scale))
+    groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
     layers = LearnedLayers.create(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
-        apply_spec(copy, spec_from_state(state), state.compare)  # what a saved view of the state holds, camera included
+        apply_spec(copy, spec_from_state(state), state.compare)  # what a saved view holds: camera, groups
         copy.position = state.position  # exact: the spec rounds the position to a whole training step
         return grab(plotter.ren_win)
     finally:
+        groups.close()
         layers.close()
         presenter.close()
         scene.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from latent3d.runs import Run, RunError, load_run, resolve_run_path
+from latent3d.state.group_view import GroupSpec
 from latent3d.state.view_file import ViewFileError, ViewSpec
 from latent3d.state.viewer_state import ViewerState, timebase_of
 
@@ -34,7 +35,8 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
         path=path, probe=state.probe,
         train_overlay=state.train_overlay, time_axis=state.time_axis, follow=state.follow,
         decoder_map=state.decoder_map, own_images=state.own_images, align=state.align,
-        compare=None if state.compare is None else _run_reference(state.compare))
+        compare=None if state.compare is None else _run_reference(state.compare),
+        grouping=GroupSpec(**state.group_values()))
 
 
 def resolve_view_run(spec: ViewSpec, source: Path, name: str | None = None) -> Path:
@@ -119,3 +121,6 @@ def apply_spec(state: ViewerState, spec: ViewSpec, compare: Run | None = None) -
     if spec.camera is not None:
         state.camera = spec.camera
     state.follow = spec.follow
+    g = spec.grouping  # the groups first: group_shown and trails name them
+    state.groups = g.groups
+    state.group_shown, state.group_mode, state.trails = g.group_shown, g.group_mode, g.trails

@@ -10,11 +10,12 @@ import errno
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, COMPARE_COLOUR_MODES, TIME_AXES
+from latent3d.state.group_view import GROUP_KEYS, GroupSpec, parse_groups
 from latent3d.state.own_values import (
     DecoderMapState,
     OwnImage,
@@ -39,7 +40,7 @@ COLOR_MODES = ALL_COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
 _OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", "decoder_map",
-             "own_images", "align", "compare")
+             "own_images", "align", "compare", *GROUP_KEYS)
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -67,6 +68,8 @@ class ViewSpec:
     time_axis : {"log", "linear"}
     follow : bool
         Whether the camera frames the snapshot shown (its direction from ``camera``).
+    grouping : GroupSpec
+        The keys ``groups``, ``group_shown``, ``group_mode`` and ``trails`` (see ``state.group_view``).
     decoder_map : DecoderMapState or None
     own_images : tuple of OwnImage
     align : {"none", "final", "previous"}
@@ -87,6 +90,7 @@ class ViewSpec:
     train_overlay: bool = False
     time_axis: str = "log"
     follow: bool = False
+    grouping: GroupSpec = field(default_factory=GroupSpec)
     decoder_map: DecoderMapState | None = None
     own_images: tuple[OwnImage, ...] = ()
     align: str = "none"
@@ -120,6 +124,7 @@ class ViewSpec:
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
         d["follow"] = self.follow
+        d.update(self.grouping.to_dict())
         if self.decoder_map is not None:
             d["decoder_map"] = decoder_map_to_dict(self.decoder_map)
         if self.own_images:
@@ -186,6 +191,7 @@ class ViewSpec:
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
             follow=c.boolean("follow", d.get("follow", False)),
+            grouping=parse_groups(c, d),
             decoder_map=decoder_map_from_dict(c, d.get("decoder_map")),
             own_images=own_images_from_list(c, d.get("own_images")),
             align=c.choice("align", d.get("align", "none"), ALIGN_MODES), compare=compare,
@@ -224,6 +230,7 @@ class ViewSpec:
         for key, index in indices:
             if index is not None and not 0 <= index < n_points:
                 raise c.error(key, f"is {index} but the run has {n_points} test images (0 to {n_points - 1})")
+        self.grouping.check_against(n_points, c)
         if self.step is not None:  # step is authoritative: a stale epoch beside it is not checked
             if self.step > last_step:
                 raise c.error("step", f"is {self.step} but the run ends at step {last_step}")
