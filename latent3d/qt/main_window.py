@@ -210,9 +210,11 @@ class MainWindow(QMainWindow):
         # The layout grows the panel at once when its content grows (the scroll area alone would resize
         # it on a later turn of the event loop, and meanwhile the boxes above the legend were squeezed).
         sv.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        sv.addWidget(self.panel)
+        # The legend first: nothing the panels below show (a selection, free roam, the sentence saying the
+        # dataset is missing) can move it under the cursor or push it out of a small window.
         sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
-        sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
+        sv.addWidget(self.legend)
+        sv.addWidget(self.panel)
         # Neighbours, decoder map, own images and the group grow with what they show: each scrolls in its own tab
         # of the last slot, so nothing above them moves.
         self.side_tabs = QTabWidget()
