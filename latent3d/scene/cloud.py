@@ -28,6 +28,7 @@ SPHERE_LIMIT = 200_000
 DEFAULT_DIRECTION = (1.0, 1.0, 1.0)  # camera position relative to the focal point, before the fit
 DEFAULT_VIEW_UP = (0.0, 0.0, 1.0)
 FIT_ZOOM = 0.9  # a fit leaves a 10 % margin around the framed box
+FIT_SAMPLE = 1_000_000  # codes the framing percentiles are taken over, at most
 # While the camera moves, draw at most this many points, as flat points (classic LOD, like vtkLODActor).
 LOD_POINTS = 120_000
 
@@ -342,6 +343,8 @@ class LatentScene:
         if not self.n_points:
             return
         flat = (self._codes if codes is None else np.asarray(codes)).reshape(-1, 3)
+        if len(flat) > FIT_SAMPLE:  # a strided sample: percentiles of 90 million codes would copy a gigabyte
+            flat = flat[:: -(-len(flat) // FIT_SAMPLE)]
         lo, hi = np.percentile(flat, [0.5, 99.5], axis=0)
         ren = self.plotter.renderer
         ren.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
