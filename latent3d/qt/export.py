@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidge
 
 from latent3d.analysis.explore import movie_times
 from latent3d.qt.dialog_dirs import save_file_name
+from latent3d.qt.dialogs import error_box
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.scene.render import grab, render_state, write_movie
@@ -66,7 +67,7 @@ def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None 
     try:
         save_screenshot(view, path, SCALES[items.index(choice)], state)
     except (OSError, ValueError) as exc:
-        QMessageBox.critical(parent, "Cannot save screenshot", str(exc))
+        error_box(parent, "Cannot save screenshot", str(exc))
         return None
     return path
 
@@ -168,5 +169,5 @@ class MovieExport:
             written = self.write(path, parent=parent, fit_each=box.clickedButton() is fit)
             return path if written is not None else None
         except (OSError, ValueError, RuntimeError) as exc:
-            QMessageBox.critical(parent, "Cannot export movie", str(exc))
+            error_box(parent, "Cannot export movie", str(exc))
             return None

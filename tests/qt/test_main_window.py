@@ -193,6 +193,7 @@ def test_run_viewer_broken_path_exits_2(qapp, tmp_path, monkeypatch) -> None:  #
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
     assert run_viewer(tmp_path / "nope", None) == 2
     assert shown and "does not exist" in shown[0]
 
