@@ -12,6 +12,7 @@ from latent3d.cli.preflight import check_train
 from latent3d.config.train import TrainConfig
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
+from latent3d.util.output import say
 
 if TYPE_CHECKING:
     from latent3d.train.loop import Snapshot
@@ -74,7 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             bar.close()
     assert path is not None  # nothing asks the CLI to stop
     run = load_run(path)
-    print(_printable(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}"))
+    say(_printable(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}"))
     return 0
 
 
@@ -124,7 +125,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     run = load_run(resolve_run_path(args.run))
     s = run_summary(run)
     if args.json:
-        print(json.dumps(s, indent=2))
+        say(json.dumps(s, indent=2))
         return 0
     c = s["config"]
     lines = [
@@ -148,5 +149,5 @@ def cmd_info(args: argparse.Namespace) -> int:
     for e, (a, b) in enumerate(zip(s["train_loss"], s["test_loss"]), start=1):
         lines.append(f"{e:5d}  {a:9.4f}  {b:8.4f}")
     lines += ["", *_snapshot_table(s["snapshots"], s["steps_per_epoch"])]
-    print("\n".join(_printable(line) for line in lines))
+    say("\n".join(_printable(line) for line in lines))
     return 0

@@ -23,6 +23,7 @@ from latent3d.state.view_file import ViewSpec, load_view
 from latent3d.state.viewer_state import ViewerState, timebase_of
 from latent3d.util.fileio import atomic_path, check_target
 from latent3d.util.limits import check_image, check_movie
+from latent3d.util.output import say
 
 __all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "cmd_render", "grab", "movie_positions", "parse_size",
            "render_image", "render_movie", "render_state", "still_position", "write_movie"]
@@ -317,6 +318,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
     if (args.out is None) == (args.movie is None):
         raise ValueError("Give exactly one of --out IMAGE.png or --movie MOVIE.mp4|.gif.")
+    if not (args.out or args.movie):  # --out '' is given but names nothing
+        raise ValueError(f"{'--out' if args.out is not None else '--movie'} is empty; give a file name ending in "
+                         f"{'.png' if args.out is not None else '.mp4 or .gif'}.")
     view = None
     if getattr(args, "view", None):
         if args.run is not None:
@@ -340,10 +344,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:
         render_image(run, target, epoch=args.epoch, step=args.step, view=view, **opts)
-        print(f"wrote {target}")
+        say(f"wrote {target}")
         return 0
     n = render_movie(run, target, fps=args.fps, steps_per_epoch=args.steps_per_epoch,
                      frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view,
                      fit_each_frame=args.fit_each_frame, **opts)
-    print(f"wrote {target} ({n} frames)")
+    say(f"wrote {target} ({n} frames)")
     return 0

@@ -1,0 +1,114 @@
+"""Round three of hostile inputs (issue 19): view files that named unusable runs, empty outputs, a full stdout, ..."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from latent3d import runs
+from latent3d.cli.parser import main
+from latent3d.state.view_apply import check_spec, load_view_run, spec_names_run
+from latent3d.state.view_file import ViewFileError, ViewSpec, load_view
+from tests.conftest import make_fake_run
+
+REPO = Path(__file__).resolve().parent.parent
+CAMERA = {"position": [4.0, 4.0, 4.0], "focal_point": [0.0, 0.0, 0.0], "view_up": [0.0, 0.0, 1.0]}
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid 2-epoch run of 40 points."""
+    return make_fake_run(tmp_path_factory.mktemp("r3") / "run", epochs=2, n=40)
+
+
+def _view(tmp_path: Path, run: str, **keys: object) -> Path:
+    path = tmp_path / "view.json"
+    body = {"format_version": 1, "run": run, "step": 0, "camera": CAMERA, "color": "class", "hidden_classes": [],
+            "selected": None} | keys
+    path.write_text(json.dumps(body))
+    return path
+
+
+def _one_line(err: str, *fragments: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    for f in fragments:
+        assert f in lines[0], (f, lines[0])
+
+
+def test_a_run_name_over_255_bytes_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    view = _view(tmp_path, "a" * 300 + "/run")
+    assert main(["render", "--view", str(view), "--out", str(tmp_path / "x.png"), "--size", "64x64"]) == 2
+    _one_line(capsys.readouterr().err, str(view), "'run'", "File name too long")
+    with pytest.raises(ViewFileError, match="'run' cannot be opened"):
+        load_view_run(load_view(view), view)
+
+
+def test_a_run_that_is_a_link_loop_is_one_sentence(tmp_path: Path, run_dir: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    view = _view(tmp_path, str(loop))
+    spec = load_view(view)
+    assert spec_names_run(spec, runs.load_run(run_dir), view) is False  # was a RuntimeError in the window
+    with pytest.raises(ViewFileError, match=r"View file .*view\.json"):
+        load_view_run(spec, view)
+
+
+def test_a_selected_image_of_a_hidden_class_is_refused_before_anything_is_applied(
+        tmp_path: Path, run_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = runs.load_run(run_dir)
+    label = int(run.labels[3])
+    view = _view(tmp_path, str(run_dir), selected=3, hidden_classes=[label])
+    with pytest.raises(ViewFileError) as err:
+        check_spec(load_view(view), run, view)
+    assert str(view) in str(err.value) and "'selected'" in str(err.value) and "'hidden_classes'" in str(err.value)
+    assert main(["render", "--view", str(view), "--out", str(tmp_path / "x.png"), "--size", "64x64"]) == 2
+    _one_line(capsys.readouterr().err, str(view), "'selected'")
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_an_epoch_only_view_opens_at_the_rounded_step(tmp_path: Path) -> None:
+    """``"epoch": 3.04`` with 10 steps per epoch opens at round(30.4) = 30, the last step, as view-format.md says."""
+    spec = ViewSpec(run="r", step=None, epoch=3.04, camera=None)
+    spec.check_against(10, 30, 10, "v.json")
+    assert spec.timeline_step(10) == 30
+    with pytest.raises(ViewFileError, match="'epoch' is 3.06"):
+        ViewSpec(run="r", step=None, epoch=3.06, camera=None).check_against(10, 30, 10, "v.json")
+
+
+@pytest.mark.parametrize("option", ["--out", "--movie"])
+def test_an_empty_output_name_is_one_sentence(run_dir: Path, option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", str(run_dir), option, "", "--size", "64x64"]) == 2
+    _one_line(capsys.readouterr().err, option, "is empty")
+
+
+def test_info_onto_a_full_device_is_one_sentence(run_dir: Path) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    for extra in (["--json"], []):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, str(REPO / "run.py"), "info", str(run_dir), *extra],
+                                  stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                                  env=os.environ | {"PYTHONPATH": str(REPO)})
+        assert done.returncode == 2, done.stderr
+        _one_line(done.stderr, "Could not write the output", "the disk is full")
+
+
+def test_a_weights_file_with_many_wrong_tensors_names_the_same_one_each_time(tmp_path: Path) -> None:
+    from safetensors.numpy import load_file, save_file
+
+    run = make_fake_run(tmp_path / "run", epochs=1, n=20)
+    first = run / "weights" / "step_0000000.safetensors"
+    save_file({k: np.zeros((2, 2), np.float32) for k in load_file(str(first))}, str(first))
+    messages = set()
+    for _ in range(6):
+        with pytest.raises(runs.RunError) as err:
+            runs.load_run(run)
+        messages.add(str(err.value))
+    assert len(messages) == 1 and "tensor decoder.0.bias is" in messages.pop()
