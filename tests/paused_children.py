@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.config.train import TrainConfig
-from latent3d.train.process import Started
+from latent3d.job.process import Started
 
 BIG_BYTES = 20_000_000  # far more than a pipe holds: the child is paused with most of it unsent
 

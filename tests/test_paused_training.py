@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from latent3d.config.train import TrainConfig
-from latent3d.train.process import TERMINATE_AFTER_S, Started, Stopped, TrainingProcess
-from latent3d.train.session import TrainJob
+from latent3d.job.process import TERMINATE_AFTER_S, Started, Stopped, TrainingProcess
+from latent3d.job.train_job import TrainJob
 from tests.paused_children import started_then_paused
 
 HANG_S = 30  # a watchdog, not a speed figure: the old code never returned at all

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from latent3d.runs.live import LiveRun
-from latent3d.train.process import (
+from latent3d.job.process import (
     TERMINATE_AFTER_S,
     Failed,
     Finished,
@@ -19,7 +18,8 @@ from latent3d.train.process import (
     Stopped,
     TrainingProcess,
 )
-from latent3d.train.session import TrainJob
+from latent3d.job.train_job import TrainJob
+from latent3d.runs.live import LiveRun
 
 __all__ = ["LiveRun", "TrainingController"]
 
@@ -29,7 +29,7 @@ KILLED_SENTENCE = (f"The training did not stop within {TERMINATE_AFTER_S:g} s of
 
 
 class TrainingController(QObject):
-    """Starts, polls and stops one :class:`latent3d.train.process.TrainingProcess` at a time.
+    """Starts, polls and stops one :class:`latent3d.job.process.TrainingProcess` at a time.
 
     Parameters
     ----------
