@@ -47,5 +47,10 @@ def plain_label(label: QLabel) -> QLabel:
 
 
 def plain_tooltip(text: str) -> str:
-    """A tooltip string that shows ``text`` literally (Qt has no plain-text tooltips: it is escaped rich text)."""
+    """A tooltip string that shows ``text`` literally (Qt has no plain-text tooltips: it is escaped rich text).
+
+    Text without ``<`` is returned as it is: Qt shows it as plain text already.
+    """
+    if "<" not in text:
+        return text
     return "<qt>" + html.escape(text, quote=False).replace("\n", "<br>") + "</qt>"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from latent3d.analysis.eta import TimeLeft
 from latent3d.job.process import Progress, SnapshotUpdate, Started
 from latent3d.job.train_job import TrainJob
+from latent3d.qt.dialogs import error_box, plain_tooltip
 from latent3d.qt.train_dialog import TrainDialog
 from latent3d.qt.training_controller import LiveRun, TrainingController
 from latent3d.runs import Run, RunError, default_runs_dir, load_run
@@ -48,13 +49,14 @@ class _StatusText(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it names the run, which the user typed
         # Ignored: the text's length never widens the strip nor pushes the widgets beside it.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         """Show ``text``, elided to the label's width."""
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tooltip(text))
         self._elide()
 
     def text(self) -> str:
@@ -225,6 +227,7 @@ class LiveTraining(QObject):
         c.finished.connect(self._on_finished)
         c.stopped.connect(self._on_stopped)
         c.failed.connect(self._on_failed)
+        c.killed.connect(lambda sentence: self.message.emit(sentence, 15000))  # after stopped's note: replaces it
 
     @property
     def running(self) -> bool:
@@ -377,7 +380,7 @@ class LiveTraining(QObject):
             run = load_run(path)
         except RunError as exc:
             self._restore_previous()
-            QMessageBox.critical(self.parent_widget, "Training failed", str(exc))
+            error_box(self.parent_widget, "Training failed", str(exc))
             return
         if self._shown is not None and self.state.run is self._shown:
             self._grow(run)
@@ -393,7 +396,7 @@ class LiveTraining(QObject):
 
     def _on_failed(self, message: str) -> None:
         self._restore_previous()
-        QMessageBox.critical(self.parent_widget, "Training failed", message)
+        error_box(self.parent_widget, "Training failed", message)
 
     def _restore_previous(self) -> None:
         if self._shown is not None and self.state.run is self._shown and self._previous is not None:

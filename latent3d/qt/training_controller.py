@@ -41,7 +41,7 @@ class TrainingController(QObject):
     ``progress(Progress)``, ``snapshot_received(SnapshotUpdate)`` (one per snapshot), then exactly one of
     ``finished(Path)``, ``stopped()`` or ``failed(str)``; ``running_changed(bool)`` frames them.
     A training that did not stop when asked (a stopped or hung process) is killed after
-    ``TERMINATE_AFTER_S``: ``killed(str)`` then comes just before ``stopped()``, with the sentence to show.
+    ``TERMINATE_AFTER_S``: ``killed(str)`` then comes just after ``stopped()``, with the sentence to show.
     """
 
     running_changed = Signal(bool)
@@ -123,9 +123,9 @@ class TrainingController(QObject):
                 if isinstance(msg, Finished):
                     self.finished.emit(msg.path)
                 elif isinstance(msg, Stopped):
+                    self.stopped.emit()
                     if msg.killed:
                         self.killed.emit(KILLED_SENTENCE)
-                    self.stopped.emit()
                 else:
                     self.failed.emit(msg.message)
                 return

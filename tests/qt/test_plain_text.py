@@ -84,3 +84,36 @@ def test_labels_and_tooltips(qtbot, settings, tmp_path: Path) -> None:  # noqa: 
     qtbot.addWidget(dialog)
     assert dialog.error.textFormat() == Qt.TextFormat.PlainText
     assert "<img" not in dialog.name.toolTip() and "&lt;img" in dialog.name.toolTip()
+
+
+def test_the_training_strip_names_a_run_as_plain_text(qtbot) -> None:  # noqa: ANN001
+    from latent3d.qt.live_training import TrainingProgress
+
+    strip = TrainingProgress()
+    qtbot.addWidget(strip)
+    strip.begin(f"starting training of {MARKUP}…")
+    assert strip.label.textFormat() == Qt.TextFormat.PlainText
+    assert "<img" not in strip.label.toolTip() and "&lt;img" in strip.label.toolTip()
+    assert plain_tooltip("plain & simple") == "plain & simple"
+
+
+def test_file_open_run_and_open_view_with_markup(qtbot, settings, boxes, tmp_path: Path) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QWidget
+
+    from latent3d.qt.open_save import OpenSave
+    from latent3d.state.viewer_state import ViewerState
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    files = OpenSave(ViewerState(), settings, parent)
+    bad = tmp_path / "<img src='dev-zero'><h1>run<h1>"
+    bad.mkdir()
+    (bad / "run.json").write_text("{broken")
+    assert files.open_run(bad) is False
+    view = tmp_path / "<h1>view<h1>.json"
+    view.write_text(json.dumps({"format_version": 1, "run": str(bad), "step": 0, "color": "class",
+                                "camera": {"position": [1, 1, 1], "focal_point": [0, 0, 0], "view_up": [0, 0, 1]},
+                                "hidden_classes": [], "selected": None}))
+    assert files.open_view(view) is False
+    assert [fmt for _t, _x, fmt in boxes] == [Qt.TextFormat.PlainText] * 2
+    assert str(bad) in boxes[0][1] and str(view) in boxes[1][1] and str(bad) in boxes[1][1]
