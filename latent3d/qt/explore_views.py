@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import numpy as np
@@ -125,7 +126,7 @@ class PathView:
         key = (path.a, path.b, path.samples, s, id(run))
         if key != self._shown:
             _codes, images = path_decodes(run.decoder(s), run.codes[s, path.a], run.codes[s, path.b], path.samples)
-            name = lambda i: f"#{i} {CLASS_NAMES[int(run.labels[i])]}"  # noqa: E731
+            name = lambda i: f"#{i} {html.escape(CLASS_NAMES[int(run.labels[i])])}"  # noqa: E731 - rich text
             ends = (f"<span style='color:#40e0ff'>A</span> {name(path.a)} → "
                     f"<span style='color:#ff50c8'>B</span> {name(path.b)} · step {time.steps[s]:,.0f}")
             self.box.show_path(images, ends)
