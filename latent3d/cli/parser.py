@@ -165,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "view"
+    from latent3d.util.output import quiet_matplotlib
+
+    if command in ("render", "view"):  # pyvista imports matplotlib: no cache warning when HOME is read-only
+        quiet_matplotlib()
     _check_run_path(parser, command, getattr(args, "run", None))
     from latent3d.data.datasets import DataError
     from latent3d.runs import RunError

@@ -111,10 +111,13 @@ class RunWriter:
         self._write_weights(step, keep)
 
     def _write_weights(self, step: int, tensors: dict[str, np.ndarray]) -> None:
-        from safetensors.numpy import save_file
+        from safetensors.numpy import save
 
-        path = self.tmp / weights_file(step)
-        save_file({k: np.ascontiguousarray(v, dtype=self.weights_dtype) for k, v in tensors.items()}, str(path))
+        # Encoded here and written by open(): safetensors' own save_file creates the file 0600, the
+        # rest of a run follows the umask (0644).
+        blob = save({k: np.ascontiguousarray(v, dtype=self.weights_dtype) for k, v in tensors.items()})
+        with open(self.tmp / weights_file(step), "wb") as f:
+            f.write(blob)
 
     def finish(self, train_codes: np.ndarray | None = None, train_labels: np.ndarray | None = None,
                labels: np.ndarray | None = None) -> Path:

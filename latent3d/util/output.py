@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 from latent3d.util.fileio import OutputError, describe_os_error
 
-__all__ = ["say"]
+__all__ = ["quiet_matplotlib", "say"]
 
 
 def say(text: str) -> None:
@@ -33,3 +37,33 @@ def say(text: str) -> None:
         if exc.errno == errno.EPIPE:
             raise
         raise OutputError(f"Could not write the output ({describe_os_error(exc)}); nothing more was printed.") from None
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # what matplotlib would do first
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def quiet_matplotlib() -> None:
+    """Give matplotlib (imported by pyvista to render) a writable folder when the home folder is read-only.
+
+    Otherwise a successful render prints matplotlib's two-line warning about a temporary cache
+    folder on stderr. The folder made here is removed at exit; nothing is done when
+    ``MPLCONFIGDIR`` is set or matplotlib's own folders can be written.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    home = Path(os.path.expanduser("~"))
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "matplotlib"
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib"
+    if _writable(config) and _writable(cache):
+        return
+    try:
+        folder = tempfile.mkdtemp(prefix="latent3d-matplotlib-")
+    except OSError:
+        return  # no writable temporary folder either: matplotlib says so itself
+    os.environ["MPLCONFIGDIR"] = folder
+    atexit.register(shutil.rmtree, folder, True)
