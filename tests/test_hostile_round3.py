@@ -112,3 +112,27 @@ def test_a_weights_file_with_many_wrong_tensors_names_the_same_one_each_time(tmp
             runs.load_run(run)
         messages.add(str(err.value))
     assert len(messages) == 1 and "tensor decoder.0.bias is" in messages.pop()
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo", "dev-null", "long"])
+def test_a_data_dir_variable_that_is_no_folder_is_refused_before_any_download(
+        kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    target = {"file": tmp_path / "file", "fifo": tmp_path / "fifo", "dev-null": Path("/dev/null"),
+              "long": tmp_path / ("d" * 200) / ("e" * 200) / ("f" * 4000)}[kind]
+    if kind == "file":
+        target.write_text("x")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    monkeypatch.setenv("LATENT3D_DATA_DIR", str(target))
+    import latent3d.data.datasets as datasets
+
+    monkeypatch.setattr(datasets, "resolve_data_dir", lambda *a: pytest.fail("the data folder was used"))
+    assert main(["train", "--epochs", "1", "--out", str(tmp_path / "run"), "--no-progress"]) == 2
+    _one_line(capsys.readouterr().err, "$LATENT3D_DATA_DIR")
+
+
+def test_a_file_in_place_of_the_raw_folder_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "data" / "FashionMNIST").mkdir(parents=True)
+    (tmp_path / "data" / "FashionMNIST" / "raw").write_text("x")
+    assert main(["train", "--epochs", "1", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "run")]) == 2
+    _one_line(capsys.readouterr().err, "--data-dir", "raw is a regular file, not a folder")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -178,10 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command != "view":  # the window handles its own signals; the others stop on INT, TERM and HUP
             stop = StopOnSignals().start()
-        if getattr(args, "data_dir", None):
-            from latent3d.cli.preflight import check_data_dir
+        from latent3d.cli.preflight import check_data_dir
 
+        if getattr(args, "data_dir", None):
             check_data_dir(args.data_dir)
+        elif command == "train" and os.environ.get("LATENT3D_DATA_DIR"):  # the same check, before any download
+            check_data_dir(os.environ["LATENT3D_DATA_DIR"], "$LATENT3D_DATA_DIR")
         if command == "train":
             from latent3d.cli.commands import cmd_train
 

@@ -66,6 +66,10 @@ def check_data_dir(text: str, option: str = "--data-dir") -> None:
     for folder in (path, path / "FashionMNIST", path / "FashionMNIST" / "raw"):
         try:
             if not folder.is_dir():
+                if folder.exists() or folder.is_symlink():  # a file where the folder goes is not "missing"
+                    kind = file_kind(os.stat(folder).st_mode) if folder.exists() else "a link to nothing"
+                    raise PreflightError(f"{option}: {_short(str(folder))} is {kind}, not a folder; remove it or "
+                                         "give another data folder.")
                 continue
             with os.scandir(folder) as entries:  # a real read: root's bypass and ACLs included
                 next(entries, None)
