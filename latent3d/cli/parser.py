@@ -183,7 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if getattr(args, "data_dir", None):
             check_data_dir(args.data_dir)
-        elif command == "train" and os.environ.get("LATENT3D_DATA_DIR"):  # the same check, before any download
+        elif command == "train" and os.environ.get("LATENT3D_DATA_DIR"):  # the same checks, before any download
+            from latent3d.data.datasets import raw_dir
+
+            raw_dir(Path(os.environ["LATENT3D_DATA_DIR"]).expanduser())  # a name too long: a DataError sentence
             check_data_dir(os.environ["LATENT3D_DATA_DIR"], "$LATENT3D_DATA_DIR")
         if command == "train":
             from latent3d.cli.commands import cmd_train
