@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from latent3d.cli.preflight import check_train
 from latent3d.config.train import TrainConfig
+from latent3d.job.preflight import check_train
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
 from latent3d.util.output import say

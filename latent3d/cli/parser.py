@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command != "view":  # the window handles its own signals; the others stop on INT, TERM and HUP
             stop = StopOnSignals().start()
-        from latent3d.cli.preflight import check_data_dir
+        from latent3d.job.preflight import check_data_dir
 
         if getattr(args, "data_dir", None):
             check_data_dir(args.data_dir)

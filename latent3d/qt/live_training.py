@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from latent3d.analysis.eta import TimeLeft
+from latent3d.job.preflight import PreflightError, check_train
 from latent3d.job.process import Progress, SnapshotUpdate, Started
 from latent3d.job.train_job import TrainJob
 from latent3d.qt.dialogs import error_box, plain_tooltip
@@ -276,6 +277,11 @@ class LiveTraining(QObject):
         self._config, self._live, self._shown, self._eta = config, None, None, None
         self._previous = self.state.run
         job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…")
+        try:  # the checks `train` makes: a full disk, a name being trained elsewhere, are refused now
+            check_train(config, job.target, weights_dtype=job.weights_dtype, keep_encoder=job.keep_encoder)
+        except PreflightError as exc:
+            error_box(self.parent_widget, "Cannot start training", str(exc))
+            return
         self.controller.start(job)
         self.progress.begin(f"starting training of {Path(target).name}…")
 
