@@ -136,3 +136,38 @@ def test_a_file_in_place_of_the_raw_folder_is_named(tmp_path: Path, capsys: pyte
     (tmp_path / "data" / "FashionMNIST" / "raw").write_text("x")
     assert main(["train", "--epochs", "1", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "run")]) == 2
     _one_line(capsys.readouterr().err, "--data-dir", "raw is a regular file, not a folder")
+
+
+@pytest.mark.parametrize("extra", [
+    ["--out", "x.png", "--fps", "1000"], ["--out", "x.png", "--frames-per-snapshot", "2"],
+    ["--out", "x.png", "--time", "linear"], ["--out", "x.png", "--fit-each-frame"],
+    ["--out", "x.png", "--frames-per-epoch", "3"],
+    ["--movie", "x.gif", "--step", "1"], ["--movie", "x.gif", "--epoch", "1"],
+    ["--movie", "x.gif", "--frames-per-epoch", "1000000000"], ["--movie", "x.gif", "--steps-per-epoch", "5"],
+    ["--movie", "x.gif", "--time", "linear", "--frames-per-snapshot", "2"],
+], ids=lambda e: " ".join(e))
+def test_an_option_that_does_not_apply_is_one_sentence(extra: list[str], run_dir: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["render", str(run_dir), "--size", "64x64", *[str(tmp_path / a) if a.startswith("x.") else a for a in extra]]
+    assert main(argv) == 2
+    option = next(a for a in extra[2:] if a.startswith("--"))
+    err = capsys.readouterr().err
+    if option == "--steps-per-epoch":  # the deprecated name warns first, then the sentence names the new one
+        err, option = "\n".join(line for line in err.splitlines() if "is deprecated" not in line), "--frames-per-epoch"
+    _one_line(err, option)
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("extra", [["--camera", "xy"], ["--color", "error"], ["--train-overlay"]])
+def test_options_a_view_file_sets_are_refused_with_it(extra: list[str], run_dir: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    view = _view(tmp_path, str(run_dir))
+    assert main(["render", "--view", str(view), "--out", str(tmp_path / "x.png"), "--size", "64x64", *extra]) == 2
+    _one_line(capsys.readouterr().err, extra[0], "--view")
+
+
+def test_options_that_apply_are_still_taken(run_dir: Path, tmp_path: Path) -> None:
+    assert main(["render", str(run_dir), "--size", "32x32", "--movie", str(tmp_path / "m.gif"), "--fps", "5",
+                 "--time", "linear", "--frames-per-epoch", "2"]) == 0
+    assert main(["render", str(run_dir), "--size", "32x32", "--out", str(tmp_path / "x.png"), "--epoch", "1",
+                 "--camera", "xy"]) == 0

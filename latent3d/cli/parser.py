@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -180,7 +181,8 @@ def _given_options(argv: list[str], command: str) -> set[str]:
     sub = next(a for a in probe._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
     for action in sub._actions:
         action.default = argparse.SUPPRESS
-    return set(vars(probe.parse_args(argv))) - {"command"}
+    with contextlib.redirect_stderr(io.StringIO()):  # the first parse printed any warning already
+        return set(vars(probe.parse_args(argv))) - {"command"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
