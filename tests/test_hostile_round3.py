@@ -171,3 +171,16 @@ def test_options_that_apply_are_still_taken(run_dir: Path, tmp_path: Path) -> No
                  "--time", "linear", "--frames-per-epoch", "2"]) == 0
     assert main(["render", str(run_dir), "--size", "32x32", "--out", str(tmp_path / "x.png"), "--epoch", "1",
                  "--camera", "xy"]) == 0
+
+
+def test_an_mp4_onto_a_disk_that_fills_is_one_line_naming_the_full_disk(run_dir: Path, tmp_path: Path) -> None:
+    """A real process (ffmpeg writes its complaints straight to the terminal, past any capture)."""
+    from tests.hostile_fixtures import tmpfs
+
+    with tmpfs(tmp_path / "small", "48k") as disk:
+        done = subprocess.run([sys.executable, str(REPO / "run.py"), "render", str(run_dir), "--movie",
+                               str(disk / "m.mp4"), "--size", "640x480", "--frames-per-snapshot", "30"],
+                              capture_output=True, text=True, timeout=300, env=os.environ | {"PYTHONPATH": str(REPO)})
+        assert done.returncode == 2
+        _one_line(done.stderr, f"Could not write {disk / 'm.mp4'} (the disk is full)")
+        assert os.listdir(disk) == []
