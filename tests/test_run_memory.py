@@ -14,7 +14,7 @@ import pytest
 
 from latent3d import runs
 from latent3d.runs import memory as run_memory
-from latent3d.runs.lazy_weights import CACHED_SNAPSHOTS
+from latent3d.runs.memory import CACHED_SNAPSHOTS
 from tests.big_runs import make_long_run
 
 REPO = Path(__file__).resolve().parent.parent

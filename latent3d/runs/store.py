@@ -17,8 +17,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.config.train import ConfigError, TrainConfig
-from latent3d.runs.lazy_weights import LazyWeights
-from latent3d.runs.memory import check_open_memory
+from latent3d.runs.memory import LazyWeights, check_open_memory
 from latent3d.runs.meta_checks import check_descriptive
 from latent3d.runs.run import Run
 from latent3d.runs.snapshots import (
