@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from latent3d.qt.dialog_dirs import save_file_name
+from latent3d.qt.dialogs import error_box
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.scene.movie import plan_movie, record_movie
@@ -65,7 +66,7 @@ def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None 
     try:
         save_screenshot(view, path, SCALES[items.index(choice)], state)
     except (OSError, ValueError) as exc:
-        QMessageBox.critical(parent, "Cannot save screenshot", str(exc))
+        error_box(parent, "Cannot save screenshot", str(exc))
         return None
     return path
 
@@ -151,5 +152,5 @@ class MovieExport:
             written = self.write(path, parent=parent, fit_each=box.clickedButton() is fit)
             return path if written is not None else None
         except (OSError, ValueError, RuntimeError) as exc:
-            QMessageBox.critical(parent, "Cannot export movie", str(exc))
+            error_box(parent, "Cannot export movie", str(exc))
             return None

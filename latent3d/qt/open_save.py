@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from latent3d.qt.dialog_dirs import start_folder
+from latent3d.qt.dialogs import error_box
 from latent3d.runs import Run, RunError, load_run
 from latent3d.state.view_apply import (
     apply_spec,
@@ -58,7 +59,7 @@ class OpenSave:
         try:
             run = load_run(path)
         except RunError as exc:
-            QMessageBox.critical(self.parent, "Cannot open run", str(exc))
+            error_box(self.parent, "Cannot open run", str(exc))
             return False
         self.show_run(run)
         return True
@@ -88,7 +89,7 @@ class OpenSave:
         try:
             save_view(spec_from_state(self.state), path)
         except ViewFileError as exc:
-            QMessageBox.critical(self.parent, "Cannot save view", str(exc))
+            error_box(self.parent, "Cannot save view", str(exc))
             return False
         self.settings.setValue("last_view_dir", str(path.parent))
         self.message(f"Saved view {path.name}.", 5000)
@@ -110,7 +111,7 @@ class OpenSave:
             check_spec(spec, run, path)
             compare = load_view_compare(spec, path, run)
         except ViewFileError as exc:
-            QMessageBox.critical(self.parent, "Cannot open view", str(exc))
+            error_box(self.parent, "Cannot open view", str(exc))
             return False
         if run is not self.state.run:
             self.show_run(run)

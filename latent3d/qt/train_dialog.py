@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from latent3d.config.train import ConfigError, TrainConfig
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 from latent3d.data.datasets import SPLIT_SIZES
+from latent3d.qt.dialogs import plain_label, plain_tooltip
 from latent3d.qt.settings_file import open_settings
 from latent3d.runs import new_run_name
 
@@ -70,13 +71,13 @@ class TrainDialog(QDialog):
         self.lr.setToolTip("Adam learning rate")
         self.seed = _spin(0, 2**31 - 1, d.seed, "Seed of initialisation and shuffling")
         self.name = QLineEdit(new_run_name())
-        self.name.setToolTip(f"Folder name under {self.runs_dir}")
+        self.name.setToolTip(plain_tooltip(f"Folder name under {self.runs_dir}"))
         # Room for a generated name and a suffix: the field's default width cut "run-DATE-TIME" off.
         self.name.setMinimumWidth(self.name.fontMetrics().horizontalAdvance(self.name.text() + "-extra") + 16)
         self.train_images = _spin(1, SPLIT_SIZES["train"], SPLIT_SIZES["train"],
                                   "Train on the first N images only (quick looks)")
         self.test_images = _spin(1, SPLIT_SIZES["test"], SPLIT_SIZES["test"], "Show the first N test images only")
-        self.error = QLabel()
+        self.error = plain_label(QLabel())  # it repeats the typed name and exception texts
         self.error.setStyleSheet("color:#ff7b72")
         self.error.setWordWrap(True)
         form = QFormLayout()
