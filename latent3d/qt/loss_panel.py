@@ -152,7 +152,10 @@ class LossPanel(QWidget):
         per_class = per_class_loss(run.test_bce, run.labels)
         for c, curve in enumerate(self.classes):
             curve.setData(sx, per_class[:, c], connect="finite")
+        # The line still holds the old axis's value: clamped to the new bounds it must not seek the timeline.
+        self._placing = True
         self.position_line.setBounds((float(sx[0]), float(sx[-1])))
+        self._placing = False
         self._on_position(self.state.position)
 
     # -- plot -> state --------------------------------------------------------------------------

@@ -93,3 +93,16 @@ def test_the_binned_curve_follows_the_time_axis(panel: LossPanel) -> None:
         ex, ey = binned_mean(x, run.step_loss)
         np.testing.assert_allclose(bx, ex)
         np.testing.assert_allclose(by, ey)
+
+
+@pytest.mark.parametrize("first", ["linear", "log"])
+def test_a_switch_of_time_axis_keeps_the_step(panel: LossPanel, first: str) -> None:
+    """Linear -> log used to jump to the last step: the line's old value, clamped to the new bounds, seeked."""
+    state = panel.state
+    state.time_axis = first
+    state.position = 1.5
+    step = state.step
+    state.time_axis = "log" if first == "linear" else "linear"
+    assert state.step == pytest.approx(step)
+    state.time_axis = first
+    assert state.step == pytest.approx(step)
