@@ -42,10 +42,12 @@ class ViewerEvents(SignalGroup):
     train_overlay = Signal(bool)
     camera = Signal(object)
     time_axis = Signal(str)
+    highlight_class = Signal(object)  # int or None: the class brought out across the window (legend hover/click)
 
 
-EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis")
+EVENTS: tuple[str, ...] = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay",
+                           "camera", "time_axis")
+EVENTS += ("highlight_class",)
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -106,6 +108,7 @@ class ViewerState:
         self._train_overlay = False
         self._camera: Camera | None = None
         self._time_axis = "log"
+        self._highlight: int | None = None
 
     # -- run and position -----------------------------------------------------------------------
 
@@ -207,6 +210,11 @@ class ViewerState:
         if index != self._selected:
             self._selected = index
             self.events.selected.emit(index)
+
+    def clear_selection(self) -> None:
+        """What Escape does: no selected image, and free roam left (no probe); the path A->B stays."""
+        self._set_selected(None)
+        self.probe = None
 
     @property
     def path(self) -> PathState | None:
@@ -326,6 +334,21 @@ class ViewerState:
         if axis != self._time_axis:
             self._time_axis = axis
             self.events.time_axis.emit(axis)
+
+    @property
+    def highlight_class(self) -> int | None:
+        """The class brought out in the scene, the legend and the loss curves (None: no class)."""
+        return self._highlight
+
+    @highlight_class.setter
+    def highlight_class(self, cls: int | None) -> None:
+        if cls is not None:
+            if isinstance(cls, bool) or not isinstance(cls, (int, np.integer)) or not 0 <= int(cls) < N_CLASSES:
+                raise ValueError(f"Classes are numbered 0 to {N_CLASSES - 1}, not {cls!r}.")
+            cls = int(cls)
+        if cls != self._highlight:
+            self._highlight = cls
+            self.events.highlight_class.emit(cls)
 
     # -- helpers --------------------------------------------------------------------------------
 
