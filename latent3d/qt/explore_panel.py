@@ -207,7 +207,8 @@ class NeighboursBox(QGroupBox):
         self.cue.setVisible(False)
         # Three caption lines, "#index", class, distance: "#7626 T-shirt/top" on one line was cut to "#7626 T-shi…".
         self.grid = _TippedGrid(columns=4, caption_lines=3, max_side=72)
-        self.grid.setToolTip("Click an image to select it")
+        self.grid.set_keyboard(True)  # Tab here, arrows through the list, Enter selects
+        self.grid.setToolTip("Click an image to select it (or Tab here, arrows, Enter)")
         top = QHBoxLayout()
         top.addWidget(self.source, 1)
         top.addWidget(self.k)

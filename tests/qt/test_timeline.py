@@ -22,10 +22,9 @@ def timeline(qtbot):  # noqa: ANN001, ANN201
     t = Timeline(state)
     qtbot.addWidget(t)
     t.resize(900, 60)
-    t.show()
-    qtbot.waitExposed(t)
-    t.activateWindow()
-    qtbot.waitActive(t)
+    with qtbot.waitActive(t):
+        t.show()
+        t.activateWindow()
     return t
 
 
