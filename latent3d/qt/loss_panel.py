@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from latent3d.analysis.curves import binned_mean, per_class_loss
-from latent3d.qt.class_curves import ClassCurveBar
 from latent3d.data.datasets import CLASS_NAMES
+from latent3d.qt.class_curves import ClassCurveBar
 from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
