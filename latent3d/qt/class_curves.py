@@ -102,11 +102,11 @@ class ClassCurveBar(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Hovering a class button highlights the class across the window; leaving it ends that."""
-        if watched in self.buttons:
+        cls = next((c for c, b in enumerate(self.buttons) if b is watched), None)
+        if cls is not None:
             if event.type() == QEvent.Type.Enter:
-                self.state.highlight_class = self.buttons.index(watched)  # type: ignore[arg-type]
-            elif event.type() == QEvent.Type.Leave and self.state.highlight_class == self.buttons.index(
-                    watched):  # type: ignore[arg-type]
+                self.state.highlight_class = cls
+            elif event.type() == QEvent.Type.Leave and self.state.highlight_class == cls:
                 self.state.highlight_class = None
         return super().eventFilter(watched, event)
 
