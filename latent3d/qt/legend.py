@@ -1,12 +1,14 @@
-"""The class legend: one checkable row per class with its colour; unchecking hides the class."""
+"""The class legend: one checkable row per class with its colour; unchecking hides the class, hovering brings it out."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["ClassLegend"]
 
@@ -20,13 +22,18 @@ class ClassLegend(QListWidget):
         Class names, in label order.
     colors : sequence of (int, int, int)
         RGB 0-255 per class.
+    parent : QWidget, optional
+    state : ViewerState, optional
+        Given, hovering a row sets ``state.highlight_class`` (None on leaving) and the highlighted
+        class's row is shown in bold.
     """
 
     class_toggled = Signal(int, bool)
 
     def __init__(self, names: Sequence[str], colors: Sequence[tuple[int, int, int]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, state: ViewerState | None = None) -> None:
         super().__init__(parent)
+        self.viewer_state = state
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for cls, (name, rgb) in enumerate(zip(names, colors)):
@@ -38,6 +45,22 @@ class ClassLegend(QListWidget):
             self.addItem(item)
         self.setFixedHeight(self.sizeHintForRow(0) * len(names) + 2 * self.frameWidth() + 4)
         self.itemChanged.connect(self._on_item_changed)
+        if state is not None:
+            self.setMouseTracking(True)
+            self.itemEntered.connect(lambda item: setattr(state, "highlight_class", self.row(item)))
+            connect_handlers(state.events, self)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """The mouse left the legend: no class brought out any more."""
+        if self.viewer_state is not None:
+            self.viewer_state.highlight_class = None
+        super().leaveEvent(event)
+
+    def _on_highlight_class(self, cls: int | None) -> None:
+        for row in range(self.count()):
+            font = QFont(self.font())
+            font.setBold(row == cls)
+            self.item(row).setFont(font)
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         self.class_toggled.emit(self.row(item), item.checkState() == Qt.CheckState.Checked)

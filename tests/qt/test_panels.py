@@ -107,3 +107,18 @@ def test_play_button_uses_the_style_icons(qtbot, synthetic_run: Path) -> None:  
     assert same(QStyle.StandardPixmap.SP_MediaPause)
     timeline.pause()
     assert same(QStyle.StandardPixmap.SP_MediaPlay)
+
+
+def test_hovering_a_legend_row_highlights_its_class(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QEvent
+
+    from latent3d.data.datasets import CLASS_NAMES
+    from latent3d.qt.legend import ClassLegend
+    from latent3d.scene.cloud import CLASS_COLORS
+
+    state = ViewerState()
+    legend = _show(qtbot, ClassLegend(CLASS_NAMES, CLASS_COLORS, state=state), 200, 300)
+    legend.itemEntered.emit(legend.item(4))
+    assert state.highlight_class == 4 and legend.item(4).font().bold() and not legend.item(3).font().bold()
+    legend.leaveEvent(QEvent(QEvent.Type.Leave))
+    assert state.highlight_class is None and not legend.item(4).font().bold()
