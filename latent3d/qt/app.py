@@ -173,14 +173,11 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
 
     window = MainWindow(data_dir=data_dir)
     shutdown.window = window
-    from latent3d.qt.warm_start import warm_after_first_frame
-
-    warm_after_first_frame(window.view, window.state, lambda: window.explore.index)
     window.show()
     if run is not None:
-        window.set_run(run)
+        window.files.show_run(run)
         if view is not None:
-            window.apply_view(view)
+            window.files.apply_view(view)
     else:
         QMessageBox.information(
             window, "latent3d: no run yet",

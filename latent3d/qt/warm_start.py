@@ -19,7 +19,7 @@ __all__ = ["warm_after_first_frame"]
 
 def warm_after_first_frame(view: LatentView, state: ViewerState,
                            index: Callable[[], NeighbourIndex | None]) -> None:
-    """Once ``view`` has drawn its first frame, warm up what a first click uses.
+    """Once ``view`` has drawn its first frame of a run, warm up what a first click uses.
 
     Parameters
     ----------
@@ -41,7 +41,10 @@ def warm_after_first_frame(view: LatentView, state: ViewerState,
     tag: list[int] = []
 
     def go() -> None:
-        if view.scene is None or state.run is None:  # closed, or nothing shown yet
+        if view.scene is None:  # closed before the loop came round
+            return
+        if state.run is None:  # a frame of the empty view: wait for the first frame with a run
+            tag.append(ren_win.AddObserver("EndEvent", first_frame))
             return
         start_warm_up(state.run, index(), state.snapshot)
         view.scene.pick(0, 0)

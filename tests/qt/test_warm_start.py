@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+from qt.conftest import dispose, open_window
+
 from latent3d.analysis.warmup import filmstrip_snapshots, warm_up
 from latent3d.qt.explore_panel import FILMSTRIP_FRAMES
 from latent3d.qt.warm_start import warm_after_first_frame
@@ -20,22 +23,28 @@ def test_the_filmstrip_snapshots_are_the_ones_the_filmstrip_shows() -> None:
     assert filmstrip_snapshots(0) == [0]
 
 
-def test_after_the_first_frame_the_tree_and_decoders_are_built(qtbot, window) -> None:  # noqa: ANN001
-    run, index = window.state.run, window.explore.index
-    assert window.state.snapshot not in index._trees and not run._decoders  # nothing clicked yet
+def test_after_the_first_frame_the_tree_and_decoders_are_built(qtbot, settings, synthetic_run,  # noqa: ANN001
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window starts the warm-up itself, once, on a turn of the event loop after its first frame of a run."""
+    from latent3d.scene.cloud import LatentScene
+
     picks: list[tuple[int, int]] = []
-    scene_pick = window.scene.pick
-    window.scene.pick = lambda x, y, radius=3: picks.append((x, y)) or scene_pick(x, y, radius)
-    warm_after_first_frame(window.view, window.state, lambda: window.explore.index)
-    window.view.ren_win.Render()  # the first frame after it was attached
-    qtbot.waitUntil(lambda: bool(picks) and not _warm_threads(), timeout=20_000)
-    assert picks == [(0, 0)]  # one selection pass, on a corner pixel: the shaders compiled, nothing selected
-    assert window.state.selected is None
-    assert window.state.snapshot in index._trees
-    assert set(filmstrip_snapshots(len(run.codes) - 1)) <= set(run._decoders)
-    window.view.ren_win.Render()
-    qtbot.wait(50)
-    assert picks == [(0, 0)]  # once: later frames start nothing
+    scene_pick = LatentScene.pick
+    monkeypatch.setattr(LatentScene, "pick", lambda self, x, y, radius=3: picks.append((x, y)) or scene_pick(
+        self, x, y, radius))
+    window = open_window(qtbot, settings, None, synthetic_run)
+    try:
+        qtbot.waitUntil(lambda: bool(picks) and not _warm_threads(), timeout=20_000)
+        run, index = window.state.run, window.neighbours.index
+        assert picks == [(0, 0)]  # one selection pass, on a corner pixel: the shaders compiled, nothing selected
+        assert window.state.selected is None
+        assert window.state.snapshot in index._trees
+        assert set(filmstrip_snapshots(len(run.codes) - 1)) <= set(run._decoders)
+        window.view.ren_win.Render()
+        qtbot.wait(50)
+        assert picks == [(0, 0)]  # once: later frames start nothing
+    finally:
+        dispose(window)
 
 
 def test_warm_up_without_an_index_still_builds_the_decoders(window) -> None:  # noqa: ANN001
@@ -45,7 +54,7 @@ def test_warm_up_without_an_index_still_builds_the_decoders(window) -> None:  # 
 
 
 def test_a_window_closed_before_the_warm_up_is_left_alone(qtbot, window) -> None:  # noqa: ANN001
-    warm_after_first_frame(window.view, window.state, lambda: window.explore.index)
+    warm_after_first_frame(window.view, window.state, lambda: window.neighbours.index)
     window.view.ren_win.Render()
     window.close()  # the view's scene is released before the next turn of the event loop
     qtbot.wait(50)
