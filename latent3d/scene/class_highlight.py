@@ -13,7 +13,7 @@ from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["FADE", "ClassHighlight"]
 
-FADE = 0.22  # how much of their own colour the other classes keep (the rest is the background)
+FADE = 0.15  # how much of their own colour the other classes keep (the rest is the background)
 
 
 def _background() -> np.ndarray:
