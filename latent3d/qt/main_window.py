@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
         self.fit_action = self._action("Fit", self.presenter.fit_camera, "Shift+R")
         self.fit_action.setToolTip("Frame the whole training from the direction you look from (Shift+R)")
         self.roam_action = self._action("Free roam", self.controller.set_free_roam, "F", checkable=True)
+        self.roam_action.setToolTip("Drag a yellow probe through the latent space and see what the decoder makes "
+                                    "of each place, with the nearest test image (F; Escape leaves)")
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -88,3 +90,25 @@ def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, w
     assert window.state.highlight_class is None
 
 
+
+
+def test_save_view_starts_in_the_runs_folder_then_in_the_last_folder(window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """It started in the working directory (the source tree, from a clone)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from latent3d.runs import default_runs_dir
+
+    starts: list[str] = []
+    target = tmp_path / "views" / "mine.json"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda _parent, _caption, start, _filters: starts.append(start) or (str(target), "")))
+    window.files.save_view_dialog()
+    assert Path(starts[0]).parent == default_runs_dir() and target.is_file()
+    window.files.save_view_dialog()
+    assert Path(starts[1]).parent == target.parent
+
+
+def test_the_free_roam_tooltip_says_what_it_does(window) -> None:  # noqa: ANN001
+    tip = window.roam_action.toolTip()
+    assert tip.strip().lower() not in ("free roam", "free roam (f)") and "probe" in tip
