@@ -112,3 +112,24 @@ def test_save_view_starts_in_the_runs_folder_then_in_the_last_folder(window, tmp
 def test_the_free_roam_tooltip_says_what_it_does(window) -> None:  # noqa: ANN001
     tip = window.roam_action.toolTip()
     assert tip.strip().lower() not in ("free roam", "free roam (f)") and "probe" in tip
+
+
+def test_after_stop_the_camera_and_the_selection_stay(window) -> None:  # noqa: ANN001
+    """Stop went back to the previous run with a reset camera and no selection."""
+    import dataclasses
+
+    from scene_fixtures import grown
+
+    state, training = window.state, window.training
+    before = state.run
+    live = grown(before, 2)  # what a training shows after two snapshots
+    training._previous, training._shown = before, live  # as start() and the first snapshot leave them
+    window.files.show_run(live)
+    state.selected = 7
+    camera = dataclasses.replace(state.camera, position=tuple(2 * v for v in state.camera.position))
+    state.camera = camera
+    training._on_stopped()
+    assert state.run is before
+    assert state.selected == 7 and window.scene.selected == 7
+    assert state.camera.position == pytest.approx(camera.position)  # (VTK orthogonalises the view-up)
+    assert state.camera.focal_point == pytest.approx(camera.focal_point)
