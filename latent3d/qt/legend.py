@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -57,10 +57,12 @@ class ClassLegend(QListWidget):
         super().leaveEvent(event)
 
     def _on_highlight_class(self, cls: int | None) -> None:
+        blocker = QSignalBlocker(self)  # a font change emits itemChanged: no class was toggled
         for row in range(self.count()):
             font = QFont(self.font())
             font.setBold(row == cls)
             self.item(row).setFont(font)
+        blocker.unblock()
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         self.class_toggled.emit(self.row(item), item.checkState() == Qt.CheckState.Checked)
@@ -73,6 +75,5 @@ class ClassLegend(QListWidget):
         """Display class ``cls`` as shown or hidden without emitting (the state changed it)."""
         want = Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked
         if self.item(cls).checkState() != want:
-            self.blockSignals(True)
-            self.item(cls).setCheckState(want)
-            self.blockSignals(False)
+            with QSignalBlocker(self):
+                self.item(cls).setCheckState(want)

@@ -106,10 +106,10 @@ class TrainDialog(QDialog):
     def set_defaults(self) -> None:
         """Put the model's defaults back in every field but the run name."""
         d = TrainConfig()
-        for box, value in ((self.epochs, d.epochs), (self.batch_size, d.batch_size), (self.lr, d.lr),
-                           (self.seed, d.seed), (self.train_images, SPLIT_SIZES["train"]),
-                           (self.test_images, SPLIT_SIZES["test"])):
+        for box, value in ((self.epochs, d.epochs), (self.batch_size, d.batch_size), (self.seed, d.seed),
+                           (self.train_images, SPLIT_SIZES["train"]), (self.test_images, SPLIT_SIZES["test"])):
             box.setValue(value)
+        self.lr.setValue(d.lr)
 
     def _remembered(self) -> dict[str, QSpinBox | QDoubleSpinBox]:
         return {"epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr, "seed": self.seed,

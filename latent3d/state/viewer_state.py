@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal, SignalGroup
 
-from latent3d.analysis.explore import COLOUR_MODES
-from latent3d.state.timeline import TIME_AXES, Timebase
+from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
 
 if TYPE_CHECKING:
@@ -42,11 +42,12 @@ class ViewerEvents(SignalGroup):
     train_overlay = Signal(bool)
     camera = Signal(object)
     time_axis = Signal(str)
+    follow = Signal(bool)
     highlight_class = Signal(object)  # int or None: the class brought out across the window (legend hover/click)
 
 
 EVENTS: tuple[str, ...] = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay",
-                           "camera", "time_axis")
+                           "camera", "time_axis", "follow")
 EVENTS += ("highlight_class",)
 
 
@@ -109,6 +110,7 @@ class ViewerState:
         self._camera: Camera | None = None
         self._time_axis = "log"
         self._grew = False
+        self._follow = False
         self._highlight: int | None = None
 
     # -- run and position -----------------------------------------------------------------------
@@ -342,6 +344,18 @@ class ViewerState:
         if camera != self._camera:
             self._camera = camera
             self.events.camera.emit(camera)
+
+    @property
+    def follow(self) -> bool:
+        """Whether the camera frames the snapshot shown (distance and focal point follow it, direction stays)."""
+        return self._follow
+
+    @follow.setter
+    def follow(self, on: bool) -> None:
+        on = bool(on)
+        if on != self._follow:
+            self._follow = on
+            self.events.follow.emit(on)
 
     @property
     def time_axis(self) -> str:
