@@ -69,28 +69,34 @@ class _TippedGrid(ThumbGrid):
         return super().event(event)
 
 
+MAX_DECODE_SCALE = 6  # the path's large decode: 75 px in the default tab was hard to read
+
+
 class _FitImage(ImageView):
-    """The path's decode: the whole 28x28 image at up to 84 px, smaller (whole pixels) when the tab is short."""
+    """The path's decode: the whole 28x28 image as large as the tab allows (whole pixels, up to 6x: 168 px)."""
 
     def __init__(self) -> None:
         super().__init__(scale=3)
         self.setMinimumSize(32, 32)  # ImageView fixes its size; a short tab would clip the image instead
-        self.setMaximumSize(88, 88)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setMaximumSize(28 * MAX_DECODE_SCALE + 4, 28 * MAX_DECODE_SCALE + 4)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """Room for the image at 3 screen pixels a pixel."""
+        """Room for the image at 3 screen pixels a pixel (it grows with a taller tab)."""
         return QSize(88, 88)
 
     def set_image(self, image: np.ndarray) -> None:
         """Show ``image`` scaled to fit."""
         room = self.contentsRect()
-        self.scale = max(1, min(3, min(room.width(), room.height()) // 28))
+        self.scale = max(1, min(MAX_DECODE_SCALE, min(room.width(), room.height()) // 28))
         super().set_image(image)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """Fit the image to the new size."""
+        """Fit the image to the new size; as wide as tall, so a taller tab gives a larger image."""
         super().resizeEvent(event)
+        side = max(32, min(self.height(), self.maximumWidth()))
+        if self.minimumWidth() != side:
+            self.setMinimumWidth(side)
         if self.image is not None:
             self.set_image(self.image)
 
