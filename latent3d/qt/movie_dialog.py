@@ -103,7 +103,8 @@ class MovieOptionsDialog(QDialog):
     def options(self) -> MovieOptions:
         """The options as set."""
         return MovieOptions(seconds=self.seconds.value(), fps=self.fps.value(),
-                            shrink=int(self.frame_size.currentData()), caption=self.caption.isChecked(), fit_each=bool(self.camera.currentData()),
+                            shrink=int(self.frame_size.currentData()), caption=self.caption.isChecked(),
+                            fit_each=bool(self.camera.currentData()),
                             leave_out_overlay=self.overlay_on and self.overlay.isChecked())
 
     def frame_count(self) -> int:
