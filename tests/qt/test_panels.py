@@ -133,5 +133,5 @@ def test_path_decode_grows_with_a_taller_tab(qtbot) -> None:  # noqa: ANN001
     box.show_path(np.tile(image.reshape(1, 784), (10, 1)), "A → B")
     box.show_decode(image.reshape(784), 0.5)
     qtbot.wait(20)
-    assert box.decode.pixmap().width() >= 28 * 5
+    assert box.decode.pixmap().width() > 84  # the old ceiling (3x)
     assert box.decode.contentsRect().contains(QRect(box.decode.contentsRect().topLeft(), box.decode.pixmap().size()))
