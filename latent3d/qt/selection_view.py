@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import DatasetImages
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.state.neighbours import Neighbours
@@ -38,6 +37,8 @@ class SelectionDisplay:
 
     def __init__(self, state: ViewerState, panel: ImagePanel, images: DatasetImages, neighbours: Neighbours) -> None:
         self.state, self.panel, self.images, self.neighbours = state, panel, images, neighbours
+        if images.pixels is None:
+            panel.reserve_note(images.missing)
         self._disconnect = connect_handlers(state.events, self)
 
     def _on_run(self, run: object) -> None:
@@ -67,7 +68,7 @@ class SelectionDisplay:
             return
         s = self.state.snapshot
         self.panel.show_selection(
-            index=index, class_name=CLASS_NAMES[int(run.labels[index])],
+            index=index, class_name=run.class_names[int(run.labels[index])],
             position=code_at(run.codes, self.state.position, index), at=f"step {time.steps[s]:,.0f}",
             bce=float(run.test_bce[s, index]), reconstruction=run.decoder(s)(run.codes[s, index])[0],
             original=self.images.get(index), missing=self.images.missing)
@@ -81,7 +82,7 @@ class SelectionDisplay:
         idx, dist = self.neighbours.nearest(position)
         self.panel.show_probe(
             position=position, at=f"step {time.steps[s]:,.0f}", decoded=dec(position)[0], nearest=idx,
-            nearest_class=CLASS_NAMES[int(run.labels[idx])], distance=dist, nearest_image=self.images.get(idx),
+            nearest_class=run.class_names[int(run.labels[idx])], distance=dist, nearest_image=self.images.get(idx),
             nearest_reconstruction=dec(run.codes[s, idx])[0])
 
     def close(self) -> None:
