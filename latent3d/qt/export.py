@@ -26,7 +26,8 @@ MOVIE_FPS = 20
 MOVIE_FRAMES_PER_SNAPSHOT = 10
 
 
-def save_screenshot(view: LatentView, path: Path, scale: int = 1, state: ViewerState | None = None) -> tuple[int, int]:
+def save_screenshot(view: LatentView, path: Path, scale: int = 1, state: ViewerState | None = None,
+                    caption: bool = False) -> tuple[int, int]:
     """Write what ``view`` shows to the PNG ``path`` at ``scale`` times its resolution; returns (width, height).
 
     Parameters
@@ -39,16 +40,26 @@ def save_screenshot(view: LatentView, path: Path, scale: int = 1, state: ViewerS
         What the view shows (its camera synchronised). With it, a larger image is rendered off
         screen with point sizes, line widths and text scaled too, so it looks like the view;
         without it, VTK's tiled capture keeps pixel sizes (the cloud looks sparse).
+    caption : bool
+        Write the step and epoch shown ("step 64 · epoch 0.07") at the top left (needs ``state``).
     """
     import imageio.v2 as imageio
 
     width, height = view.window_size
     check_image(width * scale, height * scale)
     with atomic_path(path, what="Screenshot") as tmp:  # an earlier file at path stays until this one is complete
+        text = state.time.caption(state.position) if caption and state is not None and state.time else None
         if scale > 1 and state is not None and state.run is not None:
-            img = render_state(state, tuple(view.ren_win.GetSize()), scale)
+            img = render_state(state, tuple(view.ren_win.GetSize()), scale, caption=text)
         else:
-            img = grab(view.ren_win, scale)
+            label = StepCaption(view) if text is not None else None
+            try:
+                if label is not None:
+                    label.show(text)
+                img = grab(view.ren_win, scale)
+            finally:
+                if label is not None:
+                    label.close()
         tmp.write_bytes(imageio.imwrite("<bytes>", img, format="png"))  # in memory first: see render_image
     return int(img.shape[1]), int(img.shape[0])
 
@@ -60,12 +71,16 @@ def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None 
     choice, ok = QInputDialog.getItem(parent, "Save screenshot", "Image size:", items, 0, False)
     if not ok:
         return None
+    caption = state is not None and state.time is not None and QMessageBox.question(
+        parent, "Save screenshot", f"Write the step into the image (\"{state.time.caption(state.position)}\", "
+        "top left)?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
     name, _ = save_file_name(parent, "Save screenshot", "latent3d.png", "PNG image (*.png)")
     if not name:
         return None
     path = Path(name if name.lower().endswith(".png") else name + ".png")
     try:
-        save_screenshot(view, path, SCALES[items.index(choice)], state)
+        save_screenshot(view, path, SCALES[items.index(choice)], state, caption=caption)
     except (OSError, ValueError) as exc:
         QMessageBox.critical(parent, "Cannot save screenshot", str(exc))
         return None

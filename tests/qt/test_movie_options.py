@@ -57,3 +57,16 @@ def test_the_overlay_is_left_out_of_the_movie_and_comes_back(window, tmp_path: P
                                leave_out_overlay=True)
     assert not any(seen) and state.train_overlay == on
     assert np.all(np.array(seen) == False)  # noqa: E712
+
+
+def test_a_screenshot_can_carry_the_step_caption(window, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 25: exported PNGs can carry the step caption, at the view's size and off screen at 2x."""
+    from latent3d.qt.export import save_screenshot
+
+    top_left = lambda f: int((f[: f.shape[0] // 8, : f.shape[1] // 3, :3].min(axis=-1) > 200).sum())  # noqa: E731
+    for scale in (1, 2):
+        save_screenshot(window.view, tmp_path / "cap.png", scale, window.state, caption=True)
+        save_screenshot(window.view, tmp_path / "plain.png", scale, window.state)  # after: the caption is gone
+        plain, cap = imageio.imread(tmp_path / "plain.png"), imageio.imread(tmp_path / "cap.png")
+        assert top_left(cap) > 20 * scale and top_left(plain) < top_left(cap) / 2, scale
+        assert cap.shape[0] == scale * window.view.window_size[1]
