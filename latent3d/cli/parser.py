@@ -19,6 +19,7 @@ from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 __all__ = ["build_parser", "main"]
 
 EXIT_USAGE = 2
+COMMANDS = ("view", "train", "info", "render")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -235,10 +236,24 @@ def _given_options(argv: list[str], command: str) -> set[str]:
         return set(vars(probe.parse_args(argv))) - {"command"}
 
 
+def _with_command(argv: list[str]) -> list[str]:
+    """``run.py RUN`` means ``run.py view RUN`` when RUN is a run folder or a path (the README's ``[view] [RUN]``)."""
+    if not argv or argv[0].startswith("-") or argv[0] in COMMANDS:
+        return argv
+    from latent3d.runs import resolve_run_path
+
+    first = argv[0]
+    try:
+        is_run = "/" in first or resolve_run_path(first).is_dir()
+    except OSError:
+        is_run = False
+    return ["view", *argv] if is_run else argv  # an unknown word stays an "invalid choice"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``run.py`` and the ``latent3d`` console script; returns the exit code."""
     parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _with_command(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     command = args.command or "view"
     if command == "render":  # which options were typed, so one that does not apply is refused, not ignored

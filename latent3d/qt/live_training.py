@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable
@@ -424,6 +425,13 @@ class LiveTraining(QObject):
         error_box(self.parent_widget, "Training failed", message)
 
     def _restore_previous(self) -> None:
+        """Back to the run shown before the training; the camera and the selection stay as the user left them."""
         if self._shown is not None and self.state.run is self._shown and self._previous is not None:
+            camera, selected = self.state.camera, self.state.selected
             self.show_run(self._previous)
+            if camera is not None:
+                self.state.camera = camera
+            if selected is not None and selected < len(self._previous.labels):
+                with contextlib.suppress(ValueError):  # its class hidden: the state's rule wins
+                    self.state.selected = selected
         self._shown = None

@@ -42,10 +42,13 @@ from latent3d.qt.runs_menu import RunsMenu
 from latent3d.qt.scene_controller import SceneController
 from latent3d.qt.selection_view import SelectionDisplay
 from latent3d.qt.settings_file import open_settings
+from latent3d.qt.shortcuts import ShortcutsDialog
 from latent3d.qt.status_line import StatusLine
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
+from latent3d.qt.warm_start import warm_after_first_frame
 from latent3d.runs import Run
+from latent3d.scene.class_highlight import ClassHighlight
 from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.scene.compare import CompareRings
 from latent3d.scene.group_presenter import GroupPresenter
@@ -118,13 +121,14 @@ class MainWindow(QMainWindow):
         self.easer = CameraEaser(state, self)
         self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True,
                                         follow_to=self.easer.ease_to)
+        self.class_highlight = ClassHighlight(state, self.scene, self.presenter.colours, self.view.request_render)
         self.own_codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
         self.learned = LearnedLayers.create(state, self.scene, self.view.request_render, codes=self.own_codes)
         self.map_panel = DecoderMapPanel(state)
         self.own_panel = OwnImagePanel(state, self.own_codes, images=self.images)
         self.timeline = Timeline(state)
         self.panel = ImagePanel()
-        self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
+        self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS, state=state)
         self.filmstrip, self.path, self.neighbours_box = FilmstripBox(), PathBox(), NeighboursBox()
         self.loss_panel = LossPanel(state)
         self.bottom_tabs = QTabWidget()
@@ -156,6 +160,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._wire()
         self._restore_settings()
+        warm_after_first_frame(self.view, state, lambda: self.neighbours.index)  # the first click's costs, idle
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -273,12 +278,15 @@ class MainWindow(QMainWindow):
         self.follow_action.setToolTip("Keep the snapshot shown framed while scrubbing, playing or training: the "
                                       "first steps fill the view as the last do (the corner note gives the real size)")
         self.roam_action = self._action("Free roam", self.controller.set_free_roam, "F", checkable=True)
+        self.roam_action.setToolTip("Drag a yellow probe through the latent space and see what the decoder makes "
+                                    "of each place, with the nearest test image (F; Escape leaves)")
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
         self.map_action = self._action("Decoder map", self._set_decoder_map, "M", checkable=True)
         self.map_action.setToolTip("Images decoded on a grid over a plane through the latent space (M)")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")
-        self._action("Leave selection mode / deselect", self._on_escape, "Escape")
+        self.escape_action = self._action("Leave mode / clear selection", self._on_escape, "Escape")
+        self.escape_action.setToolTip("Leave box/lasso, else clear the selection and leave free roam (Escape)")
         for act in (*self.display.actions, *self.exports.actions, self.training.action):
             self.addAction(act)
         file_menu = self.menuBar().addMenu("&File")
@@ -295,6 +303,9 @@ class MainWindow(QMainWindow):
         self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
                                   leading=[self.training.action, *self.comparing.actions()], parent=self)
         self.menuBar().addMenu(self.runs_menu)
+        view_menu.addAction(self.escape_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -353,7 +364,14 @@ class MainWindow(QMainWindow):
 
     def _on_escape(self) -> None:
         if not self.group_toolbar.leave_mode():  # Escape first leaves box/lasso, then drops the pick
-            self.state.selected = None
+            self.state.clear_selection()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help → Keyboard shortcuts: every action of the window that has a key (timeline's included)."""
+        dialog = ShortcutsDialog(self.findChildren(QAction), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _message(self, text: str, ms: int) -> None:
         self.statusBar().showMessage(text, ms)
@@ -383,7 +401,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("vsplitter", self.vsplitter.saveState())
         self.settings.sync()
         for view in (self.selection_view, self.filmstrip_view, self.path_view, self.neighbours_view, self.status,
-                     self.display, self.neighbours):
+                     self.display, self.neighbours, self.class_highlight):
             view.close()
         self.neighbours.close()
         for part in (self.group_presenter, self.group_curve, self.selection_tool):

@@ -74,13 +74,16 @@ class OpenSave:
 
     # -- view files -----------------------------------------------------------------------------
 
+    def view_folder(self) -> Path:
+        """Where the view dialogs start: the folder of the last view saved or opened, else the runs folder."""
+        return start_folder(self.settings.value("last_view_dir", ""))
+
     def save_view_dialog(self) -> None:
         """Write what the window shows to a JSON view file chosen in a dialog."""
         if self.state.run is None:
             return
-        start = str(self.settings.value("last_view_dir", "") or "")
-        name, _ = QFileDialog.getSaveFileName(self.parent, "Save view", str(Path(start) / "view.json") if start
-                                              else "view.json", "View files (*.json)")
+        start = self.view_folder() / "view.json"  # not the working directory (the source tree, from a clone)
+        name, _ = QFileDialog.getSaveFileName(self.parent, "Save view", str(start), "View files (*.json)")
         if name:
             self.save_view(Path(name))
 
@@ -97,7 +100,7 @@ class OpenSave:
 
     def open_view_dialog(self) -> None:
         """Show what a view file chosen in a dialog describes."""
-        start = str(self.settings.value("last_view_dir", "") or "")
+        start = str(self.view_folder())
         name, _ = QFileDialog.getOpenFileName(self.parent, "Open view", start, "View files (*.json);;All files (*)")
         if name:
             self.open_view(Path(name))

@@ -92,6 +92,12 @@ class TrainDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = self.buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setDefault(True)
+        # The dialog opens at the last Start's settings (a quick 6,000-image run is offered again); the model's
+        # defaults are one click away.
+        self.defaults_button = self.buttons.addButton("Defaults", QDialogButtonBox.ButtonRole.ResetRole)
+        self.defaults_button.setToolTip("Back to the model's defaults: 20 epochs, batch 64, learning rate 1e-3, "
+                                        "seed 0, every training and test image")
+        self.defaults_button.clicked.connect(self.set_defaults)
         self.buttons.accepted.connect(self._on_start_clicked)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -105,6 +111,14 @@ class TrainDialog(QDialog):
         self.name.textChanged.connect(self._on_name_changed)
         self._on_name_changed(self.name.text())
         self._restore()
+
+    def set_defaults(self) -> None:
+        """Put the model's defaults back in every field but the run name."""
+        d = TrainConfig()
+        for box, value in ((self.epochs, d.epochs), (self.batch_size, d.batch_size), (self.seed, d.seed),
+                           (self.train_images, SPLIT_SIZES["train"]), (self.test_images, SPLIT_SIZES["test"])):
+            box.setValue(value)
+        self.lr.setValue(d.lr)
 
     def _remembered(self) -> dict[str, QSpinBox | QDoubleSpinBox]:
         return {"epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr, "seed": self.seed,
