@@ -71,6 +71,12 @@ class ClassCurveBar(QWidget):
         self._disconnect = connect_handlers(state.events, self)
         self.set_shown(DEFAULT_CLASSES)
 
+    def set_names(self, names: Sequence[str]) -> None:
+        """Name the buttons after the run's classes (a tool button's text is plain: no markup renders)."""
+        for b, name in zip(self.buttons, names):
+            b.setText(name)
+            b.setToolTip(f"Show or hide the test loss of {name} (Alt/Ctrl+click: {name} alone)")
+
     # -- what the user did ----------------------------------------------------------------------
 
     def _on_button(self, cls: int) -> None:

@@ -125,6 +125,7 @@ class LossPanel(QWidget):
 
     def _name_classes(self, names: tuple[str, ...]) -> None:
         """Label the class curves after the run's classes (pyqtgraph labels are HTML: the names are escaped)."""
+        self.class_bar.set_names(names)
         row = {id(curve): cls for cls, curve in enumerate(self.classes)}
         for sample, label in self.legend.items:
             cls = row.get(id(getattr(sample, "item", None)))
