@@ -56,17 +56,20 @@ def main() -> int:
     w.files.show_run(load_run(REPO / "checkpoints" / "fashion-mnist-default"))
     _settle(app, w)
     shirt = _click_typical(w, 0)
-    for c in (1, 6, 8):  # trousers (learned first), shirts (last), bags
-        w.loss_panel.classes[c].setVisible(True)
+    w.loss_panel.class_bar.set_shown((1, 6, 8))  # trousers (learned first), shirts (last), bags
     _settle(app, w)
     w.grab().save(str(REPO / "docs" / "screenshot.png"))
 
+    w.state.follow = True  # step 100's cloud framed by itself: the first steps are no speck
     w.state.seek_step(100)
     w.bottom_tabs.setCurrentWidget(w.filmstrip)
+    w.easer.finish()  # where the camera glides to in about half a second
     _settle(app, w)
     w.grab().save(str(REPO / "docs" / "learning.png"))
 
+    w.state.follow = False
     w.state.position = float(w.state.time.last)
+    w.presenter.reset_camera()
     w.bottom_tabs.setCurrentWidget(w.loss_panel)
     _settle(app, w)
     codes = w.run.codes[-1]
