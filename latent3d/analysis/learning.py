@@ -205,7 +205,7 @@ class LearningCache:
 
 
 def _number(x: float) -> float | None:
-    return None if not math.isfinite(x) else float(x)
+    return None if not math.isfinite(x) else round(float(x), 6)  # a mean of 10,000 tenths: 6 digits say it all
 
 
 def learning_summary(a: LearningAnalysis) -> dict[str, Any]:

@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a run: config, losses, provenance")
     info.add_argument("run", help="run name under checkpoints/ or a run folder")
     info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.add_argument("--learning", action="store_true",
+                      help="also when each class separated (kNN purity), the loss's half drop and learned-at per image")
 
     rd = sub.add_parser("render", help="render a run to a PNG or a GIF/MP4 of the epochs, without a window")
     rd.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
