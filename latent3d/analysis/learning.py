@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from latent3d.analysis.purity import PURITY_K, LearningEvent, crossing_step, purity_curves
 from latent3d.data.datasets import CLASS_NAMES
 
-if TYPE_CHECKING:
-    from latent3d.runs import Run
+
+class Run(Protocol):
+    """What the analysis reads of a run (``latent3d.runs.Run`` has it; analysis sits below runs)."""
+
+    path: Any
+    codes: np.ndarray
+    labels: np.ndarray
+    test_bce: np.ndarray
+    steps: np.ndarray
+    snapshot_test_loss: np.ndarray
 
 __all__ = ["LEARNED_FRACTION", "LearningAnalysis", "LearningCache", "analyse", "hardest", "learned_at",
            "learned_histogram", "learning_summary", "log_step"]
