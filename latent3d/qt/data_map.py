@@ -93,6 +93,8 @@ class DataMap(QWidget):
         self.canvas = pg.PlotWidget(viewBox=self.view, background="#1e2127")
         self.plot = self.canvas.getPlotItem()
         self.plot.setMenuEnabled(False)
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)  # BCE per pixel reads as 0.3, not 300 (x0.001)
         self.scatter = pg.ScatterPlotItem(size=3, pen=None, pxMode=True)
         self.highlight = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=2), brush=None, pxMode=True)
         self.plot.addItem(self.scatter)
