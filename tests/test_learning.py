@@ -164,3 +164,16 @@ def test_another_run_is_computed_from_scratch() -> None:
     cache.analyse(_separating_run(snapshots=3))  # type: ignore[arg-type]
     other = cache.analyse(_separating_run(snapshots=4, path="/runs/b"))  # type: ignore[arg-type]
     assert other.computed == 4
+
+
+def test_learned_colour_values_are_log_steps_and_nan_for_never() -> None:
+    from latent3d.analysis.explore import NAN_GREY, map_colours
+    from latent3d.analysis.learning import learned_colour_values, learned_ticks
+
+    bce = np.array([[1.0, 0.5], [0.15, 0.6], [0.1, 0.7]])
+    v = learned_colour_values(bce, np.array([0, 9, 99]))
+    assert v[0] == pytest.approx(1.0) and np.isnan(v[1])  # learned at step 9; image 1 got worse: never
+    rgb = map_colours(v, 0.0, 2.0)
+    assert tuple(rgb[1]) == NAN_GREY and tuple(rgb[0]) != NAN_GREY
+    assert learned_ticks(0.0, 2.0) == [(0.0, "0"), (pytest.approx(np.log10(2)), "1"),
+                                       (pytest.approx(np.log10(11)), "10")]

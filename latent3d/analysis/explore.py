@@ -18,6 +18,7 @@ COLOUR_MODES: tuple[str, ...] = ("class", "error", "movement")
 # Viridis sampled at 9 even stops (0-255 RGB): perceptually even and readable on a dark background.
 _VIRIDIS = np.array([(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
                      (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], np.float64)
+NAN_GREY = (110, 110, 118)  # the colour of a value that does not exist (never learned)
 DENSITY_K = 10  # neighbours used for the local-density estimate
 _DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at an epoch
 
@@ -115,10 +116,12 @@ def colour_range(values: np.ndarray) -> tuple[float, float]:
 
 
 def map_colours(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Viridis colours (uint8 ``[N, 3]``) of ``values`` scaled from ``[lo, hi]``, clipped at both ends."""
-    u = np.clip((np.asarray(values, np.float64) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+    """Viridis colours (uint8 ``[N, 3]``) of ``values`` scaled from ``[lo, hi]``, clipped at both ends; NaN is grey."""
+    v = np.asarray(values, np.float64)
+    u = np.clip((v - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
     stops = np.linspace(0.0, 1.0, len(_VIRIDIS))
     rgb = np.stack([np.interp(u, stops, _VIRIDIS[:, c]) for c in range(3)], axis=-1)
+    rgb[np.isnan(v)] = NAN_GREY  # e.g. an image never learned: no place on the scale
     return np.rint(rgb).astype(np.uint8)
 
 

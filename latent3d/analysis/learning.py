@@ -28,7 +28,7 @@ class Run(Protocol):
     snapshot_test_loss: np.ndarray
 
 __all__ = ["LEARNED_FRACTION", "LearningAnalysis", "LearningCache", "analyse", "hardest", "learned_at",
-           "learned_histogram", "learning_summary", "log_step"]
+           "learned_colour_values", "learned_histogram", "learned_ticks", "learning_summary", "log_step"]
 
 LEARNED_FRACTION = 0.10  # learned once the BCE is within 10 % of its total drop of the final BCE
 
@@ -61,6 +61,19 @@ def learned_at(test_bce: np.ndarray, fraction: float = LEARNED_FRACTION) -> np.n
         below = bce <= threshold[None, :]
         learned = np.isfinite(drop) & (drop > 0)
     return np.where(learned, below.argmax(axis=0), -1).astype(np.int64)
+
+
+def learned_colour_values(test_bce: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """The ``learned`` colour mode's value per image: ``log10(1 + learned-at step)``, NaN for never (float32 ``[N]``)."""
+    s = learned_at(test_bce)
+    steps = np.asarray(steps, np.float64)
+    return np.where(s >= 0, log_step(steps[np.maximum(s, 0)]), np.nan).astype(np.float32)
+
+
+def learned_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
+    """Colour-bar ticks of the ``learned`` mode between ``lo`` and ``hi`` (log-step values): at 0, 1, 10, 100 … steps."""
+    ticks = [(float(log_step(s)), f"{s:,}") for s in (0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)]
+    return [(v, text) for v, text in ticks if lo - 1e-9 <= v <= hi + 1e-9]
 
 
 def hardest(test_bce: np.ndarray, snapshot: int, n: int = 20, exclude: np.ndarray | None = None) -> np.ndarray:
