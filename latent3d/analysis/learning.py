@@ -64,14 +64,14 @@ def learned_at(test_bce: np.ndarray, fraction: float = LEARNED_FRACTION) -> np.n
 
 
 def learned_colour_values(test_bce: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """The ``learned`` colour mode's value per image: ``log10(1 + learned-at step)``, NaN for never (float32 ``[N]``)."""
+    """The ``learned`` colour mode's value per image: ``log10(1 + learned-at step)``, NaN for never (float32)."""
     s = learned_at(test_bce)
     steps = np.asarray(steps, np.float64)
     return np.where(s >= 0, log_step(steps[np.maximum(s, 0)]), np.nan).astype(np.float32)
 
 
 def learned_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
-    """Colour-bar ticks of the ``learned`` mode between ``lo`` and ``hi`` (log-step values): at 0, 1, 10, 100 … steps."""
+    """Colour-bar ticks of the ``learned`` mode within ``lo .. hi`` (log-step values): at 0, 1, 10, 100 … steps."""
     ticks = [(float(log_step(s)), f"{s:,}") for s in (0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)]
     return [(v, text) for v, text in ticks if lo - 1e-9 <= v <= hi + 1e-9]
 
