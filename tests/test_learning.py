@@ -177,3 +177,10 @@ def test_learned_colour_values_are_log_steps_and_nan_for_never() -> None:
     assert tuple(rgb[1]) == NAN_GREY and tuple(rgb[0]) != NAN_GREY
     assert learned_ticks(0.0, 2.0) == [(0.0, "0"), (pytest.approx(np.log10(2)), "1"),
                                        (pytest.approx(np.log10(11)), "10")]
+
+
+def test_learned_text_of_one_image() -> None:
+    from latent3d.analysis.learning import learned_text
+
+    assert learned_text(np.array([1.0, 0.5, 0.1, 0.1]), np.array([0, 10, 1200, 2400])) == "learned at step 1,200"
+    assert learned_text(np.array([0.2, 0.3]), np.array([0, 10])) == "never learned"

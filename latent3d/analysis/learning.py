@@ -28,7 +28,7 @@ class Run(Protocol):
     snapshot_test_loss: np.ndarray
 
 __all__ = ["LEARNED_FRACTION", "LearningAnalysis", "LearningCache", "analyse", "hardest", "learned_at",
-           "learned_colour_values", "learned_histogram", "learned_ticks", "learning_summary", "log_step"]
+           "learned_colour_values", "learned_histogram", "learned_text", "learned_ticks", "learning_summary", "log_step"]
 
 LEARNED_FRACTION = 0.10  # learned once the BCE is within 10 % of its total drop of the final BCE
 
@@ -68,6 +68,12 @@ def learned_colour_values(test_bce: np.ndarray, steps: np.ndarray) -> np.ndarray
     s = learned_at(test_bce)
     steps = np.asarray(steps, np.float64)
     return np.where(s >= 0, log_step(steps[np.maximum(s, 0)]), np.nan).astype(np.float32)
+
+
+def learned_text(bce: np.ndarray, steps: np.ndarray) -> str:
+    """``"learned at step 85"`` or ``"never learned"`` for one image's BCE series ``[S]`` (the image panel's line)."""
+    s = int(learned_at(np.asarray(bce, np.float64)[:, None])[0])
+    return "never learned" if s < 0 else f"learned at step {int(np.asarray(steps)[s]):,}"
 
 
 def learned_ticks(lo: float, hi: float) -> list[tuple[float, str]]:

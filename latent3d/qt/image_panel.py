@@ -108,7 +108,8 @@ class ImagePanel(QWidget):
         self.selection.details.setText("<i>Click a point in the view to see its test image.</i>")
 
     def show_selection(self, *, index: int, class_name: str, position: np.ndarray, at: str, bce: float,
-                       reconstruction: np.ndarray, original: np.ndarray | None, missing: str | None) -> None:
+                       reconstruction: np.ndarray, original: np.ndarray | None, missing: str | None,
+                       learned: str | None = None) -> None:
         """Show test image ``index``: its original (or why it is missing) and its reconstruction at ``epoch``.
 
         Parameters
@@ -128,6 +129,8 @@ class ImagePanel(QWidget):
             The 28x28 uint8 test image, or None when the dataset is not on disk.
         missing : str or None
             Why ``original`` is None, shown below the images (the box says to look there).
+        learned : str, optional
+            When the image was learned (``"learned at step 85"``), a row of its own.
         """
         note = ""
         if original is not None:
@@ -141,7 +144,7 @@ class ImagePanel(QWidget):
         self.selection.right_caption.setText(f"reconstruction ({at})")
         self.selection.details.setText(_table([
             ("class", f"<b>{class_name}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
-            ("BCE", f"{bce:.4f} ({at})")]) + note)
+            ("BCE", f"{bce:.4f} ({at})"), *([("learned", html.escape(learned))] if learned else [])]) + note)
 
     def set_probe_visible(self, on: bool) -> None:
         """Show or hide the probe section."""

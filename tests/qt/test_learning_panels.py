@@ -220,3 +220,17 @@ def test_a_run_of_one_snapshot_shows_no_events_and_does_not_crash(qtbot, run: Ru
     assert "one snapshot" in widgets[3].never.toPlainText()  # type: ignore[attr-defined]
     assert analyse(grown(run, 1)).never == len(run.labels)
     service.close()
+
+
+def test_image_panel_shows_when_the_image_was_learned(qtbot) -> None:  # noqa: ANN001
+    from latent3d.qt.image_panel import ImagePanel
+
+    panel = ImagePanel()
+    _show(qtbot, panel, (340, 600))
+    panel.show_selection(index=3, class_name="Dress", position=np.zeros(3), at="step 64", bce=0.3,
+                         reconstruction=np.zeros(784, np.float32), original=None, missing=None,
+                         learned="learned at step 85")
+    assert "learned at step 85" in panel.selection.details.text()
+    panel.show_selection(index=3, class_name="Dress", position=np.zeros(3), at="step 64", bce=0.3,
+                         reconstruction=np.zeros(784, np.float32), original=None, missing=None)
+    assert "learned" not in panel.selection.details.text()
