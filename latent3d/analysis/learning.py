@@ -28,7 +28,8 @@ class Run(Protocol):
     snapshot_test_loss: np.ndarray
 
 __all__ = ["LEARNED_FRACTION", "LearningAnalysis", "LearningCache", "analyse", "hardest", "learned_at",
-           "learned_colour_values", "learned_histogram", "learned_text", "learned_ticks", "learning_summary", "log_step"]
+           "learned_colour_values", "learned_histogram", "learned_text", "learned_ticks", "learning_summary",
+           "log_step"]
 
 LEARNED_FRACTION = 0.10  # learned once the BCE is within 10 % of its total drop of the final BCE
 
