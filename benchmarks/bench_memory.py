@@ -91,14 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     w = MainWindow(data_dir=DATA, settings=settings)
     w.resize(1400, 900)
     w.show()
-    w.set_run(load_run(BUNDLED))
+    w.files.show_run(load_run(BUNDLED))
     w.view.ren_win.Render()
     opened = _settle(app)
     rng = np.random.default_rng(0)
     warm = session(app, w, 50, 50, rng)
     for e in range(w.run.epochs + 1):  # every epoch's decoder once: a bounded cache, not a leak
         w.timeline.set_position(float(e))
-        w.select(0)
+        w.state.selected = 0
     before = _settle(app)
     stats = session(app, w, args.switches, args.picks, rng)
     after = _settle(app)

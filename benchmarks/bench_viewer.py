@@ -34,7 +34,7 @@ from PySide6.QtCore import QSettings
 w = MainWindow(data_dir=Path(sys.argv[2]), settings=QSettings(sys.argv[3], QSettings.Format.IniFormat))
 w.resize(1400, 900)
 w.show()
-w.set_run(load_run(sys.argv[1]))
+w.files.show_run(load_run(sys.argv[1]))
 w.view.ren_win.AddObserver("EndEvent", lambda *a: (print("FIRST_FRAME", flush=True), app.quit()))
 app.exec()
 """
@@ -75,7 +75,7 @@ def bench_points(view, n: int) -> dict[str, float]:  # noqa: ANN001
     scene.set_fast(False)
     still = _median_ms(rotate, 5 if n <= 100_000 else 3)
     ts = iter(np.linspace(0.01, 2.99, 1000))
-    switch = _median_ms(lambda: scene.set_epoch(float(next(ts))), 50)
+    switch = _median_ms(lambda: scene.set_position(float(next(ts))), 50)
     return {"rotating_frame_ms": rotating, "rotating_fps": round(1000 / rotating, 1),
             "still_frame_ms": still, "epoch_switch_cpu_ms": switch}
 
@@ -113,7 +113,7 @@ def open_bundled(app, settings_path: Path):  # noqa: ANN001, ANN201
     w = MainWindow(data_dir=DATA, settings=QSettings(str(settings_path), QSettings.Format.IniFormat))
     w.resize(1400, 900)
     w.show()
-    w.set_run(load_run(BUNDLED))
+    w.files.show_run(load_run(BUNDLED))
     for _ in range(5):
         app.processEvents()
     return w
@@ -133,12 +133,12 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
     clicks = []
     for i in targets:
         x, y, _ = w.scene.display_position(i)
-        w.select(0)
+        w.state.selected = 0
         t = time.perf_counter()
         w.view.click(int(round(x)), int(round(y)))
         w.panel.repaint()  # paint both images now, as the event loop would
         clicks.append(time.perf_counter() - t)
-    w.set_free_roam(True)
+    w.controller.set_free_roam(True)
     rng = np.random.default_rng(1)
     probes = []
     for _ in range(30):
@@ -160,7 +160,7 @@ def bench_timeline(app, settings_path: Path) -> dict[str, float]:  # noqa: ANN00
     CPU work of one move without the frame; the loss panel's own share is measured alone too.
     """
     w = open_bundled(app, settings_path)
-    w.explore.set_train_overlay(True)  # 10k test + 60k training points drawn
+    w.display.set_train_overlay(True)  # 10k test + 60k training points drawn
     last = w.state.time.last
     rng = np.random.default_rng(2)
     positions = iter(rng.uniform(0, last, 400))
@@ -169,7 +169,7 @@ def bench_timeline(app, settings_path: Path) -> dict[str, float]:  # noqa: ANN00
         w.state.position = float(next(positions))
 
     plain = _median_ms(move, 100)
-    w.select(0)  # with a selection the image panel, filmstrip frame and neighbours follow each move too
+    w.state.selected = 0  # with a selection the image panel, filmstrip frame and neighbours follow each move too
     selected = _median_ms(move, 100)
     cpu = []
     for _ in range(100):
@@ -205,17 +205,17 @@ def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # n
     NeighbourIndex(codes).tree(3)
     build_ms = round((time.perf_counter() - t) * 1000, 2)
     w = open_bundled(app, settings_path)
-    w.select(0)
+    w.state.selected = 0
     pairs = iter(np.random.default_rng(3).integers(0, w.scene.n_points, (100, 2)))
 
     def strip() -> None:
         a, b = next(pairs)
-        w.explore.set_path(int(a), int(b))
-        w.explore.path.repaint()
+        w.path_view.start(int(a), int(b))
+        w.path.repaint()
 
     strip_ms = _median_ms(strip, 20)
     t = time.perf_counter()
-    frames = w.explore.movie.write(tmp / "bench.mp4", steps_per_epoch=2)
+    frames = w.exports.movie.write(tmp / "bench.mp4", steps_per_epoch=2)
     movie_s = (time.perf_counter() - t) / max(frames or 1, 1)
     w.close()
     w.deleteLater()

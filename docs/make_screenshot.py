@@ -53,7 +53,7 @@ def main() -> int:
     w = MainWindow(data_dir=Path(sys.argv[1]) if len(sys.argv) > 1 else None, settings=settings)
     w.resize(1400, 900)
     w.show()
-    w.set_run(load_run(REPO / "checkpoints" / "fashion-mnist-default"))
+    w.files.show_run(load_run(REPO / "checkpoints" / "fashion-mnist-default"))
     _settle(app, w)
     shirt = _click_typical(w, 0)
     for c in (1, 6, 8):  # trousers (learned first), shirts (last), bags
@@ -62,7 +62,7 @@ def main() -> int:
     w.grab().save(str(REPO / "docs" / "screenshot.png"))
 
     w.state.seek_step(100)
-    w.bottom_tabs.setCurrentWidget(w.explore.filmstrip)
+    w.bottom_tabs.setCurrentWidget(w.filmstrip)
     _settle(app, w)
     w.grab().save(str(REPO / "docs" / "learning.png"))
 
@@ -72,8 +72,8 @@ def main() -> int:
     codes = w.run.codes[-1]
     others = np.flatnonzero(w.run.labels == 7)  # a sneaker about 8 units away: the path crosses the classes between
     far = int(others[np.argmin(np.abs(np.linalg.norm(codes[others] - codes[shirt], axis=1) - 8.0))])
-    w.explore.set_path(shirt, far)
-    w.explore.set_colour_mode("error")
+    w.path_view.start(shirt, far)
+    w.display.set_colour_mode("error")
     _settle(app, w)
     w.grab().save(str(REPO / "docs" / "explore-features.png"))
     print(f"saved docs/screenshot.png, docs/learning.png, docs/explore-features.png (test images {shirt}, {far})")

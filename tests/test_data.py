@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from latent3d.data import datasets as data
+from latent3d.train.download import download
 
 
 def test_resolve_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -42,4 +43,4 @@ def test_download_offline_gives_one_sentence(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(mnist, "download_and_extract_archive", offline)
     monkeypatch.setattr(mnist.FashionMNIST, "mirrors", ["http://127.0.0.1:9/"])
     with pytest.raises(data.DataError, match=r"Could not download Fashion-MNIST into .*raw"):
-        data.download(tmp_path)
+        download(tmp_path)

@@ -18,6 +18,7 @@ import pytest
 from hostile_fixtures import REPO, one_sentence, snapshot
 
 from latent3d.data import datasets as data
+from latent3d.train.download import download
 
 KINDS: dict[str, tuple[Callable[[Path], object], str]] = {
     "folder": (lambda p: p.mkdir(), "a folder"),
@@ -61,7 +62,7 @@ def test_file_that_is_not_a_regular_file_is_named(root: Path, name: str, kind: s
     make(path)
     expected = f"{path} is there but is {words}, not a regular file; replace it with the original Fashion-MNIST file."
     split = "train" if name in data.FILES["train"] else "test"
-    for attempt in (lambda: data.download(root), lambda: data.load_split(root, split)):
+    for attempt in (lambda: download(root), lambda: data.load_split(root, split)):
         with pytest.raises(data.DataError) as exc:
             attempt()
         assert str(exc.value) == expected

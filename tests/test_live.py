@@ -11,9 +11,9 @@ import pytest
 
 from latent3d import runs
 from latent3d.config.train import TrainConfig
+from latent3d.job.process import Failed, Finished, SnapshotUpdate, Started, TrainingProcess
+from latent3d.job.train_job import TrainJob
 from latent3d.runs.live import LiveRun
-from latent3d.train.process import Failed, Finished, SnapshotUpdate, Started, TrainingProcess
-from latent3d.train.session import TrainJob
 
 DECODER = {f"decoder.{i}.{k}": np.zeros((2,), np.float32) for i in (0, 2, 4, 6) for k in ("weight", "bias")}
 

@@ -24,8 +24,8 @@ PARENT = r"""
 import sys, time
 from pathlib import Path
 from latent3d.config.train import TrainConfig
-from latent3d.train.process import TrainingProcess
-from latent3d.train.session import TrainJob
+from latent3d.job.process import TrainingProcess
+from latent3d.job.train_job import TrainJob
 
 target, data_dir, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 config = TrainConfig(epochs=1000, max_train_images=2000, max_test_images=500)
@@ -103,7 +103,7 @@ GUARDED = r"""
 import os, sys, time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from latent3d.train.lifeline import ChildGuard
+from latent3d.job.lifeline import ChildGuard
 
 mode, target = sys.argv[1], Path(sys.argv[2])
 r, w = os.pipe()

@@ -45,12 +45,12 @@ def _rendered_points(scene: LatentScene) -> np.ndarray:
     return np.asarray(scene._cloud_actor.GetMapper().GetInput().points)  # what VTK draws
 
 
-def test_set_epoch_updates_points_in_place_and_keeps_camera(scene: LatentScene) -> None:
+def test_set_position_updates_points_in_place_and_keeps_camera(scene: LatentScene) -> None:
     cam = scene.plotter.camera_position
     actor = scene._cloud_actor
-    scene.set_epoch(1)
+    scene.set_position(1)
     np.testing.assert_allclose(_rendered_points(scene), scene._codes[1])
-    scene.set_epoch(1.25)
+    scene.set_position(1.25)
     np.testing.assert_allclose(_rendered_points(scene), 0.75 * scene._codes[1] + 0.25 * scene._codes[2], atol=1e-6)
     scene.plotter.render()
     assert scene._cloud_actor is actor
@@ -95,7 +95,7 @@ def test_hidden_class_is_not_drawn(scene: LatentScene) -> None:
 def test_level_of_detail_shares_points(scene: LatentScene) -> None:
     scene.set_fast(True)
     assert scene._lod_actor.GetVisibility() and not scene._cloud_actor.GetVisibility()
-    scene.set_epoch(0)
+    scene.set_position(0)
     lod_points = np.asarray(scene._lod_actor.GetMapper().GetInput().points)
     np.testing.assert_allclose(lod_points, scene._codes[0])
     scene.set_fast(False)
@@ -104,7 +104,7 @@ def test_level_of_detail_shares_points(scene: LatentScene) -> None:
 
 def test_highlight_follows_epoch(scene: LatentScene) -> None:
     scene.set_highlight(5)
-    scene.set_epoch(2)
+    scene.set_position(2)
     np.testing.assert_allclose(scene.markers.selection.mesh.points[0], scene._codes[2][5])
     scene.set_highlight(None)
     assert not scene.markers.selection.visible
@@ -155,12 +155,12 @@ def test_probe_reports_moves(scene: LatentScene) -> None:
     assert scene.probe_position is None
 
 
-def test_set_epoch_never_writes_into_the_callers_codes(plotter: pv.Plotter) -> None:
+def test_set_position_never_writes_into_the_callers_codes(plotter: pv.Plotter) -> None:
     codes, labels = synthetic_codes(300, 3, seed=1)
     before = codes.copy()
     s = LatentScene(plotter)
     s.set_data(codes, labels)
     for t in (0.0, 1.5, 2.0, 3.0):
-        s.set_epoch(t)
+        s.set_position(t)
     np.testing.assert_array_equal(codes, before)
     np.testing.assert_array_equal(s.positions, before[3])

@@ -4,7 +4,7 @@ import threading
 
 import torch
 
-from latent3d.train.process import ThreadGovernor
+from latent3d.job.process import ThreadGovernor
 
 
 def test_thread_governor_follows_the_busy_flag() -> None:

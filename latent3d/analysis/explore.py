@@ -9,18 +9,18 @@ from typing import Any
 import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
+from latent3d.analysis.interpolate import lerp
+from latent3d.config.choices import COLOUR_MODES
 
 __all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
            "map_colours", "movement", "movie_times", "path_decodes"]
 
-#: Colour modes: by class (default), by reconstruction error at the epoch shown, by movement since the previous epoch.
-COLOUR_MODES: tuple[str, ...] = ("class", "error", "movement")
 # Viridis sampled at 9 even stops (0-255 RGB): perceptually even and readable on a dark background.
 _VIRIDIS = np.array([(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
                      (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], np.float64)
 NAN_GREY = (110, 110, 118)  # the colour of a value that does not exist (never learned)
 DENSITY_K = 10  # neighbours used for the local-density estimate
-_DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at an epoch
+_DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at a snapshot
 
 
 def filmstrip(decoder: Callable[[int], NumpyDecoder], codes: np.ndarray, index: int,
@@ -47,13 +47,6 @@ def filmstrip(decoder: Callable[[int], NumpyDecoder], codes: np.ndarray, index: 
     return np.stack([decoder(int(s))(codes[i, index])[0] for i, s in enumerate(ids)]).astype(np.float32)
 
 
-def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
-    """Points ``a + t (b - a)``: shape ``[3]`` for a scalar ``t``, ``[len(t), 3]`` for an array."""
-    a32, b32 = np.asarray(a, np.float32), np.asarray(b, np.float32)
-    tt = np.asarray(t, np.float32)
-    return (a32 + tt[..., None] * (b32 - a32)).astype(np.float32)
-
-
 def path_decodes(decoder: NumpyDecoder, a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """``n`` evenly spaced codes on the straight path ``a -> b`` (ends included) and their decodes.
 
@@ -76,34 +69,34 @@ def path_decodes(decoder: NumpyDecoder, a: np.ndarray, b: np.ndarray, n: int) ->
     return codes, decoder(codes)
 
 
-def movement(codes: np.ndarray, epoch: int) -> np.ndarray:
-    """How far each code moved from ``epoch - 1`` to ``epoch`` (zeros at epoch 0), float32 ``[N]``."""
-    if epoch <= 0:
+def movement(codes: np.ndarray, snapshot: int) -> np.ndarray:
+    """How far each code moved from ``snapshot - 1`` to ``snapshot`` (zeros at snapshot 0), float32 ``[N]``."""
+    if snapshot <= 0:
         return np.zeros(codes.shape[1], np.float32)
-    return np.linalg.norm(codes[epoch] - codes[epoch - 1], axis=1).astype(np.float32)
+    return np.linalg.norm(codes[snapshot] - codes[snapshot - 1], axis=1).astype(np.float32)
 
 
-def colour_values(mode: str, epoch: int, codes: np.ndarray, test_bce: np.ndarray) -> np.ndarray | None:
-    """The scalar each point is coloured by in ``mode`` at stored ``epoch``; None for ``"class"``.
+def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndarray) -> np.ndarray | None:
+    """The scalar each point is coloured by in ``mode`` at stored ``snapshot``; None for ``"class"``.
 
     Parameters
     ----------
     mode : {"class", "error", "movement"}
-    epoch : int
+    snapshot : int
     codes : ndarray, shape (E + 1, N, 3)
     test_bce : ndarray, shape (E + 1, N)
 
     Returns
     -------
     ndarray of float32, shape (N,), or None
-        Per-image BCE at ``epoch`` for ``"error"``; distance moved since ``epoch - 1`` for ``"movement"``.
+        Per-image BCE at ``snapshot`` for ``"error"``; distance moved since ``snapshot - 1`` for ``"movement"``.
     """
     if mode == "class":
         return None
     if mode == "error":
-        return np.asarray(test_bce[epoch], np.float32)
+        return np.asarray(test_bce[snapshot], np.float32)
     if mode == "movement":
-        return movement(codes, epoch)
+        return movement(codes, snapshot)
     raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
 
 
@@ -141,7 +134,7 @@ class ProbeCue:
     nearest, distance : int, float
         The nearest test code and the distance to it.
     spacing : float
-        The typical (median) distance from a test code to its nearest neighbour at this epoch.
+        The typical (median) distance from a test code to its nearest neighbour at this snapshot.
     density : float
         Local density at the point: ``k`` codes over the volume of the ball reaching the ``k``-th nearest.
     relative_density : float
@@ -169,11 +162,11 @@ def _ball_density(k: int, radius: np.ndarray) -> np.ndarray:
 
 
 class NeighbourIndex:
-    """A k-d tree of the codes of each stored epoch (scipy's ``cKDTree``), built on first use and kept.
+    """A k-d tree of the codes of each stored snapshot (scipy's ``cKDTree``), built on first use and kept.
 
     Parameters
     ----------
-    codes : ndarray, shape (E + 1, N, 3)
+    codes : ndarray, shape (S, N, 3)
     """
 
     def __init__(self, codes: np.ndarray) -> None:
@@ -181,20 +174,21 @@ class NeighbourIndex:
         self._trees: dict[int, Any] = {}
         self._reference: dict[int, tuple[float, float]] = {}
 
-    def tree(self, epoch: int) -> Any:
-        """The ``cKDTree`` of stored epoch ``epoch``."""
-        if epoch not in self._trees:
+    def tree(self, snapshot: int) -> Any:
+        """The ``cKDTree`` of stored snapshot ``snapshot``."""
+        if snapshot not in self._trees:
             from scipy.spatial import cKDTree  # imported on first use: keeps scipy out of the cold start
 
-            self._trees[epoch] = cKDTree(np.asarray(self._codes[epoch], np.float64))
-        return self._trees[epoch]
+            self._trees[snapshot] = cKDTree(np.asarray(self._codes[snapshot], np.float64))
+        return self._trees[snapshot]
 
-    def query(self, epoch: int, point: np.ndarray, k: int, exclude: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The ``k`` test codes nearest ``point`` at ``epoch``, nearest first.
+    def query(self, snapshot: int, point: np.ndarray, k: int,
+              exclude: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` test codes nearest ``point`` at ``snapshot``, nearest first.
 
         Parameters
         ----------
-        epoch : int
+        snapshot : int
         point : ndarray, shape (3,)
         k : int
         exclude : int, optional
@@ -207,33 +201,33 @@ class NeighbourIndex:
         """
         n = self._codes.shape[1]
         want = min(k + (exclude is not None), n)
-        dist, idx = self.tree(epoch).query(np.asarray(point, np.float64), k=want)
+        dist, idx = self.tree(snapshot).query(np.asarray(point, np.float64), k=want)
         dist, idx = np.atleast_1d(dist), np.atleast_1d(idx).astype(np.int64)
         if exclude is not None:
             keep = idx != exclude
             dist, idx = dist[keep], idx[keep]
         return idx[:k], dist[:k]
 
-    def _typical(self, epoch: int) -> tuple[float, float]:
-        """Median nearest-neighbour spacing and median local density at the test codes of ``epoch``."""
-        if epoch not in self._reference:
-            pts = self._codes[epoch]
+    def _typical(self, snapshot: int) -> tuple[float, float]:
+        """Median nearest-neighbour spacing and median local density at the test codes of ``snapshot``."""
+        if snapshot not in self._reference:
+            pts = self._codes[snapshot]
             rng = np.random.default_rng(0)
             sample = pts[rng.choice(len(pts), min(_DENSITY_SAMPLE, len(pts)), replace=False)]
             k = min(DENSITY_K + 1, len(pts))
-            dist, _ = self.tree(epoch).query(np.asarray(sample, np.float64), k=k)
+            dist, _ = self.tree(snapshot).query(np.asarray(sample, np.float64), k=k)
             dist = dist.reshape(len(sample), k)
             spacing = float(np.median(dist[:, min(1, k - 1)]))  # column 0 is the point itself
             density = float(np.median(_ball_density(k - 1, dist[:, -1])))
-            self._reference[epoch] = (spacing, density)
-        return self._reference[epoch]
+            self._reference[snapshot] = (spacing, density)
+        return self._reference[snapshot]
 
-    def probe_cue(self, epoch: int, point: np.ndarray) -> ProbeCue:
+    def probe_cue(self, snapshot: int, point: np.ndarray) -> ProbeCue:
         """The off-manifold cue at ``point``: nearest code, its distance and the local density there."""
         k = min(DENSITY_K, self._codes.shape[1])
-        dist, idx = self.tree(epoch).query(np.asarray(point, np.float64), k=k)
+        dist, idx = self.tree(snapshot).query(np.asarray(point, np.float64), k=k)
         dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
-        spacing, typical = self._typical(epoch)
+        spacing, typical = self._typical(snapshot)
         density = float(_ball_density(k, dist[-1]))
         return ProbeCue(nearest=int(idx[0]), distance=float(dist[0]), spacing=spacing, density=density,
                         relative_density=density / typical if typical > 0 else 0.0)

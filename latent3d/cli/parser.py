@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from latent3d import __version__
+from latent3d.config.choices import COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
 
 __all__ = ["build_parser", "main"]
@@ -128,11 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--step", type=_non_negative_float, help="training step of --out (between snapshots: interpolated)")
     rd.add_argument("--size", default="1200x900", help="image size WxH in pixels (default 1200x900)")
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
-    rd.add_argument("--color", choices=("class", "error", "movement"), default="class",
+    rd.add_argument("--color", choices=COLOUR_MODES, default=DEFAULT_COLOUR,
                     help="colour points by class, reconstruction error or movement (default class)")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
     rd.add_argument("--fps", type=_positive_int, default=20, help="movie frames per second (default 20)")
-    rd.add_argument("--time", choices=("log", "linear"), default="log",
+    rd.add_argument("--time", choices=TIME_AXES, default=DEFAULT_TIME_AXIS,
                     help="movie time: evenly over snapshots (log, default) or over training steps (linear)")
     rd.add_argument("--frames-per-snapshot", type=_positive_int, default=4,
                     help="movie frames between neighbouring snapshots with --time log (default 4)")

@@ -1,10 +1,10 @@
-"""Fashion-MNIST on disk: where it lives, how it is fetched, and its class names.
+"""Fashion-MNIST on disk: where it lives, how it is read, and its class names.
 
-Downloading goes through ``torchvision.datasets.FashionMNIST`` (mirrors and MD5
-checks included). Reading the four IDX files is done here with numpy, for two
-reasons: the viewer must show test images without importing torch (which alone
-takes seconds to import), and a truncated or foreign file must be reported as one
-sentence naming the file rather than as a stack trace from deep inside a reader.
+Downloading goes through ``torchvision.datasets.FashionMNIST`` (mirrors and MD5 checks
+included) in ``latent3d.train.download``, on the training side. Reading the four IDX files
+is done here with numpy, for two reasons: the viewer must show test images without importing
+torch (which alone takes seconds to import), and a truncated or foreign file must be reported
+as one sentence naming the file rather than as a stack trace from deep inside a reader.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ __all__ = [
     "FILES",
     "DataError",
     "dataset_checksum",
-    "download",
     "load_split",
     "missing_files",
     "raw_dir",
@@ -122,30 +121,6 @@ def _present(path: Path) -> bool:
         kind = file_kind(st.st_mode)
     raise DataError(f"{path} is there but is {kind}, not a regular file; replace it with the original "
                     "Fashion-MNIST file.")
-
-
-def download(root: Path) -> None:
-    """Fetch Fashion-MNIST into ``root`` with torchvision when files are missing.
-
-    Raises
-    ------
-    DataError
-        If the download fails (offline, server error, disk full).
-    """
-    if not missing_files(root):
-        return
-    try:
-        from torchvision.datasets import FashionMNIST
-
-        for train in (True, False):
-            FashionMNIST(root=str(root), train=train, download=True)
-    except Exception as exc:  # noqa: BLE001 - any failure becomes one sentence for the user
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(
-            f"Could not download Fashion-MNIST into {raw_dir(root)} ({reason}); {supply_hint(root)}."
-        ) from None
-    if missing_files(root):
-        raise DataError(f"The Fashion-MNIST download left files missing in {raw_dir(root)}; {supply_hint(root)}.")
 
 
 def _read_idx(path: Path, ndim: int, count: int | None) -> np.ndarray:

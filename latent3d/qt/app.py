@@ -175,9 +175,9 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
     shutdown.window = window
     window.show()
     if run is not None:
-        window.set_run(run)
+        window.files.show_run(run)
         if view is not None:
-            window.apply_view(view)
+            window.files.apply_view(view)
     else:
         QMessageBox.information(
             window, "latent3d: no run yet",

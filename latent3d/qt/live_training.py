@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,15 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from latent3d.analysis.eta import TimeLeft
+from latent3d.job.process import Progress, SnapshotUpdate, Started
+from latent3d.job.train_job import TrainJob
 from latent3d.qt.train_dialog import TrainDialog
 from latent3d.qt.training_controller import LiveRun, TrainingController
 from latent3d.runs import Run, RunError, default_runs_dir, load_run
-from latent3d.train.process import Progress, SnapshotUpdate, Started
-from latent3d.train.session import TrainJob
+from latent3d.state.viewer_state import ViewerState
 
 if TYPE_CHECKING:
     from latent3d.config.train import TrainConfig
-    from latent3d.qt.main_window import MainWindow
 
 __all__ = ["LiveTraining", "TrainingProgress"]
 
@@ -162,17 +163,45 @@ class TrainingProgress(QWidget):
 class LiveTraining(QObject):
     """The window's side of a training: owns the action, the dialog, the progress strip and the live run.
 
+    The live run is shown through ``state`` as it grows; the user keeps working on it (rotate, pick,
+    slider, probe).
+
     Parameters
     ----------
-    window : MainWindow
-        The window to show the live run in (it keeps working on it: rotate, pick, slider, probe).
+    state : ViewerState
+    settings : QSettings
+        The Train dialog's remembered values.
+    parent : QWidget
+        Parent of the dialogs and the action (the window).
+    data_dir : Path or None
+        Where the dataset is (None: the usual resolution).
+    show_run : callable
+        Shows a run afresh (new camera, no selection) - the first snapshot, a finished run, the run
+        shown before a failed training.
+    fit_camera : callable
+        Frames the cloud again keeping the direction (when following the newest snapshot).
+
+    Signals
+    -------
+    message(str, int)
+        A short note for the status bar and how long to show it (ms).
+    title(str)
+        The window title during the training.
+    close_requested()
+        The training ended and the user chose *Close when finished*.
     """
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    message = Signal(str, int)
+    title = Signal(str)
+    close_requested = Signal()
+
+    def __init__(self, state: ViewerState, settings: QSettings, parent: QWidget, *, data_dir: Path | None,
+                 show_run: Callable[[Run], None], fit_camera: Callable[[], None] = lambda: None) -> None:
+        super().__init__(parent)
+        self.state, self.settings, self.parent_widget, self.data_dir = state, settings, parent, data_dir
+        self.show_run, self.fit_camera = show_run, fit_camera
         self.controller = TrainingController(self)
-        self.action = QAction("Train…", window)
+        self.action = QAction("Train…", parent)
         self.action.setShortcut(QKeySequence("Ctrl+T"))
         self.action.setToolTip("Train a new run and watch its latent space form (Ctrl+T)")
         self.action.triggered.connect(self.show_dialog)
@@ -223,7 +252,7 @@ class LiveTraining(QObject):
         """Open the Train… dialog (window-modal, non-blocking); Start begins the training."""
         if self.running:
             return None
-        self.dialog = TrainDialog(default_runs_dir(), self.window, self.window.settings)
+        self.dialog = TrainDialog(default_runs_dir(), self.parent_widget, self.settings)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.accepted.connect(self._on_dialog_accepted)
         self.dialog.finished.connect(self._on_dialog_finished)
@@ -242,8 +271,8 @@ class LiveTraining(QObject):
         if self.running:
             return
         self._config, self._live, self._shown, self._eta = config, None, None, None
-        self._previous = self.window.run
-        job = TrainJob(config, Path(target), data_dir=self.window.data_dir, command="latent3d view: Train…")
+        self._previous = self.state.run
+        job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…")
         self.controller.start(job)
         self.progress.begin(f"starting training of {Path(target).name}…")
 
@@ -272,7 +301,7 @@ class LiveTraining(QObject):
         """``"stop"``, ``"wait"`` (close when the training ends) or ``"cancel"``, from a question box."""
         box = QMessageBox(QMessageBox.Icon.Question, "Training in progress",
                           "A training is running. Stop it and close (the unfinished run is discarded), "
-                          "or close when it ends?", parent=self.window)
+                          "or close when it ends?", parent=self.parent_widget)
         stop = box.addButton("Stop and close", QMessageBox.ButtonRole.DestructiveRole)
         wait = box.addButton("Close when finished", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
@@ -285,7 +314,7 @@ class LiveTraining(QObject):
         self.action.setEnabled(not running)
         self.progress.setVisible(running)
         if not running and self.close_when_done:
-            QTimer.singleShot(0, self.window.close)
+            QTimer.singleShot(0, self.close_requested.emit)
 
     def _on_started(self, msg: Started) -> None:
         self._live = LiveRun(msg)
@@ -302,21 +331,35 @@ class LiveTraining(QObject):
         if self._live is None:
             return
         snapshot = self._live.add(update)
-        w = self.window
-        if self._shown is None or w.run is self._shown:  # else the user opened another run: leave it
+        if self._shown is None or self.state.run is self._shown:  # else the user opened another run: leave it
             if self._shown is None:
-                w.set_run(snapshot)
+                self.show_run(snapshot)
             else:
-                w.update_run(snapshot, follow=self.progress.follow.isChecked())
+                self._grow(snapshot)
             self._shown = snapshot
             total = self._config.epochs if self._config else snapshot.epochs
-            w.setWindowTitle(f"latent3d — {snapshot.name} (training: step {update.step:,}, "
-                             f"epoch {update.epoch:.2f} of {total})")
+            self.title.emit(f"latent3d — {snapshot.name} (training: step {update.step:,}, "
+                            f"epoch {update.epoch:.2f} of {total})")
         if update.step == 0:
             if self._eta is not None:
                 self._eta.add(self.clock(), 0)  # the steps start now
         elif update.epoch_end:
             self._show_progress(int(round(update.epoch)), self._n_batches, update.train_loss, force=True)
+
+    def _grow(self, run: Run) -> None:
+        """Show ``run``, a longer version of the run shown: selection, path, probe and camera direction stay.
+
+        Following the newest snapshot, the timeline moves there and the camera refits the grown
+        cloud from the direction the user chose; otherwise timeline and camera stay where they are.
+        """
+        old = self.state.run
+        if old is None or len(old.labels) != len(run.labels):
+            self.show_run(run)
+            return
+        follow = self.progress.follow.isChecked()
+        self.state.set_run(run, position=float(len(run.codes) - 1) if follow else None)
+        if follow:
+            self.fit_camera()
 
     def _show_progress(self, epoch: int, batch: int, loss: float | None, force: bool = False) -> None:
         if self._config is None or not self._n_batches:
@@ -334,25 +377,25 @@ class LiveTraining(QObject):
             run = load_run(path)
         except RunError as exc:
             self._restore_previous()
-            QMessageBox.critical(self.window, "Training failed", str(exc))
+            QMessageBox.critical(self.parent_widget, "Training failed", str(exc))
             return
-        if self._shown is not None and self.window.run is self._shown:
-            self.window.update_run(run, follow=self.progress.follow.isChecked())
+        if self._shown is not None and self.state.run is self._shown:
+            self._grow(run)
         else:
-            self.window.set_run(run)
+            self.show_run(run)
         self._shown = None
-        self.window.statusBar().showMessage(
-            f"Saved run {run.name}: {run.epochs} epochs, final test loss {run.test_loss[-1]:.4f}.", 10000)
+        self.message.emit(f"Saved run {run.name}: {run.epochs} epochs, final test loss {run.test_loss[-1]:.4f}.",
+                          10000)
 
     def _on_stopped(self) -> None:
         self._restore_previous()
-        self.window.statusBar().showMessage("Training stopped; the unfinished run was discarded.", 10000)
+        self.message.emit("Training stopped; the unfinished run was discarded.", 10000)
 
     def _on_failed(self, message: str) -> None:
         self._restore_previous()
-        QMessageBox.critical(self.window, "Training failed", message)
+        QMessageBox.critical(self.parent_widget, "Training failed", message)
 
     def _restore_previous(self) -> None:
-        if self._shown is not None and self.window.run is self._shown and self._previous is not None:
-            self.window.set_run(self._previous)
+        if self._shown is not None and self.state.run is self._shown and self._previous is not None:
+            self.show_run(self._previous)
         self._shown = None

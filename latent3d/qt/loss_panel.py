@@ -7,8 +7,6 @@ curves grow, repainted at most a few times a second.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
@@ -17,17 +15,13 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.state.timeline import axis_to_step, step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["LossPanel"]
 
 REFRESH_MS = 250  # curves repaint at most 4 times a second while a training streams snapshots
 SMOOTH_BINS = 300  # the smoothed training loss: mean of the steps in each of 300 bins along the x axis
-
-
-def _axis_x(steps: np.ndarray, axis: str) -> np.ndarray:
-    s = np.asarray(steps, np.float64)
-    return np.log10(1.0 + np.maximum(s, 0.0)) if axis == "log" else s
 
 
 class StepAxis(pg.AxisItem):
@@ -41,14 +35,14 @@ class StepAxis(pg.AxisItem):
         """Ticks at 0, 1, 10, 100, ... steps in log mode; pyqtgraph's own ticks in linear mode."""
         if self.mode != "log":
             return super().tickValues(minVal, maxVal, size)
-        major = [math.log10(1 + 10 ** k) if k >= 0 else 0.0 for k in range(-1, 7)]
+        major = [step_to_axis(10 ** k, "log") if k >= 0 else 0.0 for k in range(-1, 7)]
         return [(1.0, [v for v in major if minVal <= v <= maxVal])]
 
     def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:  # noqa: N802
         """Steps as whole numbers (10 ** v - 1 in log mode)."""
         if self.mode != "log":
             return [f"{v:,.0f}" for v in values]
-        return [f"{max(10 ** v - 1, 0):,.0f}" for v in values]
+        return [f"{max(axis_to_step(v, 'log'), 0):,.0f}" for v in values]
 
 
 class LossPanel(QWidget):
@@ -126,7 +120,8 @@ class LossPanel(QWidget):
         if time is None:
             return
         self._placing = True
-        self.position_line.setValue(_axis_x(np.array([time.step_at(self.state.position)]), self.state.time_axis)[0])
+        x = step_to_axis(np.array([time.step_at(self.state.position)]), self.state.time_axis)[0]
+        self.position_line.setValue(x)
         self._placing = False
 
     def redraw(self) -> None:
@@ -140,14 +135,14 @@ class LossPanel(QWidget):
             return
         step_loss = getattr(run, "step_loss", None)
         if step_loss is not None and len(step_loss):
-            x = _axis_x(np.arange(1, len(step_loss) + 1), axis)
+            x = step_to_axis(np.arange(1, len(step_loss) + 1), axis)
             self.raw.setData(x, np.asarray(step_loss, np.float64))
             self.smoothed.setData(*binned_mean(x, step_loss, SMOOTH_BINS))
         else:  # a version-1 run: the mean training loss of each epoch, at its end
             ends = np.arange(1, len(run.train_loss) + 1) * time.steps_per_epoch
             self.raw.setData([], [])
-            self.smoothed.setData(_axis_x(ends, axis), np.asarray(run.train_loss, np.float64))
-        sx = _axis_x(time.steps, axis)
+            self.smoothed.setData(step_to_axis(ends, axis), np.asarray(run.train_loss, np.float64))
+        sx = step_to_axis(time.steps, axis)
         self.test.setData(sx, run.snapshot_test_loss)  # the mean each snapshot recorded: no pass over S x N
         per_class = per_class_loss(run.test_bce, run.labels)
         for c, curve in enumerate(self.classes):

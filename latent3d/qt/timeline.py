@@ -137,7 +137,7 @@ class Timeline(QWidget):
     @property
     def planned_epochs(self) -> int:
         """The epochs the run was configured for (a live run's total, not the epochs done so far)."""
-        return 0 if self.state.run is None else max(int(self.state.run.config.epochs), self.epochs)
+        return self.state.planned_epochs
 
     @property
     def last(self) -> int:

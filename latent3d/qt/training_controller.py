@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from latent3d.runs.live import LiveRun
-from latent3d.train.process import (
+from latent3d.job.process import (
     Failed,
     Finished,
     Message,
@@ -18,7 +17,8 @@ from latent3d.train.process import (
     Stopped,
     TrainingProcess,
 )
-from latent3d.train.session import TrainJob
+from latent3d.job.train_job import TrainJob
+from latent3d.runs.live import LiveRun
 
 __all__ = ["LiveRun", "TrainingController"]
 
@@ -26,7 +26,7 @@ POLL_MS = 30
 
 
 class TrainingController(QObject):
-    """Starts, polls and stops one :class:`latent3d.train.process.TrainingProcess` at a time.
+    """Starts, polls and stops one :class:`latent3d.job.process.TrainingProcess` at a time.
 
     Parameters
     ----------

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 from pyvistaqt import QtInteractor
@@ -21,7 +20,6 @@ SETTLE_MS = 120  # full quality returns this long after the camera stops
 class _Signals(QObject):
     picked = Signal(int)
     empty_double_clicked = Signal(float, float)
-    probe_moved = Signal(object)
     interacting = Signal(bool)
 
 
@@ -36,8 +34,8 @@ class LatentView(QtInteractor):
     -----
     Signals live on ``self.signals`` (a plain QObject) because pyvistaqt's class already
     defines its own: ``picked(int)`` for a click on a drawn point, ``empty_double_clicked(x, y)``
-    for a double click on empty space (display coordinates), ``probe_moved(ndarray)`` on each probe move,
-    ``interacting(bool)`` when the camera starts moving and when it has settled.
+    for a double click on empty space (display coordinates), ``interacting(bool)`` when the camera
+    starts moving and when it has settled. The probe is drawn and dragged through the scene presenter.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -157,23 +155,6 @@ class LatentView(QtInteractor):
         elif double:
             self.signals.empty_double_clicked.emit(float(x), float(y))
         return index
-
-    # -- probe ----------------------------------------------------------------------------------
-
-    def show_probe(self, position: tuple[float, float, float] | None) -> None:
-        """Show the draggable probe at ``position``, or remove it (None); drags emit ``probe_moved``."""
-        if position is None:
-            self.scene.disable_probe()
-        elif not self.scene.probe_enabled:
-            self.scene.enable_probe(self._on_probe, center=position)
-        else:
-            current = self.scene.probe_position
-            if current is None or not np.allclose(current, position, atol=1e-6):
-                self.scene.place_probe(position)
-        self.request_render()
-
-    def _on_probe(self, position: np.ndarray) -> None:
-        self.signals.probe_moved.emit(position)
 
     def close(self) -> None:
         """Stop timers and release the scene before pyvistaqt finalises the render window."""

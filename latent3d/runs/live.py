@@ -17,7 +17,7 @@ __all__ = ["LiveRun"]
 
 
 class StartInfo(Protocol):
-    """What :class:`LiveRun` needs from the training's first message (``latent3d.train.process.Started``)."""
+    """What :class:`LiveRun` needs from the training's first message (``latent3d.job.process.Started``)."""
 
     @property
     def target(self) -> Path: ...
@@ -30,7 +30,7 @@ class StartInfo(Protocol):
 
 
 class SnapshotInfo(Protocol):
-    """What :class:`LiveRun` reads from each ``latent3d.train.process.SnapshotUpdate``."""
+    """What :class:`LiveRun` reads from each ``latent3d.job.process.SnapshotUpdate``."""
 
     @property
     def step(self) -> int: ...

@@ -11,6 +11,7 @@ from vtkmodules.vtkCommonCore import vtkIdTypeArray
 from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
+from latent3d.analysis.interpolate import clamp_position, codes_at
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.scene.markers import MarkerLayer
 from latent3d.scene.picking import seen_at, select_point_ids
@@ -94,7 +95,7 @@ class LatentScene:
         self.point_size = point_size
         self._codes = np.zeros((1, 0, 3), np.float32)
         self._labels = np.zeros(0, np.uint8)
-        self._epoch = 0.0
+        self._position = 0.0
         self._visible = [True] * len(CLASS_NAMES)
         self._fast = False
         self._selected: int | None = None
@@ -121,14 +122,14 @@ class LatentScene:
         return int(self._labels.shape[0])
 
     @property
-    def last_epoch(self) -> int:
-        """Index of the last stored epoch (E)."""
+    def last_snapshot(self) -> int:
+        """Index of the last stored snapshot (S - 1)."""
         return int(self._codes.shape[0]) - 1
 
     @property
-    def epoch(self) -> float:
-        """The (possibly fractional) epoch shown."""
-        return self._epoch
+    def position(self) -> float:
+        """The (possibly fractional) snapshot index shown."""
+        return self._position
 
     @property
     def positions(self) -> np.ndarray:
@@ -151,25 +152,26 @@ class LatentScene:
         if self._cloud is None or codes.ndim != 3 or codes.shape[1:] != self._codes.shape[1:]:
             return False
         self._codes = codes
-        self.set_epoch(position)
+        self.set_position(position)
         return True
 
-    def set_data(self, codes: np.ndarray, labels: np.ndarray, epoch: float | None = None) -> None:
-        """Show a run's codes ``[E+1, N, 3]`` coloured by ``labels`` ``[N]``; builds the actors once per run.
+    def set_data(self, codes: np.ndarray, labels: np.ndarray, position: float | None = None) -> None:
+        """Show a run's codes ``[S, N, 3]`` coloured by ``labels`` ``[N]``; builds the actors once per run.
 
         Parameters
         ----------
-        codes : ndarray of float32, shape (E + 1, N, 3)
+        codes : ndarray of float32, shape (S, N, 3)
+            One row per snapshot.
         labels : ndarray of uint8, shape (N,)
-        epoch : float, optional
-            Epoch to show; defaults to the last.
+        position : float, optional
+            Fractional snapshot index to show; defaults to the last snapshot.
         """
         codes = np.asarray(codes, np.float32)
         self._remove_actors()
         self._codes, self._labels = codes, np.asarray(labels, np.uint8)
         n = self.n_points
         self._cloud = pv.PolyData(codes[-1].copy())  # a copy: pyvista wraps a contiguous array without copying,
-        # and set_epoch writes into these points: without it the run's last epoch would be overwritten
+        # and set_position writes into these points: without it the run's last snapshot would be overwritten
         self._cloud.point_data["rgb"] = np.asarray(CLASS_COLORS, np.uint8)[self._labels]
         self._xyz = vtk_to_numpy(self._cloud.GetPoints().GetData())  # writable view of VTK's memory
         # The LOD copy shares the points and colours by reference, so one in-place update moves both.
@@ -189,7 +191,7 @@ class LatentScene:
         self._selected = None
         self._fast = False
         self._apply_visibility()
-        self.set_epoch(self.last_epoch if epoch is None else epoch)
+        self.set_position(self.last_snapshot if position is None else position)
         self.reset_camera()
 
     def _points_actor(self, mesh: pv.PolyData, name: str, size: float, *, spheres: bool) -> pv.Actor:
@@ -205,29 +207,16 @@ class LatentScene:
         self._has_cloud = False
 
     def codes_at(self, t: float) -> np.ndarray:
-        """Positions at fractional epoch ``t``: linear interpolation between the two stored epochs around it."""
-        t = float(np.clip(t, 0.0, self.last_epoch))
-        i = min(int(t), self.last_epoch)
-        f = t - i
-        if f == 0.0:
-            return self._codes[i]
-        return self._codes[i] + np.float32(f) * (self._codes[i + 1] - self._codes[i])
+        """Positions at fractional snapshot index ``t``: linear between the two stored snapshots around it."""
+        return codes_at(self._codes, t)
 
-    def set_epoch(self, t: float) -> None:
-        """Move every point to fractional epoch ``t`` in place; the camera stays where it is (no render)."""
+    def set_position(self, t: float) -> None:
+        """Move every point to fractional snapshot index ``t`` in place; the camera stays (no render)."""
         if self._cloud is None:
             return
-        t = float(np.clip(t, 0.0, self.last_epoch))
-        i = min(int(t), self.last_epoch)
-        f = np.float32(t - i)
-        if f == 0.0:
-            np.copyto(self._xyz, self._codes[i])
-        else:  # a + f * (b - a) without temporaries beyond the output buffer
-            np.subtract(self._codes[i + 1], self._codes[i], out=self._xyz)
-            self._xyz *= f
-            self._xyz += self._codes[i]
+        codes_at(self._codes, t, out=self._xyz)
         self._cloud.GetPoints().Modified()
-        self._epoch = t
+        self._position = clamp_position(t, self.last_snapshot)
         self._update_highlight()
 
     # -- classes and level of detail ------------------------------------------------------------
@@ -247,8 +236,6 @@ class LatentScene:
         shown = np.asarray(self._visible, bool)[self._labels]
         self._cloud.SetVerts(_verts(np.flatnonzero(shown)))
         self._lod.SetVerts(_verts(np.flatnonzero(shown & self._lod_keep)))
-        if self._selected is not None and not shown[self._selected]:
-            self.set_highlight(None)
 
     @property
     def fast(self) -> bool:
@@ -313,7 +300,7 @@ class LatentScene:
         return seen_at(ids, np.array([self.display_position(int(i)) for i in ids]), x, y, size)
 
     def set_highlight(self, index: int | None) -> None:
-        """Highlight point ``index`` (it follows the epoch), or remove the highlight."""
+        """Highlight point ``index`` (it follows the position), or remove the highlight."""
         self._selected = index
         self._update_highlight()
 

@@ -1,7 +1,11 @@
 """Displays a ViewerState in a LatentScene and its overlays: the one place that maps state to VTK.
 
 The window's view and the off-screen renderer both draw through this class, so a rendered view
-file and the window can never disagree (colours, hidden classes, path, overlay, camera).
+file and the window can never disagree (colours, hidden classes, path, overlay, probe, camera).
+
+The camera has one owner, the state: VTK's camera follows ``state.camera``, and whatever moves the
+VTK camera (the mouse, a reset, a fit) is reported back by an observer on the camera itself, so
+no caller ever syncs by hand and a saved view, a screenshot and a movie read the same camera.
 """
 
 from __future__ import annotations
@@ -59,8 +63,13 @@ class ScenePresenter:
     """
 
     def __init__(self, state: ViewerState, scene: LatentScene,
-                 request_render: Callable[[], None] = lambda: None, scale: float = 1.0) -> None:
+                 request_render: Callable[[], None] = lambda: None, scale: float = 1.0,
+                 probe_widget: bool = False) -> None:
         self.state, self.scene, self.request_render = state, scene, request_render
+        self._probe_widget = probe_widget  # a draggable sphere (the window) or only its marker (off-screen)
+        self._applying = False  # True while this class moves the VTK camera: its observer stays quiet
+        self._camera_vtk = scene.plotter.camera
+        self._camera_tag = self._camera_vtk.AddObserver("ModifiedEvent", self._on_vtk_camera)
         plotter = scene.plotter
         self.path_overlay = PathOverlay(plotter, point_size=14.0 * scale, line_width=3.0 * scale)
         self.colours = ColourModes(scene, font_size=int(round(12 * scale)))
@@ -77,16 +86,15 @@ class ScenePresenter:
         if state.run is None:
             self._shown = None
             return
-        grown = (self._shown is not None and self._shown.path == state.run.path
-                 and np.array_equal(self._shown.labels, state.run.labels))
+        grew = state.run_grew and self._shown is not None
         self._shown = state.run
-        if grown and self.scene.update_codes(state.run.codes, state.position):
+        if grew and self.scene.update_codes(state.run.codes, state.position):
             pass  # a live training's next snapshot: points moved in place, camera and actors untouched
         else:
-            camera = read_camera(self.scene) if grown else None
-            self.scene.set_data(state.run.codes, state.run.labels, state.position)
+            camera = state.camera if grew else None
+            self.scene.set_data(state.run.codes, state.run.labels, state.position)  # refits the camera
             if camera is not None:  # a run that grew keeps the camera where the user put it
-                self.apply_camera(camera)
+                self._apply(camera)
         self._on_hidden_classes(state.hidden_classes)
         if state.run.train_codes is not self._train_codes:
             self._train_codes = state.run.train_codes
@@ -95,11 +103,10 @@ class ScenePresenter:
         self._coloured = None
         self._on_selected(state.selected)
         self._on_path(state.path)
-        if state.camera is None or not grown:
-            state.camera = read_camera(self.scene)
+        self._on_probe(state.probe)
 
     def _on_position(self, u: float) -> None:
-        self.scene.set_epoch(u)
+        self.scene.set_position(u)
         self._apply_colours()
         if self.state.path is not None:
             self._place_path(self.state.path)
@@ -138,8 +145,26 @@ class ScenePresenter:
         else:
             self.colours.show_values(values, *colour_range(values), title=colour_title(state.color, state))
 
+    def _on_probe(self, position: tuple[float, float, float] | None) -> None:
+        scene = self.scene
+        if position is None:
+            scene.disable_probe()
+        elif not self._probe_widget:
+            scene.markers.set_probe(np.asarray(position, np.float32))
+        elif not scene.probe_enabled:
+            scene.enable_probe(self._on_probe_dragged, center=position)
+        else:
+            current = scene.probe_position
+            if current is None or not np.allclose(current, position, atol=1e-6):
+                scene.place_probe(position)
+        self.request_render()
+
+    def _on_probe_dragged(self, position: np.ndarray) -> None:
+        if self.state.probe is not None:
+            self.state.probe = position
+
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
-        for cls in range(10):
+        for cls in range(self.state.n_classes):
             self.scene.set_class_visible(cls, cls not in hidden)
         self.request_render()
 
@@ -149,26 +174,42 @@ class ScenePresenter:
 
     def _on_camera(self, camera: Camera | None) -> None:
         if camera is not None and camera != read_camera(self.scene):
-            self.apply_camera(camera)
+            self._apply(camera)
             self.request_render()
 
-    def apply_camera(self, camera: Camera) -> None:
-        """Put the VTK camera at ``camera`` (clipping range refitted)."""
-        cam = self.scene.plotter.camera
-        cam.SetPosition(*camera.position)
-        cam.SetFocalPoint(*camera.focal_point)
-        cam.SetViewUp(*camera.view_up)
-        cam.SetViewAngle(camera.view_angle)
-        cam.OrthogonalizeViewUp()
-        self.scene.plotter.renderer.ResetCameraClippingRange()
+    def _apply(self, camera: Camera) -> None:
+        """Put the VTK camera at ``camera`` (clipping range refitted), then report what VTK made of it."""
+        self._applying = True
+        try:
+            cam = self.scene.plotter.camera
+            cam.SetPosition(*camera.position)
+            cam.SetFocalPoint(*camera.focal_point)
+            cam.SetViewUp(*camera.view_up)
+            cam.SetViewAngle(camera.view_angle)
+            cam.OrthogonalizeViewUp()
+            self.scene.plotter.renderer.ResetCameraClippingRange()
+        finally:
+            self._applying = False
+        self._on_vtk_camera()
 
-    def sync_camera(self) -> None:
-        """Report the VTK camera (moved by the mouse) to the state."""
-        self.state.camera = read_camera(self.scene)
+    def _on_vtk_camera(self, *_args: object) -> None:
+        if not self._applying and self.scene.n_points:
+            self.state.camera = read_camera(self.scene)
+
+    def reset_camera(self) -> None:
+        """The default view, framing every snapshot (the state learns it through the camera's observer)."""
+        self.scene.reset_camera()
+        self.request_render()
+
+    def fit_camera(self) -> None:
+        """Frame every snapshot again, looking from the same direction."""
+        self.scene.fit_camera()
+        self.request_render()
 
     def close(self) -> None:
         """Disconnect from the state and remove the overlays."""
         self._disconnect()
+        self._camera_vtk.RemoveObserver(self._camera_tag)
         self.path_overlay.close()
         self.colours.close()
         self.train_overlay.close()

@@ -13,7 +13,8 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.analysis.explore import COLOUR_MODES, movie_times
+from latent3d.analysis.explore import movie_times
+from latent3d.config.choices import COLOUR_MODES
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.movie_file import check_mp4, discard_writer

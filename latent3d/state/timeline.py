@@ -8,12 +8,53 @@ The step at ``u`` is the piecewise-linear interpolation of the snapshots' steps.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-__all__ = ["TIME_AXES", "Timebase"]
+from latent3d.analysis.interpolate import clamp_position, split_position, value_at
+from latent3d.config.choices import TIME_AXES
 
-TIME_AXES = ("log", "linear")
+__all__ = ["TIME_AXES", "Timebase", "axis_to_step", "step_to_axis"]
+
+
+
+def step_to_axis(step: float | np.ndarray, axis: str) -> Any:
+    """Where training steps sit on time axis ``axis``: ``log10(1 + step)`` on ``log``, the step itself on ``linear``.
+
+    Parameters
+    ----------
+    step : float or ndarray
+        Training steps (negative ones count as 0 on the log axis).
+    axis : {"log", "linear"}
+
+    Returns
+    -------
+    float or ndarray of float64
+        The same shape as ``step``.
+    """
+    if np.ndim(step) == 0:
+        return math.log10(1.0 + max(float(step), 0.0)) if axis == "log" else float(step)
+    s = np.asarray(step, np.float64)
+    return np.log10(1.0 + np.maximum(s, 0.0)) if axis == "log" else s
+
+
+def axis_to_step(value: float | np.ndarray, axis: str) -> Any:
+    """Inverse of :func:`step_to_axis`: the training step at ``value`` along ``axis`` (``10 ** value - 1`` on ``log``).
+
+    Parameters
+    ----------
+    value : float or ndarray
+    axis : {"log", "linear"}
+
+    Returns
+    -------
+    float or ndarray of float64
+    """
+    if np.ndim(value) == 0:
+        return 10.0 ** float(value) - 1.0 if axis == "log" else float(value)
+    v = np.asarray(value, np.float64)
+    return 10.0 ** v - 1.0 if axis == "log" else v
 
 
 class Timebase:
@@ -45,14 +86,11 @@ class Timebase:
 
     def clamp(self, u: float) -> float:
         """``u`` limited to ``[0, S - 1]`` (NaN becomes 0)."""
-        u = float(u)
-        return 0.0 if not math.isfinite(u) and not u > 0 else min(max(u, 0.0), float(self.last))
+        return clamp_position(u, self.last)
 
     def split(self, u: float) -> tuple[int, float]:
         """``(i, f)`` with ``u = i + f``, ``0 <= f < 1`` and ``i + 1`` a snapshot whenever ``f > 0``."""
-        u = self.clamp(u)
-        i = min(int(u), self.last)
-        return i, u - i
+        return split_position(u, self.last)
 
     def nearest(self, u: float) -> int:
         """The snapshot nearest ``u`` (whose decoder and losses are shown)."""
@@ -60,8 +98,7 @@ class Timebase:
 
     def step_at(self, u: float) -> float:
         """Training step at position ``u``."""
-        i, f = self.split(u)
-        return float(self.steps[i]) if f == 0 else float(self.steps[i] + f * (self.steps[i + 1] - self.steps[i]))
+        return value_at(self.steps, u)
 
     def epoch_at(self, u: float) -> float:
         """Epoch (step / steps per epoch) at position ``u``."""
@@ -85,11 +122,11 @@ class Timebase:
 
     def axis_value(self, step: float, axis: str) -> float:
         """Where ``step`` sits on ``axis`` (``log``: log10(1 + step); ``linear``: the step)."""
-        return math.log10(1.0 + max(step, 0.0)) if axis == "log" else float(step)
+        return float(step_to_axis(step, axis))
 
     def step_from_axis(self, value: float, axis: str) -> float:
         """Inverse of :meth:`axis_value`."""
-        return 10.0 ** value - 1.0 if axis == "log" else float(value)
+        return float(axis_to_step(value, axis))
 
     def fraction(self, u: float, axis: str) -> float:
         """Position ``u`` as a fraction 0..1 of the axis ``axis``."""

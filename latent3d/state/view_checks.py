@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
 from collections.abc import Collection
 from typing import Any
+
+from latent3d.util.fileio import FileKindError, open_regular
 
 __all__ = ["MAX_COORD", "MAX_DEPTH", "MAX_INT", "MAX_VIEW_BYTES", "Checker", "NonFinite", "ViewFileError",
            "describe", "parse_json", "read_text"]
@@ -81,24 +82,22 @@ def read_text(source: str) -> str:
     """
     c = Checker(source)
     try:
-        st = os.stat(source)
-    except (FileNotFoundError, NotADirectoryError):
-        if os.path.islink(source):
+        with open_regular(source) as f:  # stat first, then open non-blocking and check again: a FIFO never blocks
+            size = os.fstat(f.fileno()).st_size
+            raw = f.read(MAX_VIEW_BYTES + 1) if size <= MAX_VIEW_BYTES else b""
+    except FileKindError as exc:
+        if exc.kind == "a link to nothing":
             raise c.error(None, "is a link to a file that does not exist; choose the file it meant") from None
+        if exc.kind == "a folder":
+            raise c.error(None, "is a folder, not a view file; choose a .json file") from None
+        raise c.error(None, "is not a regular file (a FIFO, device or socket); choose a .json file") from None
+    except (FileNotFoundError, NotADirectoryError):
         raise c.error(None, "does not exist; check the path") from None
     except ValueError:  # an embedded NUL in the path
         raise c.error(None, "is not a usable path (it contains a NUL character)") from None
     except OSError as exc:  # permission on a parent folder, a link loop, a name too long
         raise c.error(None, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    _check_regular(c, st)
-    try:
-        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb") as f:
-            _check_regular(c, os.fstat(f.fileno()))  # it may have been swapped since the stat above
-            raw = f.read(MAX_VIEW_BYTES + 1)
-    except OSError as exc:
-        raise c.error(None, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    if len(raw) > MAX_VIEW_BYTES:
+    if size > MAX_VIEW_BYTES or len(raw) > MAX_VIEW_BYTES:
         raise c.error(None, f"is larger than {MAX_VIEW_BYTES >> 20} MB, far too large for a view file")
     try:
         text = raw.decode("utf-8")
@@ -108,15 +107,6 @@ def read_text(source: str) -> str:
     if not text.strip():
         raise c.error(None, "is empty; a view file holds one JSON object")
     return text
-
-
-def _check_regular(c: Checker, st: os.stat_result) -> None:
-    if stat.S_ISDIR(st.st_mode):
-        raise c.error(None, "is a folder, not a view file; choose a .json file")
-    if not stat.S_ISREG(st.st_mode):
-        raise c.error(None, "is not a regular file (a FIFO, device or socket); choose a .json file")
-    if st.st_size > MAX_VIEW_BYTES:
-        raise c.error(None, f"is larger than {MAX_VIEW_BYTES >> 20} MB, far too large for a view file")
 
 
 def parse_json(text: str, source: str) -> Any:

@@ -10,14 +10,14 @@ import errno
 import json
 import os
 import re
-import uuid
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from latent3d.config.choices import COLOUR_MODES, TIME_AXES
 from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
+from latent3d.util.fileio import OutputError, atomic_path
 
 PathSpec = PathState  # the file's name for the path: the same value type as the state's
 
@@ -27,8 +27,7 @@ __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Came
 FORMAT_VERSION = 1
 MAX_RUN_CHARS = 4096
 MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-enough float
-COLOR_MODES = ("class", "error", "movement")
-TIME_AXES = ("log", "linear")
+COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
 _OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
@@ -251,22 +250,13 @@ def save_view(spec: ViewSpec, path: str | os.PathLike[str]) -> None:
         raise c.error(None, "is a folder; choose a file name for the view")
     if not target.parent.is_dir():
         raise c.error(None, f"cannot be written: the folder {target.parent} does not exist")
-    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            with open(fd, "wb") as f:
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise c.error(None, f"cannot be written ({_why(exc)})") from None
-    _fsync_folder(target.parent)
+        with atomic_path(target, what="View file") as tmp:
+            tmp.write_bytes(payload)
+    except OutputError as exc:
+        if exc.os_error is None:  # refused before writing (a name too long...): fileio's sentence names the file
+            raise ViewFileError(str(exc)) from None
+        raise c.error(None, f"cannot be written ({_why(exc.os_error)})") from None
 
 
 def _why(exc: OSError) -> str:
@@ -275,16 +265,6 @@ def _why(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return "the disk is full; free some space or choose another disk"
     return exc.strerror or type(exc).__name__
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _camera(c: Checker, d: dict[str, Any]) -> Camera:

@@ -106,6 +106,7 @@ class ViewerState:
         self._train_overlay = False
         self._camera: Camera | None = None
         self._time_axis = "log"
+        self._grew = False
 
     # -- run and position -----------------------------------------------------------------------
 
@@ -119,17 +120,26 @@ class ViewerState:
         """The run's snapshots on the time axis (None without a run)."""
         return self._time
 
-    def set_run(self, run: Run | None, *, position: float | None = None) -> None:
+    @property
+    def run_grew(self) -> bool:
+        """Whether the last :meth:`set_run` showed a longer version of the run before (a live training's snapshot).
+
+        The scene moves the points in place and keeps the camera then; otherwise it rebuilds and refits.
+        """
+        return self._grew
+
+    def set_run(self, run: Run | None, *, position: float | None = None, fresh: bool = False) -> None:
         """Show ``run``.
 
-        The same test images as before (a live training added snapshots, or the run reopened) keep
-        selection, path and probe; otherwise selection and path are cleared. The position moves to
-        ``position`` (a snapshot index), else stays where it was when the points are the same, else
-        goes to the last snapshot; it is clamped to the run either way.
+        The same test images as before (a live training added snapshots) keep selection and path;
+        otherwise, or with ``fresh`` (the user opened the run again), they are cleared. The probe
+        (free roam) stays either way. The position moves to ``position`` (a snapshot index), else stays where
+        it was when the points are kept, else goes to the last snapshot; it is clamped either way.
         """
-        keep = run is not None and _same_points(self._run, run)
+        keep = run is not None and not fresh and _same_points(self._run, run)
         old_selected, old_path = self._selected, self._path
         self._run = run
+        self._grew = keep
         self._time = timebase_of(run) if run is not None else None
         if not keep:
             self._selected, self._path = None, None
@@ -164,6 +174,17 @@ class ViewerState:
     def snapshot(self) -> int:
         """The stored snapshot nearest the position: its decoder, losses and colours are shown."""
         return self._time.nearest(self._position) if self._time is not None else 0
+
+    @property
+    def planned_epochs(self) -> int:
+        """The epochs the run was configured for (a live run's total, not the epochs done so far); 0 without a run."""
+        run = self._run
+        return 0 if run is None else max(int(run.config.epochs), int(run.epochs))
+
+    @property
+    def n_classes(self) -> int:
+        """How many classes the run's labels come from (the legend's rows)."""
+        return N_CLASSES
 
     @property
     def step(self) -> float:
@@ -278,8 +299,8 @@ class ViewerState:
     @hidden_classes.setter
     def hidden_classes(self, classes: Iterable[int]) -> None:
         hidden = frozenset(int(c) for c in classes)
-        if any(not 0 <= c < N_CLASSES for c in hidden):
-            raise ValueError(f"Classes are numbered 0 to {N_CLASSES - 1}.")
+        if any(not 0 <= c < self.n_classes for c in hidden):
+            raise ValueError(f"Classes are numbered 0 to {self.n_classes - 1}.")
         if hidden == self._hidden:
             return
         self._hidden = hidden

@@ -1,5 +1,5 @@
-"""Training: the model, its fast step, the loop (a generator of snapshots), train-and-save, the training process.
+"""Training with torch: the model, its fast step, the loop (a generator of snapshots), train-and-save.
 
-Only the CLI and the training process import the torch modules here; the window reaches
-``session`` and ``process`` alone, which load torch lazily inside the spawned process.
+Only the CLI, the public API and the training child process (started by ``latent3d.job.process``,
+which imports ``session`` here by name) import this package; the viewer never does.
 """

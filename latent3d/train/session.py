@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,12 +13,13 @@ import numpy as np
 from safetensors import SafetensorError
 
 from latent3d import __version__
-from latent3d.config.train import TrainConfig
 from latent3d.data import datasets as data
+from latent3d.job.train_job import TrainJob
 from latent3d.runs.writer import RunWriter
+from latent3d.train.download import download
 from latent3d.util.fileio import describe_os_error
 
-if TYPE_CHECKING:  # torch stays out of this module's import: the window imports it for TrainJob
+if TYPE_CHECKING:  # torch stays out of this module's import: `import latent3d.train.session` stays cheap
     from latent3d.train.loop import Snapshot
 
 __all__ = ["SaveError", "TrainJob", "TrainStart", "train_and_save"]
@@ -26,41 +27,6 @@ __all__ = ["SaveError", "TrainJob", "TrainStart", "train_and_save"]
 
 class SaveError(OSError):
     """The run could not be written (disk full, no permission); the message is one sentence for the user."""
-
-
-@dataclass(frozen=True)
-class TrainJob:
-    """Everything one training needs; picklable, so it can cross into a training process.
-
-    Attributes
-    ----------
-    config : TrainConfig
-    target : Path
-        The run folder to create; it must not exist.
-    data_dir : Path or None
-        Folder holding ``FashionMNIST/raw`` (None: ``$LATENT3D_DATA_DIR`` or the per-user cache).
-    device : str
-        ``auto``, ``cpu`` or ``cuda``.
-    weights_dtype, keep_encoder : str
-        Storage options of :class:`latent3d.runs.writer.RunWriter`.
-    command : str
-        How the training was started, stored as provenance.
-    note : str or None
-        Free text stored in ``run.json``.
-    download : bool
-        Fetch the dataset through torchvision when files are missing.
-    """
-
-    config: TrainConfig
-    target: Path
-    data_dir: Path | None = None
-    device: str = "auto"
-    weights_dtype: str = "float32"
-    keep_encoder: str = "all"
-    command: str = ""
-    note: str | None = None
-    download: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -130,7 +96,7 @@ def train_and_save(
     """
     root = data.resolve_data_dir(job.data_dir)
     if job.download:
-        data.download(root)
+        download(root)
     train_split, test_split = data.load_split(root, "train"), data.load_split(root, "test")
 
     import torch  # imported here: `import latent3d.train.session` stays cheap and torch-free

@@ -55,7 +55,15 @@ _ADVICE = {
 
 
 class OutputError(ValueError):
-    """A file cannot be written where asked; the message is one sentence for the user."""
+    """A file cannot be written where asked; the message is one sentence for the user.
+
+    ``os_error`` is the OS error behind it, when there is one, so a caller with its own wording
+    (the view file's) can say it in its words from ``os_error.errno``.
+    """
+
+    def __init__(self, message: str, os_error: OSError | None = None) -> None:
+        super().__init__(message)
+        self.os_error = os_error
 
 
 class FileKindError(OSError):
@@ -217,7 +225,7 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
     try:
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666))
     except OSError as exc:
-        raise OutputError(cannot_write(target, exc)) from None
+        raise OutputError(cannot_write(target, exc), exc) from None
     try:
         yield tmp
         fsync_path(tmp)
@@ -228,7 +236,7 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
         with suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            raise OutputError(cannot_write(target, exc)) from None
+            raise OutputError(cannot_write(target, exc), exc) from None
         raise
     with suppress(OSError):  # make the rename durable where the platform allows it
         fsync_path(target.parent)
@@ -252,7 +260,8 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
         raise
     if not stat.S_ISREG(st.st_mode):  # checked before opening: opening a FIFO to read waits for a writer
         raise FileKindError(path, file_kind(st.st_mode))
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_BINARY", 0))
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)  # the same check on what was opened, in case the path was swapped meanwhile

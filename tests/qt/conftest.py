@@ -80,7 +80,7 @@ def open_window(qtbot: object, settings: QSettings, data_dir: Path | None, run_p
     w.show()
     qtbot.waitExposed(w)  # type: ignore[attr-defined]
     if run_path is not None:
-        w.set_run(load_run(run_path))
+        w.files.show_run(load_run(run_path))
     w.view.ren_win.Render()
     return w
 

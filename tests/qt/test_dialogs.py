@@ -36,13 +36,13 @@ def test_open_run_starts_in_the_runs_folder_then_beside_the_last_run(qtbot, sett
                                                                       tmp_path: Path) -> None:
     w = open_window(qtbot, settings, None, None)
     try:
-        w.open_run_dialog()
+        w.files.open_run_dialog()
         assert Path(dialogs["start"][-1]) == default_runs_dir()  # not the working directory
         elsewhere = make_run(tmp_path / "elsewhere" / "run-a", n=300, epochs=1)
         dialogs["replies"].append(str(elsewhere))
-        w.open_run_dialog()
+        w.files.open_run_dialog()
         assert w.run is not None and w.run.path == elsewhere
-        w.open_run_dialog()
+        w.files.open_run_dialog()
         assert Path(dialogs["start"][-1]) == elsewhere.parent
     finally:
         dispose(w)

@@ -28,7 +28,7 @@ def test_cancelled_movie_export_keeps_the_earlier_file(window, tmp_path: Path,  
     target = out / "m.gif"
     target.write_bytes(OLD)
     start = window.timeline.position
-    assert window.explore.movie.write(target, fps=10, steps_per_epoch=2, parent=window) is None
+    assert window.exports.movie.write(target, fps=10, steps_per_epoch=2, parent=window) is None
     assert os.listdir(out) == ["m.gif"] and target.read_bytes() == OLD  # old file kept, no temporary left
     assert window.timeline.position == start
 
@@ -45,5 +45,5 @@ def test_refused_exports_write_nothing(window, tmp_path: Path, monkeypatch: pyte
     room = 2 * w * h * (limits.RENDER_BYTES_PER_PIXEL + 1)  # one frame fits in half of it, 31 GIF frames do not
     monkeypatch.setattr(limits, "available_memory", lambda: room)
     with pytest.raises(LimitError, match=r"is held in memory until it is written"):
-        window.explore.movie.write(out / "m.gif", parent=window)
+        window.exports.movie.write(out / "m.gif", parent=window)
     assert os.listdir(out) == ["s.png"]

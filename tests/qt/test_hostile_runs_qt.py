@@ -56,7 +56,7 @@ def test_open_run_keeps_the_current_run(window, bad_runs: list[BadRun],  # noqa:
     positions = np.array(window.scene.positions)
     for case in bad_runs:
         dialogs.clear()
-        assert window.open_run(case.path) is False, case.name
+        assert window.files.open_run(case.path) is False, case.name
         assert len(dialogs) == 1 and dialogs[0][0] is window, case.name
         assert re.search(case.expect, dialogs[0][2]), f"{case.name}: {dialogs[0][2]!r}"
         assert window.run is current and window.windowTitle() == title

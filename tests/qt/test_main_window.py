@@ -52,16 +52,16 @@ def test_click_selects_exact_point_and_shows_both_images(qtbot, window) -> None:
     _click(qtbot, window, x, y)
     assert window.scene.selected == i
     sel = window.panel.selection
-    e = window.shown_epoch
+    e = window.state.snapshot
     expected = to_uint8(window.run.decoder(e)(window.run.codes[e, i])[0])
     np.testing.assert_array_equal(sel.right.image, expected)
-    if window.images is not None:
-        np.testing.assert_array_equal(sel.left.image, window.images[i])
+    if window.images.pixels is not None:
+        np.testing.assert_array_equal(sel.left.image, window.images.pixels[i])
     assert f"{i}" in sel.details.text()
 
 
 def test_click_on_empty_space_changes_nothing(qtbot, window) -> None:  # noqa: ANN001
-    window.select(7)
+    window.state.selected = 7
     before = window.panel.selection.details.text()
     _click(qtbot, window, 3, 3)
     assert window.scene.selected == 7
@@ -83,31 +83,31 @@ def test_slider_moves_points_to_that_snapshot_and_camera_stays(window, axis: str
     np.testing.assert_allclose(np.asarray(rendered.points), (window.run.codes[1] + window.run.codes[2]) / 2, atol=1e-6)
     window.view.ren_win.Render()
     assert window.view.camera_position == cam
-    assert f"epoch {time.epoch_at(1.5):.2f}" in window.status_epoch.text()
+    assert f"epoch {time.epoch_at(1.5):.2f}" in window.status.position_label.text()
 
 
 def test_selection_follows_epoch(window) -> None:  # noqa: ANN001
-    window.select(11)
+    window.state.selected = 11
     window.timeline.set_position(1)
     expected = to_uint8(window.run.decoder(1)(window.run.codes[1, 11])[0])
     np.testing.assert_array_equal(window.panel.selection.right.image, expected)
 
 
 def test_probe_decode_matches_decoder(window) -> None:  # noqa: ANN001
-    window.set_free_roam(True)
+    window.controller.set_free_roam(True)
     assert window.panel.probe.isVisible()
     p = np.array([0.5, -1.0, 2.0], np.float32)
     window.scene.set_probe_position(p)
-    e = window.shown_epoch
+    e = window.state.snapshot
     np.testing.assert_array_equal(window.panel.probe.left.image, to_uint8(window.run.decoder(e)(p)[0]))
     d = np.linalg.norm(window.scene.positions - p, axis=1)
     assert f"#{int(np.argmin(d))}" in window.panel.probe.details.text()
-    window.set_free_roam(False)
+    window.controller.set_free_roam(False)
     assert window.scene.probe_position is None
 
 
 def test_double_click_on_empty_space_moves_probe(window) -> None:  # noqa: ANN001
-    window.set_free_roam(True)
+    window.controller.set_free_roam(True)
     window.view.click(5, 5, double=True)
     np.testing.assert_allclose(window.scene.probe_position, window.scene.focal_plane_point(5, 5), atol=1e-4)
 
@@ -162,7 +162,7 @@ def test_broken_run_shows_error_and_keeps_view(window, tmp_path: Path, monkeypat
     broken.mkdir()
     (broken / "run.json").write_text("{not json")
     name = window.run.name
-    assert not window.open_run(broken)
+    assert not window.files.open_run(broken)
     assert shown and "JSON" in shown[0]
     assert window.run.name == name
 
@@ -170,7 +170,7 @@ def test_broken_run_shows_error_and_keeps_view(window, tmp_path: Path, monkeypat
 def test_without_dataset_original_slot_says_how(qtbot, settings, synthetic_run, tmp_path) -> None:  # noqa: ANN001
     w = open_window(qtbot, settings, tmp_path / "no-data", synthetic_run)
     try:
-        w.select(3)
+        w.state.selected = 3
         assert "see below" in w.panel.selection.left.text()
         text = w.panel.selection.details.text()
         assert "not found" in text and "--data-dir" in text
@@ -200,7 +200,7 @@ def test_run_viewer_broken_path_exits_2(qapp, tmp_path, monkeypatch) -> None:  #
 def test_playback_of_a_large_cloud_uses_the_cheap_points(qtbot, settings, tmp_path) -> None:  # noqa: ANN001
     from scene_fixtures import make_run
 
-    from latent3d.qt.main_window import PLAY_LOD_POINTS
+    from latent3d.qt.scene_controller import PLAY_LOD_POINTS
 
     w = open_window(qtbot, settings, None, make_run(tmp_path / "big", n=PLAY_LOD_POINTS + 1000, epochs=1))
     try:
@@ -223,8 +223,8 @@ def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: A
     longer = grown(run)  # the same run with one more snapshot, as a live training delivers it
     from pyvista.plotting.plotter import BasePlotter
 
-    window.select(7)
-    window.explore.set_path(7, 9)
+    window.state.selected = 7
+    window.path_view.start(7, 9)
     qtbot.wait(50)
     renders = []
     original = BasePlotter.render
@@ -236,7 +236,8 @@ def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: A
 
     # Counted: the renders the window asks for (Qt's own repaints of the widget are not ours to batch).
     monkeypatch.setattr(BasePlotter, "render", counting)
-    window.update_run(longer, follow=True)
+    window.state.set_run(longer, position=float(len(longer.codes) - 1))  # what a live training does
+    window.presenter.fit_camera()
     qtbot.wait(50)  # renders are requested, then done once when the event loop is idle
     assert len(renders) == 1
     assert window.state.path is not None and (window.state.path.a, window.state.path.b) == (7, 9)
@@ -256,7 +257,7 @@ def test_the_3d_view_gets_most_of_the_window(qtbot, settings, synthetic_run, siz
         legend = w.legend
         top_left = legend.mapTo(w, legend.rect().topLeft())
         assert legend.isVisible() and top_left.y() + legend.height() <= win.height()  # the legend is on screen
-        w.set_free_roam(True)  # the probe panel opens: the legend stays in sight
+        w.controller.set_free_roam(True)  # the probe panel opens: the legend stays in sight
         qtbot.wait(50)
         assert legend.mapTo(w, legend.rect().bottomLeft()).y() <= win.height()
     finally:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from qt.conftest import dispose, open_window
 
 from latent3d.config.train import TrainConfig
+from latent3d.job.process import Progress, Started
 from latent3d.qt.live_training import TrainingProgress
-from latent3d.train.process import Progress, Started
 
 
 def _strip_in_status_row(qtbot) -> tuple[QWidget, TrainingProgress]:  # noqa: ANN001

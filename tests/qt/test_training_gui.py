@@ -19,9 +19,9 @@ from qt.conftest import dispose, open_window
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.cli.parser import main as cli_main
 from latent3d.config.train import TrainConfig
+from latent3d.job.process import SnapshotUpdate
 from latent3d.qt.image_panel import to_uint8
 from latent3d.runs import default_runs_dir
-from latent3d.train.process import SnapshotUpdate
 from tests.conftest import make_fake_run
 
 
@@ -71,7 +71,7 @@ def _tree_digest(folder: Path) -> str:
 
 def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, data_dir, capsys) -> None:  # noqa: ANN001
     """The default schedule: the window shows step 0, then steps inside epoch 1, then each epoch end."""
-    window.data_dir = data_dir
+    window.training.data_dir = data_dir
     seen: list[tuple[int, int, int]] = []
 
     def on_epoch(update: SnapshotUpdate) -> None:  # runs after the window has shown the snapshot
@@ -80,7 +80,7 @@ def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, d
         assert window.state.position == window.timeline.last  # following the newest snapshot
         assert window.run.steps[-1] == update.step
         i = int(np.argmin(update.test_bce))
-        window.select(i)  # picking during training decodes with the newest decoder
+        window.state.selected = i  # picking during training decodes with the newest decoder
         dec = NumpyDecoder([(update.decoder_weights[f"decoder.{k}.weight"], update.decoder_weights[f"decoder.{k}.bias"])
                             for k in (0, 2, 4, 6)])
         np.testing.assert_array_equal(window.panel.selection.right.image, to_uint8(dec(update.codes[i])[0]))
@@ -110,7 +110,7 @@ def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, d
 
 
 def test_stop_ends_within_a_second_and_keeps_earlier_runs(qtbot, window, data_dir) -> None:  # noqa: ANN001
-    window.data_dir = data_dir
+    window.training.data_dir = data_dir
     earlier = make_fake_run(default_runs_dir() / "earlier")
     before = _tree_digest(earlier)
     _start_from_toolbar(qtbot, window, "to-stop", epochs=5, train=20000, test=1000)
@@ -139,14 +139,14 @@ def test_error_in_worker_shows_dialog_and_keeps_run(qtbot, window, data_dir, tmp
     for f in (data_dir / "FashionMNIST" / "raw").iterdir():
         shutil.copy(f, raw / f.name)
     (raw / "train-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01")  # truncated
-    window.data_dir = tmp_path / "data"
+    window.training.data_dir = tmp_path / "data"
     _start_from_toolbar(qtbot, window, "broken", epochs=1, train=1000, test=200)
     with qtbot.waitSignal(window.training.controller.failed, timeout=60000):
         pass
     qtbot.waitUntil(lambda: not window.training.running, timeout=5000)
     assert len(errors) == 1 and "train-labels-idx1-ubyte is truncated" in errors[0]
     assert window.run.name == "synthetic" and window.training.action.isEnabled()
-    window.select(5)  # the window keeps working
+    window.state.selected = 5  # the window keeps working
     assert window.scene.selected == 5
 
 

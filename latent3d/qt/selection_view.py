@@ -1,0 +1,89 @@
+"""Fills the image panel from the state: the selected test image and its reconstruction, the probe's decode."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from latent3d.data.datasets import CLASS_NAMES
+from latent3d.data.images import DatasetImages
+from latent3d.qt.image_panel import ImagePanel
+from latent3d.state.neighbours import Neighbours
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+__all__ = ["SelectionDisplay"]
+
+
+def code_at(codes: np.ndarray, u: float, index: int) -> np.ndarray:
+    """Test code ``index`` at fractional snapshot ``u`` (linear between the two snapshots around it)."""
+    i = min(int(u), len(codes) - 1)
+    f = np.float32(u - i)
+    if f == 0.0 or i + 1 >= len(codes):
+        return np.asarray(codes[i, index], np.float32)
+    return np.asarray(codes[i, index] + f * (codes[i + 1, index] - codes[i, index]), np.float32)
+
+
+class SelectionDisplay:
+    """Keeps ``panel`` showing the state's selection and probe.
+
+    Parameters
+    ----------
+    state : ViewerState
+    panel : ImagePanel
+        Only displays what it is given.
+    images : DatasetImages
+        The test images (or why they are missing).
+    neighbours : Neighbours
+        Finds the test code nearest the probe.
+    """
+
+    def __init__(self, state: ViewerState, panel: ImagePanel, images: DatasetImages, neighbours: Neighbours) -> None:
+        self.state, self.panel, self.images, self.neighbours = state, panel, images, neighbours
+        self._disconnect = connect_handlers(state.events, self)
+
+    def _on_run(self, run: object) -> None:
+        if run is None or self.state.selected is None:
+            self.panel.clear_selection()
+
+    def _on_position(self, _u: float) -> None:
+        if self.state.selected is not None:
+            self._show_selection(self.state.selected)
+        if self.state.probe is not None:
+            self._show_probe(np.asarray(self.state.probe, np.float32))
+
+    def _on_selected(self, index: int | None) -> None:
+        if index is None:
+            self.panel.clear_selection()
+        else:
+            self._show_selection(index)
+
+    def _on_probe(self, position: tuple[float, float, float] | None) -> None:
+        self.panel.set_probe_visible(position is not None)
+        if position is not None:
+            self._show_probe(np.asarray(position, np.float32))
+
+    def _show_selection(self, index: int) -> None:
+        run, time = self.state.run, self.state.time
+        if run is None or time is None:
+            return
+        s = self.state.snapshot
+        self.panel.show_selection(
+            index=index, class_name=CLASS_NAMES[int(run.labels[index])],
+            position=code_at(run.codes, self.state.position, index), at=f"step {time.steps[s]:,.0f}",
+            bce=float(run.test_bce[s, index]), reconstruction=run.decoder(s)(run.codes[s, index])[0],
+            original=self.images.get(index), missing=self.images.missing)
+
+    def _show_probe(self, position: np.ndarray) -> None:
+        run, time = self.state.run, self.state.time
+        if run is None or time is None or not self.neighbours.ready:
+            return
+        s = self.state.snapshot
+        dec = run.decoder(s)
+        idx, dist = self.neighbours.nearest(position)
+        self.panel.show_probe(
+            position=position, at=f"step {time.steps[s]:,.0f}", decoded=dec(position)[0], nearest=idx,
+            nearest_class=CLASS_NAMES[int(run.labels[idx])], distance=dist, nearest_image=self.images.get(idx),
+            nearest_reconstruction=dec(run.codes[s, idx])[0])
+
+    def close(self) -> None:
+        """Stop following the state."""
+        self._disconnect()
