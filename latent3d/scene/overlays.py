@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
-from vtkmodules.vtkCommonCore import vtkLookupTable
+from vtkmodules.vtkCommonCore import vtkLookupTable, vtkVariant
 from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
@@ -130,7 +130,7 @@ class ColourModes:
         bar.SetHeight(0.6)
         # px between the title and the bar (the title touched the top label), scaled with the fonts
         bar.SetVerticalTitleSeparation(int(8 * font_size / 12))
-        lut.SetNanColor(*(c / 255 for c in NAN_GREY), 1.0)
+        lut.SetNanColor(NAN_GREY[0] / 255, NAN_GREY[1] / 255, NAN_GREY[2] / 255, 1.0)
         bar.SetNanAnnotation("never")
         for text in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty(), bar.GetAnnotationTextProperty()):
             text.SetColor(0.84, 0.85, 0.88)
@@ -164,7 +164,7 @@ class ColourModes:
         """
         self._lut.ResetAnnotations()
         for value, text in ticks or []:
-            self._lut.SetAnnotation(float(value), text)
+            self._lut.SetAnnotation(vtkVariant(float(value)), text)
         self.bar.SetNumberOfLabels(0 if ticks else 5)
         self.bar.SetDrawAnnotations(bool(ticks))
         self.bar.SetDrawNanAnnotation(bool(np.isnan(np.asarray(values, np.float32)).any()))  # "never": the grey swatch
