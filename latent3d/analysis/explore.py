@@ -76,15 +76,18 @@ def movement(codes: np.ndarray, snapshot: int) -> np.ndarray:
     return np.linalg.norm(codes[snapshot] - codes[snapshot - 1], axis=1).astype(np.float32)
 
 
-def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndarray) -> np.ndarray | None:
+def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndarray,
+                  steps: np.ndarray | None = None) -> np.ndarray | None:
     """The scalar each point is coloured by in ``mode`` at stored ``snapshot``; None for ``"class"``.
 
     Parameters
     ----------
-    mode : {"class", "error", "movement"}
+    mode : {"class", "error", "movement", "learned"}
     snapshot : int
     codes : ndarray, shape (E + 1, N, 3)
     test_bce : ndarray, shape (E + 1, N)
+    steps : ndarray, shape (E + 1,), optional
+        Each snapshot's step: needed by ``"learned"`` (``log10(1 + learned-at step)``, NaN for never).
 
     Returns
     -------
@@ -97,11 +100,19 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
         return np.asarray(test_bce[snapshot], np.float32)
     if mode == "movement":
         return movement(codes, snapshot)
+    if mode == "learned":
+        if steps is None:
+            raise ValueError("The learned colour mode needs the snapshots' steps.")
+        from latent3d.analysis.learning import learned_colour_values
+
+        return learned_colour_values(test_bce, steps)
     raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
 
 
 def colour_range(values: np.ndarray) -> tuple[float, float]:
-    """A robust colour range: the 2nd to 98th percentile (never empty)."""
+    """A robust colour range: the 2nd to 98th percentile of the finite values (never empty)."""
+    values = np.asarray(values)
+    values = values[np.isfinite(values)]
     if values.size == 0:
         return 0.0, 1.0
     lo, hi = (float(v) for v in np.percentile(values, [2.0, 98.0]))

@@ -80,7 +80,10 @@ def learned_text(bce: np.ndarray, steps: np.ndarray) -> str:
 def learned_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
     """Colour-bar ticks of the ``learned`` mode within ``lo .. hi`` (log-step values): at 0, 1, 10, 100 … steps."""
     ticks = [(float(log_step(s)), f"{s:,}") for s in (0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)]
-    return [(v, text) for v, text in ticks if lo - 1e-9 <= v <= hi + 1e-9]
+    inside = [(v, text) for v, text in ticks if lo - 1e-9 <= v <= hi + 1e-9]
+    if len(inside) >= 2:
+        return inside
+    return [(lo, f"{10 ** lo - 1:,.0f}"), *inside, (hi, f"{10 ** hi - 1:,.0f}")]  # a narrow range: its ends too
 
 
 def hardest(test_bce: np.ndarray, snapshot: int, n: int = 20, exclude: np.ndarray | None = None) -> np.ndarray:

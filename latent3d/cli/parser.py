@@ -130,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--size", default="1200x900", help="image size WxH in pixels (default 1200x900)")
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
     rd.add_argument("--color", choices=COLOUR_MODES, default=DEFAULT_COLOUR,
-                    help="colour points by class, reconstruction error or movement (default class)")
+                    help="colour points by class, reconstruction error, movement or the step each image was "
+                    "learned at (default class)")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
     rd.add_argument("--fps", type=_positive_int, default=20, help="movie frames per second (default 20)")
     rd.add_argument("--time", choices=TIME_AXES, default=DEFAULT_TIME_AXIS,

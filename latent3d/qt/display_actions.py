@@ -18,8 +18,9 @@ from latent3d.state.viewer_state import ViewerState, connect_handlers
 __all__ = ["COLOUR_LABELS", "DisplayActions", "ExportActions"]
 
 COLOUR_LABELS = {"class": "Colour by class", "error": "Colour by reconstruction error",
-                 "movement": "Colour by movement since the previous snapshot"}
-COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "movement"}
+                 "movement": "Colour by movement since the previous snapshot",
+                 "learned": "Colour by when each image was learned"}
+COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "movement", "learned": "learned at"}
 
 
 def _window_action(text: str, parent: QObject, shortcut: str, *, checkable: bool = False) -> QAction:
@@ -46,7 +47,7 @@ class DisplayActions:
         self.state, self.message = state, message
         self.colour_group = QActionGroup(parent)
         self.colour_actions: dict[str, QAction] = {}
-        for key, mode in zip(("Ctrl+1", "Ctrl+2", "Ctrl+3"), COLOUR_LABELS):
+        for key, mode in zip(("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"), COLOUR_LABELS):
             act = _window_action(COLOUR_LABELS[mode], parent, key, checkable=True)
             act.setChecked(mode == state.color)
             act.triggered.connect(lambda _on=False, m=mode: self.set_colour_mode(m))
@@ -59,7 +60,8 @@ class DisplayActions:
         for mode in COLOUR_MODES:
             self.colour_box.addItem(COLOUR_SHORT[mode], mode)
         self.colour_box.setToolTip("Colour the points by class, reconstruction error (BCE) at the snapshot shown, "
-                                   "or distance moved since the previous snapshot (Ctrl+1/2/3)")
+                                   "distance moved since the previous snapshot, or the step each image was learned "
+                                   "at: its BCE within 10 % of its drop of the final BCE, grey for never (Ctrl+1-4)")
         self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(COLOUR_MODES[i]))
         self._disconnect = connect_handlers(state.events, self)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latent3d.analysis.explore import colour_range, colour_values
+from latent3d.analysis.learning import learned_ticks
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
 from latent3d.state.values import Camera
@@ -34,6 +35,8 @@ def colour_title(mode: str, state: ViewerState) -> str:
         return mode
     if mode == "error":
         return f"BCE, step {time.steps[s]:,.0f}"
+    if mode == "learned":
+        return "learned at step"
     return f"moved since step {time.steps[s - 1]:,.0f}" if s else "moved (step 0)"
 
 
@@ -139,11 +142,13 @@ class ScenePresenter:
         if key == self._coloured:
             return  # unchanged: playback between two snapshots keeps the colours
         self._coloured = key
-        values = colour_values(state.color, state.snapshot, run.codes, run.test_bce)
+        values = colour_values(state.color, state.snapshot, run.codes, run.test_bce, steps=run.steps)
         if values is None:
             self.colours.show_classes(run.labels)
         else:
-            self.colours.show_values(values, *colour_range(values), title=colour_title(state.color, state))
+            lo, hi = colour_range(values)
+            ticks = learned_ticks(lo, hi) if state.color == "learned" else None  # a log-step bar, labelled in steps
+            self.colours.show_values(values, lo, hi, title=colour_title(state.color, state), ticks=ticks)
 
     def _on_probe(self, position: tuple[float, float, float] | None) -> None:
         scene = self.scene
