@@ -8,6 +8,7 @@ Everything here reads a run's codes, labels, steps and per-image BCE at every sn
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -145,6 +146,7 @@ class LearningAnalysis:
     final_bce: np.ndarray
     k: int = PURITY_K
     computed: int = field(default=0)  # snapshots whose purity this computation added (the rest were reused)
+    seconds: float = field(default=0.0)  # how long this computation took (wall clock)
 
     @property
     def learned_steps(self) -> np.ndarray:
@@ -194,6 +196,7 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     -------
     LearningAnalysis
     """
+    t0 = time.perf_counter()
     steps = np.asarray(run.steps, np.int64)
     labels = np.asarray(run.labels)
     start = 0
@@ -212,7 +215,8 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     loss = np.asarray(run.snapshot_test_loss, np.float64)
     return LearningAnalysis(run.path, steps, labels, purity, purity_all, _events(steps, purity, loss),
                             learned_at(bce), mean.astype(np.float32), std.astype(np.float32),
-                            bce[-1].astype(np.float32), k, computed=len(steps) - start)
+                            bce[-1].astype(np.float32), k, computed=len(steps) - start,
+                            seconds=time.perf_counter() - t0)
 
 
 class LearningCache:

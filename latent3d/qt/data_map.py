@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from latent3d.analysis.learning import LearningAnalysis
 from latent3d.data.datasets import CLASS_NAMES
@@ -26,6 +26,8 @@ __all__ = ["AXES", "DataMap"]
 
 AXES = {"mean": "mean BCE over snapshots", "variability": "variability (std of BCE over snapshots)",
         "final": "final BCE"}
+SHORT = {"mean": "mean BCE", "variability": "variability", "final": "final BCE"}
+HINT = "Hover a point to see it. Click: select it in 3-D. Shift+drag: a box of images → a group."
 HOVER_PX = 8  # the nearest point within this many pixels is the one hovered
 
 
@@ -85,8 +87,9 @@ class DataMap(QWidget):
         self.hovered: int | None = None
         self.x_axis, self.y_axis = QComboBox(), QComboBox()
         for box, default in ((self.x_axis, "mean"), (self.y_axis, "variability")):
-            for key, text in AXES.items():
+            for key, text in SHORT.items():
                 box.addItem(text, key)
+                box.setItemData(box.count() - 1, AXES[key], Qt.ItemDataRole.ToolTipRole)
             box.setCurrentIndex(list(AXES).index(default))
             box.currentIndexChanged.connect(lambda _i: self.redraw())
         self.view = _MapView(self._on_box)
@@ -102,23 +105,25 @@ class DataMap(QWidget):
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
         self.thumb = ImageView(scale=3)
-        self.caption = QLabel("Hover a point")
+        self.caption = QLabel(HINT)
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color:#c8ccd4;")
-        hint = QLabel("Click: select in 3-D · Shift+drag: box → group")
-        hint.setStyleSheet("color:#8a90a0;")
+        self.caption.setFixedWidth(self.thumb.width())
+        # The text may be cut in a short tab rather than making the tabs (and the 3-D view above) taller.
+        self.caption.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
+        self.canvas.setToolTip(HINT)
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 4)
         grid.addWidget(QLabel("x"), 0, 0)
         grid.addWidget(self.x_axis, 0, 1)
         grid.addWidget(QLabel("y"), 0, 2)
         grid.addWidget(self.y_axis, 0, 3)
-        grid.addWidget(hint, 0, 4)
         grid.addWidget(self.canvas, 1, 0, 2, 5)
-        grid.addWidget(self.thumb, 1, 5, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.thumb, 0, 5, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.caption, 2, 5, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(4, 1)
+        self.canvas.setMinimumSize(160, 80)
         self._disconnect = connect_handlers(state.events, self)
         service.ready.connect(self.set_analysis)
         self.set_analysis(service.analysis)

@@ -1,13 +1,15 @@
 """Learning events as labelled ticks under the timeline's slider: hover says what and how, a click seeks there.
 
-It lines up with the slider it is given wherever the window places it (just below the timeline):
-the ticks sit where the slider puts those steps on the state's time axis (log or linear).
+It lines up with the slider it is given wherever it is placed: the ticks sit where the slider puts
+those steps on the state's time axis (log or linear). Given a ``host`` (the timeline's epoch-tick
+strip) it lies over it, transparent, and takes no height of its own: one row of labels, none over an
+epoch label (events crowd epoch 1, where the log axis has room).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSlider, QToolTip, QWidget
 
 from latent3d.analysis.learning import LearningAnalysis
@@ -32,16 +34,25 @@ class EventTicks(QWidget):
     service : LearningService
     slider : QSlider
         The timeline's slider the ticks line up with.
+    host : QWidget, optional
+        A strip to lie over (``Timeline.ticks``, whose ``fractions`` are its epoch labels); without
+        one the ticks are a widget of their own with two rows of labels.
     parent : QWidget, optional
     """
 
     def __init__(self, state: ViewerState, service: LearningService, slider: QSlider,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state, self.service, self.slider = state, service, slider
+                 host: QWidget | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(host if host is not None else parent)
+        self.state, self.service, self.slider, self.host = state, service, slider, host
         self.events: list[LearningEvent] = []
         self.analysis: LearningAnalysis | None = None
-        self.setFixedHeight(2 * ROW_H + 6)
+        self.rows = 2 if host is None else 1
+        if host is None:
+            self.setFixedHeight(2 * ROW_H + 6)
+        else:
+            host.installEventFilter(self)
+            self.setGeometry(host.rect())
+            self.raise_()
         self.setMouseTracking(True)
         self.setToolTip("")
         self._disconnect = connect_handlers(state.events, self)
@@ -53,6 +64,22 @@ class EventTicks(QWidget):
         self.analysis = analysis
         self.events = [] if analysis is None else list(analysis.events)
         self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Cover the host whenever it is resized."""
+        if watched is self.host and event.type() == QEvent.Type.Resize and self.host is not None:
+            self.setGeometry(self.host.rect())
+        return False
+
+    def _taken(self, fm: QFontMetrics) -> list[tuple[float, float]]:
+        """The x ranges of the host's epoch labels (all of them: a label it skipped is avoided too)."""
+        fractions = getattr(self.host, "fractions", None) or []
+        left, width = self._span()
+        out = []
+        for frac, text in fractions:
+            x, w = left + frac * width, fm.horizontalAdvance(text)
+            out.append((x - w / 2 - 2, x + w / 2 + 2))
+        return out
 
     def _on_run(self, _run: object) -> None:
         self.update()  # the steps' places on the axis changed
@@ -80,10 +107,12 @@ class EventTicks(QWidget):
         return best if best is not None and abs(self.tick_x(best) - x) <= HIT_PX else None
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        """Ticks in the events' colours; labels on two rows, skipped where they would overlap."""
+        """Ticks in the events' colours; labels on the rows, skipped where they would overlap."""
         p = QPainter(self)
         fm = p.fontMetrics()
-        ends = [-1e9, -1e9]  # right end of the last label drawn on each row
+        ends = [-1e9] * self.rows  # right end of the last label drawn on each row
+        taken = self._taken(fm)
+        top = 5 if self.host is None else 3
         for event in self.events:
             x = self.tick_x(event)
             colour = QColor(*event_colour(event))
@@ -91,10 +120,11 @@ class EventTicks(QWidget):
             p.drawLine(int(x), 0, int(x), 5)
             text = short_label(event)
             w = fm.horizontalAdvance(text)
-            row = 0 if x - w / 2 > ends[0] + 3 else (1 if x - w / 2 > ends[1] + 3 else -1)
-            if row >= 0:
-                p.drawText(QRectF(x - w / 2, 5 + row * ROW_H, w + 2, ROW_H), Qt.AlignmentFlag.AlignCenter, text)
-                ends[row] = x + w / 2
+            a, b = x - w / 2, x + w / 2
+            row = next((r for r in range(self.rows) if a > ends[r] + 3), -1)
+            if row >= 0 and not any(a < hi and b > lo for lo, hi in taken):
+                p.drawText(QRectF(a, top + row * ROW_H, w + 2, ROW_H), Qt.AlignmentFlag.AlignCenter, text)
+                ends[row] = b
         p.end()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name

@@ -52,7 +52,7 @@ class HardestList(QWidget):
         self._shown: tuple[object, ...] | None = None
         self.title = QLabel()
         self.title.setStyleSheet("color:#c8ccd4;")
-        self.grid = ThumbGrid(columns=5, caption_lines=2, max_side=64)
+        self.grid = ThumbGrid(columns=5, caption_lines=2, max_side=56)
         self.grid.clicked.connect(self._on_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -83,7 +83,7 @@ class HardestList(QWidget):
         self.indices = hardest(run.test_bce, state.snapshot, self.n, exclude=hidden)
         bce = run.test_bce[state.snapshot]
         self.title.setText(f"Hardest at step {state.time.steps[state.snapshot]:,.0f} (highest BCE first)")
-        captions = [f"#{i} {CLASS_NAMES[int(run.labels[i])]}\nBCE {float(bce[i]):.3f}" for i in self.indices]
+        captions = [f"{CLASS_NAMES[int(run.labels[i])]}\n{float(bce[i]):.3f}" for i in self.indices]
         self.grid.set_images(thumbnails(state, self.image_of, self.indices), captions)
         self._on_selected(state.selected)
 

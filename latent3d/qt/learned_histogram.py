@@ -1,7 +1,8 @@
 """When the images were learned, per class (pyqtgraph): a histogram of learned-at steps in log-spaced bins.
 
 An image is learned at the first snapshot where its BCE is within 10 % of its total drop of its final
-BCE; the count of images never learned is written beside the plot. The legend toggles classes.
+BCE; the count of images never learned is written in the plot. Curves are in the class colours (the
+purity plot beside it names them) and follow the window's class toggles.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.learning_service import LearningService
 from latent3d.qt.loss_panel import StepAxis
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.state.timeline import step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["LearnedHistogram"]
@@ -46,15 +48,15 @@ class LearnedHistogram(QWidget):
         self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("left", "images learned")
-        self.plot.setLabel("bottom", f"learned at step (BCE within {LEARNED_FRACTION:.0%} of its drop of the end)")
-        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=2, labelTextSize="7pt",
-                                    verSpacing=-6, horSpacing=6)
-        self.canvas.addItem(self.legend, row=0, col=1)
+        self.plot.setLabel("bottom", "learned at step")
+        self.plot.setToolTip(f"Images per class learned at each snapshot: the first step at which an image's BCE is "
+                             f"within {LEARNED_FRACTION:.0%} of its total drop of its final BCE.")
         self.classes = []
+        self.plot.setTitle("when images were learned", color="#c8ccd4", size="9pt")
         for name, rgb in zip(CLASS_NAMES, CLASS_COLORS):
             curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(rgb, width=1.4))
             self.plot.addItem(curve)
-            self.legend.addItem(curve, name)
+            curve.setToolTip(name)
             self.classes.append(curve)
         self.never = pg.TextItem("", color="#c8ccd4", anchor=(1, 0))
         self.plot.addItem(self.never, ignoreBounds=True)
@@ -70,6 +72,10 @@ class LearnedHistogram(QWidget):
         self.analysis = analysis
         self.redraw()
 
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        for c, curve in enumerate(self.classes):
+            curve.setVisible(c not in hidden)
+
     def _on_time_axis(self, _axis: str) -> None:
         self.redraw()
         self.plot.enableAutoRange()
@@ -84,7 +90,7 @@ class LearnedHistogram(QWidget):
             self.counts = np.zeros((10, 0), np.int64)
             self.never.setText("" if a is None else "one snapshot: nothing learned yet")
             return
-        x = log_step(a.steps) if axis == "log" else np.asarray(a.steps, np.float64)
+        x = np.asarray(step_to_axis(np.asarray(a.steps, np.float64), axis), np.float64)
         mids = (x[1:] + x[:-1]) / 2
         edges_x = np.concatenate([[x[0] - (mids[0] - x[0])], mids, [x[-1] + (x[-1] - mids[-1])]])
         edges_log = edges_x if axis == "log" else log_step(edges_x)

@@ -14,6 +14,7 @@ from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.explore_views import FilmstripView, NeighboursView, PathView
 from latent3d.qt.image_panel import ImagePanel
+from latent3d.qt.learning_views import LearningViews
 from latent3d.qt.legend import ClassLegend
 from latent3d.qt.live_training import LiveTraining
 from latent3d.qt.loss_panel import LossPanel
@@ -85,6 +86,8 @@ class MainWindow(QMainWindow):
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
         self.filmstrip, self.path, self.neighbours_box = FilmstripBox(), PathBox(), NeighboursBox()
         self.loss_panel = LossPanel(state)
+        self.learning = LearningViews(state, self.images.get, self.timeline.slider, self, self._message,
+                                      ticks_host=self.timeline.ticks)
         self.bottom_tabs = QTabWidget()
         self.status = StatusLine(state)
         self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
@@ -124,11 +127,12 @@ class MainWindow(QMainWindow):
         uv.addWidget(self.view, 1)
         uv.addWidget(self.timeline)
         self.bottom_tabs.setDocumentMode(True)
-        self.bottom_tabs.addTab(self.loss_panel, "Loss curves")
+        self.bottom_tabs.addTab(self.learning.loss_tab(self.loss_panel), "Loss curves")
         for box, name in ((self.filmstrip, "Reconstruction across snapshots"), (self.path, "Path A→B")):
             box.setTitle("")  # the tab names it: the group box's own title would only take a line
             box.setStyleSheet("QGroupBox { border: none; margin-top: 0px; padding-top: 0px; }")
             self.bottom_tabs.addTab(box, name)
+        self.bottom_tabs.addTab(self.learning.map_tab(), "Data map")
         self.bottom_tabs.setMinimumHeight(90)
         # The 3-D view gets the room; the tabs under it start small and can be dragged taller.
         self.vsplitter = QSplitter(Qt.Orientation.Vertical)
@@ -255,7 +259,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("vsplitter", self.vsplitter.saveState())
         self.settings.sync()
         for view in (self.selection_view, self.filmstrip_view, self.path_view, self.neighbours_view, self.status,
-                     self.display, self.neighbours):
+                     self.display, self.neighbours, self.learning):
             view.close()
         self.neighbours.close()
         self.presenter.close()

@@ -1,7 +1,8 @@
 """Class separation over training (pyqtgraph): each class's kNN purity per snapshot, with the learning events marked.
 
 Same x axis as the loss panel (training step, log or linear), a line at the position, clicking the
-plot or an event's line seeks there; the legend's entries show or hide their curves.
+plot or an event's line seeks there; the legend's entries show or hide their curves, and so do the
+window's class toggles (hidden classes).
 """
 
 from __future__ import annotations
@@ -10,20 +11,21 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from latent3d.analysis.learning import LearningAnalysis, log_step
+from latent3d.analysis.learning import LearningAnalysis
 from latent3d.analysis.purity import LearningEvent
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.learning_service import LearningService
 from latent3d.qt.loss_panel import StepAxis
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.state.timeline import axis_to_step, step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["PurityPlot", "event_colour", "short_label"]
 
 
 def axis_x(steps: np.ndarray | float, axis: str) -> np.ndarray:
-    """Steps on the state's time axis (log10(1 + step) or step)."""
-    return log_step(steps) if axis == "log" else np.asarray(steps, np.float64)
+    """Steps on the state's time axis (the timeline's one mapping, as the loss panel)."""
+    return np.asarray(step_to_axis(np.asarray(steps, np.float64), axis), np.float64)
 
 
 def short_label(event: LearningEvent) -> str:
@@ -56,11 +58,13 @@ class PurityPlot(QWidget):
         self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("left", "kNN class purity")
+        self.plot.setTitle("class separation (kNN purity, k = 10)", color="#c8ccd4", size="9pt")
         self.plot.setLabel("bottom", "training step")
         self.plot.setYRange(0.0, 1.0, padding=0.02)
-        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=3, labelTextSize="7pt",
-                                    verSpacing=-6, horSpacing=6)
-        self.canvas.addItem(self.legend, row=0, col=1)
+        # Under the plot, in rows: beside it, eleven entries took half of a tab's width.
+        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=4, labelTextSize="7pt",
+                                    verSpacing=-8, horSpacing=4)
+        self.canvas.addItem(self.legend, row=1, col=0)
         self.overall = self.plot.plot(pen=pg.mkPen("#e8e8e8", width=2.5))
         self.legend.addItem(self.overall, "all points")
         self.classes = []
@@ -97,6 +101,10 @@ class PurityPlot(QWidget):
         """Show ``analysis`` (None clears the curves)."""
         self.analysis = analysis
         self.redraw()
+
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        for c, curve in enumerate(self.classes):
+            curve.setVisible(c not in hidden)  # the side panel's class toggles hide the curves too
 
     def _on_time_axis(self, _axis: str) -> None:
         self.redraw()
@@ -148,7 +156,7 @@ class PurityPlot(QWidget):
     # -- plot -> state ----------------------------------------------------------------------------
 
     def _seek_axis_value(self, value: float) -> None:
-        self.state.seek_step(10.0 ** value - 1.0 if self.state.time_axis == "log" else value)
+        self.state.seek_step(float(axis_to_step(value, self.state.time_axis)))
 
     def _on_event_clicked(self, line: pg.InfiniteLine, _event: object) -> None:
         # The plot's own click handler ran first (pyqtgraph emits the scene's click before the item's):

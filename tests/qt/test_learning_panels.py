@@ -234,3 +234,58 @@ def test_image_panel_shows_when_the_image_was_learned(qtbot) -> None:  # noqa: A
     panel.show_selection(index=3, class_name="Dress", position=np.zeros(3), at="step 64", bce=0.3,
                          reconstruction=np.zeros(784, np.float32), original=None, missing=None)
     assert "learned" not in panel.selection.details.text()
+
+
+def test_plots_follow_the_hidden_classes(qtbot, run: Run) -> None:  # noqa: ANN001
+    state = ViewerState()
+    service = LearningService(state)
+    plot, hist = PurityPlot(state, service), LearnedHistogram(state, service)
+    for w in (plot, hist):
+        _show(qtbot, w)
+    _loaded(qtbot, state, service, run)
+    state.hidden_classes = {2, 5}
+    assert [c.isVisible() for c in plot.classes] == [c not in (2, 5) for c in range(10)]
+    assert [c.isVisible() for c in hist.classes] == [c not in (2, 5) for c in range(10)]
+    state.hidden_classes = set()
+    assert all(c.isVisible() for c in (*plot.classes, *hist.classes))
+    plot.close_panel()
+    hist.close_panel()
+    service.close()
+
+
+def test_event_ticks_over_a_host_strip_cover_it_and_avoid_its_labels(qtbot, run: Run) -> None:  # noqa: ANN001
+    from latent3d.qt.timeline import Timeline
+
+    state = ViewerState()
+    service = LearningService(state)
+    timeline = Timeline(state)
+    ticks = EventTicks(state, service, timeline.slider, host=timeline.ticks)
+    _show(qtbot, timeline, (900, 60))
+    _loaded(qtbot, state, service, run)
+    assert ticks.parent() is timeline.ticks and ticks.geometry() == timeline.ticks.rect()
+    timeline.resize(700, 60)
+    qtbot.waitUntil(lambda: ticks.geometry() == timeline.ticks.rect(), timeout=2000)
+    assert ticks.rows == 1 and len(ticks._taken(ticks.fontMetrics())) == len(timeline.ticks.fractions)
+    event = ticks.events[0]
+    qtbot.mouseClick(ticks, Qt.MouseButton.LeftButton, pos=QPoint(int(round(ticks.tick_x(event))), 3))
+    assert state.step == pytest.approx(ticks.event_at(round(ticks.tick_x(event))).step)  # type: ignore[union-attr]
+    ticks.close_ticks()
+    service.close()
+
+
+def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Path) -> None:  # noqa: ANN001
+    from qt.conftest import dispose, open_window
+
+    w = open_window(qtbot, settings, None, synthetic_run)
+    try:
+        service = w.learning.service
+        qtbot.waitUntil(lambda: service.analysis is not None, timeout=20_000)
+        tabs = [w.bottom_tabs.tabText(i) for i in range(w.bottom_tabs.count())]
+        assert "Data map" in tabs and w.learning.purity.isVisibleTo(w) is True
+        assert w.learning.ticks.parent() is w.timeline.ticks and w.learning.ticks.events == service.analysis.events
+        w.state.selected = 5
+        assert "learned" in w.panel.selection.details.text()
+        w.state.color = "learned"
+        assert w.presenter.colours.bar.GetTitle() == "learned at step"
+    finally:
+        dispose(w)
