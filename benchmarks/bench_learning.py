@@ -55,6 +55,25 @@ def core(run) -> dict[str, float]:  # noqa: ANN001
             "learned_colour_values_ms": _median_ms(learned_colours, 20)}
 
 
+def colour_switch(run) -> dict[str, float]:  # noqa: ANN001
+    """The scene's side of switching the colour mode (state -> presenter -> VTK colours), and one render."""
+    from latent3d.scene.render import OffscreenRenderer
+
+    r = OffscreenRenderer(run, size=(800, 600))
+    try:
+        r.frame(float(run.n_snapshots - 1))
+        out = {}
+        for mode in ("error", "learned"):
+            def switch(m: str = mode) -> None:
+                r.state.color = "class"
+                r.state.color = m
+            out[f"colour_switch_{mode}_ms"] = _median_ms(switch, 15)
+        out["render_800x600_ms"] = _median_ms(lambda: r.frame(float(run.n_snapshots - 1)), 5)
+        return out
+    finally:
+        r.close()
+
+
 def window(run) -> dict[str, float]:  # noqa: ANN001
     """Qt figures: the longest GUI-thread stall while the service computes, and a data-map hover move."""
     from PySide6.QtCore import QPointF, QTimer
@@ -117,7 +136,8 @@ def main() -> None:
 
     display = start_virtual_display()
     run = load_run(Path(os.environ.get("LATENT3D_BENCH_RUN", BUNDLED)))
-    out = {"run": run.name, "snapshots": run.n_snapshots, "points": int(run.codes.shape[1]), **core(run),
+    out = {"run": run.name, "snapshots": run.n_snapshots, "points": int(run.codes.shape[1]),
+           "load_average_1min": float(open("/proc/loadavg").read().split()[0]), **core(run), **colour_switch(run),
            **window(run)}
     print(json.dumps(out, indent=2))
     if display is not None:

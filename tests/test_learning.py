@@ -184,3 +184,17 @@ def test_learned_text_of_one_image() -> None:
 
     assert learned_text(np.array([1.0, 0.5, 0.1, 0.1]), np.array([0, 10, 1200, 2400])) == "learned at step 1,200"
     assert learned_text(np.array([0.2, 0.3]), np.array([0, 10])) == "never learned"
+
+
+def test_non_finite_numbers_give_valid_json() -> None:
+    import json
+
+    r = _separating_run(snapshots=5)
+    r.codes[2, :5] = np.nan
+    r.codes[3, 5:9] = np.inf
+    r.test_bce[:, 0] = np.nan
+    r.test_bce[4, 1] = np.inf
+    r.snapshot_test_loss[2] = np.nan
+    a = analyse(r)  # type: ignore[arg-type]
+    text = json.dumps(learning_summary(a), allow_nan=False)  # raises on any NaN or infinity left
+    assert a.learned[0] == -1 and a.learned[1] == -1 and '"loss_half_drop_step"' in text

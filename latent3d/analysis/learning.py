@@ -57,9 +57,9 @@ def learned_at(test_bce: np.ndarray, fraction: float = LEARNED_FRACTION) -> np.n
     """
     bce = np.asarray(test_bce, np.float64)
     first, final = bce[0], bce[-1]
-    drop = first - final
-    threshold = final + fraction * drop
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: an image that is never learned
+        drop = first - final
+        threshold = final + fraction * drop
         below = bce <= threshold[None, :]
         learned = np.isfinite(drop) & (drop > 0)
     return np.where(learned, below.argmax(axis=0), -1).astype(np.int64)

@@ -91,7 +91,9 @@ class LearningService(QObject):
         self._thread = None
         if self._closed:
             return
-        if self._pending is not None:
+        if self._pending is not None:  # a live training moved on meanwhile: show this result, then catch up
+            if analysis is not None and self.state.run is not None and self.state.run.path == run.path:
+                self._publish(analysis)
             run, self._pending = self._pending, None
             self._start(run)
             return
