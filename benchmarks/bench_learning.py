@@ -1,4 +1,4 @@
-"""Learning-analysis benchmark on the bundled run: background analysis, live increment, GUI stalls, colours, hover; JSON.
+"""Learning-analysis benchmark, bundled run: background analysis, live increment, GUI stalls, colours, hover; JSON.
 
 Run from the repository root: ``python benchmarks/bench_learning.py`` (starts a virtual X display
 through pyvirtualdisplay when no DISPLAY is set). Figures are medians of a few repeats in one run,
