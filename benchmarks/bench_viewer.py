@@ -215,7 +215,7 @@ def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # n
 
     strip_ms = _median_ms(strip, 20)
     t = time.perf_counter()
-    frames = w.exports.movie.write(tmp / "bench.mp4", steps_per_epoch=2)
+    frames = w.exports.movie.write(tmp / "bench.mp4", frames_per_snapshot=2)
     movie_s = (time.perf_counter() - t) / max(frames or 1, 1)
     w.close()
     w.deleteLater()

@@ -60,11 +60,12 @@ def test_cli_training_is_reproducible(data_dir: Path, tmp_path: Path) -> None:
 def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from latent3d.data import datasets as data
+    from latent3d.train import session
 
     def offline(root: Path) -> None:
         raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")
 
-    monkeypatch.setattr(data, "download", offline)
+    monkeypatch.setattr(session, "download", offline)  # the download lives on the training side
     assert main(["train", "--data-dir", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "Could not download Fashion-MNIST" in err and err.count("\n") == 1

@@ -106,7 +106,7 @@ def test_every_run_json_leaf_with_every_hostile_number(leaf: tuple[Any, ...], go
 CLI_VALUES = ["9" * 400, "9" * 5000, "1e309", "-0", "NaN", "nan", "inf", "-1", str(2**64), "0"]
 TRAIN_OPTIONS = ["--epochs", "--batch-size", "--lr", "--seed", "--max-train-images", "--max-test-images"]
 RENDER_OPTIONS = {"--epoch": "--out", "--step": "--out", "--fps": "--movie", "--frames-per-snapshot": "--movie",
-                  "--steps-per-epoch": "--movie"}
+                  "--frames-per-epoch": "--movie"}
 SIZES = ["99999999999999999999x10", "1e309x10", "-0x10", "NaNxNaN", "0x0", "16x" + "9" * 400, "16x" + "9" * 5000,
          "\u00b2x\u00b2"]
 

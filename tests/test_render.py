@@ -47,7 +47,7 @@ def test_render_png_of_requested_size_not_blank(run: Run, tmp_path: Path) -> Non
 def test_movie_has_one_frame_per_step(run: Run, tmp_path: Path, suffix: str, time_axis: str) -> None:
     seen: list[int] = []
     # 2 snapshots after step 0 (a version-1 run: the epoch ends): 2 frames per epoch or per snapshot
-    n = render_movie(run, tmp_path / f"m{suffix}", fps=10, steps_per_epoch=2, frames_per_snapshot=2,
+    n = render_movie(run, tmp_path / f"m{suffix}", fps=10, frames_per_epoch=2, frames_per_snapshot=2,
                      time_axis=time_axis, size=(160, 120), progress=lambda i, total: seen.append(i))
     assert n == 2 * 2 + 1 == len(seen)
     reader = imageio.get_reader(tmp_path / f"m{suffix}", format="FFMPEG" if suffix == ".mp4" else None)
@@ -89,3 +89,26 @@ def test_parse_size() -> None:
     for bad in ("640", "0x10", "axb", "99999x10"):
         with pytest.raises(ValueError):
             parse_size(bad)
+
+
+def test_render_state_shows_what_a_saved_view_of_it_shows(run: Run, tmp_path: Path) -> None:
+    from latent3d.scene.render import render_state
+    from latent3d.state.values import Camera
+    from latent3d.state.view_apply import apply_spec, spec_from_state
+    from latent3d.state.view_file import load_view, save_view
+    from latent3d.state.viewer_state import ViewerState
+
+    state = ViewerState()
+    state.set_run(run, position=1.0)
+    state.hidden_classes, state.selected, state.color = frozenset({3}), 5, "error"
+    state.probe = (0.2, -0.1, 0.3)
+    state.camera = Camera((2.0, -3.0, 1.5), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0), 30.0)
+    save_view(spec_from_state(state), tmp_path / "v.json")
+    reopened = ViewerState()
+    reopened.set_run(run)
+    apply_spec(reopened, load_view(tmp_path / "v.json"))
+    shot = render_state(state, (160, 120), 2)
+    assert shot.shape == (240, 320, 3)
+    np.testing.assert_array_equal(shot, render_state(reopened, (160, 120), 2))
+    state.color = "class"  # the copy follows the state, not a fixed default
+    assert not np.array_equal(shot, render_state(state, (160, 120), 2))

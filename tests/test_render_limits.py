@@ -47,7 +47,7 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str], *fragments: st
 
 
 @pytest.mark.parametrize("extra, fragment", [
-    (["--time", "linear", "--steps-per-epoch", "1000000000"],
+    (["--time", "linear", "--frames-per-epoch", "1000000000"],
      "The movie would have 2,000,000,001 frames; at most 100,000"),
     (["--frames-per-snapshot", "9" * 300], "The movie would have more than 10^15 frames; at most 100,000"),
     (["--fps", "100000000000000000000"], "A frame rate of 100000000000000000000 fps is outside 1-100"),
@@ -106,3 +106,13 @@ def test_one_far_outlier_does_not_shrink_a_still_to_a_dot(run_path: Path, tmp_pa
         return int((~np.all(rgb == BACKGROUND, axis=-1)).sum())
 
     assert drawn(far) > 0.5 * drawn(run_path)
+
+
+def test_old_steps_per_epoch_name_still_works_and_warns(run_path: Path, tmp_path: Path, stub_renderer: None,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["render", str(run_path), "--movie", str(tmp_path / "m.mp4"), "--time", "linear"]
+    assert main([*argv, "--steps-per-epoch", "1000000000"]) == 2
+    warning, error = capsys.readouterr().err.splitlines()
+    assert warning == "latent3d render: warning: --steps-per-epoch is deprecated; use --frames-per-epoch."
+    assert "The movie would have 2,000,000,001 frames" in error  # the value reached --frames-per-epoch
+    assert os.listdir(tmp_path) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -15,9 +16,6 @@ from latent3d.config.choices import COLOUR_MODES
 __all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
            "map_colours", "movement", "movie_times", "path_decodes"]
 
-# Viridis sampled at 9 even stops (0-255 RGB): perceptually even and readable on a dark background.
-_VIRIDIS = np.array([(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
-                     (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], np.float64)
 NAN_GREY = (110, 110, 118)  # the colour of a value that does not exist (never learned)
 DENSITY_K = 10  # neighbours used for the local-density estimate
 _DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at a snapshot
@@ -119,21 +117,30 @@ def colour_range(values: np.ndarray) -> tuple[float, float]:
     return lo, (hi if hi > lo else lo + 1e-6)
 
 
+@lru_cache(maxsize=1)
+def _viridis() -> np.ndarray:
+    """Viridis as cmap's 256-entry table in 0-255 RGB: perceptually even and readable on a dark background."""
+    from cmap import Colormap  # on first use: ~13 ms once numpy is loaded (matplotlib's colormaps: ~130 ms)
+
+    return np.asarray(Colormap("viridis").lut(256), np.float64)[:, :3] * 255.0
+
+
 def map_colours(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Viridis colours (uint8 ``[N, 3]``) of ``values`` scaled from ``[lo, hi]``, clipped at both ends; NaN is grey."""
     v = np.asarray(values, np.float64)
     u = np.clip((v - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
-    stops = np.linspace(0.0, 1.0, len(_VIRIDIS))
-    rgb = np.stack([np.interp(u, stops, _VIRIDIS[:, c]) for c in range(3)], axis=-1)
-    rgb[np.isnan(v)] = NAN_GREY  # e.g. an image never learned: no place on the scale
+    u = np.nan_to_num(u, nan=0.0)  # a NaN value has no place on the scale: grey below, never an index
+    lut = _viridis()
+    rgb = lut[(u * (len(lut) - 1)).astype(np.intp)]  # the table entry at or below u (u >= 0: truncation is floor)
+    rgb[np.isnan(v)] = NAN_GREY  # e.g. an image never learned
     return np.rint(rgb).astype(np.uint8)
 
 
-def movie_times(epochs: int, steps_per_epoch: int) -> np.ndarray:
-    """Fractional epochs of an epoch-animation movie: ``epochs * steps_per_epoch + 1`` frames from 0 to E."""
-    if steps_per_epoch < 1:
-        raise ValueError("Steps per epoch must be at least 1.")
-    return np.linspace(0.0, float(epochs), epochs * steps_per_epoch + 1)
+def movie_times(last: int, frames_per_snapshot: int) -> np.ndarray:
+    """Positions of a movie evenly over snapshots: ``last * frames_per_snapshot + 1`` frames from 0 to ``last``."""
+    if frames_per_snapshot < 1:
+        raise ValueError("Frames per snapshot must be at least 1.")
+    return np.linspace(0.0, float(last), last * frames_per_snapshot + 1)
 
 
 @dataclass(frozen=True)

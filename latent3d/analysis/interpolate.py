@@ -37,10 +37,8 @@ def split_position(position: float, last: int) -> tuple[int, float]:
 
     Parameters
     ----------
-    position : float
-        A fractional snapshot index.
-    last : int
-        Index of the last snapshot (``S - 1``).
+    position, last : float, int
+        As in :func:`clamp_position`.
 
     Returns
     -------

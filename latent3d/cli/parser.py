@@ -7,6 +7,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from latent3d import __version__
 from latent3d.config.choices import COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
@@ -21,6 +22,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message[0].upper() + message[1:]}.\n")
+
+
+class _Renamed(argparse.Action):
+    """An option's old name: stores into the new one's ``dest`` and warns once, one line on stderr."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        new = "--" + self.dest.replace("_", "-")
+        print(f"{parser.prog}: warning: {option_string} is deprecated; use {new}.", file=sys.stderr)
+        setattr(namespace, self.dest, values)
 
 
 def _shown(text: str) -> str:
@@ -138,8 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="movie time: evenly over snapshots (log, default) or over training steps (linear)")
     rd.add_argument("--frames-per-snapshot", type=_positive_int, default=4,
                     help="movie frames between neighbouring snapshots with --time log (default 4)")
-    rd.add_argument("--steps-per-epoch", type=_positive_int, default=10,
+    rd.add_argument("--frames-per-epoch", type=_positive_int, default=10,
                     help="movie frames per epoch with --time linear (default 10)")
+    rd.add_argument("--steps-per-epoch", type=_positive_int, dest="frames_per_epoch", action=_Renamed,
+                    help="deprecated name of --frames-per-epoch (it counts movie frames, not training steps)")
     rd.add_argument("--fit-each-frame", action="store_true",
                     help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
 
@@ -190,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_info(args)
         if command == "render":
-            from latent3d.scene.render import cmd_render
+            from latent3d.cli.render import cmd_render
 
             return cmd_render(args)
         return _view(getattr(args, "run", None), getattr(args, "data_dir", None), getattr(args, "view", None))

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
-from latent3d.analysis.explore import COLOUR_MODES
+from latent3d.config.choices import COLOUR_MODES
 from latent3d.qt.export import MovieExport, ask_screenshot
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QSignalBlocker
 
-from latent3d.analysis.explore import filmstrip, lerp, path_decodes
+from latent3d.analysis.explore import filmstrip, path_decodes
+from latent3d.analysis.interpolate import lerp
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import DatasetImages
 from latent3d.qt.explore_panel import FILMSTRIP_FRAMES, FilmstripBox, NeighboursBox, PathBox

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
-from latent3d.analysis.explore import movie_times
 from latent3d.qt.dialog_dirs import save_file_name
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
-from latent3d.scene.render import grab, render_state, write_movie
+from latent3d.scene.movie import plan_movie, record_movie
+from latent3d.scene.render import grab, render_state
 from latent3d.state.viewer_state import ViewerState
 from latent3d.util.fileio import atomic_path
-from latent3d.util.limits import check_image, check_movie
+from latent3d.util.limits import check_image
 
 __all__ = ["MovieExport", "ask_screenshot", "save_screenshot"]
 
 SCALES = (1, 2, 3, 4)
 MOVIE_FPS = 20
-MOVIE_STEPS_PER_EPOCH = 10
+MOVIE_FRAMES_PER_SNAPSHOT = 10
 
 
 def save_screenshot(view: LatentView, path: Path, scale: int = 1, state: ViewerState | None = None) -> tuple[int, int]:
@@ -71,10 +70,6 @@ def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None 
     return path
 
 
-class _Cancelled(Exception):
-    """The user pressed Cancel during a movie export."""
-
-
 class MovieExport:
     """Plays the timeline frame by frame in the live view and writes each frame to a GIF or MP4.
 
@@ -89,32 +84,30 @@ class MovieExport:
     def __init__(self, view: LatentView, timeline: Timeline) -> None:
         self.view, self.timeline = view, timeline
 
-    def frames(self, times: np.ndarray, keep_going: Callable[[int], bool],
-               fit_each: bool = False) -> Iterator[np.ndarray]:
-        """Frames of the view at each position in ``times``; stops when ``keep_going(i)`` is False.
+    def frame_at(self, u: float, fit_each: bool = False) -> np.ndarray:
+        """The view's pixels at position ``u`` (the timeline moved there, as playback would move it).
 
-        With ``fit_each`` the camera frames each frame's own codes (keeping its direction).
+        With ``fit_each`` the camera frames that position's own codes (keeping its direction).
         """
-        for i, t in enumerate(times):
-            if not keep_going(i):
-                return
-            self.timeline.set_position(float(t))
-            if fit_each:
-                self.view.scene.fit_camera(self.view.scene.codes_at(float(t)))
-            yield grab(self.view.ren_win)
+        self.timeline.set_position(u)
+        if fit_each:
+            self.view.scene.fit_camera(self.view.scene.codes_at(u))
+        return grab(self.view.ren_win)
 
-    def write(self, path: Path, fps: float = MOVIE_FPS, steps_per_epoch: int = MOVIE_STEPS_PER_EPOCH,
+    def write(self, path: Path, fps: float = MOVIE_FPS, frames_per_snapshot: int = MOVIE_FRAMES_PER_SNAPSHOT,
               parent: QWidget | None = None, fit_each: bool = False) -> int | None:
         """Write the movie with a cancellable progress dialog; returns the frame count, or None if cancelled.
 
-        ``steps_per_epoch`` frames are drawn between neighbouring snapshots. The timeline and the
-        camera return to where they were; a cancelled or failed export leaves no partial file and
-        an earlier file at ``path`` untouched.
+        ``frames_per_snapshot`` frames are drawn between neighbouring snapshots; the frames are planned
+        and encoded by :mod:`latent3d.scene.movie`, as ``latent3d render --movie`` does. The timeline
+        and the camera return to where they were; a cancelled or failed export leaves no partial file
+        and an earlier file at ``path`` untouched.
         """
+        run = self.timeline.state.run
+        if run is None:
+            raise ValueError("There is no run to export; open one first.")
         camera = self.view.camera_position
-        times = movie_times(self.timeline.last, steps_per_epoch)  # frames between neighbouring snapshots
-        width, height = self.view.window_size
-        check_movie(len(times), width, height, fps, gif=path.suffix.lower() == ".gif")
+        times = plan_movie(run, path, self.view.window_size, fps, frames_per_snapshot=frames_per_snapshot)
         start = self.timeline.position
         self.timeline.pause()
         dialog = QProgressDialog("Rendering the epoch animation…", "Cancel", 0, len(times), parent)
@@ -126,18 +119,8 @@ class MovieExport:
             dialog.setValue(i)  # also lets the event loop see a click on Cancel
             return not dialog.wasCanceled()
 
-        def every_frame_or_cancel() -> Iterator[np.ndarray]:
-            n = 0
-            for img in self.frames(times, keep_going, fit_each):
-                n += 1
-                yield img
-            if n < len(times):
-                raise _Cancelled  # write_movie then drops its temporary file instead of renaming it into place
-
         try:
-            return write_movie(every_frame_or_cancel(), path, fps)
-        except _Cancelled:
-            return None
+            return record_movie(path, times, lambda u: self.frame_at(u, fit_each), fps, keep_going)
         finally:
             dialog.setValue(len(times))
             dialog.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -50,6 +50,5 @@ class ClassLegend(QListWidget):
         """Display class ``cls`` as shown or hidden without emitting (the state changed it)."""
         want = Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked
         if self.item(cls).checkState() != want:
-            self.blockSignals(True)
-            self.item(cls).setCheckState(want)
-            self.blockSignals(False)
+            with QSignalBlocker(self):
+                self.item(cls).setCheckState(want)

@@ -101,13 +101,16 @@ class TrainingProgress(QWidget):
         self.follow = QCheckBox("follow latest snapshot")
         self.follow.setChecked(True)
         self.follow.setToolTip("Move the cloud to each new snapshot as it arrives")
+        self.frame_button = QPushButton("frame the cloud")
+        self.frame_button.setToolTip("You moved the camera, so it stopped framing the growing cloud: follow it again")
+        self.frame_button.setVisible(False)
         self.stop_button = QPushButton("Stop")
         self.stop_button.setToolTip("Stop training; the unfinished run is discarded")
         self.stop_button.clicked.connect(self.stop_clicked)
         self._shown_at = -math.inf
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        for w in (self.bar, self.stop_button, self.follow, self.closing):
+        for w in (self.bar, self.stop_button, self.follow, self.frame_button, self.closing):
             layout.addWidget(w)
         layout.addWidget(self.label, 1)
         self.hide()
@@ -207,6 +210,8 @@ class LiveTraining(QObject):
         self.action.triggered.connect(self.show_dialog)
         self.progress = TrainingProgress()
         self.progress.stop_clicked.connect(self.stop)
+        self.progress.frame_button.clicked.connect(self._frame_again)
+        self._camera_follows = True  # False once the user moved the camera during this training
         self.dialog: TrainDialog | None = None
         self._config: TrainConfig | None = None
         self._live: LiveRun | None = None
@@ -271,6 +276,8 @@ class LiveTraining(QObject):
         if self.running:
             return
         self._config, self._live, self._shown, self._eta = config, None, None, None
+        self._camera_follows = True
+        self.progress.frame_button.setVisible(False)
         self._previous = self.state.run
         job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…")
         self.controller.start(job)
@@ -346,6 +353,17 @@ class LiveTraining(QObject):
         elif update.epoch_end:
             self._show_progress(int(round(update.epoch)), self._n_batches, update.train_loss, force=True)
 
+    def user_moved_camera(self) -> None:
+        """The user moved the camera during a training: it stops framing the cloud until *frame the cloud*."""
+        if self.running and self._camera_follows:
+            self._camera_follows = False
+            self.progress.frame_button.setVisible(True)
+
+    def _frame_again(self) -> None:
+        self._camera_follows = True
+        self.progress.frame_button.setVisible(False)
+        self.fit_camera()
+
     def _grow(self, run: Run) -> None:
         """Show ``run``, a longer version of the run shown: selection, path, probe and camera direction stay.
 
@@ -358,7 +376,7 @@ class LiveTraining(QObject):
             return
         follow = self.progress.follow.isChecked()
         self.state.set_run(run, position=float(len(run.codes) - 1) if follow else None)
-        if follow:
+        if follow and self._camera_follows:
             self.fit_camera()
 
     def _show_progress(self, epoch: int, batch: int, loss: float | None, force: bool = False) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabW
 
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
+from latent3d.qt.camera_follow import CameraEaser
 from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.explore_views import FilmstripView, NeighboursView, PathView
@@ -80,7 +81,9 @@ class MainWindow(QMainWindow):
         self.neighbours = Neighbours(state)
         self.view = LatentView(self)
         self.scene = self.view.scene
-        self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True)
+        self.easer = CameraEaser(state, self)
+        self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True,
+                                        follow_to=self.easer.ease_to)
         self.timeline = Timeline(state)
         self.panel = ImagePanel()
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
@@ -92,7 +95,7 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(state)
         self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.training = LiveTraining(state, self.settings, self, data_dir=data_dir, show_run=self.files.show_run,
-                                     fit_camera=self.presenter.fit_camera)
+                                     fit_camera=lambda: self.easer.ease_to(self.presenter.framing()))
         self.selection_view = SelectionDisplay(state, self.panel, self.images, self.neighbours)
         self.filmstrip_view = FilmstripView(state, self.filmstrip, before_seek=self.timeline.pause)
         self.path_view = PathView(state, self.path, on_new_path=lambda: self.bottom_tabs.setCurrentWidget(self.path))
@@ -114,6 +117,8 @@ class MainWindow(QMainWindow):
         self.legend.class_toggled.connect(state.set_class_visible)
         state.events.hidden_classes.connect(self._on_hidden_classes)
         state.events.probe.connect(self._on_probe)
+        state.events.follow.connect(self._on_follow)
+        self.view.signals.interacting.connect(self._on_interacting)
         state.events.run.connect(self._on_run)
         self.training.message.connect(self._message)
         self.training.title.connect(self.setWindowTitle)
@@ -183,7 +188,10 @@ class MainWindow(QMainWindow):
         self.reset_action = self._action("Reset camera", self.presenter.reset_camera, "R")
         self.reset_action.setToolTip("Back to the default view of the whole training (R)")
         self.fit_action = self._action("Fit", self.presenter.fit_camera, "Shift+R")
-        self.fit_action.setToolTip("Frame the whole training from the direction you look from (Shift+R)")
+        self.fit_action.setToolTip("Frame the snapshot shown from the direction you look from (Shift+R)")
+        self.follow_action = self._action("Follow the snapshot", self._set_follow, checkable=True)
+        self.follow_action.setToolTip("Keep the snapshot shown framed while scrubbing, playing or training: the "
+                                      "first steps fill the view as the last do (the corner note gives the real size)")
         self.roam_action = self._action("Free roam", self.controller.set_free_roam, "F", checkable=True)
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
@@ -197,7 +205,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
-        view_menu.addActions([self.reset_action, self.fit_action, self.roam_action, self.play_action])
+        view_menu.addActions([self.reset_action, self.fit_action, self.follow_action, self.roam_action,
+                              self.play_action])
         view_menu.addSeparator()
         view_menu.addActions(self.display.actions)
         self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
@@ -207,7 +216,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.addActions([self.open_action, self.training.action, self.reset_action, self.fit_action,
-                            self.roam_action])
+                            self.follow_action, self.roam_action])
         toolbar.addSeparator()
         self.display.add_to_toolbar(toolbar)
 
@@ -226,6 +235,19 @@ class MainWindow(QMainWindow):
         if self.roam_action.isChecked() != (position is not None):
             with QSignalBlocker(self.roam_action):
                 self.roam_action.setChecked(position is not None)
+
+    def _set_follow(self, on: bool) -> None:
+        self.state.follow = on
+
+    def _on_follow(self, on: bool) -> None:
+        if self.follow_action.isChecked() != on:
+            with QSignalBlocker(self.follow_action):
+                self.follow_action.setChecked(on)
+
+    def _on_interacting(self, busy: bool) -> None:
+        if busy:  # the user took the camera: no easing fights the mouse, a live training stops following
+            self.easer.stop()
+            self.training.user_moved_camera()
 
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
         for cls in range(self.state.n_classes):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -187,18 +187,16 @@ class Timeline(QWidget):
     def _on_position(self, u: float) -> None:
         time = self.state.time
         if time is not None:
-            self.slider.blockSignals(True)
-            self.slider.setValue(int(round(time.fraction(u, self.state.time_axis) * SLIDER_MAX)))
-            self.slider.blockSignals(False)
+            with QSignalBlocker(self.slider):
+                self.slider.setValue(int(round(time.fraction(u, self.state.time_axis) * SLIDER_MAX)))
             self.label.setText(f"{time.caption(u)} / {self.planned_epochs}")
         self.position_changed.emit(u)
 
     def _on_time_axis(self, axis: str) -> None:
         i = self.axis.findData(axis)
         if self.axis.currentIndex() != i:
-            self.axis.blockSignals(True)
-            self.axis.setCurrentIndex(i)
-            self.axis.blockSignals(False)
+            with QSignalBlocker(self.axis):
+                self.axis.setCurrentIndex(i)
         self.ticks.set_ticks(self.state.time, axis)
         self._on_position(self.state.position)
 

@@ -19,6 +19,8 @@ from latent3d.analysis.explore import colour_range, colour_values
 from latent3d.analysis.learning import learned_ticks
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
+from latent3d.scene.scale_note import ScaleNote
+from latent3d.state.framing import SnapshotBoxes, framed
 from latent3d.state.values import Camera
 from latent3d.state.viewer_state import PathState, ViewerState, connect_handlers
 
@@ -63,12 +65,18 @@ class ScenePresenter:
     scale : float
         Pixel sizes of the overlays (lines, markers, text) times this: an image rendered at 4x the
         view's resolution looks like the view, not like a sparse, thin copy of it.
+    probe_widget : bool
+        Draw the probe as a draggable sphere (the window) rather than only its marker (off screen).
+    follow_to : callable, optional
+        With ``state.follow`` on, each move of the position frames the snapshot shown: the pose is
+        handed to ``follow_to(camera)`` (the window eases towards it) or, by default, set at once.
     """
 
     def __init__(self, state: ViewerState, scene: LatentScene,
                  request_render: Callable[[], None] = lambda: None, scale: float = 1.0,
-                 probe_widget: bool = False) -> None:
+                 probe_widget: bool = False, follow_to: Callable[[Camera], None] | None = None) -> None:
         self.state, self.scene, self.request_render = state, scene, request_render
+        self.follow_to = follow_to if follow_to is not None else self._set_camera
         self._probe_widget = probe_widget  # a draggable sphere (the window) or only its marker (off-screen)
         self._applying = False  # True while this class moves the VTK camera: its observer stays quiet
         self._camera_vtk = scene.plotter.camera
@@ -77,6 +85,8 @@ class ScenePresenter:
         self.path_overlay = PathOverlay(plotter, point_size=14.0 * scale, line_width=3.0 * scale)
         self.colours = ColourModes(scene, font_size=int(round(12 * scale)))
         self.train_overlay = TrainOverlay(plotter, point_size=TRAIN_POINT_SIZE * scale)
+        self.scale_note = ScaleNote(plotter, font_size=int(round(11 * scale)))
+        self._boxes: SnapshotBoxes | None = None
         self._coloured: tuple[object, ...] | None = None
         self._shown: Run | None = None  # the run whose points the scene holds
         self._train_codes: np.ndarray | None = None
@@ -91,6 +101,7 @@ class ScenePresenter:
             return
         grew = state.run_grew and self._shown is not None
         self._shown = state.run
+        self._boxes = SnapshotBoxes(state.run.codes)
         if grew and self.scene.update_codes(state.run.codes, state.position):
             pass  # a live training's next snapshot: points moved in place, camera and actors untouched
         else:
@@ -107,13 +118,40 @@ class ScenePresenter:
         self._on_selected(state.selected)
         self._on_path(state.path)
         self._on_probe(state.probe)
+        self._follow()
 
     def _on_position(self, u: float) -> None:
         self.scene.set_position(u)
         self._apply_colours()
         if self.state.path is not None:
             self._place_path(self.state.path)
+        self._follow()
         self.request_render()
+
+    def _on_follow(self, _on: bool) -> None:
+        self._follow()
+        self.request_render()
+
+    def _follow(self) -> None:
+        """Say how large the cloud is; with follow on, frame the snapshot shown from the same direction."""
+        if self._boxes is None or not self.scene.n_points:
+            self.scale_note.hide()
+            return
+        lo, hi = self._boxes.at(self.state.position)
+        self.scale_note.show(lo, hi)
+        if self.state.follow:
+            self.follow_to(self.framing(lo, hi))
+
+    def framing(self, lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> Camera:
+        """The pose that frames the snapshot shown (or the box ``lo``-``hi``) from the current direction."""
+        if lo is None or hi is None:
+            assert self._boxes is not None
+            lo, hi = self._boxes.at(self.state.position)
+        w, h = self.scene.plotter.window_size
+        return framed(read_camera(self.scene), lo, hi, aspect=w / h if h else 1.0)
+
+    def _set_camera(self, camera: Camera) -> None:
+        self.state.camera = camera
 
     def _on_selected(self, index: int | None) -> None:
         self.scene.set_highlight(index)
@@ -207,8 +245,9 @@ class ScenePresenter:
         self.request_render()
 
     def fit_camera(self) -> None:
-        """Frame every snapshot again, looking from the same direction."""
-        self.scene.fit_camera()
+        """Frame the snapshot shown, looking from the same direction (Shift+R)."""
+        if self._boxes is not None and self.scene.n_points:
+            self._set_camera(self.framing())
         self.request_render()
 
     def close(self) -> None:
@@ -218,3 +257,4 @@ class ScenePresenter:
         self.path_overlay.close()
         self.colours.close()
         self.train_overlay.close()
+        self.scale_note.close()

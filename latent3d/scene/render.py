@@ -1,8 +1,7 @@
-"""Headless rendering: a run (or a saved view) to a PNG, or its training to a GIF/MP4 (``run.py render``)."""
+"""Headless rendering: a run (or a saved view) to a PNG, or its training to a GIF/MP4 (for ``latent3d render``)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -13,26 +12,31 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.analysis.explore import movie_times
 from latent3d.config.choices import COLOUR_MODES
-from latent3d.runs import Run, load_run, resolve_run_path
+from latent3d.runs import Run
 from latent3d.scene.cloud import LatentScene
-from latent3d.scene.movie_file import check_mp4, discard_writer
+from latent3d.scene.movie import (
+    MOVIE_SUFFIXES,
+    movie_frame_count,
+    movie_positions,
+    plan_movie,
+    record_movie,
+    write_movie,
+)
 from latent3d.scene.presenter import ScenePresenter
-from latent3d.state.view_apply import apply_spec, check_spec, load_view_run
-from latent3d.state.view_file import ViewSpec, load_view
+from latent3d.state.view_apply import apply_spec, spec_from_state
+from latent3d.state.view_file import ViewSpec
 from latent3d.state.viewer_state import ViewerState, timebase_of
-from latent3d.util.fileio import atomic_path, check_target
-from latent3d.util.limits import check_image, check_movie
+from latent3d.util.fileio import atomic_path
+from latent3d.util.limits import check_image
 
-__all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "cmd_render", "grab", "movie_positions", "parse_size",
-           "render_image", "render_movie", "render_state", "still_position", "write_movie"]
+__all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "grab", "movie_frame_count", "movie_positions",
+           "parse_size", "render_image", "render_movie", "render_state", "still_position", "write_movie"]
 
 #: Camera presets: direction from the focal point to the camera, and the view-up vector.
 CAMERAS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
     "iso": ((1.0, 1.0, 1.0), (0.0, 0.0, 1.0)), "xy": ((0.0, 0.0, 1.0), (0.0, 1.0, 0.0)),
     "xz": ((0.0, -1.0, 0.0), (0.0, 0.0, 1.0)), "yz": ((1.0, 0.0, 0.0), (0.0, 0.0, 1.0))}
-MOVIE_SUFFIXES = (".mp4", ".gif")
 MAX_SIDE = 8192
 
 
@@ -75,46 +79,6 @@ def set_camera(scene: LatentScene, preset: str) -> None:
     cam.SetPosition(*direction)
     cam.SetViewUp(*up)
     scene.fit_camera()
-
-
-def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
-    """Write RGB frames to ``out`` (``.gif`` or ``.mp4``) with imageio; returns the number of frames written.
-
-    Parameters
-    ----------
-    frames : iterable of ndarray, shape (H, W, 3), uint8
-    out : Path
-    fps : float
-
-    Notes
-    -----
-    MP4 (H.264, yuv420p) needs even sides: frames are cropped by at most one pixel row/column.
-    """
-    import imageio.v2 as imageio  # imported on use: only exports need it
-
-    suffix = out.suffix.lower()
-    if suffix not in MOVIE_SUFFIXES:
-        raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
-    count = 0
-    with atomic_path(out, what="Movie") as tmp:  # the old movie stays until the new one is complete
-        if suffix == ".gif":
-            writer = imageio.get_writer(tmp, mode="I", duration=1000.0 / fps, loop=0)
-        else:
-            writer = imageio.get_writer(tmp, fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=1,
-                                        ffmpeg_log_level="error")
-        try:
-            for frame in frames:
-                if suffix == ".mp4":
-                    frame = frame[: frame.shape[0] // 2 * 2, : frame.shape[1] // 2 * 2]
-                writer.append_data(np.ascontiguousarray(frame[..., :3]))
-                count += 1
-            writer.close()  # encodes a GIF now: a full disk shows up here
-        except BaseException:
-            discard_writer(writer, tmp)
-            raise
-        if suffix == ".mp4":
-            check_mp4(tmp, count)  # imageio hides ffmpeg's failures: count what it wrote before replacing anything
-    return count
 
 
 class OffscreenRenderer:
@@ -209,13 +173,8 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     presenter = ScenePresenter(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
-        copy.hidden_classes = state.hidden_classes
-        copy.selected, copy.color, copy.train_overlay = state.selected, state.color, state.train_overlay
-        copy.path, copy.time_axis = state.path, state.time_axis
-        if state.camera is not None:
-            copy.camera = state.camera
-        if state.probe is not None:
-            scene.markers.set_probe(np.asarray(state.probe, np.float32))
+        apply_spec(copy, spec_from_state(state))  # what a saved view of the state holds, camera included
+        copy.position = state.position  # exact: the spec rounds the position to a whole training step
         return grab(plotter.ren_win)
     finally:
         presenter.close()
@@ -236,27 +195,6 @@ def still_position(run: Run, *, epoch: float | None = None, step: float | None =
             raise ValueError(f"Epoch {epoch:g} is outside 0-{last_epoch:g} of run {run.name}.")
         return time.at_epoch(epoch)
     return float(time.last)
-
-
-def movie_positions(run: Run, axis: str, frames_per_snapshot: int, frames_per_epoch: int) -> np.ndarray:
-    """Positions of a movie's frames: evenly in snapshots (``log`` time) or evenly in training steps (``linear``)."""
-    time = timebase_of(run)
-    if axis == "log":
-        return movie_times(time.last, frames_per_snapshot)
-    epochs = time.last_step / time.steps_per_epoch
-    n = max(2, int(np.ceil(epochs * frames_per_epoch)) + 1)
-    return np.array([time.at_step(s) for s in np.linspace(0.0, time.last_step, n)])
-
-
-def movie_frame_count(run: Run, axis: str, frames_per_snapshot: int, frames_per_epoch: int) -> int:
-    """How many frames :func:`movie_positions` would give, computed without allocating them (a Python int)."""
-    time = timebase_of(run)
-    if axis == "log":
-        return time.last * frames_per_snapshot + 1
-    exact = -(-(time.last_step * frames_per_epoch) // time.steps_per_epoch)  # integers: no float overflow
-    if exact > 10**15:
-        return exact + 1
-    return max(2, int(np.ceil(time.last_step / time.steps_per_epoch * frames_per_epoch)) + 1)  # as movie_positions
 
 
 def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float | None = None,
@@ -284,67 +222,35 @@ def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float
     return out
 
 
-def render_movie(run: Run, out: Path, *, fps: float = 20.0, steps_per_epoch: int = 10, frames_per_snapshot: int = 4,
+def render_movie(run: Run, out: Path, *, fps: float = 20.0, frames_per_epoch: int = 10, frames_per_snapshot: int = 4,
                  time_axis: str = "log", view: ViewSpec | None = None, fit_each_frame: bool = False,
                  progress: Callable[[int, int], None] | None = None, **kwargs: object) -> int:
     """Render the training of ``run`` to ``out`` (GIF or MP4) over its snapshots; returns the frame count.
 
     The camera frames every snapshot at once (the cloud grows on screen), or with ``fit_each_frame``
-    each frame's own codes, so that the untrained blob of step 0 is not a speck.
+    each frame's own codes, so that the untrained blob of step 0 is not a speck. The frames are
+    planned and encoded by :mod:`latent3d.scene.movie`, as the window's export is.
     """
-    if out.suffix.lower() not in MOVIE_SUFFIXES:
-        raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
-    width, height = cast("tuple[int, int]", kwargs.get("size", (1200, 900)))
-    check_movie(movie_frame_count(run, time_axis, frames_per_snapshot, steps_per_epoch), width, height, fps,
-                gif=out.suffix.lower() == ".gif")  # refused before any frame is planned or drawn
-    times = movie_positions(run, time_axis, frames_per_snapshot, steps_per_epoch)
+    size = cast("tuple[int, int]", kwargs.get("size", (1200, 900)))
+    times = plan_movie(run, out, size, fps, time_axis=time_axis, frames_per_snapshot=frames_per_snapshot,
+                       frames_per_epoch=frames_per_epoch)  # refused before any frame is planned or drawn
     r = OffscreenRenderer(run, **kwargs)  # type: ignore[arg-type]
     if view is not None:
         r.apply_view(view)
+    done = 0
 
-    def counted() -> Iterator[np.ndarray]:
-        for i, img in enumerate(r.frames(times, fit_each=fit_each_frame)):
-            if progress is not None:
-                progress(i + 1, len(times))
-            yield img
+    def frame_at(u: float) -> np.ndarray:
+        nonlocal done
+        if fit_each_frame:
+            r.fit(u)
+        img = r.frame(u)
+        done += 1
+        if progress is not None:
+            progress(done, len(times))
+        return img
 
     try:
-        return write_movie(counted(), out, fps)
+        n = record_movie(out, times, frame_at, fps)
+        return int(n or 0)
     finally:
         r.close()
-
-
-def cmd_render(args: argparse.Namespace) -> int:
-    """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
-    if (args.out is None) == (args.movie is None):
-        raise ValueError("Give exactly one of --out IMAGE.png or --movie MOVIE.mp4|.gif.")
-    view = None
-    if getattr(args, "view", None):
-        if args.run is not None:
-            raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")
-        view_path = Path(args.view)
-        view = load_view(view_path)
-        run = load_view_run(view, view_path)
-        check_spec(view, run, view_path)
-    elif args.run is None:
-        raise ValueError("Name a RUN to render, or give --view FILE.")
-    else:
-        run = load_run(resolve_run_path(args.run))
-    if view is not None and (args.epoch is not None or args.step is not None):
-        raise ValueError("--view sets the position; leave out --epoch and --step.")
-    if args.epoch is not None and args.step is not None:
-        raise ValueError("Give --epoch or --step, not both.")
-    opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
-                            "colour": view.color if view is not None else args.color,
-                            "train_overlay": view.train_overlay if view is not None else args.train_overlay}
-    target = Path(args.out or args.movie)
-    check_target(target, what="Image" if args.out is not None else "Movie")
-    if args.out is not None:
-        render_image(run, target, epoch=args.epoch, step=args.step, view=view, **opts)
-        print(f"wrote {target}")
-        return 0
-    n = render_movie(run, target, fps=args.fps, steps_per_epoch=args.steps_per_epoch,
-                     frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view,
-                     fit_each_frame=args.fit_each_frame, **opts)
-    print(f"wrote {target} ({n} frames)")
-    return 0

@@ -31,7 +31,7 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
         run=_run_reference(run), step=int(round(state.step)), epoch=round(state.epoch, 6), camera=state.camera,
         color=state.color, hidden_classes=tuple(sorted(state.hidden_classes)), selected=state.selected,
         path=path, probe=state.probe,
-        train_overlay=state.train_overlay, time_axis=state.time_axis)
+        train_overlay=state.train_overlay, time_axis=state.time_axis, follow=state.follow)
 
 
 def resolve_view_run(spec: ViewSpec, source: Path) -> Path:
@@ -73,6 +73,7 @@ def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
     run = state.run
     if run is None:
         raise ValueError("Set the state's run before applying a view.")
+    state.follow = False  # the view's camera first; following it (its direction kept) comes last
     state.hidden_classes = spec.hidden_classes  # before the selection: a hidden point cannot be selected
     state.selected = spec.selected
     state.color = spec.color
@@ -83,3 +84,4 @@ def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
     state.probe = spec.probe
     if spec.camera is not None:
         state.camera = spec.camera
+    state.follow = spec.follow

@@ -30,7 +30,7 @@ MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-en
 COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis")
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -56,6 +56,8 @@ class ViewSpec:
         Free-roam probe position; None means free roam is off.
     train_overlay : bool
     time_axis : {"log", "linear"}
+    follow : bool
+        Whether the camera frames the snapshot shown (its direction from ``camera``).
     """
 
     run: str
@@ -69,6 +71,7 @@ class ViewSpec:
     probe: Vec3 | None = None
     train_overlay: bool = False
     time_axis: str = "log"
+    follow: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -97,6 +100,7 @@ class ViewSpec:
         d["probe"] = None if self.probe is None else _vec(self.probe)
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
+        d["follow"] = self.follow
         return d
 
     @classmethod
@@ -153,6 +157,7 @@ class ViewSpec:
             probe=None if d.get("probe") is None else c.vector("probe", d["probe"]),
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
+            follow=c.boolean("follow", d.get("follow", False)),
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:

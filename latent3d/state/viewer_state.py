@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal, SignalGroup
 
-from latent3d.analysis.explore import COLOUR_MODES
-from latent3d.state.timeline import TIME_AXES, Timebase
+from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
 
 if TYPE_CHECKING:
@@ -42,10 +42,11 @@ class ViewerEvents(SignalGroup):
     train_overlay = Signal(bool)
     camera = Signal(object)
     time_axis = Signal(str)
+    follow = Signal(bool)
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis")
+          "time_axis", "follow")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -107,6 +108,7 @@ class ViewerState:
         self._camera: Camera | None = None
         self._time_axis = "log"
         self._grew = False
+        self._follow = False
 
     # -- run and position -----------------------------------------------------------------------
 
@@ -334,6 +336,18 @@ class ViewerState:
         if camera != self._camera:
             self._camera = camera
             self.events.camera.emit(camera)
+
+    @property
+    def follow(self) -> bool:
+        """Whether the camera frames the snapshot shown (distance and focal point follow it, direction stays)."""
+        return self._follow
+
+    @follow.setter
+    def follow(self, on: bool) -> None:
+        on = bool(on)
+        if on != self._follow:
+            self._follow = on
+            self.events.follow.emit(on)
 
     @property
     def time_axis(self) -> str:

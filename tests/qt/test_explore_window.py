@@ -128,11 +128,11 @@ def test_screenshot_and_movie_export(window, tmp_path: Path) -> None:  # noqa: A
     assert save_screenshot(window.view, tmp_path / "s.png", 2) == (2 * w, 2 * h)
     img = imageio.imread(tmp_path / "s.png")
     assert img.shape[:2] == (2 * h, 2 * w) and len(np.unique(img.reshape(-1, img.shape[-1]), axis=0)) > 20
-    n = window.exports.movie.write(tmp_path / "m.gif", fps=10, steps_per_epoch=1, parent=window)
+    n = window.exports.movie.write(tmp_path / "m.gif", fps=10, frames_per_snapshot=1, parent=window)
     assert n == window.run.epochs + 1 == len(imageio.mimread(tmp_path / "m.gif"))
     assert window.timeline.position == window.run.epochs  # back where it was
     camera = window.view.camera_position
-    n_fit = window.exports.movie.write(tmp_path / "f.gif", fps=10, steps_per_epoch=1, parent=window, fit_each=True)
+    n_fit = window.exports.movie.write(tmp_path / "f.gif", fps=10, frames_per_snapshot=1, parent=window, fit_each=True)
     assert n_fit == n and window.view.camera_position == camera  # the camera comes back too
     frames = imageio.mimread(tmp_path / "f.gif")
     grown = imageio.mimread(tmp_path / "m.gif")

@@ -28,7 +28,7 @@ def test_cancelled_movie_export_keeps_the_earlier_file(window, tmp_path: Path,  
     target = out / "m.gif"
     target.write_bytes(OLD)
     start = window.timeline.position
-    assert window.exports.movie.write(target, fps=10, steps_per_epoch=2, parent=window) is None
+    assert window.exports.movie.write(target, fps=10, frames_per_snapshot=2, parent=window) is None
     assert os.listdir(out) == ["m.gif"] and target.read_bytes() == OLD  # old file kept, no temporary left
     assert window.timeline.position == start
 

@@ -1,0 +1,51 @@
+"""``latent3d render``: the command-line handler; the off-screen drawing itself is latent3d.scene.render."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from latent3d.runs import load_run, resolve_run_path
+from latent3d.scene.render import parse_size, render_image, render_movie
+from latent3d.state.view_apply import check_spec, load_view_run
+from latent3d.state.view_file import load_view
+from latent3d.util.fileio import check_target
+
+__all__ = ["cmd_render"]
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
+    if (args.out is None) == (args.movie is None):
+        raise ValueError("Give exactly one of --out IMAGE.png or --movie MOVIE.mp4|.gif.")
+    view = None
+    if getattr(args, "view", None):
+        if args.run is not None:
+            raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")
+        view_path = Path(args.view)
+        view = load_view(view_path)
+        run = load_view_run(view, view_path)
+        check_spec(view, run, view_path)
+    elif args.run is None:
+        raise ValueError("Name a RUN to render, or give --view FILE.")
+    else:
+        run = load_run(resolve_run_path(args.run))
+    if view is not None and (args.epoch is not None or args.step is not None):
+        raise ValueError("--view sets the position; leave out --epoch and --step.")
+    if args.epoch is not None and args.step is not None:
+        raise ValueError("Give --epoch or --step, not both.")
+    opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
+                            "colour": view.color if view is not None else args.color,
+                            "train_overlay": view.train_overlay if view is not None else args.train_overlay}
+    target = Path(args.out or args.movie)
+    check_target(target, what="Image" if args.out is not None else "Movie")
+    if args.out is not None:
+        render_image(run, target, epoch=args.epoch, step=args.step, view=view, **opts)
+        print(f"wrote {target}")
+        return 0
+    n = render_movie(run, target, fps=args.fps, frames_per_epoch=args.frames_per_epoch,
+                     frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view,
+                     fit_each_frame=args.fit_each_frame, **opts)
+    print(f"wrote {target} ({n} frames)")
+    return 0
