@@ -47,12 +47,11 @@ class LearnedHistogram(QWidget):
         self.canvas.setBackground("#1e2127")
         self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
         self.plot.setMenuEnabled(False)
-        self.plot.setLabel("left", "images learned")
+        self.plot.setLabel("left", "images")
         self.plot.setLabel("bottom", "learned at step")
         self.plot.setToolTip(f"Images per class learned at each snapshot: the first step at which an image's BCE is "
                              f"within {LEARNED_FRACTION:.0%} of its total drop of its final BCE.")
         self.classes = []
-        self.plot.setTitle("when images were learned", color="#c8ccd4", size="9pt")
         for name, rgb in zip(CLASS_NAMES, CLASS_COLORS):
             curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(rgb, width=1.4))
             self.plot.addItem(curve)

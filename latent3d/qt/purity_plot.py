@@ -57,14 +57,15 @@ class PurityPlot(QWidget):
         self.canvas.setBackground("#1e2127")
         self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
         self.plot.setMenuEnabled(False)
-        self.plot.setLabel("left", "kNN class purity")
-        self.plot.setTitle("class separation (kNN purity, k = 10)", color="#c8ccd4", size="9pt")
+        self.plot.setLabel("left", "kNN purity")  # no title: the tab is short, the plot gets its height
+        self.plot.setToolTip("Class separation: the fraction of each code's 10 nearest codes that share its class, "
+                             "averaged per class, at each snapshot")
         self.plot.setLabel("bottom", "training step")
         self.plot.setYRange(0.0, 1.0, padding=0.02)
-        # Under the plot, in rows: beside it, eleven entries took half of a tab's width.
-        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=4, labelTextSize="7pt",
-                                    verSpacing=-8, horSpacing=4)
-        self.canvas.addItem(self.legend, row=1, col=0)
+        # Beside the plot in two narrow columns: under it, the legend left the plot no height in a short tab.
+        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=2, labelTextSize="7pt",
+                                    verSpacing=-10, horSpacing=2)
+        self.canvas.addItem(self.legend, row=0, col=1)
         self.overall = self.plot.plot(pen=pg.mkPen("#e8e8e8", width=2.5))
         self.legend.addItem(self.overall, "all points")
         self.classes = []
