@@ -100,8 +100,10 @@ class DataMap(QWidget):
             self.plot.getAxis(side).enableAutoSIPrefix(False)  # BCE per pixel reads as 0.3, not 300 (x0.001)
         self.scatter = pg.ScatterPlotItem(size=3, pen=None, pxMode=True)
         self.highlight = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=2), brush=None, pxMode=True)
+        self.hover_mark = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#ffcc33", width=1.5), brush=None, pxMode=True)
         self.plot.addItem(self.scatter)
         self.plot.addItem(self.highlight)
+        self.plot.addItem(self.hover_mark)
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
         self.thumb = ImageView(scale=3)
@@ -112,13 +114,15 @@ class DataMap(QWidget):
         self.caption.setFixedWidth(self.thumb.width())
         # The text may be cut in a short tab rather than making the tabs (and the 3-D view above) taller.
         self.caption.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
-        self.canvas.setToolTip(HINT)
+        help_mark = QLabel("ⓘ")  # the hint as a tooltip here: on the plot it covered the points while hovering
+        help_mark.setToolTip(HINT)
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 4)
         grid.addWidget(QLabel("x"), 0, 0)
         grid.addWidget(self.x_axis, 0, 1)
         grid.addWidget(QLabel("y"), 0, 2)
         grid.addWidget(self.y_axis, 0, 3)
+        grid.addWidget(help_mark, 0, 4)
         grid.addWidget(self.canvas, 1, 0, 2, 5)
         grid.addWidget(self.thumb, 0, 5, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.caption, 2, 5, Qt.AlignmentFlag.AlignTop)
@@ -147,6 +151,8 @@ class DataMap(QWidget):
         xk, yk = self.x_axis.currentData(), self.y_axis.currentData()
         self.plot.setLabel("bottom", AXES[xk])
         self.plot.setLabel("left", AXES[yk])
+        self.hover_mark.setData([], [])  # the points move: the next mouse move marks one again
+        self.hovered = None
         a = self.analysis
         if a is None:
             self.xy, self.visible = np.zeros((0, 2)), np.zeros(0, bool)
@@ -193,6 +199,7 @@ class DataMap(QWidget):
         a = self.analysis
         if i is None or a is None:
             return  # the last image stays shown: moving to the panel must not blank it
+        self.hover_mark.setData([self.xy[i, 0]], [self.xy[i, 1]])
         self.thumb.set_image(thumbnails(self.state, self.image_of, [i])[0])
         step = a.learned_steps[i]
         learned = "never learned" if not np.isfinite(step) else f"learned at step {step:,.0f}"
