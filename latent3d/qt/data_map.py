@@ -100,10 +100,8 @@ class DataMap(QWidget):
             self.plot.getAxis(side).enableAutoSIPrefix(False)  # BCE per pixel reads as 0.3, not 300 (x0.001)
         self.scatter = pg.ScatterPlotItem(size=3, pen=None, pxMode=True)
         self.highlight = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=2), brush=None, pxMode=True)
-        self.hover_mark = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#ffcc33", width=1.5), brush=None, pxMode=True)
         self.plot.addItem(self.scatter)
         self.plot.addItem(self.highlight)
-        self.plot.addItem(self.hover_mark)
         self.canvas.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
         self.thumb = ImageView(scale=3)
@@ -151,8 +149,7 @@ class DataMap(QWidget):
         xk, yk = self.x_axis.currentData(), self.y_axis.currentData()
         self.plot.setLabel("bottom", AXES[xk])
         self.plot.setLabel("left", AXES[yk])
-        self.hover_mark.setData([], [])  # the points move: the next mouse move marks one again
-        self.hovered = None
+        self.hovered = None  # the points move: the next mouse move shows one again
         a = self.analysis
         if a is None:
             self.xy, self.visible = np.zeros((0, 2)), np.zeros(0, bool)
@@ -199,7 +196,7 @@ class DataMap(QWidget):
         a = self.analysis
         if i is None or a is None:
             return  # the last image stays shown: moving to the panel must not blank it
-        self.hover_mark.setData([self.xy[i, 0]], [self.xy[i, 1]])
+        # No ring on the hovered point: moving it repaints the 10,000-point scatter, 8 -> 32 ms a move (one run).
         self.thumb.set_image(thumbnails(self.state, self.image_of, [i])[0])
         step = a.learned_steps[i]
         learned = "never learned" if not np.isfinite(step) else f"learned at step {step:,.0f}"
