@@ -198,3 +198,16 @@ def test_non_finite_numbers_give_valid_json() -> None:
     a = analyse(r)  # type: ignore[arg-type]
     text = json.dumps(learning_summary(a), allow_nan=False)  # raises on any NaN or infinity left
     assert a.learned[0] == -1 and a.learned[1] == -1 and '"loss_half_drop_step"' in text
+
+
+def test_the_quick_part_comes_first_only_for_many_new_snapshots() -> None:
+    full = _separating_run(snapshots=6)
+    quick = analyse(full, purity=False)  # type: ignore[arg-type]
+    assert quick.partial and quick.events == [] and quick.computed == 0 and np.isnan(quick.purity).all()
+    np.testing.assert_array_equal(quick.learned, analyse(full).learned)  # type: ignore[arg-type]
+    cache, seen = LearningCache(), []
+    cache.analyse(_fake_run(full.codes[:5], full.labels, full.test_bce[:5], full.steps[:5]), seen.append)
+    assert len(seen) == 1 and seen[0].partial  # five new snapshots: the quick part first
+    grown = cache.analyse(full, seen.append)  # type: ignore[arg-type]
+    assert len(seen) == 1 and grown.computed == 1  # one new snapshot: straight to the result
+    assert analyse(full, quick).computed == 6  # type: ignore[arg-type]  # a partial one is never reused

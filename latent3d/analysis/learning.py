@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,6 +33,7 @@ __all__ = ["LEARNED_FRACTION", "LearningAnalysis", "LearningCache", "analyse", "
            "learned_colour_values", "learned_histogram", "learned_text", "learned_ticks", "learning_summary",
            "log_step"]
 
+PARTIAL_FROM = 3  # more new snapshots than this: the quick part is shown before the purity is done
 LEARNED_FRACTION = 0.10  # learned once the BCE is within 10 % of its total drop of the final BCE
 
 
@@ -147,6 +149,7 @@ class LearningAnalysis:
     k: int = PURITY_K
     computed: int = field(default=0)  # snapshots whose purity this computation added (the rest were reused)
     seconds: float = field(default=0.0)  # how long this computation took (wall clock)
+    partial: bool = field(default=False)  # the quick part only: purity still being computed, no events yet
 
     @property
     def learned_steps(self) -> np.ndarray:
@@ -180,7 +183,18 @@ def _events(steps: np.ndarray, purity: np.ndarray, loss: np.ndarray) -> list[Lea
     return sorted(events, key=lambda e: e.step)
 
 
-def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_K) -> LearningAnalysis:
+def reusable(previous: LearningAnalysis | None, run: Run, k: int = PURITY_K) -> int:
+    """How many leading snapshots of ``run`` already have their purity in ``previous`` (0: none)."""
+    steps = np.asarray(run.steps)
+    if (previous is not None and not previous.partial and previous.path == run.path and previous.k == k
+            and len(previous.steps) <= len(steps) and np.array_equal(previous.steps, steps[:len(previous.steps)])
+            and np.array_equal(previous.labels, run.labels)):
+        return len(previous.steps)
+    return 0
+
+
+def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_K,
+            purity: bool = True) -> LearningAnalysis:
     """The learning analysis of ``run``, reusing the purity of ``previous`` where ``run`` only grew.
 
     Parameters
@@ -191,6 +205,9 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
         labels equal, only the new snapshots' purity is computed.
     k : int
         Neighbours of the purity.
+    purity : bool
+        False: the quick part only (learned-at, data map, in milliseconds); the purity still to
+        compute is NaN, there are no events, and ``partial`` is True.
 
     Returns
     -------
@@ -199,24 +216,24 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     t0 = time.perf_counter()
     steps = np.asarray(run.steps, np.int64)
     labels = np.asarray(run.labels)
-    start = 0
-    old_per, old_all = np.zeros((0, 10)), np.zeros(0)
-    if (previous is not None and previous.path == run.path and previous.k == k
-            and len(previous.steps) <= len(steps) and np.array_equal(previous.steps, steps[:len(previous.steps)])
-            and np.array_equal(previous.labels, labels)):
-        start = len(previous.steps)
-        old_per, old_all = previous.purity, previous.purity_all
-    new_per, new_all = purity_curves(run.codes, labels, k, start=start)
-    purity = np.concatenate([old_per, new_per])
+    start = reusable(previous, run, k)
+    old_per, old_all = (previous.purity, previous.purity_all) if previous is not None and start else (
+        np.zeros((0, 10)), np.zeros(0))
+    if purity:
+        new_per, new_all = purity_curves(run.codes, labels, k, start=start)
+    else:
+        new_per, new_all = np.full((len(steps) - start, 10), np.nan), np.full(len(steps) - start, np.nan)
+    per_class = np.concatenate([old_per, new_per])
     purity_all = np.concatenate([old_all, new_all])
     bce = np.asarray(run.test_bce, np.float64)
     with np.errstate(invalid="ignore"):
         mean, std = bce.mean(axis=0), bce.std(axis=0)
     loss = np.asarray(run.snapshot_test_loss, np.float64)
-    return LearningAnalysis(run.path, steps, labels, purity, purity_all, _events(steps, purity, loss),
-                            learned_at(bce), mean.astype(np.float32), std.astype(np.float32),
-                            bce[-1].astype(np.float32), k, computed=len(steps) - start,
-                            seconds=time.perf_counter() - t0)
+    return LearningAnalysis(run.path, steps, labels, per_class, purity_all,
+                            _events(steps, per_class, loss) if purity else [], learned_at(bce),
+                            mean.astype(np.float32), std.astype(np.float32), bce[-1].astype(np.float32), k,
+                            computed=len(steps) - start if purity else 0, seconds=time.perf_counter() - t0,
+                            partial=not purity)
 
 
 class LearningCache:
@@ -230,11 +247,18 @@ class LearningCache:
         a = self._by_path.get(run.path)
         return a if a is not None and np.array_equal(a.steps, run.steps) else None
 
-    def analyse(self, run: Run) -> LearningAnalysis:
-        """The analysis of ``run``: cached, grown from the cached one, or computed."""
+    def analyse(self, run: Run, on_partial: Callable[[LearningAnalysis], None] | None = None) -> LearningAnalysis:
+        """The analysis of ``run``: cached, grown from the cached one, or computed.
+
+        ``on_partial`` receives the quick part first when the purity of many snapshots is still to
+        compute (a run just opened, not a live run's next snapshot).
+        """
         a = self.get(run)
         if a is None:
-            a = analyse(run, self._by_path.get(run.path))
+            previous = self._by_path.get(run.path)
+            if on_partial is not None and len(run.steps) - reusable(previous, run) > PARTIAL_FROM:
+                on_partial(analyse(run, previous, purity=False))
+            a = analyse(run, previous)
             self._by_path[run.path] = a
         return a
 

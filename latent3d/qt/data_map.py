@@ -112,7 +112,8 @@ class DataMap(QWidget):
         self.caption.setFixedWidth(self.thumb.width())
         # The text may be cut in a short tab rather than making the tabs (and the 3-D view above) taller.
         self.caption.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
-        help_mark = QLabel("ⓘ")  # the hint as a tooltip here: on the plot it covered the points while hovering
+        help_mark = QLabel("(?)")  # the hint as a tooltip here: on the plot it covered the points while hovering
+        help_mark.setStyleSheet("color:#8a90a0;")
         help_mark.setToolTip(HINT)
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 4)

@@ -34,7 +34,8 @@ class LearningService(QObject):
     Signals
     -------
     ready(object)
-        A :class:`LearningAnalysis` of the run shown (or None without a run), on the GUI thread.
+        A :class:`LearningAnalysis` of the run shown (or None without a run), on the GUI thread. A run
+        just opened gets its quick part first (``partial``: learned-at and data map, no purity yet).
     busy(str)
         A short progress note while a computation runs, ``""`` when it ends.
     """
@@ -42,6 +43,7 @@ class LearningService(QObject):
     ready = Signal(object)
     busy = Signal(str)
     _done = Signal(object, object)  # (run, analysis) from the worker: queued onto the GUI thread
+    _partial = Signal(object, object)  # (run, quick part) from the worker, before the purity is done
 
     def __init__(self, state: ViewerState, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +54,7 @@ class LearningService(QObject):
         self._pending: Run | None = None
         self._closed = False
         self._done.connect(self._on_done)
+        self._partial.connect(self._on_partial)
         self._disconnect = connect_handlers(state.events, self)
         self._on_run(state.run)
 
@@ -81,7 +84,8 @@ class LearningService(QObject):
 
     def _work(self, run: Run) -> None:
         try:
-            analysis: LearningAnalysis | None = self.cache.analyse(run)
+            analysis: LearningAnalysis | None = self.cache.analyse(
+                run, on_partial=lambda quick: None if self._closed else self._partial.emit(run, quick))
         except Exception:  # noqa: BLE001 - a failed analysis hides the panels' curves, never the window
             analysis = None
         if not self._closed:
@@ -100,6 +104,10 @@ class LearningService(QObject):
         self.busy.emit("")
         if self.state.run is run:
             self._publish(analysis)
+
+    def _on_partial(self, run: Run, quick: LearningAnalysis) -> None:
+        if not self._closed and self._pending is None and self.state.run is run:
+            self._publish(quick)  # the data map and the learned-at histogram at once; curves and events follow
 
     def _publish(self, analysis: LearningAnalysis | None) -> None:
         if analysis is not self.analysis:

@@ -27,9 +27,14 @@ def run(synthetic_run: Path) -> Run:
     return load_run(synthetic_run)
 
 
+def _done(service: LearningService, run: Run) -> bool:
+    a = service.analysis
+    return a is not None and not a.partial and np.array_equal(a.steps, run.steps)
+
+
 def _loaded(qtbot, state: ViewerState, service: LearningService, run: Run) -> None:  # noqa: ANN001
-    with qtbot.waitSignal(service.ready, timeout=20_000):
-        state.set_run(run)
+    state.set_run(run)
+    qtbot.waitUntil(lambda: _done(service, run), timeout=20_000)
 
 
 def _show(qtbot, widget: QWidget, size: tuple[int, int] = (800, 300)) -> None:  # noqa: ANN001
@@ -44,14 +49,34 @@ def test_service_computes_in_the_background_and_grows_incrementally(qtbot, run: 
     service = LearningService(state)
     notes: list[str] = []
     service.busy.connect(notes.append)
+    published: list[object] = []
+    service.ready.connect(published.append)
     _loaded(qtbot, state, service, grown(run, 3))
     first = service.analysis
     assert first is not None and first.computed == 3 and notes == ["Working out when each class separated…", ""]
+    assert published == [first]  # three new snapshots: no quick part first
     _loaded(qtbot, state, service, run)  # a live training's next snapshot
     assert service.analysis is not None and service.analysis.computed == 1
     np.testing.assert_array_equal(service.analysis.purity[:3], first.purity)
     with qtbot.waitSignal(service.ready, timeout=5_000):
         state.set_run(grown(run, 3))  # back to a run seen before: cached, published at once
+    service.close()
+
+
+def test_a_run_just_opened_shows_its_quick_part_first(qtbot, run: Run) -> None:  # noqa: ANN001
+    state = ViewerState()
+    service = LearningService(state)
+    published: list[object] = []
+    service.ready.connect(published.append)
+    m, plot = DataMap(state, service), PurityPlot(state, service)
+    for w in (m, plot):
+        _show(qtbot, w)
+    _loaded(qtbot, state, service, run)  # four snapshots to compute: the quick part comes first
+    quick, full = published  # type: ignore[misc]
+    assert quick.partial and quick.events == [] and np.isnan(quick.purity).all()  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(quick.learned, full.learned)  # type: ignore[attr-defined]
+    assert not full.partial and full.events  # type: ignore[attr-defined]
+    assert len(m.scatter.data) == len(run.labels) and len(plot.event_lines) == len(full.events)  # type: ignore
     service.close()
 
 
@@ -279,7 +304,7 @@ def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Pat
     w = open_window(qtbot, settings, None, synthetic_run)
     try:
         service = w.learning.service
-        qtbot.waitUntil(lambda: service.analysis is not None, timeout=20_000)
+        qtbot.waitUntil(lambda: _done(service, w.state.run), timeout=20_000)
         tabs = [w.bottom_tabs.tabText(i) for i in range(w.bottom_tabs.count())]
         assert "Data map" in tabs and w.learning.purity.isVisibleTo(w) is True
         assert w.learning.ticks.parent() is w.timeline.ticks and w.learning.ticks.events == service.analysis.events
