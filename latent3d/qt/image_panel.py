@@ -1,17 +1,22 @@
-"""The side panel: the selected test image beside its reconstruction, and the free-roam probe's decode."""
+"""The side panel: the selected test image beside its reconstruction, and the free-roam probe's decode.
+
+Both boxes are fixed slots: they keep their size whatever they show (an empty box says what would be
+there), so the legend below them never moves under the cursor.
+"""
 
 from __future__ import annotations
 
 import html
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 __all__ = ["ImageView", "ImagePanel", "to_uint8"]
 
-SCALE = 5  # 28 px -> 140 px, nearest neighbour
+SCALE = 4  # 28 px -> 112 px, nearest neighbour: both boxes and the legend fit a 950-px-high window
+DETAIL_ROWS = 4  # the details table's rows: the slot is as tall as a full table, empty or not
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
@@ -66,6 +71,8 @@ class _Pair(QGroupBox):
         grid = QGridLayout(self)
         self.left, self.right = ImageView(), ImageView()
         self.left_caption, self.right_caption = _caption(left), _caption(right)
+        for cap in (self.left_caption, self.right_caption):  # room for the longest caption: nothing cut
+            cap.setMinimumWidth(cap.fontMetrics().horizontalAdvance("reconstruction (step 18,760)") + 4)
         grid.addWidget(self.left, 0, 0, Qt.AlignmentFlag.AlignHCenter)
         grid.addWidget(self.right, 0, 1, Qt.AlignmentFlag.AlignHCenter)
         grid.addWidget(self.left_caption, 1, 0)
@@ -74,7 +81,36 @@ class _Pair(QGroupBox):
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.reserve("")
         grid.addWidget(self.details, 2, 0, 1, 2)
+
+    def reserve(self, note_html: str) -> None:
+        """Keep the details as tall as a full table plus ``note_html``, whatever they show."""
+        self.details.setText(_table([("row", "x")] * DETAIL_ROWS) + note_html)
+        self.details.setMinimumHeight(self.details.heightForWidth(max(self.details.width(), 260)))
+        self._pin()
+
+    def _pin(self) -> None:
+        # Never squeezed below the natural height: while the scroll area catches up with a grown panel
+        # the layout would shrink this box for a moment, and the legend below it would jump.
+        self.setMinimumHeight(0)
+        self.setMinimumHeight(self.sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Pin the height again when a style sheet changes the box's margins or fonts."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._pin()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Pin the height once the window's style has reached the box."""
+        self._pin()
+        super().showEvent(event)
+
+
+def _note(missing: str | None) -> str:
+    return f"<p style='color:#e3b341'>{html.escape(missing or 'Test image not available.')}</p>"
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
@@ -97,7 +133,12 @@ class ImagePanel(QWidget):
         self.probe = _Pair("Free-roam probe", "decoded at probe", "nearest test image")
         layout.addWidget(self.selection)
         layout.addWidget(self.probe)
-        self.probe.setVisible(False)
+        self.clear_selection()
+        self.set_probe_visible(False)
+
+    def reserve_note(self, missing: str | None) -> None:
+        """Make room once for the sentence that says why test images are missing (so no selection moves the legend)."""
+        self.selection.reserve(_note(missing) if missing else "")
         self.clear_selection()
 
     def clear_selection(self) -> None:
@@ -139,7 +180,7 @@ class ImagePanel(QWidget):
             # The reason is a long sentence (which files, where to put them): it overflowed the
             # 140-px box, so it wraps below the images, across the panel's width.
             self.selection.left.set_message("Test image not on disk: see below.")
-            note = f"<p style='color:#e3b341'>{html.escape(missing or 'Test image not available.')}</p>"
+            note = _note(missing)
         self.selection.right.set_image(reconstruction)
         self.selection.right_caption.setText(f"reconstruction ({at})")
         self.selection.details.setText(_table([
@@ -147,8 +188,13 @@ class ImagePanel(QWidget):
             ("BCE", f"{bce:.4f} ({at})"), *([("learned", html.escape(learned))] if learned else [])]) + note)
 
     def set_probe_visible(self, on: bool) -> None:
-        """Show or hide the probe section."""
-        self.probe.setVisible(on)
+        """Free roam on (the probe's images follow) or off: the box stays and says how to start it."""
+        if not on:
+            self.probe.left.set_message("Free roam off")
+            self.probe.right.set_message("")
+            self.probe.left_caption.setText("decoded at probe")
+            self.probe.right_caption.setText("nearest test image")
+            self.probe.details.setText("<i>Press F (Free roam) to decode any place in the space.</i>")
 
     def show_probe(self, *, position: np.ndarray, at: str, decoded: np.ndarray, nearest: int,
                    nearest_class: str, distance: float, nearest_image: np.ndarray | None,

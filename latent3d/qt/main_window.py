@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLayout,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
@@ -46,6 +55,18 @@ QToolBar { border:none; spacing:6px; } QStatusBar { background:#1e2127; }
 QSlider::groove:horizontal { height:6px; background:#3a3f4b; border-radius:3px; }
 QSlider::handle:horizontal { width:14px; margin:-5px 0; background:#ffcc33; border-radius:7px; }
 """
+
+
+class _SidePanel(QWidget):
+    """The side panel's content: never squeezed below its natural height (the scroll area scrolls instead).
+
+    Squeezed, the boxes above the legend shrank whenever the neighbours below grew, and the legend
+    moved under the cursor.
+    """
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """As wide as the narrowest layout, as tall as the natural one."""
+        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
 
 
 def default_settings() -> QSettings:
@@ -146,8 +167,11 @@ class MainWindow(QMainWindow):
         self.vsplitter.setStretchFactor(0, 1)
         self.vsplitter.setStretchFactor(1, 0)
         self.vsplitter.setSizes([1000, BOTTOM_HEIGHT])
-        side = QWidget()
+        side = _SidePanel()
         sv = QVBoxLayout(side)
+        # The layout grows the panel at once when its content grows (the scroll area alone would resize
+        # it on a later turn of the event loop, and meanwhile the boxes above the legend were squeezed).
+        sv.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         sv.addWidget(self.panel)
         sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
         sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight

@@ -39,6 +39,8 @@ class SelectionDisplay:
 
     def __init__(self, state: ViewerState, panel: ImagePanel, images: DatasetImages, neighbours: Neighbours) -> None:
         self.state, self.panel, self.images, self.neighbours = state, panel, images, neighbours
+        if images.pixels is None:
+            panel.reserve_note(images.missing)
         self._disconnect = connect_handlers(state.events, self)
 
     def _on_run(self, run: object) -> None:
