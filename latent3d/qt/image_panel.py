@@ -66,8 +66,9 @@ def _caption(text: str) -> QLabel:
 class _Pair(QGroupBox):
     """Two images with captions and a details line below."""
 
-    def __init__(self, title: str, left: str, right: str) -> None:
+    def __init__(self, title: str, left: str, right: str, rows: int = DETAIL_ROWS) -> None:
         super().__init__(title)
+        self.rows = rows
         grid = QGridLayout(self)
         self.left, self.right = ImageView(), ImageView()
         self.left_caption, self.right_caption = _caption(left), _caption(right)
@@ -87,7 +88,7 @@ class _Pair(QGroupBox):
 
     def reserve(self, note_html: str) -> None:
         """Keep the details as tall as a full table plus ``note_html``, whatever they show."""
-        self.details.setText(_table([("row", "x")] * DETAIL_ROWS) + note_html)
+        self.details.setText(_table([("row", "x")] * self.rows) + note_html)
         self.details.setMinimumHeight(self.details.heightForWidth(max(self.details.width(), 260)))
         self._pin()
 
@@ -129,7 +130,7 @@ class ImagePanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.selection = _Pair("Selected test image", "original", "reconstruction")
+        self.selection = _Pair("Selected test image", "original", "reconstruction", rows=DETAIL_ROWS + 1)  # + learned
         self.probe = _Pair("Free-roam probe", "decoded at probe", "nearest test image")
         layout.addWidget(self.selection)
         layout.addWidget(self.probe)
