@@ -62,7 +62,7 @@ def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatc
     from latent3d.data import datasets as data
     from latent3d.train import session
 
-    def offline(root: Path) -> None:
+    def offline(root: Path, *_dataset: object) -> None:
         raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")
 
     monkeypatch.setattr(session, "download", offline)  # the download lives on the training side

@@ -1,4 +1,4 @@
-"""What the ``train`` and ``info`` subcommands do, kept apart from argument parsing."""
+"""What the ``train``, ``info`` and ``export`` subcommands do, kept apart from argument parsing."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from latent3d.cli.preflight import check_train
 from latent3d.config.train import TrainConfig
+from latent3d.data.catalog import DEFAULT_DATASET
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
 
 if TYPE_CHECKING:
     from latent3d.train.loop import Snapshot
 
-__all__ = ["cmd_info", "cmd_train", "run_summary"]
+__all__ = ["cmd_export", "cmd_info", "cmd_train", "run_summary", "train_with_progress"]
 
 
 def _config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -29,12 +30,44 @@ def cmd_train(args: argparse.Namespace) -> int:
     """Train headless with a progress bar and save the run; returns the exit code."""
     config = _config_from_args(args)
     target = resolve_run_path(args.out or new_run_name())
-    check_train(config, target, weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder)
-    if target.exists():
-        raise ValueError(f"{target} already exists; choose another --out name.")
     job = TrainJob(config, target, data_dir=Path(args.data_dir) if args.data_dir else None, device=args.device,
                    weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
-                   command="latent3d " + " ".join(sys.argv[1:]), note=args.note)
+                   command="latent3d " + " ".join(sys.argv[1:]), note=args.note,
+                   dataset=getattr(args, "dataset", DEFAULT_DATASET))
+    from latent3d.train.loop import TrainingDiverged
+
+    try:
+        path = train_with_progress(job, progress=not args.no_progress)
+    except TrainingDiverged as exc:
+        print(f"latent3d: {exc} No run was saved.", file=sys.stderr)
+        return 1
+    except SaveError as exc:  # the disk filled up or the folder went away: nothing was saved
+        print(f"latent3d: error: {exc}", file=sys.stderr)
+        return 2
+    run = load_run(path)
+    print(_printable(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}"))
+    return 0
+
+
+def train_with_progress(job: TrainJob, *, progress: bool = True) -> Path:
+    """Check, train and save ``job`` as ``train`` does, with a progress bar on stderr (the CLI's and the API's).
+
+    Returns
+    -------
+    Path
+        The complete run folder.
+
+    Raises
+    ------
+    ValueError
+        The request cannot succeed (:func:`latent3d.cli.preflight.check_train`) or the folder exists.
+    latent3d.data.DataError, latent3d.train.loop.TrainingDiverged, latent3d.train.session.SaveError
+        As :func:`latent3d.train.session.train_and_save`; no run folder is left behind.
+    """
+    config, target = job.config, job.target
+    check_train(config, target, weights_dtype=job.weights_dtype, keep_encoder=job.keep_encoder)
+    if target.exists():
+        raise ValueError(f"{target} already exists; choose another --out name.")
     bar: Any = None
     n_batches = 0
     done_epochs = 0
@@ -42,7 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     def on_start(start: TrainStart) -> None:
         nonlocal bar, n_batches
         n_batches = start.n_batches
-        if not args.no_progress:
+        if progress:
             from tqdm import tqdm
 
             bar = tqdm(total=config.epochs * n_batches, unit="batch", file=sys.stderr, dynamic_ncols=True)
@@ -59,23 +92,13 @@ def cmd_train(args: argparse.Namespace) -> int:
             bar.update(r.step - bar.n)
             bar.set_description(f"epoch {r.epoch:.2f}/{config.epochs} test BCE {r.test_loss:.4f}")
 
-    from latent3d.train.loop import TrainingDiverged
-
     try:
         path = train_and_save(job, on_start=on_start, on_batch=on_batch, on_snapshot=on_snapshot)
-    except TrainingDiverged as exc:
-        print(f"latent3d: {exc} No run was saved.", file=sys.stderr)
-        return 1
-    except SaveError as exc:  # the disk filled up or the folder went away: nothing was saved
-        print(f"latent3d: error: {exc}", file=sys.stderr)
-        return 2
     finally:
         if bar is not None:
             bar.close()
-    assert path is not None  # nothing asks the CLI to stop
-    run = load_run(path)
-    print(_printable(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}"))
-    return 0
+    assert path is not None  # nothing asks it to stop
+    return path
 
 
 def run_summary(run: Run) -> dict[str, Any]:
@@ -97,6 +120,7 @@ def run_summary(run: Run) -> dict[str, Any]:
         "weights": meta.get("weights"),
         "train_codes": run.train_codes is not None,
         "dataset": meta.get("dataset"),
+        "class_names": list(run.class_names),
         "versions": meta.get("versions"),
         "device": meta.get("device"),
         "command": meta.get("command"),
@@ -161,7 +185,8 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"Points     {s['num_points']} test codes per epoch"
         + (f", plus {len(run.train_codes)} train codes (final epoch)" if run.train_codes is not None else ""),
         f"Weights    {s['weights']}",
-        f"Dataset    {s['dataset']}",
+        f"Dataset    {run.dataset}: {s['dataset']}",
+        f"Classes    {', '.join(run.class_names)}",
         f"Versions   {s['versions']}",
         f"Device     {s['device']}",
         f"Command    {s['command']}",
@@ -177,4 +202,18 @@ def cmd_info(args: argparse.Namespace) -> int:
     if learning is not None:
         lines += ["", *_learning_table(learning)]
     print("\n".join(_printable(line) for line in lines))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a run's codes (every snapshot, or one ``--step``) to a CSV or Parquet file; returns the exit code."""
+    from latent3d.runs.export import check_export_target, write_rows
+    from latent3d.runs.table import run_columns
+
+    out = Path(args.out).expanduser()
+    check_export_target(out)  # before loading: a wrong suffix or place costs nothing
+    run = load_run(resolve_run_path(args.run))
+    table = run_columns(run, args.step, train_codes=args.train_codes)
+    write_rows(table, out)
+    print(_printable(f"Wrote {table.n_rows:,} rows of run {run.name} to {out}"))
     return 0

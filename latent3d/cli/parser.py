@@ -1,4 +1,4 @@
-"""Command line: ``view`` (default), ``train``, ``info`` and ``render``; user mistakes exit 2 with one sentence."""
+"""Command line: ``view`` (default), ``train``, ``info``, ``render``, ``export``, ``encode``; mistakes exit 2."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from latent3d import __version__
+from latent3d._version import __version__
 from latent3d.config.choices import COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
+from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 
 __all__ = ["build_parser", "main"]
 
@@ -94,11 +95,31 @@ def _schedule(text: str) -> str:
     return text
 
 
+def _map_grid(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a whole number") from None
+    if not 4 <= value <= 32:
+        raise argparse.ArgumentTypeError(f"{value} must be from 4 to 32")
+    return value
+
+
+def _keep_encoder(text: str) -> str:
+    from latent3d.config.encoder_keep import parse_keep_encoder
+
+    try:
+        parse_keep_encoder(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
     parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
     parser.add_argument("--version", action="version", version=f"latent3d {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render,export,encode}")
 
     view = sub.add_parser("view", help="open the 3-D viewer (default command)")
     view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
@@ -111,14 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--lr", type=_positive_float, default=1e-3, help="Adam learning rate (default 1e-3)")
     tr.add_argument("--seed", type=_seed, default=0, help=f"random seed, 0 to {MAX_SEED} (default 0)")
     tr.add_argument("--data-dir", help="folder holding FashionMNIST/raw (default: $LATENT3D_DATA_DIR or a cache)")
+    tr.add_argument("--dataset", choices=tuple(DATASETS), default=DEFAULT_DATASET,
+                    help="what to learn: fashion-mnist (default), mnist or kmnist (read from MNIST/raw, KMNIST/raw)")
     tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where to train")
     tr.add_argument("--out", help="run name under checkpoints/ or a folder path (default: run-DATE-TIME)")
     tr.add_argument("--max-train-images", type=_image_cap, help="train on the first N images only")
     tr.add_argument("--max-test-images", type=_image_cap, help="encode the first N test images only")
     tr.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32",
                     help="precision of stored weights (default float32)")
-    tr.add_argument("--keep-encoder", choices=("all", "final"), default="all",
-                    help="store the encoder of every epoch or only the final one (default all)")
+    tr.add_argument("--keep-encoder", type=_keep_encoder, default="all", metavar="all|final|every:K",
+                    help="store the encoder of every snapshot, only the final one, or every K-th snapshot and the "
+                    "final one (default all; an own image is placed at the snapshots that keep it)")
     tr.add_argument("--snapshots", type=_schedule, default="log", metavar="epochs|log|every:N",
                     help="when to keep a snapshot: log (default: step 0, ~20 log-spaced steps through epoch 1, "
                     "then every epoch end), epochs (epoch ends only) or every:N (every N steps and epoch ends)")
@@ -130,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.add_argument("--learning", action="store_true",
                       help="also when each class separated (kNN purity), the loss's half drop and learned-at per image")
+
+    enc = sub.add_parser("encode", help="place your own PNG/JPEG image: its code at every snapshot with an encoder")
+    enc.add_argument("run", help="run name under checkpoints/ or a run folder")
+    enc.add_argument("image", help="a PNG or JPEG of any size (converted like Fashion-MNIST: grey, fitted into 28x28)")
+    enc.add_argument("--invert", action="store_true", help="the image is a dark object on a light background")
+    enc.add_argument("--json", action="store_true", help="print one JSON list of {step, code} objects")
 
     rd = sub.add_parser("render", help="render a run to a PNG or a GIF/MP4 of the epochs, without a window")
     rd.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
@@ -144,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="colour points by class, reconstruction error, movement or the step each image was "
                     "learned at (default class)")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
+    rd.add_argument("--decoder-map", nargs="?", const="camera", choices=("camera", "xy", "xz", "yz"),
+                    metavar="PLANE", help="draw the decoder map: a grid of images decoded on a plane through the "
+                    "focal point (or a view's probe), facing the camera (default) or on the xy, xz or yz axes")
+    rd.add_argument("--map-grid", type=_map_grid, metavar="G", help="decoder-map tiles a side, 4 to 32 (default 12)")
     rd.add_argument("--fps", type=_positive_int, default=20, help="movie frames per second (default 20)")
     rd.add_argument("--time", choices=TIME_AXES, default=DEFAULT_TIME_AXIS,
                     help="movie time: evenly over snapshots (log, default) or over training steps (linear)")
@@ -155,6 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="deprecated name of --frames-per-epoch (it counts movie frames, not training steps)")
     rd.add_argument("--fit-each-frame", action="store_true",
                     help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
+
+    ex = sub.add_parser("export", help="write a run's codes to CSV or Parquet: one row per test image per snapshot")
+    ex.add_argument("run", help="run name under checkpoints/ or a run folder")
+    ex.add_argument("--out", required=True, help="the .csv or .parquet file to write (the suffix picks the format)")
+    ex.add_argument("--step", type=_non_negative_float, help="one training step only (between snapshots: interpolated)")
+    ex.add_argument("--train-codes", action="store_true", help="the training-set codes (final step) instead")
 
     return parser
 
@@ -202,6 +242,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from latent3d.cli.commands import cmd_info
 
             return cmd_info(args)
+        if command == "export":
+            from latent3d.cli.commands import cmd_export
+
+            return cmd_export(args)
+        if command == "encode":
+            from latent3d.cli.encode import cmd_encode
+
+            return cmd_encode(args)
         if command == "render":
             from latent3d.cli.render import cmd_render
 

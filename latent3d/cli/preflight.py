@@ -11,8 +11,10 @@ import os
 import stat
 from pathlib import Path
 
+from latent3d.config.encoder_keep import parse_keep_encoder
 from latent3d.config.schedule import snapshot_count
 from latent3d.config.train import TrainConfig
+from latent3d.data.catalog import DATASETS
 from latent3d.data.datasets import SPLIT_SIZES
 from latent3d.runs.validation import MAX_ARRAY_BYTES
 from latent3d.util.fileio import NAME_MAX, PATH_MAX, describe_os_error, file_kind, name_max
@@ -63,7 +65,8 @@ def check_data_dir(text: str, option: str = "--data-dir") -> None:
         raise PreflightError(f"{option} {_short(str(path))} cannot be used ({describe_os_error(exc)}).") from None
     if not stat.S_ISDIR(st.st_mode):
         raise PreflightError(f"{option} {_short(str(path))} is {file_kind(st.st_mode)}, not a folder.")
-    for folder in (path, path / "FashionMNIST", path / "FashionMNIST" / "raw"):
+    folders = [path] + [p for d in DATASETS.values() for p in (path / d.folder, path / d.folder / "raw")]
+    for folder in folders:
         try:
             if not folder.is_dir():
                 continue
@@ -109,9 +112,11 @@ def estimate_run_bytes(config: TrainConfig, *, weights_dtype: str = "float32", k
     decoder = _params(config.model.decoder_widths) * item
     encoder = _params((config.model.input_dim, *config.model.hidden, config.model.code_dim)) * item
     snapshots = _snapshots(config)
-    per_snapshot = decoder + (encoder if keep_encoder == "all" else 0) + n_test * (CODE_BYTES + 4) + 4096
+    stride = parse_keep_encoder(keep_encoder)
+    encoders = -(-snapshots // stride) if stride else 0  # snapshots 0, K, 2K, ... keep theirs; the last one too
+    per_snapshot = decoder + n_test * (CODE_BYTES + 4) + 4096
     steps = config.epochs * _steps_per_epoch(config)  # step_loss.npy: one float32 per step
-    return snapshots * per_snapshot + encoder + n_train * (CODE_BYTES + 1) + n_test + 4 * steps
+    return snapshots * per_snapshot + (encoders + 1) * encoder + n_train * (CODE_BYTES + 1) + n_test + 4 * steps
 
 
 def _steps_per_epoch(config: TrainConfig) -> int:

@@ -8,11 +8,22 @@ from typing import Any
 
 from latent3d.runs import load_run, resolve_run_path
 from latent3d.scene.render import parse_size, render_image, render_movie
+from latent3d.state.own_values import DecoderMapState
 from latent3d.state.view_apply import check_spec, load_view_run
-from latent3d.state.view_file import load_view
+from latent3d.state.view_file import ViewSpec, load_view
 from latent3d.util.fileio import check_target
 
 __all__ = ["cmd_render"]
+
+
+def _map_option(args: argparse.Namespace, view: ViewSpec | None) -> DecoderMapState | None:
+    """``--decoder-map [PLANE]`` and ``--map-grid G``; with ``--view`` the file's own map unless asked for."""
+    plane, grid = getattr(args, "decoder_map", None), getattr(args, "map_grid", None)
+    if plane is None:
+        if grid is not None:
+            raise ValueError("--map-grid sets the decoder map's tiles; add --decoder-map to draw it.")
+        return view.decoder_map if view is not None else None
+    return DecoderMapState(plane, grid if grid is not None else 12).checked()
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -37,7 +48,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise ValueError("Give --epoch or --step, not both.")
     opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
                             "colour": view.color if view is not None else args.color,
-                            "train_overlay": view.train_overlay if view is not None else args.train_overlay}
+                            "train_overlay": view.train_overlay if view is not None else args.train_overlay,
+                            "decoder_map": _map_option(args, view)}
     target = Path(args.out or args.movie)
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:

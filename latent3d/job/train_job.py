@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from latent3d.config.train import TrainConfig
+from latent3d.data.catalog import DEFAULT_DATASET, dataset_info
 
 __all__ = ["TrainJob"]
 
@@ -32,6 +33,8 @@ class TrainJob:
         Free text stored in ``run.json``.
     download : bool
         Fetch the dataset through torchvision when files are missing.
+    dataset : str
+        ``fashion-mnist`` (default), ``mnist`` or ``kmnist`` (:mod:`latent3d.data.catalog`).
     """
 
     config: TrainConfig
@@ -44,3 +47,7 @@ class TrainJob:
     note: str | None = None
     download: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    dataset: str = DEFAULT_DATASET
+
+    def __post_init__(self) -> None:
+        dataset_info(self.dataset)  # an unknown dataset is one ValueError sentence before anything runs

@@ -9,16 +9,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from latent3d.runs import RunError, default_runs_dir, load_run, newest_run
+from latent3d.runs import Run, RunError, default_runs_dir, load_run, newest_run
 from latent3d.state.view_file import ViewSpec
 
 if TYPE_CHECKING:
     from latent3d.qt.main_window import MainWindow
 
-__all__ = ["SHUTDOWN_SIGNALS", "SignalBridge", "WindowShutdown", "run_viewer"]
+__all__ = ["SHUTDOWN_SIGNALS", "SignalBridge", "WindowShutdown", "event_loop_running", "run_viewer", "show_window"]
 
 # A kill, a logout or closed terminal, Ctrl+C (Windows has no SIGHUP).
 SHUTDOWN_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n))
@@ -186,3 +186,52 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
     if shutdown.signum is not None and not window.isVisible():  # closed for a signal before the loop ran
         return 0
     return int(app.exec())
+
+
+def event_loop_running() -> bool:
+    """Whether a Qt event loop already runs: inside ``QApplication.exec()``, or IPython/Jupyter after ``%gui qt``."""
+    if QThread.currentThread().loopLevel() > 0:
+        return True
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    return str(getattr(shell, "active_eventloop", None) or "").startswith("qt")
+
+
+def show_window(run: Run | None, view: ViewSpec | None = None, *, block: bool | None = None) -> MainWindow:
+    """Show the main window on ``run`` (and ``view``) for :func:`latent3d.show`; the one QApplication is reused.
+
+    Parameters
+    ----------
+    run : Run or None
+        A loaded run (None: an empty window).
+    view : ViewSpec, optional
+        Already checked against ``run``.
+    block : bool, optional
+        Run the event loop until the window closes (default: unless one already runs, see
+        :func:`event_loop_running`). SIGTERM, SIGHUP and Ctrl+C close it meanwhile.
+
+    Returns
+    -------
+    MainWindow
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1] or ["latent3d"])
+    app.setOrganizationName("latent3d")
+    app.setApplicationName("latent3d")
+    from latent3d.qt.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if run is not None:
+        window.files.show_run(run)
+        if view is not None:
+            window.files.apply_view(view)
+    if block is False or (block is None and event_loop_running()):
+        return window
+    bridge = SignalBridge()
+    shutdown = WindowShutdown(QApplication.quit, window)
+    bridge.received.connect(shutdown.on_signal)
+    try:
+        app.exec()
+    finally:
+        bridge.close()
+    return window

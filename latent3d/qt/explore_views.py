@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import numpy as np
@@ -9,7 +10,6 @@ from PySide6.QtCore import QSignalBlocker
 
 from latent3d.analysis.explore import filmstrip, path_decodes
 from latent3d.analysis.interpolate import lerp
-from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import DatasetImages
 from latent3d.qt.explore_panel import FILMSTRIP_FRAMES, FilmstripBox, NeighboursBox, PathBox
 from latent3d.state.neighbours import Neighbours
@@ -126,7 +126,7 @@ class PathView:
         key = (path.a, path.b, path.samples, s, id(run))
         if key != self._shown:
             _codes, images = path_decodes(run.decoder(s), run.codes[s, path.a], run.codes[s, path.b], path.samples)
-            name = lambda i: f"#{i} {CLASS_NAMES[int(run.labels[i])]}"  # noqa: E731
+            name = lambda i: f"#{i} {html.escape(run.class_names[int(run.labels[i])])}"  # noqa: E731
             ends = (f"<span style='color:#40e0ff'>A</span> {name(path.a)} → "
                     f"<span style='color:#ff50c8'>B</span> {name(path.b)} · step {time.steps[s]:,.0f}")
             self.box.show_path(images, ends)
@@ -201,7 +201,7 @@ class NeighboursView:
         self.ids = idx
         shown = ([self.images.get(int(i)) for i in idx] if self.images.pixels is not None
                  else list(run.decoder(s)(run.codes[s, idx])))
-        captions = [f"#{i} {CLASS_NAMES[int(run.labels[i])]}\nd = {d:.3f}" for i, d in zip(idx, dist)]
+        captions = [f"#{i} {run.class_names[int(run.labels[i])]}\nd = {d:.3f}" for i, d in zip(idx, dist)]
         self.box.show_neighbours(source, shown, captions)  # type: ignore[arg-type]
 
     def close(self) -> None:

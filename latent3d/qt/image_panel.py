@@ -185,7 +185,7 @@ class ImagePanel(QWidget):
         self.selection.right.set_image(reconstruction)
         self.selection.right_caption.setText(f"reconstruction ({at})")
         self.selection.details.setText(_table([
-            ("class", f"<b>{class_name}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
+            ("class", f"<b>{html.escape(class_name)}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
             ("BCE", f"{bce:.4f} ({at})"), *([("learned", html.escape(learned))] if learned else [])]) + note)
 
     def set_probe_visible(self, on: bool) -> None:
@@ -228,5 +228,5 @@ class ImagePanel(QWidget):
             self.probe.right.set_image(nearest_reconstruction)
             self.probe.right_caption.setText(f"nearest #{nearest} (reconstr.)")
         self.probe.details.setText(_table([
-            ("probe", _xyz(position)), ("nearest", f"#{nearest} <b>{nearest_class}</b>"),
+            ("probe", _xyz(position)), ("nearest", f"#{nearest} <b>{html.escape(nearest_class)}</b>"),
             ("distance", f"{distance:.3f}")]))

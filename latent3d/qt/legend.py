@@ -39,6 +39,11 @@ class ClassLegend(QListWidget):
         self.setFixedHeight(self.sizeHintForRow(0) * len(names) + 2 * self.frameWidth() + 4)
         self.itemChanged.connect(self._on_item_changed)
 
+    def set_names(self, names: Sequence[str]) -> None:
+        """Name the rows after another run's classes (its ``Run.class_names``; shown as plain text)."""
+        for cls, name in enumerate(names[: self.count()]):
+            self.item(cls).setText(f"{cls}  {name}")
+
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         self.class_toggled.emit(self.row(item), item.checkState() == Qt.CheckState.Checked)
 

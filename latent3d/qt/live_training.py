@@ -266,20 +266,20 @@ class LiveTraining(QObject):
 
     def _on_dialog_accepted(self) -> None:
         if self.dialog is not None:
-            self.start(self.dialog.config(), self.dialog.target)
+            self.start(self.dialog.config(), self.dialog.target, self.dialog.dataset())
 
     def _on_dialog_finished(self, _result: int) -> None:
         self.dialog = None
 
-    def start(self, config: TrainConfig, target: Path) -> None:
-        """Train ``config`` into the run folder ``target`` in a child process."""
+    def start(self, config: TrainConfig, target: Path, dataset: str = "fashion-mnist") -> None:
+        """Train ``config`` on ``dataset`` into the run folder ``target`` in a child process."""
         if self.running:
             return
         self._config, self._live, self._shown, self._eta = config, None, None, None
         self._camera_follows = True
         self.progress.frame_button.setVisible(False)
         self._previous = self.state.run
-        job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…")
+        job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…", dataset=dataset)
         self.controller.start(job)
         self.progress.begin(f"starting training of {Path(target).name}…")
 

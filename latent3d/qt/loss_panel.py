@@ -7,6 +7,8 @@ curves grow, repainted at most a few times a second.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
@@ -106,10 +108,21 @@ class LossPanel(QWidget):
     # -- state -> plot --------------------------------------------------------------------------
 
     def _on_run(self, run: object) -> None:
+        names = getattr(run, "class_names", None)
+        if names is not None:
+            self._name_classes(names)
         if self._drawn_run is None or run is None:
             self.redraw()  # a first run: at once
         elif not self._refresh.isActive():
             self._refresh.start()  # a live training's next snapshot: coalesced, at most 4 redraws a second
+
+    def _name_classes(self, names: tuple[str, ...]) -> None:
+        """Label the class curves after the run's classes (pyqtgraph labels are HTML: the names are escaped)."""
+        row = {id(curve): cls for cls, curve in enumerate(self.classes)}
+        for sample, label in self.legend.items:
+            cls = row.get(id(getattr(sample, "item", None)))
+            if cls is not None and cls < len(names):
+                label.setText(html.escape(names[cls]))
 
     def _on_time_axis(self, axis: str) -> None:
         self.redraw()

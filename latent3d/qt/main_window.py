@@ -7,19 +7,23 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QLayout,
     QMainWindow,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from latent3d.analysis.encoder import OwnCodesCache
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
 from latent3d.qt.camera_follow import CameraEaser
+from latent3d.qt.decoder_map_panel import DecoderMapPanel
 from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.explore_views import FilmstripView, NeighboursView, PathView
@@ -29,6 +33,7 @@ from latent3d.qt.legend import ClassLegend
 from latent3d.qt.live_training import LiveTraining
 from latent3d.qt.loss_panel import LossPanel
 from latent3d.qt.open_save import OpenSave
+from latent3d.qt.own_image_panel import OwnImagePanel
 from latent3d.qt.runs_menu import RunsMenu
 from latent3d.qt.scene_controller import SceneController
 from latent3d.qt.selection_view import SelectionDisplay
@@ -38,6 +43,7 @@ from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_state import ViewerState
@@ -45,6 +51,7 @@ from latent3d.state.viewer_state import ViewerState
 __all__ = ["MainWindow", "default_settings"]
 
 BOTTOM_HEIGHT = 130  # loss curves / filmstrip / path tabs under the timeline, at start
+NEIGHBOURS_MIN_HEIGHT = 190  # the neighbours' slot shows a row of images and the probe's readout before scrolling
 
 STYLE = """
 QMainWindow, QWidget { background:#262a31; color:#d7dae0; }
@@ -105,6 +112,10 @@ class MainWindow(QMainWindow):
         self.easer = CameraEaser(state, self)
         self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True,
                                         follow_to=self.easer.ease_to)
+        self.own_codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
+        self.learned = LearnedLayers.create(state, self.scene, self.view.request_render, codes=self.own_codes)
+        self.map_panel = DecoderMapPanel(state)
+        self.own_panel = OwnImagePanel(state, self.own_codes, images=self.images)
         self.timeline = Timeline(state)
         self.panel = ImagePanel()
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
@@ -140,6 +151,8 @@ class MainWindow(QMainWindow):
         state.events.probe.connect(self._on_probe)
         state.events.follow.connect(self._on_follow)
         self.view.signals.interacting.connect(self._on_interacting)
+        self.view.signals.interacting.connect(self.learned.decoder_map.hold)
+        state.events.decoder_map.connect(self._on_decoder_map)
         state.events.run.connect(self._on_run)
         self.training.message.connect(self._message)
         self.training.title.connect(self.setWindowTitle)
@@ -175,8 +188,21 @@ class MainWindow(QMainWindow):
         sv.addWidget(self.panel)
         sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
         sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
-        sv.addWidget(self.neighbours_box)
-        sv.addStretch(1)
+        # Neighbours, decoder map and own images grow with what they show: each scrolls in its own tab of the
+        # last slot, so nothing above them moves.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        for widget, name in ((self.neighbours_box, "Neighbours"), (self.map_panel, "Decoder map"),
+                             (self.own_panel, "Your images")):
+            area = QScrollArea()
+            area.setWidget(widget)
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.side_tabs.addTab(area, name)
+        self.side_tabs.setMinimumHeight(NEIGHBOURS_MIN_HEIGHT)
+        self.side_tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        sv.addWidget(self.side_tabs, 1)
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
@@ -218,6 +244,8 @@ class MainWindow(QMainWindow):
                                       "first steps fill the view as the last do (the corner note gives the real size)")
         self.roam_action = self._action("Free roam", self.controller.set_free_roam, "F", checkable=True)
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
+        self.map_action = self._action("Decoder map", self._set_decoder_map, "M", checkable=True)
+        self.map_action.setToolTip("Images decoded on a grid over a plane through the latent space (M)")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")
         for act in (*self.display.actions, *self.exports.actions, self.training.action):
@@ -230,7 +258,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([self.reset_action, self.fit_action, self.follow_action, self.roam_action,
-                              self.play_action])
+                              self.play_action, self.map_action])
         view_menu.addSeparator()
         view_menu.addActions(self.display.actions)
         self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
@@ -240,7 +268,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.addActions([self.open_action, self.training.action, self.reset_action, self.fit_action,
-                            self.follow_action, self.roam_action])
+                            self.follow_action, self.roam_action, self.map_action])
         toolbar.addSeparator()
         self.display.add_to_toolbar(toolbar)
 
@@ -254,6 +282,8 @@ class MainWindow(QMainWindow):
     def _on_run(self, run: Run | None) -> None:
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
+            self.legend.set_names(run.class_names)
+            self.images.select(run.dataset_key)
 
     def _on_probe(self, position: object) -> None:
         if self.roam_action.isChecked() != (position is not None):
@@ -272,6 +302,14 @@ class MainWindow(QMainWindow):
         if busy:  # the user took the camera: no easing fights the mouse, a live training stops following
             self.easer.stop()
             self.training.user_moved_camera()
+
+    def _set_decoder_map(self, on: bool) -> None:
+        if on != (self.state.decoder_map is not None):
+            self.state.toggle_decoder_map()
+
+    def _on_decoder_map(self, settings: object) -> None:
+        with QSignalBlocker(self.map_action):
+            self.map_action.setChecked(settings is not None)
 
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
         for cls in range(self.state.n_classes):
@@ -308,6 +346,9 @@ class MainWindow(QMainWindow):
                      self.display, self.neighbours, self.learning):
             view.close()
         self.neighbours.close()
+        self.map_panel.detach()
+        self.own_panel.detach()
+        self.learned.close()
         self.presenter.close()
         self.view.close()
         super().closeEvent(event)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from latent3d.analysis.learning import learned_text
-from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import DatasetImages
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.state.neighbours import Neighbours
@@ -70,7 +69,7 @@ class SelectionDisplay:
             return
         s = self.state.snapshot
         self.panel.show_selection(
-            index=index, class_name=CLASS_NAMES[int(run.labels[index])],
+            index=index, class_name=run.class_names[int(run.labels[index])],
             position=code_at(run.codes, self.state.position, index), at=f"step {time.steps[s]:,.0f}",
             bce=float(run.test_bce[s, index]), reconstruction=run.decoder(s)(run.codes[s, index])[0],
             original=self.images.get(index), missing=self.images.missing,
@@ -85,7 +84,7 @@ class SelectionDisplay:
         idx, dist = self.neighbours.nearest(position)
         self.panel.show_probe(
             position=position, at=f"step {time.steps[s]:,.0f}", decoded=dec(position)[0], nearest=idx,
-            nearest_class=CLASS_NAMES[int(run.labels[idx])], distance=dist, nearest_image=self.images.get(idx),
+            nearest_class=run.class_names[int(run.labels[idx])], distance=dist, nearest_image=self.images.get(idx),
             nearest_reconstruction=dec(run.codes[s, idx])[0])
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""The Train… dialog: epochs, batch size, learning rate, seed, run name and an optional data subset."""
+"""The Train… dialog: dataset, epochs, batch size, learning rate, seed, run name and an optional data subset."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from latent3d.config.train import ConfigError, TrainConfig
+from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 from latent3d.data.datasets import SPLIT_SIZES
 from latent3d.qt.settings_file import open_settings
 from latent3d.runs import new_run_name
@@ -53,6 +55,11 @@ class TrainDialog(QDialog):
         self.setWindowTitle("Train a new run")
         self.runs_dir = Path(runs_dir)
         d = TrainConfig()
+        self.dataset_box = QComboBox()
+        for info in DATASETS.values():
+            self.dataset_box.addItem(info.title, info.key)
+        self.dataset_box.setToolTip("What the autoencoder learns: 28x28 grey images in ten classes, read from "
+                                    "FashionMNIST/raw, MNIST/raw or KMNIST/raw in the data folder")
         self.epochs = _spin(1, 1000, d.epochs, "Passes over the training images")
         self.batch_size = _spin(1, SPLIT_SIZES["train"], d.batch_size, "Images per optimisation step")
         self.lr = QDoubleSpinBox()
@@ -73,6 +80,7 @@ class TrainDialog(QDialog):
         self.error.setStyleSheet("color:#ff7b72")
         self.error.setWordWrap(True)
         form = QFormLayout()
+        form.addRow("Dataset", self.dataset_box)
         form.addRow("Epochs", self.epochs)
         form.addRow("Batch size", self.batch_size)
         form.addRow("Learning rate", self.lr)
@@ -116,9 +124,19 @@ class TrainDialog(QDialog):
             else:
                 box.setValue(number)
 
+        remembered = self.settings.value(f"{SETTINGS_GROUP}/dataset")
+        index = self.dataset_box.findData(remembered) if isinstance(remembered, str) else -1
+        self.dataset_box.setCurrentIndex(max(index, 0))  # an unknown name from the file: the default
+
     def _remember(self) -> None:
         for key, box in self._remembered().items():
             self.settings.setValue(f"{SETTINGS_GROUP}/{key}", box.value())
+        self.settings.setValue(f"{SETTINGS_GROUP}/dataset", self.dataset())
+
+    def dataset(self) -> str:
+        """The chosen dataset's key (``fashion-mnist``, ``mnist``, ``kmnist``), for ``TrainJob(dataset=...)``."""
+        key = self.dataset_box.currentData()
+        return key if isinstance(key, str) else DEFAULT_DATASET
 
     @property
     def target(self) -> Path:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from latent3d.config.train import MAX_IMAGES
+from latent3d.data.catalog import class_name_problem
 from latent3d.runs.validation import RunError, short_repr
 
 __all__ = ["MAX_IMAGES", "WEIGHT_DTYPES", "check_descriptive"]
@@ -18,7 +19,7 @@ def _is_count(v: object) -> bool:
 
 
 def check_descriptive(p: Path, meta: dict[str, Any]) -> None:
-    """Check ``weights.dtype`` (float32 or float16) and the dataset's image counts; raise RunError otherwise."""
+    """Check ``weights.dtype`` (float32 or float16), the dataset's image counts, name and class names (RunError)."""
     weights = meta.get("weights")
     dtype = weights.get("dtype") if isinstance(weights, dict) else None
     if not isinstance(dtype, str) or dtype not in WEIGHT_DTYPES:
@@ -32,3 +33,23 @@ def check_descriptive(p: Path, meta: dict[str, Any]) -> None:
         if dataset.get(key) is not None and not _is_count(dataset[key]):
             raise RunError(f"{p}: 'dataset.{key}' must be a whole number from 0 to {MAX_IMAGES:,} or null, "
                            f"not {short_repr(dataset[key])}.")
+    _check_names(p, dataset)
+
+
+def _check_names(p: Path, dataset: dict[str, Any]) -> None:
+    """The dataset name and class names are shown in the window and written to CSVs: untrusted text."""
+    name = dataset.get("name")
+    if name is not None and class_name_problem(name):
+        raise RunError(f"{p}: 'dataset.name' {class_name_problem(name)}; it must be a short line of text.")
+    names = dataset.get("class_names")
+    if names is None:
+        return
+    if not isinstance(names, list) or len(names) != 10:
+        count = f"{len(names):,} items" if isinstance(names, list) else f"a {type(names).__name__}"
+        raise RunError(f"{p}: 'dataset.class_names' must be a list of 10 names (labels are 0-9), not {count}.")
+    for i, cls in enumerate(names):
+        problem = class_name_problem(cls)
+        if problem:
+            raise RunError(f"{p}: 'dataset.class_names' item {i} {problem}; class names must be short lines of text.")
+    if len(set(names)) != len(names):
+        raise RunError(f"{p}: 'dataset.class_names' names a class twice; the ten names must differ.")

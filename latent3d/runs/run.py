@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 from latent3d.analysis.decoder import Layer, NumpyDecoder
+from latent3d.analysis.interpolate import codes_at, split_position
 from latent3d.config.train import TrainConfig
+from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 
 __all__ = ["Run"]
 
@@ -93,6 +95,121 @@ class Run:
     def test_loss(self) -> list[float]:
         """Mean test BCE per pixel after each trained epoch."""
         return [float(v) for v in self.meta["test_loss"]]
+
+    @property
+    def dataset(self) -> str:
+        """The dataset's name (``"Fashion-MNIST"``, ``"MNIST"``, ``"KMNIST"``); a run naming none is Fashion-MNIST."""
+        name = (self.meta.get("dataset") or {}).get("name")
+        return name if isinstance(name, str) else DATASETS[DEFAULT_DATASET].title
+
+    @property
+    def dataset_key(self) -> str:
+        """The dataset's key (``fashion-mnist``, ``mnist``, ``kmnist``): ``run.json``'s ``dataset.id`` when known."""
+        key = (self.meta.get("dataset") or {}).get("id")
+        return key if isinstance(key, str) and key in DATASETS else DEFAULT_DATASET
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """The ten class names in label order, from ``run.json`` (checked on load), else Fashion-MNIST's."""
+        names = (self.meta.get("dataset") or {}).get("class_names")
+        return tuple(names) if isinstance(names, list) else DATASETS[DEFAULT_DATASET].class_names
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes (10)."""
+        return len(self.class_names)
+
+    def position_of_step(self, step: float) -> float:
+        """The fractional snapshot index at training ``step`` (clamped to the run), as the window's timeline has it."""
+        steps = self.steps.astype(np.float64)
+        s = min(max(float(step), 0.0), float(steps[-1])) if np.isfinite(float(step)) else 0.0
+        if len(steps) == 1:
+            return 0.0
+        i = min(max(int(np.searchsorted(steps, s, side="right")) - 1, 0), len(steps) - 2)
+        span = steps[i + 1] - steps[i]
+        return float(i + (s - steps[i]) / span) if span > 0 else float(i)
+
+    def codes_at(self, step: float | None = None) -> np.ndarray:
+        """The test codes at training ``step`` (default: the last), interpolated between snapshots as the window does.
+
+        Parameters
+        ----------
+        step : float, optional
+            A training step from 0 to :attr:`last_step`; between two snapshots the codes are blended
+            linearly (:func:`latent3d.analysis.interpolate.codes_at`).
+
+        Returns
+        -------
+        ndarray of float32, shape (N, 3)
+            A new array (never a view of :attr:`codes`).
+
+        Raises
+        ------
+        ValueError
+            If ``step`` is not a number from 0 to the last step.
+        """
+        return np.array(codes_at(self.codes, self.position_of_step(self._step(step))), dtype=np.float32)
+
+    def test_bce_at(self, step: float | None = None) -> np.ndarray:
+        """Each test image's BCE at training ``step`` (default: the last), interpolated like :meth:`codes_at`.
+
+        Returns
+        -------
+        ndarray of float32, shape (N,)
+        """
+        i, f = split_position(self.position_of_step(self._step(step)), self.n_snapshots - 1)
+        bce = self.test_bce
+        return np.array(bce[i] if f == 0.0 else bce[i] + np.float32(f) * (bce[i + 1] - bce[i]), dtype=np.float32)
+
+    def decode(self, codes: np.ndarray, step: float | None = None) -> np.ndarray:
+        """Images that the decoder of the snapshot nearest ``step`` (default: the last) makes of ``codes``.
+
+        Parameters
+        ----------
+        codes : array_like, shape (K, 3) or (3,)
+        step : float, optional
+
+        Returns
+        -------
+        ndarray of float32, shape (K, 28, 28) or (28, 28)
+            Pixel values in ``[0, 1]``.
+        """
+        z = np.asarray(codes, dtype=np.float32)
+        if z.shape[-1:] != (3,) or z.ndim not in (1, 2) or not np.isfinite(z).all():
+            raise ValueError(f"codes must be finite numbers of shape (K, 3) or (3,), not of shape {z.shape}.")
+        pixels = self.decoder(int(round(self.position_of_step(self._step(step)))))(z.reshape(-1, 3))
+        return pixels.reshape(z.shape[:-1] + (28, 28)).astype(np.float32, copy=False)
+
+    def to_dataframe(self, step: float | None = None) -> Any:
+        """The run's test codes as a pandas DataFrame in the long format of ``latent3d export``.
+
+        Parameters
+        ----------
+        step : float, optional
+            One position (interpolated between snapshots); default: every snapshot.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``snapshot, step, epoch, index, label, class, x, y, z, bce``; one row per test
+            image per snapshot.
+
+        Raises
+        ------
+        ImportError
+            One sentence naming ``pip install pandas`` when pandas is not installed.
+        """
+        from latent3d.runs.table import run_columns, to_dataframe
+
+        return to_dataframe(run_columns(self, step))
+
+    def _step(self, step: float | None) -> float:
+        if step is None:
+            return float(self.last_step)
+        if isinstance(step, bool) or not isinstance(step, (int, float, np.integer, np.floating)) \
+                or not 0 <= float(step) <= self.last_step:
+            raise ValueError(f"step must be a number from 0 to {self.last_step} (the run's last step), not {step!r}.")
+        return float(step)
 
     def snapshot_of_epoch(self, epoch: int) -> int:
         """Index of the snapshot at the end of ``epoch`` (0 gives 0, the untrained model).

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from latent3d.config.encoder_keep import keeps_encoder, parse_keep_encoder
 from latent3d.config.train import TrainConfig
 from latent3d.runs.series import SnapshotSeries
 from latent3d.runs.store import (
@@ -46,8 +47,9 @@ class RunWriter:
         Optimisation steps in one epoch (``ceil(train_images / batch_size)``).
     weights_dtype : {"float32", "float16"}
         Storage precision of the weights.
-    keep_encoder : {"all", "final"}
-        Store the encoder at every snapshot or only at the last one.
+    keep_encoder : {"all", "final", "every:K"}
+        Store the encoder at every snapshot, only at the last one, or at every K-th snapshot
+        (the first included) and the last one.
     extra_meta : dict, optional
         Provenance merged into ``run.json`` (dataset checksum, versions, ...).
 
@@ -70,6 +72,7 @@ class RunWriter:
         self.config = config
         self.steps_per_epoch = steps_per_epoch
         self.weights_dtype = np.dtype(weights_dtype)
+        parse_keep_encoder(keep_encoder)  # refuse a bad choice before any training
         self.keep_encoder = keep_encoder
         self.extra_meta = dict(extra_meta or {})
         self.series = SnapshotSeries(steps_per_epoch)
@@ -102,12 +105,15 @@ class RunWriter:
         train_loss : float or None
             The epoch's mean training loss; required when ``step`` ends an epoch.
         """
+        index = len(self.series)
         self.series.append(step, codes, test_bce, test_loss, step_losses, train_loss)
         keep = {k: v for k, v in weights.items() if k.startswith("decoder.")}
-        if self.keep_encoder == "all":
-            keep |= {k: v for k, v in weights.items() if k.startswith("encoder.")}
-        else:
-            self._pending_encoder = {k: v for k, v in weights.items() if k.startswith("encoder.")}
+        encoder = {k: v for k, v in weights.items() if k.startswith("encoder.")}
+        if keeps_encoder(self.keep_encoder, index, last=False):
+            keep |= encoder
+            self._pending_encoder = None
+        else:  # the last snapshot is known only at finish(): it gets the encoder then
+            self._pending_encoder = encoder
         self._write_weights(step, keep)
 
     def _write_weights(self, step: int, tensors: dict[str, np.ndarray]) -> None:
@@ -125,7 +131,7 @@ class RunWriter:
         last, spe = series.steps[-1], self.steps_per_epoch
         if last % spe:
             raise ValueError(f"finish() after step {last}, which does not end an epoch of {spe} steps")
-        if self.keep_encoder == "final" and self._pending_encoder:
+        if self._pending_encoder:
             from safetensors.numpy import load_file
 
             path = self.tmp / weights_file(last)

@@ -15,6 +15,7 @@ from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 from latent3d.config.choices import COLOUR_MODES
 from latent3d.runs import Run
 from latent3d.scene.cloud import LatentScene
+from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.movie import (
     MOVIE_SUFFIXES,
     movie_frame_count,
@@ -24,6 +25,7 @@ from latent3d.scene.movie import (
     write_movie,
 )
 from latent3d.scene.presenter import ScenePresenter
+from latent3d.state.own_values import DecoderMapState
 from latent3d.state.view_apply import apply_spec, spec_from_state
 from latent3d.state.view_file import ViewSpec
 from latent3d.state.viewer_state import ViewerState, timebase_of
@@ -98,10 +100,12 @@ class OffscreenRenderer:
         A colour mode of ``latent3d.analysis.explore.COLOUR_MODES``.
     train_overlay : bool
         Also draw the training images' final-epoch codes (when the run stores them).
+    decoder_map : DecoderMapState, optional
+        Draw the decoder map (``render --decoder-map``; a view file's own map replaces it).
     """
 
     def __init__(self, run: Run, size: tuple[int, int] = (1200, 900), camera: str = "iso", colour: str = "class",
-                 train_overlay: bool = False) -> None:
+                 train_overlay: bool = False, decoder_map: DecoderMapState | None = None) -> None:
         if colour not in COLOUR_MODES:
             raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(COLOUR_MODES)}.")
         if train_overlay and run.train_codes is None:
@@ -113,6 +117,7 @@ class OffscreenRenderer:
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
         self.presenter = ScenePresenter(self.state, self.scene)
+        self.layers = LearnedLayers.create(self.state, self.scene)
         self.state.set_run(run)
         self.state.color = colour
         self.state.train_overlay = train_overlay
@@ -123,10 +128,13 @@ class OffscreenRenderer:
         self._label.SetPosition(12, size[1] - 12)  # top left: the axes sit bottom left
         self.plotter.renderer.AddViewProp(self._label)
         set_camera(self.scene, camera)
+        self._decoder_map = decoder_map
+        self.state.decoder_map = decoder_map
 
     def apply_view(self, spec: ViewSpec) -> None:
         """Show what the view file ``spec`` describes (checked against the run beforehand)."""
         apply_spec(self.state, spec)
+        self.state.decoder_map = self._decoder_map  # the file's map, or the one --decoder-map asked for
 
     def fit(self, u: float) -> None:
         """Frame the codes at position ``u`` only, keeping the camera direction (percentiles, as the window)."""
@@ -149,6 +157,7 @@ class OffscreenRenderer:
 
     def close(self) -> None:
         """Release the plotter."""
+        self.layers.close()
         self.presenter.close()
         self.scene.close()
         self.plotter.close()
@@ -171,12 +180,14 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
     presenter = ScenePresenter(copy, scene, scale=float(scale))
+    layers = LearnedLayers.create(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
         apply_spec(copy, spec_from_state(state))  # what a saved view of the state holds, camera included
         copy.position = state.position  # exact: the spec rounds the position to a whole training step
         return grab(plotter.ren_win)
     finally:
+        layers.close()
         presenter.close()
         scene.close()
         plotter.close()

@@ -31,7 +31,8 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
         run=_run_reference(run), step=int(round(state.step)), epoch=round(state.epoch, 6), camera=state.camera,
         color=state.color, hidden_classes=tuple(sorted(state.hidden_classes)), selected=state.selected,
         path=path, probe=state.probe,
-        train_overlay=state.train_overlay, time_axis=state.time_axis, follow=state.follow)
+        train_overlay=state.train_overlay, time_axis=state.time_axis, follow=state.follow,
+        decoder_map=state.decoder_map, own_images=state.own_images)
 
 
 def resolve_view_run(spec: ViewSpec, source: Path) -> Path:
@@ -82,6 +83,8 @@ def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
     state.seek_step(spec.timeline_step(timebase_of(run).steps_per_epoch))
     state.path = spec.path
     state.probe = spec.probe
+    state.decoder_map = spec.decoder_map
+    state.own_images = spec.own_images
     if spec.camera is not None:
         state.camera = spec.camera
     state.follow = spec.follow

@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.state.own_values import (
+    DecoderMapState,
+    OwnImage,
+    decoder_map_from_dict,
+    decoder_map_to_dict,
+    own_images_from_list,
+    own_images_to_list,
+)
 from latent3d.state.values import Camera, PathState, Vec3
 from latent3d.state.view_checks import MAX_VIEW_BYTES, Checker, ViewFileError, describe, parse_json, read_text
 from latent3d.util.fileio import OutputError, atomic_path
@@ -30,7 +38,8 @@ MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-en
 COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
-_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow")
+_OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", "decoder_map",
+             "own_images")
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -58,6 +67,8 @@ class ViewSpec:
     time_axis : {"log", "linear"}
     follow : bool
         Whether the camera frames the snapshot shown (its direction from ``camera``).
+    decoder_map : DecoderMapState or None
+    own_images : tuple of OwnImage
     """
 
     run: str
@@ -72,6 +83,8 @@ class ViewSpec:
     train_overlay: bool = False
     time_axis: str = "log"
     follow: bool = False
+    decoder_map: DecoderMapState | None = None
+    own_images: tuple[OwnImage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -101,6 +114,10 @@ class ViewSpec:
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
         d["follow"] = self.follow
+        if self.decoder_map is not None:
+            d["decoder_map"] = decoder_map_to_dict(self.decoder_map)
+        if self.own_images:
+            d["own_images"] = own_images_to_list(self.own_images)
         return d
 
     @classmethod
@@ -158,6 +175,8 @@ class ViewSpec:
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
             follow=c.boolean("follow", d.get("follow", False)),
+            decoder_map=decoder_map_from_dict(c, d.get("decoder_map")),
+            own_images=own_images_from_list(c, d.get("own_images")),
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 from psygnal import Signal, SignalGroup
 
 from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.state.learned_fields import LearnedFields
 from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
 
@@ -43,10 +44,12 @@ class ViewerEvents(SignalGroup):
     camera = Signal(object)
     time_axis = Signal(str)
     follow = Signal(bool)
+    decoder_map = Signal(object)
+    own_images = Signal(tuple)
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis", "follow")
+          "time_axis", "follow", "decoder_map", "own_images")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -83,7 +86,7 @@ def _same_points(old: Run | None, new: Run) -> bool:
             and bool(np.array_equal(old.labels, new.labels)))
 
 
-class ViewerState:
+class ViewerState(LearnedFields):
     """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera.
 
     Notes
@@ -109,6 +112,7 @@ class ViewerState:
         self._time_axis = "log"
         self._grew = False
         self._follow = False
+        LearnedFields.__init__(self)
 
     # -- run and position -----------------------------------------------------------------------
 

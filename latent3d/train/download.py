@@ -1,33 +1,37 @@
-"""Fetch Fashion-MNIST with torchvision: on the training side, so the viewer's data module stays torch-free."""
+"""Fetch Fashion-MNIST, MNIST or KMNIST with torchvision: on the training side (the viewer's data stays torch-free)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from latent3d.data.catalog import DEFAULT_DATASET, dataset_info
 from latent3d.data.datasets import DataError, missing_files, raw_dir, supply_hint
 
 __all__ = ["download"]
 
 
-def download(root: Path) -> None:
-    """Fetch Fashion-MNIST into ``root`` with torchvision when files are missing.
+def download(root: Path, dataset: str = DEFAULT_DATASET) -> None:
+    """Fetch ``dataset`` (default Fashion-MNIST) into ``root`` with its torchvision class when files are missing.
 
     Raises
     ------
     DataError
-        If the download fails (offline, server error, disk full).
+        If the download fails (offline, server error, disk full): one sentence naming the dataset,
+        the folder and the files expected there.
     """
-    if not missing_files(root):
+    info = dataset_info(dataset)
+    if not missing_files(root, dataset=dataset):
         return
     try:
-        from torchvision.datasets import FashionMNIST
+        import torchvision.datasets
 
         for train in (True, False):
-            FashionMNIST(root=str(root), train=train, download=True)
+            getattr(torchvision.datasets, info.torchvision_class)(root=str(root), train=train, download=True)
     except Exception as exc:  # noqa: BLE001 - any failure becomes one sentence for the user
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(
-            f"Could not download Fashion-MNIST into {raw_dir(root)} ({reason}); {supply_hint(root)}."
+            f"Could not download {info.title} into {raw_dir(root, dataset)} ({reason}); {supply_hint(root, dataset)}."
         ) from None
-    if missing_files(root):
-        raise DataError(f"The Fashion-MNIST download left files missing in {raw_dir(root)}; {supply_hint(root)}.")
+    if missing_files(root, dataset=dataset):
+        raise DataError(f"The {info.title} download left files missing in {raw_dir(root, dataset)}; "
+                        f"{supply_hint(root, dataset)}.")

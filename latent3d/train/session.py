@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from safetensors import SafetensorError
 
-from latent3d import __version__
+from latent3d._version import __version__
 from latent3d.data import datasets as data
+from latent3d.data.catalog import dataset_info
 from latent3d.job.train_job import TrainJob
 from latent3d.runs.writer import RunWriter
 from latent3d.train.download import download
@@ -43,9 +44,11 @@ class TrainStart:
 def _provenance(job: TrainJob, root: Path, train_images: int, test_images: int, device: str) -> dict[str, Any]:
     import torch
 
+    info = dataset_info(job.dataset)
     meta: dict[str, Any] = {
-        "dataset": {"name": "Fashion-MNIST", "data_dir": str(root), "sha256": data.dataset_checksum(root),
-                    "train_images": train_images, "test_images": test_images},
+        "dataset": {"name": info.title, "data_dir": str(root), "sha256": data.dataset_checksum(root, dataset=info.key),
+                    "train_images": train_images, "test_images": test_images, "id": info.key,
+                    "class_names": list(info.class_names)},
         "versions": {"latent3d": __version__, "torch": torch.__version__, "numpy": np.__version__,
                      "python": platform.python_version(), "platform": platform.platform()},
         "device": device,
@@ -96,8 +99,8 @@ def train_and_save(
     """
     root = data.resolve_data_dir(job.data_dir)
     if job.download:
-        download(root)
-    train_split, test_split = data.load_split(root, "train"), data.load_split(root, "test")
+        download(root, job.dataset)
+    train_split, test_split = data.load_split(root, "train", job.dataset), data.load_split(root, "test", job.dataset)
 
     import torch  # imported here: `import latent3d.train.session` stays cheap and torch-free
 
