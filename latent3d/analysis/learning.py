@@ -150,6 +150,7 @@ class LearningAnalysis:
     computed: int = field(default=0)  # snapshots whose purity this computation added (the rest were reused)
     seconds: float = field(default=0.0)  # how long this computation took (wall clock)
     partial: bool = field(default=False)  # the quick part only: purity still being computed, no events yet
+    class_names: tuple[str, ...] = CLASS_NAMES  # the run's (its dataset's) class names
 
     @property
     def learned_steps(self) -> np.ndarray:
@@ -171,16 +172,24 @@ class LearningAnalysis:
         return next((e for e in self.events if e.kind == "loss"), None)
 
 
-def _events(steps: np.ndarray, purity: np.ndarray, loss: np.ndarray) -> list[LearningEvent]:
+def _events(steps: np.ndarray, purity: np.ndarray, loss: np.ndarray,
+            names: tuple[str, ...] = CLASS_NAMES) -> list[LearningEvent]:
     events = []
     for c in range(purity.shape[1]):
         hit = crossing_step(steps, purity[:, c])
         if hit is not None and purity[-1, c] > purity[0, c]:  # a class that mixes up is no separation
-            events.append(LearningEvent("class", c, *hit, f"{CLASS_NAMES[c]} separates"))
+            events.append(LearningEvent("class", c, *hit, f"{names[c]} separates"))
     hit = crossing_step(steps, loss)
     if hit is not None and loss[-1] < loss[0]:
         events.append(LearningEvent("loss", None, *hit, "half the loss drop"))
     return sorted(events, key=lambda e: e.step)
+
+
+def class_names_of(run: object) -> tuple[str, ...]:
+    """The run's ten class names (``Run.class_names``, from its dataset), else Fashion-MNIST's."""
+    names = getattr(run, "class_names", None)
+    ok = isinstance(names, (tuple, list)) and len(names) == len(CLASS_NAMES) and all(isinstance(n, str) for n in names)
+    return tuple(names) if ok else CLASS_NAMES  # type: ignore[arg-type]
 
 
 def reusable(previous: LearningAnalysis | None, run: Run, k: int = PURITY_K) -> int:
@@ -214,6 +223,7 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     LearningAnalysis
     """
     t0 = time.perf_counter()
+    names = class_names_of(run)
     steps = np.asarray(run.steps, np.int64)
     labels = np.asarray(run.labels)
     start = reusable(previous, run, k)
@@ -230,10 +240,10 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
         mean, std = bce.mean(axis=0), bce.std(axis=0)
     loss = np.asarray(run.snapshot_test_loss, np.float64)
     return LearningAnalysis(run.path, steps, labels, per_class, purity_all,
-                            _events(steps, per_class, loss) if purity else [], learned_at(bce),
+                            _events(steps, per_class, loss, names) if purity else [], learned_at(bce),
                             mean.astype(np.float32), std.astype(np.float32), bce[-1].astype(np.float32), k,
                             computed=len(steps) - start if purity else 0, seconds=time.perf_counter() - t0,
-                            partial=not purity)
+                            partial=not purity, class_names=names)
 
 
 class LearningCache:
@@ -275,7 +285,7 @@ def learning_summary(a: LearningAnalysis) -> dict[str, Any]:
     learned_steps = a.learned_steps
     labels = np.asarray(a.labels, np.int64)
     classes = []
-    for c, name in enumerate(CLASS_NAMES):
+    for c, name in enumerate(a.class_names):
         event = a.event_of(c)
         mine = learned_steps[labels == c]
         done = mine[np.isfinite(mine)]

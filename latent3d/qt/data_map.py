@@ -15,7 +15,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from latent3d.analysis.learning import LearningAnalysis
-from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.hardest_list import ImageSource, thumbnails
 from latent3d.qt.image_panel import ImageView
 from latent3d.qt.learning_service import LearningService
@@ -201,7 +200,7 @@ class DataMap(QWidget):
         self.thumb.set_image(thumbnails(self.state, self.image_of, [i])[0])
         step = a.learned_steps[i]
         learned = "never learned" if not np.isfinite(step) else f"learned at step {step:,.0f}"
-        self.caption.setText(f"#{i} {CLASS_NAMES[int(a.labels[i])]}\nmean BCE {a.mean_bce[i]:.4f}\n"
+        self.caption.setText(f"#{i} {a.class_names[int(a.labels[i])]}\nmean BCE {a.mean_bce[i]:.4f}\n"
                              f"variability {a.std_bce[i]:.4f}\nfinal BCE {a.final_bce[i]:.4f}\n{learned}")
 
     def _on_mouse_moved(self, pos: QPointF) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSlider, QToolTip, QWidget
 from latent3d.analysis.learning import LearningAnalysis
 from latent3d.analysis.purity import LearningEvent
 from latent3d.qt.learning_service import LearningService
-from latent3d.qt.purity_plot import event_colour, short_label
+from latent3d.qt.purity_plot import event_colour, plain_tip, short_label
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["EventTicks"]
@@ -133,7 +133,7 @@ class EventTicks(QWidget):
         if hit is None or self.analysis is None:
             QToolTip.hideText()
         else:
-            QToolTip.showText(event.globalPosition().toPoint(), hit.tooltip(self.analysis.steps), self)
+            QToolTip.showText(event.globalPosition().toPoint(), plain_tip(hit.tooltip(self.analysis.steps)), self)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         """Seek to the event under the mouse."""

@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from latent3d.analysis.learning import hardest
-from latent3d.data.datasets import CLASS_NAMES
+from latent3d.analysis.learning import class_names_of, hardest
 from latent3d.qt.thumbs import ThumbGrid
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
@@ -83,7 +82,8 @@ class HardestList(QWidget):
         self.indices = hardest(run.test_bce, state.snapshot, self.n, exclude=hidden)
         bce = run.test_bce[state.snapshot]
         self.title.setText(f"Hardest at step {state.time.steps[state.snapshot]:,.0f} (highest BCE first)")
-        captions = [f"{CLASS_NAMES[int(run.labels[i])]}\n{float(bce[i]):.3f}" for i in self.indices]
+        names = class_names_of(run)
+        captions = [f"{names[int(run.labels[i])]}\n{float(bce[i]):.3f}" for i in self.indices]
         self.grid.set_images(thumbnails(state, self.image_of, self.indices), captions)
         self._on_selected(state.selected)
 

@@ -7,6 +7,8 @@ window's class toggles (hidden classes).
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -20,7 +22,7 @@ from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.state.timeline import axis_to_step, step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
-__all__ = ["PurityPlot", "event_colour", "short_label"]
+__all__ = ["PurityPlot", "event_colour", "plain_tip", "short_label"]
 
 
 def axis_x(steps: np.ndarray | float, axis: str) -> np.ndarray:
@@ -30,7 +32,12 @@ def axis_x(steps: np.ndarray | float, axis: str) -> np.ndarray:
 
 def short_label(event: LearningEvent) -> str:
     """``"Trouser"`` for a class event, ``"½ loss"`` for the loss's half drop."""
-    return CLASS_NAMES[event.cls] if event.cls is not None else "½ loss"
+    return event.label.removesuffix(" separates") if event.cls is not None else "½ loss"
+
+
+def plain_tip(text: str) -> str:
+    """``text`` as a tooltip shown literally (names in it come from run.json)."""
+    return f"<span>{html.escape(text)}</span>"
 
 
 def event_colour(event: LearningEvent) -> tuple[int, int, int]:
@@ -101,6 +108,9 @@ class PurityPlot(QWidget):
     def set_analysis(self, analysis: LearningAnalysis | None) -> None:
         """Show ``analysis`` (None clears the curves)."""
         self.analysis = analysis
+        names = analysis.class_names if analysis is not None else CLASS_NAMES
+        for (_sample, label), name in zip(self.legend.items[1:], names):  # a run of another dataset: its names
+            label.setText(html.escape(name))  # pyqtgraph labels are HTML; names come from run.json
         self.redraw()
 
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
@@ -148,10 +158,11 @@ class PurityPlot(QWidget):
             rgb = event_colour(event)
             line.setPen(pg.mkPen((*rgb, 150), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
             line.setValue(float(axis_x(event.step, axis)))
-            line.label.setFormat(short_label(event))
+            # Plain text (a TextItem), but setFormat is a str.format template: braces in a name from run.json doubled
+            line.label.setFormat(short_label(event).replace("{", "{{").replace("}", "}}"))
             line.label.setColor(rgb)
             line.label.setPosition(0.08 + 0.8 * (i % 6) / 6)  # staggered: early events crowd together
-            line.setToolTip(event.tooltip(steps))
+            line.setToolTip(plain_tip(event.tooltip(steps)))
         self._events = list(events)
 
     # -- plot -> state ----------------------------------------------------------------------------

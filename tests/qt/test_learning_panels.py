@@ -314,3 +314,26 @@ def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Pat
         assert w.presenter.colours.bar.GetTitle() == "learned at step"
     finally:
         dispose(w)
+
+
+def test_class_names_of_another_dataset_are_shown_as_text(qtbot, run: Run) -> None:  # noqa: ANN001
+    import dataclasses
+
+    names = [f"<b>c{c}</b>{{x}}" for c in range(10)]
+    other = dataclasses.replace(run, meta={**run.meta, "dataset": {**(run.meta.get("dataset") or {}),
+                                                                   "class_names": names}})
+    state = ViewerState()
+    service = LearningService(state)
+    plot = PurityPlot(state, service)
+    _show(qtbot, plot)
+    _loaded(qtbot, state, service, other)
+    a = service.analysis
+    assert a is not None and a.class_names == tuple(names)
+    assert a.events and all(e.label.startswith("<b>c") for e in a.events if e.kind == "class")
+    assert plot.legend.items[1][1].text == "&lt;b&gt;c0&lt;/b&gt;{x}"
+    k = [e.kind for e in a.events].index("class")
+    line, event = plot.event_lines[k], a.events[k]
+    assert line.label.toPlainText() == event.label.removesuffix(" separates")  # the name itself, as text
+    assert line.toolTip().startswith("<span>") and "&lt;b&gt;c" in line.toolTip() and "<b>" not in line.toolTip()
+    plot.close_panel()
+    service.close()
