@@ -72,8 +72,9 @@ class _Pair(QGroupBox):
         grid = QGridLayout(self)
         self.left, self.right = ImageView(), ImageView()
         self.left_caption, self.right_caption = _caption(left), _caption(right)
-        for cap in (self.left_caption, self.right_caption):  # room for the longest caption: nothing cut
-            cap.setMinimumWidth(cap.fontMetrics().horizontalAdvance("reconstruction (step 18,760)") + 4)
+        for cap in (self.left_caption, self.right_caption):  # "reconstruction (step 18,760)" wraps, never cut
+            cap.setWordWrap(True)
+            cap.setMinimumHeight(2 * cap.fontMetrics().lineSpacing())  # one line or two: the box keeps its height
         grid.addWidget(self.left, 0, 0, Qt.AlignmentFlag.AlignHCenter)
         grid.addWidget(self.right, 0, 1, Qt.AlignmentFlag.AlignHCenter)
         grid.addWidget(self.left_caption, 1, 0)
