@@ -66,9 +66,8 @@ def _caption(text: str) -> QLabel:
 class _Pair(QGroupBox):
     """Two images with captions and a details line below."""
 
-    def __init__(self, title: str, left: str, right: str, rows: int = DETAIL_ROWS) -> None:
+    def __init__(self, title: str, left: str, right: str) -> None:
         super().__init__(title)
-        self.rows = rows
         grid = QGridLayout(self)
         self.left, self.right = ImageView(), ImageView()
         self.left_caption, self.right_caption = _caption(left), _caption(right)
@@ -89,7 +88,7 @@ class _Pair(QGroupBox):
 
     def reserve(self, note_html: str) -> None:
         """Keep the details as tall as a full table plus ``note_html``, whatever they show."""
-        self.details.setText(_table([("row", "x")] * self.rows) + note_html)
+        self.details.setText(_table([("row", "x")] * DETAIL_ROWS) + note_html)
         self.details.setMinimumHeight(self.details.heightForWidth(max(self.details.width(), 260)))
         self._pin()
 
@@ -131,7 +130,7 @@ class ImagePanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.selection = _Pair("Selected test image", "original", "reconstruction", rows=DETAIL_ROWS + 1)  # + learned
+        self.selection = _Pair("Selected test image", "original", "reconstruction")
         self.probe = _Pair("Free-roam probe", "decoded at probe", "nearest test image")
         layout.addWidget(self.selection)
         layout.addWidget(self.probe)
@@ -173,7 +172,7 @@ class ImagePanel(QWidget):
         missing : str or None
             Why ``original`` is None, shown below the images (the box says to look there).
         learned : str, optional
-            When the image was learned (``"learned at step 85"``), a row of its own.
+            When the image was learned (``"learned at step 85"``), after the test index.
         """
         note = ""
         if original is not None:
@@ -186,8 +185,10 @@ class ImagePanel(QWidget):
         self.selection.right.set_image(reconstruction)
         self.selection.right_caption.setText(f"reconstruction ({at})")
         self.selection.details.setText(_table([
-            ("class", f"<b>{html.escape(class_name)}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
-            ("BCE", f"{bce:.4f} ({at})"), *([("learned", html.escape(learned))] if learned else [])]) + note)
+            ("class", f"<b>{html.escape(class_name)}</b>"),
+            # learned-at shares the index's row: a fifth row would make the fixed slot taller (the legend moves)
+            ("test index", f"{index}" + (f" · {html.escape(learned)}" if learned else "")), ("code", _xyz(position)),
+            ("BCE", f"{bce:.4f} ({at})")]) + note)
 
     def set_probe_visible(self, on: bool) -> None:
         """Free roam on (the probe's images follow) or off: the box stays and says how to start it."""
