@@ -11,10 +11,10 @@ import numpy as np
 
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.analysis.interpolate import lerp
-from latent3d.config.choices import COLOUR_MODES
+from latent3d.config.choices import ALL_COLOUR_MODES, COLOUR_MODES, COMPARE_COLOUR_MODES
 
-__all__ = ["COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range", "colour_values", "filmstrip", "lerp",
-           "map_colours", "movement", "movie_times", "path_decodes"]
+__all__ = ["ALL_COLOUR_MODES", "COLOUR_MODES", "COMPARE_COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range",
+           "colour_values", "filmstrip", "lerp", "map_colours", "movement", "movie_times", "path_decodes"]
 
 NAN_GREY = (110, 110, 118)  # the colour of a value that does not exist (never learned)
 DENSITY_K = 10  # neighbours used for the local-density estimate
@@ -80,7 +80,7 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
 
     Parameters
     ----------
-    mode : {"class", "error", "movement", "learned"}
+    mode : {"class", "error", "movement", "aligned-movement", "learned"}
     snapshot : int
     codes : ndarray, shape (E + 1, N, 3)
     test_bce : ndarray, shape (E + 1, N)
@@ -90,7 +90,8 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
     Returns
     -------
     ndarray of float32, shape (N,), or None
-        Per-image BCE at ``snapshot`` for ``"error"``; distance moved since ``snapshot - 1`` for ``"movement"``.
+        Per-image BCE at ``snapshot`` for ``"error"``; distance moved since ``snapshot - 1`` for ``"movement"``,
+        and beyond the best similarity transform of that move for ``"aligned-movement"``.
     """
     if mode == "class":
         return None
@@ -98,13 +99,17 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
         return np.asarray(test_bce[snapshot], np.float32)
     if mode == "movement":
         return movement(codes, snapshot)
+    if mode == "aligned-movement":
+        from latent3d.analysis.align import movement_beyond_alignment
+
+        return movement_beyond_alignment(codes, snapshot)
     if mode == "learned":
         if steps is None:
             raise ValueError("The learned colour mode needs the snapshots' steps.")
         from latent3d.analysis.learning import learned_colour_values
 
         return learned_colour_values(test_bce, steps)
-    raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
+    raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
 
 
 def colour_range(values: np.ndarray) -> tuple[float, float]:

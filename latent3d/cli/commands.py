@@ -168,6 +168,10 @@ def _learning_table(s: dict[str, Any]) -> list[str]:
 
 def cmd_info(args: argparse.Namespace) -> int:
     """Print a run's config, per-epoch losses and provenance; returns the exit code."""
+    if getattr(args, "compare", None):
+        from latent3d.cli.compare_info import cmd_compare_info
+
+        return cmd_compare_info(args)
     run = load_run(resolve_run_path(args.run))
     s = run_summary(run)
     learning = _learning(run) if getattr(args, "learning", False) else None

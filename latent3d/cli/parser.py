@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from latent3d._version import __version__
-from latent3d.config.choices import COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
+from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 
@@ -152,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe a run: config, losses, provenance")
     info.add_argument("run", help="run name under checkpoints/ or a run folder")
     info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.add_argument("--compare", metavar="RUN2", help="compare with a second run: residual and neighbour "
+                      "agreement at every shared position")
     info.add_argument("--learning", action="store_true",
                       help="also when each class separated (kNN purity), the loss's half drop and learned-at per image")
 
@@ -170,9 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--step", type=_non_negative_float, help="training step of --out (between snapshots: interpolated)")
     rd.add_argument("--size", default="1200x900", help="image size WxH in pixels (default 1200x900)")
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
-    rd.add_argument("--color", choices=COLOUR_MODES, default=DEFAULT_COLOUR,
-                    help="colour points by class, reconstruction error, movement or the step each image was "
-                    "learned at (default class)")
+    rd.add_argument("--color", choices=ALL_COLOUR_MODES, default=DEFAULT_COLOUR,
+                    help="colour points by class, reconstruction error, movement, movement beyond alignment, or "
+                    "(with --compare) distance between the runs or neighbour agreement, or the step each image was learned at "
+                    "(default class)")
+    rd.add_argument("--align", choices=ALIGN_MODES,
+                    help="align the snapshots onto the final one, or each onto the next (default none)")
+    rd.add_argument("--compare", metavar="RUN2", help="draw a second run beside the first, aligned onto it")
     rd.add_argument("--train-overlay", action="store_true", help="also draw the 60k training codes (final epoch)")
     rd.add_argument("--decoder-map", nargs="?", const="camera", choices=("camera", "xy", "xz", "yz"),
                     metavar="PLANE", help="draw the decoder map: a grid of images decoded on a plane through the "
@@ -191,10 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
 
     ex = sub.add_parser("export", help="write a run's codes to CSV or Parquet: one row per test image per snapshot")
-    ex.add_argument("run", help="run name under checkpoints/ or a run folder")
-    ex.add_argument("--out", required=True, help="the .csv or .parquet file to write (the suffix picks the format)")
+    ex.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (not with --view)")
+    ex.add_argument("--out", required=True, help="the .csv or .parquet file to write (the suffix picks the format); "
+                    "with --group: .csv rows or .npy int64 indices")
     ex.add_argument("--step", type=_non_negative_float, help="one training step only (between snapshots: interpolated)")
     ex.add_argument("--train-codes", action="store_true", help="the training-set codes (final step) instead")
+    ex.add_argument("--view", metavar="FILE", help="a saved view file holding named groups (with --group)")
+    ex.add_argument("--group", metavar="NAME", help="only this group of the view: rows index, label, class, x, y, "
+                    "z, bce at the stored snapshot nearest the view's position (or --step)")
 
     return parser
 
@@ -222,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     command = args.command or "view"
     _check_run_path(parser, command, getattr(args, "run", None))
+    _check_run_path(parser, command, getattr(args, "compare", None))
     from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
     from latent3d.util.interrupt import StopOnSignals, exit_status, interrupted_line
@@ -243,6 +254,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_info(args)
         if command == "export":
+            if args.view or args.group:
+                from latent3d.cli.group_export import cmd_export_group
+
+                return cmd_export_group(args)
+            if not args.run:
+                raise ValueError("Name a RUN to export, or give --view FILE --group NAME.")
             from latent3d.cli.commands import cmd_export
 
             return cmd_export(args)
@@ -275,9 +292,9 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
     from latent3d.runs import resolve_run_path
 
     path = resolve_run_path(run) if run else None
-    view = None
+    view = compare = None
     if view_file is not None:  # checked before any window opens: a bad file is one sentence and exit 2
-        from latent3d.state.view_apply import check_spec, load_view_run
+        from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
         from latent3d.state.view_file import load_view
 
         if run:
@@ -285,6 +302,7 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
         view = load_view(Path(view_file))
         view_run = load_view_run(view, Path(view_file))
         check_spec(view, view_run, Path(view_file))
+        compare = load_view_compare(view, Path(view_file), view_run)
         path = view_run.path
     if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
@@ -293,7 +311,7 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
         return EXIT_USAGE
     from latent3d.qt.app import run_viewer
 
-    return run_viewer(path, Path(data_dir) if data_dir else None, view=view)
+    return run_viewer(path, Path(data_dir) if data_dir else None, view=view, compare=compare)
 
 
 if __name__ == "__main__":

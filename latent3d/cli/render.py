@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from latent3d.runs import load_run, resolve_run_path
+from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.render import parse_size, render_image, render_movie
 from latent3d.state.own_values import DecoderMapState
-from latent3d.state.view_apply import check_spec, load_view_run
+from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
 from latent3d.state.view_file import ViewSpec, load_view
+from latent3d.state.viewer_state import ViewerState
 from latent3d.util.fileio import check_target
 
 __all__ = ["cmd_render"]
@@ -24,6 +25,21 @@ def _map_option(args: argparse.Namespace, view: ViewSpec | None) -> DecoderMapSt
             raise ValueError("--map-grid sets the decoder map's tiles; add --decoder-map to draw it.")
         return view.decoder_map if view is not None else None
     return DecoderMapState(plane, grid if grid is not None else 12).checked()
+
+
+def _compare_run(args: argparse.Namespace, view: ViewSpec | None, run: Run) -> Run | None:
+    """The second run of ``--compare`` (or of the view file's ``compare``), checked against ``run``."""
+    if view is not None:
+        if getattr(args, "compare", None) or getattr(args, "align", None):
+            raise ValueError("--view sets the comparison and the alignment; leave out --compare and --align.")
+        return load_view_compare(view, Path(args.view), run)
+    if not getattr(args, "compare", None):
+        return None
+    other = load_run(resolve_run_path(args.compare))
+    probe = ViewerState()
+    probe.set_run(run)
+    probe.set_compare(other)  # too few shared test images: one sentence (ValueError), exit 2
+    return other
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -46,10 +62,13 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise ValueError("--view sets the position; leave out --epoch and --step.")
     if args.epoch is not None and args.step is not None:
         raise ValueError("Give --epoch or --step, not both.")
+    compare = _compare_run(args, view, run)
     opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
                             "colour": view.color if view is not None else args.color,
                             "train_overlay": view.train_overlay if view is not None else args.train_overlay,
-                            "decoder_map": _map_option(args, view)}
+                            "decoder_map": _map_option(args, view),
+                            "align": view.align if view is not None else (getattr(args, "align", None) or "none"),
+                            "compare": compare}
     target = Path(args.out or args.movie)
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:

@@ -129,7 +129,8 @@ class WindowShutdown(QObject):
         self.quit_app()
 
 
-def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | None = None) -> int:
+def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | None = None,
+               compare: Run | None = None) -> int:
     """Open the viewer window and run the Qt event loop.
 
     Parameters
@@ -154,13 +155,13 @@ def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | No
     shutdown = WindowShutdown(QApplication.quit)
     bridge.received.connect(shutdown.on_signal)
     try:
-        return _open_and_run(app, shutdown, run_path, data_dir, view)
+        return _open_and_run(app, shutdown, run_path, data_dir, view, compare)
     finally:
         bridge.close()
 
 
 def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Path | None, data_dir: Path | None,
-                  view: ViewSpec | None) -> int:
+                  view: ViewSpec | None, compare: Run | None = None) -> int:
     path = run_path if run_path is not None else newest_run()
     run = None
     if path is not None:
@@ -177,7 +178,7 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
     if run is not None:
         window.files.show_run(run)
         if view is not None:
-            window.files.apply_view(view)
+            window.files.apply_view(view, compare)
     else:
         QMessageBox.information(
             window, "latent3d: no run yet",

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
-from latent3d.config.choices import COLOUR_MODES
+from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES
 from latent3d.qt.export import MovieExport, ask_screenshot
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
@@ -19,8 +19,13 @@ __all__ = ["COLOUR_LABELS", "DisplayActions", "ExportActions"]
 
 COLOUR_LABELS = {"class": "Colour by class", "error": "Colour by reconstruction error",
                  "movement": "Colour by movement since the previous snapshot",
+                 "aligned-movement": "Colour by movement beyond alignment (rotation, scale, shift taken out)",
+                 "distance": "Colour by distance to the compared run (aligned)",
+                 "agreement": "Colour by neighbour agreement with the compared run (k=10)",
                  "learned": "Colour by when each image was learned"}
-COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "movement", "learned": "learned at"}
+COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "movement",
+                "aligned-movement": "movement beyond alignment", "distance": "distance to compared run",
+                "agreement": "neighbour agreement", "learned": "learned at"}
 
 
 def _window_action(text: str, parent: QObject, shortcut: str, *, checkable: bool = False) -> QAction:
@@ -47,7 +52,7 @@ class DisplayActions:
         self.state, self.message = state, message
         self.colour_group = QActionGroup(parent)
         self.colour_actions: dict[str, QAction] = {}
-        for key, mode in zip(("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"), COLOUR_LABELS):
+        for key, mode in zip([f"Ctrl+{i}" for i in range(1, 10)], ALL_COLOUR_MODES):  # in the order of the modes
             act = _window_action(COLOUR_LABELS[mode], parent, key, checkable=True)
             act.setChecked(mode == state.color)
             act.triggered.connect(lambda _on=False, m=mode: self.set_colour_mode(m))
@@ -57,13 +62,13 @@ class DisplayActions:
         self.train_action.setToolTip("Add the 60,000 training images' codes at the final epoch (T)")
         self.train_action.triggered.connect(self.set_train_overlay)
         self.colour_box = QComboBox()
-        for mode in COLOUR_MODES:
+        for mode in ALL_COLOUR_MODES:
             self.colour_box.addItem(COLOUR_SHORT[mode], mode)
         self.colour_box.setToolTip("Colour the points by class, reconstruction error (BCE) at the snapshot shown, "
-                                   "distance moved since the previous snapshot, or the step each image was learned "
-                                   "at: its BCE within 10 % of its drop of the final BCE, grey for never (Ctrl+1-4)")
-        self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(COLOUR_MODES[i]))
+                                   "or distance moved since the previous snapshot (Ctrl+1/2/3)")
+        self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(ALL_COLOUR_MODES[i]))
         self._disconnect = connect_handlers(state.events, self)
+        self._on_compare(state.compare)
 
     @property
     def actions(self) -> list[QAction]:
@@ -77,8 +82,12 @@ class DisplayActions:
         toolbar.addAction(self.train_action)
 
     def set_colour_mode(self, mode: str) -> None:
-        """Colour points by ``"class"``, ``"error"`` (BCE at the snapshot shown) or ``"movement"``."""
-        self.state.color = mode
+        """Colour points by a mode of ``ALL_COLOUR_MODES`` (``"class"``, ``"error"``, ``"movement"``, ...)."""
+        try:
+            self.state.color = mode
+        except ValueError as exc:  # a comparison colour without a compared run
+            self.message(str(exc), 5000)
+            self._on_color(self.state.color)
 
     def set_train_overlay(self, on: bool) -> None:
         """Show or hide the training images' final-epoch codes."""
@@ -95,7 +104,14 @@ class DisplayActions:
         self.colour_actions[mode].setChecked(True)
         if self.colour_box.currentData() != mode:
             with QSignalBlocker(self.colour_box):
-                self.colour_box.setCurrentIndex(COLOUR_MODES.index(mode))
+                self.colour_box.setCurrentIndex(ALL_COLOUR_MODES.index(mode))
+
+    def _on_compare(self, run: Run | None) -> None:
+        model = self.colour_box.model()
+        for mode in COMPARE_COLOUR_MODES:  # offered only while a run is compared
+            self.colour_actions[mode].setEnabled(run is not None)
+            item = model.item(ALL_COLOUR_MODES.index(mode))  # type: ignore[attr-defined]
+            item.setEnabled(run is not None)
 
     def _on_train_overlay(self, on: bool) -> None:
         if self.train_action.isChecked() != on:

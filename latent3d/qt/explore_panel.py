@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -190,10 +190,20 @@ class PathBox(QGroupBox):
 
 
 class NeighboursBox(QGroupBox):
-    """The ``k`` nearest test images to the selection or the probe, with class and distance; a probe readout."""
+    """The ``k`` nearest test images to the selection or the probe, with class and distance; a probe readout.
+
+    "Select these" emits ``select_requested(indices)`` with the neighbours shown (when their indices were given).
+    """
+
+    select_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Nearest test images", parent)
+        self.indices: list[int] = []
+        self.select_button = QPushButton("Select these")
+        self.select_button.setToolTip("Make these neighbours the group (B/L add more with Shift)")
+        self.select_button.clicked.connect(lambda: self.select_requested.emit(list(self.indices)))
+        self.select_button.setEnabled(False)
         self.k = QSpinBox()
         self.k.setRange(1, 32)
         self.k.setValue(DEFAULT_NEIGHBOURS)
@@ -210,6 +220,7 @@ class NeighboursBox(QGroupBox):
         self.grid.setToolTip("Click an image to select it")
         top = QHBoxLayout()
         top.addWidget(self.source, 1)
+        top.addWidget(self.select_button)
         top.addWidget(self.k)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -218,13 +229,18 @@ class NeighboursBox(QGroupBox):
         layout.addWidget(self.grid)
         self.clear()
 
-    def show_neighbours(self, source: str, images: list[np.ndarray], captions: list[str]) -> None:
+    def show_neighbours(self, source: str, images: list[np.ndarray], captions: list[str],
+                        indices: list[int] | None = None) -> None:
         """Show neighbour ``images`` with ``captions``; ``source`` says what they are nearest to.
+
+        With their test ``indices``, "Select these" can make them the group.
 
         A caption's first line, ``#index class``, is shown as two lines so the class name fits;
         each image's tooltip holds its whole caption.
         """
         self.source.setText(source)
+        self.indices = [int(i) for i in indices] if indices is not None else []
+        self.select_button.setEnabled(bool(self.indices))
         self.grid.tips = [c.replace("\n", " · ") + "\nClick to select it" for c in captions]
         self.grid.set_images(images, [c.replace(" ", "\n", 1) if c.startswith("#") else c for c in captions])
 
@@ -236,5 +252,7 @@ class NeighboursBox(QGroupBox):
     def clear(self) -> None:
         """Nothing to be near to yet."""
         self.source.setText("Select a point or use free roam.")
+        self.indices = []
+        self.select_button.setEnabled(False)
         self.grid.set_images([])
         self.show_cue(None)

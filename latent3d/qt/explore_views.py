@@ -181,7 +181,7 @@ class NeighboursView:
         s, k = state.snapshot, self.box.k.value()
         step = f"step {time.steps[s]:,.0f}"
         if state.probe is not None:
-            probe = np.asarray(state.probe, np.float32)
+            probe = state.to_snapshot_codes(state.probe)  # the trees hold the snapshot's own codes
             idx, dist = self.neighbours.query(probe, k)
             cue = self.neighbours.probe_cue(probe)
             colour = VERDICT_COLOURS[cue.verdict]
@@ -202,7 +202,7 @@ class NeighboursView:
         shown = ([self.images.get(int(i)) for i in idx] if self.images.pixels is not None
                  else list(run.decoder(s)(run.codes[s, idx])))
         captions = [f"#{i} {run.class_names[int(run.labels[i])]}\nd = {d:.3f}" for i, d in zip(idx, dist)]
-        self.box.show_neighbours(source, shown, captions)  # type: ignore[arg-type]
+        self.box.show_neighbours(source, shown, captions, indices=[int(i) for i in idx])  # type: ignore[arg-type]
 
     def close(self) -> None:
         """Stop following the state."""

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtGui import QColor, QContextMenuEvent, QIcon, QPixmap
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
 __all__ = ["ClassLegend"]
 
 
 class ClassLegend(QListWidget):
     """Names the classes in their colours; emits ``class_toggled(class, visible)`` when a box changes.
+
+    Its context menu selects a whole class into the group shown: ``class_selected(class, op)`` with
+    ``op`` ``replace``, ``add`` or ``remove``.
 
     Parameters
     ----------
@@ -23,6 +26,7 @@ class ClassLegend(QListWidget):
     """
 
     class_toggled = Signal(int, bool)
+    class_selected = Signal(int, str)
 
     def __init__(self, names: Sequence[str], colors: Sequence[tuple[int, int, int]],
                  parent: QWidget | None = None) -> None:
@@ -39,6 +43,19 @@ class ClassLegend(QListWidget):
         self.setFixedHeight(self.sizeHintForRow(0) * len(names) + 2 * self.frameWidth() + 4)
         self.itemChanged.connect(self._on_item_changed)
 
+    def class_menu(self, cls: int) -> QMenu:
+        """The context menu of class ``cls``: select it, add it to the group, remove it from the group."""
+        menu = QMenu(self)
+        for text, op in (("Select this class", "replace"), ("Add this class to the group", "add"),
+                         ("Remove this class from the group", "remove")):
+            menu.addAction(text).triggered.connect(lambda _=False, op=op: self.class_selected.emit(cls, op))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
+        """Right-click on a class: the selection menu."""
+        item = self.itemAt(event.pos())
+        if item is not None:
+            self.class_menu(self.row(item)).exec(event.globalPos())
     def set_names(self, names: Sequence[str]) -> None:
         """Name the rows after another run's classes (its ``Run.class_names``; shown as plain text)."""
         for cls, name in enumerate(names[: self.count()]):

@@ -23,10 +23,15 @@ from latent3d.analysis.encoder import OwnCodesCache
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
 from latent3d.qt.camera_follow import CameraEaser
+from latent3d.qt.compare_controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
+from latent3d.qt.compare_view import CompareView
 from latent3d.qt.decoder_map_panel import DecoderMapPanel
 from latent3d.qt.display_actions import DisplayActions, ExportActions
 from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
 from latent3d.qt.explore_views import FilmstripView, NeighboursView, PathView
+from latent3d.qt.group_curve import GroupCurve
+from latent3d.qt.group_panel import GroupPanel
+from latent3d.qt.group_tools import GroupToolbar, SelectionTool
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.qt.learning_views import LearningViews
 from latent3d.qt.legend import ClassLegend
@@ -43,6 +48,8 @@ from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
 from latent3d.runs import Run
 from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.scene.compare import CompareRings
+from latent3d.scene.group_presenter import GroupPresenter
 from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.presenter import ScenePresenter
 from latent3d.state.neighbours import Neighbours
@@ -136,6 +143,18 @@ class MainWindow(QMainWindow):
                                           self.training.controller.set_window_busy)
         self.display = DisplayActions(state, self, self._message)
         self.exports = ExportActions(state, self.view, self.timeline, self)
+        self.compare_view = CompareView(state)  # the compared run, linked, beside the view (hidden until then)
+        self.rings = CompareRings(state, self.scene, self.view.request_render)  # ... or as rings in it
+        self.align_switch = AlignSwitch(state)
+        last_run = lambda: str(Path(str(self.settings.value("last_run", "") or ".")).parent)  # noqa: E731
+        self.comparing = CompareActions(state, self, start_dir=last_run)
+        self.agreement = AgreementPlot(state)
+        self.residual = ResidualLabel(state)
+        self.group_presenter = GroupPresenter(state, self.scene, self.presenter.colours, self.view.request_render)
+        self.group_panel = GroupPanel(state, self.images.pixels)
+        self.group_curve = GroupCurve(state, self.loss_panel.plot, self.loss_panel.legend)
+        self.selection_tool = SelectionTool(state, self.view)
+        self.group_toolbar = GroupToolbar(state, self.selection_tool, self)
         self._build_layout()
         self._build_actions()
         self._wire()
@@ -147,6 +166,9 @@ class MainWindow(QMainWindow):
         state = self.state
         self.timeline.playing_changed.connect(self.controller.set_playing)
         self.legend.class_toggled.connect(state.set_class_visible)
+        self.legend.class_selected.connect(state.select_class)
+        self.neighbours_box.select_requested.connect(state.select_points)
+        state.events.group_shown.connect(self._on_group_shown)  # a method: disconnected by the state's weak refs
         state.events.hidden_classes.connect(self._on_hidden_classes)
         state.events.probe.connect(self._on_probe)
         state.events.follow.connect(self._on_follow)
@@ -163,10 +185,17 @@ class MainWindow(QMainWindow):
         upper = QWidget()
         uv = QVBoxLayout(upper)
         uv.setContentsMargins(0, 0, 0, 0)
-        uv.addWidget(self.view, 1)
+        self.views = QSplitter(Qt.Orientation.Horizontal)
+        self.views.addWidget(self.view)
+        self.views.addWidget(self.compare_view)
+        uv.addWidget(self.views, 1)
         uv.addWidget(self.timeline)
+        row = self.timeline.layout()
+        assert row is not None
+        row.addWidget(self.align_switch)  # in the timeline's row: it changes what playback shows
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.addTab(self.learning.loss_tab(self.loss_panel), "Loss curves")
+        self.bottom_tabs.addTab(self.agreement, "Agreement")
         for box, name in ((self.filmstrip, "Reconstruction across snapshots"), (self.path, "Path A→B")):
             box.setTitle("")  # the tab names it: the group box's own title would only take a line
             box.setStyleSheet("QGroupBox { border: none; margin-top: 0px; padding-top: 0px; }")
@@ -188,18 +217,20 @@ class MainWindow(QMainWindow):
         sv.addWidget(self.panel)
         sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
         sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
-        # Neighbours, decoder map and own images grow with what they show: each scrolls in its own tab of the
-        # last slot, so nothing above them moves.
+        # Neighbours, decoder map, own images and the group grow with what they show: each scrolls in its own tab
+        # of the last slot, so nothing above them moves.
         self.side_tabs = QTabWidget()
         self.side_tabs.setDocumentMode(True)
+        self.group_area = QScrollArea()
         for widget, name in ((self.neighbours_box, "Neighbours"), (self.map_panel, "Decoder map"),
-                             (self.own_panel, "Your images")):
-            area = QScrollArea()
+                             (self.own_panel, "Your images"), (self.group_panel, "Group")):
+            area = self.group_area if widget is self.group_panel else QScrollArea()
             area.setWidget(widget)
             area.setWidgetResizable(True)
             area.setFrameShape(QFrame.Shape.NoFrame)
             area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.side_tabs.addTab(area, name)
+        self.side_tabs.setTabToolTip(3, "The group shown: B box, L lasso, I isolate, K trails")
         self.side_tabs.setMinimumHeight(NEIGHBOURS_MIN_HEIGHT)
         self.side_tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         sv.addWidget(self.side_tabs, 1)
@@ -216,6 +247,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setSizes([1400 - side_width, side_width])
         self.setCentralWidget(self.splitter)
+        self.statusBar().addPermanentWidget(self.residual)
         self.status.add_to(self.statusBar())
         self.statusBar().addWidget(self.training.progress, 1)
 
@@ -248,6 +280,7 @@ class MainWindow(QMainWindow):
         self.map_action.setToolTip("Images decoded on a grid over a plane through the latent space (M)")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")
+        self._action("Leave selection mode / deselect", self._on_escape, "Escape")
         for act in (*self.display.actions, *self.exports.actions, self.training.action):
             self.addAction(act)
         file_menu = self.menuBar().addMenu("&File")
@@ -262,7 +295,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addActions(self.display.actions)
         self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
-                                  leading=[self.training.action], parent=self)
+                                  leading=[self.training.action, *self.comparing.actions()], parent=self)
         self.menuBar().addMenu(self.runs_menu)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -271,6 +304,7 @@ class MainWindow(QMainWindow):
                             self.follow_action, self.roam_action, self.map_action])
         toolbar.addSeparator()
         self.display.add_to_toolbar(toolbar)
+        self.addToolBar(self.group_toolbar)
 
     # -- what the state says, shown by the window itself -----------------------------------------
 
@@ -315,6 +349,14 @@ class MainWindow(QMainWindow):
         for cls in range(self.state.n_classes):
             self.legend.show_checked(cls, cls not in hidden)
 
+    def _on_group_shown(self, name: str | None) -> None:
+        if name is not None:  # a new selection: its panel comes to the front of the side tabs
+            self.side_tabs.setCurrentWidget(self.group_area)
+
+    def _on_escape(self) -> None:
+        if not self.group_toolbar.leave_mode():  # Escape first leaves box/lasso, then drops the pick
+            self.state.selected = None
+
     def _message(self, text: str, ms: int) -> None:
         self.statusBar().showMessage(text, ms)
 
@@ -346,9 +388,16 @@ class MainWindow(QMainWindow):
                      self.display, self.neighbours, self.learning):
             view.close()
         self.neighbours.close()
+        for part in (self.group_presenter, self.group_curve, self.selection_tool):
+            part.close()
+        self.group_panel.close_panel()
+        self.group_toolbar.close_toolbar()
         self.map_panel.detach()
         self.own_panel.detach()
         self.learned.close()
+        self.rings.close()
+        self.residual.close()
+        self.compare_view.close()
         self.presenter.close()
         self.view.close()
         super().closeEvent(event)

@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from latent3d.qt.dialog_dirs import start_folder
 from latent3d.runs import Run, RunError, load_run
-from latent3d.state.view_apply import apply_spec, check_spec, load_view_run, spec_from_state, spec_names_run
+from latent3d.state.view_apply import (
+    apply_spec,
+    check_spec,
+    load_view_compare,
+    load_view_run,
+    spec_from_state,
+    spec_names_run,
+)
 from latent3d.state.view_file import ViewFileError, ViewSpec, load_view, save_view
 from latent3d.state.viewer_state import ViewerState
 
@@ -101,16 +108,17 @@ class OpenSave:
             current = self.state.run
             run = current if current is not None and spec_names_run(spec, current, path) else load_view_run(spec, path)
             check_spec(spec, run, path)
+            compare = load_view_compare(spec, path, run)
         except ViewFileError as exc:
             QMessageBox.critical(self.parent, "Cannot open view", str(exc))
             return False
         if run is not self.state.run:
             self.show_run(run)
-        self.apply_view(spec)
+        self.apply_view(spec, compare)
         self.settings.setValue("last_view_dir", str(path.parent))
         return True
 
-    def apply_view(self, spec: ViewSpec) -> None:
-        """Show ``spec`` on the run shown (checked against it beforehand)."""
+    def apply_view(self, spec: ViewSpec, compare: Run | None = None) -> None:
+        """Show ``spec`` on the run shown (checked against it beforehand); ``compare`` is its ``compare`` run."""
         self.before_apply()
-        apply_spec(self.state, spec)
+        apply_spec(self.state, spec, compare)

@@ -81,9 +81,10 @@ class SelectionDisplay:
             return
         s = self.state.snapshot
         dec = run.decoder(s)
-        idx, dist = self.neighbours.nearest(position)
+        own = self.state.to_snapshot_codes(position)  # drawn (maybe aligned) -> the snapshot's own code space
+        idx, dist = self.neighbours.nearest(own)
         self.panel.show_probe(
-            position=position, at=f"step {time.steps[s]:,.0f}", decoded=dec(position)[0], nearest=idx,
+            position=position, at=f"step {time.steps[s]:,.0f}", decoded=dec(own)[0], nearest=idx,
             nearest_class=run.class_names[int(run.labels[idx])], distance=dist, nearest_image=self.images.get(idx),
             nearest_reconstruction=dec(run.codes[s, idx])[0])
 

@@ -97,6 +97,7 @@ class LatentScene:
         self._labels = np.zeros(0, np.uint8)
         self._position = 0.0
         self._visible = [True] * len(CLASS_NAMES)
+        self._only: np.ndarray | None = None  # isolate: a bool mask of the points drawn, or None for all
         self._fast = False
         self._selected: int | None = None
         self._cloud: pv.PolyData | None = None
@@ -189,6 +190,7 @@ class LatentScene:
         self._lod_actor.SetPickable(False)
         self._has_cloud = True
         self._selected = None
+        self._only = None
         self._fast = False
         self._apply_visibility()
         self.set_position(self.last_snapshot if position is None else position)
@@ -233,9 +235,21 @@ class LatentScene:
     def _apply_visibility(self) -> None:
         if self._cloud is None or self._lod is None:
             return
-        shown = np.asarray(self._visible, bool)[self._labels]
+        shown = self.drawn_mask()
         self._cloud.SetVerts(_verts(np.flatnonzero(shown)))
         self._lod.SetVerts(_verts(np.flatnonzero(shown & self._lod_keep)))
+
+    def drawn_mask(self) -> np.ndarray:
+        """Which points are drawn (bool ``[N]``): those of visible classes, within the isolated group if any."""
+        shown = np.asarray(self._visible, bool)[self._labels]
+        return shown if self._only is None else shown & self._only
+
+    def set_only(self, mask: np.ndarray | None) -> None:
+        """Draw (and let pick) only the points where ``mask`` is True (isolate a group); None draws all again."""
+        self._only = None if mask is None else np.asarray(mask, bool).reshape(-1)
+        if self._only is not None and self._only.shape != self._labels.shape:
+            raise ValueError(f"An isolate mask needs {self.n_points} entries, not {self._only.size}.")
+        self._apply_visibility()
 
     @property
     def fast(self) -> bool:

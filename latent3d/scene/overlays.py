@@ -18,6 +18,7 @@ __all__ = ["ColourModes", "PathOverlay", "TrainOverlay"]
 
 PATH_COLOURS = np.array([(64, 224, 255), (255, 80, 200), (255, 255, 255)], np.uint8)  # A, B, marker
 TRAIN_POINT_SIZE = 2.5
+DIM = 0.22  # a highlighted group's context keeps this much of its colour (the rest is the background)
 
 
 def _actor(renderer: vtkRenderer, mesh: pv.PolyData, *, rgb: str | None) -> pv.Actor:
@@ -115,6 +116,8 @@ class ColourModes:
         self.scene = scene
         self.values: np.ndarray | None = None
         self.range = (0.0, 1.0)
+        self._dim: np.ndarray | None = None  # highlight a group: the points outside it (bool [N]) are dimmed
+        self._base: np.ndarray | None = None  # the colours before dimming
         lut = vtkLookupTable()
         table = np.concatenate([map_colours(np.linspace(0, 1, 256), 0.0, 1.0), np.full((256, 1), 255, np.uint8)], 1)
         lut.SetNumberOfTableValues(256)
@@ -150,10 +153,7 @@ class ColourModes:
     def show_classes(self, labels: np.ndarray) -> None:
         """Back to the class colours; hides the bar."""
         self.values = None
-        rgb = self._rgb()
-        if rgb is not None:
-            rgb[:] = np.asarray(CLASS_COLORS, np.uint8)[labels]
-            self.scene._cloud.point_data["rgb"].Modified()  # type: ignore[union-attr]
+        self._write(np.asarray(CLASS_COLORS, np.uint8)[labels])
         self.bar.SetVisibility(False)
 
     def show_values(self, values: np.ndarray, lo: float, hi: float, title: str,
@@ -169,13 +169,28 @@ class ColourModes:
         self.bar.SetDrawAnnotations(bool(ticks))
         self.bar.SetDrawNanAnnotation(bool(np.isnan(np.asarray(values, np.float32)).any()))  # "never": the grey swatch
         self.values, self.range = np.asarray(values, np.float32), (float(lo), float(hi))
-        rgb = self._rgb()
-        if rgb is not None:
-            rgb[:] = map_colours(self.values, lo, hi)
-            self.scene._cloud.point_data["rgb"].Modified()  # type: ignore[union-attr]
+        self._write(map_colours(self.values, lo, hi))
         self._lut.SetTableRange(lo, hi)
         self.bar.SetTitle(title)
         self.bar.SetVisibility(True)
+
+    def set_dim(self, outside: np.ndarray | None) -> None:
+        """Dim the points where ``outside`` is True (a group is highlighted), or none (None); colours kept."""
+        self._dim = None if outside is None else np.asarray(outside, bool)
+        rgb = self._rgb()
+        if self._base is not None and rgb is not None and self._base.shape == rgb.shape:  # not a new run's cloud
+            self._write(self._base)
+
+    def _write(self, colours: np.ndarray) -> None:
+        rgb = self._rgb()
+        if rgb is None:
+            return
+        self._base = np.asarray(colours, np.uint8)
+        rgb[:] = self._base
+        if self._dim is not None and self._dim.shape == rgb.shape[:1]:
+            bg = np.asarray(pv.Color(BACKGROUND).int_rgb, np.float32)
+            rgb[self._dim] = np.rint(DIM * self._base[self._dim] + (1.0 - DIM) * bg).astype(np.uint8)
+        self.scene._cloud.point_data["rgb"].Modified()  # type: ignore[union-attr]
 
     def close(self) -> None:
         """Remove the bar."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from latent3d.analysis.explore import colour_range, colour_values
+from latent3d.analysis.explore import colour_range
 from latent3d.analysis.learning import learned_ticks
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
@@ -39,6 +39,10 @@ def colour_title(mode: str, state: ViewerState) -> str:
         return f"BCE, step {time.steps[s]:,.0f}"
     if mode == "learned":
         return "learned at step"
+    if mode in ("distance", "agreement"):  # short: the bar also sits beside a half-width linked view
+        return mode
+    if mode == "aligned-movement":
+        return f"moved beyond alignment since step {time.steps[s - 1]:,.0f}" if s else "moved (step 0)"
     return f"moved since step {time.steps[s - 1]:,.0f}" if s else "moved (step 0)"
 
 
@@ -101,12 +105,14 @@ class ScenePresenter:
             return
         grew = state.run_grew and self._shown is not None
         self._shown = state.run
-        self._boxes = SnapshotBoxes(state.run.codes)
-        if grew and self.scene.update_codes(state.run.codes, state.position):
+        codes = state.drawn_codes  # the run's codes, or aligned: everything drawn follows them
+        assert codes is not None
+        self._boxes = SnapshotBoxes(codes)
+        if grew and self.scene.update_codes(codes, state.position):
             pass  # a live training's next snapshot: points moved in place, camera and actors untouched
         else:
             camera = state.camera if grew else None
-            self.scene.set_data(state.run.codes, state.run.labels, state.position)  # refits the camera
+            self.scene.set_data(codes, state.run.labels, state.position)  # refits the camera
             if camera is not None:  # a run that grew keeps the camera where the user put it
                 self._apply(camera)
         self._on_hidden_classes(state.hidden_classes)
@@ -126,6 +132,20 @@ class ScenePresenter:
         if self.state.path is not None:
             self._place_path(self.state.path)
         self._follow()
+        self.request_render()
+
+    def _on_align(self, _mode: str) -> None:
+        codes = self.state.drawn_codes
+        if codes is not None and self.scene.update_codes(codes, self.state.position):  # in place, camera kept
+            self._boxes = SnapshotBoxes(codes)  # the snapshots' extents change with the alignment
+            if self.state.path is not None:
+                self._place_path(self.state.path)
+            self._apply_colours()
+            self._follow()
+            self.request_render()
+
+    def _on_compare(self, _run: object) -> None:
+        self._apply_colours()
         self.request_render()
 
     def _on_follow(self, _on: bool) -> None:
@@ -176,11 +196,11 @@ class ScenePresenter:
         state, run = self.state, self.state.run
         if run is None:
             return
-        key = (state.color, state.snapshot, id(run), id(self.scene._cloud))
+        key = (state.color, state.snapshot, id(run), id(self.scene._cloud), state.align, id(state.compare))
         if key == self._coloured:
             return  # unchanged: playback between two snapshots keeps the colours
         self._coloured = key
-        values = colour_values(state.color, state.snapshot, run.codes, run.test_bce, steps=run.steps)
+        values = state.colour_values()
         if values is None:
             self.colours.show_classes(run.labels)
         else:

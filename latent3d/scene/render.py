@@ -12,9 +12,10 @@ import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
-from latent3d.config.choices import COLOUR_MODES
+from latent3d.config.choices import ALL_COLOUR_MODES
 from latent3d.runs import Run
 from latent3d.scene.cloud import LatentScene
+from latent3d.scene.group_presenter import GroupPresenter
 from latent3d.scene.learned_layers import LearnedLayers
 from latent3d.scene.movie import (
     MOVIE_SUFFIXES,
@@ -25,6 +26,7 @@ from latent3d.scene.movie import (
     write_movie,
 )
 from latent3d.scene.presenter import ScenePresenter
+from latent3d.scene.render_compare import SecondView, side_by_side
 from latent3d.state.own_values import DecoderMapState
 from latent3d.state.view_apply import apply_spec, spec_from_state
 from latent3d.state.view_file import ViewSpec
@@ -97,29 +99,40 @@ class OffscreenRenderer:
     camera : str
         A preset of ``CAMERAS`` (ignored once a view's camera is applied).
     colour : str
-        A colour mode of ``latent3d.analysis.explore.COLOUR_MODES``.
+        A colour mode of ``latent3d.config.choices.ALL_COLOUR_MODES``.
     train_overlay : bool
         Also draw the training images' final-epoch codes (when the run stores them).
     decoder_map : DecoderMapState, optional
         Draw the decoder map (``render --decoder-map``; a view file's own map replaces it).
+    align : str
+        How the snapshots are aligned (``none``, ``final``, ``previous``).
+    compare : Run, optional
+        A second run, drawn aligned beside the first: each view gets half the width.
     """
 
     def __init__(self, run: Run, size: tuple[int, int] = (1200, 900), camera: str = "iso", colour: str = "class",
-                 train_overlay: bool = False, decoder_map: DecoderMapState | None = None) -> None:
-        if colour not in COLOUR_MODES:
-            raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(COLOUR_MODES)}.")
+                 train_overlay: bool = False, decoder_map: DecoderMapState | None = None, align: str = "none",
+                 compare: Run | None = None) -> None:
+        if colour not in ALL_COLOUR_MODES:
+            raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
         if train_overlay and run.train_codes is None:
             raise ValueError(f"Run {run.name} stores no training codes to overlay.")
         self.run = run
         if not os.environ.get("DISPLAY"):  # go straight to EGL instead of warning about a missing X server first
             os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
+        if compare is not None:
+            size = (max(16, (size[0] - 2) // 2), size[1])
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
         self.presenter = ScenePresenter(self.state, self.scene)
+        self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
         self.layers = LearnedLayers.create(self.state, self.scene)
         self.state.set_run(run)
+        self.state.align = align
+        self.state.set_compare(compare)
         self.state.color = colour
+        self.second = None if compare is None else SecondView(self.state, size)
         self.state.train_overlay = train_overlay
         self._label = vtkTextActor()
         self._label.GetTextProperty().SetFontSize(max(12, size[1] // 40))
@@ -133,7 +146,7 @@ class OffscreenRenderer:
 
     def apply_view(self, spec: ViewSpec) -> None:
         """Show what the view file ``spec`` describes (checked against the run beforehand)."""
-        apply_spec(self.state, spec)
+        apply_spec(self.state, spec, self.state.compare)  # the spec's comparison was loaded into the renderer
         self.state.decoder_map = self._decoder_map  # the file's map, or the one --decoder-map asked for
 
     def fit(self, u: float) -> None:
@@ -146,7 +159,10 @@ class OffscreenRenderer:
         time = self.state.time
         caption = time.caption(self.state.position) if time is not None else ""
         self._label.SetInput(f"{self.run.name} · {caption} / {self.run.epochs}")
-        return grab(self.plotter.ren_win)
+        image = grab(self.plotter.ren_win)
+        if self.second is None:
+            return image
+        return side_by_side(image, self.second.grab())
 
     def frames(self, positions: Iterable[float], *, fit_each: bool = False) -> Iterator[np.ndarray]:
         """One image per position in ``positions``; with ``fit_each`` the camera frames each one's codes."""
@@ -157,7 +173,10 @@ class OffscreenRenderer:
 
     def close(self) -> None:
         """Release the plotter."""
+        self.groups.close()
         self.layers.close()
+        if self.second is not None:
+            self.second.close()
         self.presenter.close()
         self.scene.close()
         self.plotter.close()
@@ -180,13 +199,15 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
     presenter = ScenePresenter(copy, scene, scale=float(scale))
+    groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
     layers = LearnedLayers.create(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
-        apply_spec(copy, spec_from_state(state))  # what a saved view of the state holds, camera included
+        apply_spec(copy, spec_from_state(state), state.compare)  # what a saved view holds: camera, groups
         copy.position = state.position  # exact: the spec rounds the position to a whole training step
         return grab(plotter.ren_win)
     finally:
+        groups.close()
         layers.close()
         presenter.close()
         scene.close()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from latent3d.runs import Run, RunError, load_run, resolve_run_path
+from latent3d.state.group_view import GroupSpec
 from latent3d.state.view_file import ViewFileError, ViewSpec
 from latent3d.state.viewer_state import ViewerState, timebase_of
 
-__all__ = ["apply_spec", "check_spec", "load_view_run", "resolve_view_run", "spec_from_state", "spec_names_run"]
+__all__ = ["apply_spec", "check_spec", "load_view_compare", "load_view_run", "resolve_view_run", "spec_from_state",
+           "spec_names_run"]
 
 
 def _run_reference(run: Run) -> str:
@@ -32,15 +34,18 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
         color=state.color, hidden_classes=tuple(sorted(state.hidden_classes)), selected=state.selected,
         path=path, probe=state.probe,
         train_overlay=state.train_overlay, time_axis=state.time_axis, follow=state.follow,
-        decoder_map=state.decoder_map, own_images=state.own_images)
+        decoder_map=state.decoder_map, own_images=state.own_images, align=state.align,
+        compare=None if state.compare is None else _run_reference(state.compare),
+        grouping=GroupSpec(**state.group_values()))
 
 
-def resolve_view_run(spec: ViewSpec, source: Path) -> Path:
-    """The run folder a view file names: a run name or path, else a path relative to the view file's folder."""
-    direct = resolve_run_path(spec.run)
+def resolve_view_run(spec: ViewSpec, source: Path, name: str | None = None) -> Path:
+    """The run folder a view file names (``name``, default ``spec.run``): a run name or path, else beside the file."""
+    name = spec.run if name is None else name
+    direct = resolve_run_path(name)
     if direct.is_dir():
         return direct
-    beside = Path(source).parent / spec.run
+    beside = Path(source).parent / name
     return beside if beside.is_dir() else direct
 
 
@@ -61,6 +66,29 @@ def load_view_run(spec: ViewSpec, source: Path) -> Run:
         raise ViewFileError(f"View file {source}: 'run' names a run that cannot be opened: {exc}") from None
 
 
+def load_view_compare(spec: ViewSpec, source: Path, run: Run) -> Run | None:
+    """The second run a view file compares with (None if it names none), checked against ``run``.
+
+    Raises
+    ------
+    ViewFileError
+        One sentence naming the key ``compare``: the run cannot be opened or shares too few test images.
+    """
+    if spec.compare is None:
+        return None
+    try:
+        other = load_run(resolve_view_run(spec, source, spec.compare))
+    except RunError as exc:
+        raise ViewFileError(f"View file {source}: 'compare' names a run that cannot be opened: {exc}") from None
+    probe = ViewerState()
+    probe.set_run(run)
+    try:
+        probe.set_compare(other)
+    except ValueError as exc:
+        raise ViewFileError(f"View file {source}: 'compare' cannot be shown: {exc}") from None
+    return other
+
+
 def check_spec(spec: ViewSpec, run: Run, source: Path) -> None:
     """Refuse, with one sentence naming the file and key, a spec that does not fit ``run``."""
     time = timebase_of(run)
@@ -69,14 +97,19 @@ def check_spec(spec: ViewSpec, run: Run, source: Path) -> None:
         raise ViewFileError(f"View file {source}: 'train_overlay' is true but run {run.name} stores no training codes.")
 
 
-def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
-    """Show ``spec`` in ``state`` (whose run must already be the spec's, checked with :func:`check_spec`)."""
+def apply_spec(state: ViewerState, spec: ViewSpec, compare: Run | None = None) -> None:
+    """Show ``spec`` in ``state`` (whose run must already be the spec's, checked with :func:`check_spec`).
+
+    ``compare`` is the run of the spec's ``compare`` key, loaded with :func:`load_view_compare`.
+    """
     run = state.run
     if run is None:
         raise ValueError("Set the state's run before applying a view.")
     state.follow = False  # the view's camera first; following it (its direction kept) comes last
     state.hidden_classes = spec.hidden_classes  # before the selection: a hidden point cannot be selected
     state.selected = spec.selected
+    state.set_compare(compare)  # before the colour: a comparison colour needs it
+    state.align = spec.align
     state.color = spec.color
     state.time_axis = spec.time_axis
     state.train_overlay = spec.train_overlay
@@ -88,3 +121,6 @@ def apply_spec(state: ViewerState, spec: ViewSpec) -> None:
     if spec.camera is not None:
         state.camera = spec.camera
     state.follow = spec.follow
+    g = spec.grouping  # the groups first: group_shown and trails name them
+    state.groups = g.groups
+    state.group_shown, state.group_mode, state.trails = g.group_shown, g.group_mode, g.trails

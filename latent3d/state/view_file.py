@@ -10,11 +10,12 @@ import errno
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, COMPARE_COLOUR_MODES, TIME_AXES
+from latent3d.state.group_view import GROUP_KEYS, GroupSpec, parse_groups
 from latent3d.state.own_values import (
     DecoderMapState,
     OwnImage,
@@ -35,11 +36,11 @@ __all__ = ["COLOR_MODES", "FORMAT_VERSION", "MAX_VIEW_BYTES", "TIME_AXES", "Came
 FORMAT_VERSION = 1
 MAX_RUN_CHARS = 4096
 MAX_EPOCH = 1e6  # far beyond any run; keeps epoch * steps_per_epoch an exact-enough float
-COLOR_MODES = COLOUR_MODES  # the file's key is spelled "color"
+COLOR_MODES = ALL_COLOUR_MODES  # the file's key is spelled "color"
 N_CLASSES = 10
 _REQUIRED = ("format_version", "run", "camera", "color", "hidden_classes", "selected")
 _OPTIONAL = ("step", "epoch", "path", "probe", "train_overlay", "time_axis", "follow", "decoder_map",
-             "own_images")
+             "own_images", "align", "compare", *GROUP_KEYS)
 
 _NUMBER_LIST = re.compile(r"\[\n\s*([-+0-9.eE,\s]*?)\n\s*\]")
 
@@ -67,8 +68,14 @@ class ViewSpec:
     time_axis : {"log", "linear"}
     follow : bool
         Whether the camera frames the snapshot shown (its direction from ``camera``).
+    grouping : GroupSpec
+        The keys ``groups``, ``group_shown``, ``group_mode`` and ``trails`` (see ``state.group_view``).
     decoder_map : DecoderMapState or None
     own_images : tuple of OwnImage
+    align : {"none", "final", "previous"}
+        How the snapshots are aligned (``none``: the raw codes).
+    compare : str or None
+        The second run compared with (a run name or path, like ``run``), or None.
     """
 
     run: str
@@ -83,8 +90,11 @@ class ViewSpec:
     train_overlay: bool = False
     time_axis: str = "log"
     follow: bool = False
+    grouping: GroupSpec = field(default_factory=GroupSpec)
     decoder_map: DecoderMapState | None = None
     own_images: tuple[OwnImage, ...] = ()
+    align: str = "none"
+    compare: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this view (plain Python values; numpy scalars become floats and ints).
@@ -114,10 +124,13 @@ class ViewSpec:
         d["train_overlay"] = self.train_overlay
         d["time_axis"] = self.time_axis
         d["follow"] = self.follow
+        d.update(self.grouping.to_dict())
         if self.decoder_map is not None:
             d["decoder_map"] = decoder_map_to_dict(self.decoder_map)
         if self.own_images:
             d["own_images"] = own_images_to_list(self.own_images)
+        d["align"] = self.align
+        d["compare"] = self.compare
         return d
 
     @classmethod
@@ -167,6 +180,9 @@ class ViewSpec:
         classes = [c.integer(f"hidden_classes[{i}]", k, 0, N_CLASSES - 1) for i, k in enumerate(hidden)]
         if len(set(classes)) != len(classes):
             raise c.error("hidden_classes", "lists a class twice; list each hidden class once")
+        compare = None if d.get("compare") is None else c.text("compare", d["compare"], MAX_RUN_CHARS)
+        if color in COMPARE_COLOUR_MODES and compare is None:
+            raise c.error("color", f"is {color!r}, which compares two runs, but 'compare' names no second run")
         return cls(
             run=run, step=step, epoch=epoch, camera=camera, color=color, hidden_classes=tuple(sorted(classes)),
             selected=None if d["selected"] is None else c.integer("selected", d["selected"]),
@@ -175,8 +191,10 @@ class ViewSpec:
             train_overlay=c.boolean("train_overlay", d.get("train_overlay", False)),
             time_axis=c.choice("time_axis", d.get("time_axis", "log"), TIME_AXES),
             follow=c.boolean("follow", d.get("follow", False)),
+            grouping=parse_groups(c, d),
             decoder_map=decoder_map_from_dict(c, d.get("decoder_map")),
             own_images=own_images_from_list(c, d.get("own_images")),
+            align=c.choice("align", d.get("align", "none"), ALIGN_MODES), compare=compare,
         )
 
     def timeline_step(self, steps_per_epoch: int) -> int:
@@ -212,6 +230,7 @@ class ViewSpec:
         for key, index in indices:
             if index is not None and not 0 <= index < n_points:
                 raise c.error(key, f"is {index} but the run has {n_points} test images (0 to {n_points - 1})")
+        self.grouping.check_against(n_points, c)
         if self.step is not None:  # step is authoritative: a stale epoch beside it is not checked
             if self.step > last_step:
                 raise c.error("step", f"is {self.step} but the run ends at step {last_step}")

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal, SignalGroup
 
-from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES, TIME_AXES
+from latent3d.state.aligned import AlignCompare
+from latent3d.state.groups import GroupFields, TrailsState
 from latent3d.state.learned_fields import LearnedFields
 from latent3d.state.timeline import Timebase
 from latent3d.state.values import Camera, PathState
@@ -24,7 +26,7 @@ from latent3d.state.values import Camera, PathState
 if TYPE_CHECKING:
     from latent3d.runs import Run
 
-__all__ = ["Camera", "PathState", "ViewerEvents", "ViewerState", "connect_handlers", "timebase_of"]
+__all__ = ["Camera", "PathState", "TrailsState", "ViewerEvents", "ViewerState", "connect_handlers", "timebase_of"]
 
 N_CLASSES = 10
 PATH_SAMPLES = (2, 40)
@@ -44,12 +46,20 @@ class ViewerEvents(SignalGroup):
     camera = Signal(object)
     time_axis = Signal(str)
     follow = Signal(bool)
+    groups = Signal(object)  # name -> indices (a read-only mapping)
+    group_shown = Signal(object)  # a group name or None
+    group_mode = Signal(str)
+    trails = Signal(object)  # TrailsState or None
     decoder_map = Signal(object)
     own_images = Signal(tuple)
+    align = Signal(str)
+    compare = Signal(object)
+    compare_overlay = Signal(bool)
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
-          "time_axis", "follow", "decoder_map", "own_images")
+          "time_axis", "follow", "groups", "group_shown", "group_mode", "trails", "decoder_map", "own_images",
+          "align", "compare", "compare_overlay")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -86,15 +96,16 @@ def _same_points(old: Run | None, new: Run) -> bool:
             and bool(np.array_equal(old.labels, new.labels)))
 
 
-class ViewerState(LearnedFields):
-    """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera.
+class ViewerState(GroupFields, LearnedFields, AlignCompare):
+    """What the window shows: run, position, selection, path, probe, colours, hidden classes, overlay, camera, groups.
 
     Notes
     -----
     ``position`` is a fractional snapshot index (see :mod:`latent3d.state.timeline`); ``step`` and
     ``epoch`` are derived from it. ``probe`` is the free-roam probe's position, or None when free
     roam is off. ``camera`` is None until a view reports or a view file sets one. Setting a field to
-    the value it has emits nothing.
+    the value it has emits nothing. The group fields (``groups``, ``group_shown``, ``group_mode``,
+    ``trails``) and their rules are in :mod:`latent3d.state.groups`.
     """
 
     def __init__(self) -> None:
@@ -110,8 +121,13 @@ class ViewerState(LearnedFields):
         self._train_overlay = False
         self._camera: Camera | None = None
         self._time_axis = "log"
+        self._align = "none"
+        self._compare: Run | None = None
+        self._comparison = None
+        self._compare_overlay = False
         self._grew = False
         self._follow = False
+        self._init_groups()
         LearnedFields.__init__(self)
 
     # -- run and position -----------------------------------------------------------------------
@@ -143,6 +159,8 @@ class ViewerState(LearnedFields):
         it was when the points are kept, else goes to the last snapshot; it is clamped either way.
         """
         keep = run is not None and not fresh and _same_points(self._run, run)
+        same_images = (run is not None and not fresh and self._run is not None
+                       and np.array_equal(self._run.labels, run.labels))
         old_selected, old_path = self._selected, self._path
         self._run = run
         self._grew = keep
@@ -152,11 +170,13 @@ class ViewerState(LearnedFields):
         if self._train_overlay and (run is None or run.train_codes is None):
             self._train_overlay = False
             self.events.train_overlay.emit(False)
+        self._recompare(run, grown=keep)
         if self._time is None:
             self._position = 0.0
         else:
             target = position if position is not None else (self._position if keep else float(self._time.last))
             self._position = self._time.clamp(target)
+        self._groups_for_run(same_images)  # before the run event: no listener sees old indices on a new run
         self.events.run.emit(run)  # listeners redraw everything from the state: position included
         if self._selected != old_selected:
             self.events.selected.emit(self._selected)
@@ -291,8 +311,10 @@ class ViewerState(LearnedFields):
 
     @color.setter
     def color(self, mode: str) -> None:
-        if mode not in COLOUR_MODES:
-            raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(COLOUR_MODES)}.")
+        if mode not in ALL_COLOUR_MODES:
+            raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
+        if mode in COMPARE_COLOUR_MODES and self._compare is None:
+            raise ValueError(f"Colour mode {mode!r} compares two runs; choose a run to compare with first.")
         if mode != self._color:
             self._color = mode
             self.events.color.emit(mode)
