@@ -174,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
     rd.add_argument("--color", choices=ALL_COLOUR_MODES, default=DEFAULT_COLOUR,
                     help="colour points by class, reconstruction error, movement, movement beyond alignment, or "
-                    "(with --compare) distance between the runs or neighbour agreement, or the step each image was learned at "
-                    "(default class)")
+                    "(with --compare) distance between the runs or neighbour agreement, or the step each image was "
+                    "learned at (default class)")
     rd.add_argument("--align", choices=ALIGN_MODES,
                     help="align the snapshots onto the final one, or each onto the next (default none)")
     rd.add_argument("--compare", metavar="RUN2", help="draw a second run beside the first, aligned onto it")
