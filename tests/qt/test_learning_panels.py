@@ -312,6 +312,8 @@ def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Pat
         assert "learned" in w.panel.selection.details.text()
         w.state.color = "learned"
         assert w.presenter.colours.bar.GetTitle() == "learned at step"
+        w.learning.data_map.box_selected.emit(np.array([3, 4, 9], np.int64))  # a box in the data map
+        assert w.state.group is not None and set(w.state.group.tolist()) == {3, 4, 9}  # the selections' group
     finally:
         dispose(w)
 
