@@ -108,3 +108,21 @@ def test_info_escapes_terminal_control_characters(tmp_path, capsys) -> None:  # 
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
     assert "hello \\x1b]0;pwned\\x07" in out
+
+
+def test_run_name_as_first_argument_opens_the_viewer(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """``run.py fashion-mnist-default`` is ``run.py view fashion-mnist-default`` (README: ``run.py [view] [RUN]``)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the display check is for Linux")
+    monkeypatch.setenv("LATENT3D_RUNS_DIR", str(REPO / "checkpoints"))
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["fashion-mnist-default"]) == 2  # reached the viewer, which finds no display here
+    assert "no display to open the viewer on" in capsys.readouterr().err
+
+
+def test_missing_run_path_as_first_argument_is_the_viewers_error(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    sentence = _usage_error([str(tmp_path / "nope")], capsys)
+    assert sentence == f"latent3d view: error: Run {tmp_path / 'nope'} does not exist."

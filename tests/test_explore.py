@@ -125,3 +125,14 @@ def test_bundled_run_has_train_codes() -> None:
     r = load_run(bundled)
     assert r.train_codes is not None and r.train_codes.shape == (60_000, 3)
     assert r.train_labels is not None and len(r.codes[-1]) + len(r.train_codes) == 70_000
+
+
+def test_a_probe_on_a_data_point_is_inside_the_data_whatever_the_density() -> None:
+    """Issue 25: "at the edge" with the probe on a data point at distance 0.000; verdict and distance agree now."""
+    from latent3d.analysis.explore import ProbeCue
+
+    on_outlier = ProbeCue(nearest=3, distance=0.0, spacing=0.05, density=1.0, relative_density=0.03)
+    assert on_outlier.verdict == "inside the data"
+    near_outlier = ProbeCue(nearest=3, distance=0.2, spacing=0.05, density=1.0, relative_density=0.03)
+    assert near_outlier.verdict == "at the edge"
+    assert ProbeCue(nearest=3, distance=2.0, spacing=0.05, density=1.0, relative_density=0.001).verdict == "far outside"

@@ -31,6 +31,9 @@ def critical(parent, title, text, *args, **kwargs):
     print("DIALOG " + title + ": " + text, file=sys.stderr)
     return QMessageBox.StandardButton.Ok
 QMessageBox.critical = critical
+def exec_(box):  # latent3d.qt.dialogs' plain-text boxes
+    return critical(box.parent(), box.windowTitle(), box.text())
+QMessageBox.exec = exec_
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """

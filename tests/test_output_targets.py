@@ -48,7 +48,8 @@ def run_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _render(run: Path, kind: str, target: Path, *extra: str) -> list[str]:
     option = "--out" if kind == "png" else "--movie"
-    return ["render", str(run), option, str(target), "--size", "64x48", "--frames-per-snapshot", "2", *extra]
+    frames = [] if kind == "png" else ["--frames-per-snapshot", "2"]  # an image refuses movie options (issue 19)
+    return ["render", str(run), option, str(target), "--size", "64x48", *frames, *extra]
 
 
 def _refused(argv: list[str], capsys: pytest.CaptureFixture[str], *fragments: str) -> str:

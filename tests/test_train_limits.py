@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from hostile_fixtures import REPO, one_sentence, snapshot, tmpfs, without_root_bypass
 
-from latent3d.cli import commands, preflight
+from latent3d.cli import commands
 from latent3d.cli.parser import build_parser, main
 from latent3d.config.train import MAX_SEED, ConfigError, TrainConfig
+from latent3d.job import preflight
 from latent3d.runs.writer import RunWriter
 from latent3d.util.fileio import describe_os_error
 

@@ -142,3 +142,33 @@ def test_timebase_interpolates_only_between_neighbouring_snapshots() -> None:
     # log time gives the first epoch (snapshots 0..5) most of the axis; linear time half of it
     assert t.fraction(5.0, "log") > 0.8 and t.fraction(5.0, "linear") == pytest.approx(0.5)
     assert t.caption(5.0) == "step 100 · epoch 1.00"
+
+
+def test_clear_selection_drops_the_selection_and_leaves_free_roam(run: Run) -> None:
+    """What Escape does: nothing selected, no probe; the path stays."""
+    s = ViewerState()
+    s.set_run(run)
+    s.selected = 5
+    s.path = PathState(5, 7, 0.5, 10)
+    s.probe = (0.0, 0.0, 0.0)
+    seen = _recorder(s)
+    s.clear_selection()
+    assert s.selected is None and s.probe is None and s.path is not None
+    assert ("selected", None) in seen and ("probe", None) in seen
+    seen.clear()
+    s.clear_selection()
+    assert seen == []
+
+
+def test_highlight_class_is_one_class_or_none(run: Run) -> None:
+    s = ViewerState()
+    seen: list[object] = []
+    s.events.highlight_class.connect(seen.append)
+    s.highlight_class = 3
+    s.highlight_class = 3
+    s.highlight_class = None
+    assert seen == [3, None]
+    for bad in (10, -1, True, 2.0, "3"):
+        with pytest.raises(ValueError, match="Classes are numbered"):
+            s.highlight_class = bad  # type: ignore[assignment]
+    assert s.highlight_class is None

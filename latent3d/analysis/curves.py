@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["binned_mean", "per_class_loss"]
+__all__ = ["binned_loss_at", "binned_mean", "per_class_loss"]
 
 
 def per_class_loss(test_bce: np.ndarray, labels: np.ndarray, n_classes: int = 10) -> np.ndarray:
@@ -65,3 +65,38 @@ def binned_mean(x: np.ndarray, values: np.ndarray, bins: int = 300) -> tuple[np.
     keep = counts > 0
     return (np.bincount(idx, x, minlength=bins)[keep] / counts[keep],
             np.bincount(idx, v, minlength=bins)[keep] / counts[keep])
+
+
+def _axis(steps: np.ndarray, axis: str) -> np.ndarray:
+    s = np.asarray(steps, np.float64)
+    return np.log10(1.0 + np.maximum(s, 0.0)) if axis == "log" else s
+
+
+def binned_loss_at(step_loss: np.ndarray | None, step: float, axis: str, bins: int = 300) -> float | None:
+    """The training loss at ``step`` as the loss plot draws it: the mean of the bin of the axis holding it.
+
+    Parameters
+    ----------
+    step_loss : ndarray of float, shape (T,), or None
+        The loss of training steps 1..T (None or empty: a run that stored none).
+    step : float
+        A training step (fractional between snapshots); rounded to the nearest step.
+    axis : str
+        ``log`` or ``linear``: the axis the bins divide evenly, as in :func:`binned_mean`.
+    bins : int
+
+    Returns
+    -------
+    float or None
+        None before the first step (step 0 has no training loss) or without step losses.
+    """
+    if step_loss is None or len(step_loss) == 0 or not np.isfinite(step) or round(step) < 1:
+        return None
+    x = _axis(np.arange(1, len(step_loss) + 1), axis)
+    lo, hi = float(x[0]), float(x[-1])
+    here = float(_axis(np.array([min(round(step), len(step_loss))]), axis)[0])
+    if hi <= lo:
+        return float(np.mean(step_loss))
+    idx = np.minimum(((x - lo) / (hi - lo) * bins).astype(np.int64), bins - 1)
+    mine = min(int((here - lo) / (hi - lo) * bins), bins - 1)
+    return float(np.asarray(step_loss, np.float64)[idx == mine].mean())

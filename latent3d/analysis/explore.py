@@ -172,7 +172,14 @@ class ProbeCue:
 
     @property
     def verdict(self) -> str:
-        """``"inside the data"``, ``"at the edge"`` or ``"far outside"``."""
+        """``"inside the data"``, ``"at the edge"`` or ``"far outside"``.
+
+        A point within the typical spacing of a code is inside the data whatever the density there:
+        the probe on an outlying code (distance 0.000) was said to be "at the edge", which read as
+        if the distance shown were wrong.
+        """
+        if self.distance <= self.spacing:
+            return "inside the data"
         if self.relative_density >= 0.2 and self.distance <= 3 * self.spacing:
             return "inside the data"
         if self.relative_density >= 0.01:

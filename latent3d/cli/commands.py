@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from latent3d.cli.preflight import check_train
 from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DEFAULT_DATASET
+from latent3d.job.preflight import check_train
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
 from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
+from latent3d.util.output import say
 
 if TYPE_CHECKING:
     from latent3d.train.loop import Snapshot
@@ -45,7 +46,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"latent3d: error: {exc}", file=sys.stderr)
         return 2
     run = load_run(path)
-    print(_printable(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}"))
+    say(_printable(f"Saved run {run.name}: {run.epochs} epochs, final test BCE {run.test_loss[-1]:.4f}, in {path}"))
     return 0
 
 
@@ -97,7 +98,7 @@ def train_with_progress(job: TrainJob, *, progress: bool = True) -> Path:
     finally:
         if bar is not None:
             bar.close()
-    assert path is not None  # nothing asks it to stop
+    assert path is not None  # nothing asks the CLI to stop
     return path
 
 
@@ -178,7 +179,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     if learning is not None:
         s["learning"] = learning
     if args.json:
-        print(json.dumps(s, indent=2))
+        say(json.dumps(s, indent=2))
         return 0
     c = s["config"]
     lines = [
@@ -205,7 +206,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     lines += ["", *_snapshot_table(s["snapshots"], s["steps_per_epoch"])]
     if learning is not None:
         lines += ["", *_learning_table(learning)]
-    print("\n".join(_printable(line) for line in lines))
+    say("\n".join(_printable(line) for line in lines))
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +19,7 @@ from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 __all__ = ["build_parser", "main"]
 
 EXIT_USAGE = 2
+COMMANDS = ("view", "train", "info", "render")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -226,11 +229,42 @@ def _check_run_path(parser: argparse.ArgumentParser, command: str, run: str | No
     sub.error(f"run {path} {problem}")
 
 
+def _given_options(argv: list[str], command: str) -> set[str]:
+    """The destinations of ``command``'s options given in ``argv``: parsed again with every default suppressed."""
+    probe = build_parser()
+    sub = next(a for a in probe._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    for action in sub._actions:
+        action.default = argparse.SUPPRESS
+    with contextlib.redirect_stderr(io.StringIO()):  # the first parse printed any warning already
+        return set(vars(probe.parse_args(argv))) - {"command"}
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """``run.py RUN`` means ``run.py view RUN`` when RUN is a run folder or a path (the README's ``[view] [RUN]``)."""
+    if not argv or argv[0].startswith("-") or argv[0] in COMMANDS:
+        return argv
+    from latent3d.runs import resolve_run_path
+
+    first = argv[0]
+    try:
+        is_run = "/" in first or resolve_run_path(first).is_dir()
+    except OSError:
+        is_run = False
+    return ["view", *argv] if is_run else argv  # an unknown word stays an "invalid choice"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``run.py`` and the ``latent3d`` console script; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    argv = _with_command(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(argv)
     command = args.command or "view"
+    if command == "render":  # which options were typed, so one that does not apply is refused, not ignored
+        args.given = _given_options(argv, command)
+    from latent3d.util.output import quiet_matplotlib
+
+    if command in ("render", "view"):  # pyvista imports matplotlib: no cache warning when HOME is read-only
+        quiet_matplotlib()
     _check_run_path(parser, command, getattr(args, "run", None))
     _check_run_path(parser, command, getattr(args, "compare", None))
     from latent3d.data.datasets import DataError
@@ -241,10 +275,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command != "view":  # the window handles its own signals; the others stop on INT, TERM and HUP
             stop = StopOnSignals().start()
-        if getattr(args, "data_dir", None):
-            from latent3d.cli.preflight import check_data_dir
+        from latent3d.job.preflight import check_data_dir
 
+        if getattr(args, "data_dir", None):
             check_data_dir(args.data_dir)
+        elif command == "train" and os.environ.get("LATENT3D_DATA_DIR"):  # the same checks, before any download
+            from latent3d.data.datasets import raw_dir
+
+            raw_dir(Path(os.environ["LATENT3D_DATA_DIR"]).expanduser())  # a name too long: a DataError sentence
+            check_data_dir(os.environ["LATENT3D_DATA_DIR"], "$LATENT3D_DATA_DIR")
         if command == "train":
             from latent3d.cli.commands import cmd_train
 

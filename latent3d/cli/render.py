@@ -13,8 +13,47 @@ from latent3d.state.view_apply import check_spec, load_view_compare, load_view_r
 from latent3d.state.view_file import ViewSpec, load_view
 from latent3d.state.viewer_state import ViewerState
 from latent3d.util.fileio import check_target
+from latent3d.util.output import say
 
-__all__ = ["cmd_render"]
+__all__ = ["check_applicable", "cmd_render"]
+
+# Option (its destination in the parsed arguments) -> (how it is typed, the rule that must hold for it to apply).
+_MOVIE_ONLY = {"fps": "--fps", "time": "--time", "frames_per_snapshot": "--frames-per-snapshot",
+               "frames_per_epoch": "--frames-per-epoch", "fit_each_frame": "--fit-each-frame"}
+_VIEW_SETS = {"camera": "--camera", "color": "--color", "train_overlay": "--train-overlay"}
+
+
+def check_applicable(args: argparse.Namespace) -> None:
+    """Refuse, in one sentence, an option typed where it does nothing (it used to be silently ignored).
+
+    ``args.given`` holds the options typed (see ``latent3d.cli.parser``); without it nothing is checked.
+
+    Raises
+    ------
+    ValueError
+        Naming the option and why it does not apply.
+    """
+    given = getattr(args, "given", None)
+    if given is None:
+        return
+    if args.out is not None:
+        for dest, option in _MOVIE_ONLY.items():
+            if dest in given:
+                raise ValueError(f"{option} applies to --movie only; leave it out with --out.")
+    if args.movie is not None:
+        for dest in ("step", "epoch"):
+            if dest in given:
+                raise ValueError(f"--{dest} applies to --out only (a movie shows every snapshot); leave it out.")
+        if args.time == "log" and "frames_per_epoch" in given:
+            raise ValueError("--frames-per-epoch applies with --time linear only; with --time log use "
+                             "--frames-per-snapshot.")
+        if args.time == "linear" and "frames_per_snapshot" in given:
+            raise ValueError("--frames-per-snapshot applies with --time log only; with --time linear use "
+                             "--frames-per-epoch.")
+    if getattr(args, "view", None):
+        for dest, option in _VIEW_SETS.items():
+            if dest in given:
+                raise ValueError(f"{option} does not apply with --view (the view file sets it); leave it out.")
 
 
 def _map_option(args: argparse.Namespace, view: ViewSpec | None) -> DecoderMapState | None:
@@ -46,6 +85,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     """``run.py render``: one PNG (``--out``) or a movie (``--movie``) of a run, without a window."""
     if (args.out is None) == (args.movie is None):
         raise ValueError("Give exactly one of --out IMAGE.png or --movie MOVIE.mp4|.gif.")
+    if not (args.out or args.movie):  # --out '' is given but names nothing
+        raise ValueError(f"{'--out' if args.out is not None else '--movie'} is empty; give a file name ending in "
+                         f"{'.png' if args.out is not None else '.mp4 or .gif'}.")
+    check_applicable(args)
     view = None
     if getattr(args, "view", None):
         if args.run is not None:
@@ -73,10 +116,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:
         render_image(run, target, epoch=args.epoch, step=args.step, view=view, **opts)
-        print(f"wrote {target}")
+        say(f"wrote {target}")
         return 0
     n = render_movie(run, target, fps=args.fps, frames_per_epoch=args.frames_per_epoch,
                      frames_per_snapshot=args.frames_per_snapshot, time_axis=args.time, view=view,
                      fit_each_frame=args.fit_each_frame, **opts)
-    print(f"wrote {target} ({n} frames)")
+    say(f"wrote {target} ({n} frames)")
     return 0

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,8 @@ from latent3d.job.train_job import TrainJob
 __all__ = ["Failed", "Finished", "Message", "Progress", "SnapshotUpdate", "Started", "Stopped",
            "TrainingProcess"]
 
-TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long is killed
+TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long (stopped, hung) is killed
+READER_JOIN_S = 0.5  # how long the GUI thread waits, at most, for the last messages of a child that has exited
 FLUSH_TIMEOUT_S = 5.0  # a child whose parent lives but reads nothing gives up its last messages after this
 THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # fixed torch threads of the training process (default: ThreadGovernor)
 # The child's torch side is imported by module name, inside the child only: this module is a process
@@ -94,7 +96,9 @@ class Finished:
 
 @dataclass(frozen=True)
 class Stopped:
-    """Training was stopped; the partial run was deleted."""
+    """Training was stopped; the partial run was deleted. ``killed``: it did not stop when asked and was killed."""
+
+    killed: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,6 +276,11 @@ class TrainingProcess:
         self._proc = ctx.Process(target=_child_entry, name="latent3d-training", daemon=True,
                                  args=(job, self._queue, self._stop, self._busy, self._lifeline_child, os.getpid()))
         self._pending: list[Message] = []
+        # Messages are read on a thread of their own: a child stopped (SIGSTOP) or killed in the middle of
+        # a message leaves a half-written message in the pipe, and reading it on the GUI thread froze the window.
+        self._inbox: deque[Message] = deque()
+        self._reading = True
+        self._reader = threading.Thread(target=self._read_loop, name="latent3d-training-reader", daemon=True)
         self._started = False
         self._ended = False
         self._killed = False
@@ -281,6 +290,21 @@ class TrainingProcess:
         """Start the child process."""
         self._proc.start()
         self._lifeline_child.close()  # the child has its own copy; ours would only leak
+        # The child holds its own copy of the queue's write end; without ours, a read of a message the
+        # child was killed in the middle of ends (EOF) instead of waiting forever for its missing bytes.
+        writer = getattr(self._queue, "_writer", None)
+        if writer is not None:
+            writer.close()
+        self._reader.start()
+
+    def _read_loop(self) -> None:
+        while self._reading:
+            try:
+                self._inbox.append(self._queue.get(timeout=0.1))
+            except queue_mod.Empty:
+                continue
+            except (OSError, EOFError, ValueError, TypeError):  # the child died mid-message, or the queue closed
+                return
 
     @property
     def ended(self) -> bool:
@@ -323,10 +347,11 @@ class TrainingProcess:
                 and time.perf_counter() - self.stop_requested_at > TERMINATE_AFTER_S):
             self._kill()
         if not self._ended and not self._proc.is_alive() and self._proc.exitcode is not None:
+            self._reader.join(READER_JOIN_S)  # the last messages are in the pipe: read them, for a bounded time
             self._drain()
             if not any(isinstance(m, TERMINAL) for m in self._pending):
                 self._cleanup_partial()
-                self._pending.append(Stopped() if self._stop.is_set() else Failed(
+                self._pending.append(Stopped(self._killed) if self._stop.is_set() else Failed(
                     f"The training process ended unexpectedly (exit code {self._proc.exitcode}); "
                     "no run was saved."))
         out, self._pending = self._pending, []
@@ -354,6 +379,8 @@ class TrainingProcess:
 
     def close(self) -> None:
         """Release the queue and process handles (the child must have exited)."""
+        self._reading = False
+        self._reader.join(READER_JOIN_S)
         self._queue.close()
         self._queue.join_thread()
         self._lifeline.close()  # a child still running reads EOF and stops as if the window were gone
@@ -361,11 +388,8 @@ class TrainingProcess:
             self._proc.close()
 
     def _drain(self) -> None:
-        while not self._killed:  # after a kill a message may be cut short: reading it could block forever
-            try:
-                msg = self._queue.get_nowait()
-            except (queue_mod.Empty, OSError, EOFError, ValueError):
-                return
+        while self._inbox:  # never blocks: the reader thread does the reading
+            msg = self._inbox.popleft()
             if isinstance(msg, Started):
                 self._started = True
             self._pending.append(msg)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
+from latent3d.qt.dialogs import error_box, info_box
 from latent3d.runs import Run, RunError, default_runs_dir, load_run, newest_run
 from latent3d.state.view_file import ViewSpec
 
@@ -168,7 +169,7 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
         try:
             run = load_run(path)
         except RunError as exc:
-            QMessageBox.critical(None, "latent3d: cannot open run", str(exc))
+            error_box(None, "latent3d: cannot open run", str(exc))
             return 2
     from latent3d.qt.main_window import MainWindow  # after QApplication (the view needs it) and a good run
 
@@ -180,7 +181,7 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
         if view is not None:
             window.files.apply_view(view, compare)
     else:
-        QMessageBox.information(
+        info_box(
             window, "latent3d: no run yet",
             f"No complete run was found in {default_runs_dir()}. Train one with `python run.py train` "
             "(or `latent3d train`), or open a run folder with File → Open run….")

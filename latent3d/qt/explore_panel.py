@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QHelpEvent, QResizeEvent
+from PySide6.QtGui import QHelpEvent, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from latent3d.qt.image_panel import ImageView
+from latent3d.qt.image_panel import ImageView, to_uint8
 from latent3d.qt.thumbs import ThumbGrid
 
 __all__ = ["FilmstripBox", "NeighboursBox", "PathBox"]
@@ -69,28 +69,41 @@ class _TippedGrid(ThumbGrid):
         return super().event(event)
 
 
+MAX_DECODE_SCALE = 6  # the path's large decode: 75 px in the default tab was hard to read
+
+
 class _FitImage(ImageView):
-    """The path's decode: the whole 28x28 image at up to 84 px, smaller (whole pixels) when the tab is short."""
+    """The path's decode: the whole 28x28 image as large as the tab allows (whole pixels, up to 6x: 168 px)."""
 
     def __init__(self) -> None:
         super().__init__(scale=3)
         self.setMinimumSize(32, 32)  # ImageView fixes its size; a short tab would clip the image instead
-        self.setMaximumSize(88, 88)
+        self.setMaximumSize(28 * MAX_DECODE_SCALE + 4, 28 * MAX_DECODE_SCALE + 4)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """Room for the image at 3 screen pixels a pixel."""
+        """Room for the image at 3 screen pixels a pixel (it grows with a taller tab)."""
         return QSize(88, 88)
 
     def set_image(self, image: np.ndarray) -> None:
-        """Show ``image`` scaled to fit."""
+        """Show ``image`` as large as the label (nearest-neighbour; whole pixels when they cost under 15 %)."""
         room = self.contentsRect()
-        self.scale = max(1, min(3, min(room.width(), room.height()) // 28))
-        super().set_image(image)
+        side = max(28, min(room.width(), room.height(), 28 * MAX_DECODE_SCALE))
+        whole = side - side % 28
+        if whole >= 56 and whole >= 0.85 * side:
+            side = whole  # whole screen pixels an image pixel (crisp) when that costs little room
+        self.scale = max(1, side // 28)
+        self.image = to_uint8(image)
+        qimg = QImage(self.image.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+        self.setPixmap(QPixmap.fromImage(qimg).scaled(side, side, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                                      Qt.TransformationMode.FastTransformation))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """Fit the image to the new size."""
+        """Fit the image to the new size; as wide as tall, so a taller tab gives a larger image."""
         super().resizeEvent(event)
+        side = max(32, min(self.height(), self.maximumWidth()))
+        if self.minimumWidth() != side:
+            self.setMinimumWidth(side)
         if self.image is not None:
             self.set_image(self.image)
 
@@ -150,14 +163,12 @@ class PathBox(QGroupBox):
         sl = QHBoxLayout(strip)
         sl.setContentsMargins(0, 0, 0, 0)
         sl.addWidget(self.grid, 1)
-        col = QVBoxLayout()
-        col.addWidget(self.decode)
-        col.addWidget(self.decode_caption)
-        sl.addLayout(col)
+        sl.addWidget(self.decode)  # its "t = 0.50" sits in the controls row: the strip's height is all the image's
         self.body = _Stack(strip, "Select image A by clicking it, then Shift+click image B: the straight path "
                                   "A → B is drawn and decoded here. Drag along the strip to move the marker.")
         controls = QHBoxLayout()
         controls.addWidget(self.ends, 1)
+        controls.addWidget(self.decode_caption)
         controls.addWidget(self.steps)
         controls.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
@@ -217,7 +228,8 @@ class NeighboursBox(QGroupBox):
         self.cue.setVisible(False)
         # Three caption lines, "#index", class, distance: "#7626 T-shirt/top" on one line was cut to "#7626 T-shi…".
         self.grid = _TippedGrid(columns=4, caption_lines=3, max_side=72)
-        self.grid.setToolTip("Click an image to select it")
+        self.grid.set_keyboard(True)  # Tab here, arrows through the list, Enter selects
+        self.grid.setToolTip("Click an image to select it (or Tab here, arrows, Enter)")
         top = QHBoxLayout()
         top.addWidget(self.source, 1)
         top.addWidget(self.select_button)

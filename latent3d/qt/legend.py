@@ -1,12 +1,14 @@
-"""The class legend: one checkable row per class with its colour; unchecking hides the class."""
+"""The class legend: one checkable row per class with its colour; unchecking hides the class, hovering brings it out."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QIcon, QPixmap
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
+
+from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["ClassLegend"]
 
@@ -23,14 +25,19 @@ class ClassLegend(QListWidget):
         Class names, in label order.
     colors : sequence of (int, int, int)
         RGB 0-255 per class.
+    parent : QWidget, optional
+    state : ViewerState, optional
+        Given, hovering a row sets ``state.highlight_class`` (None on leaving) and the highlighted
+        class's row is shown in bold.
     """
 
     class_toggled = Signal(int, bool)
     class_selected = Signal(int, str)
 
     def __init__(self, names: Sequence[str], colors: Sequence[tuple[int, int, int]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, state: ViewerState | None = None) -> None:
         super().__init__(parent)
+        self.viewer_state = state
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for cls, (name, rgb) in enumerate(zip(names, colors)):
@@ -42,6 +49,24 @@ class ClassLegend(QListWidget):
             self.addItem(item)
         self.setFixedHeight(self.sizeHintForRow(0) * len(names) + 2 * self.frameWidth() + 4)
         self.itemChanged.connect(self._on_item_changed)
+        if state is not None:
+            self.setMouseTracking(True)
+            self.itemEntered.connect(lambda item: setattr(state, "highlight_class", self.row(item)))
+            connect_handlers(state.events, self)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        """The mouse left the legend: no class brought out any more."""
+        if self.viewer_state is not None:
+            self.viewer_state.highlight_class = None
+        super().leaveEvent(event)
+
+    def _on_highlight_class(self, cls: int | None) -> None:
+        blocker = QSignalBlocker(self)  # a font change emits itemChanged: no class was toggled
+        for row in range(self.count()):
+            font = QFont(self.font())
+            font.setBold(row == cls)
+            self.item(row).setFont(font)
+        blocker.unblock()
 
     def class_menu(self, cls: int) -> QMenu:
         """The context menu of class ``cls``: select it, add it to the group, remove it from the group."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from latent3d.analysis.eta import TimeLeft
+from latent3d.job.preflight import PreflightError, check_train
 from latent3d.job.process import Progress, SnapshotUpdate, Started
 from latent3d.job.train_job import TrainJob
+from latent3d.qt.dialogs import error_box, plain_tooltip
 from latent3d.qt.train_dialog import TrainDialog
 from latent3d.qt.training_controller import LiveRun, TrainingController
 from latent3d.runs import Run, RunError, default_runs_dir, load_run
@@ -48,13 +51,14 @@ class _StatusText(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it names the run, which the user typed
         # Ignored: the text's length never widens the strip nor pushes the widgets beside it.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         """Show ``text``, elided to the label's width."""
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tooltip(text))
         self._elide()
 
     def text(self) -> str:
@@ -230,6 +234,7 @@ class LiveTraining(QObject):
         c.finished.connect(self._on_finished)
         c.stopped.connect(self._on_stopped)
         c.failed.connect(self._on_failed)
+        c.killed.connect(lambda sentence: self.message.emit(sentence, 15000))  # after stopped's note: replaces it
 
     @property
     def running(self) -> bool:
@@ -279,7 +284,13 @@ class LiveTraining(QObject):
         self._camera_follows = True
         self.progress.frame_button.setVisible(False)
         self._previous = self.state.run
-        job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…", dataset=dataset)
+        job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…",
+                       dataset=dataset)
+        try:  # the checks `train` makes: a full disk, a name being trained elsewhere, are refused now
+            check_train(config, job.target, weights_dtype=job.weights_dtype, keep_encoder=job.keep_encoder)
+        except PreflightError as exc:
+            error_box(self.parent_widget, "Cannot start training", str(exc))
+            return
         self.controller.start(job)
         self.progress.begin(f"starting training of {Path(target).name}…")
 
@@ -395,7 +406,7 @@ class LiveTraining(QObject):
             run = load_run(path)
         except RunError as exc:
             self._restore_previous()
-            QMessageBox.critical(self.parent_widget, "Training failed", str(exc))
+            error_box(self.parent_widget, "Training failed", str(exc))
             return
         if self._shown is not None and self.state.run is self._shown:
             self._grow(run)
@@ -411,9 +422,16 @@ class LiveTraining(QObject):
 
     def _on_failed(self, message: str) -> None:
         self._restore_previous()
-        QMessageBox.critical(self.parent_widget, "Training failed", message)
+        error_box(self.parent_widget, "Training failed", message)
 
     def _restore_previous(self) -> None:
+        """Back to the run shown before the training; the camera and the selection stay as the user left them."""
         if self._shown is not None and self.state.run is self._shown and self._previous is not None:
+            camera, selected = self.state.camera, self.state.selected
             self.show_run(self._previous)
+            if camera is not None:
+                self.state.camera = camera
+            if selected is not None and selected < len(self._previous.labels):
+                with contextlib.suppress(ValueError):  # its class hidden: the state's rule wins
+                    self.state.selected = selected
         self._shown = None

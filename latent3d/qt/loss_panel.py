@@ -11,11 +11,12 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.data.datasets import CLASS_NAMES
+from latent3d.qt.class_curves import ClassCurveBar
 from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.state.timeline import axis_to_step, step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
@@ -24,6 +25,8 @@ __all__ = ["LossPanel"]
 
 REFRESH_MS = 250  # curves repaint at most 4 times a second while a training streams snapshots
 SMOOTH_BINS = 300  # the smoothed training loss: mean of the steps in each of 300 bins along the x axis
+POSITION_PEN = {"color": "#ffffff", "width": 1.5, "style": Qt.PenStyle.DashLine}  # white dashes: no class is white
+CLASS_WIDTH, LIT_WIDTH, DIM_ALPHA = 1.2, 3.0, 70  # a highlighted class's curve, and the others' alpha meanwhile
 
 
 class StepAxis(pg.AxisItem):
@@ -69,8 +72,8 @@ class LossPanel(QWidget):
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         # No grid: pyqtgraph draws it through the axes at ~4.5 ms per repaint in software raster, 3x the rest
         # of the plot (the axes keep their ticks).
-        # The legend sits beside the plot, not over the curves; clicking an entry shows or hides its curve.
-        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=3, labelTextSize="7pt",
+        # The legend sits beside the plot, not over the curves; the classes have their own buttons beside it.
+        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=1, labelTextSize="7pt",
                                     verSpacing=-6, horSpacing=6)
         self.canvas.addItem(self.legend, row=0, col=1)
         self.raw = self.plot.plot(pen=pg.mkPen((150, 160, 180, 60), width=1))
@@ -83,19 +86,22 @@ class LossPanel(QWidget):
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
         self.classes = []
-        for name, rgb in zip(CLASS_NAMES, CLASS_COLORS):
-            curve = self.plot.plot(pen=pg.mkPen(rgb, width=1.2))
-            self.legend.addItem(curve, f"{name}")
-            curve.setVisible(False)  # toggled from the legend: click a class name
+        for rgb in CLASS_COLORS:
+            curve = self.plot.plot(pen=pg.mkPen(rgb, width=CLASS_WIDTH))
+            curve.setVisible(False)
             self.classes.append(curve)
-        self.position_line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#ffcc33", width=1.5),
-                                      hoverPen=pg.mkPen("#ffe680", width=3))
+        self.class_bar = ClassCurveBar(state, CLASS_NAMES, CLASS_COLORS)
+        self.class_bar.shown_changed.connect(self._on_classes_shown)
+        self.position_line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(**POSITION_PEN),
+                                             hoverPen=pg.mkPen("#ffffff", width=3))
         self.plot.addItem(self.position_line)
         self.position_line.sigPositionChanged.connect(self._on_cursor_dragged)
         self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas)
+        layout.setSpacing(2)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.class_bar)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)
@@ -103,6 +109,7 @@ class LossPanel(QWidget):
         self._drawn_run: object = None
         self._placing = False
         connect_handlers(state.events, self)
+        self._on_classes_shown(self.class_bar.shown)
         self.redraw()
 
     # -- state -> plot --------------------------------------------------------------------------
@@ -118,6 +125,7 @@ class LossPanel(QWidget):
 
     def _name_classes(self, names: tuple[str, ...]) -> None:
         """Label the class curves after the run's classes (pyqtgraph labels are HTML: the names are escaped)."""
+        self.class_bar.set_names(names)
         row = {id(curve): cls for cls, curve in enumerate(self.classes)}
         for sample, label in self.legend.items:
             cls = row.get(id(getattr(sample, "item", None)))
@@ -136,6 +144,20 @@ class LossPanel(QWidget):
         x = step_to_axis(np.array([time.step_at(self.state.position)]), self.state.time_axis)[0]
         self.position_line.setValue(x)
         self._placing = False
+
+    def _on_classes_shown(self, shown: frozenset[int]) -> None:
+        self._restyle_classes(shown, self.state.highlight_class)
+
+    def _on_highlight_class(self, cls: int | None) -> None:
+        self._restyle_classes(self.class_bar.shown, cls)
+
+    def _restyle_classes(self, shown: frozenset[int], lit: int | None) -> None:
+        """Shown classes drawn; a highlighted class drawn thick (shown or not) while the others fade."""
+        for c, (curve, rgb) in enumerate(zip(self.classes, CLASS_COLORS)):
+            curve.setVisible(c in shown or c == lit)
+            alpha = 255 if lit is None or c == lit else DIM_ALPHA
+            curve.setPen(pg.mkPen((*rgb, alpha), width=LIT_WIDTH if c == lit else CLASS_WIDTH))
+            curve.setZValue(10 if c == lit else 0)
 
     def redraw(self) -> None:
         """Set every curve from the state's run (in place, with ``setData``)."""
@@ -160,7 +182,10 @@ class LossPanel(QWidget):
         per_class = per_class_loss(run.test_bce, run.labels)
         for c, curve in enumerate(self.classes):
             curve.setData(sx, per_class[:, c], connect="finite")
+        # The line still holds the old axis's value: clamped to the new bounds it must not seek the timeline.
+        self._placing = True
         self.position_line.setBounds((float(sx[0]), float(sx[-1])))
+        self._placing = False
         self._on_position(self.state.position)
 
     # -- plot -> state --------------------------------------------------------------------------

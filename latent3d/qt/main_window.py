@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QFrame,
-    QLabel,
-    QLayout,
-    QMainWindow,
-    QScrollArea,
-    QSizePolicy,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from latent3d.analysis.encoder import OwnCodesCache
 from latent3d.data.datasets import CLASS_NAMES
@@ -43,10 +32,15 @@ from latent3d.qt.runs_menu import RunsMenu
 from latent3d.qt.scene_controller import SceneController
 from latent3d.qt.selection_view import SelectionDisplay
 from latent3d.qt.settings_file import open_settings
+from latent3d.qt.shortcuts import ShortcutsDialog
+from latent3d.qt.side_panel import SidePanel
 from latent3d.qt.status_line import StatusLine
+from latent3d.qt.style import STYLE, follow_checked
 from latent3d.qt.timeline import Timeline
 from latent3d.qt.view import LatentView
+from latent3d.qt.warm_start import warm_after_first_frame
 from latent3d.runs import Run
+from latent3d.scene.class_highlight import ClassHighlight
 from latent3d.scene.cloud import CLASS_COLORS
 from latent3d.scene.compare import CompareRings
 from latent3d.scene.group_presenter import GroupPresenter
@@ -58,29 +52,6 @@ from latent3d.state.viewer_state import ViewerState
 __all__ = ["MainWindow", "default_settings"]
 
 BOTTOM_HEIGHT = 130  # loss curves / filmstrip / path tabs under the timeline, at start
-NEIGHBOURS_MIN_HEIGHT = 190  # the neighbours' slot shows a row of images and the probe's readout before scrolling
-
-STYLE = """
-QMainWindow, QWidget { background:#262a31; color:#d7dae0; }
-QGroupBox { border:1px solid #3a3f4b; border-radius:4px; margin-top:14px; padding-top:6px; font-weight:bold; }
-QGroupBox::title { subcontrol-origin: margin; left:8px; padding:0 4px; }
-QListWidget { background:#1e2127; border:1px solid #3a3f4b; }
-QToolBar { border:none; spacing:6px; } QStatusBar { background:#1e2127; }
-QSlider::groove:horizontal { height:6px; background:#3a3f4b; border-radius:3px; }
-QSlider::handle:horizontal { width:14px; margin:-5px 0; background:#ffcc33; border-radius:7px; }
-"""
-
-
-class _SidePanel(QWidget):
-    """The side panel's content: never squeezed below its natural height (the scroll area scrolls instead).
-
-    Squeezed, the boxes above the legend shrank whenever the neighbours below grew, and the legend
-    moved under the cursor.
-    """
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """As wide as the narrowest layout, as tall as the natural one."""
-        return QSize(super().minimumSizeHint().width(), self.sizeHint().height())
 
 
 def default_settings() -> QSettings:
@@ -119,13 +90,14 @@ class MainWindow(QMainWindow):
         self.easer = CameraEaser(state, self)
         self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True,
                                         follow_to=self.easer.ease_to)
+        self.class_highlight = ClassHighlight(state, self.scene, self.presenter.colours, self.view.request_render)
         self.own_codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
         self.learned = LearnedLayers.create(state, self.scene, self.view.request_render, codes=self.own_codes)
         self.map_panel = DecoderMapPanel(state)
         self.own_panel = OwnImagePanel(state, self.own_codes, images=self.images)
         self.timeline = Timeline(state)
         self.panel = ImagePanel()
-        self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
+        self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS, state=state)
         self.filmstrip, self.path, self.neighbours_box = FilmstripBox(), PathBox(), NeighboursBox()
         self.loss_panel = LossPanel(state)
         self.learning = LearningViews(state, self.images.get, self.timeline.slider, self, self._message,
@@ -159,6 +131,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._wire()
         self._restore_settings()
+        warm_after_first_frame(self.view, state, lambda: self.neighbours.index)  # the first click's costs, idle
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -170,11 +143,11 @@ class MainWindow(QMainWindow):
         self.neighbours_box.select_requested.connect(state.select_points)
         state.events.group_shown.connect(self._on_group_shown)  # a method: disconnected by the state's weak refs
         state.events.hidden_classes.connect(self._on_hidden_classes)
-        state.events.probe.connect(self._on_probe)
-        state.events.follow.connect(self._on_follow)
+        follow_checked(self.roam_action, state.events.probe, lambda p: p is not None)
+        follow_checked(self.follow_action, state.events.follow)
+        follow_checked(self.map_action, state.events.decoder_map, lambda m: m is not None)
         self.view.signals.interacting.connect(self._on_interacting)
         self.view.signals.interacting.connect(self.learned.decoder_map.hold)
-        state.events.decoder_map.connect(self._on_decoder_map)
         state.events.run.connect(self._on_run)
         self.training.message.connect(self._message)
         self.training.title.connect(self.setWindowTitle)
@@ -209,43 +182,16 @@ class MainWindow(QMainWindow):
         self.vsplitter.setStretchFactor(0, 1)
         self.vsplitter.setStretchFactor(1, 0)
         self.vsplitter.setSizes([1000, BOTTOM_HEIGHT])
-        side = _SidePanel()
-        sv = QVBoxLayout(side)
-        # The layout grows the panel at once when its content grows (the scroll area alone would resize
-        # it on a later turn of the event loop, and meanwhile the boxes above the legend were squeezed).
-        sv.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        sv.addWidget(self.panel)
-        sv.addWidget(QLabel("<b>Classes</b> <span style='color:#8a90a0'>(uncheck to hide)</span>"))
-        sv.addWidget(self.legend)  # above the neighbours: free roam's probe panel must not push it out of sight
-        # Neighbours, decoder map, own images and the group grow with what they show: each scrolls in its own tab
-        # of the last slot, so nothing above them moves.
-        self.side_tabs = QTabWidget()
-        self.side_tabs.setDocumentMode(True)
-        self.group_area = QScrollArea()
-        for widget, name in ((self.neighbours_box, "Neighbours"), (self.map_panel, "Decoder map"),
-                             (self.own_panel, "Your images"), (self.group_panel, "Group")):
-            area = self.group_area if widget is self.group_panel else QScrollArea()
-            area.setWidget(widget)
-            area.setWidgetResizable(True)
-            area.setFrameShape(QFrame.Shape.NoFrame)
-            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            self.side_tabs.addTab(area, name)
+        self.side = SidePanel(self.legend, self.panel, [
+            (self.neighbours_box, "Neighbours"), (self.map_panel, "Decoder map"), (self.own_panel, "Your images"),
+            (self.group_panel, "Group")])
+        self.side_tabs = self.side.tabs
         self.side_tabs.setTabToolTip(3, "The group shown: B box, L lasso, I isolate, K trails")
-        self.side_tabs.setMinimumHeight(NEIGHBOURS_MIN_HEIGHT)
-        self.side_tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        sv.addWidget(self.side_tabs, 1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # As wide as the side panel's content plus a vertical scroll bar: nothing is cut at the right edge.
-        side_width = side.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
-        scroll.setMinimumWidth(side_width)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.vsplitter)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1400 - side_width, side_width])
+        self.splitter.setSizes([1400 - self.side.natural_width, self.side.natural_width])
         self.setCentralWidget(self.splitter)
         self.statusBar().addPermanentWidget(self.residual)
         self.status.add_to(self.statusBar())
@@ -271,16 +217,20 @@ class MainWindow(QMainWindow):
         self.reset_action.setToolTip("Back to the default view of the whole training (R)")
         self.fit_action = self._action("Fit", self.presenter.fit_camera, "Shift+R")
         self.fit_action.setToolTip("Frame the snapshot shown from the direction you look from (Shift+R)")
-        self.follow_action = self._action("Follow the snapshot", self._set_follow, checkable=True)
+        self.follow_action = self._action("Follow the snapshot", lambda on: setattr(self.state, "follow", on),
+                                          checkable=True)
         self.follow_action.setToolTip("Keep the snapshot shown framed while scrubbing, playing or training: the "
                                       "first steps fill the view as the last do (the corner note gives the real size)")
         self.roam_action = self._action("Free roam", self.controller.set_free_roam, "F", checkable=True)
+        self.roam_action.setToolTip("Drag a yellow probe through the latent space and see what the decoder makes "
+                                    "of each place, with the nearest test image (F; Escape leaves)")
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
         self.map_action = self._action("Decoder map", self._set_decoder_map, "M", checkable=True)
         self.map_action.setToolTip("Images decoded on a grid over a plane through the latent space (M)")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")
-        self._action("Leave selection mode / deselect", self._on_escape, "Escape")
+        self.escape_action = self._action("Leave mode / clear selection", self._on_escape, "Escape")
+        self.escape_action.setToolTip("Leave box/lasso, else clear the selection and leave free roam (Escape)")
         for act in (*self.display.actions, *self.exports.actions, self.training.action):
             self.addAction(act)
         file_menu = self.menuBar().addMenu("&File")
@@ -297,6 +247,9 @@ class MainWindow(QMainWindow):
         self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
                                   leading=[self.training.action, *self.comparing.actions()], parent=self)
         self.menuBar().addMenu(self.runs_menu)
+        view_menu.addAction(self.escape_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -319,19 +272,6 @@ class MainWindow(QMainWindow):
             self.legend.set_names(run.class_names)
             self.images.select(run.dataset_key)
 
-    def _on_probe(self, position: object) -> None:
-        if self.roam_action.isChecked() != (position is not None):
-            with QSignalBlocker(self.roam_action):
-                self.roam_action.setChecked(position is not None)
-
-    def _set_follow(self, on: bool) -> None:
-        self.state.follow = on
-
-    def _on_follow(self, on: bool) -> None:
-        if self.follow_action.isChecked() != on:
-            with QSignalBlocker(self.follow_action):
-                self.follow_action.setChecked(on)
-
     def _on_interacting(self, busy: bool) -> None:
         if busy:  # the user took the camera: no easing fights the mouse, a live training stops following
             self.easer.stop()
@@ -341,21 +281,24 @@ class MainWindow(QMainWindow):
         if on != (self.state.decoder_map is not None):
             self.state.toggle_decoder_map()
 
-    def _on_decoder_map(self, settings: object) -> None:
-        with QSignalBlocker(self.map_action):
-            self.map_action.setChecked(settings is not None)
-
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
         for cls in range(self.state.n_classes):
             self.legend.show_checked(cls, cls not in hidden)
 
     def _on_group_shown(self, name: str | None) -> None:
         if name is not None:  # a new selection: its panel comes to the front of the side tabs
-            self.side_tabs.setCurrentWidget(self.group_area)
+            self.side.show_tab("Group")
 
     def _on_escape(self) -> None:
         if not self.group_toolbar.leave_mode():  # Escape first leaves box/lasso, then drops the pick
-            self.state.selected = None
+            self.state.clear_selection()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help → Keyboard shortcuts: every action of the window that has a key (timeline's included)."""
+        dialog = ShortcutsDialog(self.findChildren(QAction), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _message(self, text: str, ms: int) -> None:
         self.statusBar().showMessage(text, ms)
@@ -384,20 +327,14 @@ class MainWindow(QMainWindow):
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.setValue("vsplitter", self.vsplitter.saveState())
         self.settings.sync()
-        for view in (self.selection_view, self.filmstrip_view, self.path_view, self.neighbours_view, self.status,
-                     self.display, self.neighbours, self.learning):
-            view.close()
-        self.neighbours.close()
-        for part in (self.group_presenter, self.group_curve, self.selection_tool):
+        for part in (self.selection_view, self.filmstrip_view, self.path_view, self.neighbours_view, self.status,
+                     self.display, self.neighbours, self.class_highlight, self.group_presenter, self.group_curve,
+                     self.selection_tool, self.learned, self.rings, self.residual, self.compare_view, self.presenter,
+                     self.learning):
             part.close()
         self.group_panel.close_panel()
         self.group_toolbar.close_toolbar()
         self.map_panel.detach()
         self.own_panel.detach()
-        self.learned.close()
-        self.rings.close()
-        self.residual.close()
-        self.compare_view.close()
-        self.presenter.close()
         self.view.close()
         super().closeEvent(event)

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from latent3d.qt.dialog_dirs import start_folder
+from latent3d.qt.dialogs import error_box
 from latent3d.runs import Run, RunError, load_run
 from latent3d.state.view_apply import (
     apply_spec,
@@ -58,7 +59,7 @@ class OpenSave:
         try:
             run = load_run(path)
         except RunError as exc:
-            QMessageBox.critical(self.parent, "Cannot open run", str(exc))
+            error_box(self.parent, "Cannot open run", str(exc))
             return False
         self.show_run(run)
         return True
@@ -73,13 +74,16 @@ class OpenSave:
 
     # -- view files -----------------------------------------------------------------------------
 
+    def view_folder(self) -> Path:
+        """Where the view dialogs start: the folder of the last view saved or opened, else the runs folder."""
+        return start_folder(self.settings.value("last_view_dir", ""))
+
     def save_view_dialog(self) -> None:
         """Write what the window shows to a JSON view file chosen in a dialog."""
         if self.state.run is None:
             return
-        start = str(self.settings.value("last_view_dir", "") or "")
-        name, _ = QFileDialog.getSaveFileName(self.parent, "Save view", str(Path(start) / "view.json") if start
-                                              else "view.json", "View files (*.json)")
+        start = self.view_folder() / "view.json"  # not the working directory (the source tree, from a clone)
+        name, _ = QFileDialog.getSaveFileName(self.parent, "Save view", str(start), "View files (*.json)")
         if name:
             self.save_view(Path(name))
 
@@ -88,7 +92,7 @@ class OpenSave:
         try:
             save_view(spec_from_state(self.state), path)
         except ViewFileError as exc:
-            QMessageBox.critical(self.parent, "Cannot save view", str(exc))
+            error_box(self.parent, "Cannot save view", str(exc))
             return False
         self.settings.setValue("last_view_dir", str(path.parent))
         self.message(f"Saved view {path.name}.", 5000)
@@ -96,7 +100,7 @@ class OpenSave:
 
     def open_view_dialog(self) -> None:
         """Show what a view file chosen in a dialog describes."""
-        start = str(self.settings.value("last_view_dir", "") or "")
+        start = str(self.view_folder())
         name, _ = QFileDialog.getOpenFileName(self.parent, "Open view", start, "View files (*.json);;All files (*)")
         if name:
             self.open_view(Path(name))
@@ -110,7 +114,7 @@ class OpenSave:
             check_spec(spec, run, path)
             compare = load_view_compare(spec, path, run)
         except ViewFileError as exc:
-            QMessageBox.critical(self.parent, "Cannot open view", str(exc))
+            error_box(self.parent, "Cannot open view", str(exc))
             return False
         if run is not self.state.run:
             self.show_run(run)

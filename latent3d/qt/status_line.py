@@ -6,6 +6,7 @@ import html
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from latent3d.analysis.curves import binned_loss_at
 from latent3d.runs import Run
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
@@ -35,11 +36,23 @@ class StatusLine:
             return
         s = self.state.snapshot
         self.position_label.setText(f"{time.caption(self.state.position)} / {self.state.planned_epochs}")
-        e = int(round(time.epoch_at(s)))
-        at_epoch_end = abs(time.epoch_at(s) - e) < 1e-9
-        train = f"{run.train_loss[e - 1]:.4f}" if at_epoch_end and 0 < e <= len(run.train_loss) else "–"
+        train = self._train_loss()
         test = float(run.snapshot_test_loss[s])
         self.loss_label.setText(f"train loss {train} · test loss {test:.4f} (step {time.steps[s]:,.0f})")
+
+    def _on_time_axis(self, _axis: str) -> None:
+        self._on_position(self.state.position)
+
+    def _train_loss(self) -> str:
+        """The training loss at the step shown, binned as the loss plot draws it (a version-1 run: epoch means)."""
+        run, time = self.state.run, self.state.time
+        assert run is not None and time is not None
+        value = binned_loss_at(run.step_loss, self.state.step, self.state.time_axis)
+        if value is None and (run.step_loss is None or len(run.step_loss) == 0):
+            e = int(round(time.epoch_at(self.state.snapshot)))
+            at_epoch_end = abs(time.epoch_at(self.state.snapshot) - e) < 1e-9
+            value = float(run.train_loss[e - 1]) if at_epoch_end and 0 < e <= len(run.train_loss) else None
+        return "–" if value is None else f"{value:.4f}"
 
     def close(self) -> None:
         """Stop following the state."""

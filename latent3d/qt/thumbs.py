@@ -1,12 +1,12 @@
-"""A strip or grid of small 28x28 images with captions: one frame marked, click or drag to choose."""
+"""A strip or grid of small 28x28 images with captions: one frame marked, click or drag (or keys) to choose."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from latent3d.qt.image_panel import to_uint8
@@ -15,6 +15,12 @@ __all__ = ["ThumbGrid"]
 
 GAP = 3
 MARK = QColor("#ffcc33")
+FOCUS = QColor("#40e0ff")
+# Keys the grid takes from the window's shortcuts while it has the focus (arrows step snapshots, Space plays).
+GRID_KEYS: dict[Qt.Key, str] = {
+    Qt.Key.Key_Left: "previous", Qt.Key.Key_Right: "next", Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down",
+    Qt.Key.Key_Home: "first", Qt.Key.Key_End: "last", Qt.Key.Key_Return: "choose", Qt.Key.Key_Enter: "choose",
+    Qt.Key.Key_Space: "choose"}
 
 
 class ThumbGrid(QWidget):
@@ -34,6 +40,8 @@ class ThumbGrid(QWidget):
     -----
     ``clicked(i)`` on a click on image ``i``; ``scrubbed(u)`` while the mouse is pressed or dragged,
     with ``u`` in [0, 1] from the centre of the first image to the centre of the last, in reading order.
+    After :meth:`set_keyboard`, Tab reaches the grid, the arrows (and Home/End) move a cyan focus
+    frame, and Enter or Space is a click on the framed image.
     """
 
     clicked = Signal(int)
@@ -48,6 +56,7 @@ class ThumbGrid(QWidget):
         self.captions: list[str] = []
         self.current: int | None = None
         self.marker: float | None = None  # a fractional position in [0, 1] drawn as a line (the path marker)
+        self.focus_index = 0  # the image Enter chooses, framed while the grid has the keyboard focus
         self._qimages: list[QImage] = []
         self._font = QFont()
         self._font.setPointSizeF(7.5)
@@ -64,6 +73,7 @@ class ThumbGrid(QWidget):
         self._qimages = [QImage(a.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy() for a in self.images]
         self.captions = list(captions) if captions is not None else [""] * len(self.images)
         self.current = current
+        self.focus_index = min(self.focus_index, max(len(self.images) - 1, 0))
         self.updateGeometry()
         self.update()
 
@@ -129,6 +139,52 @@ class ThumbGrid(QWidget):
         i = row * self.columns + min(max(x, 0.0), self.columns - 1.0)
         return float(min(max(i / (n - 1), 0.0), 1.0))
 
+    # -- keyboard -------------------------------------------------------------------------------
+
+    def set_keyboard(self, on: bool) -> None:
+        """Let Tab reach the grid and its keys choose an image (off: the mouse only)."""
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
+
+    def move_focus(self, action: str) -> None:
+        """Move the focus frame: ``previous``/``next`` in reading order, ``up``/``down`` a row, ``first``/``last``."""
+        n = len(self.images)
+        if n == 0:
+            return
+        i = self.focus_index
+        target = {"previous": i - 1, "next": i + 1, "up": i - self.columns, "down": i + self.columns,
+                  "first": 0, "last": n - 1}.get(action, i)
+        self.focus_index = min(max(target, 0), n - 1)
+        self.update()
+
+    def event(self, event: QEvent) -> bool:
+        """While focused, the grid's keys are not the window's shortcuts."""
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and self.images
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+                and Qt.Key(event.key()) in GRID_KEYS):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Arrows, Home and End move the focus frame; Enter or Space chooses the framed image."""
+        action = GRID_KEYS.get(Qt.Key(event.key())) if self.images else None
+        if action is None:
+            super().keyPressEvent(event)
+        elif action == "choose":
+            self.clicked.emit(self.focus_index)
+        else:
+            self.move_focus(action)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        """Show the focus frame."""
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        """Hide the focus frame."""
+        self.update()
+        super().focusOutEvent(event)
+
     # -- events ---------------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
@@ -167,6 +223,9 @@ class ThumbGrid(QWidget):
             if i == self.current:
                 p.setPen(QPen(MARK, 2))
                 p.drawRect(rect.adjusted(-1, -1, 1, 1))
+            if i == self.focus_index and self.hasFocus():
+                p.setPen(QPen(FOCUS, 2, Qt.PenStyle.DashLine))
+                p.drawRect(rect.adjusted(-2, -2, 2, 2))
         if self.marker is not None and len(self.images) >= 2:
             pos = self.marker * (len(self.images) - 1)
             i = min(int(pos), len(self.images) - 1)

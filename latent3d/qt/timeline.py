@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSlider,
     QStyle,
+    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,11 +27,30 @@ from PySide6.QtWidgets import (
 from latent3d.state.timeline import Timebase
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
-__all__ = ["SLIDER_MAX", "Timeline"]
+__all__ = ["SLIDER_MAX", "JumpSlider", "Timeline"]
 
 SLIDER_MAX = 10_000  # slider units along the axis
 FRAME_MS = 33
 SPEEDS = (1.0, 2.0, 4.0, 8.0, 16.0)  # snapshots per second
+
+
+class JumpSlider(QSlider):
+    """A slider whose groove, clicked, puts the handle under the cursor (and drags on from there), not a page on."""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        """Jump to the clicked place on the groove, then let the slider start a drag of the handle there."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            style = self.style()
+            handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self)
+            if not handle.contains(event.position().toPoint()):
+                groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                              QStyle.SubControl.SC_SliderGroove, self)
+                x = int(event.position().x() - groove.x() - handle.width() / 2)
+                self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x,
+                                                             groove.width() - handle.width()))
+        super().mousePressEvent(event)
 
 
 class EpochTicks(QWidget):
@@ -92,7 +112,7 @@ class Timeline(QWidget):
         self.play_button.setCheckable(True)
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.toggled.connect(self._on_play_toggled)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = JumpSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_MAX)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys belong to the window's shortcuts
         self.slider.valueChanged.connect(self._on_slider_moved)
@@ -102,8 +122,7 @@ class Timeline(QWidget):
         self.axis = QComboBox()
         self.axis.addItem("log time", "log")
         self.axis.addItem("linear time", "linear")
-        self.axis.setToolTip("Space training steps logarithmically (epoch 1, where most learning happens, gets "
-                             "as much room as the rest) or linearly")
+        self.axis.setToolTip(self._axis_tip())
         self.axis.currentIndexChanged.connect(lambda i: setattr(self.state, "time_axis", self.axis.itemData(i)))
         self.loop = QCheckBox("loop")
         self.loop.setChecked(True)
@@ -126,8 +145,31 @@ class Timeline(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
+        self.key_actions = self._build_key_actions()
         connect_handlers(state.events, self)
         self._on_run(state.run)
+
+    def _build_key_actions(self) -> list[QAction]:
+        """Home/End and PageUp/PageDown, live wherever the focus is in the window (the slider takes no focus)."""
+        made = []
+        for text, key, slot in (("First snapshot", "Home", lambda: self.go_to_end(-1)),
+                                ("Last snapshot", "End", lambda: self.go_to_end(+1)),
+                                ("One epoch later", "PgUp", lambda: self.jump_epochs(+1)),
+                                ("One epoch earlier", "PgDown", lambda: self.jump_epochs(-1))):
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(key))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            made.append(act)
+        return made
+
+    def _axis_tip(self) -> str:
+        time = self.state.time
+        share = ""
+        if time is not None and time.last_step > time.steps_per_epoch:
+            share = f" (epoch 1, where most learning happens, takes {time.epoch_share('log'):.0%} of the slider)"
+        return f"Space training steps logarithmically{share} or linearly"
 
     @property
     def epochs(self) -> int:
@@ -163,6 +205,18 @@ class Timeline(QWidget):
         self.pause()
         self.state.step_snapshot(direction)
 
+    def go_to_end(self, direction: int) -> None:
+        """Pause and go to the first (``-1``) or last (``+1``) snapshot."""
+        self.pause()
+        self.state.position = float(self.last) if direction > 0 else 0.0
+
+    def jump_epochs(self, epochs: int) -> None:
+        """Pause and move ``epochs`` epochs later (negative: earlier), clamped to the run."""
+        self.pause()
+        time = self.state.time
+        if time is not None:
+            self.state.seek_step(self.state.step + epochs * time.steps_per_epoch)
+
     def toggle_play(self) -> None:
         """Play if paused, pause if playing."""
         self.play_button.setChecked(not self.play_button.isChecked())
@@ -182,6 +236,7 @@ class Timeline(QWidget):
         if self.last == 0:
             self.pause()
         self.ticks.set_ticks(self.state.time, self.state.time_axis)
+        self.axis.setToolTip(self._axis_tip())
         self._on_position(self.state.position)
 
     def _on_position(self, u: float) -> None:

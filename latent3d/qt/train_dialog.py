@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from latent3d.config.train import ConfigError, TrainConfig
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 from latent3d.data.datasets import SPLIT_SIZES
+from latent3d.qt.dialogs import plain_label, plain_tooltip
 from latent3d.qt.settings_file import open_settings
 from latent3d.runs import new_run_name
 
@@ -70,13 +71,13 @@ class TrainDialog(QDialog):
         self.lr.setToolTip("Adam learning rate")
         self.seed = _spin(0, 2**31 - 1, d.seed, "Seed of initialisation and shuffling")
         self.name = QLineEdit(new_run_name())
-        self.name.setToolTip(f"Folder name under {self.runs_dir}")
+        self.name.setToolTip(plain_tooltip(f"Folder name under {self.runs_dir}"))
         # Room for a generated name and a suffix: the field's default width cut "run-DATE-TIME" off.
         self.name.setMinimumWidth(self.name.fontMetrics().horizontalAdvance(self.name.text() + "-extra") + 16)
         self.train_images = _spin(1, SPLIT_SIZES["train"], SPLIT_SIZES["train"],
                                   "Train on the first N images only (quick looks)")
         self.test_images = _spin(1, SPLIT_SIZES["test"], SPLIT_SIZES["test"], "Show the first N test images only")
-        self.error = QLabel()
+        self.error = plain_label(QLabel())  # it repeats the typed name and exception texts
         self.error.setStyleSheet("color:#ff7b72")
         self.error.setWordWrap(True)
         form = QFormLayout()
@@ -91,6 +92,12 @@ class TrainDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = self.buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setDefault(True)
+        # The dialog opens at the last Start's settings (a quick 6,000-image run is offered again); the model's
+        # defaults are one click away.
+        self.defaults_button = self.buttons.addButton("Defaults", QDialogButtonBox.ButtonRole.ResetRole)
+        self.defaults_button.setToolTip("Back to the model's defaults: 20 epochs, batch 64, learning rate 1e-3, "
+                                        "seed 0, every training and test image")
+        self.defaults_button.clicked.connect(self.set_defaults)
         self.buttons.accepted.connect(self._on_start_clicked)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -104,6 +111,14 @@ class TrainDialog(QDialog):
         self.name.textChanged.connect(self._on_name_changed)
         self._on_name_changed(self.name.text())
         self._restore()
+
+    def set_defaults(self) -> None:
+        """Put the model's defaults back in every field but the run name."""
+        d = TrainConfig()
+        for box, value in ((self.epochs, d.epochs), (self.batch_size, d.batch_size), (self.seed, d.seed),
+                           (self.train_images, SPLIT_SIZES["train"]), (self.test_images, SPLIT_SIZES["test"])):
+            box.setValue(value)
+        self.lr.setValue(d.lr)
 
     def _remembered(self) -> dict[str, QSpinBox | QDoubleSpinBox]:
         return {"epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr, "seed": self.seed,

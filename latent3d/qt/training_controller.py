@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from latent3d.job.process import (
+    TERMINATE_AFTER_S,
     Failed,
     Finished,
     Message,
@@ -23,6 +24,8 @@ from latent3d.runs.live import LiveRun
 __all__ = ["LiveRun", "TrainingController"]
 
 POLL_MS = 30
+KILLED_SENTENCE = (f"The training did not stop within {TERMINATE_AFTER_S:g} s of being asked (its process was "
+                   "paused or hung), so it was killed; the unfinished run was discarded.")
 
 
 class TrainingController(QObject):
@@ -37,6 +40,8 @@ class TrainingController(QObject):
     Signals carry numpy arrays and dataclasses only: ``started(Started)``,
     ``progress(Progress)``, ``snapshot_received(SnapshotUpdate)`` (one per snapshot), then exactly one of
     ``finished(Path)``, ``stopped()`` or ``failed(str)``; ``running_changed(bool)`` frames them.
+    A training that did not stop when asked (a stopped or hung process) is killed after
+    ``TERMINATE_AFTER_S``: ``killed(str)`` then comes just after ``stopped()``, with the sentence to show.
     """
 
     running_changed = Signal(bool)
@@ -46,6 +51,7 @@ class TrainingController(QObject):
     finished = Signal(object)
     stopped = Signal()
     failed = Signal(str)
+    killed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +124,8 @@ class TrainingController(QObject):
                     self.finished.emit(msg.path)
                 elif isinstance(msg, Stopped):
                     self.stopped.emit()
+                    if msg.killed:
+                        self.killed.emit(KILLED_SENTENCE)
                 else:
                     self.failed.emit(msg.message)
                 return

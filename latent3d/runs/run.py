@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from latent3d.analysis.interpolate import codes_at, split_position
 from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 
-__all__ = ["Run"]
+__all__ = ["CACHED_DECODERS", "Run"]
+
+CACHED_DECODERS = 32  # decoders kept built at once (~30 MB at the default widths)
 
 
 @dataclass
@@ -58,7 +61,7 @@ class Run:
     snapshot_test_loss: np.ndarray
     step_loss: np.ndarray | None
     format_version: int
-    _weights: dict[int, dict[str, np.ndarray]] = field(repr=False)
+    _weights: Mapping[int, dict[str, np.ndarray]] = field(repr=False)
     _decoders: dict[int, NumpyDecoder] = field(default_factory=dict, repr=False)
 
     @property
@@ -226,8 +229,13 @@ class Run:
 
     def decoder(self, snapshot: int) -> NumpyDecoder:
         """The decoder at snapshot index ``snapshot`` (0 = untrained), in numpy."""
-        if snapshot not in self._decoders:
+        if snapshot in self._decoders:
+            self._decoders[snapshot] = self._decoders.pop(snapshot)  # most recently used last
+        else:
             self._decoders[snapshot] = NumpyDecoder(_layers(self._weights[snapshot], "decoder"))
+            # bounded (as the weights are): a 10,000-snapshot run never holds them all
+            while len(self._decoders) > getattr(self._weights, "cache_size", CACHED_DECODERS):
+                del self._decoders[next(iter(self._decoders))]
         return self._decoders[snapshot]
 
     def encoder_layers(self, snapshot: int | None = None) -> list[Layer] | None:

@@ -7,6 +7,7 @@ safetensors alone.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.config.train import ConfigError, TrainConfig
+from latent3d.runs.memory import LazyWeights, check_open_memory
 from latent3d.runs.meta_checks import check_descriptive
 from latent3d.runs.run import Run
 from latent3d.runs.snapshots import (
@@ -24,7 +26,7 @@ from latent3d.runs.snapshots import (
     meta_steps_per_epoch,
     meta_test_images,
 )
-from latent3d.runs.validation import RunError, check_meta, first_line, load_array, load_weights, read_json_object
+from latent3d.runs.validation import RunError, check_meta, first_line, load_array, read_json_object
 
 __all__ = [
     "FORMAT_VERSION",
@@ -198,6 +200,9 @@ def _load_checked(run_dir: Path, meta: dict[str, Any]) -> Run:
                        "test images.")
     steps, spe = meta_steps(meta), meta_steps_per_epoch(meta)
     s = len(steps)
+    decoder, encoder = _expected_shapes(config, "decoder"), _expected_shapes(config, "encoder")
+    weights_bytes = 4 * sum(math.prod(shape) for shape in (decoder | encoder).values())
+    check_open_memory(run_dir, s, weights_bytes)  # before any array is read: a run too large is one sentence
     codes = load_array(run_dir, CODES_FILE, "float32", (s, n, code_dim), finite=True)
     test_bce = load_array(run_dir, TEST_BCE_FILE, "float32", (s, n), finite=True)
     assert codes is not None and test_bce is not None
@@ -218,11 +223,10 @@ def _load_checked(run_dir: Path, meta: dict[str, Any]) -> Run:
         test_loss = np.array([float(test_bce[0].mean()) if initial is None else initial, *meta["test_loss"]],
                              dtype=np.float64)
         files = [v1_weights_file(e) for e in range(s)]
-    decoder, encoder = _expected_shapes(config, "decoder"), _expected_shapes(config, "encoder")
     # Every snapshot holds the decoder, and the encoder too or not at all; the last one holds both.
     dtype = meta["weights"]["dtype"]
-    weights = {i: load_weights(run_dir, rel, decoder | encoder if i == s - 1 else decoder,
-                               {} if i == s - 1 else encoder, dtype) for i, rel in enumerate(files)}
+    weights = LazyWeights(run_dir, files, decoder, encoder, dtype)
+    weights.check_all()  # every file checked now, one at a time; read again on first use, a few kept
     assert codes is not None and test_bce is not None
     return Run(run_dir, meta, config, codes, labels, test_bce, train_codes, train_labels, steps, spe, test_loss,
                step_loss, version, weights)

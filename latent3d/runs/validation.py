@@ -132,7 +132,7 @@ def load_weights(run_dir: Path, rel: str, expected: dict[str, tuple[int, ...]],
         raise RunError(f"{p} holds the wrong tensors (missing: {missing or 'none'}; "
                        f"unexpected: {short_repr(extra) if extra else 'none'}).")
     out: dict[str, np.ndarray] = {}
-    for key, arr in raw.items():
+    for key, arr in sorted(raw.items()):  # safetensors' order changes between loads: name the same tensor each time
         if arr.dtype not in (np.float16, np.float32) or arr.shape != expected[key]:
             raise RunError(f"{p}: tensor {key} is {arr.dtype} {arr.shape}, expected float32 {expected[key]}.")
         if dtype is not None and arr.dtype != np.dtype(dtype):

@@ -14,6 +14,7 @@ import numpy as np
 
 from latent3d.config.encoder_keep import keeps_encoder, parse_keep_encoder
 from latent3d.config.train import TrainConfig
+from latent3d.runs.reservation import holder, release, reserve
 from latent3d.runs.series import SnapshotSeries
 from latent3d.runs.store import (
     CODES_FILE,
@@ -32,6 +33,19 @@ from latent3d.runs.store import (
 from latent3d.util.fileio import fsync_path
 
 __all__ = ["RunWriter"]
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (else set and restored at once)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class RunWriter:
@@ -69,6 +83,12 @@ class RunWriter:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.target.parent / f".{self.target.name}.partial-{uuid.uuid4().hex[:8]}"
         (self.tmp / WEIGHTS_DIR).mkdir(parents=True)
+        self._lock = reserve(self.tmp)  # the partial folder is the name's reservation while this trains
+        other = holder(self.target, ignore=self.tmp)
+        if other is not None:
+            self.abort()
+            raise RunError(f"Another training is writing a run named {self.target.name} now (its partial folder is "
+                           f"{other.name}); choose another run name.")
         self.config = config
         self.steps_per_epoch = steps_per_epoch
         self.weights_dtype = np.dtype(weights_dtype)
@@ -121,6 +141,7 @@ class RunWriter:
 
         path = self.tmp / weights_file(step)
         save_file({k: np.ascontiguousarray(v, dtype=self.weights_dtype) for k, v in tensors.items()}, str(path))
+        os.chmod(path, 0o666 & ~_umask())  # save_file makes it 0600; the rest of a run follows the umask
 
     def finish(self, train_codes: np.ndarray | None = None, train_labels: np.ndarray | None = None,
                labels: np.ndarray | None = None) -> Path:
@@ -167,9 +188,13 @@ class RunWriter:
         fsync_path(self.tmp / WEIGHTS_DIR)
         fsync_path(self.tmp)
         os.rename(self.tmp, self.target)  # atomic on one filesystem; fails rather than overwrite a run
+        release(self._lock)
+        self._lock = None
         fsync_path(self.target.parent)
         return self.target
 
     def abort(self) -> None:
         """Delete the partial folder (safe to call twice)."""
         shutil.rmtree(self.tmp, ignore_errors=True)
+        release(self._lock)
+        self._lock = None

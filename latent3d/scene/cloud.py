@@ -29,6 +29,33 @@ SPHERE_LIMIT = 200_000
 DEFAULT_DIRECTION = (1.0, 1.0, 1.0)  # camera position relative to the focal point, before the fit
 DEFAULT_VIEW_UP = (0.0, 0.0, 1.0)
 FIT_ZOOM = 0.9  # a fit leaves a 10 % margin around the framed box
+FIT_SAMPLE = 1_000_000  # codes the framing percentiles are taken over, at most
+DRAW_REACH = 1000.0  # points are drawn at most this many cloud sizes outside the percentile box (clamped beyond)
+MIN_EXTENT = 1e-6  # the smallest box the camera frames, relative to max(1, |centre|): float32 GL draws no finer
+
+
+def min_extent(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The box ``lo``-``hi`` grown about its centre to at least ``MIN_EXTENT`` on each side (a 1e-38 cloud is a dot)."""
+    lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
+    centre = (lo + hi) / 2.0
+    half = np.maximum((hi - lo) / 2.0, MIN_EXTENT * max(1.0, float(np.abs(centre).max())) / 2.0)
+    return centre - half, centre + half
+
+
+def drawable_box(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where points may be drawn: the percentile box widened ``DRAW_REACH`` times, or None when every code is inside.
+
+    A legal code at 3e38 made VTK's bounds, and so its clipping range, so large that none of the
+    other points was drawn; such a point is drawn at the edge of this box instead (far off screen).
+    """
+    flat = codes.reshape(-1, 3)
+    sample = flat[:: -(-len(flat) // FIT_SAMPLE)] if len(flat) > FIT_SAMPLE else flat
+    if not len(sample):
+        return None
+    lo, hi = min_extent(*np.percentile(sample, [0.5, 99.5], axis=0))
+    reach = DRAW_REACH * float((hi - lo).max())
+    box = ((lo - reach).astype(np.float32), (hi + reach).astype(np.float32))
+    return box if (flat.min(axis=0) < box[0]).any() or (flat.max(axis=0) > box[1]).any() else None
 # While the camera moves, draw at most this many points, as flat points (classic LOD, like vtkLODActor).
 LOD_POINTS = 120_000
 
@@ -94,6 +121,7 @@ class LatentScene:
         self.plotter = plotter
         self.point_size = point_size
         self._codes = np.zeros((1, 0, 3), np.float32)
+        self._draw_box: tuple[np.ndarray, np.ndarray] | None = None
         self._labels = np.zeros(0, np.uint8)
         self._position = 0.0
         self._visible = [True] * len(CLASS_NAMES)
@@ -153,6 +181,7 @@ class LatentScene:
         if self._cloud is None or codes.ndim != 3 or codes.shape[1:] != self._codes.shape[1:]:
             return False
         self._codes = codes
+        self._draw_box = drawable_box(codes)
         self.set_position(position)
         return True
 
@@ -170,6 +199,7 @@ class LatentScene:
         codes = np.asarray(codes, np.float32)
         self._remove_actors()
         self._codes, self._labels = codes, np.asarray(labels, np.uint8)
+        self._draw_box = drawable_box(codes)
         n = self.n_points
         self._cloud = pv.PolyData(codes[-1].copy())  # a copy: pyvista wraps a contiguous array without copying,
         # and set_position writes into these points: without it the run's last snapshot would be overwritten
@@ -217,6 +247,8 @@ class LatentScene:
         if self._cloud is None:
             return
         codes_at(self._codes, t, out=self._xyz)
+        if self._draw_box is not None:  # a far outlier (3e38) made VTK's bounds and clipping range swallow the cloud
+            np.clip(self._xyz, self._draw_box[0], self._draw_box[1], out=self._xyz)
         self._cloud.GetPoints().Modified()
         self._position = clamp_position(t, self.last_snapshot)
         self._update_highlight()
@@ -343,7 +375,10 @@ class LatentScene:
         if not self.n_points:
             return
         flat = (self._codes if codes is None else np.asarray(codes)).reshape(-1, 3)
+        if len(flat) > FIT_SAMPLE:  # a strided sample: percentiles of 90 million codes would copy a gigabyte
+            flat = flat[:: -(-len(flat) // FIT_SAMPLE)]
         lo, hi = np.percentile(flat, [0.5, 99.5], axis=0)
+        lo, hi = min_extent(lo, hi)
         ren = self.plotter.renderer
         ren.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
         self.plotter.camera.Zoom(FIT_ZOOM)

@@ -18,6 +18,7 @@ __all__ = ["MarkerLayer", "PROBE_RGB", "SELECTION_RGB"]
 SELECTION_RGB = (1.0, 1.0, 1.0)
 PROBE_RGB = (1.0, 0.8, 0.2)  # the probe's yellow (#ffcc33)
 HALO_RGB = (0.05, 0.05, 0.07)
+HALO_SCALE = 20.0 / 14.0  # the halo's diameter over the core's
 
 
 class _Marker:
@@ -28,7 +29,8 @@ class _Marker:
         self.actors = []
         # The halo's sphere is larger, so its front is nearer the camera than the core's: the core goes
         # into the layer above, which has its own depth buffer, or the depth test would hide it.
-        for layer, colour, px in zip(layers, (HALO_RGB, rgb), (size + 6.0, size)):
+        # The halo scales with the core (20 px around 14): a fixed 6 px became a hairline in a 4x export.
+        for layer, colour, px in zip(layers, (HALO_RGB, rgb), (size * HALO_SCALE, size)):
             actor = pv.Actor(mapper=pv.DataSetMapper(self.mesh))
             prop = actor.GetProperty()
             prop.SetColor(*colour)

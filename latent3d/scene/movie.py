@@ -14,7 +14,7 @@ import numpy as np
 
 from latent3d.analysis.explore import movie_times
 from latent3d.runs import Run
-from latent3d.scene.movie_file import check_mp4, discard_writer
+from latent3d.scene.movie_file import check_mp4, discard_writer, disk_full_instead
 from latent3d.state.viewer_state import timebase_of
 from latent3d.util.fileio import atomic_path
 from latent3d.util.limits import check_movie
@@ -137,8 +137,9 @@ def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
         if suffix == ".gif":
             writer = imageio.get_writer(tmp, mode="I", duration=1000.0 / fps, loop=0)
         else:
+            # quiet: ffmpeg's own lines on a full disk came before our sentence; its result is checked by check_mp4
             writer = imageio.get_writer(tmp, fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=1,
-                                        ffmpeg_log_level="error")
+                                        ffmpeg_log_level="quiet")
         try:
             for frame in frames:
                 if suffix == ".mp4":
@@ -146,8 +147,11 @@ def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
                 writer.append_data(np.ascontiguousarray(frame[..., :3]))
                 count += 1
             writer.close()  # encodes a GIF now: a full disk shows up here
-        except BaseException:
+        except BaseException as exc:
             discard_writer(writer, tmp)
+            full = disk_full_instead(exc, tmp)  # the encoder died of a full disk: say that, not "broken pipe"
+            if full is not None:
+                raise full from None
             raise
         if suffix == ".mp4":
             check_mp4(tmp, count)  # imageio hides ffmpeg's failures: count what it wrote before replacing anything

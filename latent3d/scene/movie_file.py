@@ -19,7 +19,7 @@ from typing import Any
 
 from latent3d.util.limits import free_disk
 
-__all__ = ["check_mp4", "discard_writer"]
+__all__ = ["check_mp4", "discard_writer", "disk_full_instead"]
 
 LOW_SPACE = 1 << 20  # under a megabyte free after a failed write: the disk filled up
 
@@ -85,3 +85,21 @@ def check_mp4(path: Path, expected: int) -> None:
     if free is not None and free < LOW_SPACE:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
     raise OSError(f"ffmpeg wrote {'an unreadable file' if got is None else f'{got} of {expected} frames'}")
+
+
+def disk_full_instead(exc: BaseException, path: Path) -> OSError | None:
+    """ENOSPC for an encoder's broken pipe (or I/O error) on a disk that is now full; None for anything else.
+
+    ffmpeg that cannot write exits, and the next frame sent to it fails with EPIPE: the reason the
+    user can act on is the full disk, not the pipe.
+    """
+    code = getattr(exc, "errno", None)
+    if not isinstance(code, int):
+        match = re.search(r"\[Errno (\d+)\]|os error (\d+)", str(exc))
+        code = int(next(g for g in match.groups() if g)) if match else None
+    if code not in (errno.EPIPE, errno.EIO) and not isinstance(exc, BrokenPipeError):
+        return None
+    free = free_disk(path.parent)
+    if free is None or free >= LOW_SPACE:
+        return None
+    return OSError(errno.ENOSPC, "No space left on device", str(path))

@@ -29,6 +29,9 @@ def _actor(renderer: vtkRenderer, mesh: pv.PolyData, *, rgb: str | None) -> pv.A
     return actor
 
 
+PATH_LAYER = 3  # above the markers' halo (1) and core (2)
+
+
 class PathOverlay:
     """The straight path between two codes, their end markers and a marker at a fraction ``t`` along it.
 
@@ -41,14 +44,16 @@ class PathOverlay:
 
     def __init__(self, plotter: pv.Plotter, point_size: float = 14.0, line_width: float = 3.0) -> None:
         self.plotter = plotter
-        # A second layer sharing the camera, drawn after the cloud with its own depth buffer: the path stays
-        # visible where it runs through or behind the points, like a gizmo.
+        # A layer sharing the camera, drawn after the cloud with its own depth buffer: the path stays visible
+        # where it runs through or behind the points, like a gizmo. Above the selection's disc (layers 1-2,
+        # scene/markers.py) and smaller than it: A, usually the selection, shows as a cyan dot inside the white
+        # disc instead of vanishing under it.
         self._layer = vtkRenderer()
-        self._layer.SetLayer(1)
+        self._layer.SetLayer(PATH_LAYER)
         self._layer.InteractiveOff()
         self._layer.SetActiveCamera(plotter.renderer.GetActiveCamera())
         rw: Any = plotter.ren_win
-        rw.SetNumberOfLayers(max(2, rw.GetNumberOfLayers()))
+        rw.SetNumberOfLayers(max(PATH_LAYER + 1, rw.GetNumberOfLayers()))
         rw.AddRenderer(self._layer)
         self._line = pv.PolyData(np.zeros((2, 3), np.float32), lines=np.array([2, 0, 1]))
         self._marks = pv.PolyData(np.zeros((3, 3), np.float32))

@@ -86,7 +86,8 @@ class ScenePresenter:
         self._camera_vtk = scene.plotter.camera
         self._camera_tag = self._camera_vtk.AddObserver("ModifiedEvent", self._on_vtk_camera)
         plotter = scene.plotter
-        self.path_overlay = PathOverlay(plotter, point_size=14.0 * scale, line_width=3.0 * scale)
+        # Ends smaller than the selection's 14-px disc, which they are drawn over (A is usually the selection).
+        self.path_overlay = PathOverlay(plotter, point_size=9.0 * scale, line_width=3.0 * scale)
         self.colours = ColourModes(scene, font_size=int(round(12 * scale)))
         self.train_overlay = TrainOverlay(plotter, point_size=TRAIN_POINT_SIZE * scale)
         self.scale_note = ScaleNote(plotter, font_size=int(round(11 * scale)))

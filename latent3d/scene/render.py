@@ -14,6 +14,7 @@ from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
 
 from latent3d.config.choices import ALL_COLOUR_MODES
 from latent3d.runs import Run
+from latent3d.scene.caption import StepCaption
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.group_presenter import GroupPresenter
 from latent3d.scene.learned_layers import LearnedLayers
@@ -182,11 +183,12 @@ class OffscreenRenderer:
         self.plotter.close()
 
 
-def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> np.ndarray:
+def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, caption: str | None = None) -> np.ndarray:
     """What ``state`` shows, rendered off screen at ``size`` times ``scale`` pixels, as uint8 ``[H, W, 3]``.
 
     Point sizes, line widths and text are multiplied by ``scale`` too, so a 4x screenshot looks like
     the view at 4x the resolution (VTK's tiled capture keeps pixel sizes, and the cloud looks sparse).
+    ``caption`` (e.g. the step) is written at the top left.
     """
     if state.run is None:
         raise ValueError("There is no run to render.")
@@ -205,6 +207,8 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1) -> n
         copy.set_run(state.run, position=state.position)
         apply_spec(copy, spec_from_state(state), state.compare)  # what a saved view holds: camera, groups
         copy.position = state.position  # exact: the spec rounds the position to a whole training step
+        if caption is not None:
+            StepCaption(plotter, font_size=16 * scale).show(caption)
         return grab(plotter.ren_win)
     finally:
         groups.close()

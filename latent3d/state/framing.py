@@ -11,6 +11,7 @@ from latent3d.state.values import Camera
 __all__ = ["FIT_MARGIN", "SnapshotBoxes", "blend", "framed", "percentile_box"]
 
 FIT_MARGIN = 0.9  # a fit leaves about a 10 % margin around the framed box (as VTK's Zoom(0.9) after ResetCamera)
+MIN_RADIUS = 5e-7  # a box of codes 1e-38 wide is framed as a dot, not at a distance GL cannot draw
 PERCENTILES = (0.5, 99.5)  # a handful of far outliers must not shrink the cloud to a speck
 
 
@@ -75,6 +76,7 @@ def framed(camera: Camera, lo: np.ndarray, hi: np.ndarray, aspect: float = 1.0) 
     radius = float(np.linalg.norm(hi - lo)) / 2.0
     if not radius > 0.0:
         radius = 0.5 if not np.any(hi - lo) else max(float(np.max(hi - lo)), 1e-9)
+    radius = max(radius, MIN_RADIUS * max(1.0, float(np.abs(centre).max())))  # float32 GL draws no finer
     half = math.radians(camera.view_angle) / 2.0
     if aspect < 1.0:  # VTK fits the vertical angle: a narrow view fits the horizontal one instead
         half = math.atan(math.tan(half) * aspect)

@@ -37,6 +37,11 @@ class Neighbours:
             self._index, self._codes = NeighbourIndex(run.codes), run.codes
 
     @property
+    def index(self) -> NeighbourIndex | None:
+        """The index of the run shown (its trees cache per snapshot; the warm-up fills one ahead)."""
+        return self._index
+
+    @property
     def ready(self) -> bool:
         """Whether there is a run to search."""
         return self._index is not None

@@ -138,6 +138,12 @@ class Timebase:
         end = self.axis_value(self.steps[-1], axis)
         return self.at_step(self.step_from_axis(min(max(x, 0.0), 1.0) * end, axis))
 
+    def epoch_share(self, axis: str) -> float:
+        """The fraction of the axis ``axis`` that epoch 1 takes (all of it for a run of one epoch or less)."""
+        end = self.axis_value(self.steps[-1], axis)
+        first = self.axis_value(min(self.steps_per_epoch, self.steps[-1]), axis)
+        return first / end if end > 0 else 1.0
+
     def caption(self, u: float) -> str:
         """``"step 64 · epoch 0.07"``: what the timeline and captions show."""
         step = self.step_at(u)

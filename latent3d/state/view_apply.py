@@ -6,6 +6,7 @@ from pathlib import Path
 
 from latent3d.runs import Run, RunError, load_run, resolve_run_path
 from latent3d.state.group_view import GroupSpec
+from latent3d.state.view_checks import Checker
 from latent3d.state.view_file import ViewFileError, ViewSpec
 from latent3d.state.viewer_state import ViewerState, timebase_of
 
@@ -40,13 +41,27 @@ def spec_from_state(state: ViewerState) -> ViewSpec:
 
 
 def resolve_view_run(spec: ViewSpec, source: Path, name: str | None = None) -> Path:
-    """The run folder a view file names (``name``, default ``spec.run``): a run name or path, else beside the file."""
+    """The run folder a view file names (``name``, default ``spec.run``): a run name or path, else beside the file.
+
+    Raises
+    ------
+    ViewFileError
+        The name cannot be a path here (a name over 255 bytes, a link loop, a folder that cannot be entered).
+    """
     name = spec.run if name is None else name
-    direct = resolve_run_path(name)
-    if direct.is_dir():
-        return direct
-    beside = Path(source).parent / name
-    return beside if beside.is_dir() else direct
+    try:
+        direct = resolve_run_path(name)
+        if direct.is_dir():
+            return direct
+        beside = Path(source).parent / name
+        return beside if beside.is_dir() else direct
+    except (OSError, RuntimeError, ValueError) as exc:  # ENAMETOOLONG, ELOOP (RuntimeError from resolve), NUL
+        raise _unusable_run(source, exc) from None
+
+
+def _unusable_run(source: Path, exc: BaseException) -> ViewFileError:
+    why = (exc.strerror if isinstance(exc, OSError) else None) or str(exc).strip() or type(exc).__name__
+    return Checker(str(source)).error("run", f"cannot be opened as a run folder ({why}); name a run or a folder")
 
 
 def spec_names_run(spec: ViewSpec, run: Run, source: Path | None = None) -> bool:
@@ -54,7 +69,7 @@ def spec_names_run(spec: ViewSpec, run: Run, source: Path | None = None) -> bool
     try:
         target = resolve_view_run(spec, source) if source is not None else resolve_run_path(spec.run)
         return target.resolve() == run.path.resolve()
-    except OSError:
+    except (OSError, RuntimeError, ViewFileError):  # a link loop makes resolve() raise RuntimeError
         return False
 
 
@@ -64,6 +79,8 @@ def load_view_run(spec: ViewSpec, source: Path) -> Run:
         return load_run(resolve_view_run(spec, source))
     except RunError as exc:
         raise ViewFileError(f"View file {source}: 'run' names a run that cannot be opened: {exc}") from None
+    except (OSError, RuntimeError) as exc:
+        raise _unusable_run(source, exc) from None
 
 
 def load_view_compare(spec: ViewSpec, source: Path, run: Run) -> Run | None:
@@ -95,6 +112,10 @@ def check_spec(spec: ViewSpec, run: Run, source: Path) -> None:
     spec.check_against(len(run.labels), time.last_step, time.steps_per_epoch, str(source))
     if spec.train_overlay and run.train_codes is None:
         raise ViewFileError(f"View file {source}: 'train_overlay' is true but run {run.name} stores no training codes.")
+    if spec.selected is not None and int(run.labels[spec.selected]) in spec.hidden_classes:  # checked whole, first
+        raise Checker(str(source)).error("selected", f"is test image {spec.selected}, of class "
+                                         f"{int(run.labels[spec.selected])}, which 'hidden_classes' hides; "
+                                         "a hidden point cannot be selected")
 
 
 def apply_spec(state: ViewerState, spec: ViewSpec, compare: Run | None = None) -> None:

@@ -234,7 +234,7 @@ class ViewSpec:
         if self.step is not None:  # step is authoritative: a stale epoch beside it is not checked
             if self.step > last_step:
                 raise c.error("step", f"is {self.step} but the run ends at step {last_step}")
-        elif self.epoch is not None and self.epoch * steps_per_epoch > last_step + 1e-6 * steps_per_epoch:
+        elif self.epoch is not None and self.timeline_step(steps_per_epoch) > last_step:  # as it opens: rounded
             raise c.error("epoch", f"is {self.epoch:g} but the run ends at epoch {last_step / steps_per_epoch:g}")
 
 

@@ -55,11 +55,12 @@ class ViewerEvents(SignalGroup):
     align = Signal(str)
     compare = Signal(object)
     compare_overlay = Signal(bool)
+    highlight_class = Signal(object)  # int or None: the class brought out across the window (legend hover/click)
 
 
 EVENTS = ("run", "position", "selected", "path", "probe", "color", "hidden_classes", "train_overlay", "camera",
           "time_axis", "follow", "groups", "group_shown", "group_mode", "trails", "decoder_map", "own_images",
-          "align", "compare", "compare_overlay")
+          "align", "compare", "compare_overlay", "highlight_class")
 
 
 def connect_handlers(events: ViewerEvents, target: object) -> Callable[[], None]:
@@ -129,6 +130,7 @@ class ViewerState(GroupFields, LearnedFields, AlignCompare):
         self._follow = False
         self._init_groups()
         LearnedFields.__init__(self)
+        self._highlight: int | None = None
 
     # -- run and position -----------------------------------------------------------------------
 
@@ -254,6 +256,11 @@ class ViewerState(GroupFields, LearnedFields, AlignCompare):
         if index != self._selected:
             self._selected = index
             self.events.selected.emit(index)
+
+    def clear_selection(self) -> None:
+        """What Escape does: no selected image, and free roam left (no probe); the path A->B stays."""
+        self._set_selected(None)
+        self.probe = None
 
     @property
     def path(self) -> PathState | None:
@@ -387,6 +394,21 @@ class ViewerState(GroupFields, LearnedFields, AlignCompare):
         if axis != self._time_axis:
             self._time_axis = axis
             self.events.time_axis.emit(axis)
+
+    @property
+    def highlight_class(self) -> int | None:
+        """The class brought out in the scene, the legend and the loss curves (None: no class)."""
+        return self._highlight
+
+    @highlight_class.setter
+    def highlight_class(self, cls: int | None) -> None:
+        if cls is not None:
+            if isinstance(cls, bool) or not isinstance(cls, (int, np.integer)) or not 0 <= int(cls) < N_CLASSES:
+                raise ValueError(f"Classes are numbered 0 to {N_CLASSES - 1}, not {cls!r}.")
+            cls = int(cls)
+        if cls != self._highlight:
+            self._highlight = cls
+            self.events.highlight_class.emit(cls)
 
     # -- helpers --------------------------------------------------------------------------------
 

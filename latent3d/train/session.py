@@ -116,6 +116,7 @@ def train_and_save(
         on_start(TrainStart(job.target, arrays.test_y, n_batches, len(arrays.train_x), str(device)))
     epoch_seconds = [0.0] * config.epochs  # training time of each epoch, summed over its snapshots
     started = time.perf_counter()
+    partials_before = _partials(job.target)
     try:
         with RunWriter(job.target, config, steps_per_epoch=n_batches, weights_dtype=job.weights_dtype,
                        keep_encoder=job.keep_encoder, extra_meta=provenance) as writer:
@@ -139,5 +140,15 @@ def train_and_save(
     except (OSError, SafetensorError) as exc:  # safetensors reports a full disk as its own error type
         if isinstance(exc, SaveError):
             raise
+        left = [p for p in _partials(job.target) if p not in partials_before]  # a read-only disk keeps ours
+        tail = (f"; its unfinished folder {left[0]} could not be removed, delete it when the disk allows"
+                if left else "")
         raise SaveError(f"Could not save the run to {job.target} ({describe_os_error(exc)}); "
-                        "no run was saved.") from None
+                        f"no run was saved{tail}.") from None
+
+
+def _partials(target: Path) -> list[Path]:
+    try:
+        return sorted(target.parent.glob(f".{target.name}.partial-*"))
+    except OSError:
+        return []

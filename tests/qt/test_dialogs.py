@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 from qt.conftest import dispose, open_window
 from scene_fixtures import make_run
@@ -106,3 +106,19 @@ def test_runs_menu_says_when_the_test_loss_is_on_a_subset(qtbot) -> None:  # noq
     menu = RunsMenu(runs)
     qtbot.addWidget(menu)
     assert any("on 400 test images" in a.text() for a in menu.run_actions())
+
+
+def test_train_dialog_defaults_are_one_click_away(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 25: the dialog offered the last quick run's 6000/2000 images; the model's defaults are one click."""
+    from latent3d.config.train import TrainConfig
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    for key, value in {"epochs": 2, "train_images": 6000, "test_images": 2000, "seed": 5}.items():
+        settings.setValue(f"train_dialog/{key}", value)
+    dialog = TrainDialog(tmp_path, settings=settings)
+    qtbot.addWidget(dialog)
+    assert dialog.config().max_train_images == 6000  # the last Start, offered again
+    name = dialog.name.text()
+    qtbot.mouseClick(dialog.defaults_button, Qt.MouseButton.LeftButton)
+    assert dialog.config() == TrainConfig()
+    assert dialog.name.text() == name

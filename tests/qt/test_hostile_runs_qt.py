@@ -29,6 +29,7 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, str, str]]:
         return QMessageBox.StandardButton.Ok
 
     monkeypatch.setattr(QMessageBox, "critical", critical)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: critical(box.parent(), box.windowTitle(), box.text()))
     return seen
 
 

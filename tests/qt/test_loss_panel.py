@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.qt.loss_panel import LossPanel
@@ -62,12 +63,64 @@ def test_cursor_follows_the_position_and_a_click_seeks(qtbot, panel: LossPanel) 
     assert panel.position_line.value() == pytest.approx(state.step)
 
 
-def test_class_curves_toggle_from_the_legend(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
-    sample, _label = panel.legend.items[3 + 1]  # after the three training/test entries: class 1
-    assert not panel.classes[1].isVisible()
-    rect = sample.sceneBoundingRect()
-    qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=panel.canvas.mapFromScene(rect.center()))
-    assert panel.classes[1].isVisible()
+def test_a_click_on_a_class_name_toggles_its_curve(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
+    """Issue 25 replaced the legend's crossed-eye icons (hidden by default) by class buttons beside the plot."""
+    bar = panel.class_bar
+    assert {c for c in range(10) if panel.classes[c].isVisible()} == set(bar.shown) == {1, 6, 8}  # a few, at once
+    qtbot.mouseClick(bar.buttons[3], Qt.MouseButton.LeftButton)
+    assert panel.classes[3].isVisible() and bar.buttons[3].isChecked()
+    qtbot.mouseClick(bar.buttons[1], Qt.MouseButton.LeftButton)
+    assert not panel.classes[1].isVisible() and not bar.buttons[1].isChecked()
+
+
+@pytest.mark.parametrize("modifier", [Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier])
+def test_alt_or_ctrl_click_shows_a_class_alone_and_all_is_one_click(qtbot, panel: LossPanel,  # noqa: ANN001
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    modifier: Qt.KeyboardModifier) -> None:
+    from latent3d.qt import class_curves
+
+    bar = panel.class_bar
+    monkeypatch.setattr(class_curves.QApplication, "keyboardModifiers", staticmethod(lambda: modifier))
+    bar.buttons[4].click()
+    assert {c for c in range(10) if panel.classes[c].isVisible()} == {4}
+    bar.buttons[4].click()  # solo again on the class shown alone: every class
+    assert all(curve.isVisible() for curve in panel.classes)
+    monkeypatch.undo()
+    bar.show_none()
+    assert not any(curve.isVisible() for curve in panel.classes)
+    bar.show_all()
+    assert all(curve.isVisible() for curve in panel.classes)
+
+
+def test_a_highlighted_class_is_brought_out_and_the_others_fade(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
+    state = panel.state
+    state.highlight_class = 3  # not among the curves shown: drawn while highlighted
+    assert panel.classes[3].isVisible() and panel.classes[3].opts["pen"].widthF() > 2
+    assert panel.classes[6].opts["pen"].color().alpha() < 255
+    assert panel.class_bar.buttons[3].font().bold() or "bold" in panel.class_bar.buttons[3].styleSheet()
+    state.highlight_class = None
+    assert not panel.classes[3].isVisible() and panel.classes[6].opts["pen"].color().alpha() == 255
+
+
+def test_hovering_a_class_button_highlights_the_class(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QEvent
+
+    bar = panel.class_bar
+    QApplication.sendEvent(bar.buttons[2], QEvent(QEvent.Type.Enter))
+    assert panel.state.highlight_class == 2
+    QApplication.sendEvent(bar.buttons[2], QEvent(QEvent.Type.Leave))
+    assert panel.state.highlight_class is None
+
+
+def test_the_position_line_has_a_colour_no_class_and_no_curve_uses(panel: LossPanel) -> None:
+    from latent3d.scene.cloud import CLASS_COLORS
+
+    line = panel.position_line.pen.color()
+    rgb = np.array([line.red(), line.green(), line.blue()])
+    others = [*CLASS_COLORS, (0xff, 0xcc, 0x33), (0xe8, 0xe8, 0xe8)]  # the classes, test, binned train
+    assert min(np.abs(rgb - np.array(c)).sum() for c in CLASS_COLORS) > 150
+    assert panel.position_line.pen.style() == Qt.PenStyle.DashLine  # and dashed, unlike every curve
+    assert all(tuple(rgb) != c for c in others)
 
 
 def test_binned_mean_keeps_early_steps_and_averages_late_ones() -> None:
@@ -93,3 +146,16 @@ def test_the_binned_curve_follows_the_time_axis(panel: LossPanel) -> None:
         ex, ey = binned_mean(x, run.step_loss)
         np.testing.assert_allclose(bx, ex)
         np.testing.assert_allclose(by, ey)
+
+
+@pytest.mark.parametrize("first", ["linear", "log"])
+def test_a_switch_of_time_axis_keeps_the_step(panel: LossPanel, first: str) -> None:
+    """Linear -> log used to jump to the last step: the line's old value, clamped to the new bounds, seeked."""
+    state = panel.state
+    state.time_axis = first
+    state.position = 1.5
+    step = state.step
+    state.time_axis = "log" if first == "linear" else "linear"
+    assert state.step == pytest.approx(step)
+    state.time_axis = first
+    assert state.step == pytest.approx(step)

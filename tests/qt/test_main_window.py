@@ -158,6 +158,7 @@ def test_broken_run_shows_error_and_keeps_view(window, tmp_path: Path, monkeypat
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "run.json").write_text("{not json")
@@ -193,6 +194,7 @@ def test_run_viewer_broken_path_exits_2(qapp, tmp_path, monkeypatch) -> None:  #
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
     assert run_viewer(tmp_path / "nope", None) == 2
     assert shown and "does not exist" in shown[0]
 

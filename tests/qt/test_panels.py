@@ -107,3 +107,31 @@ def test_play_button_uses_the_style_icons(qtbot, synthetic_run: Path) -> None:  
     assert same(QStyle.StandardPixmap.SP_MediaPause)
     timeline.pause()
     assert same(QStyle.StandardPixmap.SP_MediaPlay)
+
+
+def test_hovering_a_legend_row_highlights_its_class(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QEvent
+
+    from latent3d.data.datasets import CLASS_NAMES
+    from latent3d.qt.legend import ClassLegend
+    from latent3d.scene.cloud import CLASS_COLORS
+
+    state = ViewerState()
+    legend = _show(qtbot, ClassLegend(CLASS_NAMES, CLASS_COLORS, state=state), 200, 300)
+    legend.itemEntered.emit(legend.item(4))
+    assert state.highlight_class == 4 and legend.item(4).font().bold() and not legend.item(3).font().bold()
+    legend.leaveEvent(QEvent(QEvent.Type.Leave))
+    assert state.highlight_class is None and not legend.item(4).font().bold()
+
+
+def test_path_decode_grows_with_a_taller_tab(qtbot) -> None:  # noqa: ANN001
+    """Issue 25: the large decode stayed at 75-84 px however tall the tab."""
+    box = PathBox()
+    box.setFixedSize(900, 320)
+    box = _show(qtbot, box, 900, 320)
+    image = np.zeros((28, 28), np.float32)
+    box.show_path(np.tile(image.reshape(1, 784), (10, 1)), "A → B")
+    box.show_decode(image.reshape(784), 0.5)
+    qtbot.wait(20)
+    assert box.decode.pixmap().width() > 84  # the old ceiling (3x)
+    assert box.decode.contentsRect().contains(QRect(box.decode.contentsRect().topLeft(), box.decode.pixmap().size()))

@@ -42,6 +42,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Messages of error dialogs, captured instead of shown."""
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
     return shown
 
 

@@ -124,6 +124,7 @@ def test_open_view_refuses_bad_files_and_keeps_the_view(window, tmp_path: Path, 
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
     window.state.selected = 4
     window.timeline.set_position(1.0)
     good = tmp_path / "good.json"
