@@ -16,6 +16,7 @@ from latent3d.config.choices import ALL_COLOUR_MODES, COLOUR_MODES, COMPARE_COLO
 __all__ = ["ALL_COLOUR_MODES", "COLOUR_MODES", "COMPARE_COLOUR_MODES", "NeighbourIndex", "ProbeCue", "colour_range",
            "colour_values", "filmstrip", "lerp", "map_colours", "movement", "movie_times", "path_decodes"]
 
+NAN_GREY = (110, 110, 118)  # the colour of a value that does not exist (never learned)
 DENSITY_K = 10  # neighbours used for the local-density estimate
 _DENSITY_SAMPLE = 500  # data points sampled to learn what "typical" density is at a snapshot
 
@@ -73,15 +74,18 @@ def movement(codes: np.ndarray, snapshot: int) -> np.ndarray:
     return np.linalg.norm(codes[snapshot] - codes[snapshot - 1], axis=1).astype(np.float32)
 
 
-def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndarray) -> np.ndarray | None:
+def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndarray,
+                  steps: np.ndarray | None = None) -> np.ndarray | None:
     """The scalar each point is coloured by in ``mode`` at stored ``snapshot``; None for ``"class"``.
 
     Parameters
     ----------
-    mode : {"class", "error", "movement", "aligned-movement"}
+    mode : {"class", "error", "movement", "aligned-movement", "learned"}
     snapshot : int
     codes : ndarray, shape (E + 1, N, 3)
     test_bce : ndarray, shape (E + 1, N)
+    steps : ndarray, shape (E + 1,), optional
+        Each snapshot's step: needed by ``"learned"`` (``log10(1 + learned-at step)``, NaN for never).
 
     Returns
     -------
@@ -99,11 +103,19 @@ def colour_values(mode: str, snapshot: int, codes: np.ndarray, test_bce: np.ndar
         from latent3d.analysis.align import movement_beyond_alignment
 
         return movement_beyond_alignment(codes, snapshot)
+    if mode == "learned":
+        if steps is None:
+            raise ValueError("The learned colour mode needs the snapshots' steps.")
+        from latent3d.analysis.learning import learned_colour_values
+
+        return learned_colour_values(test_bce, steps)
     raise ValueError(f"Unknown colour mode {mode!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
 
 
 def colour_range(values: np.ndarray) -> tuple[float, float]:
-    """A robust colour range: the 2nd to 98th percentile (never empty)."""
+    """A robust colour range: the 2nd to 98th percentile of the finite values (never empty)."""
+    values = np.asarray(values)
+    values = values[np.isfinite(values)]
     if values.size == 0:
         return 0.0, 1.0
     lo, hi = (float(v) for v in np.percentile(values, [2.0, 98.0]))
@@ -119,11 +131,13 @@ def _viridis() -> np.ndarray:
 
 
 def map_colours(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Viridis colours (uint8 ``[N, 3]``) of ``values`` scaled from ``[lo, hi]``, clipped at both ends."""
-    u = np.clip((np.asarray(values, np.float64) - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
-    u = np.nan_to_num(u, nan=0.0, copy=False)  # a NaN value (a broken run) is drawn at the low end, not an index
+    """Viridis colours (uint8 ``[N, 3]``) of ``values`` scaled from ``[lo, hi]``, clipped at both ends; NaN is grey."""
+    v = np.asarray(values, np.float64)
+    u = np.clip((v - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
+    u = np.nan_to_num(u, nan=0.0)  # a NaN value has no place on the scale: grey below, never an index
     lut = _viridis()
     rgb = lut[(u * (len(lut) - 1)).astype(np.intp)]  # the table entry at or below u (u >= 0: truncation is floor)
+    rgb[np.isnan(v)] = NAN_GREY  # e.g. an image never learned
     return np.rint(rgb).astype(np.uint8)
 
 

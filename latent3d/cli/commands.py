@@ -144,6 +144,29 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
+def _learning(run: Run) -> dict[str, Any]:
+    from latent3d.analysis.learning import analyse, learning_summary  # scipy only when asked
+
+    return learning_summary(analyse(run))
+
+
+def _learning_table(s: dict[str, Any]) -> list[str]:
+    """Lines of ``info --learning``: each class's separation step, final purity and median learned-at."""
+    def num(v: float | None) -> str:
+        return "never" if v is None else f"{v:,.0f}"
+
+    half = s["loss_half_drop_step"]
+    lines = [f"Learning   kNN purity (k = {s['k']}); half the loss drop at step {num(half)}; "
+             f"{s['learned_at']['never_learned']} images never learned",
+             "class         separated at  final purity  median learned at  never"]
+    for c in s["classes"]:
+        final = c["purity"][-1] if c["purity"] else None
+        lines.append(f"{c['name']:<12}  {num(c['separated_at_step']):>12}  "
+                     f"{'-' if final is None else f'{final:.3f}':>12}  {num(c['median_learned_at_step']):>17}  "
+                     f"{c['never_learned']:>5}")
+    return lines
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     """Print a run's config, per-epoch losses and provenance; returns the exit code."""
     if getattr(args, "compare", None):
@@ -152,6 +175,9 @@ def cmd_info(args: argparse.Namespace) -> int:
         return cmd_compare_info(args)
     run = load_run(resolve_run_path(args.run))
     s = run_summary(run)
+    learning = _learning(run) if getattr(args, "learning", False) else None
+    if learning is not None:
+        s["learning"] = learning
     if args.json:
         say(json.dumps(s, indent=2))
         return 0
@@ -178,6 +204,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     for e, (a, b) in enumerate(zip(s["train_loss"], s["test_loss"]), start=1):
         lines.append(f"{e:5d}  {a:9.4f}  {b:8.4f}")
     lines += ["", *_snapshot_table(s["snapshots"], s["steps_per_epoch"])]
+    if learning is not None:
+        lines += ["", *_learning_table(learning)]
     say("\n".join(_printable(line) for line in lines))
     return 0
 

@@ -157,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.add_argument("--compare", metavar="RUN2", help="compare with a second run: residual and neighbour "
                       "agreement at every shared position")
+    info.add_argument("--learning", action="store_true",
+                      help="also when each class separated (kNN purity), the loss's half drop and learned-at per image")
 
     enc = sub.add_parser("encode", help="place your own PNG/JPEG image: its code at every snapshot with an encoder")
     enc.add_argument("run", help="run name under checkpoints/ or a run folder")
@@ -175,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--camera", choices=("iso", "xy", "xz", "yz"), default="iso", help="camera preset (default iso)")
     rd.add_argument("--color", choices=ALL_COLOUR_MODES, default=DEFAULT_COLOUR,
                     help="colour points by class, reconstruction error, movement, movement beyond alignment, or "
-                    "(with --compare) distance between the runs or neighbour agreement (default class)")
+                    "(with --compare) distance between the runs or neighbour agreement, or the step each image was "
+                    "learned at (default class)")
     rd.add_argument("--align", choices=ALIGN_MODES,
                     help="align the snapshots onto the final one, or each onto the next (default none)")
     rd.add_argument("--compare", metavar="RUN2", help="draw a second run beside the first, aligned onto it")

@@ -14,7 +14,8 @@ COLOUR_MODES: tuple[str, ...] = ("class", "error", "movement")
 #: ``aligned-movement``: movement beyond the best similarity transform; ``distance`` (between a point's two aligned
 #: positions) and ``agreement`` (of the k = 10 nearest neighbours) need a second run to compare with.
 COMPARE_COLOUR_MODES: tuple[str, ...] = ("distance", "agreement")
-ALL_COLOUR_MODES: tuple[str, ...] = (*COLOUR_MODES, "aligned-movement", *COMPARE_COLOUR_MODES)
+#: ``learned``: the step at which each image was learned (its BCE within 10 % of its drop of its final BCE).
+ALL_COLOUR_MODES: tuple[str, ...] = (*COLOUR_MODES, "aligned-movement", *COMPARE_COLOUR_MODES, "learned")
 DEFAULT_COLOUR = "class"
 #: Alignment of the playback: none (the raw codes), onto the final snapshot, or chained onto the next one.
 ALIGN_MODES: tuple[str, ...] = ("none", "final", "previous")

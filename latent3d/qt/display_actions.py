@@ -21,10 +21,11 @@ COLOUR_LABELS = {"class": "Colour by class", "error": "Colour by reconstruction 
                  "movement": "Colour by movement since the previous snapshot",
                  "aligned-movement": "Colour by movement beyond alignment (rotation, scale, shift taken out)",
                  "distance": "Colour by distance to the compared run (aligned)",
-                 "agreement": "Colour by neighbour agreement with the compared run (k=10)"}
+                 "agreement": "Colour by neighbour agreement with the compared run (k=10)",
+                 "learned": "Colour by when each image was learned"}
 COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "movement",
                 "aligned-movement": "movement beyond alignment", "distance": "distance to compared run",
-                "agreement": "neighbour agreement"}
+                "agreement": "neighbour agreement", "learned": "learned at"}
 
 
 def _window_action(text: str, parent: QObject, shortcut: str, *, checkable: bool = False) -> QAction:

@@ -150,7 +150,8 @@ class ImagePanel(QWidget):
         self.selection.details.setText("<i>Click a point in the view to see its test image.</i>")
 
     def show_selection(self, *, index: int, class_name: str, position: np.ndarray, at: str, bce: float,
-                       reconstruction: np.ndarray, original: np.ndarray | None, missing: str | None) -> None:
+                       reconstruction: np.ndarray, original: np.ndarray | None, missing: str | None,
+                       learned: str | None = None) -> None:
         """Show test image ``index``: its original (or why it is missing) and its reconstruction at ``epoch``.
 
         Parameters
@@ -170,6 +171,8 @@ class ImagePanel(QWidget):
             The 28x28 uint8 test image, or None when the dataset is not on disk.
         missing : str or None
             Why ``original`` is None, shown below the images (the box says to look there).
+        learned : str, optional
+            When the image was learned (``"learned at step 85"``), after the test index.
         """
         note = ""
         if original is not None:
@@ -182,7 +185,9 @@ class ImagePanel(QWidget):
         self.selection.right.set_image(reconstruction)
         self.selection.right_caption.setText(f"reconstruction ({at})")
         self.selection.details.setText(_table([
-            ("class", f"<b>{html.escape(class_name)}</b>"), ("test index", f"{index}"), ("code", _xyz(position)),
+            ("class", f"<b>{html.escape(class_name)}</b>"),
+            # learned-at shares the index's row: a fifth row would make the fixed slot taller (the legend moves)
+            ("test index", f"{index}" + (f" · {html.escape(learned)}" if learned else "")), ("code", _xyz(position)),
             ("BCE", f"{bce:.4f} ({at})")]) + note)
 
     def set_probe_visible(self, on: bool) -> None:

@@ -22,6 +22,7 @@ from latent3d.qt.group_curve import GroupCurve
 from latent3d.qt.group_panel import GroupPanel
 from latent3d.qt.group_tools import GroupToolbar, SelectionTool
 from latent3d.qt.image_panel import ImagePanel
+from latent3d.qt.learning_views import LearningViews
 from latent3d.qt.legend import ClassLegend
 from latent3d.qt.live_training import LiveTraining
 from latent3d.qt.loss_panel import LossPanel
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self.legend = ClassLegend(CLASS_NAMES, CLASS_COLORS, state=state)
         self.filmstrip, self.path, self.neighbours_box = FilmstripBox(), PathBox(), NeighboursBox()
         self.loss_panel = LossPanel(state)
+        self.learning = LearningViews(state, self.images.get, self.timeline.slider, self, self._message,
+                                      ticks_host=self.timeline.ticks)
         self.bottom_tabs = QTabWidget()
         self.status = StatusLine(state)
         self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
@@ -164,12 +167,13 @@ class MainWindow(QMainWindow):
         assert row is not None
         row.addWidget(self.align_switch)  # in the timeline's row: it changes what playback shows
         self.bottom_tabs.setDocumentMode(True)
-        self.bottom_tabs.addTab(self.loss_panel, "Loss curves")
+        self.bottom_tabs.addTab(self.learning.loss_tab(self.loss_panel), "Loss curves")
         self.bottom_tabs.addTab(self.agreement, "Agreement")
         for box, name in ((self.filmstrip, "Reconstruction across snapshots"), (self.path, "Path A→B")):
             box.setTitle("")  # the tab names it: the group box's own title would only take a line
             box.setStyleSheet("QGroupBox { border: none; margin-top: 0px; padding-top: 0px; }")
             self.bottom_tabs.addTab(box, name)
+        self.bottom_tabs.addTab(self.learning.map_tab(), "Data map")
         self.bottom_tabs.setMinimumHeight(90)
         # The 3-D view gets the room; the tabs under it start small and can be dragged taller.
         self.vsplitter = QSplitter(Qt.Orientation.Vertical)
@@ -325,7 +329,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         for part in (self.selection_view, self.filmstrip_view, self.path_view, self.neighbours_view, self.status,
                      self.display, self.neighbours, self.class_highlight, self.group_presenter, self.group_curve,
-                     self.selection_tool, self.learned, self.rings, self.residual, self.compare_view, self.presenter):
+                     self.selection_tool, self.learned, self.rings, self.residual, self.compare_view, self.presenter,
+                     self.learning):
             part.close()
         self.group_panel.close_panel()
         self.group_toolbar.close_toolbar()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from latent3d.analysis.learning import learned_text
 from latent3d.data.images import DatasetImages
 from latent3d.qt.image_panel import ImagePanel
 from latent3d.state.neighbours import Neighbours
@@ -71,7 +72,8 @@ class SelectionDisplay:
             index=index, class_name=run.class_names[int(run.labels[index])],
             position=code_at(run.codes, self.state.position, index), at=f"step {time.steps[s]:,.0f}",
             bce=float(run.test_bce[s, index]), reconstruction=run.decoder(s)(run.codes[s, index])[0],
-            original=self.images.get(index), missing=self.images.missing)
+            original=self.images.get(index), missing=self.images.missing,
+            learned=learned_text(run.test_bce[:, index], run.steps))
 
     def _show_probe(self, position: np.ndarray) -> None:
         run, time = self.state.run, self.state.time

@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import numpy_to_vtk
-from vtkmodules.vtkCommonCore import vtkLookupTable
+from vtkmodules.vtkCommonCore import vtkLookupTable, vtkVariant
 from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
-from latent3d.analysis.explore import map_colours
+from latent3d.analysis.explore import NAN_GREY, map_colours
 from latent3d.scene.cloud import BACKGROUND, CLASS_COLORS, LatentScene, mesh_actor, style_points
 
 __all__ = ["ColourModes", "PathOverlay", "TrainOverlay"]
@@ -138,7 +138,9 @@ class ColourModes:
         bar.SetHeight(0.6)
         # px between the title and the bar (the title touched the top label), scaled with the fonts
         bar.SetVerticalTitleSeparation(int(8 * font_size / 12))
-        for text in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty()):
+        lut.SetNanColor(NAN_GREY[0] / 255, NAN_GREY[1] / 255, NAN_GREY[2] / 255, 1.0)
+        bar.SetNanAnnotation("never")
+        for text in (bar.GetTitleTextProperty(), bar.GetLabelTextProperty(), bar.GetAnnotationTextProperty()):
             text.SetColor(0.84, 0.85, 0.88)
             text.SetShadow(False)
             text.SetItalic(False)
@@ -159,8 +161,18 @@ class ColourModes:
         self._write(np.asarray(CLASS_COLORS, np.uint8)[labels])
         self.bar.SetVisibility(False)
 
-    def show_values(self, values: np.ndarray, lo: float, hi: float, title: str) -> None:
-        """Colour each point by ``values`` (``[N]``) from ``lo`` (dark violet) to ``hi`` (yellow), with a titled bar."""
+    def show_values(self, values: np.ndarray, lo: float, hi: float, title: str,
+                    ticks: list[tuple[float, str]] | None = None) -> None:
+        """Colour each point by ``values`` (``[N]``) from ``lo`` (dark violet) to ``hi`` (yellow), with a titled bar.
+
+        ``ticks`` (value, text) replace the bar's numeric labels: a log-step scale labelled in steps.
+        """
+        self._lut.ResetAnnotations()
+        for value, text in ticks or []:
+            self._lut.SetAnnotation(vtkVariant(float(value)), text)
+        self.bar.SetNumberOfLabels(0 if ticks else 5)
+        self.bar.SetDrawAnnotations(bool(ticks))
+        self.bar.SetDrawNanAnnotation(bool(np.isnan(np.asarray(values, np.float32)).any()))  # "never": the grey swatch
         self.values, self.range = np.asarray(values, np.float32), (float(lo), float(hi))
         self._write(map_colours(self.values, lo, hi))
         self._lut.SetTableRange(lo, hi)

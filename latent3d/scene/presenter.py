@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latent3d.analysis.explore import colour_range
+from latent3d.analysis.learning import learned_ticks
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
 from latent3d.scene.scale_note import ScaleNote
@@ -36,6 +37,8 @@ def colour_title(mode: str, state: ViewerState) -> str:
         return mode
     if mode == "error":
         return f"BCE, step {time.steps[s]:,.0f}"
+    if mode == "learned":
+        return "learned at step"
     if mode in ("distance", "agreement"):  # short: the bar also sits beside a half-width linked view
         return mode
     if mode == "aligned-movement":
@@ -202,7 +205,9 @@ class ScenePresenter:
         if values is None:
             self.colours.show_classes(run.labels)
         else:
-            self.colours.show_values(values, *colour_range(values), title=colour_title(state.color, state))
+            lo, hi = colour_range(values)
+            ticks = learned_ticks(lo, hi) if state.color == "learned" else None  # a log-step bar, labelled in steps
+            self.colours.show_values(values, lo, hi, title=colour_title(state.color, state), ticks=ticks)
 
     def _on_probe(self, position: tuple[float, float, float] | None) -> None:
         scene = self.scene

@@ -139,7 +139,7 @@ class AlignCompare:
             drawn = self.drawn_codes
             assert self._comparison is not None and drawn is not None  # the colour setter's rule
             return self._comparison.colour_values(self._color, drawn, run.codes, self.snapshot)
-        return colour_values(self._color, self.snapshot, run.codes, run.test_bce)
+        return colour_values(self._color, self.snapshot, run.codes, run.test_bce, steps=run.steps)
 
     def _recompare(self, run: Run | None, grown: bool = False) -> None:
         """A new first run (``grown``: the one shown, with more snapshots): rebuild or drop the comparison."""

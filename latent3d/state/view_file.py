@@ -56,7 +56,7 @@ class ViewSpec:
     step, epoch : int or None, float or None
         Timeline position; at least one is set in a file, and ``step`` wins when both are.
     camera : Camera or None
-    color : {"class", "error", "movement"}
+    color : {"class", "error", "movement", "learned"}
     hidden_classes : tuple of int
         Sorted, unique class indices 0-9 that are hidden.
     selected : int or None
