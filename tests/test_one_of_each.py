@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from latent3d.cli.parser import build_parser
-from latent3d.config.choices import COLOUR_MODES, TIME_AXES
+from latent3d.config.choices import ALL_COLOUR_MODES, TIME_AXES
 from latent3d.state.timeline import Timebase, axis_to_step, step_to_axis
 from latent3d.util.fileio import OutputError, atomic_path
 
@@ -21,7 +21,7 @@ def _choices(option: str) -> tuple[str, ...]:
 
 
 def test_render_options_offer_the_shared_choices() -> None:
-    assert _choices("--color") == COLOUR_MODES
+    assert _choices("--color") == ALL_COLOUR_MODES  # the comparison and alignment modes too (issue 23)
     assert _choices("--time") == TIME_AXES
 
 
