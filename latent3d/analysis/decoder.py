@@ -6,9 +6,20 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["NumpyDecoder", "bce_per_image"]
+__all__ = ["NumpyDecoder", "bce_per_image", "dense_relu"]
 
 Layer = tuple[np.ndarray, np.ndarray]
+
+
+def dense_relu(layers: Sequence[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> np.ndarray:
+    """``x`` through ``(W [in, out], b)`` layers, ReLU between them and none after the last (float32)."""
+    x = np.atleast_2d(np.asarray(x, dtype=np.float32))
+    last = len(layers) - 1
+    for i, (w, b) in enumerate(layers):
+        x = x @ w + b
+        if i < last:
+            np.maximum(x, 0.0, out=x)
+    return x
 
 
 class NumpyDecoder:
@@ -26,13 +37,7 @@ class NumpyDecoder:
 
     def logits(self, z: np.ndarray) -> np.ndarray:
         """Pre-sigmoid output for codes ``z`` of shape ``[N, code_dim]`` (or ``[code_dim]``)."""
-        x = np.atleast_2d(np.asarray(z, dtype=np.float32))
-        last = len(self._layers) - 1
-        for i, (w, b) in enumerate(self._layers):
-            x = x @ w + b
-            if i < last:
-                np.maximum(x, 0.0, out=x)
-        return x
+        return dense_relu(self._layers, z)
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         """Decoded images ``[N, 784]`` in (0, 1) for codes ``[N, 3]``."""

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from latent3d.analysis.decoder import Layer
+from latent3d.analysis.decoder import Layer, dense_relu
 
 
 class Run(Protocol):
@@ -37,13 +37,7 @@ class NumpyEncoder:
 
     def __call__(self, pixels: np.ndarray) -> np.ndarray:
         """Codes ``[N, code_dim]`` of images ``[N, 784]`` (or one ``[784]``) with values in [0, 1]."""
-        x = np.atleast_2d(np.asarray(pixels, dtype=np.float32))
-        last = len(self._layers) - 1
-        for i, (w, b) in enumerate(self._layers):
-            x = x @ w + b
-            if i < last:
-                np.maximum(x, 0.0, out=x)
-        return x
+        return dense_relu(self._layers, pixels)
 
 
 class OwnCodes:

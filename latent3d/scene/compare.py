@@ -19,7 +19,7 @@ from latent3d.analysis.explore import colour_range, colour_values
 from latent3d.config.choices import COMPARE_COLOUR_MODES
 from latent3d.scene.cloud import CLASS_COLORS, LatentScene, mesh_actor, style_points
 from latent3d.scene.overlays import ColourModes
-from latent3d.scene.presenter import read_camera
+from latent3d.scene.presenter import read_camera, write_camera
 from latent3d.state.values import Camera
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
@@ -183,13 +183,7 @@ class ComparePresenter:
     def _apply(self, camera: Camera) -> None:
         self._applying = True
         try:
-            cam = self.scene.plotter.camera
-            cam.SetPosition(*camera.position)
-            cam.SetFocalPoint(*camera.focal_point)
-            cam.SetViewUp(*camera.view_up)
-            cam.SetViewAngle(camera.view_angle)
-            cam.OrthogonalizeViewUp()
-            self.scene.plotter.renderer.ResetCameraClippingRange()
+            write_camera(self.scene, camera)
         finally:
             self._applying = False
 

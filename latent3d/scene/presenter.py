@@ -27,7 +27,7 @@ from latent3d.state.viewer_state import PathState, ViewerState, connect_handlers
 if TYPE_CHECKING:
     from latent3d.runs import Run
 
-__all__ = ["ScenePresenter", "colour_title", "read_camera"]
+__all__ = ["ScenePresenter", "colour_title", "read_camera", "write_camera"]
 
 
 def colour_title(mode: str, state: ViewerState) -> str:
@@ -54,6 +54,17 @@ def read_camera(scene: LatentScene) -> Camera:
         return (float(x[0]), float(x[1]), float(x[2]))
 
     return Camera(v(cam.GetPosition()), v(cam.GetFocalPoint()), v(cam.GetViewUp()), float(cam.GetViewAngle()))
+
+
+def write_camera(scene: LatentScene, camera: Camera) -> None:
+    """Put the scene's VTK camera at ``camera`` (view-up made orthogonal, clipping range refitted)."""
+    cam = scene.plotter.camera
+    cam.SetPosition(*camera.position)
+    cam.SetFocalPoint(*camera.focal_point)
+    cam.SetViewUp(*camera.view_up)
+    cam.SetViewAngle(camera.view_angle)
+    cam.OrthogonalizeViewUp()
+    scene.plotter.renderer.ResetCameraClippingRange()
 
 
 class ScenePresenter:
@@ -245,13 +256,7 @@ class ScenePresenter:
         """Put the VTK camera at ``camera`` (clipping range refitted), then report what VTK made of it."""
         self._applying = True
         try:
-            cam = self.scene.plotter.camera
-            cam.SetPosition(*camera.position)
-            cam.SetFocalPoint(*camera.focal_point)
-            cam.SetViewUp(*camera.view_up)
-            cam.SetViewAngle(camera.view_angle)
-            cam.OrthogonalizeViewUp()
-            self.scene.plotter.renderer.ResetCameraClippingRange()
+            write_camera(self.scene, camera)
         finally:
             self._applying = False
         self._on_vtk_camera()
