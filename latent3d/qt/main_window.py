@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         self.map_action.setToolTip("Images decoded on a grid over a plane through the latent space (M)")
         self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
         self._action("Next snapshot", lambda: timeline.step(+1), "Right")
-        self.escape_action = self._action("Leave mode / clear selection", self._on_escape, "Escape")
+        self.escape_action = self._action("Clear selection", self._on_escape, "Escape")
         self.escape_action.setToolTip("Leave box/lasso, else clear the selection and leave free roam (Escape)")
         for act in (*self.display.actions, *self.exports.actions, self.training.action):
             self.addAction(act)
