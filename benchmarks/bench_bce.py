@@ -20,7 +20,7 @@ from torch import nn
 
 from latent3d.config.train import TrainConfig
 from latent3d.data import datasets as data
-from latent3d.train import loop as training
+from latent3d.training import loop as training
 
 
 def final_test_bce(arrays: training.TrainingData, seed: int, epochs: int, init: str) -> float:

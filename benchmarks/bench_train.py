@@ -34,9 +34,9 @@ from torch import nn
 from latent3d.config.train import TrainConfig
 from latent3d.data import datasets as data
 from latent3d.runs.writer import RunWriter
-from latent3d.train import fast_step
-from latent3d.train import loop as training
-from latent3d.train.model import Autoencoder
+from latent3d.training import fast_step
+from latent3d.training import loop as training
+from latent3d.training.model import Autoencoder
 
 BATCH = 64
 TRAIN, TEST = 60000, 10000

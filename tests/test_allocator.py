@@ -6,14 +6,14 @@ import sys
 
 import pytest
 
-from latent3d.train import allocator
+from latent3d.training import allocator
 
 # Runs in a fresh interpreter so that no earlier test has tuned malloc already.
 STEPS = """
 import resource, sys, torch
-from latent3d.train import allocator
-from latent3d.train.fast_step import FastStep
-from latent3d.train.model import Autoencoder
+from latent3d.training import allocator
+from latent3d.training.fast_step import FastStep
+from latent3d.training.model import Autoencoder
 applied = allocator.keep_freed_memory() if sys.argv[1] == "tuned" else None
 torch.manual_seed(0)
 step = FastStep(Autoencoder(), lr=1e-3, eps=1e-7)

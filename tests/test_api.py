@@ -125,8 +125,8 @@ def test_export_from_python(run: latent3d.api.Run, tmp_path: Path) -> None:
 
 
 def test_train_stays_callable_beside_the_training_package() -> None:
-    code = ("import latent3d.train.session, latent3d, inspect; from latent3d.train import loop; "
-            "print(callable(latent3d.train), latent3d.train.session.__name__, "
+    code = ("import latent3d.training.session, latent3d, inspect; from latent3d.training import loop; "
+            "print(callable(latent3d.train), latent3d.training.session.__name__, "
             "list(inspect.signature(latent3d.train).parameters)[:2])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
-    assert out.strip() == "True latent3d.train.session ['epochs', 'dataset']"
+    assert out.strip() == "True latent3d.training.session ['epochs', 'dataset']"

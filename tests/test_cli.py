@@ -60,7 +60,7 @@ def test_cli_training_is_reproducible(data_dir: Path, tmp_path: Path) -> None:
 def test_train_without_data_exits_2_with_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from latent3d.data import datasets as data
-    from latent3d.train import session
+    from latent3d.training import session
 
     def offline(root: Path, *_dataset: object) -> None:
         raise data.DataError(f"Could not download Fashion-MNIST into {root} (offline); put the files there.")

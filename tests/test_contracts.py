@@ -27,8 +27,9 @@ PLANTS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
         ("(train is outside) BROKEN", "latent3d.state.planted -> latent3d.job.process"),
     ),
     "state module importing the torch side of training": (
-        {"latent3d/state/planted.py": "def f() -> None:\n    from latent3d.train import session\n"},
-        ("latent3d.state is not allowed to import latent3d.train", "latent3d.state.planted -> latent3d.train.session"),
+        {"latent3d/state/planted.py": "def f() -> None:\n    from latent3d.training import session\n"},
+        ("latent3d.state is not allowed to import latent3d.training",
+         "latent3d.state.planted -> latent3d.training.session"),
     ),
     "widget importing a new module that imports torch": (
         {"latent3d/qt/planted.py": "import latent3d.helper\n", "latent3d/helper.py": "import torch\n"},

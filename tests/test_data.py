@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from latent3d.data import datasets as data
-from latent3d.train.download import download
+from latent3d.training.download import download
 
 
 def test_resolve_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from hostile_fixtures import REPO, one_sentence, snapshot
 
 from latent3d.data import datasets as data
-from latent3d.train.download import download
+from latent3d.training.download import download
 
 KINDS: dict[str, tuple[Callable[[Path], object], str]] = {
     "folder": (lambda p: p.mkdir(), "a folder"),

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from latent3d.analysis.decoder import NumpyDecoder, bce_per_image
-from latent3d.train.model import Autoencoder
+from latent3d.training.model import Autoencoder
 
 
 def _layers(model: Autoencoder) -> list[tuple[np.ndarray, np.ndarray]]:

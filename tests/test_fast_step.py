@@ -6,9 +6,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from latent3d.train import fast_step
-from latent3d.train.fast_step import FastStep
-from latent3d.train.model import Autoencoder
+from latent3d.training import fast_step
+from latent3d.training.fast_step import FastStep
+from latent3d.training.model import Autoencoder
 
 needs_onednn = pytest.mark.skipif(fast_step.onednn_linear() is None, reason="torch built without oneDNN")
 

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from latent3d.config.train import ModelConfig
-from latent3d.train.model import Autoencoder
+from latent3d.training.model import Autoencoder
 
 
 def _describe(seq: nn.Sequential) -> list[object]:

@@ -19,7 +19,7 @@ from latent3d.data import datasets as data
 from latent3d.data.datasets import DataError
 from latent3d.job.process import Failed, Finished, Progress, SnapshotUpdate, Started, Stopped, TrainingProcess
 from latent3d.runs import writer as run_writer
-from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
+from latent3d.training.session import SaveError, TrainJob, TrainStart, train_and_save
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = TrainConfig(epochs=2, max_train_images=1000, max_test_images=300, snapshots="epochs")
@@ -160,7 +160,7 @@ def test_process_reports_a_broken_dataset_in_one_sentence(data_dir: Path, tmp_pa
 
 
 def test_viewer_modules_do_not_import_torch() -> None:
-    code = ("import sys; import latent3d.qt.main_window, latent3d.job.process, latent3d.train.session; "
+    code = ("import sys; import latent3d.qt.main_window, latent3d.job.process, latent3d.training.session; "
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert out.stdout.strip() == "False", out.stderr

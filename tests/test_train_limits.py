@@ -177,7 +177,7 @@ def test_data_dir_path_refused(command: str, make, fragment: str, never_trains: 
 def test_data_dir_from_the_environment_too_long(never_trains: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """Without --data-dir the environment's folder is used: its path errors are one sentence too."""
-    from latent3d.train import session
+    from latent3d.training import session
 
     monkeypatch.setenv("LATENT3D_DATA_DIR", str(tmp_path / ("d" * 300)))
     monkeypatch.setattr(commands, "train_and_save", session.train_and_save)  # a download would say "Could not"

@@ -85,7 +85,7 @@ def test_a_read_only_file_system_is_named(tmp_path: Path) -> None:
 
 def test_a_disk_made_read_only_mid_training_says_the_partial_folder_was_left(data_dir: Path, tmp_path: Path) -> None:
     from latent3d.job.train_job import TrainJob
-    from latent3d.train.session import SaveError, train_and_save
+    from latent3d.training.session import SaveError, train_and_save
 
     with tmpfs(tmp_path / "runs", "64m") as disk:
         job = TrainJob(TrainConfig(epochs=1, max_train_images=256, max_test_images=100), disk / "run",

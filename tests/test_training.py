@@ -12,9 +12,9 @@ import torch
 from latent3d.config.schedule import snapshot_steps
 from latent3d.config.train import TrainConfig
 from latent3d.data import datasets as data
-from latent3d.train import loop as training
-from latent3d.train.fast_step import FastStep
-from latent3d.train.model import Autoencoder
+from latent3d.training import loop as training
+from latent3d.training.fast_step import FastStep
+from latent3d.training.model import Autoencoder
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DEFAULT_DATASET
 from latent3d.job.preflight import check_train
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
-from latent3d.train.session import SaveError, TrainJob, TrainStart, train_and_save
+from latent3d.training.session import SaveError, TrainJob, TrainStart, train_and_save
 from latent3d.util.output import say
 
 if TYPE_CHECKING:
-    from latent3d.train.loop import Snapshot
+    from latent3d.training.loop import Snapshot
 
 __all__ = ["cmd_export", "cmd_info", "cmd_train", "run_summary", "train_with_progress"]
 
@@ -35,7 +35,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                    weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
                    command="latent3d " + " ".join(sys.argv[1:]), note=args.note,
                    dataset=getattr(args, "dataset", DEFAULT_DATASET))
-    from latent3d.train.loop import TrainingDiverged
+    from latent3d.training.loop import TrainingDiverged
 
     try:
         path = train_with_progress(job, progress=not args.no_progress)
@@ -62,8 +62,8 @@ def train_with_progress(job: TrainJob, *, progress: bool = True) -> Path:
     ------
     ValueError
         The request cannot succeed (:func:`latent3d.cli.preflight.check_train`) or the folder exists.
-    latent3d.data.DataError, latent3d.train.loop.TrainingDiverged, latent3d.train.session.SaveError
-        As :func:`latent3d.train.session.train_and_save`; no run folder is left behind.
+    latent3d.data.DataError, latent3d.training.loop.TrainingDiverged, latent3d.training.session.SaveError
+        As :func:`latent3d.training.session.train_and_save`; no run folder is left behind.
     """
     config, target = job.config, job.target
     check_train(config, target, weights_dtype=job.weights_dtype, keep_encoder=job.keep_encoder)

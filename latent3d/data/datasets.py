@@ -1,7 +1,7 @@
 """Fashion-MNIST, MNIST and KMNIST on disk: where each lives, how it is read, and its class names.
 
 Downloading goes through ``torchvision.datasets.FashionMNIST`` (or ``MNIST``, ``KMNIST``: mirrors
-and MD5 checks included) in ``latent3d.train.download``, on the training side. Reading the four IDX
+and MD5 checks included) in ``latent3d.training.download``, on the training side. Reading the four IDX
 files is done here with numpy, for two reasons: the viewer must show test images without importing
 torch (which alone takes seconds to import), and a truncated or foreign file must be reported
 as one sentence naming the file rather than as a stack trace from deep inside a reader.

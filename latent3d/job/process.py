@@ -38,8 +38,8 @@ THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # fixed torch threads of the training pr
 # The child's torch side is imported by module name, inside the child only: this module is a process
 # boundary the window imports, and a static import (even inside a function) would put torch on the
 # window's import graph, which the import contracts forbid (they count indirect imports).
-_SESSION = "latent3d.train.session"
-_LOOP = "latent3d.train.loop"
+_SESSION = "latent3d.training.session"
+_LOOP = "latent3d.training.loop"
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ TERMINAL = (Finished, Stopped, Failed)
 
 
 def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bool] | None = None) -> None:
-    """Entry point of the training process: run ``latent3d.train.session.train_and_save``, report through ``out``."""
+    """Entry point of the training process: run ``latent3d.training.session.train_and_save``, report through ``out``."""
     from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
 

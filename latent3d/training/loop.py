@@ -14,9 +14,9 @@ from torch import nn
 
 from latent3d.config.schedule import snapshot_steps
 from latent3d.config.train import TrainConfig
-from latent3d.train.allocator import keep_freed_memory
-from latent3d.train.fast_step import FastStep
-from latent3d.train.model import Autoencoder
+from latent3d.training.allocator import keep_freed_memory
+from latent3d.training.fast_step import FastStep
+from latent3d.training.model import Autoencoder
 
 __all__ = ["Snapshot", "TrainingData", "TrainingDiverged", "encode_all", "pick_device", "train"]
 
@@ -190,7 +190,7 @@ def train(
     model : Autoencoder, optional
         Train this model in place instead of a fresh one from :func:`build_model`.
     fast_backward : bool
-        Use the hand-written step of :mod:`latent3d.train.fast_step` (same gradients and update,
+        Use the hand-written step of :mod:`latent3d.training.fast_step` (same gradients and update,
         see its docstring for why and how much faster); False runs plain autograd and
         ``torch.optim.Adam`` (the benchmark compares both).
     onednn : bool or None
@@ -204,7 +204,7 @@ def train(
     Notes
     -----
     On the CPU this fixes glibc's malloc thresholds for the whole process (see
-    :mod:`latent3d.train.allocator`): freed step buffers stay in the heap instead of being
+    :mod:`latent3d.training.allocator`): freed step buffers stay in the heap instead of being
     page-faulted in again at every step.
 
     Raises
@@ -214,7 +214,7 @@ def train(
     """
     dev = pick_device(device) if isinstance(device, str) else device
     if dev.type == "cpu":
-        keep_freed_memory()  # no page faults for each step's fresh buffers (see latent3d.train.allocator)
+        keep_freed_memory()  # no page faults for each step's fresh buffers (see latent3d.training.allocator)
     if model is None:
         model = build_model(config)
     model.to(dev)

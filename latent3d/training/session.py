@@ -17,11 +17,11 @@ from latent3d.data import datasets as data
 from latent3d.data.catalog import dataset_info
 from latent3d.job.train_job import TrainJob
 from latent3d.runs.writer import RunWriter
-from latent3d.train.download import download
+from latent3d.training.download import download
 from latent3d.util.fileio import describe_os_error
 
-if TYPE_CHECKING:  # torch stays out of this module's import: `import latent3d.train.session` stays cheap
-    from latent3d.train.loop import Snapshot
+if TYPE_CHECKING:  # torch stays out of this module's import: `import latent3d.training.session` stays cheap
+    from latent3d.training.loop import Snapshot
 
 __all__ = ["SaveError", "TrainJob", "TrainStart", "train_and_save"]
 
@@ -68,7 +68,7 @@ def train_and_save(
     on_batch: Callable[[int, int, float], None] | None = None,
     on_snapshot: Callable[[Snapshot], None] | None = None,
 ) -> Path | None:
-    """Load the data, train with :func:`latent3d.train.loop.train` and write the run atomically.
+    """Load the data, train with :func:`latent3d.training.loop.train` and write the run atomically.
 
     Parameters
     ----------
@@ -81,7 +81,7 @@ def train_and_save(
     on_batch : callable, optional
         ``on_batch(batch, n_batches, running_loss)`` every 50 batches.
     on_snapshot : callable, optional
-        Called with each :class:`latent3d.train.loop.Snapshot` (step 0 first) after it is stored.
+        Called with each :class:`latent3d.training.loop.Snapshot` (step 0 first) after it is stored.
 
     Returns
     -------
@@ -92,7 +92,7 @@ def train_and_save(
     ------
     latent3d.data.DataError
         The dataset is missing or malformed.
-    latent3d.train.loop.TrainingDiverged
+    latent3d.training.loop.TrainingDiverged
         The loss became NaN or infinite; nothing is saved.
     SaveError
         Writing the run failed; nothing is saved.
@@ -102,9 +102,9 @@ def train_and_save(
         download(root, job.dataset)
     train_split, test_split = data.load_split(root, "train", job.dataset), data.load_split(root, "test", job.dataset)
 
-    import torch  # imported here: `import latent3d.train.session` stays cheap and torch-free
+    import torch  # imported here: `import latent3d.training.session` stays cheap and torch-free
 
-    from latent3d.train import loop as training
+    from latent3d.training import loop as training
 
     device = training.pick_device(job.device)
     config = job.config

@@ -78,7 +78,7 @@ class FastStep:
     Parameters
     ----------
     model : nn.Module
-        An :class:`~latent3d.train.model.Autoencoder` (its final Sigmoid is folded into the loss).
+        An :class:`~latent3d.training.model.Autoencoder` (its final Sigmoid is folded into the loss).
         Its parameters are updated in place.
     lr, eps : float
         Adam's learning rate and epsilon (betas 0.9 / 0.999, no weight decay).
