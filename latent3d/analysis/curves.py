@@ -100,3 +100,30 @@ def binned_loss_at(step_loss: np.ndarray | None, step: float, axis: str, bins: i
     idx = np.minimum(((x - lo) / (hi - lo) * bins).astype(np.int64), bins - 1)
     mine = min(int((here - lo) / (hi - lo) * bins), bins - 1)
     return float(np.asarray(step_loss, np.float64)[idx == mine].mean())
+
+
+class BinnedLossAt:
+    """:func:`binned_loss_at` for one run and axis, the bins' means computed once (a timeline move looks one up)."""
+
+    def __init__(self, step_loss: np.ndarray | None, axis: str, bins: int = 300) -> None:
+        self.step_loss, self.axis, self.bins = step_loss, axis, bins
+        self._means: np.ndarray | None = None
+        if step_loss is not None and len(step_loss):
+            x = _axis(np.arange(1, len(step_loss) + 1), axis)
+            self._lo, self._hi = float(x[0]), float(x[-1])
+            if self._hi > self._lo:
+                idx = np.minimum(((x - self._lo) / (self._hi - self._lo) * bins).astype(np.int64), bins - 1)
+                sums = np.bincount(idx, weights=np.asarray(step_loss, np.float64), minlength=bins)
+                counts = np.bincount(idx, minlength=bins)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    self._means = sums / counts
+
+    def __call__(self, step: float) -> float | None:
+        """The training loss at ``step``, as :func:`binned_loss_at` gives it."""
+        loss = self.step_loss
+        if loss is None or len(loss) == 0 or not np.isfinite(step) or round(step) < 1:
+            return None
+        if self._means is None:
+            return float(np.mean(loss))
+        here = float(_axis(np.array([min(round(step), len(loss))]), self.axis)[0])
+        return float(self._means[min(int((here - self._lo) / (self._hi - self._lo) * self.bins), self.bins - 1)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from latent3d.analysis.learning import class_names_of, hardest
@@ -91,6 +92,12 @@ class HardestList(QWidget):
         self.refresh()
 
     def _on_position(self, _u: float) -> None:
+        if self.isVisible():  # hidden in its tab: ranked again when shown, not on every timeline move
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Catch up with the snapshot shown while the list was hidden."""
+        super().showEvent(event)
         self.refresh()
 
     def _on_hidden_classes(self, _hidden: frozenset[int]) -> None:

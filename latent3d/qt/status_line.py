@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from latent3d.analysis.curves import binned_loss_at
+from latent3d.analysis.curves import BinnedLossAt
 from latent3d.runs import Run
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
@@ -18,6 +19,7 @@ class StatusLine:
 
     def __init__(self, state: ViewerState) -> None:
         self.state = state
+        self._binned: tuple[Any, str, BinnedLossAt] | None = None  # (step losses, axis, their bins)
         self.run_label, self.position_label, self.loss_label = QLabel(), QLabel(), QLabel()
         self._disconnect = connect_handlers(state.events, self)
 
@@ -47,7 +49,10 @@ class StatusLine:
         """The training loss at the step shown, binned as the loss plot draws it (a version-1 run: epoch means)."""
         run, time = self.state.run, self.state.time
         assert run is not None and time is not None
-        value = binned_loss_at(run.step_loss, self.state.step, self.state.time_axis)
+        key = (run.step_loss, self.state.time_axis)
+        if self._binned is None or self._binned[0] is not key[0] or self._binned[1] != key[1]:
+            self._binned = (key[0], key[1], BinnedLossAt(run.step_loss, self.state.time_axis))
+        value = self._binned[2](self.state.step)
         if value is None and (run.step_loss is None or len(run.step_loss) == 0):
             e = int(round(time.epoch_at(self.state.snapshot)))
             at_epoch_end = abs(time.epoch_at(self.state.snapshot) - e) < 1e-9

@@ -24,8 +24,9 @@ from latent3d.util.limits import available_memory, human_bytes
 __all__ = ["CACHED_SNAPSHOTS", "CACHE_BYTES", "WORKING_COPIES", "LazyWeights", "check_open_memory",
            "open_memory_bytes"]
 
-#: Snapshots whose weights stay in memory at once (~30 MB at the default widths) ...
-CACHED_SNAPSHOTS = 32
+#: Snapshots whose weights stay in memory at once (a run of 40 at the default widths fits whole: a timeline
+#: scrubbed back and forth must not read weights from disk on every move) ...
+CACHED_SNAPSHOTS = 256
 #: ... and fewer for wide models, so the cache holds at most this many bytes (at least one snapshot).
 CACHE_BYTES = 256 << 20
 
