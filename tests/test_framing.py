@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -101,3 +102,29 @@ def test_render_with_follow_fills_the_view_at_step_0_as_at_the_end(tmp_path: Pat
         assert r.presenter.scale_note.text.startswith("cloud ")  # the real size is said in the corner
     finally:
         r.close()
+
+
+def test_render_follow_option_frames_each_snapshot_and_is_refused_with_a_view(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyvista")
+    import imageio.v2 as imageio
+    from scene_fixtures import make_run
+
+    from latent3d.cli import main
+
+    run = make_run(tmp_path / "r", n=800, epochs=2)
+    codes = np.load(run / "codes.npy")
+    codes[0] *= 0.05  # a speck at step 0 when every snapshot is framed at once
+    np.save(run / "codes.npy", codes)
+    plain, followed = tmp_path / "plain.gif", tmp_path / "follow.gif"
+    for out, extra in ((plain, []), (followed, ["--follow"])):
+        assert main(["render", str(run), "--movie", str(out), "--size", "320x240", "--frames-per-snapshot", "1",
+                     *extra]) == 0
+    first = lambda p: _coverage(imageio.mimread(p)[0])  # noqa: E731 - step 0, the speck without follow
+    assert first(followed) > 4 * first(plain)
+    view = tmp_path / "v.json"
+    view.write_text(json.dumps({"format_version": 1, "run": str(run), "camera": None, "color": "class",
+                                "hidden_classes": [], "selected": None, "follow": True}))
+    capsys.readouterr()
+    assert main(["render", "--view", str(view), "--out", str(tmp_path / "x.png"), "--follow"]) == 2
+    assert "--follow does not apply with --view" in capsys.readouterr().err

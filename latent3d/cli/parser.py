@@ -196,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="movie frames per epoch with --time linear (default 10)")
     rd.add_argument("--steps-per-epoch", type=_positive_int, dest="frames_per_epoch", action=_Renamed,
                     help="deprecated name of --frames-per-epoch (it counts movie frames, not training steps)")
+    rd.add_argument("--follow", action="store_true",
+                    help="follow the snapshot, as the window's button: the camera keeps its direction and frames "
+                         "each snapshot's own codes (a view file says this with its 'follow' key)")
     rd.add_argument("--fit-each-frame", action="store_true",
                     help="movie camera frames each frame's codes (default: all snapshots, so the cloud grows)")
 

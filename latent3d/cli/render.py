@@ -20,7 +20,7 @@ __all__ = ["check_applicable", "cmd_render"]
 # Option (its destination in the parsed arguments) -> (how it is typed, the rule that must hold for it to apply).
 _MOVIE_ONLY = {"fps": "--fps", "time": "--time", "frames_per_snapshot": "--frames-per-snapshot",
                "frames_per_epoch": "--frames-per-epoch", "fit_each_frame": "--fit-each-frame"}
-_VIEW_SETS = {"camera": "--camera", "color": "--color", "train_overlay": "--train-overlay"}
+_VIEW_SETS = {"camera": "--camera", "color": "--color", "train_overlay": "--train-overlay", "follow": "--follow"}
 
 
 def check_applicable(args: argparse.Namespace) -> None:
@@ -111,7 +111,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                             "train_overlay": view.train_overlay if view is not None else args.train_overlay,
                             "decoder_map": _map_option(args, view),
                             "align": view.align if view is not None else (getattr(args, "align", None) or "none"),
-                            "compare": compare}
+                            "compare": compare, "follow": view.follow if view is not None else args.follow}
     target = Path(args.out or args.movie)
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:

@@ -109,11 +109,13 @@ class OffscreenRenderer:
         How the snapshots are aligned (``none``, ``final``, ``previous``).
     compare : Run, optional
         A second run, drawn aligned beside the first: each view gets half the width.
+    follow : bool
+        Follow the snapshot: the camera keeps its direction and frames each position's own codes.
     """
 
     def __init__(self, run: Run, size: tuple[int, int] = (1200, 900), camera: str = "iso", colour: str = "class",
                  train_overlay: bool = False, decoder_map: DecoderMapState | None = None, align: str = "none",
-                 compare: Run | None = None) -> None:
+                 compare: Run | None = None, follow: bool = False) -> None:
         if colour not in ALL_COLOUR_MODES:
             raise ValueError(f"Unknown colour mode {colour!r}; use one of {', '.join(ALL_COLOUR_MODES)}.")
         if train_overlay and run.train_codes is None:
@@ -142,6 +144,7 @@ class OffscreenRenderer:
         self._label.SetPosition(12, size[1] - 12)  # top left: the axes sit bottom left
         self.plotter.renderer.AddViewProp(self._label)
         set_camera(self.scene, camera)
+        self.state.follow = follow  # each frame framed by its own snapshot, from the preset's direction
         self._decoder_map = decoder_map
         self.state.decoder_map = decoder_map
 
