@@ -106,11 +106,12 @@ class MovieExport:
     def frame_at(self, u: float, fit_each: bool = False, caption: bool = False, shrink: int = 1) -> np.ndarray:
         """The view's pixels at position ``u`` (the timeline moved there, as playback would move it).
 
-        With ``fit_each`` the camera frames that position's own codes (keeping its direction); with
+        With ``fit_each``, or with *Follow the snapshot* on, the camera frames that position's own codes
+        (keeping its direction) at once: the window's easing has no time between two frames. With
         ``caption`` the step and epoch are written at the bottom left; ``shrink`` 2 halves the size.
         """
         self.timeline.set_position(u)
-        if fit_each:
+        if fit_each or self.timeline.state.follow:
             self.view.scene.fit_camera(self.view.scene.codes_at(u))
         time = self.timeline.state.time
         if caption and time is not None:

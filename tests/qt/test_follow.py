@@ -71,3 +71,13 @@ def test_saved_view_keeps_follow(window, tmp_path, follow) -> None:  # noqa: ANN
     window.state.follow = not follow
     assert window.files.open_view(tmp_path / "v.json")
     assert window.state.follow is follow
+
+
+def test_a_movie_frame_follows_at_once(qtbot, window) -> None:  # noqa: ANN001
+    window.state.position = float(window.state.time.last)
+    window.state.follow = True
+    window.easer.finish()
+    window.exports.movie.frame_at(0.0)  # no time to ease between two frames of a movie
+    target = window.presenter.framing()
+    assert math.dist(window.view.camera.GetFocalPoint(), target.focal_point) < 1e-3 * math.dist(
+        target.position, target.focal_point)
