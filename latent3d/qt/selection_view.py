@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from latent3d.analysis.interpolate import codes_at
 from latent3d.analysis.learning import learned_text
 from latent3d.data.images import DatasetImages
 from latent3d.qt.image_panel import ImagePanel
@@ -11,15 +12,6 @@ from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["SelectionDisplay"]
-
-
-def code_at(codes: np.ndarray, u: float, index: int) -> np.ndarray:
-    """Test code ``index`` at fractional snapshot ``u`` (linear between the two snapshots around it)."""
-    i = min(int(u), len(codes) - 1)
-    f = np.float32(u - i)
-    if f == 0.0 or i + 1 >= len(codes):
-        return np.asarray(codes[i, index], np.float32)
-    return np.asarray(codes[i, index] + f * (codes[i + 1, index] - codes[i, index]), np.float32)
 
 
 class SelectionDisplay:
@@ -70,7 +62,7 @@ class SelectionDisplay:
         s = self.state.snapshot
         self.panel.show_selection(
             index=index, class_name=run.class_names[int(run.labels[index])],
-            position=code_at(run.codes, self.state.position, index), at=f"step {time.steps[s]:,.0f}",
+            position=codes_at(run.codes[:, index:index + 1], self.state.position)[0], at=f"step {time.steps[s]:,.0f}",
             bce=float(run.test_bce[s, index]), reconstruction=run.decoder(s)(run.codes[s, index])[0],
             original=self.images.get(index), missing=self.images.missing,
             learned=learned_text(run.test_bce[:, index], run.steps))

@@ -17,10 +17,9 @@ from vtkmodules.vtkRenderingCore import vtkTextActor
 from latent3d.analysis.compare import ComparedPosition, interpolate_codes
 from latent3d.analysis.explore import colour_range, colour_values
 from latent3d.config.choices import COMPARE_COLOUR_MODES
+from latent3d.scene.camera_link import CameraLink
 from latent3d.scene.cloud import CLASS_COLORS, LatentScene, mesh_actor, style_points
 from latent3d.scene.overlays import ColourModes
-from latent3d.scene.presenter import read_camera, write_camera
-from latent3d.state.values import Camera
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 if TYPE_CHECKING:
@@ -87,9 +86,9 @@ class ComparePresenter:
         self._caption.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()  # top left at any size
         self._caption.SetPosition(0.015, 0.975)
         scene.plotter.renderer.AddViewProp(self._caption)
-        self._applying = False  # True while the state's camera is put into VTK: the observer stays quiet
-        self._camera_vtk = scene.plotter.camera
-        self._camera_tag = self._camera_vtk.AddObserver("ModifiedEvent", self._on_vtk_camera)
+        # One camera for both views: the main view reports what VTK made of an applied camera, not this one.
+        self.camera_link = CameraLink(state, scene, self.request_render, shown=lambda: self._shown is not None,
+                                      report_applied=False)
         self._disconnect = connect_handlers(state.events, self)
         self._on_compare(state.compare)
 
@@ -118,7 +117,7 @@ class ComparePresenter:
         self._show(at)
         self._on_selected(self.state.selected)
         if self.state.camera is not None:
-            self._apply(self.state.camera)
+            self.camera_link.apply(self.state.camera)
         self.request_render()
 
     def _show(self, at: ComparedPosition) -> None:
@@ -175,26 +174,9 @@ class ComparePresenter:
             self.scene.set_class_visible(cls, cls not in hidden)
         self.request_render()
 
-    def _on_camera(self, camera: Camera | None) -> None:
-        if camera is not None and self._shown is not None and camera != read_camera(self.scene):
-            self._apply(camera)
-            self.request_render()
-
-    def _apply(self, camera: Camera) -> None:
-        self._applying = True
-        try:
-            write_camera(self.scene, camera)
-        finally:
-            self._applying = False
-
-    def _on_vtk_camera(self, *_args: object) -> None:
-        """The linked view's camera moved (the mouse): the state's camera, and with it the main view, follows."""
-        if not self._applying and self._shown is not None:
-            self.state.camera = read_camera(self.scene)
-
     def close(self) -> None:
         """Disconnect and remove what this presenter added (the scene belongs to the caller)."""
-        self._camera_vtk.RemoveObserver(self._camera_tag)
+        self.camera_link.close()
         self._disconnect()
         self.colours.close()
         self.scene.plotter.renderer.RemoveViewProp(self._caption)

@@ -17,6 +17,7 @@ import numpy as np
 
 from latent3d.analysis.explore import colour_range
 from latent3d.analysis.learning import learned_ticks
+from latent3d.scene.camera_link import CameraLink, read_camera
 from latent3d.scene.cloud import LatentScene
 from latent3d.scene.overlays import TRAIN_POINT_SIZE, ColourModes, PathOverlay, TrainOverlay
 from latent3d.scene.scale_note import ScaleNote
@@ -27,7 +28,7 @@ from latent3d.state.viewer_state import PathState, ViewerState, connect_handlers
 if TYPE_CHECKING:
     from latent3d.runs import Run
 
-__all__ = ["ScenePresenter", "colour_title", "read_camera", "write_camera"]
+__all__ = ["ScenePresenter", "colour_title"]
 
 
 def colour_title(mode: str, state: ViewerState) -> str:
@@ -44,27 +45,6 @@ def colour_title(mode: str, state: ViewerState) -> str:
     if mode == "aligned-movement":
         return f"moved beyond alignment since step {time.steps[s - 1]:,.0f}" if s else "moved (step 0)"
     return f"moved since step {time.steps[s - 1]:,.0f}" if s else "moved (step 0)"
-
-
-def read_camera(scene: LatentScene) -> Camera:
-    """The pose of the scene's camera as plain numbers."""
-    cam = scene.plotter.camera
-
-    def v(x: tuple[float, ...]) -> tuple[float, float, float]:
-        return (float(x[0]), float(x[1]), float(x[2]))
-
-    return Camera(v(cam.GetPosition()), v(cam.GetFocalPoint()), v(cam.GetViewUp()), float(cam.GetViewAngle()))
-
-
-def write_camera(scene: LatentScene, camera: Camera) -> None:
-    """Put the scene's VTK camera at ``camera`` (view-up made orthogonal, clipping range refitted)."""
-    cam = scene.plotter.camera
-    cam.SetPosition(*camera.position)
-    cam.SetFocalPoint(*camera.focal_point)
-    cam.SetViewUp(*camera.view_up)
-    cam.SetViewAngle(camera.view_angle)
-    cam.OrthogonalizeViewUp()
-    scene.plotter.renderer.ResetCameraClippingRange()
 
 
 class ScenePresenter:
@@ -93,9 +73,8 @@ class ScenePresenter:
         self.state, self.scene, self.request_render = state, scene, request_render
         self.follow_to = follow_to if follow_to is not None else self._set_camera
         self._probe_widget = probe_widget  # a draggable sphere (the window) or only its marker (off-screen)
-        self._applying = False  # True while this class moves the VTK camera: its observer stays quiet
-        self._camera_vtk = scene.plotter.camera
-        self._camera_tag = self._camera_vtk.AddObserver("ModifiedEvent", self._on_vtk_camera)
+        # The presenter draws the camera too: VTK's camera follows the state's, and the mouse's moves go back.
+        self.camera_link = CameraLink(state, scene, request_render, shown=lambda: bool(scene.n_points))
         plotter = scene.plotter
         # Ends smaller than the selection's 14-px disc, which they are drawn over (A is usually the selection).
         self.path_overlay = PathOverlay(plotter, point_size=9.0 * scale, line_width=3.0 * scale)
@@ -126,7 +105,7 @@ class ScenePresenter:
             camera = state.camera if grew else None
             self.scene.set_data(codes, state.run.labels, state.position)  # refits the camera
             if camera is not None:  # a run that grew keeps the camera where the user put it
-                self._apply(camera)
+                self.camera_link.apply(camera)
         self._on_hidden_classes(state.hidden_classes)
         if state.run.train_codes is not self._train_codes:
             self._train_codes = state.run.train_codes
@@ -247,24 +226,6 @@ class ScenePresenter:
         self.train_overlay.set_visible(on)
         self.request_render()
 
-    def _on_camera(self, camera: Camera | None) -> None:
-        if camera is not None and camera != read_camera(self.scene):
-            self._apply(camera)
-            self.request_render()
-
-    def _apply(self, camera: Camera) -> None:
-        """Put the VTK camera at ``camera`` (clipping range refitted), then report what VTK made of it."""
-        self._applying = True
-        try:
-            write_camera(self.scene, camera)
-        finally:
-            self._applying = False
-        self._on_vtk_camera()
-
-    def _on_vtk_camera(self, *_args: object) -> None:
-        if not self._applying and self.scene.n_points:
-            self.state.camera = read_camera(self.scene)
-
     def reset_camera(self) -> None:
         """The default view, framing every snapshot (the state learns it through the camera's observer)."""
         self.scene.reset_camera()
@@ -279,7 +240,7 @@ class ScenePresenter:
     def close(self) -> None:
         """Disconnect from the state and remove the overlays."""
         self._disconnect()
-        self._camera_vtk.RemoveObserver(self._camera_tag)
+        self.camera_link.close()
         self.path_overlay.close()
         self.colours.close()
         self.train_overlay.close()
