@@ -24,6 +24,7 @@ from latent3d.state.learning import LearningModel
 from latent3d.state.model import quietly_set
 from latent3d.state.pick import PickModel
 from latent3d.state.time import TimeModel
+from latent3d.state.values import as_vec3
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
@@ -107,5 +108,4 @@ class ViewerModel:
         if probe is not None and self.time.run is not None:  # the probe stays on the same code: it decodes the same
             raw = to_snapshot_codes(self.time, self.compare, probe, mode=old)
             t = align_transform(self.time, self.compare, mode)
-            p = raw if t is None else t.apply(raw)
-            self.pick.probe = (float(p[0]), float(p[1]), float(p[2]))
+            self.pick.probe = as_vec3(raw if t is None else t.apply(raw))

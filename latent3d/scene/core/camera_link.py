@@ -53,13 +53,16 @@ class CameraLink:
     def __init__(self, state: ViewerState, scene: LatentScene, request_render: Callable[[], None],
                  shown: Callable[[], bool]) -> None:
         self.state, self.scene, self.request_render, self.shown = state, scene, request_render, shown
+        self._reporting = False  # True while VTK's move is written to the state: it is not put back into VTK
         self._applying = False  # True while the state's camera is put into VTK: the observer stays quiet
         self._vtk = scene.plotter.camera
         self._tag = self._vtk.AddObserver("ModifiedEvent", self._on_vtk_camera)
         state.events.camera.connect(self._on_camera)
 
     def _on_camera(self, camera: Camera | None) -> None:
-        if camera is not None and self.shown() and camera != read_camera(self.scene):
+        if self._reporting:  # VTK's own move, reported: VTK shows it already
+            return
+        if camera is not None and self.shown() and not camera.same_pose(read_camera(self.scene)):
             self.apply(camera)
             self.request_render()
 
@@ -73,7 +76,11 @@ class CameraLink:
 
     def _on_vtk_camera(self, *_args: object) -> None:
         if not self._applying and self.shown():
-            self.state.camera = read_camera(self.scene)
+            self._reporting = True
+            try:
+                self.state.camera = read_camera(self.scene)
+            finally:
+                self._reporting = False
 
     def close(self) -> None:
         """Stop linking."""
