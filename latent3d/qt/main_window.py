@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True,
                                         follow_to=self.easer.ease_to)
         self.timeline = Timeline(state)
-        self.loss_panel = LossPanel(state)
+        self.loss_panel = LossPanel(model.time, model.display)
         self.status = StatusLine(state)
         self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)

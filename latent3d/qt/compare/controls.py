@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from latent3d.qt.loss.panel import StepAxis
+from latent3d.qt.widgets.step_plot import StepAxis
 from latent3d.runs import Run, RunError, load_run
 from latent3d.scene.compare.presenter import compared_at, residual_text
 from latent3d.state.timeline import step_to_axis

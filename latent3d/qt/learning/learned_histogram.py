@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from latent3d.analysis.learning import LEARNED_FRACTION, LearningAnalysis, learned_histogram, log_step
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.learning.service import LearningService
-from latent3d.qt.loss.panel import StepAxis
+from latent3d.qt.widgets.step_plot import StepAxis
 from latent3d.scene.core.cloud import CLASS_COLORS
 from latent3d.state.timeline import step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers

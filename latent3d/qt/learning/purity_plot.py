@@ -17,7 +17,7 @@ from latent3d.analysis.learning import LearningAnalysis
 from latent3d.analysis.purity import LearningEvent
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.learning.service import LearningService
-from latent3d.qt.loss.panel import StepAxis
+from latent3d.qt.widgets.step_plot import StepAxis
 from latent3d.scene.core.cloud import CLASS_COLORS
 from latent3d.state.timeline import axis_to_step, step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers

@@ -129,7 +129,8 @@ class OffscreenRenderer:
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
         self.presenter = ScenePresenter(self.state, self.scene)
-        self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
+        m = self.state.model
+        self.groups = GroupPresenter(m.groups, m.time, m.display, m.compare, self.scene, self.presenter.colours)
         self.layers = LearnedLayers.create(self.state, self.scene)
         self.state.set_run(run)
         self.state.align = align
@@ -204,7 +205,8 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, capt
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
     presenter = ScenePresenter(copy, scene, scale=float(scale))
-    groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
+    m = copy.model
+    groups = GroupPresenter(m.groups, m.time, m.display, m.compare, scene, presenter.colours, scale=float(scale))
     layers = LearnedLayers.create(copy, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
