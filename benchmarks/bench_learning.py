@@ -81,11 +81,11 @@ def window(run) -> dict[str, float]:  # noqa: ANN001
 
     from latent3d.qt.learning.data_map import DataMap
     from latent3d.qt.learning.service import LearningService
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
     app = QApplication.instance() or QApplication([])
-    state = ViewerState()
-    service = LearningService(state)
+    model = ViewerModel()
+    service = LearningService(model.learning, model.time)
     gaps: list[float] = []
     last = [time.perf_counter()]
 
@@ -98,16 +98,16 @@ def window(run) -> dict[str, float]:  # noqa: ANN001
     timer.setInterval(10)
     timer.timeout.connect(tick)
     done: list[float] = []
-    service.ready.connect(lambda _a: done.append(time.perf_counter()))
+    model.learning.events.result.connect(lambda _a: done.append(time.perf_counter()))  # the first result, as before
     timer.start()
     t0 = time.perf_counter()
     last[0] = t0
-    state.set_run(run)
+    model.set_run(run)
     while not done:
         app.processEvents()
         time.sleep(0.002)
     timer.stop()
-    m = DataMap(state, service)
+    m = DataMap(model.learning, model.time, model.display, model.pick)
     m.resize(900, 500)
     m.show()
     app.processEvents()

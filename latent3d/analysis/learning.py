@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -263,14 +263,26 @@ class LearningCache:
         ``on_partial`` receives the quick part first when the purity of many snapshots is still to
         compute (a run just opened, not a live run's next snapshot).
         """
+        for a in self.stages(run, quick=on_partial is not None):
+            if a.partial and on_partial is not None:
+                on_partial(a)
+        return a
+
+    def stages(self, run: Run, quick: bool = True) -> Iterator[LearningAnalysis]:
+        """The analysis of ``run`` in stages, for a worker that hands each on: the whole analysis last.
+
+        With ``quick``, the quick part (``partial``: learned-at and data map, no purity) comes first
+        when the purity of many snapshots is still to compute (a run just opened, not a live run's
+        next snapshot); the whole one is cached, grown from the cached one, or computed.
+        """
         a = self.get(run)
         if a is None:
             previous = self._by_path.get(run.path)
-            if on_partial is not None and len(run.steps) - reusable(previous, run) > PARTIAL_FROM:
-                on_partial(analyse(run, previous, purity=False))
+            if quick and len(run.steps) - reusable(previous, run) > PARTIAL_FROM:
+                yield analyse(run, previous, purity=False)
             a = analyse(run, previous)
             self._by_path[run.path] = a
-        return a
+        yield a
 
 
 def _number(x: float) -> float | None:

@@ -8,6 +8,8 @@ epoch label (events crowd epoch 1, where the log axis has room).
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSlider, QToolTip, QWidget
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import QSlider, QToolTip, QWidget
 from latent3d.analysis.learning import LearningAnalysis
 from latent3d.analysis.purity import LearningEvent
 from latent3d.qt.learning.purity_plot import event_colour, plain_tip, short_label
-from latent3d.qt.learning.service import LearningService
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["EventTicks"]
@@ -31,7 +32,9 @@ class EventTicks(QWidget):
     Parameters
     ----------
     state : ViewerState
-    service : LearningService
+    service : object
+        TRANSITIONAL: anything with ``ready`` (a signal of the analysis) and ``analysis`` (the learning
+        model's event and result, until the ticks read the learning model themselves).
     slider : QSlider
         The timeline's slider the ticks line up with.
     host : QWidget, optional
@@ -40,7 +43,7 @@ class EventTicks(QWidget):
     parent : QWidget, optional
     """
 
-    def __init__(self, state: ViewerState, service: LearningService, slider: QSlider,
+    def __init__(self, state: ViewerState, service: Any, slider: QSlider,
                  host: QWidget | None = None, parent: QWidget | None = None) -> None:
         super().__init__(host if host is not None else parent)
         self.state, self.service, self.slider, self.host = state, service, slider, host
