@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from latent3d.analysis.groups import class_counts
 from latent3d.data.datasets import CLASS_NAMES
-from latent3d.qt.widgets.gallery import GalleryGrid
+from latent3d.qt.widgets.thumbs import ThumbGrid
 from latent3d.runs.group_export import write_group_csv, write_group_npy
 from latent3d.scene.core.cloud import CLASS_COLORS
 from latent3d.state.model import connect_handlers
@@ -90,7 +90,7 @@ class GroupPanel(QWidget):
         self.bars = pg.BarGraphItem(x=np.arange(len(CLASS_NAMES)), height=np.zeros(len(CLASS_NAMES)), width=0.8,
                                     brushes=[pg.mkBrush(*rgb) for rgb in CLASS_COLORS], pen=None)
         self.histogram.addItem(self.bars)
-        self.gallery = GalleryGrid(columns=4, side=34)
+        self.gallery = ThumbGrid(columns=4, caption_lines=1, max_side=34)  # pairs: original | reconstruction
         self.gallery.setToolTip("Original | reconstruction at the snapshot shown; click to select")
         self.gallery.clicked.connect(self._on_gallery_clicked)
         self.prev_button, self.next_button = QPushButton("‹"), QPushButton("›")
@@ -145,8 +145,7 @@ class GroupPanel(QWidget):
 
     def _on_selected(self, index: int | None) -> None:
         hits = np.flatnonzero(self.page_indices == index) if index is not None else np.zeros(0, np.int64)
-        self.gallery.current = int(hits[0]) if len(hits) else None
-        self.gallery.update()
+        self.gallery.set_current(int(hits[0]) if len(hits) else None)
 
     def _on_position(self, _u: float) -> None:
         if self.time.snapshot != self._snapshot:  # a new decoder and new errors; between two snapshots nothing
@@ -179,7 +178,7 @@ class GroupPanel(QWidget):
                                  "from the legend's menu.")
             self.bars.setOpts(height=np.zeros(len(CLASS_NAMES)))
             self.page_indices = np.zeros(0, np.int64)
-            self.gallery.set_items([], [], [])
+            self.gallery.set_pairs([], [], [])
             self.page_label.setText("")
             return
         assert run is not None and group is not None
@@ -208,7 +207,7 @@ class GroupPanel(QWidget):
         recon = np.clip(np.rint(recon * 255.0), 0, 255).astype(np.uint8)  # one pass for the page, not one per image
         images = self.images
         originals = [images[i] if images is not None and i < len(images) else None for i in idx]
-        self.gallery.set_items(originals, recon, [f"#{i}" for i in idx])
+        self.gallery.set_pairs(originals, recon, [f"#{i}" for i in idx])
         self._on_selected(self.pick.selected)
         self.page_label.setText(f"page {self.page + 1} of {self.n_pages}")
         self.prev_button.setEnabled(self.page > 0)

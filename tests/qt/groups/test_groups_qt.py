@@ -70,9 +70,9 @@ def test_gallery_click_makes_the_single_pick(panel, model: ViewerModel, qtbot) -
 def test_gallery_reconstructions_follow_the_snapshot(panel, model: ViewerModel, run: Run) -> None:  # noqa: ANN001
     model.groups.select_points([3])
     model.time.position = 0
-    first = panel.gallery._right[0].copy()
+    first = panel.gallery.images[0].copy()
     model.time.position = run.n_snapshots - 1
-    assert panel.gallery._right[0] != first
+    assert not np.array_equal(panel.gallery.images[0], first)
 
 
 def test_panel_without_images_shows_reconstructions_only(qtbot, model: ViewerModel) -> None:  # noqa: ANN001
@@ -81,7 +81,7 @@ def test_panel_without_images_shows_reconstructions_only(qtbot, model: ViewerMod
     p = GroupPanel(model.groups, model.time, model.pick, None)
     qtbot.addWidget(p)
     model.groups.select_points([1, 2])
-    assert p.gallery._left == [None, None] and p.gallery.count == 2
+    assert p.gallery.originals == [None, None] and p.gallery.count == 2
     p.close_panel()
 
 
