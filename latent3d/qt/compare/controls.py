@@ -15,8 +15,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QShowEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QWidget
 
+from latent3d.qt.widgets.dialogs import open_warning
 from latent3d.qt.widgets.step_plot import StepPlot
 from latent3d.runs import Run, RunError, load_run
 from latent3d.scene.compare.presenter import compared_at, residual_text
@@ -26,18 +27,9 @@ if TYPE_CHECKING:
     from latent3d.state.compare import CompareModel
     from latent3d.state.time import TimeModel
 
-__all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "ResidualLabel", "plain_error"]
+__all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "ResidualLabel"]
 
 _TARGETS = (("final", "to final"), ("previous", "to next"))  # short: the switch sits in the timeline's row
-
-
-def plain_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
-    """An error box whose text is shown as plain text (a folder name is never read as HTML); shown, not blocking."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
 
 
 class AlignSwitch(QWidget):
@@ -119,7 +111,7 @@ class CompareActions:
             self.compare.other = self.loader(Path(path))
         except (RunError, ValueError) as exc:
             self.last_error = str(exc)
-            plain_error(self.parent, "latent3d: cannot compare", self.last_error)
+            open_warning(self.parent, "latent3d: cannot compare", self.last_error)
             return False
         self.last_error = None
         return True
