@@ -22,6 +22,7 @@ from latent3d.state.learning import LearningModel
 from latent3d.state.viewer_model import ViewerModel
 from latent3d.state.viewer_state import ViewerState
 from tests.support.scene_fixtures import grown
+from tests.support.step_plots import assert_axis_switch_keeps_the_step
 
 
 @pytest.fixture
@@ -127,14 +128,7 @@ def test_a_switch_of_time_axis_keeps_the_step_on_the_purity_plot(qtbot, run: Run
     plot = PurityPlot(model.learning, model.time, model.display)
     _show(qtbot, plot)
     _loaded(qtbot, model, run)
-    time = model.time
-    time.time_axis = first
-    time.position = 1.5
-    step = time.step
-    time.time_axis = "log" if first == "linear" else "linear"
-    assert time.step == pytest.approx(step)
-    time.time_axis = first
-    assert time.step == pytest.approx(step)
+    assert_axis_switch_keeps_the_step(model.time, first)
     plot.close_panel()
     service.close()
 

@@ -13,6 +13,7 @@ from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.qt.loss.panel import LossPanel
 from latent3d.runs import Run, load_run
 from latent3d.state.viewer_model import ViewerModel
+from tests.support.step_plots import assert_axis_switch_keeps_the_step
 
 
 @pytest.fixture
@@ -151,11 +152,4 @@ def test_the_binned_curve_follows_the_time_axis(panel: LossPanel) -> None:
 @pytest.mark.parametrize("first", ["linear", "log"])
 def test_a_switch_of_time_axis_keeps_the_step(panel: LossPanel, first: str) -> None:
     """Linear -> log used to jump to the last step: the line's old value, clamped to the new bounds, seeked."""
-    time = panel.time
-    time.time_axis = first
-    time.position = 1.5
-    step = time.step
-    time.time_axis = "log" if first == "linear" else "linear"
-    assert time.step == pytest.approx(step)
-    time.time_axis = first
-    assert time.step == pytest.approx(step)
+    assert_axis_switch_keeps_the_step(panel.time, first)
