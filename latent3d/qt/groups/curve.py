@@ -41,28 +41,21 @@ class GroupCurve:
         self._disconnect = [connect_handlers(m, self) for m in (time, groups)]
         self.redraw()
 
-    def _on_run(self, _run: object) -> None:
-        self.redraw()
-
-    def _on_groups(self, _groups: object) -> None:
-        self.redraw()
-
-    def _on_shown(self, _name: object) -> None:
-        self.redraw()
-
     @property
     def values(self) -> np.ndarray:
         """The drawn y values (one per snapshot; empty without a group)."""
         y = self.curve.yData
         return np.zeros(0) if y is None else np.asarray(y)
 
-    def redraw(self) -> None:
-        """Set the curve from the models (in place); hidden without a non-empty group."""
+    def redraw(self, _value: object = None) -> None:
+        """Set the curve from the models (in place); hidden without a non-empty group (``_value``: an event's)."""
         run, group = self.time.run, self.groups.group
         if run is None or group is None or not group.size:
             self.layer.clear()
             return
         self.layer.set_data(np.asarray(run.steps, np.float64), mean_curve(run.test_bce, group))
+
+    _on_run = _on_groups = _on_shown = redraw
 
     def close(self) -> None:
         """Disconnect from the models and take the curve off the plot."""

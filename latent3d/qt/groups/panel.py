@@ -133,11 +133,10 @@ class GroupPanel(QWidget):
 
     # -- models -> panel ------------------------------------------------------------------------
 
-    def _on_run(self, _run: object) -> None:
+    def _refresh(self, _value: object = None) -> None:
         self.refresh()
 
-    def _on_groups(self, _groups: object) -> None:
-        self.refresh()
+    _on_run = _on_groups = _refresh
 
     def _on_shown(self, _name: object) -> None:
         self.page = 0

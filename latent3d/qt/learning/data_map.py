@@ -141,17 +141,12 @@ class DataMap(QWidget):
 
     # -- models -> map ----------------------------------------------------------------------------
 
-    @property
-    def analysis(self) -> LearningAnalysis | None:
-        """The analysis shown (the learning model's)."""
-        return self.learning.result
-
     def _on_result(self, _analysis: LearningAnalysis | None) -> None:
         self.redraw()
 
     def values(self, key: str) -> np.ndarray:
         """One axis's values per image: ``mean``, ``variability`` or ``final``."""
-        a = self.analysis
+        a = self.learning.result
         if a is None:
             return np.zeros(0)
         return np.asarray({"mean": a.mean_bce, "variability": a.std_bce, "final": a.final_bce}[key], np.float64)
@@ -162,7 +157,7 @@ class DataMap(QWidget):
         self.plot.setLabel("bottom", AXES[xk])
         self.plot.setLabel("left", AXES[yk])
         self.hovered = None  # the points move: the next mouse move shows one again
-        a = self.analysis
+        a = self.learning.result
         if a is None:
             self.xy, self.visible = np.zeros((0, 2)), np.zeros(0, bool)
             self.scatter.setData([], [])
@@ -205,7 +200,7 @@ class DataMap(QWidget):
         if i == self.hovered:
             return
         self.hovered = i
-        a = self.analysis
+        a = self.learning.result
         if i is None or a is None:
             return  # the last image stays shown: moving to the panel must not blank it
         # No ring on the hovered point: moving it repaints the 10,000-point scatter, 8 -> 32 ms a move (one run).

@@ -64,11 +64,6 @@ class LearnedHistogram(StepPlot):
         self.listen(time, learning, display)
         self.redraw()
 
-    @property
-    def analysis(self) -> LearningAnalysis | None:
-        """The analysis shown (the learning model's)."""
-        return self.learning.result
-
     def _on_result(self, _analysis: LearningAnalysis | None) -> None:
         self.redraw()
 
@@ -78,7 +73,7 @@ class LearnedHistogram(StepPlot):
 
     def redraw(self) -> None:
         """One stepped count curve per class over the snapshots (bin edges half-way between them on the axis)."""
-        a, axis = self.analysis, self.time.time_axis
+        a, axis = self.learning.result, self.time.time_axis
         if a is None or len(a.steps) < 2:
             for curve in self.classes:
                 curve.setData([], [])

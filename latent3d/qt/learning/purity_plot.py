@@ -93,11 +93,6 @@ class PurityPlot(StepPlot):
         self._on_status(learning.status)
         self._on_result(learning.result)
 
-    @property
-    def analysis(self) -> LearningAnalysis | None:
-        """The analysis shown (the learning model's)."""
-        return self.learning.result
-
     # -- models -> plot ---------------------------------------------------------------------------
 
     def _on_status(self, note: str) -> None:
@@ -117,7 +112,7 @@ class PurityPlot(StepPlot):
 
     def redraw(self) -> None:
         """Set the curves and the event lines from the analysis (curves in place, with ``setData``)."""
-        a, axis = self.analysis, self.time.time_axis
+        a, axis = self.learning.result, self.time.time_axis
         if a is None:
             for curve in (self.overall, *self.classes):
                 curve.setData([], [])
@@ -138,7 +133,8 @@ class PurityPlot(StepPlot):
             line.sigClicked.connect(self._on_event_clicked)
             self.plot.addItem(line)
             self.event_lines.append(line)
-        steps = self.analysis.steps if self.analysis is not None else np.zeros(1)
+        a = self.learning.result
+        steps = a.steps if a is not None else np.zeros(1)
         for i, (line, event) in enumerate(zip(self.event_lines, events)):
             rgb = event_colour(event)
             line.setPen(pg.mkPen((*rgb, 150), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))

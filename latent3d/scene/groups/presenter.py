@@ -86,30 +86,23 @@ class GroupPresenter:
 
     # -- handlers -------------------------------------------------------------------------------
 
-    def _on_run(self, _run: object) -> None:
+    def _refresh(self, _value: object = None) -> None:
         self.refresh()
 
-    def _on_groups(self, _groups: object) -> None:
-        self.refresh()
+    # hidden classes too: the isolate note's count and the trails leave them out
+    _on_run = _on_groups = _on_hidden_classes = _refresh
 
-    def _on_shown(self, _name: object) -> None:
+    def _redraw_group(self, _value: object = None) -> None:
         self._show_group()
         self.request_render()
 
-    def _on_mode(self, _mode: str) -> None:
-        self._show_group()
-        self.request_render()
+    _on_shown = _on_mode = _redraw_group
 
-    def _on_hidden_classes(self, _hidden: frozenset[int]) -> None:
-        self.refresh()  # the isolate note's count and the trails leave hidden classes out
-
-    def _on_trails(self, _trails: object) -> None:
+    def _redraw_trails(self, _value: object = None) -> None:
         self._build_trails()
         self.request_render()
 
-    def _on_align(self, _mode: object) -> None:
-        self._build_trails()
-        self.request_render()
+    _on_trails = _on_align = _redraw_trails
 
     def _on_position(self, u: float) -> None:
         if self.trails.visible:

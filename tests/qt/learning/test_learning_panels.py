@@ -57,6 +57,16 @@ def _show(qtbot, widget: QWidget, size: tuple[int, int] = (800, 300)) -> None:  
     qtbot.waitExposed(widget)
 
 
+def _analysed(qtbot, run: Run, make, size: tuple[int, int] = (800, 300)):  # noqa: ANN001, ANN202
+    """A widget ``make(model)`` of a bare model, shown, with ``run`` loaded and analysed: (model, service, widget)."""
+    model = ViewerModel()
+    service = _service(model)
+    widget = make(model)
+    _show(qtbot, widget, size)
+    _loaded(qtbot, model, run)
+    return model, service, widget
+
+
 def test_service_computes_in_the_background_and_grows_incrementally(qtbot, run: Run) -> None:  # noqa: ANN001
     model = ViewerModel()
     service = _service(model)
@@ -98,11 +108,7 @@ def test_a_run_just_opened_shows_its_quick_part_first(qtbot, run: Run) -> None: 
 
 
 def test_purity_plot_shows_curves_and_event_lines_that_seek(qtbot, run: Run) -> None:  # noqa: ANN001
-    model = ViewerModel()
-    service = _service(model)
-    plot = PurityPlot(model.learning, model.time, model.display)
-    _show(qtbot, plot)
-    _loaded(qtbot, model, run)
+    model, service, plot = _analysed(qtbot, run, lambda m: PurityPlot(m.learning, m.time, m.display))
     a = model.learning.result
     assert a is not None and a.events
     x, y = plot.classes[3].getData()
@@ -123,11 +129,7 @@ def test_purity_plot_shows_curves_and_event_lines_that_seek(qtbot, run: Run) -> 
 @pytest.mark.parametrize("first", ["linear", "log"])
 def test_a_switch_of_time_axis_keeps_the_step_on_the_purity_plot(qtbot, run: Run, first: str) -> None:  # noqa: ANN001
     """The cursor held the old axis's value: clamped to the new bounds it seeked (linear -> log: the last step)."""
-    model = ViewerModel()
-    service = _service(model)
-    plot = PurityPlot(model.learning, model.time, model.display)
-    _show(qtbot, plot)
-    _loaded(qtbot, model, run)
+    model, service, plot = _analysed(qtbot, run, lambda m: PurityPlot(m.learning, m.time, m.display))
     assert_axis_switch_keeps_the_step(model.time, first)
     plot.close_panel()
     service.close()
@@ -178,12 +180,9 @@ def _scene_pos(m: DataMap, i: int) -> QPointF:
 
 
 def test_data_map_hover_click_box_and_hidden_classes(qtbot, run: Run) -> None:  # noqa: ANN001
-    model = ViewerModel()
-    service = _service(model)
     images = {7: np.full((28, 28), 200, np.uint8)}
-    m = DataMap(model.learning, model.time, model.display, model.pick, image_of=images.get)
-    _show(qtbot, m, (900, 400))
-    _loaded(qtbot, model, run)
+    model, service, m = _analysed(qtbot, run, lambda m: DataMap(m.learning, m.time, m.display, m.pick,
+                                                                image_of=images.get), (900, 400))
     a = model.learning.result
     assert a is not None
     assert len(m.scatter.data) == len(run.labels)
@@ -212,11 +211,7 @@ def test_data_map_hover_click_box_and_hidden_classes(qtbot, run: Run) -> None:  
 
 
 def test_data_map_shift_drag_draws_a_box(qtbot, run: Run) -> None:  # noqa: ANN001
-    model = ViewerModel()
-    service = _service(model)
-    m = DataMap(model.learning, model.time, model.display, model.pick)
-    _show(qtbot, m, (900, 400))
-    _loaded(qtbot, model, run)
+    model, service, m = _analysed(qtbot, run, lambda m: DataMap(m.learning, m.time, m.display, m.pick), (900, 400))
     got: list[np.ndarray] = []
     m.box_selected.connect(got.append)
     vb = m.view
@@ -255,11 +250,7 @@ def test_hardest_list_follows_the_snapshot_and_selects(qtbot, run: Run) -> None:
 
 
 def test_histogram_counts_every_learned_image(qtbot, run: Run) -> None:  # noqa: ANN001
-    model = ViewerModel()
-    service = _service(model)
-    hist = LearnedHistogram(model.learning, model.time, model.display)
-    _show(qtbot, hist)
-    _loaded(qtbot, model, run)
+    model, service, hist = _analysed(qtbot, run, lambda m: LearnedHistogram(m.learning, m.time, m.display))
     a = model.learning.result
     assert a is not None
     assert int(hist.counts.sum()) + a.never == len(run.labels)
@@ -371,11 +362,7 @@ def test_class_names_of_another_dataset_are_shown_as_text(qtbot, run: Run) -> No
     names = [f"<b>c{c}</b>{{x}}" for c in range(10)]
     other = dataclasses.replace(run, meta={**run.meta, "dataset": {**(run.meta.get("dataset") or {}),
                                                                    "class_names": names}})
-    model = ViewerModel()
-    service = _service(model)
-    plot = PurityPlot(model.learning, model.time, model.display)
-    _show(qtbot, plot)
-    _loaded(qtbot, model, other)
+    model, service, plot = _analysed(qtbot, other, lambda m: PurityPlot(m.learning, m.time, m.display))
     a = model.learning.result
     assert a is not None and a.class_names == tuple(names)
     assert a.events and all(e.label.startswith("<b>c") for e in a.events if e.kind == "class")
