@@ -203,7 +203,7 @@ def reusable(previous: LearningAnalysis | None, run: Run, k: int = PURITY_K) -> 
 
 
 def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_K,
-            purity: bool = True) -> LearningAnalysis:
+            purity: bool = True, stop: Callable[[], bool] | None = None) -> LearningAnalysis:
     """The learning analysis of ``run``, reusing the purity of ``previous`` where ``run`` only grew.
 
     Parameters
@@ -217,6 +217,8 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     purity : bool
         False: the quick part only (learned-at, data map, in milliseconds); the purity still to
         compute is NaN, there are no events, and ``partial`` is True.
+    stop : callable, optional
+        Checked between snapshots of the purity: True raises :class:`~latent3d.analysis.purity.AnalysisStopped`.
 
     Returns
     -------
@@ -230,7 +232,7 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     old_per, old_all = (previous.purity, previous.purity_all) if previous is not None and start else (
         np.zeros((0, 10)), np.zeros(0))
     if purity:
-        new_per, new_all = purity_curves(run.codes, labels, k, start=start)
+        new_per, new_all = purity_curves(run.codes, labels, k, start=start, stop=stop)
     else:
         new_per, new_all = np.full((len(steps) - start, 10), np.nan), np.full(len(steps) - start, np.nan)
     per_class = np.concatenate([old_per, new_per])
@@ -268,19 +270,21 @@ class LearningCache:
                 on_partial(a)
         return a
 
-    def stages(self, run: Run, quick: bool = True) -> Iterator[LearningAnalysis]:
+    def stages(self, run: Run, quick: bool = True, stop: Callable[[], bool] | None = None
+               ) -> Iterator[LearningAnalysis]:
         """The analysis of ``run`` in stages, for a worker that hands each on: the whole analysis last.
 
         With ``quick``, the quick part (``partial``: learned-at and data map, no purity) comes first
         when the purity of many snapshots is still to compute (a run just opened, not a live run's
-        next snapshot); the whole one is cached, grown from the cached one, or computed.
+        next snapshot); the whole one is cached, grown from the cached one, or computed. ``stop`` is
+        checked between snapshots (see :func:`analyse`).
         """
         a = self.get(run)
         if a is None:
             previous = self._by_path.get(run.path)
             if quick and len(run.steps) - reusable(previous, run) > PARTIAL_FROM:
                 yield analyse(run, previous, purity=False)
-            a = analyse(run, previous)
+            a = analyse(run, previous, stop=stop)
             self._by_path[run.path] = a
         yield a
 

@@ -8,11 +8,12 @@ of well separated classes scores 1, classes mixed at random about ``1 / classes`
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PURITY_K", "LearningEvent", "crossing_step", "knn_purity", "purity_curves"]
+__all__ = ["PURITY_K", "AnalysisStopped", "LearningEvent", "crossing_step", "knn_purity", "purity_curves"]
 
 PURITY_K = 10  # neighbours per point
 
@@ -68,8 +69,12 @@ def knn_purity(codes: np.ndarray, labels: np.ndarray, k: int = PURITY_K,
     return per_class, float(same.mean())
 
 
+class AnalysisStopped(Exception):
+    """The analysis was asked to stop (its ``stop`` flag) between two snapshots."""
+
+
 def purity_curves(codes: np.ndarray, labels: np.ndarray, k: int = PURITY_K, n_classes: int = 10,
-                  start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                  start: int = 0, stop: Callable[[], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`knn_purity` at snapshots ``start .. S - 1``.
 
     Parameters
@@ -79,13 +84,19 @@ def purity_curves(codes: np.ndarray, labels: np.ndarray, k: int = PURITY_K, n_cl
     k, n_classes : int
     start : int
         First snapshot to compute (a live run's new snapshots only).
+    stop : callable, optional
+        Checked before each snapshot: True raises :class:`AnalysisStopped` (a worker asked to end).
 
     Returns
     -------
     per_class : ndarray of float64, shape (S - start, n_classes)
     overall : ndarray of float64, shape (S - start,)
     """
-    rows = [knn_purity(codes[s], labels, k, n_classes) for s in range(start, len(codes))]
+    rows = []
+    for s in range(start, len(codes)):
+        if stop is not None and stop():
+            raise AnalysisStopped(f"Stopped before snapshot {s}.")
+        rows.append(knn_purity(codes[s], labels, k, n_classes))
     per = np.array([r[0] for r in rows], np.float64).reshape(len(rows), n_classes)
     return per, np.array([r[1] for r in rows], np.float64)
 

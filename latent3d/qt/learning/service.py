@@ -9,7 +9,9 @@ and the progress note to ``learning.status``; every learning panel is a view of 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import threading
+import time
+from collections.abc import Callable, Generator
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -25,12 +27,14 @@ if TYPE_CHECKING:
 __all__ = ["BUSY_NOTE", "LearningService"]
 
 BUSY_NOTE = "Working out when each class separated…"
+CLOSE_WAIT_S = 2.0  # closing waits this long at most for the worker, which stops between two snapshots
 
 
-def _stages(cache: LearningCache, run: Run) -> Generator[LearningAnalysis, None, LearningAnalysis | None]:
+def _stages(cache: LearningCache, run: Run,
+            stop: Callable[[], bool]) -> Generator[LearningAnalysis, None, LearningAnalysis | None]:
     """The worker's body: yields the quick part (if there is one), returns the whole analysis."""
     whole = None
-    for a in cache.stages(run):
+    for a in cache.stages(run, stop=stop):
         if a.partial:
             yield a
         else:
@@ -54,6 +58,7 @@ class LearningService:
         self.learning, self.time = learning, time
         self.cache = LearningCache()
         self._worker: GeneratorWorker | None = None
+        self._stop = threading.Event()  # set when the service closes: the worker ends between two snapshots
         self._pending: Run | None = None
         self._closed = False
         time.events.run.connect(self._on_run)
@@ -81,7 +86,7 @@ class LearningService:
     def _start(self, run: Run) -> None:
         self.learning.status = BUSY_NOTE
         self._worker = create_worker(  # its signals are queued onto the GUI thread
-            _stages, self.cache, run, _connect={
+            _stages, self.cache, run, self._stop.is_set, _connect={
                 "yielded": partial(self._on_partial, run), "returned": partial(self._on_done, run),
                 "errored": partial(self._on_failed, run)})
 
@@ -108,8 +113,16 @@ class LearningService:
             self.learning.result = quick  # the data map and the learned-at histogram at once; curves and events follow
 
     def close(self) -> None:
-        """Stop listening; a computation under way finishes on its own and is dropped."""
+        """Stop listening, and the computation under way (it ends between two snapshots; its result is dropped).
+
+        Waits for the worker a moment, so that no thread is left computing while the application exits.
+        """
         self._closed = True
         self.time.events.run.disconnect(self._on_run)
-        if self._worker is not None:
-            self._worker.quit()  # its result is not returned
+        worker = self._worker
+        if worker is not None:
+            self._stop.set()
+            worker.quit()
+            end = time.monotonic() + CLOSE_WAIT_S
+            while worker.is_running and time.monotonic() < end:
+                time.sleep(0.01)

@@ -148,6 +148,33 @@ def test_the_results_reach_the_model_on_the_gui_thread(qtbot, run: Run) -> None:
     service.close()
 
 
+def test_closing_stops_the_worker_between_two_snapshots(qtbot, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """No thread is left computing when the window closes (it printed an error as the application exited)."""
+    import time
+
+    from latent3d.analysis import purity
+
+    knn = purity.knn_purity
+    done: list[int] = []
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        time.sleep(0.2)  # a run whose purity takes seconds
+        done.append(1)
+        return knn(*args, **kwargs)
+
+    monkeypatch.setattr(purity, "knn_purity", slow)
+    model = ViewerModel()
+    service = _service(model)
+    model.set_run(run)
+    worker = service._worker
+    assert worker is not None
+    qtbot.waitUntil(lambda: len(done) >= 1, timeout=10_000)  # computing the purity now
+    service.close()
+    assert not worker.is_running and len(done) < run.n_snapshots
+    qtbot.wait(50)
+    assert model.learning.result is None or model.learning.result.partial  # the stopped work is dropped
+
+
 def test_event_ticks_line_up_with_the_slider_and_seek(qtbot, run: Run) -> None:  # noqa: ANN001
     model = ViewerModel()
     service = _service(model)
