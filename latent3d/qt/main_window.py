@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         self.timeline = Timeline(state)
         self.loss_panel = LossPanel(state)
         self.status = StatusLine(state)
-        self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
+        self.files = OpenSave(model, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)
         self.exports = ExportActions(state, self.view, self.timeline, self)
         services = Services(

@@ -114,7 +114,7 @@ def test_bundled_run_decoder_learns(tmp_path: Path) -> None:
 def test_render_draws_the_map_and_own_images(run: Run, tmp_path: Path) -> None:
     from latent3d.scene.offscreen.render import OffscreenRenderer
     from latent3d.state.own_values import OwnImage
-    from latent3d.state.view_file import ViewSpec
+    from latent3d.state.view import ViewSpec
 
     plain = OffscreenRenderer(run, size=(240, 180), camera="xy")
     try:

@@ -101,11 +101,11 @@ def test_file_open_run_and_open_view_with_markup(qtbot, settings, boxes, tmp_pat
     from PySide6.QtWidgets import QWidget
 
     from latent3d.qt.files.open_save import OpenSave
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
     parent = QWidget()
     qtbot.addWidget(parent)
-    files = OpenSave(ViewerState(), settings, parent)
+    files = OpenSave(ViewerModel(), settings, parent)
     bad = tmp_path / "<img src='dev-zero'><h1>run<h1>"
     bad.mkdir()
     (bad / "run.json").write_text("{broken")
