@@ -129,7 +129,7 @@ class OffscreenRenderer:
         self.state = ViewerState()
         self.presenter = ScenePresenter(self.state, self.scene)
         self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
-        self.layers = LearnedLayers.create(self.state, self.scene)
+        self.layers = LearnedLayers.create(self.state.model, self.scene)
         self.state.set_run(run)
         self.state.align = align
         self.state.set_compare(compare)
@@ -204,7 +204,7 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, capt
     copy = ViewerState()
     presenter = ScenePresenter(copy, scene, scale=float(scale))
     groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
-    layers = LearnedLayers.create(copy, scene, scale=float(scale))
+    layers = LearnedLayers.create(copy.model, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
         apply_spec(copy.model, spec_from_state(state.model), state.compare)  # what a saved view holds: camera, groups
