@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from latent3d.analysis.eta import TimeLeft
 from latent3d.job.preflight import PreflightError, check_train
-from latent3d.job.process import Progress, SnapshotUpdate, Started
+from latent3d.job.process import Progress, Snapshot, Started
 from latent3d.job.train_job import TrainJob
 from latent3d.qt.training.controller import LiveRun, TrainingController
 from latent3d.qt.training.dialog import TrainDialog
@@ -344,7 +344,7 @@ class LiveTraining(QObject):
     def _on_progress(self, msg: Progress) -> None:
         self._show_progress(msg.epoch, msg.batch, msg.loss)
 
-    def _on_snapshot(self, update: SnapshotUpdate) -> None:
+    def _on_snapshot(self, update: Snapshot) -> None:
         """A snapshot arrived (step 0 first, then the log-spaced steps of epoch 1, then each epoch end)."""
         if self._live is None:
             return
