@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
             window=self, settings=self.settings, data_dir=data_dir, images=self.images, neighbours=self.neighbours,
             view=self.view, presenter=self.presenter, timeline=self.timeline, loss=self.loss_panel,
             canvas_busy=self.controller.busy, message=self._message, show_run=self.files.show_run,
-            show_panel=self._show_panel, fit_camera=lambda: self.easer.ease_to(self.presenter.framing()))
+            show_panel=self._show_panel)
         self.parts: dict[str, Parts] = {f.name: f.build(model, services) for f in FEATURES}
         self._build_layout()
         self._build_actions()
@@ -200,8 +200,8 @@ class MainWindow(QMainWindow):
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
             self.images.select(run.dataset_key)
-        for feature in FEATURES:  # built either way; off, saying why, when the run lacks what it needs
-            reason = why_off(feature, run)
+        for feature in (f for f in FEATURES if f.needs):  # built either way; off, saying why, when the run lacks one
+            reason = why_off(feature, run)  # (a feature that needs nothing keeps its actions as it set them: Train…)
             for frame in self.frames.get(feature.name, []):
                 frame.set_off(reason)
             for act in (a for acts in self.parts[feature.name].actions.values() for a in acts):

@@ -87,9 +87,10 @@ def test_labels_and_tooltips(qtbot, settings, tmp_path: Path) -> None:  # noqa: 
 
 
 def test_the_training_strip_names_a_run_as_plain_text(qtbot) -> None:  # noqa: ANN001
-    from latent3d.qt.training.live import TrainingProgress
+    from latent3d.qt.training.progress import TrainingProgress
+    from latent3d.state.viewer_model import ViewerModel
 
-    strip = TrainingProgress()
+    strip = TrainingProgress(ViewerModel().time)
     qtbot.addWidget(strip)
     strip.begin(f"starting training of {MARKUP}…")
     assert strip.label.textFormat() == Qt.TextFormat.PlainText

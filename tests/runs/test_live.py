@@ -21,8 +21,8 @@ DECODER = {f"decoder.{i}.{k}": np.zeros((2,), np.float32) for i in (0, 2, 4, 6) 
 def _update(step: int, prev: int, spe: int = 10, n: int = 5) -> Snapshot:
     end = step > 0 and step % spe == 0
     return Snapshot(step, step / spe, spe, np.full((n, 3), step, np.float32), np.full(n, 0.5, np.float32),
-                          0.5 - step / 1000, DECODER, np.arange(prev, step, dtype=np.float32), 0.4 if end else None,
-                          end, 0.01)
+                    0.5 - step / 1000, DECODER, np.arange(prev, step, dtype=np.float32), 0.4 if end else None,
+                    end, 0.01)
 
 
 def test_live_run_grows_one_snapshot_at_a_time(tmp_path: Path) -> None:
