@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         panels = [Panel(self.loss_panel, "loss-tab", order=10, stretch=4)]
         self.frames: dict[str, list[FeatureFrame]] = {}
+        self._off: dict[str, str | None] = {}  # why each feature is off for the run shown (None: on)
         for feature in FEATURES:
             for p in self.parts[feature.name].panels:
                 if feature.needs and p.area in FRAMED:  # a frame that can say why the feature is off
@@ -200,8 +201,11 @@ class MainWindow(QMainWindow):
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
             self.images.select(run.dataset_key)
-        for feature in (f for f in FEATURES if f.needs):  # built either way; off, saying why, when the run lacks one
-            reason = why_off(feature, run)  # (a feature that needs nothing keeps its actions as it set them: Train…)
+        for feature in FEATURES:  # built either way; off, saying why, when the run lacks what it needs
+            reason = why_off(feature, run)
+            if reason == self._off.get(feature.name):
+                continue  # the feature's own enabling of its actions (a training running) is left alone
+            self._off[feature.name] = reason
             for frame in self.frames.get(feature.name, []):
                 frame.set_off(reason)
             for act in (a for acts in self.parts[feature.name].actions.values() for a in acts):
