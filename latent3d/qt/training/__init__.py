@@ -34,7 +34,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     def close() -> None:
         services.canvas_busy.disconnect(training.controller.set_window_busy)
         services.view.signals.interacting.disconnect(on_interacting)
-        training.progress.detach()
+        training.detach()
 
     return Parts(panels=[Panel(training.progress, "status", order=90, stretch=1)],
                  actions={"Runs": [training.action]}, toolbar=[(20, training.action)],

@@ -105,6 +105,7 @@ class LiveTraining(QObject):
         c.stopped.connect(self._on_stopped)
         c.failed.connect(self._on_failed)
         c.killed.connect(lambda sentence: self.message.emit(sentence, 15000))  # after stopped's note: replaces it
+        time.events.follow.connect(self._on_follow)
 
     @property
     def running(self) -> bool:
@@ -159,8 +160,8 @@ class LiveTraining(QObject):
         except PreflightError as exc:
             error_box(self.parent_widget, "Cannot start training", str(exc))
             return
-        self._follow_before, self.time.follow = self.time.follow, True  # each snapshot shown and framed as it comes
         self.controller.start(job)
+        self._follow_before, self.time.follow = self.time.follow, True  # each snapshot shown and framed as it comes
         self.progress.begin(f"starting training of {Path(target).name}…")
 
     def stop(self) -> None:
@@ -238,6 +239,16 @@ class LiveTraining(QObject):
         if self.running and self.time.follow:
             self.time.follow = False
             self.progress.offer_framing()
+
+    def _on_follow(self, on: bool) -> None:
+        run = self.time.run
+        if on and self.running and run is not None and run is self._shown:  # following the training again
+            self.time.position = float(run.n_snapshots - 1)  # its newest snapshot, not the one left behind
+
+    def detach(self) -> None:
+        """Stop following the time model (the window calls it when it closes)."""
+        self.time.events.follow.disconnect(self._on_follow)
+        self.progress.detach()
 
     def _grow(self, run: Run) -> None:
         """Show ``run``, a longer version of the run shown: selection, path, probe and camera direction stay.

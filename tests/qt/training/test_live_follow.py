@@ -89,6 +89,7 @@ def test_a_training_follows_until_the_camera_is_taken_and_gives_follow_back(live
     assert model.time.run.last_step == 12 and model.time.position == 1.0  # not following: it stays
     training.progress.frame_button.click()
     assert model.time.follow and training.progress.frame_button.isHidden()
+    assert model.time.position == model.time.run.n_snapshots - 1  # back at the newest snapshot at once
     training._on_snapshot(_snapshot(20, 12))
     assert model.time.position == model.time.run.n_snapshots - 1
     training._on_stopped()
