@@ -85,7 +85,8 @@ def main() -> int:
     rw.Render()
     out["timeline_move_no_map_ms"] = _median_ms(move, 100)
     out["timeline_move_and_render_no_map_ms"] = _median_ms(move_and_render, 40)
-    layer = DecoderMapLayer(state, scene)
+    m = state.model
+    layer = DecoderMapLayer(m.time, m.camera, m.pick, m.layers, scene)
     state.decoder_map = DecoderMapState("camera", 12, 0.6)
     rw.Render()
     # decode 144 tiles, write the texture and the quad in place

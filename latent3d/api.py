@@ -170,8 +170,7 @@ def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, blo
 
     spec, shown = None, None
     if view is not None:
-        from latent3d.state.view_apply import check_spec, load_view_run
-        from latent3d.state.view_file import load_view
+        from latent3d.state.view import check_spec, load_view, load_view_run
 
         if run is not None:
             raise ValueError("Give either a run or view=FILE (the view file names its run), not both.")

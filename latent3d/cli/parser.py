@@ -336,8 +336,7 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
     path = resolve_run_path(run) if run else None
     view = compare = None
     if view_file is not None:  # checked before any window opens: a bad file is one sentence and exit 2
-        from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
-        from latent3d.state.view_file import load_view
+        from latent3d.state.view import check_spec, load_view, load_view_compare, load_view_run
 
         if run:
             raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")

@@ -81,14 +81,14 @@ class MainWindow(QMainWindow):
         self.timeline = Timeline(state)
         self.loss_panel = LossPanel(state)
         self.status = StatusLine(state)
-        self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
+        self.files = OpenSave(model, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)
         self.exports = ExportActions(state, self.view, self.timeline, self)
         services = Services(
             window=self, settings=self.settings, data_dir=data_dir, images=self.images, neighbours=self.neighbours,
             view=self.view, presenter=self.presenter, timeline=self.timeline, loss=self.loss_panel,
             canvas_busy=self.controller.busy, message=self._message, show_run=self.files.show_run,
-            show_panel=self._show_panel, fit_camera=lambda: self.easer.ease_to(self.presenter.framing()))
+            show_panel=self._show_panel)
         self.parts: dict[str, Parts] = {f.name: f.build(model, services) for f in FEATURES}
         self._build_layout()
         self._build_actions()
