@@ -76,9 +76,9 @@ class MainWindow(QMainWindow):
         self.easer = CameraEaser(state, self)
         self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True,
                                         follow_to=self.easer.ease_to)
-        self.timeline = Timeline(state)
+        self.timeline = Timeline(model.time)
         self.loss_panel = LossPanel(state)
-        self.status = StatusLine(state)
+        self.status = StatusLine(model.time)
         self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)
         self.exports = ExportActions(state, self.view, self.timeline, self)
@@ -285,5 +285,6 @@ class MainWindow(QMainWindow):
             parts.close()
         for part in (self.status, self.neighbours, self.presenter):
             part.close()
+        self.timeline.close_timeline()
         self.view.close()
         super().closeEvent(event)
