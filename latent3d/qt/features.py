@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from latent3d.state.neighbours import Neighbours
     from latent3d.state.viewer_model import ViewerModel
 
-__all__ = ["AREAS", "Feature", "Panel", "Parts", "Services", "missing_needs"]
+__all__ = ["AREAS", "Feature", "Panel", "Parts", "Services", "missing_needs", "why_off"]
 
 #: Where a panel goes: the side panel's fixed slots and tabs, the tabs under the timeline (the loss
 #: curves' tab takes several side by side), beside the 3-D view, in the timeline's row, the status bar.
@@ -108,8 +108,18 @@ class Feature:
 
 
 def missing_needs(feature: Feature, run: Run | None) -> list[str]:
-    """What ``feature`` needs that ``run`` lacks (a run's ``capabilities``; every run has all, for now)."""
+    """What ``feature`` needs that ``run`` lacks (a run's ``capabilities``; a run that names none has all)."""
     if run is None:
         return []
     has = getattr(run, "capabilities", None)
     return [] if has is None else sorted(feature.needs - set(has))
+
+
+def why_off(feature: Feature, run: Run | None) -> str | None:
+    """One sentence saying why ``feature`` is off for ``run`` (the run's own words where it has them), or None."""
+    missing = missing_needs(feature, run)
+    if not missing:
+        return None
+    why = getattr(run, "why_not", None)
+    said = why(missing[0]) if callable(why) else None
+    return said or f"Off: this run has no {missing[0]}, which the {feature.name} needs."

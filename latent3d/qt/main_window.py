@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from latent3d.data.images import load_test_images
 from latent3d.qt import compare, decoder_map, display, groups, inspect, learning, own_images, training
@@ -15,15 +16,16 @@ from latent3d.qt.canvas.export import ExportActions, Shown
 from latent3d.qt.canvas.gestures import SceneController
 from latent3d.qt.canvas.view import LatentView
 from latent3d.qt.canvas.warm_start import warm_after_first_frame
-from latent3d.qt.features import Feature, Panel, Parts, Services
+from latent3d.qt.features import Feature, Panel, Parts, Services, why_off
 from latent3d.qt.files.open_save import OpenSave
 from latent3d.qt.files.runs_menu import RunsMenu
+from latent3d.qt.layout import PanelLayout
 from latent3d.qt.loss.panel import LossPanel
 from latent3d.qt.settings_file import open_settings
-from latent3d.qt.side_panel import SidePanel
 from latent3d.qt.style import STYLE, follow_checked, window_action
 from latent3d.qt.timeline.status_line import StatusLine
 from latent3d.qt.timeline.widget import Timeline
+from latent3d.qt.widgets.feature_frame import FeatureFrame
 from latent3d.qt.widgets.shortcuts import ShortcutsDialog
 from latent3d.runs import Run
 from latent3d.scene.core.presenter import ScenePresenter
@@ -34,7 +36,7 @@ from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["FEATURES", "MainWindow", "default_settings"]
 
-BOTTOM_HEIGHT = 130  # loss curves / filmstrip / path tabs under the timeline, at start
+FRAMED = ("side-tab", "bottom-tab", "loss-tab", "beside-view")  # the areas where a feature's panel says why it is off
 #: The features, in the order their menus, escapes and panels of equal order come (groups' Escape first).
 FEATURES: tuple[Feature, ...] = (display.FEATURE, groups.FEATURE, inspect.FEATURE, learning.FEATURE, training.FEATURE,
                                  compare.FEATURE, decoder_map.FEATURE, own_images.FEATURE)
@@ -101,66 +103,31 @@ class MainWindow(QMainWindow):
 
     # -- construction ---------------------------------------------------------------------------
 
-    def _panels(self, area: str) -> list[Panel]:
-        found = [p for parts in self.parts.values() for p in parts.panels if p.area == area]
-        return sorted(found, key=lambda p: p.order)
-
     def _build_layout(self) -> None:
-        upper = QWidget()
-        uv = QVBoxLayout(upper)
-        uv.setContentsMargins(0, 0, 0, 0)
-        self.views = QSplitter(Qt.Orientation.Horizontal)
-        self.views.addWidget(self.view)
-        for p in self._panels("beside-view"):
-            self.views.addWidget(p.widget)
-        uv.addWidget(self.views, 1)
-        uv.addWidget(self.timeline)
-        for p in self._panels("timeline-row"):
-            self.timeline.add_to_row(p.widget)  # controls that change what playback shows
-        loss_tab = QSplitter(Qt.Orientation.Horizontal)
-        for p in [Panel(self.loss_panel, "loss-tab", order=10, stretch=4), *self._panels("loss-tab")]:
-            loss_tab.addWidget(p.widget)
-            loss_tab.setStretchFactor(loss_tab.count() - 1, p.stretch)
-        self.bottom_tabs = QTabWidget()
-        self.bottom_tabs.setDocumentMode(True)
-        for p in [Panel(loss_tab, "bottom-tab", "Loss curves", order=10), *self._panels("bottom-tab")]:
-            self.bottom_tabs.addTab(p.widget, p.title)
-        self.bottom_tabs.setMinimumHeight(90)
-        # The 3-D view gets the room; the tabs under it start small and can be dragged taller.
-        self.vsplitter = QSplitter(Qt.Orientation.Vertical)
-        self.vsplitter.addWidget(upper)
-        self.vsplitter.addWidget(self.bottom_tabs)
-        self.vsplitter.setStretchFactor(0, 1)
-        self.vsplitter.setStretchFactor(1, 0)
-        self.vsplitter.setSizes([1000, BOTTOM_HEIGHT])
-        tabs = self._panels("side-tab")
-        (top,), (image,) = self._panels("side-top"), self._panels("side-image")
-        self.side = SidePanel(top.widget, image.widget, [(p.widget, p.title) for p in tabs])
-        for i, p in enumerate(tabs):
-            if p.tooltip:
-                self.side.tabs.setTabToolTip(i, p.tooltip)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.vsplitter)
-        self.splitter.addWidget(self.side)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1400 - self.side.natural_width, self.side.natural_width])
-        self.setCentralWidget(self.splitter)
-        status = self._panels("status")
-        for p in status:  # notes on the right (before the position and losses), strips on the left
+        panels = [Panel(self.loss_panel, "loss-tab", order=10, stretch=4)]
+        self.frames: dict[str, list[FeatureFrame]] = {}
+        for feature in FEATURES:
+            for p in self.parts[feature.name].panels:
+                if feature.needs and p.area in FRAMED:  # a frame that can say why the feature is off
+                    frame = FeatureFrame(p.widget)
+                    self.frames.setdefault(feature.name, []).append(frame)
+                    p = replace(p, widget=frame)
+                panels.append(p)
+        self.layout_ = PanelLayout(self, self.view, self.timeline, panels)
+        self.bottom_tabs, self.side = self.layout_.bottom_tabs, self.layout_.side
+        self.splitter, self.vsplitter = self.layout_.splitter, self.layout_.vsplitter
+        bar = self.statusBar()
+        for p in self.layout_.status:  # notes on the right (before the position and losses), strips on the left
             if p.order < 90:
-                self.statusBar().addPermanentWidget(p.widget)
-        self.status.add_to(self.statusBar())
-        for p in status:
+                bar.addPermanentWidget(p.widget)
+        self.status.add_to(bar)
+        for p in self.layout_.status:
             if p.order >= 90:
-                self.statusBar().addWidget(p.widget, p.stretch)
+                bar.addWidget(p.widget, p.stretch)
 
     def _show_panel(self, widget: QWidget) -> None:
-        """Bring ``widget``'s tab to the front, wherever it was placed."""
-        if self.bottom_tabs.indexOf(widget) >= 0:
-            self.bottom_tabs.setCurrentWidget(widget)
-        for name, area in self.side.areas.items():
-            if area.widget() is widget:
-                self.side.show_tab(name)
+        frames = [f for fs in self.frames.values() for f in fs if f.panel is widget]
+        self.layout_.show_panel(frames[0] if frames else widget)
 
     def _action(self, text: str, slot: object, shortcut: str | None = None, checkable: bool = False) -> QAction:
         act = window_action(text, self, shortcut, checkable=checkable)
@@ -236,6 +203,13 @@ class MainWindow(QMainWindow):
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
             self.images.select(run.dataset_key)
+        for feature in FEATURES:  # built either way; off, saying why, when the run lacks what it needs
+            reason = why_off(feature, run)
+            for frame in self.frames.get(feature.name, []):
+                frame.set_off(reason)
+            for act in (a for acts in self.parts[feature.name].actions.values() for a in acts):
+                act.setEnabled(reason is None)
+                act.setStatusTip(reason or "")
 
     def _on_interacting(self, busy: bool) -> None:
         if busy:  # the user took the camera: no easing fights the mouse

@@ -11,7 +11,7 @@ from psygnal import SignalGroupDescriptor
 
 from latent3d.analysis.align import ALIGN_MODES, Similarity, alignment_of
 from latent3d.analysis.compare import MIN_SHARED, Comparison, shared_images
-from latent3d.state.model import Model
+from latent3d.state.model import Model, identical
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
@@ -25,9 +25,6 @@ def comparison_of(run: Run, other: Run) -> Comparison | None:
     n = shared_images(run.labels, other.labels)
     return Comparison(run.snapshot_epochs, other.snapshot_epochs, other.codes, n) if n >= MIN_SHARED else None
 
-
-def _same(a: object, b: object) -> bool:
-    return a is b
 
 
 @dataclass(eq=False)
@@ -49,7 +46,7 @@ class CompareModel(Model):
     rebuilt with every write of ``other``.
     """
 
-    events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"other": _same})
+    events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"other": identical})
 
     align: str = "none"
     other: Run | None = None

@@ -7,16 +7,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from psygnal import SignalGroupDescriptor
 
-from latent3d.state.model import Model
+from latent3d.state.model import Model, identical
 
 if TYPE_CHECKING:
     from latent3d.analysis.learning import LearningAnalysis
 
 __all__ = ["LearningModel"]
 
-
-def _same(a: object, b: object) -> bool:
-    return a is b
 
 
 @dataclass(eq=False)
@@ -31,7 +28,7 @@ class LearningModel(Model):
         What the worker is doing ("" when it is idle), for the panels' busy note.
     """
 
-    events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"result": _same})
+    events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"result": identical})
 
     result: LearningAnalysis | None = None
     status: str = ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["Model", "connect_all", "connect_handlers", "quietly_set"]
+__all__ = ["Model", "connect_all", "connect_handlers", "identical", "quietly_set"]
 
 
 class Model:
@@ -26,6 +26,11 @@ class Model:
             if check is not None:
                 value = check(value)
         object.__setattr__(self, name, value)
+
+
+def identical(a: object, b: object) -> bool:
+    """The equality of fields that hold a big object (a run, an analysis): the same object, never compared by value."""
+    return a is b
 
 
 def quietly_set(model: object, **values: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import numpy as np
 from psygnal import SignalGroupDescriptor
 
 from latent3d.config.choices import TIME_AXES
-from latent3d.state.model import Model, quietly_set
+from latent3d.state.model import Model, identical, quietly_set
 from latent3d.state.timeline import Timebase
 
 if TYPE_CHECKING:
@@ -24,9 +24,6 @@ def timebase_of(run: Run) -> Timebase:
     """The snapshots of ``run`` on the time axis (a version-1 run's are its epoch ends)."""
     return Timebase(np.asarray(run.steps), int(run.steps_per_epoch))
 
-
-def _same(a: object, b: object) -> bool:
-    return a is b
 
 
 @dataclass(eq=False)
@@ -46,7 +43,7 @@ class TimeModel(Model):
         Whether the camera frames the snapshot shown (distance and focal point follow it, direction stays).
     """
 
-    events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"run": _same})
+    events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"run": identical})
 
     run: Run | None = None
     position: float = 0.0

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from qt.conftest import REPO, dispose, open_window
 
-from latent3d.qt.inspect.image_panel import to_uint8
+from latent3d.qt.widgets.image_view import to_uint8
 
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 

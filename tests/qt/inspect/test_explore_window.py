@@ -12,7 +12,7 @@ from qt.conftest import REPO, dispose, open_window
 
 from latent3d.analysis.explore import colour_range, map_colours
 from latent3d.qt.canvas.export import save_screenshot
-from latent3d.qt.inspect.image_panel import to_uint8
+from latent3d.qt.widgets.image_view import to_uint8
 
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 

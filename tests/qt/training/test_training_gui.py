@@ -21,7 +21,7 @@ from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.cli.parser import main as cli_main
 from latent3d.config.train import TrainConfig
 from latent3d.job.process import SnapshotUpdate
-from latent3d.qt.inspect.image_panel import to_uint8
+from latent3d.qt.widgets.image_view import to_uint8
 from latent3d.runs import default_runs_dir
 from tests.conftest import make_fake_run
 
