@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor, QPainter
 from latent3d.analysis.learning import LearningAnalysis
 from latent3d.analysis.purity import LearningEvent
 from latent3d.qt.learning.purity_plot import event_colour, plain_tip, short_label
-from latent3d.qt.learning.service import LearningService
 from latent3d.qt.timeline.ticks import Ruler, TickLayer
+from latent3d.state.learning import LearningModel
 
 __all__ = ["EventTicks"]
 
@@ -24,25 +24,24 @@ HIT_PX = 6  # how near a tick the mouse must be to show its tooltip or seek to i
 
 
 class EventTicks(TickLayer):
-    """Ticks at the learning events of the analysis ``service`` publishes (add it with ``Timeline.add_tick_layer``).
+    """Ticks at the learning events of the run shown (add it with ``Timeline.add_tick_layer``).
 
     Parameters
     ----------
-    service : LearningService
-        Its ``ready`` signal brings each new analysis.
+    learning : LearningModel
+        Its ``result`` is the analysis whose events are shown (written by the analysis worker).
     parent : QObject, optional
     """
 
-    def __init__(self, service: LearningService, parent: QObject | None = None) -> None:
+    def __init__(self, learning: LearningModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.learning = learning
         self.events: list[LearningEvent] = []
         self.analysis: LearningAnalysis | None = None
-        service.ready.connect(self.set_analysis)
-        self.set_analysis(service.analysis)
+        learning.events.result.connect(self._on_result)
+        self._on_result(learning.result)
 
-    def set_analysis(self, analysis: LearningAnalysis | None) -> None:
-        """Show the events of ``analysis`` (none for None)."""
+    def _on_result(self, analysis: LearningAnalysis | None) -> None:
         self.analysis = analysis
         self.events = [] if analysis is None else list(analysis.events)
         self.changed.emit()
@@ -82,6 +81,6 @@ class EventTicks(TickLayer):
         return None if hit is None else float(hit.step)
 
     def close_ticks(self) -> None:
-        """Leave the timeline and stop listening to the service."""
+        """Leave the timeline and stop listening to the learning model."""
         self.leave()
-        self.service.ready.disconnect(self.set_analysis)
+        self.learning.events.result.disconnect(self._on_result)

@@ -44,7 +44,8 @@ class LearningViews:
         self.service = LearningService(state, parent)
         self.purity = PurityPlot(state, self.service)
         self.histogram = LearnedHistogram(state, self.service)
-        self.ticks = EventTicks(self.service)  # a tick layer: the feature's build adds it to the timeline
+        self.ticks = EventTicks(state.model.learning)  # a tick layer: the feature's build adds it to the timeline
+        self.service.ready.connect(lambda a: setattr(state.model.learning, "result", a))  # TRANSITIONAL (h28b)
         self.data_map = DataMap(state, self.service, image_of=image_of)
         self.hardest = HardestList(state, image_of=image_of)
         self.data_map.box_selected.connect(self._on_box)

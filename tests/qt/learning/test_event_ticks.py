@@ -5,29 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt
 
-from latent3d.analysis.learning import LearningAnalysis, analyse
+from latent3d.analysis.learning import analyse
 from latent3d.qt.learning.event_ticks import EventTicks
 from latent3d.qt.learning.purity_plot import plain_tip
 from latent3d.qt.timeline.widget import Timeline
 from latent3d.runs import Run, load_run
 from latent3d.state.viewer_model import ViewerModel
 from tests.support.scene_fixtures import grown
-
-
-class _Service(QObject):
-    """What the ticks use of the learning service: the analysis, and a signal with each new one."""
-
-    ready = Signal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.analysis: LearningAnalysis | None = None
-
-    def publish(self, analysis: LearningAnalysis | None) -> None:
-        self.analysis = analysis
-        self.ready.emit(analysis)
 
 
 @pytest.fixture
@@ -39,15 +25,14 @@ def _on_timeline(qtbot, run: Run, width: int = 900):  # noqa: ANN001, ANN202
     model = ViewerModel()
     model.set_run(run)
     timeline = Timeline(model.time)
-    service = _Service()
-    ticks = EventTicks(service)  # type: ignore[arg-type]
+    ticks = EventTicks(model.learning)
     timeline.add_tick_layer(ticks)
     qtbot.addWidget(timeline)
     timeline.resize(width, 60)
     timeline.show()
     qtbot.waitExposed(timeline)
-    service.publish(analyse(run))
-    return model, timeline, service, ticks
+    model.learning.result = analyse(run)  # as the analysis worker writes it
+    return model, timeline, ticks
 
 
 def _expected_x(timeline: Timeline, step: float) -> float:
@@ -59,8 +44,9 @@ def _expected_x(timeline: Timeline, step: float) -> float:
 
 
 def test_event_ticks_line_up_with_the_slider_and_seek(qtbot, run: Run) -> None:  # noqa: ANN001
-    model, timeline, service, ticks = _on_timeline(qtbot, run)
-    assert ticks.events and ticks.events == service.analysis.events  # type: ignore[union-attr]
+    model, timeline, ticks = _on_timeline(qtbot, run)
+    analysis = model.learning.result
+    assert analysis is not None and ticks.events and ticks.events == analysis.events
     strip = timeline.ticks
     ruler = strip.ruler(ticks)
     event = ticks.events[0]
@@ -72,13 +58,13 @@ def test_event_ticks_line_up_with_the_slider_and_seek(qtbot, run: Run) -> None: 
     model.time.position = float(time.last)
     qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(int(round(x)), 4))
     assert model.time.step == pytest.approx(ticks.event_at(round(x), ruler).step)  # type: ignore[union-attr]
-    assert ticks.tip_at(x, ruler) == plain_tip(event.tooltip(service.analysis.steps))  # type: ignore[union-attr]
+    assert ticks.tip_at(x, ruler) == plain_tip(event.tooltip(analysis.steps))
     ticks.close_ticks()
 
 
 def test_event_ticks_follow_a_resize_and_avoid_the_epoch_labels(qtbot, run: Run) -> None:  # noqa: ANN001
     """They used to lie over the epoch strip as a widget of their own, kept its size and read its labels."""
-    model, timeline, _service, ticks = _on_timeline(qtbot, run)
+    model, timeline, ticks = _on_timeline(qtbot, run)
     strip = timeline.ticks
     timeline.resize(700, 60)
     qtbot.waitUntil(lambda: timeline.width() == 700 and strip.width() == timeline.slider.width(), timeout=2000)
@@ -92,10 +78,12 @@ def test_event_ticks_follow_a_resize_and_avoid_the_epoch_labels(qtbot, run: Run)
         ticks.event_at(round(ticks.tick_x(event, ruler)), ruler).step)  # type: ignore[union-attr]
     ticks.close_ticks()
     assert ticks not in strip.layers  # closed: it leaves the timeline
+    model.learning.result = None
+    assert ticks.events  # and no longer follows the model
 
 
 def test_a_run_of_one_snapshot_shows_no_event_ticks(qtbot, run: Run) -> None:  # noqa: ANN001
-    _model, timeline, service, ticks = _on_timeline(qtbot, grown(run, 1))
-    assert service.analysis is not None and service.analysis.events == [] and ticks.events == []
+    model, timeline, ticks = _on_timeline(qtbot, grown(run, 1))
+    assert model.learning.result is not None and model.learning.result.events == [] and ticks.events == []
     assert not timeline.ticks.grab().isNull()  # painted without a tick
     ticks.close_ticks()
