@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         panels = [Panel(self.loss_panel, "loss-tab", order=10, stretch=4)]
         self.frames: dict[str, list[FeatureFrame]] = {}
+        self._off: dict[str, str | None] = {}  # why each feature is off for the run shown (None: on)
         for feature in FEATURES:
             for p in self.parts[feature.name].panels:
                 if feature.needs and p.area in FRAMED:  # a frame that can say why the feature is off
@@ -205,6 +206,9 @@ class MainWindow(QMainWindow):
             self.images.select(run.dataset_key)
         for feature in FEATURES:  # built either way; off, saying why, when the run lacks what it needs
             reason = why_off(feature, run)
+            if reason == self._off.get(feature.name):
+                continue  # the feature's own enabling of its actions (a training running) is left alone
+            self._off[feature.name] = reason
             for frame in self.frames.get(feature.name, []):
                 frame.set_off(reason)
             for act in (a for acts in self.parts[feature.name].actions.values() for a in acts):
