@@ -69,7 +69,8 @@ def main() -> int:
     plotter = pv.Plotter(off_screen=True, window_size=[1000, 800])
     scene = LatentScene(plotter)
     state = ViewerState()
-    presenter = ScenePresenter(state, scene)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     state.set_run(run)
     set_camera(scene, "iso")  # the presenter's camera observer reports every camera move to the state
     rw = plotter.ren_win

@@ -19,8 +19,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.state.viewer_state import ViewerState
 
     state = ViewerState(model)
-    views = LearningViews(state, services.images.get, services.timeline.slider, services.window, services.message,
-                          ticks_host=services.timeline.ticks)
+    views = LearningViews(state, services.images.get, services.window, services.message)
+    services.timeline.add_tick_layer(views.ticks)  # the events under the slider, beside the epoch ticks
     return Parts(
         panels=[Panel(views.purity, "loss-tab", order=20, stretch=3),
                 Panel(views.histogram, "loss-tab", order=30, stretch=2),

@@ -127,7 +127,8 @@ class OffscreenRenderer:
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
-        self.presenter = ScenePresenter(self.state, self.scene)
+        m = self.state.model
+        self.presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, self.scene)
         self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
         self.layers = LearnedLayers.create(self.state.model, self.scene)
         self.state.set_run(run)
@@ -202,7 +203,8 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, capt
     plotter = pv.Plotter(off_screen=True, window_size=[w, h])
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
-    presenter = ScenePresenter(copy, scene, scale=float(scale))
+    m = copy.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene, scale=float(scale))
     groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
     layers = LearnedLayers.create(copy.model, scene, scale=float(scale))
     try:
