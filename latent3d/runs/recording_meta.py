@@ -113,7 +113,7 @@ def _check_snapshots(p: Path, meta: dict[str, Any]) -> None:
         if not isinstance(s, dict) or set(s) != {"step", "loss"} or not _is_int(s["step"], 0, MAX_STEPS):
             raise RunError(f"{p}: snapshot {i} must be an object of a whole 'step' from 0 to {MAX_STEPS:,} "
                            "and a 'loss'.")
-        if (_is_number(s["loss"]) if losses else s["loss"] is not None) is False:
+        if not (_is_number(s["loss"]) if losses else s["loss"] is None):
             want = "a finite number (the run has losses)" if losses else "null (the run has no losses)"
             raise RunError(f"{p}: snapshot {i} has loss {short_repr(s['loss'])}; it must be {want}.")
     steps = np.array([s["step"] for s in snaps], dtype=np.int64)

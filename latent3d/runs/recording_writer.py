@@ -71,6 +71,9 @@ class RecordingWriter:
     images : ndarray of uint8, shape (N, H, W) or (N, H, W, 3), optional
     sync : bool
         fsync every file before it is renamed into place (off only for throwaway runs and benchmarks).
+    live : bool
+        Rename the folder into place with the first snapshot, so that it can be watched while it grows
+        (the Recorder); False keeps it hidden until :meth:`finish` (an import, which is all or nothing).
 
     Raises
     ------
@@ -81,12 +84,12 @@ class RecordingWriter:
     """
 
     def __init__(self, target: Path, meta: dict[str, Any], *, labels: np.ndarray | None = None,
-                 images: np.ndarray | None = None, sync: bool = True) -> None:
+                 images: np.ndarray | None = None, sync: bool = True, live: bool = True) -> None:
         self.target = Path(target)
         if self.target.exists():
             raise RunError(f"{self.target} already exists; choose another run name.")
         self.meta = {"format_version": RECORDING_FORMAT, "kind": KIND, "status": "recording", **meta}
-        self.sync = sync
+        self.sync, self.live = sync, live
         self.steps: list[int] = []
         self._losses: list[float | None] = []
         self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -148,14 +151,20 @@ class RecordingWriter:
             self.steps.pop()
             self._losses.pop()
             raise
-        if self.tmp is not None:  # the first snapshot: the folder appears, already a run
-            if self.target.exists():
-                raise RunError(f"{self.target} appeared while recording; the recording stays in {self.tmp}.")
-            if self.sync:
-                for sub in ("", EMBEDDINGS_DIR, LOSSES_DIR, DECODER_DIR):
-                    fsync_path(self.tmp / sub)
-            os.rename(self.tmp, self.target)
-            self.tmp = None
+        if self.tmp is not None and self.live:  # the first snapshot: the folder appears, already a run
+            self._move_into_place()
+
+    def _move_into_place(self) -> None:
+        assert self.tmp is not None
+        if self.target.exists():
+            raise RunError(f"{self.target} appeared while recording; the recording stays in {self.tmp}.")
+        if self.sync:
+            for sub in ("", EMBEDDINGS_DIR, LOSSES_DIR, DECODER_DIR):
+                fsync_path(self.tmp / sub)
+        os.rename(self.tmp, self.target)
+        self.tmp = None
+        if self.sync:
+            fsync_path(self.target.parent)
 
     def _write_meta(self, status: str = "recording") -> None:
         meta = dict(self.meta, status=status,
@@ -172,6 +181,8 @@ class RecordingWriter:
             self.abort()
             return None
         self._write_meta("complete")
+        if self.tmp is not None:
+            self._move_into_place()
         return self.target
 
     def abort(self) -> None:

@@ -30,13 +30,13 @@ CACHED_DECODERS = 32  # decoders kept built at once (~30 MB at the default width
 ALL_CAPABILITIES = frozenset(CAPABILITIES)
 
 _WHY_NOT = {
-    "decoder": "was recorded without a decoder (give the Recorder decoder= for a dense decoder), so nothing can "
-               "be decoded",
+    "decoder": "was recorded without a decoder, so nothing can be decoded (the Recorder's decoder= keeps a dense "
+               "one)",
     "encoders": "has no encoder latent3d can run (it records somebody else's network), so own images cannot be "
                 "placed",
-    "images": "holds no input images (give the Recorder images=), so none can be shown",
-    "labels": "holds no labels (give the Recorder labels=), so every point is one class",
-    "losses": "holds no per-sample losses (give the Recorder loss_fn=), so nothing can be coloured by loss",
+    "images": "holds no input images, so none can be shown (the Recorder's images= keeps them)",
+    "labels": "holds no labels, so every point is one class (the Recorder's labels= keeps them)",
+    "losses": "holds no per-sample losses, so nothing can be coloured by loss (the Recorder's loss_fn= keeps them)",
 }
 
 
