@@ -225,12 +225,13 @@ def cmd_info(args: argparse.Namespace) -> int:
 def _recording_lines(run: Run, s: dict[str, Any]) -> list[str]:
     """The ``info`` text of a recording: what was recorded, how it is shown, what it has, its snapshots."""
     shown = run.projection.describe() if run.projection is not None else "3-D, drawn as it is"
+    planned = f"{run.config.epochs} epoch{'' if run.config.epochs == 1 else 's'} planned"
     missing = [f"  {run.why_not(c)}" for c in ("decoder", "images", "labels", "losses") if run.why_not(c)]
     lines = [
         f"Run        {s['name']}  ({s['path']})",
         f"Created    {s['created']}  ({run.meta.get('status')})",
         f"Recording  {run.embedding_dim}-D embedding of {s['num_points']:,} inputs, from {run.meta.get('source')}; "
-        f"{run.steps_per_epoch} steps per epoch, {run.config.epochs} epoch{'' if run.config.epochs == 1 else 's'} planned",
+        f"{run.steps_per_epoch} steps per epoch, {planned}",
         f"Shown as   {shown}",
         f"Has        {', '.join(sorted(run.capabilities)) or 'codes only'}",
         *missing,
