@@ -272,8 +272,9 @@ class Recorder:
         if self.writer is not None and not self.snapshots:
             self.writer.abort()  # the first snapshot failed: no partial folder is left behind
         if self.stopped is None:
-            kept = (f"the {self.snapshots} snapshots recorded so far stay in {self.target}" if self.snapshots
-                    else "nothing was recorded")
+            plural = "" if self.snapshots == 1 else "s"
+            kept = (f"what was recorded so far ({self.snapshots} snapshot{plural}) stays in {self.target}"
+                    if self.snapshots else "nothing was recorded")
             self._warn(f"latent3d stopped recording: {reason}; {kept}, and the training goes on.")
 
     def _warn(self, sentence: str) -> None:
