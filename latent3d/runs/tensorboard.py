@@ -24,6 +24,7 @@ from latent3d.runs.tensorboard_log import (
     CONFIG_FILE,
     LogEntry,
     LogError,
+    check_sprite_size,
     is_tensorboard_log,
     log_entries,
     read_metadata,
@@ -90,6 +91,7 @@ def _sprite(logdir: Path, with_sprite: list[LogEntry], n: int) -> np.ndarray | N
         if e.image_wh != with_sprite[-1].image_wh:
             raise LogError(f"{logdir / CONFIG_FILE}: the sprites of steps {e.step} and {with_sprite[-1].step} have "
                            "images of different sizes.")
+        check_sprite_size(logdir, e, n)
     return read_sprite(logdir, with_sprite[-1], n)
 
 

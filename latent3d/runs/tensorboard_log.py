@@ -23,8 +23,8 @@ from latent3d.runs.tsv import TsvError, parse_rows
 from latent3d.runs.validation import RunError
 from latent3d.util.fileio import describe_os_error, open_regular
 
-__all__ = ["CONFIG_FILE", "LogEntry", "LogError", "is_tensorboard_log", "log_entries", "read_metadata",
-           "read_sprite", "read_tensor"]
+__all__ = ["CONFIG_FILE", "LogEntry", "LogError", "check_sprite_size", "is_tensorboard_log", "log_entries",
+           "read_metadata", "read_sprite", "read_tensor"]
 
 CONFIG_FILE = "projector_config.pbtxt"
 MAX_CONFIG_BYTES = 4 << 20
@@ -57,7 +57,7 @@ def is_tensorboard_log(path: Path) -> bool:
         return False
 
 
-def _read(logdir: Path, rel: str, limit: int, what: str) -> bytes:
+def _read(logdir: Path, rel: str, limit: int, what: str, head: int | None = None) -> bytes:
     """A regular file inside ``logdir``: no absolute path, no way out, no link, at most ``limit`` bytes."""
     if not isinstance(rel, str) or not rel or os.path.isabs(rel) or "\x00" in rel:
         raise LogError(f"{logdir / CONFIG_FILE} names the {what} {rel!r:.60}, which is not a path inside the log.")
@@ -69,7 +69,7 @@ def _read(logdir: Path, rel: str, limit: int, what: str) -> bytes:
             size = os.fstat(f.fileno()).st_size
             if size > limit:
                 raise LogError(f"{p} is {size:,} bytes, more than the {limit >> 20} MB latent3d reads as a {what}.")
-            return f.read(limit + 1)
+            return f.read(limit + 1 if head is None else head)
     except OSError as exc:
         raise LogError(f"{p} cannot be read ({describe_os_error(exc)}).") from None
 
@@ -173,19 +173,40 @@ def read_metadata(logdir: Path, rel: str, n: int) -> list[str]:
                    "(and a header line when there are several columns).")
 
 
+def _sprite_side(logdir: Path, entry: LogEntry, n: int) -> tuple[int, int, int]:
+    """``(side, columns, rows)`` of the sprite of ``n`` images of ``entry.image_wh``, refused when too large."""
+    assert entry.image_wh is not None
+    w, h = entry.image_wh
+    cols = math.ceil(math.sqrt(n))
+    rows = math.ceil(n / cols)
+    side = w * cols
+    if side * side > MAX_SPRITE_PIXELS or rows * h > side:
+        raise LogError(f"{logdir / (entry.sprite or '')}: {n:,} images of {w}x{h} make a sprite of {side:,}x{side:,} "
+                       f"pixels, more than latent3d reads ({MAX_SPRITE_PIXELS:,}).")
+    return side, cols, rows
+
+
+def check_sprite_size(logdir: Path, entry: LogEntry, n: int) -> None:
+    """Refuse a sprite whose PNG header is not the size ``n`` images of ``entry.image_wh`` make (read: 24 bytes)."""
+    side = _sprite_side(logdir, entry, n)[0]
+    head = _read(logdir, entry.sprite or "", MAX_SPRITE_BYTES, "sprite", head=24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        raise LogError(f"{logdir / (entry.sprite or '')} is not a readable PNG (its header is not a PNG's).")
+    size = (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+    if size != (side, side):
+        w, h = entry.image_wh or (0, 0)
+        raise LogError(f"{logdir / (entry.sprite or '')} is a PNG of {size[0]}x{size[1]} pixels; the sprite of {n:,} "
+                       f"images of {w}x{h} is a PNG of {side}x{side}.")
+
+
 def read_sprite(logdir: Path, entry: LogEntry, n: int) -> np.ndarray:
     """The ``n`` thumbnails of one step's ``sprite.png``: uint8 ``[N, H, W]`` (grey) or ``[N, H, W, 3]``."""
     from PIL import Image, UnidentifiedImageError
 
     assert entry.sprite is not None and entry.image_wh is not None
     w, h = entry.image_wh
-    cols = math.ceil(math.sqrt(n))
-    rows = math.ceil(n / cols)
-    side = w * cols
+    side, cols, rows = _sprite_side(logdir, entry, n)
     p = logdir / entry.sprite
-    if side * side > MAX_SPRITE_PIXELS or rows * h > side:
-        raise LogError(f"{p}: {n:,} images of {w}x{h} make a sprite of {side:,}x{side:,} pixels, more than "
-                       f"latent3d reads ({MAX_SPRITE_PIXELS:,}).")
     data = _read(logdir, entry.sprite, MAX_SPRITE_BYTES, "sprite")
     import io
 
