@@ -25,6 +25,9 @@ except ImportError:  # run as a script: its own folder is on the path
     from _fashion import data_dir, load  # type: ignore[no-redef]
 
 
+DEFAULT_EPOCHS = 20  # as `latent3d train`: the log schedule's 20 snapshots in epoch 1 weigh less over 20 epochs
+
+
 class SmallCNN(nn.Module):
     """Two convolutions, then a 64-D layer (the embedding we watch) and the 10-way classifier."""
 
@@ -40,7 +43,7 @@ class SmallCNN(nn.Module):
         return self.classifier(self.features(x))
 
 
-def train(root: Path, out: Path | None, *, epochs: int = 5, batch_size: int = 64, train_images: int | None = None,
+def train(root: Path, out: Path | None, *, epochs: int = DEFAULT_EPOCHS, batch_size: int = 64, train_images: int | None = None,
           probe_images: int = 10_000, seed: int = 0, record: bool = True) -> dict[str, float]:
     """Train the CNN, recording its embedding into ``out`` (``record=False``: the same training, unrecorded).
 
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data-dir", help="folder holding FashionMNIST/raw (default $LATENT3D_DATA_DIR or ./data)")
     p.add_argument("--out", default="fashion-cnn", help="run folder to write (default: fashion-cnn in the runs folder)")
-    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS)
     p.add_argument("--train-images", type=int, help="train on the first N images only")
     p.add_argument("--probe-images", type=int, default=10_000, help="test images whose embedding is kept")
     args = p.parse_args(argv)
