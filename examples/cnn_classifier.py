@@ -43,8 +43,9 @@ class SmallCNN(nn.Module):
         return self.classifier(self.features(x))
 
 
-def train(root: Path, out: Path | None, *, epochs: int = DEFAULT_EPOCHS, batch_size: int = 64, train_images: int | None = None,
-          probe_images: int = 10_000, seed: int = 0, record: bool = True) -> dict[str, float]:
+def train(root: Path, out: Path | None, *, epochs: int = DEFAULT_EPOCHS, batch_size: int = 64,
+          train_images: int | None = None, probe_images: int = 10_000, seed: int = 0,
+          record: bool = True) -> dict[str, float]:
     """Train the CNN, recording its embedding into ``out`` (``record=False``: the same training, unrecorded).
 
     Returns the wall time of the training loop (recording included) and the snapshots taken.
