@@ -208,14 +208,14 @@ class VAE(nn.Module):
         return self.decoder(self.encoder(x))
 
 
-@pytest.mark.parametrize("latent", [3, 2, 6])
-def test_a_recorded_decoder_decodes_the_drawn_codes(tmp_path: Path, latent: int) -> None:
+@pytest.mark.parametrize("latent, half", [(3, False), (2, False), (6, False), (6, True)])
+def test_a_recorded_decoder_decodes_the_drawn_codes(tmp_path: Path, latent: int, half: bool) -> None:
     torch.manual_seed(latent)
     x, _ = _data()
     images = torch.rand(N, 8, 8)
     model = VAE(latent)
     rec = Recorder(tmp_path / "vae", inputs=images, embed="encoder", images=images, decoder=model.decoder,
-                   steps_per_epoch=SPE, epochs=1, schedule="epochs", float16=False)
+                   steps_per_epoch=SPE, epochs=1, schedule="epochs", float16=half)
     assert rec.step(model, 0)
     rec.close()
     run = load_run(tmp_path / "vae")
@@ -227,7 +227,7 @@ def test_a_recorded_decoder_decodes_the_drawn_codes(tmp_path: Path, latent: int)
         else:  # the drawn code stands for the embedding point it projects back to
             a, c = run.projection.to_source()
             want = model.decoder(torch.as_tensor((codes.astype(np.float64) @ a.T + c).astype(np.float32))).numpy()
-    np.testing.assert_allclose(run.decode(codes, 0).reshape(5, 64), want, atol=1e-5)
+    np.testing.assert_allclose(run.decode(codes, 0).reshape(5, 64), want, atol=2e-3 if half else 1e-5)
     if latent == 2:  # a padded width loses nothing: the drawn code's decoding is the recorded point's
         with torch.no_grad():
             exact = model.decoder(model.encoder(images[:5])).numpy()
