@@ -218,3 +218,13 @@ def test_a_partial_recording_leaves_no_visible_folder(tmp_path: Path) -> None:
     assert [p.name.startswith(".r.partial-") for p in tmp_path.iterdir()] == [True]
     assert w.finish() is None and list(tmp_path.iterdir()) == []
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_the_window_warm_up_skips_a_missing_decoder(tmp_path: Path) -> None:
+    from latent3d.analysis.warmup import warm_up
+
+    run = load_run(make_recording(tmp_path / "r", decoder=False))
+    warm_up(run, None, 1)  # the window's first-click warm-up: no decoder to build, no error
+    with_decoder = load_run(make_recording(tmp_path / "d", decoder=True))
+    warm_up(with_decoder, None, 1)
+    assert 1 in with_decoder._decoders
