@@ -21,37 +21,12 @@ from latent3d.analysis.projection import Projection, fold_into_first_layer
 from latent3d.config.recording import RecordingConfig
 from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
-from latent3d.runs.recording_meta import CAPABILITIES, MAX_CLASSES
-from latent3d.runs.validation import RunError
+from latent3d.runs.capabilities import ALL_CAPABILITIES, CAPABILITIES, WHY_NOT, MissingCapability
+from latent3d.runs.recording_meta import MAX_CLASSES
 
 __all__ = ["ALL_CAPABILITIES", "CACHED_DECODERS", "MissingCapability", "Run"]
 
 CACHED_DECODERS = 32  # decoders kept built at once (~30 MB at the default widths)
-ALL_CAPABILITIES = frozenset(CAPABILITIES)
-
-_WHY_NOT = {
-    "decoder": "was recorded without a decoder, so nothing can be decoded (the Recorder's decoder= keeps a dense "
-               "one)",
-    "encoders": "has no encoder latent3d can run (it records somebody else's network), so own images cannot be "
-                "placed",
-    "images": "holds no input images, so none can be shown (the Recorder's images= keeps them)",
-    "labels": "holds no labels, so every point is one class (the Recorder's labels= keeps them)",
-    "losses": "holds no per-sample losses, so nothing can be coloured by loss (the Recorder's loss_fn= keeps them)",
-}
-
-
-class MissingCapability(RunError):
-    """A run lacks what was asked of it (a decoder, encoders, images, labels, losses); one sentence why.
-
-    Attributes
-    ----------
-    capability : str
-        The missing one, as in :attr:`Run.capabilities`.
-    """
-
-    def __init__(self, message: str, capability: str) -> None:
-        super().__init__(message)
-        self.capability = capability
 
 
 @dataclass
@@ -137,9 +112,9 @@ class Run:
         str or None
             E.g. ``"Run my-cnn was recorded without a decoder (...), so nothing can be decoded."``
         """
-        if capability not in _WHY_NOT:
+        if capability not in WHY_NOT:
             raise ValueError(f"unknown capability {capability!r}; one of {', '.join(CAPABILITIES)}")
-        return None if capability in self.capabilities else f"Run {self.name} {_WHY_NOT[capability]}."
+        return None if capability in self.capabilities else f"Run {self.name} {WHY_NOT[capability]}."
 
     def require(self, capability: str) -> None:
         """Raise :class:`MissingCapability` (one sentence) when the run lacks ``capability``."""
