@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from latent3d.data.catalog import class_name_problem
 from latent3d.runs.recording_meta import MAX_CLASSES, MAX_IMAGE_SIDE
 
 __all__ = ["DenseDecoder", "as_numpy", "as_thumbnails", "check_labels", "dense_decoder", "run_probe"]
@@ -38,6 +39,12 @@ def check_labels(labels: Any, n: int, class_names: Any) -> tuple[np.ndarray, lis
     if names is not None and not 1 <= len(names) <= MAX_CLASSES:
         raise ValueError(f"class_names must name 1 to {MAX_CLASSES} classes (the window colours ten), "
                          f"not {len(names)}.")
+    for i, name in enumerate(names or []):  # shown in the window and written to CSVs: short lines of text
+        if class_name_problem(name):
+            raise ValueError(f"class_names item {i} {class_name_problem(name)}; class names must be short lines of "
+                             "text.")
+    if names is not None and len(set(names)) != len(names):
+        raise ValueError("class_names names a class twice; the names must differ.")
     y = as_numpy(labels, "labels").reshape(-1) if labels is not None else np.zeros(0)
     if len(y) != n:
         raise ValueError(f"labels holds {len(y)} values for {n} inputs; give one label per input.")

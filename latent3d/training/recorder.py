@@ -22,6 +22,7 @@ from torch import nn
 
 from latent3d._version import __version__
 from latent3d.config.schedule import DEFAULT_SCHEDULE, snapshot_steps
+from latent3d.data.catalog import class_name_problem
 from latent3d.runs.memory import recording_memory_bytes
 from latent3d.runs.recording_writer import RecordingWriter
 from latent3d.runs.store import resolve_run_path
@@ -107,6 +108,12 @@ class Recorder:
                 raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}.")
         if not (callable(embed) or isinstance(embed, str)):
             raise ValueError(f"embed must be a callable (model, inputs) -> embedding or a module name, not {embed!r}.")
+        if decoder is not None and not isinstance(decoder, (nn.Module, str)):
+            raise ValueError(f"decoder must be an nn.Module or a submodule name, not a {type(decoder).__name__}.")
+        if dataset_name is not None and class_name_problem(dataset_name):
+            raise ValueError(f"dataset_name {class_name_problem(dataset_name)}; it must be a short line of text.")
+        if note is not None and not isinstance(note, str):
+            raise ValueError(f"note must be a string, not a {type(note).__name__}.")
         self.target = resolve_run_path(out)
         if self.target.exists():
             raise ValueError(f"{self.target} already exists; pass another out= name.")
