@@ -164,3 +164,20 @@ def test_view_logdir_opens_its_cached_import(tmp_path: Path) -> None:
         assert resolve_log(tmp_path / "log", None) == cached[0]  # reused while the log is unchanged
     finally:
         del os.environ["LATENT3D_CACHE_DIR"]
+
+
+def test_metadata_columns_and_too_many_labels(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    w = tensorboard.SummaryWriter(str(tmp_path / "cols"))
+    rows = [[f"id{i}", CLASSES[i % 3]] for i in range(N)]
+    for step in (0, 10):
+        w.add_embedding(torch.as_tensor(rng.normal(size=(N, 4)), dtype=torch.float32), metadata=rows,
+                        metadata_header=["name", "label"], global_step=step)
+        w.add_embedding(torch.as_tensor(rng.normal(size=(N, 4)), dtype=torch.float32),
+                        metadata=[str(i) for i in range(N)], global_step=step, tag="many")
+    w.close()
+    run = latent3d.import_tensorboard(tmp_path / "cols", tmp_path / "r", tag="default")
+    assert [run.class_names[k] for k in run.labels[:3]] == CLASSES  # the column named label, not the first
+    many = latent3d.import_tensorboard(tmp_path / "cols", tmp_path / "m", tag="many")
+    assert "labels" not in many.capabilities
+    assert many.meta["note"] == "metadata.tsv holds 30 distinct labels; the window colours 10"
