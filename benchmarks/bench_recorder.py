@@ -4,7 +4,8 @@ Two measurements, both of ``examples/cnn_classifier.py``'s model, loop and Recor
 
 * ``end_to_end``: the example's model and loop trained twice in lockstep from the same weights on
   the same batches, one copy with the Recorder (each step of one, then the same step of the other,
-  timed apart: a change in the machine's load falls on both), at the default (``log``) schedule.
+  timed apart, which goes first alternating: a change in the machine's load falls on both), at the
+  default (``log``) schedule.
   To fit a shared 2-core machine the data is scaled down by ``--scale`` on both sides:
   ``60,000 / scale`` training images and ``10,000 / scale`` probe images. The log schedule keeps
   the same snapshots whatever the epoch length (step 0, 20 steps through epoch 1, every epoch
@@ -79,7 +80,8 @@ def end_to_end(root: Path, epochs: int, scale: int) -> dict[str, object]:
             for i in range(0, len(x), BATCH):
                 batch = order[i:i + BATCH]
                 step += 1
-                for k, (model, optimizer) in enumerate(zip((plain, recorded), optimizers)):
+                for k in ((0, 1) if step % 2 else (1, 0)):  # which goes first alternates: no place is favoured
+                    model, optimizer = (plain, recorded)[k], optimizers[k]
                     t = time.perf_counter()
                     loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
                     optimizer.zero_grad()
