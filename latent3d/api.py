@@ -1,4 +1,7 @@
-"""The public Python API (``latent3d.train``, ``load_run``, ``show``): light to import; torch, Qt load on call."""
+"""The public Python API (``train``, ``load_run``, ``show``, ``export``, ``Recorder``, ``import_tensorboard``).
+
+Light to import: torch and Qt load on call, and ``Recorder`` (a torch class) on first use of the name.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from latent3d.runs.run import Run
+    from latent3d.training.recorder import Recorder
 
-__all__ = ["export", "load_run", "show", "train"]
+__all__ = ["Recorder", "export", "import_tensorboard", "load_run", "show", "train"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Recorder`` is imported (with torch) when first named, so ``import latent3d`` stays light."""
+    if name == "Recorder":
+        from latent3d.training.recorder import Recorder
+
+        return Recorder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PathLike = str | os.PathLike[str]
 
@@ -105,7 +118,8 @@ def load_run(path_or_name: PathLike) -> Run:
     return load(resolve_run_path(path_or_name))
 
 
-def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, train_codes: bool = False) -> Path:
+def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, train_codes: bool = False,
+           raw: bool = False) -> Path:
     """Write a run's codes to a ``.csv`` or ``.parquet`` file, as ``latent3d export`` does.
 
     Parameters
@@ -118,6 +132,9 @@ def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, tra
         One training step (interpolated between snapshots); default every snapshot.
     train_codes : bool
         The training-set codes (final step) instead of the test codes.
+    raw : bool
+        Also the recorded embedding's own columns ``e0 .. e{D-1}`` (a recording of D != 3; the
+        ``x, y, z`` columns are then its 3-D projection).
 
     Returns
     -------
@@ -136,7 +153,43 @@ def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, tra
     target = Path(out).expanduser()
     check_export_target(target)
     loaded = run if isinstance(run, Run) else load_run(run)
-    return write_rows(run_columns(loaded, step, train_codes=train_codes), target)
+    return write_rows(run_columns(loaded, step, train_codes=train_codes, raw=raw), target)
+
+
+def import_tensorboard(logdir: PathLike, out: PathLike, tag: str | None = None, *, steps_per_epoch: int | None = None,
+                       float16: bool = False) -> Run:
+    """Import the embeddings TensorBoard's ``add_embedding`` wrote at several steps as one run, and load it.
+
+    Parameters
+    ----------
+    logdir : path-like
+        The ``SummaryWriter`` log folder (it holds ``projector_config.pbtxt``).
+    out : path-like
+        A run name (under the runs folder) or a folder path; it must not exist.
+    tag : str, optional
+        The embedding's tag; needed when the log holds several.
+    steps_per_epoch : int, optional
+        Steps in one epoch, to show epochs; default: the whole log is one epoch.
+    float16 : bool
+        Store the embedding as float16 (half the disk and memory).
+
+    Returns
+    -------
+    Run
+        A recording (``run.kind == "recording"``): its codes projected to 3-D when the embedding is not.
+
+    Raises
+    ------
+    latent3d.runs.RunError
+        One sentence for a log file that is missing, malformed, inconsistent or too large, or an
+        existing ``out``; nothing is written.
+    """
+    from latent3d.runs.store import load_run as load
+    from latent3d.runs.store import resolve_run_path
+    from latent3d.runs.tensorboard import import_tensorboard as run_import
+
+    target = resolve_run_path(out)
+    return load(run_import(logdir, target, tag=tag, steps_per_epoch=steps_per_epoch, float16=float16))
 
 
 def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, block: bool | None = None) -> Any:
@@ -170,8 +223,7 @@ def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, blo
 
     spec, shown = None, None
     if view is not None:
-        from latent3d.state.view_apply import check_spec, load_view_run
-        from latent3d.state.view_file import load_view
+        from latent3d.state.view import check_spec, load_view, load_view_run
 
         if run is not None:
             raise ValueError("Give either a run or view=FILE (the view file names its run), not both.")

@@ -24,7 +24,8 @@ def test_import_is_light() -> None:
     code = ("import sys, latent3d; heavy = ('torch', 'torchvision', 'PySide6', 'vtk', 'vtkmodules', 'pyvista', "
             "'pandas', 'pyarrow'); print(sorted(m for m in heavy if m in sys.modules), latent3d.__all__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
-    assert out.strip() == "[] ['__version__', 'export', 'load_run', 'show', 'train']"
+    assert out.strip() == ("[] ['Recorder', '__version__', 'export', 'import_tensorboard', 'load_run', 'show', "
+                           "'train']")
 
 
 def test_train_returns_the_saved_run(data_dir: Path, tmp_path: Path) -> None:

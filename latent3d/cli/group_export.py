@@ -9,8 +9,7 @@ import numpy as np
 
 from latent3d.runs.group_export import write_group_csv, write_group_npy
 from latent3d.state.timeline import Timebase
-from latent3d.state.view_apply import check_spec, load_view_run
-from latent3d.state.view_file import load_view
+from latent3d.state.view import check_spec, load_view, load_view_run
 from latent3d.util.fileio import check_target
 
 __all__ = ["GROUP_SUFFIXES", "cmd_export_group"]

@@ -9,9 +9,8 @@ from typing import Any
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.offscreen.render import parse_size, render_image, render_movie
 from latent3d.state.own_values import DecoderMapState
-from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
-from latent3d.state.view_file import ViewSpec, load_view
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.view import ViewSpec, check_spec, load_view, load_view_compare, load_view_run
+from latent3d.state.viewer_model import ViewerModel
 from latent3d.util.fileio import check_target
 from latent3d.util.output import say
 
@@ -75,9 +74,9 @@ def _compare_run(args: argparse.Namespace, view: ViewSpec | None, run: Run) -> R
     if not getattr(args, "compare", None):
         return None
     other = load_run(resolve_run_path(args.compare))
-    probe = ViewerState()
+    probe = ViewerModel()
     probe.set_run(run)
-    probe.set_compare(other)  # too few shared test images: one sentence (ValueError), exit 2
+    probe.compare.other = other  # too few shared test images: one sentence (ValueError), exit 2
     return other
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from latent3d.qt.widgets.dialogs import error_box, info_box
 from latent3d.runs import Run, RunError, default_runs_dir, load_run, newest_run
-from latent3d.state.view_file import ViewSpec
+from latent3d.state.view import ViewSpec
 
 if TYPE_CHECKING:
     from latent3d.qt.main_window import MainWindow

@@ -90,7 +90,6 @@ class Services:
     message: Callable[[str, int], None]
     show_run: Callable[[Run], None]
     show_panel: Callable[[QWidget], None]
-    fit_camera: Callable[[], None]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from latent3d.data.images import load_test_images
 from latent3d.qt import compare, decoder_map, display, groups, inspect, learning, own_images, training
 from latent3d.qt.canvas.easing import CameraEaser
-from latent3d.qt.canvas.export import ExportActions
+from latent3d.qt.canvas.export import ExportActions, Shown
 from latent3d.qt.canvas.gestures import SceneController
 from latent3d.qt.canvas.view import LatentView
 from latent3d.qt.canvas.warm_start import warm_after_first_frame
@@ -29,6 +29,7 @@ from latent3d.qt.widgets.feature_frame import FeatureFrame
 from latent3d.qt.widgets.shortcuts import ShortcutsDialog
 from latent3d.runs import Run
 from latent3d.scene.core.presenter import ScenePresenter
+from latent3d.scene.offscreen.render import render_state
 from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_model import ViewerModel
 from latent3d.state.viewer_state import ViewerState
@@ -72,23 +73,25 @@ class MainWindow(QMainWindow):
         self.model = model = ViewerModel()
         self.state = state = ViewerState(model)  # TRANSITIONAL: the old names, until the features have moved
         self.images = load_test_images(data_dir)
-        self.neighbours = Neighbours(state)
+        self.neighbours = Neighbours(model.time)
         self.view = LatentView(self)
         self.scene = self.view.scene
-        self.easer = CameraEaser(state, self)
-        self.presenter = ScenePresenter(state, self.scene, self.view.request_render, probe_widget=True,
-                                        follow_to=self.easer.ease_to)
-        self.timeline = Timeline(state)
+        self.easer = CameraEaser(model.camera, self)
+        self.presenter = ScenePresenter(model.time, model.camera, model.pick, model.display, model.compare, self.scene,
+                                        self.view.request_render, probe_widget=True, follow_to=self.easer.ease_to)
+        self.timeline = Timeline(model.time)
         self.loss_panel = LossPanel(model.time, model.display)
-        self.status = StatusLine(state)
-        self.files = OpenSave(state, self.settings, self, self._message, before_apply=self.timeline.pause)
+        self.status = StatusLine(model.time)
+        self.files = OpenSave(model, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)
-        self.exports = ExportActions(state, self.view, self.timeline, self)
+        # A larger screenshot renders the whole picture again off screen, from every model.
+        shown = Shown(model.time, lambda size, scale, caption: render_state(state, size, scale, caption))
+        self.exports = ExportActions(self.view, shown, model.display, self.timeline.pause, self)
         services = Services(
             window=self, settings=self.settings, data_dir=data_dir, images=self.images, neighbours=self.neighbours,
             view=self.view, presenter=self.presenter, timeline=self.timeline, loss=self.loss_panel,
             canvas_busy=self.controller.busy, message=self._message, show_run=self.files.show_run,
-            show_panel=self._show_panel, fit_camera=lambda: self.easer.ease_to(self.presenter.framing()))
+            show_panel=self._show_panel)
         self.parts: dict[str, Parts] = {f.name: f.build(model, services) for f in FEATURES}
         self._build_layout()
         self._build_actions()
@@ -96,7 +99,7 @@ class MainWindow(QMainWindow):
         self.view.signals.interacting.connect(self._on_interacting)
         model.time.events.run.connect(self._on_run)
         self._restore_settings()
-        warm_after_first_frame(self.view, state, lambda: self.neighbours.index)  # the first click's costs, idle
+        warm_after_first_frame(self.view, model.time, lambda: self.neighbours.index)  # the first click's costs, idle
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -263,5 +266,6 @@ class MainWindow(QMainWindow):
             parts.close()
         for part in (self.status, self.neighbours, self.presenter):
             part.close()
+        self.timeline.close_timeline()
         self.view.close()
         super().closeEvent(event)

@@ -8,10 +8,10 @@ only when it differs from what was there. No hand-written setters, no list of ev
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["Model", "connect_handlers", "identical", "quietly_set"]
+__all__ = ["Model", "connect_all", "connect_handlers", "identical", "quietly_set"]
 
 
 class Model:
@@ -63,5 +63,16 @@ def connect_handlers(model: Any, target: object) -> Callable[[], None]:
     def disconnect() -> None:
         for signal, slot in pairs:
             signal.disconnect(slot)
+
+    return disconnect
+
+
+def connect_all(models: Iterable[Any], target: object) -> Callable[[], None]:
+    """:func:`connect_handlers` for each of ``models`` (a view of several models); returns one disconnect for all."""
+    disconnects = [connect_handlers(model, target) for model in models]
+
+    def disconnect() -> None:
+        for d in disconnects:
+            d()
 
     return disconnect

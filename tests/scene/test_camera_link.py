@@ -16,36 +16,38 @@ from latent3d.scene.core.cloud import LatentScene  # noqa: E402
 from latent3d.scene.core.presenter import ScenePresenter  # noqa: E402
 from latent3d.state.camera import CameraModel  # noqa: E402
 from latent3d.state.values import Camera  # noqa: E402
-from latent3d.state.viewer_state import ViewerState  # noqa: E402
+from latent3d.state.viewer_model import ViewerModel  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
 
 @pytest.fixture
-def linked(tmp_path: Path) -> Iterator[tuple[ViewerState, LatentScene]]:
+def linked(tmp_path: Path) -> Iterator[tuple[CameraModel, LatentScene]]:
     plotter = pv.Plotter(off_screen=True, window_size=(300, 200))
-    state = ViewerState()
+    model = ViewerModel()
     scene = LatentScene(plotter)
-    presenter = ScenePresenter(state, scene)  # its camera link connects first, as in the window
-    state.set_run(load_run(make_run(tmp_path / "r", n=300, epochs=2)))
+    # its camera link connects first, as in the window
+    presenter = ScenePresenter(model.time, model.camera, model.pick, model.display, model.compare, scene)
+    model.set_run(load_run(make_run(tmp_path / "r", n=300, epochs=2)))
     plotter.show(auto_close=False)
-    yield state, scene
+    yield model.camera, scene
     presenter.close()
     plotter.close()
 
 
-def test_one_write_emits_once_and_a_late_listener_gets_the_pose_shown(linked: tuple[ViewerState, LatentScene]) -> None:
-    state, scene = linked
+def test_one_write_emits_once_and_a_late_listener_gets_the_pose_shown(linked: tuple[CameraModel, LatentScene]) -> None:
+    camera, scene = linked
     late: list[Camera | None] = []
-    state.model.camera.events.camera.connect(late.append)  # connected after the link: it used to get two poses
+    camera.events.camera.connect(late.append)  # connected after the link: it used to get two poses
     asked = Camera((4.0, 3.0, 2.0), (0.0, 0.0, 0.0), (0.0, 0.3, 1.0), 30.0)  # view-up not at right angles
-    state.camera = asked
+    camera.camera = asked
     assert len(late) == 1, late
     shown = read_camera(scene)
-    assert late[0] == state.camera
-    np.testing.assert_allclose(state.camera.view_up, shown.view_up, atol=1e-9)
-    np.testing.assert_allclose(state.camera.position, shown.position, atol=1e-9)
+    held = camera.camera
+    assert held is not None and late[0] == held
+    np.testing.assert_allclose(held.view_up, shown.view_up, atol=1e-9)
+    np.testing.assert_allclose(held.position, shown.position, atol=1e-9)
     d = np.subtract(asked.focal_point, asked.position)
-    assert abs(float(np.dot(state.camera.view_up, d))) < 1e-9  # the model holds the pose VTK draws
+    assert abs(float(np.dot(held.view_up, d))) < 1e-9  # the model holds the pose VTK draws
 
 
 def test_the_camera_model_keeps_an_orthogonal_pose_to_the_bit() -> None:

@@ -15,7 +15,6 @@ from latent3d.scene.core.cloud import CLASS_COLORS, LatentScene  # noqa: E402
 from latent3d.scene.core.presenter import ScenePresenter  # noqa: E402
 from latent3d.scene.display.class_highlight import ClassHighlight  # noqa: E402
 from latent3d.state.viewer_model import ViewerModel  # noqa: E402
-from latent3d.state.viewer_state import ViewerState  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
 
@@ -24,7 +23,8 @@ def setup(tmp_path: Path) -> Iterator[tuple[ViewerModel, LatentScene, ClassHighl
     plotter = pv.Plotter(off_screen=True, window_size=(300, 200))
     model = ViewerModel()
     scene = LatentScene(plotter)
-    presenter = ScenePresenter(ViewerState(model), scene)  # TRANSITIONAL: until the scene presenter takes models
+    m = model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     # after the presenter, as the window builds it
     highlight = ClassHighlight(model.display, model.time, scene, presenter.colours)
     model.set_run(load_run(make_run(tmp_path / "r", n=400, epochs=2)))

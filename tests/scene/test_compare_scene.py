@@ -17,7 +17,6 @@ from latent3d.scene.core.presenter import ScenePresenter  # noqa: E402
 from latent3d.state.compare import drawn_codes, to_snapshot_codes  # noqa: E402
 from latent3d.state.values import PathState  # noqa: E402
 from latent3d.state.viewer_model import ViewerModel  # noqa: E402
-from latent3d.state.viewer_state import ViewerState  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
 
@@ -38,7 +37,8 @@ def views(runs: tuple[Run, Run]) -> Iterator[tuple[ViewerModel, LatentScene, Lat
     model = ViewerModel()
     first, second = _plotter(), _plotter()
     scene_a, scene_b = LatentScene(first), LatentScene(second)
-    presenter = ScenePresenter(ViewerState(model), scene_a)  # TRANSITIONAL: until the scene presenter takes models
+    m = model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene_a)
     model.set_run(a)
     model.compare.other = b
     linked = ComparePresenter(model.time, model.compare, model.display, model.pick, model.camera, scene_b)

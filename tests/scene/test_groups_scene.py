@@ -105,7 +105,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 def shown(plotter: pv.Plotter, run: Run) -> Iterator[tuple[ViewerModel, LatentScene, GroupPresenter]]:
     model = ViewerModel()
     scene = LatentScene(plotter)
-    presenter = ScenePresenter(ViewerState(model), scene)  # TRANSITIONAL: until the scene presenter takes models
+    m = model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     groups = GroupPresenter(model.groups, model.time, model.display, model.compare, scene, presenter.colours)
     model.set_run(run)
     yield model, scene, groups

@@ -18,11 +18,10 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.decoder_map.panel import DecoderMapPanel
     from latent3d.qt.style import follow_checked, window_action
     from latent3d.scene.decoder_map.layer import DecoderMapLayer
-    from latent3d.state.viewer_state import ViewerState
 
-    state = ViewerState(model)
-    layer = DecoderMapLayer(state, services.view.scene, services.view.request_render)
-    panel = DecoderMapPanel(state)
+    shown = (model.time, model.camera, model.pick, model.layers)
+    layer = DecoderMapLayer(*shown, services.view.scene, services.view.request_render)
+    panel = DecoderMapPanel(*shown)
     services.view.signals.interacting.connect(layer.hold)
     action = window_action("Decoder map", services.window, "M", checkable=True,
                            tip="Images decoded on a grid over a plane through the latent space (M)")

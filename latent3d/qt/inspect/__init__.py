@@ -21,29 +21,28 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.inspect.image_panel import ImagePanel
     from latent3d.qt.inspect.selection_view import SelectionDisplay
     from latent3d.qt.style import follow_checked, window_action
-    from latent3d.state.viewer_state import ViewerState
 
-    state = ViewerState(model)
+    pick, time, compare = model.pick, model.time, model.compare
     panel = ImagePanel()
     filmstrip, path, neighbours_box = FilmstripBox(), PathBox(), NeighboursBox()
     for box in (filmstrip, path):
         box.setTitle("")  # the tab names it: the group box's own title would only take a line
         box.setStyleSheet("QGroupBox { border: none; margin-top: 0px; padding-top: 0px; }")
     views: list[SelectionDisplay | FilmstripView | PathView | NeighboursView] = [
-             SelectionDisplay(state, panel, services.images, services.neighbours),
-             FilmstripView(state, filmstrip, before_seek=services.timeline.pause),
-             PathView(state, path, on_new_path=lambda: services.show_panel(path)),
-             NeighboursView(state, neighbours_box, services.images, services.neighbours)]
+             SelectionDisplay(pick, time, compare, panel, services.images, services.neighbours),
+             FilmstripView(pick, time, filmstrip, before_seek=services.timeline.pause),
+             PathView(pick, time, path, on_new_path=lambda: services.show_panel(path)),
+             NeighboursView(pick, time, compare, neighbours_box, services.images, services.neighbours)]
     neighbours_box.select_requested.connect(model.groups.select_points)
-    gestures = PickGestures(model.pick, model.time, services.view, path.steps.value)
+    gestures = PickGestures(pick, time, services.view, path.steps.value)
     roam = window_action("Free roam", services.window, "F", checkable=True,
                          tip="Drag a yellow probe through the latent space and see what the decoder makes "
                              "of each place, with the nearest test image (F; Escape leaves)")
     roam.toggled.connect(gestures.set_free_roam)
-    follow_checked(roam, model.pick.events.probe, lambda p: p is not None)
+    follow_checked(roam, pick.events.probe, lambda p: p is not None)
 
     def escape() -> bool:
-        model.pick.clear_selection()  # Escape drops the pick and leaves free roam; the path A->B stays
+        pick.clear_selection()  # Escape drops the pick and leaves free roam; the path A->B stays
         return True
 
     def close() -> None:

@@ -15,30 +15,17 @@ __all__ = ["FEATURE"]
 
 def build(model: ViewerModel, services: Services) -> Parts:
     """The background analysis and its panels: purity and learned-at beside the loss, events on the timeline, map."""
-    from types import SimpleNamespace
-
-    from latent3d.qt.learning.event_ticks import EventTicks
     from latent3d.qt.learning.views import LearningViews
-    from latent3d.state.viewer_state import ViewerState
 
     learning = model.learning
     views = LearningViews(learning, model.time, model.display, model.pick, model.groups, services.images.get,
                           services.message)
-    # TRANSITIONAL (h28a moves the event ticks onto the timeline's tick layers): the ticks still take the old
-    # facade and a service with `ready`/`analysis`, here the learning model's event and result.
-    source = SimpleNamespace(ready=learning.events.result, analysis=learning.result)
-    ticks = views.ticks = EventTicks(ViewerState(model), source, services.timeline.slider,
-                                     host=services.timeline.ticks)
-
-    def close() -> None:
-        ticks.close_ticks()
-        views.close()
-
+    services.timeline.add_tick_layer(views.ticks)  # the events under the slider, beside the epoch ticks
     return Parts(
         panels=[Panel(views.purity, "loss-tab", order=20, stretch=3),
                 Panel(views.histogram, "loss-tab", order=30, stretch=2),
                 Panel(views.map_tab(), "bottom-tab", "Data map", order=50)],
-        close=close, handles={"views": views, "service": views.service})
+        close=views.close, handles={"views": views, "service": views.service})
 
 
 FEATURE = Feature("learning", build, frozenset({"labels"}))

@@ -1,8 +1,9 @@
 """The window's learning panels in one place: the background analysis, purity curves, data map, hardest images.
 
-The learning build makes one :class:`LearningViews` and puts its pieces where they belong: the purity
-curves and the learned-at histogram beside the loss curves, the data map with the hardest images in a
-tab of their own. The service writes the learning model; every panel is a view of that model.
+The learning build makes one :class:`LearningViews` and puts its pieces where they belong: the event
+ticks on the timeline (a tick layer), the purity curves and the learned-at histogram beside the loss
+curves, the data map with the hardest images in a tab of their own. The service writes the learning
+model; every panel is a view of that model.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QSplitter
 
 from latent3d.qt.learning.data_map import DataMap
+from latent3d.qt.learning.event_ticks import EventTicks
 from latent3d.qt.learning.hardest_list import HardestList, ImageSource
 from latent3d.qt.learning.learned_histogram import LearnedHistogram
 from latent3d.qt.learning.purity_plot import PurityPlot
@@ -55,7 +57,7 @@ class LearningViews:
         self.histogram = LearnedHistogram(learning, time, display)
         self.data_map = DataMap(learning, time, display, pick, image_of=image_of)
         self.hardest = HardestList(time, display, pick, image_of=image_of)
-        self.ticks: QWidget | None = None  # the event ticks on the timeline, placed by the build
+        self.ticks = EventTicks(learning)  # a tick layer: the feature's build adds it to the timeline
         self.data_map.box_selected.connect(self._on_box)
         learning.events.status.connect(self._on_status)
 
@@ -87,6 +89,7 @@ class LearningViews:
         self.learning.events.status.disconnect(self._on_status)
         for w in (self.purity, self.histogram):
             w.close_panel()
+        self.ticks.close_ticks()
         self.data_map.close_map()
         self.hardest.close_list()
         self.service.close()

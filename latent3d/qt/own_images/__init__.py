@@ -18,12 +18,10 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.analysis.encoder import OwnCodesCache
     from latent3d.qt.own_images.panel import OwnImagePanel
     from latent3d.scene.own_images.layer import OwnImagesLayer
-    from latent3d.state.viewer_state import ViewerState
 
-    state = ViewerState(model)
     codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
-    layer = OwnImagesLayer(state, services.view.scene, services.view.request_render, codes=codes)
-    panel = OwnImagePanel(state, codes, images=services.images)
+    layer = OwnImagesLayer(model.time, model.layers, services.view.scene, services.view.request_render, codes=codes)
+    panel = OwnImagePanel(model.time, model.pick, model.layers, codes, images=services.images)
 
     def close() -> None:
         layer.close()

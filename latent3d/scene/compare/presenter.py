@@ -105,7 +105,7 @@ class ComparePresenter:
         self._caption.SetPosition(0.015, 0.975)
         scene.plotter.renderer.AddViewProp(self._caption)
         # One camera for both views: the main view reports what VTK made of an applied camera, not this one.
-        self.camera_link = CameraLink(camera, scene, self.request_render,  # type: ignore[arg-type]
+        self.camera_link = CameraLink(camera, scene, self.request_render,
                                       shown=lambda: self._shown is not None)
         self._disconnects = [connect_handlers(m, self) for m in (time, compare, display, pick)]
         self._on_other(compare.other)

@@ -29,8 +29,7 @@ from latent3d.scene.offscreen.movie import (
     write_movie,
 )
 from latent3d.state.own_values import DecoderMapState
-from latent3d.state.view_apply import apply_spec, spec_from_state
-from latent3d.state.view_file import ViewSpec
+from latent3d.state.view import ViewSpec, apply_spec, spec_from_state
 from latent3d.state.viewer_state import ViewerState, timebase_of
 from latent3d.util.fileio import atomic_path
 from latent3d.util.limits import check_image
@@ -128,10 +127,10 @@ class OffscreenRenderer:
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
-        self.presenter = ScenePresenter(self.state, self.scene)
         m = self.state.model
+        self.presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, self.scene)
         self.groups = GroupPresenter(m.groups, m.time, m.display, m.compare, self.scene, self.presenter.colours)
-        self.layers = LearnedLayers.create(self.state, self.scene)
+        self.layers = LearnedLayers.create(self.state.model, self.scene)
         self.state.set_run(run)
         self.state.align = align
         self.state.set_compare(compare)
@@ -151,7 +150,7 @@ class OffscreenRenderer:
 
     def apply_view(self, spec: ViewSpec) -> None:
         """Show what the view file ``spec`` describes (checked against the run beforehand)."""
-        apply_spec(self.state, spec, self.state.compare)  # the spec's comparison was loaded into the renderer
+        apply_spec(self.state.model, spec, self.state.compare)  # the spec's comparison was loaded into the renderer
         self.state.decoder_map = self._decoder_map  # the file's map, or the one --decoder-map asked for
 
     def fit(self, u: float) -> None:
@@ -204,13 +203,13 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, capt
     plotter = pv.Plotter(off_screen=True, window_size=[w, h])
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
-    presenter = ScenePresenter(copy, scene, scale=float(scale))
     m = copy.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene, scale=float(scale))
     groups = GroupPresenter(m.groups, m.time, m.display, m.compare, scene, presenter.colours, scale=float(scale))
-    layers = LearnedLayers.create(copy, scene, scale=float(scale))
+    layers = LearnedLayers.create(copy.model, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
-        apply_spec(copy, spec_from_state(state), state.compare)  # what a saved view holds: camera, groups
+        apply_spec(copy.model, spec_from_state(state.model), state.compare)  # what a saved view holds: camera, groups
         copy.position = state.position  # exact: the spec rounds the position to a whole training step
         if caption is not None:
             StepCaption(plotter, font_size=16 * scale).show(caption)

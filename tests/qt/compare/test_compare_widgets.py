@@ -138,8 +138,9 @@ def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair)
     state.position = 1.0
     panel = ImagePanel()
     qtbot.addWidget(panel)
-    neighbours = Neighbours(state)
-    display = SelectionDisplay(state, panel, load_test_images(None), neighbours)
+    neighbours = Neighbours(state.model.time)
+    display = SelectionDisplay(state.model.pick, state.model.time, state.model.compare, panel, load_test_images(None),
+                               neighbours)
     state.probe = state.run.codes[1, 42]  # the probe on test image 42
     off = panel.probe.left.image.copy()
     state.align = "final"  # the point is drawn elsewhere now, and the probe moves with it

@@ -12,7 +12,6 @@ from latent3d.analysis.groups import class_counts
 from latent3d.runs import Run, load_run
 from latent3d.state.groups import DEFAULT_GROUP, TrailsState
 from latent3d.state.viewer_model import ViewerModel
-from latent3d.state.viewer_state import ViewerState
 
 
 @pytest.fixture
@@ -135,7 +134,8 @@ def view(qtbot, model: ViewerModel):  # noqa: ANN001, ANN201
     v.resize(400, 300)
     v.show()
     qtbot.waitExposed(v)
-    presenter = ScenePresenter(ViewerState(model), v.scene, v.request_render)  # TRANSITIONAL: until it takes models
+    m = model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, v.scene, v.request_render)
     presenter._on_run(model.time.run)
     v.ren_win.Render()
     yield v

@@ -147,8 +147,8 @@ def test_screenshot_at_4x_looks_like_the_view(window, tmp_path: Path) -> None:  
     """Point footprints grow with the scale: the share of the picture covered by points stays the same."""
     window.view.render()
     w, h = window.view.window_size
-    save_screenshot(window.view, tmp_path / "x1.png", 1, window.state)
-    assert save_screenshot(window.view, tmp_path / "x4.png", 4, window.state) == (4 * w, 4 * h)
+    save_screenshot(window.view, tmp_path / "x1.png", 1, window.exports.shown)
+    assert save_screenshot(window.view, tmp_path / "x4.png", 4, window.exports.shown) == (4 * w, 4 * h)
 
     def covered(name: str) -> float:
         img = imageio.imread(tmp_path / name)[..., :3].astype(int)

@@ -7,12 +7,11 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtWidgets import QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from latent3d.analysis.learning import analyse, hardest
 from latent3d.qt.learning.data_map import DataMap
-from latent3d.qt.learning.event_ticks import EventTicks
 from latent3d.qt.learning.hardest_list import HardestList
 from latent3d.qt.learning.learned_histogram import LearnedHistogram
 from latent3d.qt.learning.purity_plot import PurityPlot
@@ -20,7 +19,6 @@ from latent3d.qt.learning.service import BUSY_NOTE, LearningService
 from latent3d.runs import Run, load_run
 from latent3d.state.learning import LearningModel
 from latent3d.state.viewer_model import ViewerModel
-from latent3d.state.viewer_state import ViewerState
 from tests.support.scene_fixtures import grown
 from tests.support.step_plots import assert_axis_switch_keeps_the_step
 
@@ -42,12 +40,6 @@ def _loaded(qtbot, model: ViewerModel, run: Run) -> None:  # noqa: ANN001
 
 def _service(model: ViewerModel) -> LearningService:
     return LearningService(model.learning, model.time)
-
-
-def _ticks(model: ViewerModel, slider: QSlider, host: QWidget | None = None) -> EventTicks:
-    """TRANSITIONAL: the event ticks still take the old facade and a service's ``ready``/``analysis`` (h28a)."""
-    source = SimpleNamespace(ready=model.learning.events.result, analysis=model.learning.result)
-    return EventTicks(ViewerState(model), source, slider, host=host)
 
 
 def _show(qtbot, widget: QWidget, size: tuple[int, int] = (800, 300)) -> None:  # noqa: ANN001
@@ -175,33 +167,6 @@ def test_closing_stops_the_worker_between_two_snapshots(qtbot, run: Run, monkeyp
     assert model.learning.result is None or model.learning.result.partial  # the stopped work is dropped
 
 
-def test_event_ticks_line_up_with_the_slider_and_seek(qtbot, run: Run) -> None:  # noqa: ANN001
-    model = ViewerModel()
-    service = _service(model)
-    host = QWidget()
-    slider = QSlider(Qt.Orientation.Horizontal)
-    ticks = _ticks(model, slider)
-    layout = QVBoxLayout(host)
-    layout.addWidget(slider)
-    layout.addWidget(ticks)
-    _show(qtbot, host)
-    _loaded(qtbot, model, run)
-    assert ticks.events and ticks.events == model.learning.result.events  # type: ignore[union-attr]
-    event = ticks.events[0]
-    x = ticks.tick_x(event)
-    time = model.time.time
-    assert time is not None
-    left = slider.geometry().left() - ticks.geometry().left() + 8
-    expected = left + time.fraction(time.at_step(event.step), "log") * (slider.width() - 16)
-    assert x == pytest.approx(expected, abs=1.0)
-    assert ticks.event_at(x + 3) is event and ticks.event_at(x + 40) in (None, *ticks.events[1:])
-    model.time.position = float(time.last)
-    qtbot.mouseClick(ticks, Qt.MouseButton.LeftButton, pos=QPoint(int(round(x)), 4))
-    assert model.time.step == pytest.approx(ticks.event_at(round(x)).step)  # type: ignore[union-attr]
-    ticks.close_ticks()
-    service.close()
-
-
 def _scene_pos(m: DataMap, i: int) -> QPointF:
     return m.view.mapViewToScene(QPointF(float(m.xy[i, 0]), float(m.xy[i, 1])))
 
@@ -293,19 +258,18 @@ def test_a_run_of_one_snapshot_shows_no_events_and_does_not_crash(qtbot, run: Ru
     model = ViewerModel()
     service = _service(model)
     host = QWidget()
-    slider = QSlider(Qt.Orientation.Horizontal)
     m = model
-    widgets = [PurityPlot(m.learning, m.time, m.display), _ticks(m, slider),
-               DataMap(m.learning, m.time, m.display, m.pick), LearnedHistogram(m.learning, m.time, m.display),
-               HardestList(m.time, m.display, m.pick)]
+    widgets = [PurityPlot(m.learning, m.time, m.display), DataMap(m.learning, m.time, m.display, m.pick),
+               LearnedHistogram(m.learning, m.time, m.display),
+               HardestList(m.time, m.display, m.pick)]  # the event ticks: tests/qt/learning/test_event_ticks.py
     layout = QVBoxLayout(host)
-    for w in (slider, *widgets):
+    for w in widgets:
         layout.addWidget(w)
     _show(qtbot, host, (900, 900))
     _loaded(qtbot, model, grown(run, 1))
     assert model.learning.result is not None and model.learning.result.events == []
-    assert widgets[0].event_lines == [] and widgets[1].events == []  # type: ignore[attr-defined]
-    assert "one snapshot" in widgets[3].never.toPlainText()  # type: ignore[attr-defined]
+    assert widgets[0].event_lines == []  # type: ignore[attr-defined]
+    assert "one snapshot" in widgets[2].never.toPlainText()  # type: ignore[attr-defined]
     assert analyse(grown(run, 1)).never == len(run.labels)
     service.close()
 
@@ -342,26 +306,6 @@ def test_plots_follow_the_hidden_classes(qtbot, run: Run) -> None:  # noqa: ANN0
     service.close()
 
 
-def test_event_ticks_over_a_host_strip_cover_it_and_avoid_its_labels(qtbot, run: Run) -> None:  # noqa: ANN001
-    from latent3d.qt.timeline.widget import Timeline
-
-    model = ViewerModel()
-    service = _service(model)
-    timeline = Timeline(ViewerState(model))  # TRANSITIONAL: until the timeline takes its models (h28a)
-    ticks = _ticks(model, timeline.slider, host=timeline.ticks)
-    _show(qtbot, timeline, (900, 60))
-    _loaded(qtbot, model, run)
-    assert ticks.parent() is timeline.ticks and ticks.geometry() == timeline.ticks.rect()
-    timeline.resize(700, 60)
-    qtbot.waitUntil(lambda: ticks.geometry() == timeline.ticks.rect(), timeout=2000)
-    assert ticks.rows == 1 and len(ticks._taken(ticks.fontMetrics())) == len(timeline.ticks.fractions)
-    event = ticks.events[0]
-    qtbot.mouseClick(ticks, Qt.MouseButton.LeftButton, pos=QPoint(int(round(ticks.tick_x(event))), 3))
-    assert model.time.step == pytest.approx(ticks.event_at(round(ticks.tick_x(event))).step)  # type: ignore[union-attr]
-    ticks.close_ticks()
-    service.close()
-
-
 def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Path) -> None:  # noqa: ANN001
     from qt.conftest import dispose, open_window
 
@@ -372,7 +316,7 @@ def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Pat
         tabs = [w.bottom_tabs.tabText(i) for i in range(w.bottom_tabs.count())]
         assert "Data map" in tabs and w.parts["learning"]["views"].purity.isVisibleTo(w) is True
         ticks = w.parts["learning"]["views"].ticks
-        assert ticks.parent() is w.timeline.ticks and ticks.events == learning.result.events
+        assert ticks in w.timeline.ticks.layers and ticks.events == learning.result.events
         w.state.selected = 5
         assert "learned" in w.parts["inspect"]["panel"].selection.details.text()
         w.state.color = "learned"

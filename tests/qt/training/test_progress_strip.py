@@ -12,7 +12,8 @@ from qt.conftest import dispose, open_window
 
 from latent3d.config.train import TrainConfig
 from latent3d.job.process import Progress, Started
-from latent3d.qt.training.live import TrainingProgress
+from latent3d.qt.training.progress import TrainingProgress
+from latent3d.state.viewer_model import ViewerModel
 
 
 def _training(window: Any) -> Any:
@@ -24,7 +25,7 @@ def _training(window: Any) -> Any:
 def _strip_in_status_row(qtbot) -> tuple[QWidget, TrainingProgress]:  # noqa: ANN001
     row = QWidget()
     layout = QHBoxLayout(row)
-    strip = TrainingProgress()
+    strip = TrainingProgress(ViewerModel().time)
     layout.addWidget(strip, 1)
     layout.addWidget(QLabel("run fashion-mnist-default · 10,000 test codes"))
     qtbot.addWidget(row)

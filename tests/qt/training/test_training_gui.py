@@ -20,7 +20,7 @@ from qt.conftest import dispose, open_window
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.cli.parser import main as cli_main
 from latent3d.config.train import TrainConfig
-from latent3d.job.process import SnapshotUpdate
+from latent3d.job.process import Snapshot
 from latent3d.qt.widgets.image_view import to_uint8
 from latent3d.runs import default_runs_dir
 from tests.conftest import make_fake_run
@@ -82,14 +82,14 @@ def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, d
     _training(window).data_dir = data_dir
     seen: list[tuple[int, int, int]] = []
 
-    def on_epoch(update: SnapshotUpdate) -> None:  # runs after the window has shown the snapshot
+    def on_epoch(update: Snapshot) -> None:  # runs after the window has shown the snapshot
         assert _training(window).action.isEnabled() is False and _training(window).show_dialog() is None
         seen.append((update.step, update.steps_per_epoch, window.timeline.last))
         assert window.state.position == window.timeline.last  # following the newest snapshot
         assert window.run.steps[-1] == update.step
         i = int(np.argmin(update.test_bce))
         window.state.selected = i  # picking during training decodes with the newest decoder
-        dec = NumpyDecoder([(update.decoder_weights[f"decoder.{k}.weight"], update.decoder_weights[f"decoder.{k}.bias"])
+        dec = NumpyDecoder([(update.weights[f"decoder.{k}.weight"], update.weights[f"decoder.{k}.bias"])
                             for k in (0, 2, 4, 6)])
         shown = window.parts["inspect"]["panel"].selection.right.image
         np.testing.assert_array_equal(shown, to_uint8(dec(update.codes[i])[0]))
