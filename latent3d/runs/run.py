@@ -13,10 +13,28 @@ from latent3d.analysis.decoder import Layer, NumpyDecoder
 from latent3d.analysis.interpolate import codes_at, split_position
 from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
+from latent3d.util.limits import MEMORY_SHARE, LimitError, available_memory, human_bytes
 
-__all__ = ["CACHED_DECODERS", "Run"]
+__all__ = ["CACHED_DECODERS", "DECODE_CHUNK", "Run", "check_decode"]
 
 CACHED_DECODERS = 32  # decoders kept built at once (~30 MB at the default widths)
+DECODE_CHUNK = 4096  # codes decoded at once by Run.decode: its temporaries (about six copies) stay near 80 MB
+
+
+def check_decode(count: int, *, memory: int | None = None) -> None:
+    """Refuse, in one sentence, decoding ``count`` images that would not fit in half the available memory.
+
+    Raises
+    ------
+    LimitError
+        With the images' size and the memory available.
+    """
+    memory = available_memory() if memory is None else memory
+    need = count * 28 * 28 * 4 + min(count, DECODE_CHUNK) * 28 * 28 * 4 * 6
+    if need > memory * MEMORY_SHARE:
+        raise LimitError(f"Decoding {count:,} codes makes {count:,} images of 28x28 float32, about "
+                         f"{human_bytes(need)}, more than half of the {human_bytes(memory)} available: decode "
+                         "fewer codes at a time.")
 
 
 @dataclass
@@ -176,12 +194,26 @@ class Run:
         -------
         ndarray of float32, shape (K, 28, 28) or (28, 28)
             Pixel values in ``[0, 1]``.
+
+        Raises
+        ------
+        ValueError
+            Codes of another shape or not finite, a bad ``step``, or (:class:`latent3d.util.limits.LimitError`)
+            more images than half the available memory holds; nothing is allocated then.
         """
         z = np.asarray(codes, dtype=np.float32)
-        if z.shape[-1:] != (3,) or z.ndim not in (1, 2) or not np.isfinite(z).all():
-            raise ValueError(f"codes must be finite numbers of shape (K, 3) or (3,), not of shape {z.shape}.")
-        pixels = self.decoder(int(round(self.position_of_step(self._step(step)))))(z.reshape(-1, 3))
-        return pixels.reshape(z.shape[:-1] + (28, 28)).astype(np.float32, copy=False)
+        if z.shape[-1:] != (3,) or z.ndim not in (1, 2):
+            raise ValueError(f"codes must have shape (K, 3) or (3,), not {z.shape}.")
+        if not np.isfinite(z).all():
+            bad = int(np.count_nonzero(~np.isfinite(z).all(axis=-1)))
+            raise ValueError(f"codes must be finite numbers; {bad:,} of them hold NaN or infinity.")
+        decoder = self.decoder(int(round(self.position_of_step(self._step(step)))))
+        flat = z.reshape(-1, 3)
+        check_decode(len(flat))
+        pixels = np.empty((len(flat), 28 * 28), np.float32)  # filled in chunks: a chunk's temporaries stay small
+        for a in range(0, len(flat), DECODE_CHUNK):
+            pixels[a:a + DECODE_CHUNK] = decoder(flat[a:a + DECODE_CHUNK])
+        return pixels.reshape(z.shape[:-1] + (28, 28))
 
     def to_dataframe(self, step: float | None = None) -> Any:
         """The run's test codes as a pandas DataFrame in the long format of ``latent3d export``.
@@ -214,6 +246,15 @@ class Run:
             raise ValueError(f"step must be a number from 0 to {self.last_step} (the run's last step), not {step!r}.")
         return float(step)
 
+    def _snapshot_index(self, snapshot: object) -> int:
+        """``snapshot`` as a valid index, or the ValueError sentence every other index misuse gets (not a KeyError)."""
+        if isinstance(snapshot, (bool, np.bool_)) or not isinstance(snapshot, (int, np.integer)) \
+                or not 0 <= int(snapshot) < self.n_snapshots:
+            shown = repr(snapshot) if len(repr(snapshot)) <= 40 else repr(snapshot)[:37] + "..."
+            raise ValueError(f"snapshot must be a whole number from 0 to {self.n_snapshots - 1} (the run's snapshot "
+                             f"indices), not {shown}.")
+        return int(snapshot)
+
     def snapshot_of_epoch(self, epoch: int) -> int:
         """Index of the snapshot at the end of ``epoch`` (0 gives 0, the untrained model).
 
@@ -228,7 +269,14 @@ class Run:
         return i
 
     def decoder(self, snapshot: int) -> NumpyDecoder:
-        """The decoder at snapshot index ``snapshot`` (0 = untrained), in numpy."""
+        """The decoder at snapshot index ``snapshot`` (0 = untrained), in numpy.
+
+        Raises
+        ------
+        ValueError
+            If ``snapshot`` is not a whole number from 0 to ``n_snapshots - 1``.
+        """
+        snapshot = self._snapshot_index(snapshot)
         if snapshot in self._decoders:
             self._decoders[snapshot] = self._decoders.pop(snapshot)  # most recently used last
         else:
@@ -239,8 +287,14 @@ class Run:
         return self._decoders[snapshot]
 
     def encoder_layers(self, snapshot: int | None = None) -> list[Layer] | None:
-        """Encoder ``(weight, bias)`` pairs at snapshot index ``snapshot`` (default: last), or None if not stored."""
-        w = self._weights[self.n_snapshots - 1 if snapshot is None else snapshot]
+        """Encoder ``(weight, bias)`` pairs at snapshot index ``snapshot`` (default: last), or None if not stored.
+
+        Raises
+        ------
+        ValueError
+            If ``snapshot`` is not a whole number from 0 to ``n_snapshots - 1``.
+        """
+        w = self._weights[self.n_snapshots - 1 if snapshot is None else self._snapshot_index(snapshot)]
         return _layers(w, "encoder") if any(k.startswith("encoder.") for k in w) else None
 
 
