@@ -19,6 +19,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
+from latent3d.util.interrupt import held, settle
 from latent3d.util.outside_runs import enclosing_run
 
 __all__ = ["FileKindError", "OutputError", "atomic_path", "check_suffix", "check_target", "describe_os_error",
@@ -244,7 +245,8 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
     system or a name too long is reported before any rendering. On any exception (an
     ``OSError``, a ``KeyboardInterrupt``...) it is deleted and ``target`` is left as it was.
     An existing target's permission bits are kept. A symbolic link at ``target`` is replaced
-    by the new file, not followed.
+    by the new file, not followed. Once renamed, the command's output is complete
+    (:func:`latent3d.util.interrupt.settle`): a later SIGTERM no longer reports it as interrupted.
     """
     target = Path(target)
     check_target(target, what=what)
@@ -258,7 +260,9 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
         fsync_path(tmp)
         with suppress(FileNotFoundError):
             os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(tmp, target)
+        with held():  # a signal during the rename waits for it; once renamed the output is complete
+            os.replace(tmp, target)
+            settle()
     except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)

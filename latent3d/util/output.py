@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from latent3d.util.fileio import OutputError, describe_os_error
+from latent3d.util.interrupt import remove_on_early_exit
 
 __all__ = ["quiet_matplotlib", "say"]
 
@@ -70,3 +71,4 @@ def quiet_matplotlib() -> None:
         return  # no writable temporary folder either: matplotlib says so itself
     os.environ["MPLCONFIGDIR"] = folder
     atexit.register(shutil.rmtree, folder, True)
+    remove_on_early_exit(folder)  # an early Ctrl+C exits without atexit
