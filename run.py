@@ -2,4 +2,4 @@
 from latent3d.cli import run
 
 if __name__ == "__main__":  # guarded: the window's training process (spawn) imports this module again
-    raise SystemExit(run())
+    run()

@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import Any
 
-__all__ = ["HANDLED", "Interrupted", "StopOnSignals", "exit_on_early_signals", "exit_status", "held",
-           "interrupted_line", "remove_on_early_exit", "settle"]
+__all__ = ["HANDLED", "Interrupted", "StopOnSignals", "exit_on_early_signals", "exit_quietly_on_signals", "exit_status",
+           "held", "interrupted_line", "remove_on_early_exit", "settle"]
 
 RETRY_SECONDS = 0.05  # a signal held during an import is looked at again this often
 _active: list[StopOnSignals] = []  # the handler installed now (the command line's), if any
@@ -75,11 +75,7 @@ def _must_hold(frame: FrameType | None) -> bool:
 
 
 def _early_exit(signum: int, frame: FrameType | None) -> None:
-    if _early_removals:
-        import shutil
-
-        for folder in _early_removals:
-            shutil.rmtree(folder, ignore_errors=True)
+    _remove_early_folders()
     try:
         os.write(2, f"latent3d: {interrupted_line(Interrupted(signum))}\n".encode())
     except OSError:  # after SIGHUP the terminal may be gone
@@ -101,6 +97,30 @@ def exit_on_early_signals(signums: tuple[int, ...] = HANDLED) -> None:
     for s in signums:
         if signal.getsignal(s) is not signal.SIG_IGN:
             signal.signal(s, _early_exit)
+
+
+def exit_quietly_on_signals(status: int, signums: tuple[int, ...] = HANDLED) -> None:
+    """The command has finished with ``status``: a signal while the interpreter shuts down exits with it, silently.
+
+    Otherwise the early handler, back in place, would call a complete ``info`` or ``export``
+    "interrupted" if a SIGTERM came in the last milliseconds.
+    """
+    def finished(signum: int, frame: FrameType | None) -> None:
+        _remove_early_folders()
+        os._exit(status)
+
+    if threading.current_thread() is threading.main_thread():
+        for s in signums:
+            if signal.getsignal(s) is not signal.SIG_IGN:
+                signal.signal(s, finished)
+
+
+def _remove_early_folders() -> None:
+    if _early_removals:
+        import shutil
+
+        for folder in _early_removals:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_on_early_exit(folder: str) -> None:
