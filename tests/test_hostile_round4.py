@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hostile_fixtures import REPO, one_sentence, snapshot
 from PIL import Image
 
 import latent3d
@@ -19,6 +18,7 @@ from latent3d import runs
 from latent3d.cli.parser import main
 from latent3d.util import fileio
 from tests.conftest import make_fake_run
+from tests.support.hostile_fixtures import REPO, one_sentence, snapshot
 
 CAMERA = {"position": [4.0, 4.0, 4.0], "focal_point": [0.0, 0.0, 0.0], "view_up": [0.0, 0.0, 1.0]}
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hostile_fixtures import REPO, one_sentence
 from PIL import Image
 
 from latent3d.util.display import display_problem
 from tests.conftest import make_fake_run
+from tests.support.hostile_fixtures import REPO, one_sentence
 
 SEED = 20261207
 LINES = {signal.SIGINT: "latent3d: interrupted.\n", signal.SIGTERM: "latent3d: interrupted (SIGTERM).\n"}

@@ -177,7 +177,7 @@ def test_large_legal_images_are_decoded_within_300_mb(kind: str, tmp_path: Path)
     import subprocess
     import sys
 
-    from hostile_fixtures import REPO
+    from tests.support.hostile_fixtures import REPO
 
     if kind.startswith("jpeg"):
         h, w = 4000, 6000
