@@ -261,5 +261,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     run = load_run(resolve_run_path(args.run))
     table = run_columns(run, args.step, train_codes=args.train_codes, raw=getattr(args, "raw", False))
     write_rows(table, out)
-    print(_printable(f"Wrote {table.n_rows:,} rows of run {run.name} to {out}"))
+    say(_printable(f"Wrote {table.n_rows:,} rows of run {run.name} to {out}"))
     return 0
