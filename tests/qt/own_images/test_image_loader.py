@@ -17,7 +17,7 @@ from latent3d.data.image_file import ImageCancelled
 from latent3d.qt.own_images.loader import ImageLoader
 from latent3d.qt.own_images.panel import OwnImagePanel
 from latent3d.runs import load_run
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 
 
 class SlowReader:
@@ -42,21 +42,22 @@ class SlowReader:
 
 
 @pytest.fixture
-def state(synthetic_run: Path) -> ViewerState:
-    s = ViewerState()
-    s.set_run(load_run(synthetic_run))
-    return s
+def model(synthetic_run: Path) -> ViewerModel:
+    m = ViewerModel()
+    m.set_run(load_run(synthetic_run))
+    return m
 
 
 def test_open_returns_at_once_and_the_window_answers_while_a_file_is_read(
-        qtbot, state: ViewerState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+        qtbot, model: ViewerModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     reader = SlowReader()
     monkeypatch.setattr(image_file, "read_image_file", reader)
-    panel = OwnImagePanel(state, ask_file=lambda: tmp_path / "slow.png", error=pytest.fail)
+    panel = OwnImagePanel(model.time, model.pick, model.layers, ask_file=lambda: tmp_path / "slow.png",
+                          error=pytest.fail)
     qtbot.addWidget(panel)
     panel.open_file()
     assert reader.started.wait(10)  # the read began in another thread ...
-    assert not reader.ended.is_set() and state.own_images == ()  # ... and open_file() came back before it ended
+    assert not reader.ended.is_set() and model.layers.own_images == ()  # ... and open_file() came back before it ended
     assert panel.note.text() == "Reading slow.png…"
     ticks: list[int] = []
     timer = QTimer()
@@ -65,15 +66,16 @@ def test_open_returns_at_once_and_the_window_answers_while_a_file_is_read(
     qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=5000)  # the GUI thread's event loop runs meanwhile
     timer.stop()
     reader.release.set()
-    qtbot.waitUntil(lambda: len(state.own_images) == 1, timeout=5000)
-    assert state.own_images[0].name == "slow" and "Reading" not in panel.note.text()
+    qtbot.waitUntil(lambda: len(model.layers.own_images) == 1, timeout=5000)
+    assert model.layers.own_images[0].name == "slow" and "Reading" not in panel.note.text()
 
 
-def test_closing_cancels_the_read_and_drops_its_result(qtbot, state: ViewerState, tmp_path: Path,  # noqa: ANN001
+def test_closing_cancels_the_read_and_drops_its_result(qtbot, model: ViewerModel, tmp_path: Path,  # noqa: ANN001
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     reader = SlowReader()
     monkeypatch.setattr(image_file, "read_image_file", reader)
-    panel = OwnImagePanel(state, ask_file=lambda: tmp_path / "slow.png", error=pytest.fail)
+    panel = OwnImagePanel(model.time, model.pick, model.layers, ask_file=lambda: tmp_path / "slow.png",
+                          error=pytest.fail)
     qtbot.addWidget(panel)
     panel.open_file()
     assert reader.started.wait(10)
@@ -82,7 +84,7 @@ def test_closing_cancels_the_read_and_drops_its_result(qtbot, state: ViewerState
     print(f"closed {time.monotonic() - t0:.3f} s after the cancel")  # a figure to read, not a timed assertion
     assert reader.ended.is_set() and reader.cancelled_seen
     qtbot.wait(100)
-    assert state.own_images == ()
+    assert model.layers.own_images == ()
 
 
 def test_a_second_file_drops_the_first_ones_result(qtbot, tmp_path: Path,  # noqa: ANN001
