@@ -278,7 +278,7 @@ class LiveTraining(QObject):
 
     def start(self, config: TrainConfig, target: Path, dataset: str = "fashion-mnist",
               threads: int | None = None) -> None:
-        """Train ``config`` on ``dataset`` into the run folder ``target`` in a child process (``threads`` None: auto)."""
+        """Train ``config`` on ``dataset`` into the run folder ``target`` in a child process (None threads: auto)."""
         if self.running:
             return
         self._config, self._live, self._shown, self._eta = config, None, None, None
