@@ -1,8 +1,9 @@
 """Seconds per epoch of latent3d's training loop against a textbook DataLoader loop; prints JSON.
 
 The loops train the same 784-256-128-64-3 model at batch 64, interleaved epoch by epoch
-so that load on a shared machine hits them alike: latent3d as shipped, latent3d with every
-matmul on ``torch.mm`` (what oneDNN brings), and the textbook loop. Also measured in the
+so that load on a shared machine hits them alike: latent3d as shipped (the step on ``torch.mm``,
+the test set's evaluation on oneDNN), latent3d with every matmul on ``torch.mm``, latent3d with the
+step's large layers on oneDNN too (what oneDNN brings where), and the textbook loop. Also measured in the
 same run: the float32 speed of this model's own batch-64 matmuls, once with ``torch.mm``
 alone and once with the faster of ``torch.mm`` and oneDNN per matmul, and from each the
 FLOP-bound seconds per epoch. ``latent3d_over_floor`` uses the faster (stricter) one.
@@ -299,11 +300,13 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     next(ours)  # epoch 0: the untrained snapshot
     ours_mm = training.train(cfg, arrays, device="cpu", onednn=False)  # every matmul on torch.mm
     next(ours_mm)
+    ours_dnn = training.train(cfg, arrays, device="cpu", onednn=True)  # the step's large layers on oneDNN too
+    next(ours_dnn)
     ops = _matmul_ops(shapes)
     book = textbook_epochs(root, args.epochs, args.seed, per_sample_transform=False)
     slow = (textbook_epochs(root, args.epochs, args.seed, per_sample_transform=True)
             if args.with_transform_loop else None)
-    ours_s, mm_s, book_s, slow_s, gflops_mm, gflops_best = [], [], [], [], [], []
+    ours_s, mm_s, dnn_s, book_s, slow_s, gflops_mm, gflops_best = [], [], [], [], [], [], []
     ours_loss = mm_loss = book_loss = float("nan")
     for _ in range(args.epochs):
         mm_rate, best_rate = matmul_gflops(ops, seconds=1.0)  # sampled between epochs: same load as the loops
@@ -316,6 +319,9 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         start = time.perf_counter()
         mm_loss = next(ours_mm).test_loss
         mm_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        next(ours_dnn)
+        dnn_s.append(time.perf_counter() - start)
         s, book_loss = next(book)
         book_s.append(s)
         if slow is not None:
@@ -331,6 +337,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         "torch": torch.__version__,
         "latent3d_s_per_epoch_median": round(ours_med, 3),
         "latent3d_torch_mm_only_s_per_epoch_median": round(mm_med, 3),
+        "latent3d_onednn_step_s_per_epoch_median": round(statistics.median(dnn_s), 3),
         "textbook_s_per_epoch_median": round(book_med, 3),
         "speedup_vs_textbook": round(book_med / ours_med, 2),
         "textbook_totensor_s_per_epoch_median": round(statistics.median(slow_s), 3) if slow_s else None,
@@ -354,6 +361,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         "matmul_gflops_torch_mm_samples": [round(v, 1) for v in gflops_mm],
         "latent3d_s_per_epoch": [round(v, 3) for v in ours_s],
         "latent3d_torch_mm_only_s_per_epoch": [round(v, 3) for v in mm_s],
+        "latent3d_onednn_step_s_per_epoch": [round(v, 3) for v in dnn_s],
         "textbook_s_per_epoch": [round(v, 3) for v in book_s],
         "snapshot_recording": snapshots,
     }
