@@ -24,6 +24,7 @@ __all__ = ["MAX_THREADS", "ThreadGovernor", "available_cores", "check_threads", 
 MAX_THREADS = 1024  # more threads than any machine this runs on has cores
 SAMPLE_EVERY_S = 0.1  # during a training, one reading of the load this often (~0.2 ms each: 0.2 % of the time)
 DECIDE_EVERY_S = 2.0  # ... and a new thread count from the readings of this long
+MAX_HISTORY = 500  # changes listed in run.json; a long training on a restless machine counts the rest
 
 
 def available_cores() -> int:
@@ -128,7 +129,10 @@ class ThreadGovernor:
     Attributes
     ----------
     history : list of [int, int]
-        ``[step, threads]`` each time the count changed (steps counted by :meth:`update` calls).
+        ``[step, threads]`` each time the count changed (steps counted by :meth:`update` calls), the
+        first ``MAX_HISTORY`` changes.
+    changes : int
+        How many times the count changed (the first setting included).
     first_load : float or None
         The load seen before the first batch.
     """
@@ -143,6 +147,7 @@ class ThreadGovernor:
         self.current = 0
         self.steps = 0
         self.history: list[list[int]] = []
+        self.changes = 0
         self.first_load: float | None = None
         self.load = 0.0  # the load the count is chosen for
         self._readings: list[float] = []
@@ -177,7 +182,9 @@ class ThreadGovernor:
         if want != self.current:
             self.set_threads(want)
             self.current = want
-            self.history.append([self.steps, want])
+            self.changes += 1
+            if len(self.history) < MAX_HISTORY:
+                self.history.append([self.steps, want])
         return want
 
     def update(self) -> int:
@@ -190,4 +197,4 @@ class ThreadGovernor:
         """What ``run.json`` keeps under ``threads``: asked, cores, the load at the start, the counts used."""
         return {"asked": "auto" if self.asked is None else self.asked, "cores": self.cores,
                 "load_at_start": None if self.first_load is None else round(self.first_load, 2),
-                "used": [list(h) for h in self.history]}
+                "used": [list(h) for h in self.history], "changes": self.changes}

@@ -80,7 +80,7 @@ def test_governor_follows_the_load_and_records_each_change() -> None:
         clock.now += 0.05
         gov.update()
     assert applied == [2, 1, 2]
-    assert gov.record() == {"asked": "auto", "cores": 2, "load_at_start": 0.0, "used": gov.history}
+    assert gov.record() == {"asked": "auto", "cores": 2, "load_at_start": 0.0, "used": gov.history, "changes": 3}
     assert [n for _, n in gov.history] == [2, 1, 2] and gov.history[0][0] == 0
 
 
@@ -101,6 +101,16 @@ def test_a_fixed_count_never_looks_at_the_load() -> None:
         clock.now += 1.0
         gov.update()
     assert applied == [3] and gov.record()["asked"] == 3 and gov.record()["load_at_start"] is None
+
+
+def test_a_restless_machine_lists_the_first_changes_and_counts_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threads, "MAX_HISTORY", 4)
+    gov, applied, clock = _governor([0.0] + [6.0, 0.0] * 500)
+    for _ in range(400):  # steps 2 s apart: each decision sees one reading, and they alternate busy and quiet
+        clock.now += 2.0
+        gov.update()
+    record = gov.record()
+    assert len(record["used"]) == 4 and record["changes"] == len(applied) > 4
 
 
 def test_no_readings_keep_the_first_look() -> None:
