@@ -62,7 +62,7 @@ def main() -> int:
 
     w.state.follow = True  # step 100's cloud framed by itself: the first steps are no speck
     w.state.seek_step(100)
-    w.bottom_tabs.setCurrentWidget(w.filmstrip)
+    w.bottom_tabs.setCurrentWidget(w.parts["inspect"]["filmstrip"])
     w.easer.finish()  # where the camera glides to in about half a second
     _settle(app, w)
     w.grab().save(str(REPO / "docs" / "learning.png"))
@@ -75,8 +75,8 @@ def main() -> int:
     codes = w.run.codes[-1]
     others = np.flatnonzero(w.run.labels == 7)  # a sneaker about 8 units away: the path crosses the classes between
     far = int(others[np.argmin(np.abs(np.linalg.norm(codes[others] - codes[shirt], axis=1) - 8.0))])
-    w.path_view.start(shirt, far)
-    w.display.set_colour_mode("error")
+    w.parts["inspect"]["path_view"].start(shirt, far)
+    w.parts["display"]["actions"].set_colour_mode("error")
     _settle(app, w)
     w.grab().save(str(REPO / "docs" / "explore-features.png"))
     print(f"saved docs/screenshot.png, docs/learning.png, docs/explore-features.png (test images {shirt}, {far})")

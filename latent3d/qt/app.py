@@ -112,7 +112,7 @@ class WindowShutdown(QObject):
             return
         self.signum = signum
         if self.window is not None:
-            self.window.training.discard_on_close = True  # before any dialog ends: a pending close obeys it
+            self.window.discard_training_on_close()  # before any dialog ends: a pending close obeys it
         self._step()
 
     def _step(self) -> None:
@@ -126,7 +126,7 @@ class WindowShutdown(QObject):
             QTimer.singleShot(STEP_MS, self._step)
             return
         if self.window is not None and self.window.isVisible():
-            self.window.training.discard_on_close = True
+            self.window.discard_training_on_close()
             self.window.close()  # closeEvent: training stopped and discarded, geometry saved
         self.quit_app()
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from latent3d.qt.canvas.movie_dialog import MovieOptionsDialog, frames_per_snapshot
 from latent3d.qt.canvas.view import LatentView
+from latent3d.qt.style import window_action
 from latent3d.qt.timeline.widget import Timeline
 from latent3d.qt.widgets.dialog_dirs import save_file_name
 from latent3d.qt.widgets.dialogs import error_box
@@ -20,7 +22,7 @@ from latent3d.state.viewer_state import ViewerState
 from latent3d.util.fileio import atomic_path
 from latent3d.util.limits import check_image
 
-__all__ = ["MovieExport", "ask_screenshot", "save_screenshot"]
+__all__ = ["ExportActions", "MovieExport", "ask_screenshot", "save_screenshot"]
 
 SCALES = (1, 2, 3, 4)
 MOVIE_FPS = 20
@@ -197,3 +199,20 @@ def _shrink(frame: np.ndarray, factor: int) -> np.ndarray:
     h, w = (frame.shape[0] // factor) // 2 * 2, (frame.shape[1] // factor) // 2 * 2
     blocks = frame[: h * factor, : w * factor, :3].reshape(h, factor, w, factor, 3).astype(np.float32)
     return np.rint(blocks.mean(axis=(1, 3))).astype(np.uint8)
+
+
+class ExportActions:
+    """File → Save screenshot… (Ctrl+S) and Export timeline movie… (Ctrl+E) of what the view shows."""
+
+    def __init__(self, state: ViewerState, view: LatentView, timeline: Timeline, parent: QWidget) -> None:
+        self.state, self.view, self.parent = state, view, parent
+        self.movie = MovieExport(view, timeline)
+        self.screenshot_action = window_action("Save screenshot…", parent, "Ctrl+S")
+        self.screenshot_action.triggered.connect(lambda: ask_screenshot(self.parent, self.view, self.state))
+        self.movie_action = window_action("Export timeline movie…", parent, "Ctrl+E")
+        self.movie_action.triggered.connect(lambda: self.movie.ask(self.parent))
+
+    @property
+    def actions(self) -> list[QAction]:
+        """For the File menu."""
+        return [self.screenshot_action, self.movie_action]

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -25,23 +24,18 @@ from PySide6.QtWidgets import (
 
 from latent3d.analysis.decoder_map import PLANES, png_bytes
 from latent3d.qt.widgets.dialog_dirs import save_file_name
+from latent3d.qt.widgets.dialogs import error_box
 from latent3d.state.map_plane import map_image
 from latent3d.state.own_values import GRID_RANGE, DecoderMapState
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 from latent3d.util.fileio import atomic_path
 
-__all__ = ["DecoderMapPanel", "plain_error", "save_map_png"]
+__all__ = ["DecoderMapPanel", "save_map_png"]
 
 SIDE_PX = 264  # the flat map's size on screen: the side panel's width
 CAMERA_SETTLE_MS = 150  # camera moves arrive every frame of a drag: the flat map waits until they pause
 PLANE_LABELS = {"camera": "facing the camera", "xy": "x-y axes", "xz": "x-z axes", "yz": "y-z axes"}
 
-
-def plain_error(parent: QWidget | None, title: str, text: str) -> None:
-    """An error dialog whose text is plain text (a file name never becomes markup)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
 
 
 def save_map_png(image: np.ndarray, path: Path, scale: int = 4) -> None:
@@ -69,7 +63,7 @@ class DecoderMapPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self._ask_path = ask_path or self._dialog_path
-        self._error = error or (lambda text: plain_error(self, "Cannot export the decoder map", text))
+        self._error = error or (lambda text: error_box(self, "Cannot export the decoder map", text))
         self.image: np.ndarray | None = None
         box = QGroupBox("Decoder map")
         outer = QVBoxLayout(self)

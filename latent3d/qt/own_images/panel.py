@@ -26,10 +26,10 @@ from latent3d.analysis.encoder import OwnCodes, OwnCodesCache, nearest_images
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.image_file import ImageFileError, default_name, read_image_file
 from latent3d.data.images import DatasetImages
-from latent3d.qt.decoder_map.panel import plain_error
-from latent3d.qt.inspect.image_panel import ImageView
 from latent3d.qt.own_images.draw_canvas import DrawCanvas
 from latent3d.qt.widgets.dialog_dirs import start_folder
+from latent3d.qt.widgets.dialogs import error_box
+from latent3d.qt.widgets.image_view import ImageView
 from latent3d.state.own_values import MAX_OWN_IMAGES, OwnImage
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
@@ -75,7 +75,7 @@ class OwnImagePanel(QWidget):
         super().__init__(parent)
         self.state, self.cache, self.images = state, codes or OwnCodesCache(), images
         self._ask_file = ask_file or self._dialog_file
-        self._error = error or (lambda text: plain_error(self, "Cannot use this image", text))
+        self._error = error or (lambda text: error_box(self, "Cannot use this image", text))
         self._drawings = 0
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

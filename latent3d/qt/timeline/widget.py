@@ -217,6 +217,12 @@ class Timeline(QWidget):
         if time is not None:
             self.state.seek_step(self.state.step + epochs * time.steps_per_epoch)
 
+    def add_to_row(self, widget: QWidget) -> None:
+        """Put ``widget`` at the end of the timeline's row (a control that changes what playback shows)."""
+        row = self.layout()
+        assert row is not None
+        row.addWidget(widget)
+
     def toggle_play(self) -> None:
         """Play if paused, pause if playing."""
         self.play_button.setChecked(not self.play_button.isChecked())

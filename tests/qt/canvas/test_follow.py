@@ -55,8 +55,8 @@ def test_grabbing_the_camera_stops_the_easing(qtbot, window) -> None:  # noqa: A
 def test_a_moved_camera_stops_a_training_framing_until_asked(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(LiveTraining, "running", property(lambda self: True))
     fits = []
-    window.training.fit_camera = lambda: fits.append(1)
-    strip = window.training.progress
+    window.parts["training"]["training"].fit_camera = lambda: fits.append(1)
+    strip = window.parts["training"]["training"].progress
     window.view.signals.interacting.emit(True)
     assert strip.frame_button.isVisibleTo(strip)
     strip.frame_button.click()

@@ -127,8 +127,9 @@ def test_agreement_curve_over_training(qtbot, pair) -> None:  # noqa: ANN001
 
 def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair) -> None:  # noqa: ANN001
     from latent3d.data.images import load_test_images
-    from latent3d.qt.inspect.image_panel import ImagePanel, to_uint8
+    from latent3d.qt.inspect.image_panel import ImagePanel
     from latent3d.qt.inspect.selection_view import SelectionDisplay
+    from latent3d.qt.widgets.image_view import to_uint8
     from latent3d.state.neighbours import Neighbours
 
     state = _state(pair[0])

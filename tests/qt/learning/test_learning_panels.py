@@ -303,16 +303,17 @@ def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Pat
 
     w = open_window(qtbot, settings, None, synthetic_run)
     try:
-        service = w.learning.service
+        service = w.parts["learning"]["views"].service
         qtbot.waitUntil(lambda: _done(service, w.state.run), timeout=20_000)
         tabs = [w.bottom_tabs.tabText(i) for i in range(w.bottom_tabs.count())]
-        assert "Data map" in tabs and w.learning.purity.isVisibleTo(w) is True
-        assert w.learning.ticks.parent() is w.timeline.ticks and w.learning.ticks.events == service.analysis.events
+        assert "Data map" in tabs and w.parts["learning"]["views"].purity.isVisibleTo(w) is True
+        ticks = w.parts["learning"]["views"].ticks
+        assert ticks.parent() is w.timeline.ticks and ticks.events == service.analysis.events
         w.state.selected = 5
-        assert "learned" in w.panel.selection.details.text()
+        assert "learned" in w.parts["inspect"]["panel"].selection.details.text()
         w.state.color = "learned"
         assert w.presenter.colours.bar.GetTitle() == "learned at step"
-        w.learning.data_map.box_selected.emit(np.array([3, 4, 9], np.int64))  # a box in the data map
+        w.parts["learning"]["views"].data_map.box_selected.emit(np.array([3, 4, 9], np.int64))  # a box in the data map
         assert w.state.group is not None and set(w.state.group.tolist()) == {3, 4, 9}  # the selections' group
     finally:
         dispose(w)

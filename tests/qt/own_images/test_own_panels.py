@@ -98,19 +98,20 @@ def test_placement_note_for_each_kind_of_run() -> None:
 
 def test_window_m_key_and_own_images(qtbot, window) -> None:  # noqa: ANN001
     keys = {a.shortcut().toString(): a for a in window.actions()}
-    assert "M" in keys and keys["M"] is window.map_action
+    assert "M" in keys and keys["M"] is window.parts["decoder map"]["action"]
     window.activateWindow()
     if window.isActiveWindow():
         qtbot.keyClick(window, Qt.Key.Key_M)
     else:  # a bare Xvfb may never activate the window: trigger what the key is bound to
-        window.map_action.trigger()
-    assert window.state.decoder_map is not None and window.learned.decoder_map.visible
-    assert window.map_action.isChecked() and window.map_panel.toggle.isChecked()
-    window.map_panel.toggle.setChecked(False)  # the panel and the toolbar button follow one state
-    assert window.state.decoder_map is None and not window.map_action.isChecked()
+        window.parts["decoder map"]["action"].trigger()
+    assert window.state.decoder_map is not None and window.parts["decoder map"]["layer"].visible
+    assert window.parts["decoder map"]["action"].isChecked() and window.parts["decoder map"]["panel"].toggle.isChecked()
+    window.parts["decoder map"]["panel"].toggle.setChecked(False)  # the panel and the toolbar button follow one state
+    assert window.state.decoder_map is None and not window.parts["decoder map"]["action"].isChecked()
     window.state.add_own_image(OwnImage.from_array("x", np.ones(784)))
-    assert window.learned.own_images.markers.shape == (1, 3) and window.own_panel.list.count() == 1
-    assert window.learned.own_images.cache is window.own_panel.cache  # encoded once for both
+    layer, panel = window.parts["own images"]["layer"], window.parts["own images"]["panel"]
+    assert layer.markers.shape == (1, 3) and panel.list.count() == 1
+    assert layer.cache is panel.cache  # encoded once for both
 
 
 def test_map_panel_waits_for_the_camera_to_settle(qtbot, state: ViewerState) -> None:  # noqa: ANN001
