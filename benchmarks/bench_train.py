@@ -266,6 +266,8 @@ def main() -> None:
                         help="also time the torchvision ToTensor() per-image loop (slow)")
     parser.add_argument("--snapshots-only", action="store_true",
                         help="only the snapshot-recording comparison: default schedule (log) vs epochs")
+    parser.add_argument("--skip-snapshots", action="store_true",
+                        help="leave out the snapshot-recording comparison")
     parser.add_argument("--threads-only", action="store_true",
                         help="only the thread comparison: the automatic count against each fixed count")
     parser.add_argument("--background-load", type=int, default=0, metavar="N",
@@ -289,7 +291,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     if args.threads_only:
         return {"epochs": args.epochs, "train_images": len(arrays.train_x), "torch": torch.__version__,
                 "threads": thread_comparison(cfg, arrays, args.epochs)}
-    snapshots = snapshot_comparison(cfg, arrays, args.epochs)
+    snapshots = None if args.skip_snapshots else snapshot_comparison(cfg, arrays, args.epochs)
     if args.snapshots_only:
         return {"epochs": args.epochs, "threads": torch.get_num_threads(), "torch": torch.__version__,
                 "snapshot_recording": snapshots}
