@@ -33,6 +33,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_train.py --with-transform-loop
 	$(BIN)/python benchmarks/bench_train.py --threads-only --background-load 6 --epochs 3 --max-train-images 6000
+	$(BIN)/python benchmarks/bench_step.py
 	$(BIN)/python benchmarks/bench_bce.py
 	$(BIN)/python benchmarks/bench_blas.py
 	$(BIN)/python benchmarks/bench_blas.py --background-load 4
