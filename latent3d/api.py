@@ -36,7 +36,7 @@ def _not_empty(value: object, name: str, wanted: str) -> None:
 def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLike | None = None,
           out: PathLike | None = None, seed: int = 0, batch_size: int = 64, lr: float = 1e-3, snapshots: str = "log",
           progress: bool = True, device: str | None = None, max_train_images: int | None = None,
-          max_test_images: int | None = None, note: str | None = None) -> Run:
+          max_test_images: int | None = None, note: str | None = None, threads: int | str | None = None) -> Run:
     """Train the autoencoder and save a run folder, exactly as ``latent3d train`` does.
 
     Parameters
@@ -60,6 +60,9 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
         Use only the first N images (quick looks and tests).
     note : str, optional
         Free text stored in ``run.json``.
+    threads : int, optional
+        CPU threads, as ``train --threads``; default (None or ``"auto"``): the cores other programs leave
+        free, looked at again every few seconds. What was used is kept in ``run.json`` under ``threads``.
 
     Returns
     -------
@@ -83,9 +86,11 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
     from latent3d.job.train_job import TrainJob
     from latent3d.runs.store import load_run as load
     from latent3d.runs.store import new_run_name, resolve_run_path
+    from latent3d.util.threads import check_threads
 
     if device not in (None, "auto", "cpu", "cuda"):
         raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', not {device!r}.")
+    threads = check_threads(threads)
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, snapshots=snapshots,
                          max_train_images=max_train_images, max_test_images=max_test_images)
     _not_empty(data_dir, "data_dir", "a folder holding the dataset")
@@ -97,7 +102,7 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
         raise ValueError(f"{target} already exists; pass another out= name.")
     args = ", ".join(f"{k}={v!r}" for k, v in (("epochs", epochs), ("dataset", dataset), ("seed", seed)))
     job = TrainJob(config, target, data_dir=Path(data_dir) if data_dir is not None else None, device=device or "auto",
-                   command=f"latent3d.train({args})", note=note, dataset=dataset)
+                   command=f"latent3d.train({args})", note=note, dataset=dataset, threads=threads)
     return load(train_with_progress(job, progress=progress))
 
 

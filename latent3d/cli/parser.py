@@ -18,6 +18,7 @@ from latent3d._version import __version__
 from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
+from latent3d.util.threads import MAX_THREADS
 
 __all__ = ["build_parser", "main"]
 
@@ -69,6 +70,18 @@ _non_negative_int = _whole_number(0)
 _seed = _whole_number(0, MAX_SEED, "torch and numpy take seeds modulo 2**32")
 _epochs = _whole_number(1, MAX_EPOCHS, "the most a run folder records")
 _image_cap = _whole_number(1, MAX_IMAGES)
+_thread_count = _whole_number(1, MAX_THREADS)
+
+
+def _threads(text: str) -> int | None:
+    """``auto`` (None) or a thread count."""
+    if text.strip().lower() == "auto":
+        return None
+    try:
+        int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)!r} is neither a whole number nor auto") from None
+    return _thread_count(text)
 
 
 def _positive_float(text: str) -> float:
@@ -145,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--dataset", choices=tuple(DATASETS), default=DEFAULT_DATASET,
                     help="what to learn: fashion-mnist (default), mnist or kmnist (read from MNIST/raw, KMNIST/raw)")
     tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where to train")
+    tr.add_argument("--threads", type=_threads, default=None, metavar="N|auto",
+                    help="CPU threads (default auto: the cores other programs leave free, looked at again every "
+                    "few seconds; kept in run.json)")
     tr.add_argument("--out", help="run name under checkpoints/ or a folder path (default: run-DATE-TIME)")
     tr.add_argument("--max-train-images", type=_image_cap, help="train on the first N images only")
     tr.add_argument("--max-test-images", type=_image_cap, help="encode the first N test images only")
