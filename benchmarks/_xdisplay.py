@@ -17,6 +17,18 @@ def start_virtual_display() -> Any | None:
     return display
 
 
+def as_the_window() -> dict[str, object]:
+    """Set this process up as ``latent3d view`` sets up the window's (one BLAS thread); say what was done.
+
+    A checkout without that setup (an older one measured for comparison) is measured as it is.
+    """
+    try:
+        from latent3d.qt.app import one_blas_thread
+    except ImportError:
+        return {"blas_one_thread": False}
+    return {"blas_one_thread": one_blas_thread()}
+
+
 def finish(display: Any | None, status: int = 0) -> None:
     """End a benchmark that has printed its figures: flush them, stop ``display``, exit with ``status`` at once.
 

@@ -2,8 +2,9 @@
 
 Run from the repository root: ``python benchmarks/bench_decoder_map.py``. Off screen (EGL), no Qt:
 the scene layers are the window's. Every figure is a median; the baselines (no map) are measured
-in the same run, interleaved, so compare the ratios. On a loaded machine OpenBLAS's threads wait
-for each other in the small decoder products: compare with ``OPENBLAS_NUM_THREADS=1``.
+in the same run, interleaved, so compare the ratios. BLAS runs on one thread, as in the window's
+process (on a loaded machine OpenBLAS's threads wait for each other in the small decoder products);
+``OPENBLAS_NUM_THREADS=2`` measures its default instead.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _xdisplay import as_the_window
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -47,8 +49,10 @@ def main() -> int:
     from latent3d.state.own_values import DecoderMapState
     from latent3d.state.viewer_state import ViewerState
 
+    window_process = as_the_window()
     run = load_run(BUNDLED)
-    out: dict[str, object] = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
+    out: dict[str, object] = {**window_process, "machine": platform.processor() or platform.machine(),
+                              "cpus": os.cpu_count(),
                               "load_average": [round(v, 2) for v in os.getloadavg()],
                               "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                               "run": run.name, "points": int(len(run.labels)), "snapshots": run.n_snapshots}

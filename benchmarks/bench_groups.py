@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _xdisplay import start_virtual_display
+from _xdisplay import as_the_window, finish, start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -37,6 +37,7 @@ def _median_ms(fn, repeats: int, clock=time.perf_counter) -> float:  # noqa: ANN
 
 def main() -> None:  # noqa: PLR0915 - one scripted session
     display = start_virtual_display()
+    window_process = as_the_window()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -66,7 +67,8 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     rw, cam = view.ren_win, view.camera
     rw.Render()
     out: dict[str, object] = {"machine": platform.platform(), "load_average": [round(v, 1) for v in os.getloadavg()],
-                              "cpus": os.cpu_count(), "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+                              "cpus": os.cpu_count(), **window_process,
+                              "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
                               "points": int(len(run.labels)),
                               "snapshots": int(run.n_snapshots), "view": list(VIEW_SIZE)}
 
@@ -173,8 +175,7 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     panel.close_panel()
     panel.close()
     view.close()
-    if display is not None:
-        display.stop()
+    finish(display, 0)  # exit 0 now: Qt/VTK teardown against the stopped display used to end in status 1
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _xdisplay import start_virtual_display
+from _xdisplay import as_the_window, finish, start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -51,7 +51,10 @@ def core(run) -> dict[str, float]:  # noqa: ANN001
         v = np.where(s >= 0, log_step(run.steps[np.maximum(s, 0)]), np.nan)
         map_colours(v, *colour_range(v[np.isfinite(v)]))
 
-    return {"analysis_full_ms": full_ms, "analysis_one_more_snapshot_ms": grow_ms,
+    cpu = time.process_time()
+    analyse(run)
+    cpu_ms = round((time.process_time() - cpu) * 1000, 1)  # every thread's: the wall figure's load-free partner
+    return {"analysis_full_ms": full_ms, "analysis_full_cpu_ms": cpu_ms, "analysis_one_more_snapshot_ms": grow_ms,
             "learned_colour_values_ms": _median_ms(learned_colours, 20)}
 
 
@@ -98,7 +101,10 @@ def window(run) -> dict[str, float]:  # noqa: ANN001
     timer.setInterval(10)
     timer.timeout.connect(tick)
     done: list[float] = []
-    model.learning.events.result.connect(lambda _a: done.append(time.perf_counter()))  # the first result, as before
+    quick: list[float] = []
+    # The quick part (learned-at, data map) comes first; the analysis is done when the purity is.
+    model.learning.events.result.connect(
+        lambda a: (quick if a is not None and a.partial else done).append(time.perf_counter()))
     timer.start()
     t0 = time.perf_counter()
     last[0] = t0
@@ -121,7 +127,8 @@ def window(run) -> dict[str, float]:  # noqa: ANN001
         app.processEvents()  # the thumbnail and caption repaint
 
     hover_ms = _median_ms(move, 200)
-    out = {"background_analysis_s": round(done[0] - t0, 3),
+    out = {"background_analysis_s": round(done[0] - t0, 3), "target_s": 2.0,
+           "background_quick_part_s": round(quick[0] - t0, 3) if quick else None,
            "gui_longest_stall_during_analysis_ms": round(max(gaps, default=0.0) * 1000, 1),
            "gui_timer_ticks_during_analysis": len(gaps), "data_map_hover_ms": hover_ms}
     m.close_map()
@@ -135,13 +142,13 @@ def main() -> None:
     from latent3d.runs import load_run
 
     display = start_virtual_display()
+    window_process = as_the_window()
     run = load_run(Path(os.environ.get("LATENT3D_BENCH_RUN", BUNDLED)))
     out = {"run": run.name, "snapshots": run.n_snapshots, "points": int(run.codes.shape[1]),
            "load_average_1min": float(open("/proc/loadavg").read().split()[0]), **core(run), **colour_switch(run),
            **window(run)}
-    print(json.dumps(out, indent=2))
-    if display is not None:
-        display.stop()
+    print(json.dumps({**window_process, **out}, indent=2))
+    finish(display, 0)  # exit 0 now: Qt/VTK teardown against the stopped display used to end in status 1
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _xdisplay import finish, start_virtual_display
+from _xdisplay import as_the_window, finish, start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"skipped": f"bundled run missing: {BUNDLED}"}))
         return 0
     display = start_virtual_display()
+    window_process = as_the_window()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     w.close()
     w.deleteLater()
     app.processEvents()
-    print(json.dumps(result, indent=2))
+    print(json.dumps({**window_process, **result}, indent=2))
     finish(display, 0)  # exit 0 now: Qt/VTK teardown against the stopped display used to end in status 1
     return 0
 

@@ -1,8 +1,8 @@
 """Cold start and the first click as a user sees them, from outside the process; old and new code alternating.
 
 Run under an X display (``xvfb-run -a -s "-screen 0 1500x950x24" python benchmarks/bench_startup.py
---old DIR --new DIR``; DIR = a checkout with run.py and the bundled run). Each launch gets fresh
-settings. Measured with xdotool and ImageMagick's ``import``, polling the screen (each poll costs
+[--old DIR] [--new DIR]``; DIR = a checkout with run.py and the bundled run; ``--new``: this one).
+Each launch gets fresh settings. Measured with xdotool and ImageMagick's ``import``, polling the screen (each poll costs
 ~30-60 ms on a busy machine: the resolution of every figure), per launch:
 
 - ``mapped_s``: ``run.py`` started -> the titled window is on the screen;
@@ -31,14 +31,22 @@ BACKGROUND = (0x1E, 0x21, 0x27)
 
 
 def _pixels(x: int, y: int, w: int, h: int) -> dict[tuple[int, int], tuple[int, int, int]]:
-    out = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "txt:-"],
+    """The screen's pixels in a box as 8-bit RGB.
+
+    ImageMagick's ``txt:`` output of a screen grab counts in 16 bits (its header says ``65535``):
+    read as 8-bit, even the background differed from itself, every pixel looked drawn and the
+    click targets (nearest the centre) landed on the background.
+    """
+    out = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "-depth", "8", "txt:-"],
                          capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    top = int(lines[0].split(":")[1].split(",")[2]) if lines and lines[0].startswith("#") else 255
     pixels = {}
-    for line in out.splitlines()[1:]:
+    for line in lines[1:]:
         where, _, rest = line.partition(":")
         px, py = (int(v) for v in where.split(","))
         rgb = rest.strip().split(")")[0].strip("( ").split(",")[:3]
-        pixels[(x + px, y + py)] = tuple(int(float(v.rstrip("%"))) for v in rgb)
+        pixels[(x + px, y + py)] = tuple(round(float(v.rstrip("%")) * 255 / top) for v in rgb)
     return pixels  # type: ignore[return-value]
 
 
@@ -117,16 +125,19 @@ def launch(repo: Path) -> dict[str, float]:
 def main() -> int:
     """Alternate old and new launches and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old", type=Path, required=True)
-    parser.add_argument("--new", type=Path, required=True)
+    parser.add_argument("--old", type=Path, help="a checkout to compare with (default: none)")
+    parser.add_argument("--new", type=Path, default=Path(__file__).resolve().parent.parent,
+                        help="the checkout measured (default: this one)")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+    names = ("old", "new") if args.old is not None else ("new",)
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     for _ in range(args.rounds):
-        for name in ("old", "new"):
+        for name in names:
             runs[name].append(launch(getattr(args, name).resolve()))
     medians = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
-    print(json.dumps({"launches": runs, "median": medians, "cpus": os.cpu_count()}, indent=2))
+    print(json.dumps({"launches": runs, "median": medians, "cpus": os.cpu_count(),
+                      "load_average": [round(v, 2) for v in os.getloadavg()]}, indent=2))
     return 0
 
 

@@ -1,8 +1,9 @@
 """Seconds per epoch of latent3d's training loop against a textbook DataLoader loop; prints JSON.
 
 The loops train the same 784-256-128-64-3 model at batch 64, interleaved epoch by epoch
-so that load on a shared machine hits them alike: latent3d as shipped, latent3d with every
-matmul on ``torch.mm`` (what oneDNN brings), and the textbook loop. Also measured in the
+so that load on a shared machine hits them alike: latent3d as shipped (the step on ``torch.mm``,
+the test set's evaluation on oneDNN), latent3d with every matmul on ``torch.mm``, latent3d with the
+step's large layers on oneDNN too (what oneDNN brings where), and the textbook loop. Also measured in the
 same run: the float32 speed of this model's own batch-64 matmuls, once with ``torch.mm``
 alone and once with the faster of ``torch.mm`` and oneDNN per matmul, and from each the
 FLOP-bound seconds per epoch. ``latent3d_over_floor`` uses the faster (stricter) one.
@@ -13,7 +14,13 @@ through a RunWriter as ``train`` does, interleaved epoch by epoch (alternating w
 and reports the cost of the extra snapshots as a fraction of the whole training
 (``snapshot_overhead_fraction``, target <= 0.05). ``--snapshots-only`` runs that comparison alone.
 
+Threads: ``--threads-only`` trains latent3d with the automatic thread count (the governor ``train`` uses)
+and with each fixed count from 1 to the number of cores, interleaved epoch by epoch, and reports the
+automatic count's seconds per epoch over the best fixed count's (target <= 1.3). ``--background-load N``
+runs N busy-looping processes beside whatever is measured (a machine busy with other work).
+
     python benchmarks/bench_train.py --data-dir ../shared/data [--epochs 20] [--snapshots-only]
+    python benchmarks/bench_train.py --threads-only --background-load 6 --epochs 3 --max-train-images 6000
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from _load import background_load, load_now
 from torch import nn
 
 from latent3d.config.train import TrainConfig
@@ -37,6 +45,7 @@ from latent3d.runs.writer import RunWriter
 from latent3d.training import fast_step
 from latent3d.training import loop as training
 from latent3d.training.model import Autoencoder
+from latent3d.util.threads import ThreadGovernor, available_cores
 
 BATCH = 64
 TRAIN, TEST = 60000, 10000
@@ -215,6 +224,39 @@ def snapshot_comparison(cfg: TrainConfig, arrays: training.TrainingData, epochs:
     }
 
 
+def thread_comparison(cfg: TrainConfig, arrays: training.TrainingData, epochs: int) -> dict[str, object]:
+    """Seconds per epoch with the automatic thread count and with each fixed count, interleaved in one process."""
+    cfg = dataclasses.replace(cfg, snapshots="epochs")
+    cores = available_cores()
+    governor = ThreadGovernor(torch.set_num_threads)
+    names = ["auto", *map(str, range(1, cores + 1))]
+    loops: dict[str, Iterator[training.Snapshot]] = {}
+    for name in names:
+        stop = (lambda: governor.update() < 0) if name == "auto" else (lambda: False)
+        loops[name] = training.train(cfg, arrays, device="cpu", should_stop=stop)
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    for name in names:  # the untrained snapshot, untimed
+        torch.set_num_threads(max(1, governor.current) if name == "auto" else int(name))
+        next(loops[name])
+    loads = []
+    for e in range(epochs):
+        loads.append(load_now())
+        for name in names[e % len(names):] + names[: e % len(names)]:  # each goes first in turn
+            # torch's count is per process: each loop's own before its epoch (the governor re-applies its choice)
+            torch.set_num_threads(max(1, governor.current) if name == "auto" else int(name))
+            start = time.perf_counter()
+            next(loops[name])
+            seconds[name].append(time.perf_counter() - start)
+    for loop in loops.values():
+        loop.close()
+    med = {name: statistics.median(v) for name, v in seconds.items()}
+    best = min(names[1:], key=lambda n: med[n])
+    return {"cores": cores, "s_per_epoch_median": {n: round(v, 3) for n, v in med.items()},
+            "best_fixed": int(best), "auto_over_best": round(med["auto"] / med[best], 3), "target": 1.3,
+            "auto_record": governor.record(), "s_per_epoch": {n: [round(x, 3) for x in v] for n, v in seconds.items()},
+            "load_before_each_round": loads}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
@@ -224,20 +266,35 @@ def main() -> None:
                         help="also time the torchvision ToTensor() per-image loop (slow)")
     parser.add_argument("--snapshots-only", action="store_true",
                         help="only the snapshot-recording comparison: default schedule (log) vs epochs")
+    parser.add_argument("--skip-snapshots", action="store_true",
+                        help="leave out the snapshot-recording comparison")
+    parser.add_argument("--threads-only", action="store_true",
+                        help="only the thread comparison: the automatic count against each fixed count")
+    parser.add_argument("--background-load", type=int, default=0, metavar="N",
+                        help="run N busy-looping processes beside the measurements")
+    parser.add_argument("--max-train-images", type=int, default=None, help="train on the first N images only")
     args = parser.parse_args()
-    root = data.resolve_data_dir(args.data_dir)
+    with background_load(args.background_load) as hogs:
+        result = measure(args)
+    print(json.dumps({"background_load": len(hogs), "load_after": load_now(), **result}, indent=2))
 
+
+def measure(args: argparse.Namespace) -> dict[str, object]:
+    """Every figure the options ask for, as one JSON-ready dict."""
+    root = data.resolve_data_dir(args.data_dir)
     shapes = layer_shapes(Autoencoder())
 
-    cfg = TrainConfig(epochs=args.epochs, seed=args.seed)
+    cfg = TrainConfig(epochs=args.epochs, seed=args.seed, max_train_images=args.max_train_images)
     load_start = time.perf_counter()
     arrays = training.TrainingData.from_uint8(data.load_split(root, "train"), data.load_split(root, "test"), cfg)
     load_seconds = time.perf_counter() - load_start
-    snapshots = snapshot_comparison(cfg, arrays, args.epochs)
+    if args.threads_only:
+        return {"epochs": args.epochs, "train_images": len(arrays.train_x), "torch": torch.__version__,
+                "threads": thread_comparison(cfg, arrays, args.epochs)}
+    snapshots = None if args.skip_snapshots else snapshot_comparison(cfg, arrays, args.epochs)
     if args.snapshots_only:
-        print(json.dumps({"epochs": args.epochs, "threads": torch.get_num_threads(), "torch": torch.__version__,
-                          "snapshot_recording": snapshots}, indent=2))
-        return
+        return {"epochs": args.epochs, "threads": torch.get_num_threads(), "torch": torch.__version__,
+                "snapshot_recording": snapshots}
     # Against the textbook loop and the FLOP floor: one snapshot per epoch, as the textbook loop evaluates once
     # per epoch (the cost of the default schedule's extra snapshots is the comparison above).
     cfg = dataclasses.replace(cfg, snapshots="epochs")
@@ -245,11 +302,13 @@ def main() -> None:
     next(ours)  # epoch 0: the untrained snapshot
     ours_mm = training.train(cfg, arrays, device="cpu", onednn=False)  # every matmul on torch.mm
     next(ours_mm)
+    ours_dnn = training.train(cfg, arrays, device="cpu", onednn=True)  # the step's large layers on oneDNN too
+    next(ours_dnn)
     ops = _matmul_ops(shapes)
     book = textbook_epochs(root, args.epochs, args.seed, per_sample_transform=False)
     slow = (textbook_epochs(root, args.epochs, args.seed, per_sample_transform=True)
             if args.with_transform_loop else None)
-    ours_s, mm_s, book_s, slow_s, gflops_mm, gflops_best = [], [], [], [], [], []
+    ours_s, mm_s, dnn_s, book_s, slow_s, gflops_mm, gflops_best = [], [], [], [], [], [], []
     ours_loss = mm_loss = book_loss = float("nan")
     for _ in range(args.epochs):
         mm_rate, best_rate = matmul_gflops(ops, seconds=1.0)  # sampled between epochs: same load as the loops
@@ -262,6 +321,9 @@ def main() -> None:
         start = time.perf_counter()
         mm_loss = next(ours_mm).test_loss
         mm_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        next(ours_dnn)
+        dnn_s.append(time.perf_counter() - start)
         s, book_loss = next(book)
         book_s.append(s)
         if slow is not None:
@@ -271,12 +333,13 @@ def main() -> None:
     gflop = flops_per_epoch(shapes) / 1e9
     floor = gflop / statistics.median(gflops_best)
     floor_mm = gflop / statistics.median(gflops_mm)
-    print(json.dumps({
+    return {
         "epochs": args.epochs,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "latent3d_s_per_epoch_median": round(ours_med, 3),
         "latent3d_torch_mm_only_s_per_epoch_median": round(mm_med, 3),
+        "latent3d_onednn_step_s_per_epoch_median": round(statistics.median(dnn_s), 3),
         "textbook_s_per_epoch_median": round(book_med, 3),
         "speedup_vs_textbook": round(book_med / ours_med, 2),
         "textbook_totensor_s_per_epoch_median": round(statistics.median(slow_s), 3) if slow_s else None,
@@ -300,9 +363,10 @@ def main() -> None:
         "matmul_gflops_torch_mm_samples": [round(v, 1) for v in gflops_mm],
         "latent3d_s_per_epoch": [round(v, 3) for v in ours_s],
         "latent3d_torch_mm_only_s_per_epoch": [round(v, 3) for v in mm_s],
+        "latent3d_onednn_step_s_per_epoch": [round(v, 3) for v in dnn_s],
         "textbook_s_per_epoch": [round(v, 3) for v in book_s],
         "snapshot_recording": snapshots,
-    }, indent=2))
+    }
 
 
 if __name__ == "__main__":

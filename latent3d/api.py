@@ -6,7 +6,6 @@ Light to import: torch and Qt load on call, and ``Recorder`` (a torch class) on 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +27,16 @@ def __getattr__(name: str) -> Any:
 PathLike = str | os.PathLike[str]
 
 
+def _not_empty(value: object, name: str, wanted: str) -> None:
+    """An empty path is one sentence: ``Path("")`` is ``.``, which used to be read as the working folder."""
+    if isinstance(value, (str, os.PathLike)) and os.fspath(value) in ("", b""):
+        raise ValueError(f"{name} is an empty path; give {wanted}.")
+
+
 def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLike | None = None,
           out: PathLike | None = None, seed: int = 0, batch_size: int = 64, lr: float = 1e-3, snapshots: str = "log",
           progress: bool = True, device: str | None = None, max_train_images: int | None = None,
-          max_test_images: int | None = None, note: str | None = None) -> Run:
+          max_test_images: int | None = None, note: str | None = None, threads: int | str | None = None) -> Run:
     """Train the autoencoder and save a run folder, exactly as ``latent3d train`` does.
 
     Parameters
@@ -55,6 +60,9 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
         Use only the first N images (quick looks and tests).
     note : str, optional
         Free text stored in ``run.json``.
+    threads : int, optional
+        CPU threads, as ``train --threads``; default (None or ``"auto"``): the cores other programs leave
+        free, looked at again every few seconds. What was used is kept in ``run.json`` under ``threads``.
 
     Returns
     -------
@@ -78,11 +86,15 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
     from latent3d.job.train_job import TrainJob
     from latent3d.runs.store import load_run as load
     from latent3d.runs.store import new_run_name, resolve_run_path
+    from latent3d.util.threads import check_threads
 
     if device not in (None, "auto", "cpu", "cuda"):
         raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', not {device!r}.")
+    threads = check_threads(threads)
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, snapshots=snapshots,
                          max_train_images=max_train_images, max_test_images=max_test_images)
+    _not_empty(data_dir, "data_dir", "a folder holding the dataset")
+    _not_empty(out, "out", "a run name or folder")
     if data_dir is not None:
         check_data_dir(os.fspath(data_dir), "data_dir")
     target = resolve_run_path(out if out is not None else new_run_name())
@@ -90,7 +102,7 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
         raise ValueError(f"{target} already exists; pass another out= name.")
     args = ", ".join(f"{k}={v!r}" for k, v in (("epochs", epochs), ("dataset", dataset), ("seed", seed)))
     job = TrainJob(config, target, data_dir=Path(data_dir) if data_dir is not None else None, device=device or "auto",
-                   command=f"latent3d.train({args})", note=note, dataset=dataset)
+                   command=f"latent3d.train({args})", note=note, dataset=dataset, threads=threads)
     return load(train_with_progress(job, progress=progress))
 
 
@@ -115,6 +127,7 @@ def load_run(path_or_name: PathLike) -> Run:
     from latent3d.runs.store import load_run as load
     from latent3d.runs.store import resolve_run_path
 
+    _not_empty(path_or_name, "path_or_name", "a run name or folder")
     return load(resolve_run_path(path_or_name))
 
 
@@ -150,6 +163,8 @@ def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, tra
     from latent3d.runs.run import Run
     from latent3d.runs.table import run_columns
 
+    _not_empty(run, "run", "a run, its name or its folder")
+    _not_empty(out, "out", "a file name ending in .csv or .parquet")
     target = Path(out).expanduser()
     check_export_target(target)
     loaded = run if isinstance(run, Run) else load_run(run)
@@ -221,6 +236,8 @@ def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, blo
     from latent3d.runs.store import load_run as load
     from latent3d.runs.store import resolve_run_path
 
+    _not_empty(run, "run", "a run, its name or its folder")
+    _not_empty(view, "view", "a view file")
     spec, shown = None, None
     if view is not None:
         from latent3d.state.view import check_spec, load_view, load_view_run
@@ -239,10 +256,12 @@ def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, blo
 
         newest = newest_run()
         shown = load(newest) if newest is not None else None
-    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
-            and not os.environ.get("QT_QPA_PLATFORM")):
-        raise RuntimeError("No display to open the latent3d window on (DISPLAY is not set); run it on a desktop or "
-                           "under `xvfb-run`.")
+    from latent3d.util.display import display_problem
+
+    problem = display_problem()  # before Qt is loaded: Qt would abort the caller's interpreter (a notebook kernel)
+    if problem is not None:
+        raise RuntimeError(f"No display to open the latent3d window on ({problem}); run it on a desktop or under "
+                           "`xvfb-run`.")
     from latent3d.qt.app import show_window
 
     return show_window(shown, spec, block=block)

@@ -37,6 +37,16 @@ def test_train_returns_the_saved_run(data_dir: Path, tmp_path: Path) -> None:
     np.testing.assert_array_equal(again.codes, run.codes)
 
 
+def test_threads_are_used_and_recorded(data_dir: Path, tmp_path: Path) -> None:
+    """A fixed count is used from the first step and kept in run.json; automatic ones say what they chose."""
+    run = latent3d.train(1, data_dir=data_dir, out=tmp_path / "one", snapshots="epochs", threads=1, **SMALL)
+    assert run.meta["threads"]["asked"] == 1 and run.meta["threads"]["used"] == [[0, 1]]
+    auto = latent3d.train(1, data_dir=data_dir, out=tmp_path / "auto", snapshots="epochs", **SMALL)
+    record = auto.meta["threads"]
+    assert record["asked"] == "auto" and record["cores"] >= 1 and record["load_at_start"] >= 0
+    assert record["used"][0][0] == 0 and all(1 <= n <= record["cores"] for _, n in record["used"])
+
+
 def test_a_name_goes_to_the_runs_folder(data_dir: Path, _isolated_runs_dir: Path) -> None:
     latent3d.train(1, data_dir=data_dir, out="by-name", snapshots="epochs", **SMALL)
     assert (_isolated_runs_dir / "by-name" / "run.json").is_file()
@@ -49,6 +59,8 @@ def test_a_name_goes_to_the_runs_folder(data_dir: Path, _isolated_runs_dir: Path
     ({"dataset": "cifar10"}, "Unknown dataset 'cifar10'"),
     ({"device": "tpu"}, "device must be 'cpu', 'cuda' or 'auto'"),
     ({"snapshots": "sometimes"}, "sometimes"),
+    ({"threads": 0}, "threads must be a whole number from 1 to 1024 or 'auto', not 0"),
+    ({"threads": "two"}, "threads must be a whole number"),
 ])
 def test_bad_values_raise_one_sentence_and_create_nothing(kwargs: dict[str, object], fragment: str,
                                                           tmp_path: Path) -> None:
@@ -108,7 +120,7 @@ def test_decode_uses_the_nearest_snapshots_decoder(run: latent3d.api.Run) -> Non
     (lambda r: r.codes_at(10**9), "step must be a number from 0 to"),
     (lambda r: r.test_bce_at(float("nan")), "step must be a number"),
     (lambda r: r.codes_at("3"), "step must be a number"),
-    (lambda r: r.decode(np.zeros((4, 2))), "codes must be finite numbers of shape (K, 3)"),
+    (lambda r: r.decode(np.zeros((4, 2))), "codes must have shape (K, 3) or (3,), not (4, 2)"),
     (lambda r: r.decode(np.full(3, np.inf)), "codes must be finite numbers"),
 ])
 def test_bad_arguments_raise_value_error(run: latent3d.api.Run, call: object, fragment: str) -> None:

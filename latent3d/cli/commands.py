@@ -34,7 +34,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     job = TrainJob(config, target, data_dir=Path(args.data_dir) if args.data_dir else None, device=args.device,
                    weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
                    command="latent3d " + " ".join(sys.argv[1:]), note=args.note,
-                   dataset=getattr(args, "dataset", DEFAULT_DATASET))
+                   dataset=getattr(args, "dataset", DEFAULT_DATASET), threads=getattr(args, "threads", None))
     from latent3d.training.loop import TrainingDiverged
 
     try:
@@ -132,8 +132,20 @@ def run_summary(run: Run) -> dict[str, Any]:
         "device": meta.get("device"),
         "command": meta.get("command"),
         "seconds_per_epoch": meta.get("seconds_per_epoch"),
+        "threads": meta.get("threads"),
         "note": meta.get("note"),
     }
+
+
+def _threads_text(record: Any) -> str:
+    """``info``'s line on a run's CPU threads (``run.json`` is untrusted: anything odd is shown as is)."""
+    if not isinstance(record, dict):
+        return "not recorded" if record is None else str(record)[:200]
+    used = record.get("used")
+    changes = [u for u in used if isinstance(u, list) and len(u) == 2] if isinstance(used, list) else []
+    counts = ", ".join(f"{u[1]} from step {u[0]}" for u in changes[:6]) + (" ..." if len(changes) > 6 else "")
+    return (f"{record.get('asked')} on {record.get('cores')} cores, other load {record.get('load_at_start')} "
+            f"at the start: {counts or 'none'}")[:300]
 
 
 def _snapshot_table(snapshots: list[dict[str, Any]], steps_per_epoch: int, head: int = 6, tail: int = 4) -> list[str]:
@@ -206,6 +218,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"Classes    {', '.join(run.class_names)}",
         f"Versions   {s['versions']}",
         f"Device     {s['device']}",
+        f"Threads    {_threads_text(s['threads'])}",
         f"Command    {s['command']}",
     ]
     if s["note"]:
@@ -261,5 +274,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     run = load_run(resolve_run_path(args.run))
     table = run_columns(run, args.step, train_codes=args.train_codes, raw=getattr(args, "raw", False))
     write_rows(table, out)
-    print(_printable(f"Wrote {table.n_rows:,} rows of run {run.name} to {out}"))
+    say(_printable(f"Wrote {table.n_rows:,} rows of run {run.name} to {out}"))
     return 0

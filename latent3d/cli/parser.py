@@ -18,6 +18,7 @@ from latent3d._version import __version__
 from latent3d.config.choices import ALIGN_MODES, ALL_COLOUR_MODES, DEFAULT_COLOUR, DEFAULT_TIME_AXIS, TIME_AXES
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_SEED
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
+from latent3d.util.threads import MAX_THREADS
 
 __all__ = ["build_parser", "main"]
 
@@ -69,6 +70,18 @@ _non_negative_int = _whole_number(0)
 _seed = _whole_number(0, MAX_SEED, "torch and numpy take seeds modulo 2**32")
 _epochs = _whole_number(1, MAX_EPOCHS, "the most a run folder records")
 _image_cap = _whole_number(1, MAX_IMAGES)
+_thread_count = _whole_number(1, MAX_THREADS)
+
+
+def _threads(text: str) -> int | None:
+    """``auto`` (None) or a thread count."""
+    if text.strip().lower() == "auto":
+        return None
+    try:
+        int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)!r} is neither a whole number nor auto") from None
+    return _thread_count(text)
 
 
 def _positive_float(text: str) -> float:
@@ -145,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--dataset", choices=tuple(DATASETS), default=DEFAULT_DATASET,
                     help="what to learn: fashion-mnist (default), mnist or kmnist (read from MNIST/raw, KMNIST/raw)")
     tr.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where to train")
+    tr.add_argument("--threads", type=_threads, default=None, metavar="N|auto",
+                    help="CPU threads (default auto: the cores other programs leave free, looked at again every "
+                    "few seconds; kept in run.json)")
     tr.add_argument("--out", help="run name under checkpoints/ or a folder path (default: run-DATE-TIME)")
     tr.add_argument("--max-train-images", type=_image_cap, help="train on the first N images only")
     tr.add_argument("--max-test-images", type=_image_cap, help="encode the first N test images only")
@@ -250,6 +266,24 @@ def _check_run_path(parser: argparse.ArgumentParser, command: str, run: str | No
     sub.error(f"run {path} {problem}")
 
 
+# Each argument that names a file or folder, as a message names it, and what to give instead of nothing.
+_PATH_ARGUMENTS = {"run": ("RUN", "a run name or folder"), "compare": ("--compare", "a second run's name or folder"),
+                   "view": ("--view", "a view file"), "image": ("IMAGE", "a PNG or JPEG file"),
+                   "data_dir": ("--data-dir", "a folder holding the dataset"), "out": ("--out", "a file name"),
+                   "movie": ("--movie", "a file name ending in .mp4 or .gif")}
+
+
+def _empty_path(args: argparse.Namespace) -> str | None:
+    """The sentence for the first path argument given as ``''``; it used to mean ``.`` or to be ignored."""
+    for dest, (shown, wanted) in _PATH_ARGUMENTS.items():
+        if getattr(args, dest, None) == "":
+            if dest == "out":
+                wanted = {"render": "a file name ending in .png", "train": "a run name or folder",
+                          "export": "a file name ending in .csv or .parquet"}.get(args.command, wanted)
+            return f"{shown} is empty; give {wanted}."
+    return None
+
+
 def _given_options(argv: list[str], command: str) -> set[str]:
     """The destinations of ``command``'s options given in ``argv``: parsed again with every default suppressed."""
     probe = build_parser()
@@ -284,6 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.given = _given_options(argv, command)
     from latent3d.util.output import quiet_matplotlib
 
+    empty = _empty_path(args)
+    if empty is not None:
+        print(f"latent3d: error: {empty}", file=sys.stderr)
+        return EXIT_USAGE
     if command in ("render", "view"):  # pyvista imports matplotlib: no cache warning when HOME is read-only
         quiet_matplotlib()
     _check_run_path(parser, command, getattr(args, "run", None))
@@ -352,8 +390,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _view(run: str | None, data_dir: str | None, view_file: str | None = None, tag: str | None = None) -> int:
-    import os
-
     from latent3d.runs import resolve_run_path
 
     path = resolve_run_path(run) if run else None
@@ -374,10 +410,12 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None, t
         check_spec(view, view_run, Path(view_file))
         compare = load_view_compare(view, Path(view_file), view_run)
         path = view_run.path
-    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
-            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
-        print("latent3d: error: no display to open the viewer on (DISPLAY is not set); run it on a desktop, "
-              "under `xvfb-run`, or use `latent3d info` / `latent3d train` here.", file=sys.stderr)
+    from latent3d.util.display import display_problem
+
+    problem = display_problem()  # before Qt is loaded: Qt aborts the process when its display is gone
+    if problem is not None:
+        print(f"latent3d: error: no display to open the viewer on ({problem}); run it on a desktop, under "
+              "`xvfb-run`, or use `latent3d info` / `latent3d render` here.", file=sys.stderr)
         return EXIT_USAGE
     from latent3d.qt.app import run_viewer
 

@@ -28,13 +28,13 @@ from latent3d.config.train import TrainConfig
 from latent3d.job.lifeline import ChildGuard, remove_partials
 from latent3d.job.train_job import TrainJob
 from latent3d.runs.series import Snapshot
+from latent3d.util.threads import ThreadGovernor
 
 __all__ = ["Failed", "Finished", "Message", "Progress", "Snapshot", "Started", "Stopped", "TrainingProcess"]
 
 TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long (stopped, hung) is killed
 READER_JOIN_S = 0.5  # how long the GUI thread waits, at most, for the last messages of a child that has exited
 FLUSH_TIMEOUT_S = 5.0  # a child whose parent lives but reads nothing gives up its last messages after this
-THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # fixed torch threads of the training process (default: ThreadGovernor)
 # The child's torch side is imported by module name, inside the child only: this module is a process
 # boundary the window imports, and a static import (even inside a function) would put torch on the
 # window's import graph, which the import contracts forbid (they count indirect imports).
@@ -89,7 +89,8 @@ Message = Started | Progress | Snapshot | Finished | Stopped | Failed  # a Snaps
 TERMINAL = (Finished, Stopped, Failed)
 
 
-def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bool] | None = None) -> None:
+def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bool] | None = None,
+                threads: ThreadGovernor | None = None) -> None:
     """Entry point of the training process: run ``latent3d.training.session.train_and_save``, report through ``out``."""
     from latent3d.data.datasets import DataError
     from latent3d.runs import RunError
@@ -114,7 +115,7 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
         loop = importlib.import_module(_LOOP)
 
         path = session.train_and_save(job, should_stop=should_stop or stop.is_set, on_start=on_start,
-                                      on_batch=on_batch, on_snapshot=on_snapshot)
+                                      on_batch=on_batch, on_snapshot=on_snapshot, threads=threads)
         out.put(Finished(path) if path is not None else Stopped())
     except (DataError, RunError, session.SaveError, loop.TrainingDiverged, ValueError) as exc:
         out.put(Failed(str(exc)))
@@ -127,35 +128,6 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
     finally:
         out.close()
         out.join_thread()  # flush every message before the process exits
-
-
-class ThreadGovernor:
-    """Gives the training every core while the window is idle and all but one while it draws.
-
-    On a 2-core machine two OpenMP threads plus a window drawing 60 frames/s made an epoch
-    7x slower (a preempted thread stalls every parallel region), while one thread alone runs
-    at ~57% of the CLI. So the window raises ``busy`` while the camera moves or the timeline
-    plays, and the training switches its thread count between two batches.
-
-    Parameters
-    ----------
-    busy : multiprocessing Event
-        Set by the window while it is drawing continuously.
-    idle_threads, busy_threads : int
-        Torch threads in each state.
-    """
-
-    def __init__(self, busy: Any, idle_threads: int, busy_threads: int) -> None:
-        self.busy, self.idle_threads, self.busy_threads = busy, idle_threads, busy_threads
-        self.current = 0
-
-    def update(self) -> None:
-        """Apply the thread count the window's state asks for (cheap when unchanged)."""
-        torch = importlib.import_module("torch")  # only ever called in the child (see _SESSION)
-        want = self.busy_threads if self.busy.is_set() else self.idle_threads
-        if want != self.current:
-            torch.set_num_threads(want)
-            self.current = want
 
 
 class _Outbox:
@@ -198,22 +170,18 @@ def _child_entry(job: TrainJob, out: Any, stop: Any, busy: Any, lifeline: Any, p
     try:
         guard = ChildGuard(job.target, lifeline, parent_pid)
         torch = importlib.import_module("torch")  # the child's side of the process boundary (see _SESSION)
-
-        env = os.environ.get(THREADS_ENV, "")
-        cores = max(1, min(torch.get_num_threads(), os.cpu_count() or 1))
-        if env.isdigit() and int(env) > 0:  # a fixed count asked for by the user
-            governor = ThreadGovernor(busy, int(env), int(env))
-        else:
-            governor = ThreadGovernor(busy, cores, max(1, cores - 1))
-        governor.update()
+        session = importlib.import_module(_SESSION)
+        # The job's count, or the load's; while the window draws (camera moving, timeline playing) a core
+        # is left to it: on 2 cores two OpenMP threads beside a window drawing 60 frames/s made an epoch
+        # 7x slower. The session applies it between batches and keeps what it chose in run.json.
+        governor = ThreadGovernor(torch.set_num_threads, session.asked_threads(job), busy=busy.is_set)
 
         def should_stop() -> bool:
             if guard.stop.is_set() or not guard.parent_alive():  # first: the parent's events may be unusable
                 return True
-            governor.update()
             return bool(stop.is_set())
 
-        _child_main(job, _Outbox(out, guard), stop, should_stop)
+        _child_main(job, _Outbox(out, guard), stop, should_stop, governor)
     except BaseException:  # noqa: BLE001 - whatever escapes, the exit below must happen (no hanging teardown)
         traceback.print_exc()
         code = 1

@@ -8,6 +8,7 @@ from typing import Any
 
 from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DEFAULT_DATASET, dataset_info
+from latent3d.util.threads import check_threads
 
 __all__ = ["TrainJob"]
 
@@ -35,6 +36,9 @@ class TrainJob:
         Fetch the dataset through torchvision when files are missing.
     dataset : str
         ``fashion-mnist`` (default), ``mnist`` or ``kmnist`` (:mod:`latent3d.data.catalog`).
+    threads : int or None
+        CPU threads of the training; None chooses them for the machine's load as the training goes
+        (:class:`latent3d.util.threads.ThreadGovernor`; ``$LATENT3D_TRAIN_THREADS`` fixes them instead).
     """
 
     config: TrainConfig
@@ -48,6 +52,8 @@ class TrainJob:
     download: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     dataset: str = DEFAULT_DATASET
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         dataset_info(self.dataset)  # an unknown dataset is one ValueError sentence before anything runs
+        check_threads(self.threads)

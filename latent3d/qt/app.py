@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import sys
@@ -130,6 +131,24 @@ class WindowShutdown(QObject):
         self.quit_app()
 
 
+def one_blas_thread() -> bool:
+    """Limit numpy's BLAS to one thread in this (the window's) process, unless the user set a count; True if done.
+
+    The window's matrix products are small (a gallery page, a decoder map), and OpenBLAS's thread per
+    core stalls them on a busy machine: measured at load 7 on 2 cores, a 12x12 decoder map took 50 ms
+    instead of 1.1 ms (benchmarks/bench_blas.py). The variable reaches the BLAS libraries loaded later.
+    """
+    if any(os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")):
+        return False
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # an install without it: libraries loaded later still read the variable
+        return False
+    threadpool_limits(1, user_api="blas")
+    return True
+
+
 def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | None = None,
                compare: Run | None = None) -> int:
     """Open the viewer window and run the Qt event loop.
@@ -149,6 +168,7 @@ def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | No
         The exit status: 0 after a normal close or a SIGTERM, SIGHUP or SIGINT (which close
         the window as *Stop and close* does), 2 if the requested run cannot be opened.
     """
+    one_blas_thread()  # this process is the window's own (not latent3d.show()'s guest in someone's session)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("latent3d")
     app.setApplicationName("latent3d")

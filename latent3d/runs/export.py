@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from latent3d.runs.table import RowTable
-from latent3d.util.fileio import atomic_path, check_target
+from latent3d.util.fileio import atomic_path, check_suffix, check_target
 
 __all__ = ["FORMATS", "check_export_target", "csv_cell", "write_rows"]
 
@@ -31,10 +31,8 @@ def check_export_target(path: Path) -> str:
         One sentence: another suffix, Parquet without pyarrow, or a place that cannot be written
         (:class:`latent3d.util.fileio.OutputError`).
     """
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"Export file {Path(path).name[:60]} must end in .csv or .parquet (the suffix picks the "
-                         "format).")
+    suffix = check_suffix(Path(path), tuple(FORMATS), f"Export file {Path(path).name[:60]} must end in .csv or "
+                          ".parquet (the suffix picks the format).", what="Export file")
     if suffix == ".parquet":
         _pyarrow()
     check_target(Path(path), what="Export file")

@@ -23,10 +23,28 @@ from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 from latent3d.runs.capabilities import ALL_CAPABILITIES, CAPABILITIES, WHY_NOT, MissingCapability
 from latent3d.runs.recording_meta import MAX_CLASSES
+from latent3d.util.limits import MEMORY_SHARE, LimitError, available_memory, human_bytes
 
-__all__ = ["ALL_CAPABILITIES", "CACHED_DECODERS", "MissingCapability", "Run"]
+__all__ = ["ALL_CAPABILITIES", "CACHED_DECODERS", "DECODE_CHUNK", "MissingCapability", "Run", "check_decode"]
 
 CACHED_DECODERS = 32  # decoders kept built at once (~30 MB at the default widths)
+DECODE_CHUNK = 4096  # codes decoded at once by Run.decode: its temporaries (about six copies) stay near 80 MB
+
+
+def check_decode(count: int, pixels: int = 28 * 28, *, memory: int | None = None) -> None:
+    """Refuse, in one sentence, decoding ``count`` images of ``pixels`` values that would not fit in half the memory.
+
+    Raises
+    ------
+    LimitError
+        With the images' size and the memory available.
+    """
+    memory = available_memory() if memory is None else memory
+    need = count * pixels * 4 + min(count, DECODE_CHUNK) * pixels * 4 * 6
+    if need > memory * MEMORY_SHARE:
+        raise LimitError(f"Decoding {count:,} codes makes {count:,} images of {pixels:,} float32 values, about "
+                         f"{human_bytes(need)}, more than half of the {human_bytes(memory)} available: decode "
+                         "fewer codes at a time.")
 
 
 @dataclass
@@ -249,13 +267,28 @@ class Run:
         -------
         ndarray of float32, shape (K, 28, 28) or (28, 28)
             Pixel values in ``[0, 1]``.
+
+        Raises
+        ------
+        ValueError
+            Codes of another shape or not finite, a bad ``step``, or (:class:`latent3d.util.limits.LimitError`)
+            more images than half the available memory holds; nothing is allocated then.
         """
         self.require("decoder")
         z = np.asarray(codes, dtype=np.float32)
-        if z.shape[-1:] != (3,) or z.ndim not in (1, 2) or not np.isfinite(z).all():
-            raise ValueError(f"codes must be finite numbers of shape (K, 3) or (3,), not of shape {z.shape}.")
-        pixels = self.decoder(int(round(self.position_of_step(self._step(step)))))(z.reshape(-1, 3))
-        return pixels.reshape(z.shape[:-1] + self.image_shape).astype(np.float32, copy=False)
+        if z.shape[-1:] != (3,) or z.ndim not in (1, 2):
+            raise ValueError(f"codes must have shape (K, 3) or (3,), not {z.shape}.")
+        if not np.isfinite(z).all():
+            bad = int(np.count_nonzero(~np.isfinite(z).all(axis=-1)))
+            raise ValueError(f"codes must be finite numbers; {bad:,} of them hold NaN or infinity.")
+        decoder = self.decoder(int(round(self.position_of_step(self._step(step)))))
+        flat = z.reshape(-1, 3)
+        pixels_per_image = int(np.prod(self.image_shape))
+        check_decode(len(flat), pixels_per_image)
+        pixels = np.empty((len(flat), pixels_per_image), np.float32)  # filled in chunks: small temporaries
+        for a in range(0, len(flat), DECODE_CHUNK):
+            pixels[a:a + DECODE_CHUNK] = decoder(flat[a:a + DECODE_CHUNK])
+        return pixels.reshape(z.shape[:-1] + self.image_shape)
 
     def to_dataframe(self, step: float | None = None) -> Any:
         """The run's test codes as a pandas DataFrame in the long format of ``latent3d export``.
@@ -288,6 +321,15 @@ class Run:
             raise ValueError(f"step must be a number from 0 to {self.last_step} (the run's last step), not {step!r}.")
         return float(step)
 
+    def _snapshot_index(self, snapshot: object) -> int:
+        """``snapshot`` as a valid index, or the ValueError sentence every other index misuse gets (not a KeyError)."""
+        if isinstance(snapshot, (bool, np.bool_)) or not isinstance(snapshot, (int, np.integer)) \
+                or not 0 <= int(snapshot) < self.n_snapshots:
+            shown = repr(snapshot) if len(repr(snapshot)) <= 40 else repr(snapshot)[:37] + "..."
+            raise ValueError(f"snapshot must be a whole number from 0 to {self.n_snapshots - 1} (the run's snapshot "
+                             f"indices), not {shown}.")
+        return int(snapshot)
+
     def snapshot_of_epoch(self, epoch: int) -> int:
         """Index of the snapshot at the end of ``epoch`` (0 gives 0, the untrained model).
 
@@ -308,8 +350,11 @@ class Run:
         ------
         MissingCapability
             The run has no decoder (a recording made without ``decoder=``).
+        ValueError
+            If ``snapshot`` is not a whole number from 0 to ``n_snapshots - 1``.
         """
         self.require("decoder")
+        snapshot = self._snapshot_index(snapshot)
         if snapshot in self._decoders:
             self._decoders[snapshot] = self._decoders.pop(snapshot)  # most recently used last
         else:
@@ -326,10 +371,16 @@ class Run:
         """Encoder ``(weight, bias)`` pairs at snapshot index ``snapshot`` (default: last), or None if not stored.
 
         A run without ``"encoders"`` in :attr:`capabilities` (a recording) gives None at every snapshot.
+
+        Raises
+        ------
+        ValueError
+            If ``snapshot`` is not a whole number from 0 to ``n_snapshots - 1``.
         """
+        index = self.n_snapshots - 1 if snapshot is None else self._snapshot_index(snapshot)
         if "encoders" not in self.capabilities:
             return None
-        w = self._weights[self.n_snapshots - 1 if snapshot is None else snapshot]
+        w = self._weights[index]
         return _layers(w, "encoder") if any(k.startswith("encoder.") for k in w) else None
 
 

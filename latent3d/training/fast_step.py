@@ -4,17 +4,23 @@ Why not autograd + ``torch.optim.Adam``: at batch 64 on a CPU the matmuls are on
 a step. Profiled on a 2-core AMD EPYC (torch 2.14, MKL + oneDNN builds), per step:
 
 - autograd's per-operation bookkeeping was a third of the step (1.76 -> 1.18 ms when the
-  backward is written out, as here; ``tests/training/test_fast_step.py`` holds the gradients equal);
-- MKL's sgemm runs the two 784x256 layers at about half the speed oneDNN reaches on this
-  CPU (e.g. 64x784 @ 784x256: 140 vs 75 us), so those layers go through oneDNN's linear
-  (bias fused into the matmul); the small layers stay on ``torch.mm``, where
-  oneDNN's fixed cost per call is larger than the matmul;
+  backward is written out, as here; ``tests/test_fast_step.py`` holds the gradients equal);
 - ``Optimizer.step`` spent ~0.1 ms per step in Python around the one fused kernel, so the
   fused Adam kernel is called directly (same kernel, same numbers as ``torch.optim.Adam``
   with ``fused=True``; a fallback uses the public functional ``adam`` where it is missing).
 
+The step's matmuls run on ``torch.mm`` (MKL). oneDNN's linear runs a lone 64x784 @ 784x256
+product faster, but inside the step it lost: it cannot write into the kept gradient buffers,
+wants ``g.T`` made dense (30 us for the 784-wide layer) and returns fresh tensors each step;
+measured in the whole step (``benchmarks/bench_step.py``), 7-9 % slower at one thread and no faster
+at two. It stays for the evaluation of the test set (batches of 2,000), where it is ~10 % faster.
+What is left between a step and its matmuls' FLOP floor: Adam's pass over 485,000 parameters
+(a square root and a division each), the loss and its gradient, and ~200 us of per-call overhead
+(``benchmarks/bench_step.py`` prints each).
+
 The choice of kernel per layer is fixed by the layer's size, never timed at run time, so a
-seed gives the same numbers on every run on one machine.
+seed gives the same numbers on every run on one machine (and at any thread count: the
+kernels split no sum across threads at these sizes; ``tests/test_fast_step.py`` checks 1 and 2).
 """
 
 from __future__ import annotations
@@ -29,9 +35,9 @@ from torch.optim.adam import adam as _functional_adam
 
 __all__ = ["FastStep", "ONEDNN_MIN_WEIGHTS", "onednn_linear"]
 
-# Layers with at least this many weights use oneDNN on the CPU (the default model's
-# 784x256 pair); below it oneDNN's per-call cost outweighs its faster kernel (measured:
-# 256x128 forward 24 vs 26 us, weight gradient 29 vs 25 us; 64x3: 14 vs 4 us).
+# Where oneDNN is used, only layers with at least this many weights (the default model's 784x256
+# pair); below it oneDNN's per-call cost outweighs its faster kernel (measured: 256x128 forward
+# 24 vs 26 us, weight gradient 29 vs 25 us; 64x3: 14 vs 4 us).
 ONEDNN_MIN_WEIGHTS = 100_000
 BETAS = (0.9, 0.999)
 
@@ -82,21 +88,26 @@ class FastStep:
         Its parameters are updated in place.
     lr, eps : float
         Adam's learning rate and epsilon (betas 0.9 / 0.999, no weight decay).
-    use_onednn : bool or None
-        None uses oneDNN for the large layers when the model is on the CPU and the build has
-        it; False always uses ``torch.mm`` (the tests compare both).
+    use_onednn : bool
+        True runs the step's large layers on oneDNN (slower in the step: see the module's
+        docstring; kept for the benchmark and the tests); False, the default, uses ``torch.mm``.
+    evaluate_onednn : bool or None
+        Kernels of :meth:`evaluate`: None uses oneDNN for the large layers when the model is on
+        the CPU and the build has it; False uses ``torch.mm``.
     """
 
-    def __init__(self, model: nn.Module, *, lr: float, eps: float, use_onednn: bool | None = None) -> None:
+    def __init__(self, model: nn.Module, *, lr: float, eps: float, use_onednn: bool = False,
+                 evaluate_onednn: bool | None = None) -> None:
         self.layers = _linear_stack(model)
         self.params = [p for lin, _ in self.layers for p in (lin.weight, lin.bias)]
         if any(p.dtype != torch.float32 for p in self.params):
             raise TypeError("FastStep trains float32 parameters only")
         device = self.params[0].device
-        allowed = device.type == "cpu" and _LINEAR is not None if use_onednn is None else use_onednn
-        if allowed and _LINEAR is None:
+        if use_onednn and _LINEAR is None:
             raise RuntimeError("this PyTorch build has no oneDNN linear op")
-        self.onednn = [allowed and lin.weight.numel() >= ONEDNN_MIN_WEIGHTS for lin, _ in self.layers]
+        on_cpu = device.type == "cpu" and _LINEAR is not None
+        self.onednn = self._large_layers(use_onednn)
+        self.evaluate_onednn = self._large_layers(on_cpu if evaluate_onednn is None else evaluate_onednn and on_cpu)
         self.lr, self.eps = lr, eps
         # Gradients of the torch.mm layers land in buffers kept across steps; oneDNN returns new ones.
         self.grads = [torch.empty(0, device=device) if k % 2 == 0 and self.onednn[k // 2] else torch.zeros_like(p)
@@ -108,12 +119,17 @@ class FastStep:
         self._fallback_steps = [torch.zeros((), device=device) for _ in self.params]
         self.last_grads: list[torch.Tensor] = []
 
+    def _large_layers(self, allowed: bool) -> list[bool]:
+        return [allowed and lin.weight.numel() >= ONEDNN_MIN_WEIGHTS for lin, _ in self.layers]
+
     @torch.no_grad()
-    def activations(self, x: torch.Tensor) -> list[torch.Tensor]:
-        """The input and every layer's output (after its ReLU), through the training kernels;
-        the last entry is the logits."""
+    def activations(self, x: torch.Tensor, onednn: list[bool] | None = None) -> list[torch.Tensor]:
+        """The input and every layer's output (after its ReLU); the last entry is the logits.
+
+        ``onednn`` says which layers run on oneDNN (default: the training step's choice).
+        """
         acts = [x]
-        for (lin, relu), dnn in zip(self.layers, self.onednn):
+        for (lin, relu), dnn in zip(self.layers, self.onednn if onednn is None else onednn):
             if dnn:
                 assert _LINEAR is not None
                 x = _LINEAR(x, lin.weight, lin.bias, "none", [], "")
@@ -123,6 +139,11 @@ class FastStep:
                 x.relu_()
             acts.append(x)
         return acts
+
+    @torch.no_grad()
+    def evaluate(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """:meth:`activations` through the evaluation's kernels (oneDNN for the large layers on the CPU)."""
+        return self.activations(x, self.evaluate_onednn)
 
     @torch.no_grad()
     def __call__(self, xb: torch.Tensor) -> torch.Tensor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from collections.abc import Callable
@@ -19,11 +20,14 @@ from latent3d.job.train_job import TrainJob
 from latent3d.runs.writer import RunWriter
 from latent3d.training.download import download
 from latent3d.util.fileio import describe_os_error
+from latent3d.util.threads import ThreadGovernor, check_threads
 
 if TYPE_CHECKING:  # torch stays out of this module's import: `import latent3d.training.session` stays cheap
     from latent3d.training.loop import Snapshot
 
-__all__ = ["SaveError", "TrainJob", "TrainStart", "train_and_save"]
+__all__ = ["THREADS_ENV", "SaveError", "TrainJob", "TrainStart", "asked_threads", "train_and_save"]
+
+THREADS_ENV = "LATENT3D_TRAIN_THREADS"  # a fixed thread count for every training that asks for none
 
 
 class SaveError(OSError):
@@ -60,6 +64,17 @@ def _provenance(job: TrainJob, root: Path, train_images: int, test_images: int, 
     return meta
 
 
+def asked_threads(job: TrainJob) -> int | None:
+    """The job's thread count, else ``$LATENT3D_TRAIN_THREADS`` when it holds one, else None (automatic)."""
+    if job.threads is not None:
+        return job.threads
+    env = os.environ.get(THREADS_ENV, "").strip()
+    try:
+        return check_threads(int(env)) if env else None
+    except ValueError:
+        return None  # a malformed variable is ignored as if unset: the automatic count is always safe
+
+
 def train_and_save(
     job: TrainJob,
     *,
@@ -67,6 +82,7 @@ def train_and_save(
     on_start: Callable[[TrainStart], None] | None = None,
     on_batch: Callable[[int, int, float], None] | None = None,
     on_snapshot: Callable[[Snapshot], None] | None = None,
+    threads: ThreadGovernor | None = None,
 ) -> Path | None:
     """Load the data, train with :func:`latent3d.training.loop.train` and write the run atomically.
 
@@ -82,6 +98,10 @@ def train_and_save(
         ``on_batch(batch, n_batches, running_loss)`` every 50 batches.
     on_snapshot : callable, optional
         Called with each :class:`latent3d.training.loop.Snapshot` (step 0 first) after it is stored.
+    threads : ThreadGovernor, optional
+        Sets torch's thread count between batches (the window's training passes one that knows
+        when the window draws); default one for :func:`asked_threads`. What it chose is kept in
+        ``run.json`` under ``threads``.
 
     Returns
     -------
@@ -107,6 +127,13 @@ def train_and_save(
     from latent3d.training import loop as training
 
     device = training.pick_device(job.device)
+    governor = threads if threads is not None else ThreadGovernor(torch.set_num_threads, asked_threads(job))
+    governor.apply()  # before the first snapshot: its evaluation runs at the chosen count too
+
+    def stop_or_govern() -> bool:  # the loop asks this between batches: the place to change the thread count
+        governor.update()
+        return should_stop()
+
     config = job.config
     arrays = training.TrainingData.from_uint8(train_split, test_split, config)
     provenance = _provenance(job, root, len(arrays.train_x), len(arrays.test_x), str(device))
@@ -121,7 +148,7 @@ def train_and_save(
         with RunWriter(job.target, config, steps_per_epoch=n_batches, weights_dtype=job.weights_dtype,
                        keep_encoder=job.keep_encoder, extra_meta=provenance) as writer:
             last = -1
-            for r in training.train(config, arrays, device=device, model=model, should_stop=should_stop,
+            for r in training.train(config, arrays, device=device, model=model, should_stop=stop_or_govern,
                                     on_batch=on_batch):
                 writer.add_snapshot(r.step, r.codes, r.test_bce, r.test_loss, r.weights, step_losses=r.step_losses,
                                     train_loss=r.train_loss)
@@ -136,6 +163,7 @@ def train_and_save(
             train_codes = training.encode_all(model, torch.from_numpy(arrays.train_x).to(device)).cpu().numpy()
             writer.extra_meta["seconds_per_epoch"] = [round(s, 3) for s in epoch_seconds]
             writer.extra_meta["wall_seconds"] = round(time.perf_counter() - started, 2)
+            writer.extra_meta["threads"] = governor.record()
             return writer.finish(train_codes=train_codes, train_labels=arrays.train_y, labels=arrays.test_y)
     except (OSError, SafetensorError) as exc:  # safetensors reports a full disk as its own error type
         if isinstance(exc, SaveError):

@@ -57,6 +57,34 @@ def test_purity_leaves_the_point_itself_out_even_with_duplicates() -> None:
     assert np.isnan(per_class[2:]).all()  # classes without images
 
 
+def _plain_purity(codes: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Each point's kNN purity by the textbook search (points asked in their own order, one thread)."""
+    from scipy.spatial import cKDTree
+
+    n = len(codes)
+    _, idx = cKDTree(codes).query(codes, k=k + 1)
+    own = idx == np.arange(n)[:, None]
+    drop = np.where(own.any(axis=1), own.argmax(axis=1), k)
+    keep = np.ones_like(idx, bool)
+    keep[np.arange(n), drop] = False
+    nb = idx[keep].reshape(n, k)
+    return (labels[nb] == labels[:, None]).mean(axis=1)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_faster_search_gives_exactly_the_textbook_purity(workers: int) -> None:
+    """Asking in the tree's order and on several threads changes no number, duplicates and ties included."""
+    rng = np.random.default_rng(3)
+    codes = rng.normal(size=(4, 3000, 3)).round(1)  # rounded: many exact duplicates and equal distances
+    labels = rng.integers(0, 10, 3000)
+    per, overall = purity_curves(codes, labels, 10, workers=workers)
+    for s in range(len(codes)):
+        same = _plain_purity(codes[s], labels, 10)
+        want = np.bincount(labels, weights=same, minlength=10) / np.bincount(labels, minlength=10)
+        np.testing.assert_array_equal(per[s], want)
+        assert overall[s] == same.mean()
+
+
 def test_purity_of_one_point_is_nan() -> None:
     per_class, overall = knn_purity(np.zeros((1, 3)), np.zeros(1, np.uint8))
     assert np.isnan(overall) and np.isnan(per_class).all()

@@ -48,6 +48,9 @@ def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     (["train", "--seed", "-3"], "-3 must be 0 or more"),
     (["train", "--max-train-images", "0"], "0 must be at least 1"),
     (["train", "--device", "tpu"], "invalid choice: 'tpu'"),
+    (["train", "--threads", "0"], "Argument --threads: 0 must be at least 1"),
+    (["train", "--threads", "many"], "'many' is neither a whole number nor auto"),
+    (["train", "--threads", "2000"], "2000 must be at most 1024"),
 ])
 def test_bad_arguments(argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert fragment in _usage_error(argv, capsys)

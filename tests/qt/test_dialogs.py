@@ -78,22 +78,25 @@ def test_train_dialog_shows_the_whole_name_and_remembers_the_last_start(qtbot, t
     first.seed.setValue(7)
     first.train_images.setValue(5000)
     first.test_images.setValue(1000)
+    first.threads_box.setValue(1)
     first.start_button.click()
     assert first.result() == first.DialogCode.Accepted
     second = TrainDialog(tmp_path, settings=settings)
     qtbot.addWidget(second)
-    assert second.config() == first.config()
+    assert second.config() == first.config() and second.threads() == 1
     assert second.name.text().startswith("run-")  # a fresh name, never the last one
 
 
 def test_train_dialog_ignores_garbage_settings(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    for key, value in {"epochs": "lots", "batch_size": "1e99", "lr": "nan", "seed": "-5", "test_images": ""}.items():
+    for key, value in {"epochs": "lots", "batch_size": "1e99", "lr": "nan", "seed": "-5", "test_images": "",
+                       "threads": "9999"}.items():
         settings.setValue(f"train_dialog/{key}", value)
     dialog = TrainDialog(tmp_path, settings=settings)
     qtbot.addWidget(dialog)
     assert (dialog.epochs.value(), dialog.lr.value(), dialog.seed.value()) == (20, 1e-3, 0)
     assert dialog.batch_size.value() == dialog.batch_size.maximum() and dialog.test_images.value() == 10000
+    assert dialog.threads() == dialog.threads_box.maximum()  # clamped to this machine's cores
 
 
 def test_runs_menu_says_when_the_test_loss_is_on_a_subset(qtbot) -> None:  # noqa: ANN001
@@ -113,12 +116,12 @@ def test_train_dialog_defaults_are_one_click_away(qtbot, tmp_path: Path) -> None
     from latent3d.config.train import TrainConfig
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    for key, value in {"epochs": 2, "train_images": 6000, "test_images": 2000, "seed": 5}.items():
+    for key, value in {"epochs": 2, "train_images": 6000, "test_images": 2000, "seed": 5, "threads": 1}.items():
         settings.setValue(f"train_dialog/{key}", value)
     dialog = TrainDialog(tmp_path, settings=settings)
     qtbot.addWidget(dialog)
     assert dialog.config().max_train_images == 6000  # the last Start, offered again
     name = dialog.name.text()
     qtbot.mouseClick(dialog.defaults_button, Qt.MouseButton.LeftButton)
-    assert dialog.config() == TrainConfig()
+    assert dialog.config() == TrainConfig() and dialog.threads() is None
     assert dialog.name.text() == name

@@ -50,9 +50,9 @@ def test_live_run_grows_one_snapshot_at_a_time(tmp_path: Path) -> None:
 
 def test_tiny_live_training_streams_snapshots_inside_the_first_epoch(data_dir: Path, tmp_path: Path) -> None:
     """640 images at batch 64 are 10 steps per epoch: the log schedule keeps each of them, and they reach
-    the window before the end of the first epoch does."""
+    the window before the end of the first epoch does. The job's thread count reaches the process."""
     cfg = TrainConfig(epochs=2, batch_size=64, max_train_images=640, max_test_images=200, snapshots="log")
-    proc = TrainingProcess(TrainJob(cfg, tmp_path / "live", data_dir=data_dir, device="cpu"))
+    proc = TrainingProcess(TrainJob(cfg, tmp_path / "live", data_dir=data_dir, device="cpu", threads=1))
     proc.start()
     msgs: list[object] = []
     deadline = time.perf_counter() + 120
@@ -73,6 +73,7 @@ def test_tiny_live_training_streams_snapshots_inside_the_first_epoch(data_dir: P
     for u in ups:
         shown = live.add(u)
     saved = runs.load_run(msgs[-1].path)  # type: ignore[attr-defined]
+    assert saved.meta["threads"]["asked"] == 1 and saved.meta["threads"]["used"] == [[0, 1]]
     assert shown.steps.tolist() == saved.steps.tolist()
     assert shown.step_loss is not None and saved.step_loss is not None and len(saved.step_loss) == 20
     np.testing.assert_array_equal(shown.step_loss, saved.step_loss)

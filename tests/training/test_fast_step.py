@@ -54,11 +54,39 @@ def test_functional_adam_fallback_gives_the_same_update(monkeypatch: pytest.Monk
 
 
 @needs_onednn
-def test_large_layers_only_use_onednn_on_cpu() -> None:
+def test_the_step_runs_on_mm_and_the_evaluation_on_onednn_for_the_large_layers() -> None:
+    """oneDNN lost inside the step (benchmarks/bench_step.py) and wins for the test set's large batches."""
     fast = FastStep(Autoencoder(), lr=1e-3, eps=1e-7)
     sizes = [lin.weight.numel() for lin, _ in fast.layers]
-    assert fast.onednn == [s >= fast_step.ONEDNN_MIN_WEIGHTS for s in sizes]
-    assert fast.onednn[0] and fast.onednn[-1] and not any(fast.onednn[1:-1])
+    assert not any(fast.onednn)
+    assert fast.evaluate_onednn == [s >= fast_step.ONEDNN_MIN_WEIGHTS for s in sizes]
+    assert fast.evaluate_onednn[0] and fast.evaluate_onednn[-1] and not any(fast.evaluate_onednn[1:-1])
+    assert FastStep(Autoencoder(), lr=1e-3, eps=1e-7, use_onednn=True).onednn == fast.evaluate_onednn
+    assert not any(FastStep(Autoencoder(), lr=1e-3, eps=1e-7, evaluate_onednn=False).evaluate_onednn)
+    x = torch.rand(300, 784)
+    for got, want in zip(fast.evaluate(x), fast.activations(x)):
+        torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_thread_count_changes_no_number() -> None:
+    """The automatic thread count may change during a training: a seed's weights must not depend on it."""
+    before = torch.get_num_threads()
+
+    def run(threads: int) -> list[torch.Tensor]:
+        torch.set_num_threads(threads)
+        torch.manual_seed(1)
+        model = Autoencoder()
+        fast = FastStep(model, lr=1e-3, eps=1e-7)
+        gen = torch.Generator().manual_seed(2)
+        for _ in range(20):
+            fast(torch.rand(64, 784, generator=gen))
+        return [p.detach().clone() for p in model.parameters()]
+
+    try:
+        for a, b in zip(run(1), run(2)):
+            assert torch.equal(a, b)
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_same_batches_give_bit_identical_weights() -> None:

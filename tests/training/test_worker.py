@@ -4,13 +4,14 @@ import threading
 
 import torch
 
-from latent3d.job.process import ThreadGovernor
+from latent3d.util.threads import ThreadGovernor
 
 
 def test_thread_governor_follows_the_busy_flag() -> None:
     before = torch.get_num_threads()
     busy = threading.Event()  # the same is_set() interface as multiprocessing.Event
-    gov = ThreadGovernor(busy, idle_threads=2, busy_threads=1)
+    gov = ThreadGovernor(torch.set_num_threads, busy=busy.is_set, cores=2, first_look=lambda: 0.0,
+                         sample=lambda: 0.0)
     try:
         gov.update()
         assert torch.get_num_threads() == 2

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from latent3d.analysis.encoder import OwnCodes, OwnCodesCache, nearest_images
 from latent3d.data.datasets import CLASS_NAMES
-from latent3d.data.image_file import ImageFileError, default_name, read_image_file
 from latent3d.data.images import DatasetImages
 from latent3d.qt.own_images.draw_canvas import DrawCanvas
+from latent3d.qt.own_images.loader import ImageLoader
 from latent3d.qt.widgets.dialog_dirs import start_folder
 from latent3d.qt.widgets.dialogs import error_box
 from latent3d.qt.widgets.image_view import ImageView
@@ -136,6 +136,10 @@ class OwnImagePanel(QWidget):
         self.clear.clicked.connect(self.canvas.clear)
         self.add.clicked.connect(self.place_drawing)
         self.open.clicked.connect(self.open_file)
+        self.loader = ImageLoader(self)  # files are read off the GUI thread: a hostile one cannot freeze the window
+        self.loader.loaded.connect(lambda name, pixels: self._place(OwnImage.from_array(name, pixels)))
+        self.loader.failed.connect(lambda text: self._error(text))
+        self.loader.busy.connect(self._on_reading)
         self.list.currentRowChanged.connect(lambda _r: self.refresh())
         self._disconnects = [connect_handlers(m, self) for m in (time, layers)]
         self._on_own_images(layers.own_images)
@@ -159,16 +163,20 @@ class OwnImagePanel(QWidget):
         self._place(OwnImage.from_array(f"drawing {self._drawings}", self.canvas.pixels))
 
     def open_file(self) -> None:
-        """Ask for a PNG/JPEG, convert it like Fashion-MNIST and place it; a bad file is one sentence."""
+        """Ask for a PNG/JPEG and start reading it; it is placed (or one sentence shown) once read.
+
+        Returns at once: :class:`ImageLoader` converts the file like Fashion-MNIST in a worker thread.
+        """
         path = self._ask_file()
-        if path is None:
-            return
-        try:
-            pixels = read_image_file(path, invert=self.invert.isChecked())
-        except ImageFileError as exc:
-            self._error(str(exc))
-            return
-        self._place(OwnImage.from_array(default_name(path), pixels))
+        if path is not None:
+            self.loader.load(path, invert=self.invert.isChecked())
+
+    def _on_reading(self, busy: bool) -> None:
+        reading = self.loader.reading
+        if busy and reading is not None:
+            self.note.setText(f"Reading {reading.name}…")
+        else:
+            self.refresh()
 
     def remove(self, index: int) -> None:
         """Remove the own image at ``index``."""
@@ -256,9 +264,10 @@ class OwnImagePanel(QWidget):
             self._error(str(exc))
 
     def detach(self) -> None:
-        """Stop following the models (the window calls it when it closes)."""
+        """Stop following the models and cancel a file being read (the window calls it when it closes)."""
         for disconnect in self._disconnects:
             disconnect()
+        self.loader.close()
 
 
 def _icon(image: np.ndarray | None) -> QIcon:

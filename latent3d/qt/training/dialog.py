@@ -24,6 +24,7 @@ from latent3d.data.datasets import SPLIT_SIZES
 from latent3d.qt.settings_file import open_settings
 from latent3d.qt.widgets.dialogs import plain_label, plain_tooltip
 from latent3d.runs import new_run_name
+from latent3d.util.threads import available_cores
 
 __all__ = ["TrainDialog"]
 
@@ -77,6 +78,10 @@ class TrainDialog(QDialog):
         self.train_images = _spin(1, SPLIT_SIZES["train"], SPLIT_SIZES["train"],
                                   "Train on the first N images only (quick looks)")
         self.test_images = _spin(1, SPLIT_SIZES["test"], SPLIT_SIZES["test"], "Show the first N test images only")
+        # 0 shows as "auto": the cores other programs leave free, one left to the window while it draws.
+        self.threads_box = _spin(0, available_cores(), 0, "CPU threads of the training; auto follows the machine's "
+                                 "load and leaves a core to the window while it draws")
+        self.threads_box.setSpecialValueText("auto")
         self.error = plain_label(QLabel())  # it repeats the typed name and exception texts
         self.error.setStyleSheet("color:#ff7b72")
         self.error.setWordWrap(True)
@@ -89,6 +94,7 @@ class TrainDialog(QDialog):
         form.addRow("Run name", self.name)
         form.addRow("Training images", self.train_images)
         form.addRow("Test images", self.test_images)
+        form.addRow("Threads", self.threads_box)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = self.buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setDefault(True)
@@ -96,7 +102,7 @@ class TrainDialog(QDialog):
         # defaults are one click away.
         self.defaults_button = self.buttons.addButton("Defaults", QDialogButtonBox.ButtonRole.ResetRole)
         self.defaults_button.setToolTip("Back to the model's defaults: 20 epochs, batch 64, learning rate 1e-3, "
-                                        "seed 0, every training and test image")
+                                        "seed 0, every training and test image, automatic threads")
         self.defaults_button.clicked.connect(self.set_defaults)
         self.buttons.accepted.connect(self._on_start_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -116,13 +122,14 @@ class TrainDialog(QDialog):
         """Put the model's defaults back in every field but the run name."""
         d = TrainConfig()
         for box, value in ((self.epochs, d.epochs), (self.batch_size, d.batch_size), (self.seed, d.seed),
-                           (self.train_images, SPLIT_SIZES["train"]), (self.test_images, SPLIT_SIZES["test"])):
+                           (self.train_images, SPLIT_SIZES["train"]), (self.test_images, SPLIT_SIZES["test"]),
+                           (self.threads_box, 0)):
             box.setValue(value)
         self.lr.setValue(d.lr)
 
     def _remembered(self) -> dict[str, QSpinBox | QDoubleSpinBox]:
         return {"epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr, "seed": self.seed,
-                "train_images": self.train_images, "test_images": self.test_images}
+                "train_images": self.train_images, "test_images": self.test_images, "threads": self.threads_box}
 
     def _restore(self) -> None:
         # Settings files are untrusted: a value that is not a number is ignored, one out of range clamped.
@@ -152,6 +159,10 @@ class TrainDialog(QDialog):
         """The chosen dataset's key (``fashion-mnist``, ``mnist``, ``kmnist``), for ``TrainJob(dataset=...)``."""
         key = self.dataset_box.currentData()
         return key if isinstance(key, str) else DEFAULT_DATASET
+
+    def threads(self) -> int | None:
+        """The chosen thread count, None for auto, for ``TrainJob(threads=...)``."""
+        return self.threads_box.value() or None
 
     @property
     def target(self) -> Path:

@@ -142,19 +142,20 @@ class LiveTraining(QObject):
 
     def _on_dialog_accepted(self) -> None:
         if self.dialog is not None:
-            self.start(self.dialog.config(), self.dialog.target, self.dialog.dataset())
+            self.start(self.dialog.config(), self.dialog.target, self.dialog.dataset(), self.dialog.threads())
 
     def _on_dialog_finished(self, _result: int) -> None:
         self.dialog = None
 
-    def start(self, config: TrainConfig, target: Path, dataset: str = "fashion-mnist") -> None:
-        """Train ``config`` on ``dataset`` into the run folder ``target`` in a child process."""
+    def start(self, config: TrainConfig, target: Path, dataset: str = "fashion-mnist",
+              threads: int | None = None) -> None:
+        """Train ``config`` on ``dataset`` into the run folder ``target`` in a child process (None threads: auto)."""
         if self.running:
             return
         self._config, self._live, self._shown, self._eta = config, None, None, None
         self._previous = self.time.run
         job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…",
-                       dataset=dataset)
+                       dataset=dataset, threads=threads)
         try:  # the checks `train` makes: a full disk, a name being trained elsewhere, are refused now
             check_train(config, job.target, weights_dtype=job.weights_dtype, keep_encoder=job.keep_encoder)
         except PreflightError as exc:

@@ -31,7 +31,7 @@ from latent3d.scene.offscreen.movie import (
 from latent3d.state.own_values import DecoderMapState
 from latent3d.state.view import ViewSpec, apply_spec, spec_from_state
 from latent3d.state.viewer_state import ViewerState, timebase_of
-from latent3d.util.fileio import atomic_path
+from latent3d.util.fileio import atomic_path, check_suffix
 from latent3d.util.limits import check_image
 
 __all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "grab", "movie_frame_count", "movie_positions",
@@ -242,8 +242,7 @@ def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float
     """Render ``run`` at ``--epoch``/``--step`` (default: the last snapshot), or as ``view`` says, to PNG ``out``."""
     import imageio.v2 as imageio
 
-    if out.suffix.lower() != ".png":
-        raise ValueError(f"Image {out.name} must end in .png.")
+    check_suffix(out, (".png",), f"Image {out.name} must end in .png.", what="Image")
     u = still_position(run, epoch=epoch, step=step) if view is None else None
     check_image(*cast("tuple[int, int]", kwargs.get("size", (1200, 900))))
     with atomic_path(out, what="Image") as tmp:  # the old image stays until the new one is complete

@@ -73,13 +73,15 @@ def test_own_panel_draws_places_lists_and_removes(qtbot, model: ViewerModel, tmp
     assert panel.reconstruction.image is not None and not panel.nearest_buttons[0].isHidden()
     assert "every one of the" in panel.note.text()
     n_before = len(errors)
-    panel.open_file()  # a bad file: one sentence, nothing else changes
-    assert len(errors) == n_before + 1 and "not a PNG or JPEG" in errors[-1] and len(model.layers.own_images) == 1
+    panel.open_file()  # a bad file: one sentence, nothing else changes (read in a worker thread)
+    qtbot.waitUntil(lambda: len(errors) == n_before + 1, timeout=10000)
+    assert "not a PNG or JPEG" in errors[-1] and len(model.layers.own_images) == 1
     good = np.zeros((50, 30), np.uint8)
     good[5:45, 5:25] = 255
     Image.fromarray(good).save(tmp_path / "good.png")
     panel._ask_file = lambda: tmp_path / "good.png"
     panel.open_file()
+    qtbot.waitUntil(lambda: len(model.layers.own_images) == 2, timeout=10000)
     assert [im.name for im in model.layers.own_images] == ["drawing 1", "good"] and panel.list.currentRow() == 1
     panel.nearest_buttons[0].click()
     assert model.pick.selected == panel._nearest[0]

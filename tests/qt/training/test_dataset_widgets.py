@@ -98,5 +98,8 @@ def test_the_dialogs_dataset_reaches_the_training_job(window, monkeypatch) -> No
     dialog = window.parts["training"]["training"].show_dialog()
     dialog.dataset_box.setCurrentIndex(dialog.dataset_box.findData("mnist"))
     dialog.train_images.setValue(100)
+    assert dialog.threads_box.text() == "auto" and dialog.threads() is None
+    dialog.threads_box.setValue(1)
     dialog.start_button.click()
     assert [job.dataset for job in jobs] == ["mnist"]
+    assert [job.threads for job in jobs] == [1]  # the dialog's thread count reaches the training process
