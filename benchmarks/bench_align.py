@@ -73,7 +73,7 @@ def bench_timeline_move(run, other) -> dict[str, float]:  # noqa: ANN001
     out["timeline_move_extra_cpu_ms"] = round(out["timeline_move_cpu_ms_align_final"]
                                               - out["timeline_move_cpu_ms_align_none"], 3)
     state.align = "none"
-    state.set_compare(other)
+    m.compare.other = other
     out["timeline_move_cpu_ms_with_compare_maths"] = _median_ms(
         lambda: state.comparison.at(state.position, state.drawn_codes[state.snapshot]), 30, clock=time.process_time)
     presenter.close()
@@ -105,22 +105,21 @@ def bench_two_views(run, other) -> dict[str, float]:  # noqa: ANN001
     from latent3d.qt.canvas.view import LatentView
     from latent3d.qt.compare.view import CompareView
     from latent3d.scene.core.presenter import ScenePresenter
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
     app = QApplication.instance() or QApplication([])
     holder = QWidget()
     layout = QHBoxLayout(holder)
-    state = ViewerState()
     main = LatentView(holder)
-    m = state.model
+    m = ViewerModel()
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, main.scene, main.request_render)
     layout.addWidget(main)
-    state.set_run(run)
-    second = CompareView(state, holder)
+    m.set_run(run)
+    second = CompareView(m.time, m.compare, m.display, m.pick, m.camera, holder)
     layout.addWidget(second)
     holder.resize(1400, 700)
     holder.show()
-    state.set_compare(other)
+    m.compare.other = other
     for _ in range(10):
         app.processEvents()
     out: dict[str, float] = {}
@@ -129,7 +128,7 @@ def bench_two_views(run, other) -> dict[str, float]:  # noqa: ANN001
         second.view.scene.set_fast(fast)
 
         def one() -> None:
-            main.camera.Azimuth(2.0)  # the presenter reports the move to the state; the second view follows
+            main.camera.Azimuth(2.0)  # the presenter reports the move to the camera model; the second view follows
             main.ren_win.Render()
 
         def both() -> None:

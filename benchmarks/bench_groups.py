@@ -49,7 +49,7 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     from latent3d.scene.groups.presenter import GroupPresenter
     from latent3d.scene.groups.region import select_region
     from latent3d.state.groups import TrailsState
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
     run = load_run(BUNDLED)
     try:
@@ -60,10 +60,10 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     view.resize(*VIEW_SIZE)
     view.show()
     app.processEvents()
-    state = ViewerState()
-    m = state.model
+    m = ViewerModel()
+    time_, groups_ = m.time, m.groups
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, view.scene, view.request_render)
-    state.set_run(run)
+    m.set_run(run)
     rw, cam = view.ren_win, view.camera
     rw.Render()
     out: dict[str, object] = {"machine": platform.platform(), "load_average": [round(v, 1) for v in os.getloadavg()],
@@ -80,7 +80,7 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
         rw.Render()
 
     def frames() -> tuple[float, float, float]:
-        move = _median_ms(lambda: setattr(state, "position", float(next(us))), 200, time.process_time)
+        move = _median_ms(lambda: setattr(time_, "position", float(next(us))), 200, time.process_time)
         view.scene.set_fast(True)
         rot = _median_ms(rotate, 20)
         view.scene.set_fast(False)
@@ -90,8 +90,9 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     with_code: list[tuple[float, float, float]] = []
     for _ in range(3):
         without.append(frames())
-        groups = GroupPresenter(state, view.scene, presenter.colours, view.request_render)
-        panel = GroupPanel(state, images)
+        groups = GroupPresenter(m.groups, m.time, m.display, m.compare, view.scene, presenter.colours,
+                                view.request_render)
+        panel = GroupPanel(m.groups, m.time, m.pick, images)
         panel.resize(360, 700)
         panel.show()
         app.processEvents()
@@ -99,8 +100,8 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
         groups.close()
         panel.close_panel()
         panel.close()
-    groups = GroupPresenter(state, view.scene, presenter.colours, view.request_render)
-    panel = GroupPanel(state, images)
+    groups = GroupPresenter(m.groups, m.time, m.display, m.compare, view.scene, presenter.colours, view.request_render)
+    panel = GroupPanel(m.groups, m.time, m.pick, images)
     panel.resize(360, 700)
     panel.show()
     app.processEvents()
@@ -113,7 +114,7 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     out["no_group"]["rounds"] = 3
 
     # -- box selection of the whole view -> highlighted, panel filled, one frame ------------------
-    state.position = float(run.n_snapshots - 1)
+    time_.position = float(run.n_snapshots - 1)
     view.scene.reset_camera()
     rw.Render()
     w, h = rw.GetSize()
@@ -121,9 +122,9 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     counts: dict[str, int] = {}
 
     def box_select(behind: bool) -> None:
-        state.group_shown = None
+        groups_.shown = None
         ids = select_region(view.scene, box, behind=behind)
-        state.select_points(ids)
+        groups_.select_points(ids)
         panel.repaint()
         rw.Render()
         counts["behind" if behind else "visible"] = int(ids.size)
@@ -138,15 +139,15 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
                                      "region_selection_alone": select_only, "target": 100}
 
     # -- gallery page of 48 -----------------------------------------------------------------------
-    state.select_points(np.arange(len(run.labels)))
+    groups_.select_points(np.arange(len(run.labels)))
     pages = iter(range(1, 10_000))
 
     def page() -> None:
         panel.set_page(next(pages) % panel.n_pages)
         panel.gallery.repaint()
 
-    decoder, s = run.decoder(state.snapshot), state.snapshot
-    idx = state.group[:48]
+    decoder, s = run.decoder(time_.snapshot), time_.snapshot
+    idx = groups_.group[:48]
     out["gallery_page_48_ms"] = {"median": _median_ms(page, 30), "target": 50,
                                  "decode_48_alone": _median_ms(lambda: decoder(run.codes[s, idx]), 30),
                                  "paint_alone": _median_ms(panel.gallery.repaint, 30),
@@ -154,14 +155,14 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
                                  "with_originals": images is not None}
 
     # -- trails: 1,000 points x 40 snapshots ------------------------------------------------------
-    state.select_points(np.arange(0, len(run.labels), 10))
-    state.trails = TrailsState(state.group_shown or "selection", run.n_snapshots)
+    groups_.select_points(np.arange(0, len(run.labels), 10))
+    groups_.trails = TrailsState(groups_.shown or "selection", run.n_snapshots)
     view.scene.set_fast(True)
     trail_rot = _median_ms(rotate, 30)
     view.scene.set_fast(False)
     trail_still = _median_ms(rotate, 10)
-    trail_move = _median_ms(lambda: setattr(state, "position", float(next(us))), 200, time.process_time)
-    trail_move_wall = _median_ms(lambda: setattr(state, "position", float(next(us))), 200)
+    trail_move = _median_ms(lambda: setattr(time_, "position", float(next(us))), 200, time.process_time)
+    trail_move_wall = _median_ms(lambda: setattr(time_, "position", float(next(us))), 200)
     out["trails_1000x40"] = {"trails": groups.trails.n_trails,
                              "vertices": int(groups.trails.vertices.shape[0] * groups.trails.vertices.shape[1]),
                              "rotating_frame_ms": trail_rot, "rotating_fps": round(1000 / trail_rot, 1),

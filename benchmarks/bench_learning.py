@@ -84,11 +84,11 @@ def window(run) -> dict[str, float]:  # noqa: ANN001
 
     from latent3d.qt.learning.data_map import DataMap
     from latent3d.qt.learning.service import LearningService
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
     app = QApplication.instance() or QApplication([])
-    state = ViewerState()
-    service = LearningService(state)
+    model = ViewerModel()
+    service = LearningService(model.learning, model.time)
     gaps: list[float] = []
     last = [time.perf_counter()]
 
@@ -103,16 +103,17 @@ def window(run) -> dict[str, float]:  # noqa: ANN001
     done: list[float] = []
     quick: list[float] = []
     # The quick part (learned-at, data map) comes first; the analysis is done when the purity is.
-    service.ready.connect(lambda a: (quick if a is not None and a.partial else done).append(time.perf_counter()))
+    model.learning.events.result.connect(
+        lambda a: (quick if a is not None and a.partial else done).append(time.perf_counter()))
     timer.start()
     t0 = time.perf_counter()
     last[0] = t0
-    state.set_run(run)
+    model.set_run(run)
     while not done:
         app.processEvents()
         time.sleep(0.002)
     timer.stop()
-    m = DataMap(state, service)
+    m = DataMap(model.learning, model.time, model.display, model.pick)
     m.resize(900, 500)
     m.show()
     app.processEvents()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -203,7 +203,7 @@ def reusable(previous: LearningAnalysis | None, run: Run, k: int = PURITY_K) -> 
 
 
 def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_K,
-            purity: bool = True) -> LearningAnalysis:
+            purity: bool = True, stop: Callable[[], bool] | None = None) -> LearningAnalysis:
     """The learning analysis of ``run``, reusing the purity of ``previous`` where ``run`` only grew.
 
     Parameters
@@ -217,6 +217,8 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     purity : bool
         False: the quick part only (learned-at, data map, in milliseconds); the purity still to
         compute is NaN, there are no events, and ``partial`` is True.
+    stop : callable, optional
+        Checked between snapshots of the purity: True raises :class:`~latent3d.analysis.purity.AnalysisStopped`.
 
     Returns
     -------
@@ -230,7 +232,7 @@ def analyse(run: Run, previous: LearningAnalysis | None = None, k: int = PURITY_
     old_per, old_all = (previous.purity, previous.purity_all) if previous is not None and start else (
         np.zeros((0, 10)), np.zeros(0))
     if purity:
-        new_per, new_all = purity_curves(run.codes, labels, k, start=start)
+        new_per, new_all = purity_curves(run.codes, labels, k, start=start, stop=stop)
     else:
         new_per, new_all = np.full((len(steps) - start, 10), np.nan), np.full(len(steps) - start, np.nan)
     per_class = np.concatenate([old_per, new_per])
@@ -263,14 +265,28 @@ class LearningCache:
         ``on_partial`` receives the quick part first when the purity of many snapshots is still to
         compute (a run just opened, not a live run's next snapshot).
         """
+        for a in self.stages(run, quick=on_partial is not None):
+            if a.partial and on_partial is not None:
+                on_partial(a)
+        return a
+
+    def stages(self, run: Run, quick: bool = True, stop: Callable[[], bool] | None = None
+               ) -> Iterator[LearningAnalysis]:
+        """The analysis of ``run`` in stages, for a worker that hands each on: the whole analysis last.
+
+        With ``quick``, the quick part (``partial``: learned-at and data map, no purity) comes first
+        when the purity of many snapshots is still to compute (a run just opened, not a live run's
+        next snapshot); the whole one is cached, grown from the cached one, or computed. ``stop`` is
+        checked between snapshots (see :func:`analyse`).
+        """
         a = self.get(run)
         if a is None:
             previous = self._by_path.get(run.path)
-            if on_partial is not None and len(run.steps) - reusable(previous, run) > PARTIAL_FROM:
-                on_partial(analyse(run, previous, purity=False))
-            a = analyse(run, previous)
+            if quick and len(run.steps) - reusable(previous, run) > PARTIAL_FROM:
+                yield analyse(run, previous, purity=False)
+            a = analyse(run, previous, stop=stop)
             self._by_path[run.path] = a
-        return a
+        yield a
 
 
 def _number(x: float) -> float | None:

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from latent3d.data.images import DatasetImages
     from latent3d.qt.canvas.view import LatentView
-    from latent3d.qt.loss.panel import LossPanel
     from latent3d.qt.timeline.widget import Timeline
+    from latent3d.qt.widgets.step_plot import CurveHost
     from latent3d.runs import Run
     from latent3d.scene.core.presenter import ScenePresenter
     from latent3d.state.neighbours import Neighbours
@@ -85,7 +85,7 @@ class Services:
     view: LatentView
     presenter: ScenePresenter
     timeline: Timeline
-    loss: LossPanel
+    loss: CurveHost  # the loss plot: features add curve layers to it
     canvas_busy: Any  # a psygnal signal: True while the view draws continuously
     message: Callable[[str, int], None]
     show_run: Callable[[Run], None]

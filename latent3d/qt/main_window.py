@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.presenter = ScenePresenter(model.time, model.camera, model.pick, model.display, model.compare, self.scene,
                                         self.view.request_render, probe_widget=True, follow_to=self.easer.ease_to)
         self.timeline = Timeline(model.time)
-        self.loss_panel = LossPanel(state)
+        self.loss_panel = LossPanel(model.time, model.display)
         self.status = StatusLine(model.time)
         self.files = OpenSave(model, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)

@@ -17,7 +17,7 @@ from latent3d.analysis.learning import (
     learning_summary,
     log_step,
 )
-from latent3d.analysis.purity import crossing_step, knn_purity, purity_curves
+from latent3d.analysis.purity import AnalysisStopped, crossing_step, knn_purity, purity_curves
 
 
 def _clusters(n_per: int = 60, classes: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +174,7 @@ def test_a_live_run_that_grew_computes_only_the_new_snapshots(monkeypatch: pytes
     import latent3d.analysis.learning as learning
 
     def counting(codes: np.ndarray, labels: np.ndarray, k: int, n_classes: int = 10,
-                 start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                 start: int = 0, stop: object = None) -> tuple[np.ndarray, np.ndarray]:
         calls.append(len(codes) - start)
         return purity_curves(codes, labels, k, n_classes, start)
 
@@ -239,3 +239,20 @@ def test_the_quick_part_comes_first_only_for_many_new_snapshots() -> None:
     grown = cache.analyse(full, seen.append)  # type: ignore[arg-type]
     assert len(seen) == 1 and grown.computed == 1  # one new snapshot: straight to the result
     assert analyse(full, quick).computed == 6  # type: ignore[arg-type]  # a partial one is never reused
+
+
+def test_a_stop_flag_ends_the_analysis_between_two_snapshots() -> None:
+    run = _separating_run(snapshots=4)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # two snapshots computed, then stop
+
+    with pytest.raises(AnalysisStopped):
+        analyse(run, stop=stop)  # type: ignore[arg-type]
+    assert len(asked) == 3
+    cache = LearningCache()
+    with pytest.raises(AnalysisStopped):
+        list(cache.stages(run, stop=lambda: True))  # type: ignore[arg-type]
+    assert cache.get(run) is None  # type: ignore[arg-type]  # nothing half-done is cached

@@ -14,20 +14,21 @@ from latent3d.runs import load_run  # noqa: E402
 from latent3d.scene.core.cloud import CLASS_COLORS, LatentScene  # noqa: E402
 from latent3d.scene.core.presenter import ScenePresenter  # noqa: E402
 from latent3d.scene.display.class_highlight import ClassHighlight  # noqa: E402
-from latent3d.state.viewer_state import ViewerState  # noqa: E402
+from latent3d.state.viewer_model import ViewerModel  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> Iterator[tuple[ViewerState, LatentScene, ClassHighlight]]:
+def setup(tmp_path: Path) -> Iterator[tuple[ViewerModel, LatentScene, ClassHighlight]]:
     plotter = pv.Plotter(off_screen=True, window_size=(300, 200))
-    state = ViewerState()
+    model = ViewerModel()
     scene = LatentScene(plotter)
-    m = state.model
+    m = model
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
-    highlight = ClassHighlight(state, scene, presenter.colours)  # after the presenter, as the window builds it
-    state.set_run(load_run(make_run(tmp_path / "r", n=400, epochs=2)))
-    yield state, scene, highlight
+    # after the presenter, as the window builds it
+    highlight = ClassHighlight(model.display, model.time, scene, presenter.colours)
+    model.set_run(load_run(make_run(tmp_path / "r", n=400, epochs=2)))
+    yield model, scene, highlight
     highlight.close()
     presenter.close()
     plotter.close()
@@ -37,44 +38,45 @@ def _rgb(scene: LatentScene) -> np.ndarray:
     return np.asarray(scene._cloud.point_data["rgb"]).astype(int)  # type: ignore[union-attr]
 
 
-def test_the_other_classes_fade_and_come_back(setup: tuple[ViewerState, LatentScene, ClassHighlight]) -> None:
-    state, scene, _ = setup
-    labels = np.asarray(state.run.labels)
+def test_the_other_classes_fade_and_come_back(setup: tuple[ViewerModel, LatentScene, ClassHighlight]) -> None:
+    model, scene, _ = setup
+    labels = np.asarray(model.time.run.labels)
     own = np.asarray(CLASS_COLORS)[labels]
     np.testing.assert_array_equal(_rgb(scene), own)
-    state.highlight_class = 2
+    model.display.highlight_class = 2
     rgb = _rgb(scene)
     np.testing.assert_array_equal(rgb[labels == 2], own[labels == 2])
     assert (np.abs(rgb[labels != 2] - own[labels != 2]).sum(axis=1) > 60).all()
-    state.position = 0.5  # moving on keeps the fade, never darker
+    model.time.position = 0.5  # moving on keeps the fade, never darker
     np.testing.assert_array_equal(_rgb(scene), rgb)
-    state.highlight_class = None
+    model.display.highlight_class = None
     np.testing.assert_array_equal(_rgb(scene), own)
 
 
-def test_the_fade_follows_a_colour_mode(setup: tuple[ViewerState, LatentScene, ClassHighlight]) -> None:
-    state, scene, _ = setup
-    state.color = "error"
+def test_the_fade_follows_a_colour_mode(setup: tuple[ViewerModel, LatentScene, ClassHighlight]) -> None:
+    model, scene, _ = setup
+    display = model.display
+    display.color = "error"
     errors = _rgb(scene)
-    labels = np.asarray(state.run.labels)
-    state.highlight_class = 5
+    labels = np.asarray(model.time.run.labels)
+    display.highlight_class = 5
     np.testing.assert_array_equal(_rgb(scene)[labels == 5], errors[labels == 5])
-    state.color = "class"
+    display.color = "class"
     assert (_rgb(scene)[labels == 5] == np.asarray(CLASS_COLORS)[5]).all()
     assert (_rgb(scene)[labels != 5] != np.asarray(CLASS_COLORS)[labels[labels != 5]]).any(axis=1).all()
 
 
-def test_path_end_a_shows_inside_the_selection_disc(setup: tuple[ViewerState, LatentScene, ClassHighlight]) -> None:
+def test_path_end_a_shows_inside_the_selection_disc(setup: tuple[ViewerModel, LatentScene, ClassHighlight]) -> None:
     """Issue 25: A's cyan marker was hidden under the selection's disc; now a cyan dot inside the white disc."""
     from latent3d.scene.offscreen.render import grab
     from latent3d.state.values import PathState
 
-    state, scene, _ = setup
+    model, scene, _ = setup
     pts = scene.positions
     a = int(np.argmin(np.linalg.norm(pts - np.median(pts, axis=0), axis=1)))
     b = int(np.argmax(np.linalg.norm(pts - pts[a], axis=1)))
-    state.selected = a
-    state.path = PathState(a, b, 0.5, 10)
+    model.pick.selected = a
+    model.pick.path = PathState(a, b, 0.5, 10)
     img = grab(scene.plotter.ren_win)
     x, y, _ = scene.display_position(a)
     h = img.shape[0]

@@ -14,7 +14,9 @@ from latent3d.runs import Run, load_run  # noqa: E402
 from latent3d.scene.compare.presenter import ComparePresenter, CompareRings, residual_text  # noqa: E402
 from latent3d.scene.core.cloud import LatentScene  # noqa: E402
 from latent3d.scene.core.presenter import ScenePresenter  # noqa: E402
-from latent3d.state.viewer_state import PathState, ViewerState  # noqa: E402
+from latent3d.state.compare import drawn_codes, to_snapshot_codes  # noqa: E402
+from latent3d.state.values import PathState  # noqa: E402
+from latent3d.state.viewer_model import ViewerModel  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
 
@@ -30,19 +32,19 @@ def _plotter() -> pv.Plotter:
 
 
 @pytest.fixture
-def views(runs: tuple[Run, Run]) -> Iterator[tuple[ViewerState, LatentScene, LatentScene, ComparePresenter]]:
+def views(runs: tuple[Run, Run]) -> Iterator[tuple[ViewerModel, LatentScene, LatentScene, ComparePresenter]]:
     a, b = runs
-    state = ViewerState()
+    model = ViewerModel()
     first, second = _plotter(), _plotter()
     scene_a, scene_b = LatentScene(first), LatentScene(second)
-    m = state.model
+    m = model
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene_a)
-    state.set_run(a)
-    state.set_compare(b)
-    linked = ComparePresenter(state, scene_b)
+    model.set_run(a)
+    model.compare.other = b
+    linked = ComparePresenter(model.time, model.compare, model.display, model.pick, model.camera, scene_b)
     first.render()
     second.render()
-    yield state, scene_a, scene_b, linked
+    yield model, scene_a, scene_b, linked
     linked.close()
     presenter.close()
     for s, p in ((scene_a, first), (scene_b, second)):
@@ -56,65 +58,69 @@ def _front_most(scene: LatentScene) -> int:
 
 
 def test_the_linked_view_draws_the_second_run_aligned_with_its_residual(views) -> None:  # type: ignore[no-untyped-def]
-    state, scene_a, scene_b, linked = views
+    model, scene_a, scene_b, linked = views
     assert scene_b.n_points == 800
     # both runs hold the same codes here: aligned, the second lies on the first
     np.testing.assert_allclose(scene_b.positions, scene_a.positions, atol=1e-4)
     assert linked.residual == pytest.approx(0.0, abs=1e-5)
     assert residual_text(0.043) == "aligned: 4.3 % residual" and "residual" in linked.caption
-    state.position = 1.5
-    np.testing.assert_allclose(scene_b.positions, interpolate_codes(state.drawn_codes, 1.5), atol=1e-4)
-    assert scene_b.plotter.camera.GetPosition() == pytest.approx(state.camera.position)
+    model.time.position = 1.5
+    drawn = drawn_codes(model.time, model.compare)
+    np.testing.assert_allclose(scene_b.positions, interpolate_codes(drawn, 1.5), atol=1e-4)
+    assert scene_b.plotter.camera.GetPosition() == pytest.approx(model.camera.camera.position)
 
 
 def test_a_pick_in_one_view_marks_the_same_test_image_in_the_other(views) -> None:  # type: ignore[no-untyped-def]
-    state, scene_a, scene_b, _ = views
+    model, scene_a, scene_b, _ = views
     scene_b.plotter.render()
     i = _front_most(scene_b)
     x, y, _ = scene_b.display_position(i)
     picked = scene_b.pick(int(round(x)), int(round(y)))
     assert picked == i
-    state.selected = picked  # what the linked view's click does
+    model.pick.selected = picked  # what the linked view's click does
     assert scene_a.selected == i and scene_b.selected == i
-    state.selected = 3
+    model.pick.selected = 3
     assert scene_b.selected == 3
 
 
 def test_alignment_moves_everything_drawn_and_the_probe_keeps_its_code(views) -> None:  # type: ignore[no-untyped-def]
-    state, scene_a, _, _ = views
-    state.position = 1.0
-    state.path = PathState(1, 2, 0.5, 10)
-    state.probe = tuple(float(v) for v in state.run.codes[1, 5])
-    state.align = "final"
-    np.testing.assert_allclose(scene_a.positions, state.drawn_codes[1], atol=1e-5)
-    np.testing.assert_allclose(state.probe, state.drawn_codes[1, 5], atol=1e-4)  # the probe moved with the point
-    np.testing.assert_allclose(state.to_snapshot_codes(state.probe), state.run.codes[1, 5], atol=1e-4)
-    state.align = "none"
-    np.testing.assert_allclose(scene_a.positions, state.run.codes[1], atol=1e-6)
-    np.testing.assert_allclose(state.probe, state.run.codes[1, 5], atol=1e-4)
+    model, scene_a, _, _ = views
+    time, compare, pick, run = model.time, model.compare, model.pick, model.time.run
+    time.position = 1.0
+    pick.path = PathState(1, 2, 0.5, 10)
+    pick.probe = tuple(float(v) for v in run.codes[1, 5])
+    compare.align = "final"
+    drawn = drawn_codes(time, compare)
+    np.testing.assert_allclose(scene_a.positions, drawn[1], atol=1e-5)
+    np.testing.assert_allclose(pick.probe, drawn[1, 5], atol=1e-4)  # the probe moved with the point
+    np.testing.assert_allclose(to_snapshot_codes(time, compare, pick.probe), run.codes[1, 5], atol=1e-4)
+    compare.align = "none"
+    np.testing.assert_allclose(scene_a.positions, run.codes[1], atol=1e-6)
+    np.testing.assert_allclose(pick.probe, run.codes[1, 5], atol=1e-4)
 
 
 def test_rings_overlay_follows_the_switch(views) -> None:  # type: ignore[no-untyped-def]
-    state, scene_a, _, _ = views
-    rings = CompareRings(state, scene_a)
+    model, scene_a, _, _ = views
+    rings = CompareRings(model.time, model.compare, scene_a)
     assert not rings.visible
-    state.compare_overlay = True
+    model.compare.overlay = True
     assert rings.visible and rings.mesh is not None and rings.mesh.n_points == 800
-    state.position = 2.0
+    model.time.position = 2.0
     np.testing.assert_allclose(np.asarray(rings.mesh.points), scene_a.positions, atol=1e-4)
     scene_a.plotter.render()
-    state.set_compare(None)
+    model.compare.other = None
     assert not rings.visible
     rings.close()
 
 
 def test_colours_of_a_comparison_mode_reach_both_views(views) -> None:  # type: ignore[no-untyped-def]
-    state, _, scene_b, linked = views
-    state.color = "agreement"
+    model, _, scene_b, linked = views
+    display = model.display
+    display.color = "agreement"
     assert linked.colours.values is not None and np.allclose(linked.colours.values, 1.0)
-    state.color = "error"
+    display.color = "error"
     assert linked.colours.values is not None and linked.colours.values.shape == (800,)
-    state.color = "class"
+    display.color = "class"
     assert linked.colours.values is None
 
 

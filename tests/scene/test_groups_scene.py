@@ -18,6 +18,7 @@ from latent3d.scene.groups.presenter import GroupPresenter  # noqa: E402
 from latent3d.scene.groups.region import inside_polygon, select_region  # noqa: E402
 from latent3d.scene.offscreen.render import grab, render_image  # noqa: E402
 from latent3d.state.groups import TrailsState  # noqa: E402
+from latent3d.state.viewer_model import ViewerModel  # noqa: E402
 from latent3d.state.viewer_state import ViewerState  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
@@ -101,48 +102,48 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 @pytest.fixture
-def shown(plotter: pv.Plotter, run: Run) -> Iterator[tuple[ViewerState, LatentScene, GroupPresenter]]:
-    state = ViewerState()
+def shown(plotter: pv.Plotter, run: Run) -> Iterator[tuple[ViewerModel, LatentScene, GroupPresenter]]:
+    model = ViewerModel()
     scene = LatentScene(plotter)
-    m = state.model
+    m = model
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
-    groups = GroupPresenter(state, scene, presenter.colours)
-    state.set_run(run)
-    yield state, scene, groups
+    groups = GroupPresenter(model.groups, model.time, model.display, model.compare, scene, presenter.colours)
+    model.set_run(run)
+    yield model, scene, groups
     groups.close()
     presenter.close()
 
 
 def test_highlight_dims_the_rest_and_keeps_the_group_coloured(shown: tuple, run: Run) -> None:
-    state, scene, _groups = shown
-    state.select_points([0, 1, 2])
+    model, scene, _groups = shown
+    model.groups.select_points([0, 1, 2])
     rgb = np.asarray(scene._cloud.point_data["rgb"])
     classes = np.asarray(CLASS_COLORS, np.uint8)[run.labels]
     np.testing.assert_array_equal(rgb[:3], classes[:3])
     assert (np.abs(rgb[3:].astype(int) - BACKGROUND).sum(1) < np.abs(classes[3:].astype(int) - BACKGROUND).sum(1)).all()
     assert scene.drawn_mask().all()  # highlight keeps everything drawn
-    state.color = "error"  # another colour mode keeps the dimming
+    model.display.color = "error"  # another colour mode keeps the dimming
     rgb = np.asarray(scene._cloud.point_data["rgb"])
     assert np.abs(rgb[3:].astype(int) - BACKGROUND).sum(1).max() < np.abs(rgb[:3].astype(int) - BACKGROUND).sum(1).min()
-    state.group_shown = None
+    model.groups.shown = None
     np.testing.assert_array_equal(np.asarray(scene._cloud.point_data["rgb"]), _groups.colours._base)
 
 
 def test_isolate_mode_draws_the_group_only_and_says_so(shown: tuple) -> None:
-    state, scene, groups = shown
-    state.select_points([4, 5, 6, 7])
-    state.toggle_group_mode()
+    model, scene, groups = shown
+    model.groups.select_points([4, 5, 6, 7])
+    model.groups.toggle_mode()
     assert np.flatnonzero(scene.drawn_mask()).tolist() == [4, 5, 6, 7]
     assert groups.note.GetVisibility() and "4 of 300" in groups.note.GetInput()
-    state.toggle_group_mode()
+    model.groups.toggle_mode()
     assert scene.drawn_mask().all() and not groups.note.GetVisibility()
 
 
 def test_trail_vertices_are_the_snapshots_codes_and_the_head_is_interpolated(shown: tuple, run: Run) -> None:
-    state, _scene, groups = shown
-    state.set_group("g", [3, 8, 40])
-    state.trails = TrailsState("g", 2)
-    state.position = 2.25
+    model, _scene, groups = shown
+    model.groups.set_group("g", [3, 8, 40])
+    model.groups.trails = TrailsState("g", 2)
+    model.time.position = 2.25
     v = groups.trails.vertices
     assert v.shape == (3, 3, 3)
     np.testing.assert_allclose(v[:, 0], run.codes[1, [3, 8, 40]])
@@ -150,19 +151,19 @@ def test_trail_vertices_are_the_snapshots_codes_and_the_head_is_interpolated(sho
     np.testing.assert_allclose(v[:, 2], 0.75 * run.codes[2, [3, 8, 40]] + 0.25 * run.codes[3, [3, 8, 40]], atol=1e-6)
     np.testing.assert_allclose(groups.trails.centroid_vertices[1], run.codes[2, [3, 8, 40]].mean(0), atol=1e-6)
     actor = groups.trails.actor
-    state.position = 0.5  # at the start the oldest vertices repeat; the actor is the same, updated in place
+    model.time.position = 0.5  # at the start the oldest vertices repeat; the actor is the same, updated in place
     assert groups.trails.actor is actor
     np.testing.assert_allclose(groups.trails.vertices[:, 0], run.codes[0, [3, 8, 40]])
-    state.trails = None
+    model.groups.trails = None
     assert not groups.trails.visible
 
 
 def test_trails_thin_out_while_the_camera_moves(shown: tuple) -> None:
     from latent3d.scene.groups.trails import LOD_TRAILS
 
-    state, scene, groups = shown
-    state.select_points(range(300))
-    state.trails = TrailsState(state.group_shown, 3)
+    model, scene, groups = shown
+    model.groups.select_points(range(300))
+    model.groups.trails = TrailsState(model.groups.shown, 3)
     scene.set_fast(True)
     scene.plotter.ren_win.Render()  # the level of detail is followed before each frame
     assert groups.trails.lod_actor.GetVisibility() and not groups.trails.actor.GetVisibility()
@@ -198,13 +199,13 @@ def test_render_view_honours_groups_and_trails(run: Run, tmp_path: Path) -> None
 def test_trails_and_isolate_follow_a_live_training(shown: tuple, run: Run) -> None:
     from tests.support.scene_fixtures import grown
 
-    state, scene, groups = shown
-    state.select_points([3, 8, 40])
-    state.group_mode = "isolate"
-    state.trails = TrailsState(state.group_shown, 2)
+    model, scene, groups = shown
+    model.groups.select_points([3, 8, 40])
+    model.groups.mode = "isolate"
+    model.groups.trails = TrailsState(model.groups.shown, 2)
     longer = grown(run)  # one more snapshot, as a live training sends it
-    state.set_run(longer, position=float(len(longer.codes) - 1))
-    assert state.group.tolist() == [3, 8, 40] and np.flatnonzero(scene.drawn_mask()).tolist() == [3, 8, 40]
+    model.set_run(longer, position=float(len(longer.codes) - 1))
+    assert model.groups.group.tolist() == [3, 8, 40] and np.flatnonzero(scene.drawn_mask()).tolist() == [3, 8, 40]
     np.testing.assert_allclose(groups.trails.vertices[:, -1], longer.codes[-1, [3, 8, 40]])
     np.testing.assert_allclose(groups.trails.vertices[:, 0], longer.codes[-2, [3, 8, 40]])
 

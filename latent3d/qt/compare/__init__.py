@@ -19,16 +19,16 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.compare.controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
     from latent3d.qt.compare.view import CompareView
     from latent3d.scene.compare.presenter import CompareRings
-    from latent3d.state.viewer_state import ViewerState
 
-    state = ViewerState(model)
-    view = CompareView(state)  # the compared run, linked, beside the view (hidden until then)
-    rings = CompareRings(state, services.view.scene, services.view.request_render)  # ... or as rings in it
-    switch = AlignSwitch(state)
+    time, compare = model.time, model.compare
+    # the compared run, linked, beside the view (hidden until then) ...
+    view = CompareView(time, compare, model.display, model.pick, model.camera)
+    rings = CompareRings(time, compare, services.view.scene, services.view.request_render)  # ... or as rings in it
+    switch = AlignSwitch(compare)
     last_run = lambda: str(Path(str(services.settings.value("last_run", "") or ".")).parent)  # noqa: E731
-    actions = CompareActions(state, services.window, start_dir=last_run)
-    agreement = AgreementPlot(state)
-    residual = ResidualLabel(state)
+    actions = CompareActions(compare, time, services.window, start_dir=last_run)
+    agreement = AgreementPlot(compare, time)
+    residual = ResidualLabel(compare, time)
 
     def close() -> None:
         for part in (rings, residual, view):

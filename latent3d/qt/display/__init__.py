@@ -20,30 +20,16 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.display.legend import ClassLegend
     from latent3d.scene.core.cloud import CLASS_COLORS
     from latent3d.scene.display.class_highlight import ClassHighlight
-    from latent3d.state.viewer_state import ViewerState
 
-    state = ViewerState(model)
-    legend = ClassLegend(CLASS_NAMES, CLASS_COLORS, state=state)
-    legend.class_toggled.connect(state.set_class_visible)
-    legend.class_selected.connect(state.select_class)
-
-    def on_hidden(hidden: frozenset[int]) -> None:
-        for cls in range(model.display.n_classes):
-            legend.show_checked(cls, cls not in hidden)
-
-    def on_run(run: object) -> None:
-        names = getattr(run, "class_names", None)
-        if names is not None:
-            legend.set_names(names)
-
-    model.display.events.hidden_classes.connect(on_hidden)
-    model.time.events.run.connect(on_run)
-    highlight = ClassHighlight(state, services.view.scene, services.presenter.colours, services.view.request_render)
-    actions = DisplayActions(state, services.window, services.message)
+    display, time = model.display, model.time
+    legend = ClassLegend(CLASS_NAMES, CLASS_COLORS, display=display, time=time)  # a view of the hidden classes
+    legend.class_selected.connect(model.groups.select_class)
+    highlight = ClassHighlight(display, time, services.view.scene, services.presenter.colours,
+                               services.view.request_render)
+    actions = DisplayActions(display, time, model.compare, services.window, services.message)
 
     def close() -> None:
-        model.display.events.hidden_classes.disconnect(on_hidden)
-        model.time.events.run.disconnect(on_run)
+        legend.close_legend()
         highlight.close()
         actions.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSignalBlocker
 from PySide6.QtGui import QAction, QActionGroup
@@ -11,7 +12,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES
 from latent3d.qt.style import window_action
 from latent3d.runs import Run
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.state.compare import CompareModel
+    from latent3d.state.display import DisplayModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["COLOUR_LABELS", "DisplayActions"]
 
@@ -26,27 +32,31 @@ COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "
                 "agreement": "neighbour agreement", "learned": "learned at"}
 
 
-
 class DisplayActions:
-    """Colour-mode actions (Ctrl+1/2/3) and chooser, and the training-set overlay (T), as views of the state.
+    """Colour-mode actions (Ctrl+1/2/3) and chooser, and the training-set overlay (T), as views of the display model.
 
     Parameters
     ----------
-    state : ViewerState
+    display : DisplayModel
+        Its ``color`` and ``train_overlay``.
+    time : TimeModel
+        Whether the run has training codes, and the snapshot shown.
+    compare : CompareModel
+        The comparison colours are offered while a run is compared.
     parent : QObject
         Owns the actions (the window adds them so their shortcuts work).
     message : callable
         ``message(text, ms)`` shows a short note (the window's status bar).
     """
 
-    def __init__(self, state: ViewerState, parent: QObject,
+    def __init__(self, display: DisplayModel, time: TimeModel, compare: CompareModel, parent: QObject,
                  message: Callable[[str, int], None] = lambda _t, _ms: None) -> None:
-        self.state, self.message = state, message
+        self.display, self.time, self.message = display, time, message
         self.colour_group = QActionGroup(parent)
         self.colour_actions: dict[str, QAction] = {}
         for key, mode in zip([f"Ctrl+{i}" for i in range(1, 10)], ALL_COLOUR_MODES):  # in the order of the modes
             act = window_action(COLOUR_LABELS[mode], parent, key, checkable=True)
-            act.setChecked(mode == state.color)
+            act.setChecked(mode == display.color)
             act.triggered.connect(lambda _on=False, m=mode: self.set_colour_mode(m))
             self.colour_group.addAction(act)
             self.colour_actions[mode] = act
@@ -59,8 +69,8 @@ class DisplayActions:
         self.colour_box.setToolTip("Colour the points by class, reconstruction error (BCE) at the snapshot shown, "
                                    "or distance moved since the previous snapshot (Ctrl+1/2/3)")
         self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(ALL_COLOUR_MODES[i]))
-        self._disconnect = connect_handlers(state.events, self)
-        self._on_compare(state.compare)
+        self._disconnects = [connect_handlers(m, self) for m in (time, display, compare)]
+        self._on_other(compare.other)
 
     @property
     def actions(self) -> list[QAction]:
@@ -76,15 +86,15 @@ class DisplayActions:
     def set_colour_mode(self, mode: str) -> None:
         """Colour points by a mode of ``ALL_COLOUR_MODES`` (``"class"``, ``"error"``, ``"movement"``, ...)."""
         try:
-            self.state.color = mode
+            self.display.color = mode
         except ValueError as exc:  # a comparison colour without a compared run
             self.message(str(exc), 5000)
-            self._on_color(self.state.color)
+            self._on_color(self.display.color)
 
     def set_train_overlay(self, on: bool) -> None:
         """Show or hide the training images' final-epoch codes."""
-        self.state.train_overlay = on
-        self._on_train_overlay(self.state.train_overlay)
+        self.display.train_overlay = on
+        self._on_train_overlay(self.display.train_overlay)
 
     def _on_run(self, run: Run | None) -> None:
         has_train = run is not None and run.train_codes is not None
@@ -98,7 +108,7 @@ class DisplayActions:
             with QSignalBlocker(self.colour_box):
                 self.colour_box.setCurrentIndex(ALL_COLOUR_MODES.index(mode))
 
-    def _on_compare(self, run: Run | None) -> None:
+    def _on_other(self, run: Run | None) -> None:
         model = self.colour_box.model()
         for mode in COMPARE_COLOUR_MODES:  # offered only while a run is compared
             self.colour_actions[mode].setEnabled(run is not None)
@@ -108,10 +118,11 @@ class DisplayActions:
     def _on_train_overlay(self, on: bool) -> None:
         if self.train_action.isChecked() != on:
             self.train_action.setChecked(on)
-        run = self.state.run
-        if on and run is not None and self.state.snapshot != len(run.codes) - 1:
+        run = self.time.run
+        if on and run is not None and self.time.snapshot != len(run.codes) - 1:
             self.message("The training codes are those of the final epoch.", 4000)
 
     def close(self) -> None:
-        """Stop following the state."""
-        self._disconnect()
+        """Stop following the models."""
+        for disconnect in self._disconnects:
+            disconnect()

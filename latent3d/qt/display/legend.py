@@ -1,14 +1,23 @@
-"""The class legend: one checkable row per class with its colour; unchecking hides the class, hovering brings it out."""
+"""The class legend: one checkable row per class with its colour; unchecking hides the class, hovering brings it out.
+
+The checks are a view of the display model's ``hidden_classes`` (their one owner): a click writes the
+model, and the model's event sets the checks; nothing else copies them either way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.state.display import DisplayModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["ClassLegend"]
 
@@ -26,18 +35,21 @@ class ClassLegend(QListWidget):
     colors : sequence of (int, int, int)
         RGB 0-255 per class.
     parent : QWidget, optional
-    state : ViewerState, optional
-        Given, hovering a row sets ``state.highlight_class`` (None on leaving) and the highlighted
-        class's row is shown in bold.
+    display : DisplayModel, optional
+        Given, the checks show its ``hidden_classes`` and a click shows or hides the class there;
+        hovering a row sets its ``highlight_class`` (None on leaving), whose row is shown in bold.
+    time : TimeModel, optional
+        Given, the rows are named after the run's classes (``Run.class_names``).
     """
 
     class_toggled = Signal(int, bool)
     class_selected = Signal(int, str)
 
     def __init__(self, names: Sequence[str], colors: Sequence[tuple[int, int, int]],
-                 parent: QWidget | None = None, *, state: ViewerState | None = None) -> None:
+                 parent: QWidget | None = None, *, display: DisplayModel | None = None,
+                 time: TimeModel | None = None) -> None:
         super().__init__(parent)
-        self.viewer_state = state
+        self.display = display
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for cls, (name, rgb) in enumerate(zip(names, colors)):
@@ -49,15 +61,19 @@ class ClassLegend(QListWidget):
             self.addItem(item)
         self.setFixedHeight(self.sizeHintForRow(0) * len(names) + 2 * self.frameWidth() + 4)
         self.itemChanged.connect(self._on_item_changed)
-        if state is not None:
+        self._disconnects: list[Callable[[], None]] = []
+        if display is not None:
             self.setMouseTracking(True)
-            self.itemEntered.connect(lambda item: setattr(state, "highlight_class", self.row(item)))
-            connect_handlers(state.events, self)
+            self.itemEntered.connect(lambda item: setattr(display, "highlight_class", self.row(item)))
+            self._disconnects.append(connect_handlers(display, self))
+            self._on_hidden_classes(display.hidden_classes)
+        if time is not None:
+            self._disconnects.append(connect_handlers(time, self))
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """The mouse left the legend: no class brought out any more."""
-        if self.viewer_state is not None:
-            self.viewer_state.highlight_class = None
+        if self.display is not None:
+            self.display.highlight_class = None
         super().leaveEvent(event)
 
     def _on_highlight_class(self, cls: int | None) -> None:
@@ -81,21 +97,36 @@ class ClassLegend(QListWidget):
         item = self.itemAt(event.pos())
         if item is not None:
             self.class_menu(self.row(item)).exec(event.globalPos())
+
+    def _on_run(self, run: object) -> None:
+        names = getattr(run, "class_names", None)
+        if names is not None:
+            self.set_names(names)
+
     def set_names(self, names: Sequence[str]) -> None:
         """Name the rows after another run's classes (its ``Run.class_names``; shown as plain text)."""
         for cls, name in enumerate(names[: self.count()]):
             self.item(cls).setText(f"{cls}  {name}")
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
-        self.class_toggled.emit(self.row(item), item.checkState() == Qt.CheckState.Checked)
+        cls, visible = self.row(item), item.checkState() == Qt.CheckState.Checked
+        if self.display is not None:
+            self.display.set_class_visible(cls, visible)
+        self.class_toggled.emit(cls, visible)
 
     def set_checked(self, cls: int, visible: bool) -> None:
-        """Check or uncheck class ``cls`` (emits ``class_toggled`` like a click would)."""
+        """Check or uncheck class ``cls`` as a click would (shows or hides it in the display model, if given)."""
         self.item(cls).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
 
-    def show_checked(self, cls: int, visible: bool) -> None:
-        """Display class ``cls`` as shown or hidden without emitting (the state changed it)."""
-        want = Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked
-        if self.item(cls).checkState() != want:
-            with QSignalBlocker(self):
-                self.item(cls).setCheckState(want)
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        with QSignalBlocker(self):  # the model changed them: no click to pass on
+            for cls in range(self.count()):
+                want = Qt.CheckState.Unchecked if cls in hidden else Qt.CheckState.Checked
+                if self.item(cls).checkState() != want:
+                    self.item(cls).setCheckState(want)
+
+    def close_legend(self) -> None:
+        """Stop following the models."""
+        for disconnect in self._disconnects:
+            disconnect()
+        self._disconnects = []

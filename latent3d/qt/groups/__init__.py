@@ -21,14 +21,14 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.groups.panel import GroupPanel
     from latent3d.qt.groups.tools import GroupToolbar, SelectionTool
     from latent3d.scene.groups.presenter import GroupPresenter
-    from latent3d.state.viewer_state import ViewerState
 
-    state = ViewerState(model)
-    presenter = GroupPresenter(state, services.view.scene, services.presenter.colours, services.view.request_render)
-    panel = GroupPanel(state, services.images.pixels)
-    curve = GroupCurve(state, services.loss.plot, services.loss.legend)
-    tool = SelectionTool(state, services.view)
-    toolbar = GroupToolbar(state, tool, services.window)
+    groups, time = model.groups, model.time
+    presenter = GroupPresenter(groups, time, model.display, model.compare, services.view.scene,
+                               services.presenter.colours, services.view.request_render)
+    panel = GroupPanel(groups, time, model.pick, services.images.pixels)
+    curve = GroupCurve(groups, time, services.loss)  # a curve layer of the loss plot
+    tool = SelectionTool(groups, services.view)
+    toolbar = GroupToolbar(groups, tool, services.window)
 
     def on_shown(name: str | None) -> None:
         if name is not None:  # a new selection: its panel comes to the front of the side tabs

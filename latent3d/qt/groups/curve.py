@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 
 from latent3d.analysis.groups import mean_curve
-from latent3d.state.timeline import step_to_axis
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.qt.widgets.step_plot import CurveHost
+    from latent3d.state.groups import GroupsModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["GROUP_CURVE_COLOUR", "GroupCurve"]
 
@@ -15,36 +21,24 @@ GROUP_CURVE_COLOUR = "#ff5fd2"  # apart from the yellow test curve and the class
 
 
 class GroupCurve:
-    """Keeps one curve on ``plot`` showing the mean stored per-image test BCE of the state's group at each snapshot.
+    """Keeps one curve layer of ``plot`` showing the mean stored per-image test BCE of the group shown at each snapshot.
 
     Parameters
     ----------
-    state : ViewerState
-    plot : pyqtgraph.PlotItem
-        The loss panel's plot (``LossPanel.plot``); its x axis is the training step on the state's time axis.
-    legend : pyqtgraph.LegendItem, optional
-        Where the curve is named.
+    groups : GroupsModel
+    time : TimeModel
+        Its run's per-image test BCE and snapshot steps.
+    plot : CurveHost
+        The loss plot (the window's ``services.loss``): the curve is one of its curve layers, given in
+        training steps, which the plot places on its time axis.
     """
 
-    def __init__(self, state: ViewerState, plot: pg.PlotItem, legend: pg.LegendItem | None = None) -> None:
-        self.state = state
-        self.curve = plot.plot(pen=pg.mkPen(GROUP_CURVE_COLOUR, width=2.2), symbol="t", symbolSize=5,
-                               symbolBrush=GROUP_CURVE_COLOUR, symbolPen=None)
-        if legend is not None:
-            legend.addItem(self.curve, "group")
-        self._disconnect = connect_handlers(state.events, self)
-        self.redraw()
-
-    def _on_run(self, _run: object) -> None:
-        self.redraw()
-
-    def _on_groups(self, _groups: object) -> None:
-        self.redraw()
-
-    def _on_group_shown(self, _name: object) -> None:
-        self.redraw()
-
-    def _on_time_axis(self, _axis: str) -> None:
+    def __init__(self, groups: GroupsModel, time: TimeModel, plot: CurveHost) -> None:
+        self.groups, self.time = groups, time
+        self.layer = plot.add_curve("group", pg.mkPen(GROUP_CURVE_COLOUR, width=2.2), symbol="t", symbolSize=5,
+                                    symbolBrush=GROUP_CURVE_COLOUR, symbolPen=None)
+        self.curve = self.layer.item
+        self._disconnect = [connect_handlers(m, self) for m in (time, groups)]
         self.redraw()
 
     @property
@@ -53,17 +47,18 @@ class GroupCurve:
         y = self.curve.yData
         return np.zeros(0) if y is None else np.asarray(y)
 
-    def redraw(self) -> None:
-        """Set the curve from the state (in place, with ``setData``); hidden without a non-empty group."""
-        run, group = self.state.run, self.state.group
+    def redraw(self, _value: object = None) -> None:
+        """Set the curve from the models (in place); hidden without a non-empty group (``_value``: an event's)."""
+        run, group = self.time.run, self.groups.group
         if run is None or group is None or not group.size:
-            self.curve.setData([], [])
-            self.curve.setVisible(False)
+            self.layer.clear()
             return
-        x = step_to_axis(np.asarray(run.steps, np.float64), self.state.time_axis)
-        self.curve.setData(x, mean_curve(run.test_bce, group))
-        self.curve.setVisible(True)
+        self.layer.set_data(np.asarray(run.steps, np.float64), mean_curve(run.test_bce, group))
+
+    _on_run = _on_groups = _on_shown = redraw
 
     def close(self) -> None:
-        """Disconnect from the state."""
-        self._disconnect()
+        """Disconnect from the models and take the curve off the plot."""
+        for disconnect in self._disconnect:
+            disconnect()
+        self.layer.remove()

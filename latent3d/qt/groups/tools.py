@@ -1,6 +1,6 @@
 """Box and lasso selection in the 3-D view, and the group toolbar: B box, L lasso, Escape, I isolate, K trails.
 
-:class:`SelectionTool` turns a drag in the view into ``state.select_points`` (Shift adds, Ctrl
+:class:`SelectionTool` turns a drag in the view into ``groups.select_points`` (Shift adds, Ctrl
 removes): while a mode is on, the camera's interactor style is swapped for one that does nothing, so
 the drag draws a region instead of rotating. :class:`GroupToolbar` holds the actions and their keys.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolBar, QWidget
 
 from latent3d.scene.groups.region import RegionOverlay, idle_style, select_region
-from latent3d.state.groups import MAX_TRAIL_LENGTH, TrailsState
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.groups import MAX_TRAIL_LENGTH, GroupsModel, TrailsState
+from latent3d.state.model import connect_handlers
 
 __all__ = ["MODES", "GroupToolbar", "SelectionTool"]
 
@@ -30,13 +30,14 @@ class SelectionTool:
 
     Parameters
     ----------
-    state : ViewerState
+    groups : GroupsModel
+        What a drag selects goes into it (``select_points``).
     view : LatentView
         The 3-D view; its scene is selected from.
     """
 
-    def __init__(self, state: ViewerState, view: Any) -> None:
-        self.state, self.view = state, view
+    def __init__(self, groups: GroupsModel, view: Any) -> None:
+        self.groups, self.view = groups, view
         self.mode: str | None = None
         self.behind = False  # also take the points hidden behind others
         self.overlay = RegionOverlay(view)
@@ -110,7 +111,7 @@ class SelectionTool:
         else:
             ids = select_region(scene, region if self.mode == "lasso" or len(region) > 2 else region[[0, -1]],
                                 behind=self.behind)
-        self.state.select_points(ids, op)
+        self.groups.select_points(ids, op)
         self.view.request_render()
         return ids
 
@@ -125,15 +126,16 @@ class GroupToolbar(QToolBar):
 
     Parameters
     ----------
-    state : ViewerState
+    groups : GroupsModel
+        Its ``mode`` and ``trails`` are the isolate and trails toggles.
     tool : SelectionTool
     parent : QWidget, optional
     """
 
-    def __init__(self, state: ViewerState, tool: SelectionTool, parent: QWidget | None = None) -> None:
+    def __init__(self, groups: GroupsModel, tool: SelectionTool, parent: QWidget | None = None) -> None:
         super().__init__("Groups", parent)
         self.setObjectName("group-toolbar")
-        self.state, self.tool = state, tool
+        self.groups, self.tool = groups, tool
         modes = QActionGroup(self)
         modes.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.box_action = self._add("Box", "B", "Drag a box to select the points you see (Shift adds, Ctrl removes)")
@@ -159,7 +161,7 @@ class GroupToolbar(QToolBar):
         self.length.valueChanged.connect(self._on_length_changed)
         self.addWidget(QLabel(" trail "))
         self.addWidget(self.length)
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnect = connect_handlers(groups, self)
 
     def _add(self, text: str, key: str | None, tip: str) -> QAction:
         act = QAction(text, self)
@@ -172,7 +174,7 @@ class GroupToolbar(QToolBar):
         self.addAction(act)
         return act
 
-    # -- toolbar -> tool and state --------------------------------------------------------------
+    # -- toolbar -> tool and model --------------------------------------------------------------
 
     def _on_mode_toggled(self, _on: bool) -> None:
         mode = "box" if self.box_action.isChecked() else "lasso" if self.lasso_action.isChecked() else None
@@ -186,36 +188,33 @@ class GroupToolbar(QToolBar):
         return was_on
 
     def _on_isolate_toggled(self, on: bool) -> None:
-        self.state.group_mode = "isolate" if on else "highlight"
+        self.groups.mode = "isolate" if on else "highlight"
 
     def _on_trails_toggled(self, on: bool) -> None:
-        name = self.state.group_shown
+        name = self.groups.shown
         if on and name is None:
             self.trails_action.setChecked(False)  # nothing to trail: select a group first
             return
-        self.state.trails = TrailsState(name, self.length.value()) if on and name is not None else None
+        self.groups.trails = TrailsState(name, self.length.value()) if on and name is not None else None
 
     def _on_length_changed(self, value: int) -> None:
-        trails = self.state.trails
+        trails = self.groups.trails
         if trails is not None:
-            self.state.trails = TrailsState(trails.group, value)
+            self.groups.trails = TrailsState(trails.group, value)
 
-    # -- state -> toolbar -----------------------------------------------------------------------
+    # -- model -> toolbar -----------------------------------------------------------------------
 
-    def _on_group_mode(self, mode: str) -> None:
-        self.isolate_action.blockSignals(True)
-        self.isolate_action.setChecked(mode == "isolate")
-        self.isolate_action.blockSignals(False)
+    def _on_mode(self, mode: str) -> None:
+        with QSignalBlocker(self.isolate_action):
+            self.isolate_action.setChecked(mode == "isolate")
 
     def _on_trails(self, trails: TrailsState | None) -> None:
-        self.trails_action.blockSignals(True)
-        self.trails_action.setChecked(trails is not None)
-        self.trails_action.blockSignals(False)
+        with QSignalBlocker(self.trails_action):
+            self.trails_action.setChecked(trails is not None)
         if trails is not None and trails.length != self.length.value():
-            self.length.blockSignals(True)
-            self.length.setValue(trails.length)
-            self.length.blockSignals(False)
+            with QSignalBlocker(self.length):
+                self.length.setValue(trails.length)
 
     def close_toolbar(self) -> None:
-        """Disconnect from the state."""
+        """Disconnect from the groups model."""
         self._disconnect()

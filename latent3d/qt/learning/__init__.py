@@ -16,10 +16,10 @@ __all__ = ["FEATURE"]
 def build(model: ViewerModel, services: Services) -> Parts:
     """The background analysis and its panels: purity and learned-at beside the loss, events on the timeline, map."""
     from latent3d.qt.learning.views import LearningViews
-    from latent3d.state.viewer_state import ViewerState
 
-    state = ViewerState(model)
-    views = LearningViews(state, services.images.get, services.window, services.message)
+    learning = model.learning
+    views = LearningViews(learning, model.time, model.display, model.pick, model.groups, services.images.get,
+                          services.message)
     services.timeline.add_tick_layer(views.ticks)  # the events under the slider, beside the epoch ticks
     return Parts(
         panels=[Panel(views.purity, "loss-tab", order=20, stretch=3),

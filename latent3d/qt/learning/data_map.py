@@ -7,7 +7,7 @@ it in 3-D, dragging with Shift held draws a box whose images are offered as a gr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -16,10 +16,15 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidg
 
 from latent3d.analysis.learning import LearningAnalysis
 from latent3d.qt.learning.hardest_list import ImageSource, thumbnails
-from latent3d.qt.learning.service import LearningService
 from latent3d.qt.widgets.image_view import ImageView
 from latent3d.scene.core.cloud import CLASS_COLORS
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.state.display import DisplayModel
+    from latent3d.state.learning import LearningModel
+    from latent3d.state.pick import PickModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["AXES", "DataMap"]
 
@@ -58,12 +63,17 @@ class _MapView(pg.ViewBox):
 
 
 class DataMap(QWidget):
-    """Every test image of the state's run on the data map, from the :class:`LearningService`.
+    """Every test image of the run on the data map, from the learning model.
 
     Parameters
     ----------
-    state : ViewerState
-    service : LearningService
+    learning : LearningModel
+    time : TimeModel
+        The snapshot a hovered image not on disk is reconstructed at.
+    display : DisplayModel
+        Images of hidden classes are left out.
+    pick : PickModel
+        A click selects the image; the selected one is ringed.
     image_of : callable, optional
         Test image by index for the hover thumbnail (None: its reconstruction).
     parent : QWidget, optional
@@ -76,11 +86,11 @@ class DataMap(QWidget):
 
     box_selected = Signal(object)
 
-    def __init__(self, state: ViewerState, service: LearningService, image_of: ImageSource | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, learning: LearningModel, time: TimeModel, display: DisplayModel, pick: PickModel,
+                 image_of: ImageSource | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state, self.service, self.image_of = state, service, image_of
-        self.analysis: LearningAnalysis | None = None
+        self.learning, self.time, self.display, self.pick = learning, time, display, pick
+        self.image_of = image_of
         self.xy = np.zeros((0, 2))
         self.visible = np.zeros(0, bool)
         self.hovered: int | None = None
@@ -126,20 +136,17 @@ class DataMap(QWidget):
         grid.addWidget(self.caption, 2, 5, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(4, 1)
         self.canvas.setMinimumSize(160, 80)
-        self._disconnect = connect_handlers(state.events, self)
-        service.ready.connect(self.set_analysis)
-        self.set_analysis(service.analysis)
+        self._disconnects = [connect_handlers(m, self) for m in (learning, display, pick)]
+        self.redraw()
 
-    # -- service and state -> map -----------------------------------------------------------------
+    # -- models -> map ----------------------------------------------------------------------------
 
-    def set_analysis(self, analysis: LearningAnalysis | None) -> None:
-        """Show ``analysis`` (None clears the map)."""
-        self.analysis = analysis
+    def _on_result(self, _analysis: LearningAnalysis | None) -> None:
         self.redraw()
 
     def values(self, key: str) -> np.ndarray:
         """One axis's values per image: ``mean``, ``variability`` or ``final``."""
-        a = self.analysis
+        a = self.learning.result
         if a is None:
             return np.zeros(0)
         return np.asarray({"mean": a.mean_bce, "variability": a.std_bce, "final": a.final_bce}[key], np.float64)
@@ -150,7 +157,7 @@ class DataMap(QWidget):
         self.plot.setLabel("bottom", AXES[xk])
         self.plot.setLabel("left", AXES[yk])
         self.hovered = None  # the points move: the next mouse move shows one again
-        a = self.analysis
+        a = self.learning.result
         if a is None:
             self.xy, self.visible = np.zeros((0, 2)), np.zeros(0, bool)
             self.scatter.setData([], [])
@@ -158,12 +165,12 @@ class DataMap(QWidget):
             return
         self.xy = np.column_stack([self.values(xk), self.values(yk)])
         labels = np.asarray(a.labels, np.int64)
-        self.visible = ~np.isin(labels, sorted(self.state.hidden_classes)) & np.isfinite(self.xy).all(axis=1)
+        self.visible = ~np.isin(labels, sorted(self.display.hidden_classes)) & np.isfinite(self.xy).all(axis=1)
         idx = np.flatnonzero(self.visible)
         brushes = [pg.mkBrush(*rgb, 170) for rgb in CLASS_COLORS]
         self.scatter.setData(x=self.xy[idx, 0], y=self.xy[idx, 1], brush=[brushes[c] for c in labels[idx]],
                              data=idx)
-        self._on_selected(self.state.selected)
+        self._on_selected(self.pick.selected)
 
     def _on_hidden_classes(self, _hidden: frozenset[int]) -> None:
         self.redraw()
@@ -174,7 +181,7 @@ class DataMap(QWidget):
         else:
             self.highlight.setData([self.xy[index, 0]], [self.xy[index, 1]])
 
-    # -- mouse -> state ---------------------------------------------------------------------------
+    # -- mouse -> models ---------------------------------------------------------------------------
 
     def index_at(self, scene_pos: QPointF) -> int | None:
         """The visible image nearest ``scene_pos`` within a few pixels, or None."""
@@ -193,11 +200,11 @@ class DataMap(QWidget):
         if i == self.hovered:
             return
         self.hovered = i
-        a = self.analysis
+        a = self.learning.result
         if i is None or a is None:
             return  # the last image stays shown: moving to the panel must not blank it
         # No ring on the hovered point: moving it repaints the 10,000-point scatter, 8 -> 32 ms a move (one run).
-        self.thumb.set_image(thumbnails(self.state, self.image_of, [i])[0])
+        self.thumb.set_image(thumbnails(self.time, self.image_of, [i])[0])
         step = a.learned_steps[i]
         learned = "never learned" if not np.isfinite(step) else f"learned at step {step:,.0f}"
         self.caption.setText(f"#{i} {a.class_names[int(a.labels[i])]}\nmean BCE {a.mean_bce[i]:.4f}\n"
@@ -212,7 +219,7 @@ class DataMap(QWidget):
             return
         i = self.index_at(e.scenePos())
         if i is not None:
-            self.state.selected = i
+            self.pick.selected = i
 
     def _on_box(self, rect: QRectF) -> None:
         inside = (self.visible & (self.xy[:, 0] >= rect.left()) & (self.xy[:, 0] <= rect.right())
@@ -220,6 +227,6 @@ class DataMap(QWidget):
         self.box_selected.emit(np.flatnonzero(inside).astype(np.int64))
 
     def close_map(self) -> None:
-        """Stop listening to the state and the service."""
-        self._disconnect()
-        self.service.ready.disconnect(self.set_analysis)
+        """Stop listening to the models."""
+        for disconnect in self._disconnects:
+            disconnect()

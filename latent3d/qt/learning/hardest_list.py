@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtGui import QShowEvent
@@ -10,7 +11,12 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from latent3d.analysis.learning import class_names_of, hardest
 from latent3d.qt.widgets.thumbs import ThumbGrid
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.state.display import DisplayModel
+    from latent3d.state.pick import PickModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["HardestList", "ImageSource", "thumbnails"]
 
@@ -18,14 +24,14 @@ ImageSource = Callable[[int], "np.ndarray | None"]  # test image ``i`` (28x28 ui
 HARDEST_N = 20
 
 
-def thumbnails(state: ViewerState, image_of: ImageSource | None,
+def thumbnails(time: TimeModel, image_of: ImageSource | None,
                indices: Sequence[int] | np.ndarray) -> list[np.ndarray]:
-    """The test images ``indices``, or where one is not on disk its reconstruction at the shown snapshot."""
-    run = state.run
+    """The test images ``indices``, or where one is not on disk its reconstruction at ``time``'s snapshot."""
+    run = time.run
     out: list[np.ndarray | None] = [image_of(int(i)) if image_of is not None else None for i in indices]
     missing = [k for k, img in enumerate(out) if img is None]
     if missing and run is not None:
-        s = state.snapshot
+        s = time.snapshot
         decoded = run.decoder(s)(np.asarray(run.codes[s, [int(indices[k]) for k in missing]], np.float32))
         for k, img in zip(missing, decoded):
             out[k] = img
@@ -33,21 +39,26 @@ def thumbnails(state: ViewerState, image_of: ImageSource | None,
 
 
 class HardestList(QWidget):
-    """The ``n`` highest-BCE test images at the state's snapshot (hidden classes left out).
+    """The ``n`` highest-BCE test images at the snapshot shown (hidden classes left out).
 
     Parameters
     ----------
-    state : ViewerState
+    time : TimeModel
+    display : DisplayModel
+        Images of hidden classes are left out.
+    pick : PickModel
+        A click selects the image; the selected one is framed.
     image_of : callable, optional
         Test image by index (None: reconstructions are shown).
     n : int
     parent : QWidget, optional
     """
 
-    def __init__(self, state: ViewerState, image_of: ImageSource | None = None, n: int = HARDEST_N,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, time: TimeModel, display: DisplayModel, pick: PickModel, image_of: ImageSource | None = None,
+                 n: int = HARDEST_N, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state, self.image_of, self.n = state, image_of, n
+        self.time, self.display, self.pick = time, display, pick
+        self.image_of, self.n = image_of, n
         self.indices = np.zeros(0, np.int64)
         self._shown: tuple[object, ...] | None = None
         self.title = QLabel()
@@ -59,7 +70,7 @@ class HardestList(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.grid)
         layout.addStretch(1)
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnects = [connect_handlers(m, self) for m in (time, display, pick)]
         self.refresh()
 
     def set_image_source(self, image_of: ImageSource | None) -> None:
@@ -69,24 +80,25 @@ class HardestList(QWidget):
 
     def refresh(self, force: bool = False) -> None:
         """Rank the images again if the run, the snapshot or the hidden classes changed."""
-        state, run = self.state, self.state.run
-        key = (id(run), state.snapshot, state.hidden_classes, run.n_snapshots if run is not None else 0)
+        time, run, hidden_classes = self.time, self.time.run, self.display.hidden_classes
+        key = (id(run), time.snapshot, hidden_classes, run.n_snapshots if run is not None else 0)
         if key == self._shown and not force:
             return  # playback between two snapshots: the same list
         self._shown = key
-        if run is None or state.time is None:
+        if run is None or time.time is None:
             self.indices = np.zeros(0, np.int64)
             self.title.setText("Hardest images: no run")
             self.grid.set_images([], [])
             return
-        hidden = np.isin(run.labels, sorted(state.hidden_classes)) if state.hidden_classes else None
-        self.indices = hardest(run.test_bce, state.snapshot, self.n, exclude=hidden)
-        bce = run.test_bce[state.snapshot]
-        self.title.setText(f"Hardest at step {state.time.steps[state.snapshot]:,.0f} (highest BCE first)")
+        s = time.snapshot
+        hidden = np.isin(run.labels, sorted(hidden_classes)) if hidden_classes else None
+        self.indices = hardest(run.test_bce, s, self.n, exclude=hidden)
+        bce = run.test_bce[s]
+        self.title.setText(f"Hardest at step {time.time.steps[s]:,.0f} (highest BCE first)")
         names = class_names_of(run)
         captions = [f"{names[int(run.labels[i])]}\n{float(bce[i]):.3f}" for i in self.indices]
-        self.grid.set_images(thumbnails(state, self.image_of, self.indices), captions)
-        self._on_selected(state.selected)
+        self.grid.set_images(thumbnails(time, self.image_of, self.indices), captions)
+        self._on_selected(self.pick.selected)
 
     def _on_run(self, _run: object) -> None:
         self.refresh()
@@ -109,8 +121,9 @@ class HardestList(QWidget):
 
     def _on_clicked(self, k: int) -> None:
         if 0 <= k < len(self.indices):
-            self.state.selected = int(self.indices[k])
+            self.pick.selected = int(self.indices[k])
 
     def close_list(self) -> None:
-        """Stop listening to the state."""
-        self._disconnect()
+        """Stop listening to the models."""
+        for disconnect in self._disconnects:
+            disconnect()

@@ -1,126 +1,128 @@
-"""Runs the learning analysis of the state's run on a worker thread and hands the result to the GUI thread by signal.
+"""Works out the learning analysis of the run shown on a worker thread and writes it to the learning model.
 
 The maths is Qt-free (:mod:`latent3d.analysis.learning`); this object only moves it off the GUI
-thread: one computation at a time, the newest run waiting behind it (a live training's snapshots
-arrive faster than some machines analyse them), results cached per run folder.
+thread, with superqt's worker: one computation at a time, the newest run waiting behind it (a live
+training's snapshots arrive faster than some machines analyse them), results cached per run folder.
+The worker's signals arrive on the GUI thread, where the result is written to ``learning.result``
+and the progress note to ``learning.status``; every learning panel is a view of that model.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable, Generator
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from superqt.utils import GeneratorWorker, create_worker
 
 from latent3d.analysis.learning import LearningAnalysis, LearningCache
-from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
+    from latent3d.state.learning import LearningModel
+    from latent3d.state.time import TimeModel
 
-__all__ = ["LearningService"]
+__all__ = ["BUSY_NOTE", "LearningService"]
 
 BUSY_NOTE = "Working out when each class separated…"
+CLOSE_WAIT_S = 2.0  # closing waits this long at most for the worker, which stops between two snapshots
 
 
-class LearningService(QObject):
-    """The learning analysis of ``state.run``, computed in the background when the run changes.
+def _stages(cache: LearningCache, run: Run,
+            stop: Callable[[], bool]) -> Generator[LearningAnalysis, None, LearningAnalysis | None]:
+    """The worker's body: yields the quick part (if there is one), returns the whole analysis."""
+    whole = None
+    for a in cache.stages(run, stop=stop):
+        if a.partial:
+            yield a
+        else:
+            whole = a
+    return whole
+
+
+class LearningService:
+    """Keeps ``learning.result`` the analysis of ``time.run``, computed in the background when the run changes.
 
     Parameters
     ----------
-    state : ViewerState
-    parent : QObject, optional
-
-    Signals
-    -------
-    ready(object)
-        A :class:`LearningAnalysis` of the run shown (or None without a run), on the GUI thread. A run
-        just opened gets its quick part first (``partial``: learned-at and data map, no purity yet).
-    busy(str)
-        A short progress note while a computation runs, ``""`` when it ends.
+    learning : LearningModel
+        Written on the GUI thread: ``result`` (a run just opened gets its quick part first,
+        ``partial``: learned-at and data map, no purity yet), ``status`` while a computation runs.
+    time : TimeModel
+        Its run is analysed.
     """
 
-    ready = Signal(object)
-    busy = Signal(str)
-    _done = Signal(object, object)  # (run, analysis) from the worker: queued onto the GUI thread
-    _partial = Signal(object, object)  # (run, quick part) from the worker, before the purity is done
-
-    def __init__(self, state: ViewerState, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
+    def __init__(self, learning: LearningModel, time: TimeModel) -> None:
+        self.learning, self.time = learning, time
         self.cache = LearningCache()
-        self.analysis: LearningAnalysis | None = None
-        self._thread: threading.Thread | None = None
+        self._worker: GeneratorWorker | None = None
+        self._stop = threading.Event()  # set when the service closes: the worker ends between two snapshots
         self._pending: Run | None = None
         self._closed = False
-        self._done.connect(self._on_done)
-        self._partial.connect(self._on_partial)
-        self._disconnect = connect_handlers(state.events, self)
-        self._on_run(state.run)
+        time.events.run.connect(self._on_run)
+        self._on_run(time.run)
 
     @property
     def running(self) -> bool:
         """Whether a computation is under way."""
-        return self._thread is not None
+        return self._worker is not None
 
     def _on_run(self, run: Run | None) -> None:
         if run is None:
             self._pending = None
-            self._publish(None)
+            self.learning.result = None
             return
         cached = self.cache.get(run)
         if cached is not None:
             self._pending = None
-            self._publish(cached)
-        elif self._thread is None:
+            self.learning.result = cached
+        elif self._worker is None:
             self._start(run)
         else:
             self._pending = run  # the newest run waits; older pending ones are dropped
 
     def _start(self, run: Run) -> None:
-        self.busy.emit(BUSY_NOTE)
-        self._thread = threading.Thread(target=self._work, args=(run,), name="learning-analysis", daemon=True)
-        self._thread.start()
+        self.learning.status = BUSY_NOTE
+        self._worker = create_worker(  # its signals are queued onto the GUI thread
+            _stages, self.cache, run, self._stop.is_set, _connect={
+                "yielded": partial(self._on_partial, run), "returned": partial(self._on_done, run),
+                "errored": partial(self._on_failed, run)})
 
-    def _work(self, run: Run) -> None:
-        try:
-            analysis: LearningAnalysis | None = self.cache.analyse(
-                run, on_partial=lambda quick: None if self._closed else self._partial.emit(run, quick))
-        except Exception:  # noqa: BLE001 - a failed analysis hides the panels' curves, never the window
-            analysis = None
-        if not self._closed:
-            self._done.emit(run, analysis)
+    def _on_failed(self, run: Run, _error: Exception) -> None:
+        self._on_done(run, None)  # a failed analysis hides the panels' curves, never the window
 
     def _on_done(self, run: Run, analysis: LearningAnalysis | None) -> None:
-        self._thread = None
+        self._worker = None
         if self._closed:
             return
+        current = self.time.run
         if self._pending is not None:  # a live training moved on meanwhile: show this result, then catch up
-            if analysis is not None and self.state.run is not None and self.state.run.path == run.path:
-                self._publish(analysis)
+            if analysis is not None and current is not None and current.path == run.path:
+                self.learning.result = analysis
             run, self._pending = self._pending, None
             self._start(run)
             return
-        self.busy.emit("")
-        if self.state.run is run:
-            self._publish(analysis)
+        self.learning.status = ""
+        if current is run:
+            self.learning.result = analysis
 
     def _on_partial(self, run: Run, quick: LearningAnalysis) -> None:
-        if not self._closed and self._pending is None and self.state.run is run:
-            self._publish(quick)  # the data map and the learned-at histogram at once; curves and events follow
-
-    def _publish(self, analysis: LearningAnalysis | None) -> None:
-        if analysis is not self.analysis:
-            self.analysis = analysis
-            self.ready.emit(analysis)
-
-    def wait(self, timeout: float = 30.0) -> None:
-        """Wait for a running computation (tests, shutdown); its result arrives when events are processed."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        if not self._closed and self._pending is None and self.time.run is run:
+            self.learning.result = quick  # the data map and the learned-at histogram at once; curves and events follow
 
     def close(self) -> None:
-        """Stop listening; a computation under way finishes on its own and is dropped."""
+        """Stop listening, and the computation under way (it ends between two snapshots; its result is dropped).
+
+        Waits for the worker a moment, so that no thread is left computing while the application exits.
+        """
         self._closed = True
-        self._disconnect()
+        self.time.events.run.disconnect(self._on_run)
+        worker = self._worker
+        if worker is not None:
+            self._stop.set()
+            worker.quit()
+            end = time.monotonic() + CLOSE_WAIT_S
+            while worker.is_running and time.monotonic() < end:
+                time.sleep(0.01)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QGridLayout, QToolButton, QWidget
 
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.state.display import DisplayModel
 
 __all__ = ["DEFAULT_CLASSES", "ClassCurveBar"]
 
@@ -23,8 +27,8 @@ class ClassCurveBar(QWidget):
 
     Parameters
     ----------
-    state : ViewerState
-        Hovering a class button sets ``state.highlight_class`` (None on leaving); the highlight is shown.
+    display : DisplayModel
+        Hovering a class button sets its ``highlight_class`` (None on leaving); the highlight is shown.
     names : sequence of str
     colors : sequence of (int, int, int)
     parent : QWidget, optional
@@ -37,10 +41,10 @@ class ClassCurveBar(QWidget):
 
     shown_changed = Signal(frozenset)
 
-    def __init__(self, state: ViewerState, names: Sequence[str], colors: Sequence[tuple[int, int, int]],
+    def __init__(self, display: DisplayModel, names: Sequence[str], colors: Sequence[tuple[int, int, int]],
                  parent: QWidget | None = None, columns: int = 2) -> None:
         super().__init__(parent)
-        self.state = state
+        self.display = display
         self.colors = [QColor(*rgb) for rgb in colors]
         self.shown: frozenset[int] = frozenset()
         self.buttons: list[QToolButton] = []
@@ -68,7 +72,7 @@ class ClassCurveBar(QWidget):
             b.setToolTip(tip)
             b.clicked.connect(slot)
             grid.addWidget(b, rows, i)
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnect = connect_handlers(display, self)
         self.set_shown(DEFAULT_CLASSES)
 
     def set_names(self, names: Sequence[str]) -> None:
@@ -111,18 +115,18 @@ class ClassCurveBar(QWidget):
         cls = next((c for c, b in enumerate(self.buttons) if b is watched), None)
         if cls is not None:
             if event.type() == QEvent.Type.Enter:
-                self.state.highlight_class = cls
-            elif event.type() == QEvent.Type.Leave and self.state.highlight_class == cls:
-                self.state.highlight_class = None
+                self.display.highlight_class = cls
+            elif event.type() == QEvent.Type.Leave and self.display.highlight_class == cls:
+                self.display.highlight_class = None
         return super().eventFilter(watched, event)
 
-    # -- what the state says --------------------------------------------------------------------
+    # -- what the model says --------------------------------------------------------------------
 
     def _on_highlight_class(self, _cls: int | None) -> None:
         self._restyle()
 
     def _restyle(self) -> None:
-        lit = self.state.highlight_class
+        lit = self.display.highlight_class
         for cls, b in enumerate(self.buttons):
             on = cls in self.shown
             b.setChecked(on)
@@ -131,6 +135,6 @@ class ClassCurveBar(QWidget):
             b.setStyleSheet(BUTTON.format(fg=fg, border=border) + (" QToolButton { font-weight:bold; }"
                                                                    if cls == lit else ""))
 
-    def close_state(self) -> None:
-        """Disconnect from the state."""
+    def close_bar(self) -> None:
+        """Disconnect from the display model."""
         self._disconnect()

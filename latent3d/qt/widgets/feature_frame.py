@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from latent3d.qt.widgets.dialogs import plain_label
@@ -12,7 +13,12 @@ NOTE_STYLE = "color:#e0b050; padding:2px 4px;"
 
 
 class FeatureFrame(QWidget):
-    """Holds ``panel``; :meth:`set_off` disables it and shows why above it (None: on again, the line hidden)."""
+    """Holds ``panel``; :meth:`set_off` disables it and shows why above it (None: on again, the line hidden).
+
+    The frame shows and hides with its panel: a panel that hides itself until it has something to show
+    (the compared run's linked view) leaves no empty frame behind, and a splitter gives it room again
+    when it shows.
+    """
 
     def __init__(self, panel: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +32,15 @@ class FeatureFrame(QWidget):
         column.setSpacing(0)
         column.addWidget(self.note)
         column.addWidget(panel, 1)
+        if panel.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide) and panel.isHidden():
+            self.hide()  # the panel hid itself before it was framed
+        panel.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Show or hide the frame with its panel."""
+        if watched is self.panel and event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+            self.setVisible(event.type() == QEvent.Type.ShowToParent)
+        return False
 
     @property
     def reason(self) -> str | None:

@@ -1,4 +1,8 @@
-"""A strip or grid of small 28x28 images with captions: one frame marked, click or drag (or keys) to choose."""
+"""The one grid of small 28x28 images with captions: one frame marked, click or drag (or keys) to choose.
+
+Each item is one image (the filmstrip, the path, the hardest images) or a pair, an original beside its
+reconstruction (the group's gallery, where a missing original is a dark square).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ __all__ = ["ThumbGrid"]
 GAP = 3
 MARK = QColor("#ffcc33")
 FOCUS = QColor("#40e0ff")
+MISSING = QColor("#2a2e36")  # where an original is not on disk
 # Keys the grid takes from the window's shortcuts while it has the focus (arrows step snapshots, Space plays).
 GRID_KEYS: dict[Qt.Key, str] = {
     Qt.Key.Key_Left: "previous", Qt.Key.Key_Right: "next", Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down",
@@ -23,8 +28,12 @@ GRID_KEYS: dict[Qt.Key, str] = {
     Qt.Key.Key_Space: "choose"}
 
 
+def _qimage(image: np.ndarray) -> QImage:
+    return QImage(image.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()  # owns its bytes
+
+
 class ThumbGrid(QWidget):
-    """Shows images in ``columns`` columns that share the widget's width; emits what the mouse chooses.
+    """Shows images (or pairs) in ``columns`` columns that share the widget's width; emits what the mouse chooses.
 
     Parameters
     ----------
@@ -38,8 +47,9 @@ class ThumbGrid(QWidget):
 
     Notes
     -----
-    ``clicked(i)`` on a click on image ``i``; ``scrubbed(u)`` while the mouse is pressed or dragged,
-    with ``u`` in [0, 1] from the centre of the first image to the centre of the last, in reading order.
+    ``clicked(i)`` on a click on item ``i``; ``scrubbed(u)`` while the mouse is pressed or dragged,
+    with ``u`` in [0, 1] from the centre of the first item to the centre of the last, in reading order.
+    :meth:`set_images` shows one image an item, :meth:`set_pairs` an original beside each image.
     After :meth:`set_keyboard`, Tab reaches the grid, the arrows (and Home/End) move a cyan focus
     frame, and Enter or Space is a click on the framed image.
     """
@@ -53,11 +63,13 @@ class ThumbGrid(QWidget):
         self.caption_lines = caption_lines
         self.max_side = max_side
         self.images: list[np.ndarray] = []
+        self.originals: list[np.ndarray | None] | None = None  # the left image of each pair; None: single images
         self.captions: list[str] = []
         self.current: int | None = None
         self.marker: float | None = None  # a fractional position in [0, 1] drawn as a line (the path marker)
         self.focus_index = 0  # the image Enter chooses, framed while the grid has the keyboard focus
         self._qimages: list[QImage] = []
+        self._qoriginals: list[QImage | None] = []
         self._font = QFont()
         self._font.setPointSizeF(7.5)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -66,11 +78,28 @@ class ThumbGrid(QWidget):
 
     # -- content --------------------------------------------------------------------------------
 
+    @property
+    def count(self) -> int:
+        """Items shown."""
+        return len(self.images)
+
     def set_images(self, images: Sequence[np.ndarray] | np.ndarray, captions: Sequence[str] | None = None,
                    current: int | None = None) -> None:
         """Show ``images`` (each 784 values, uint8 or [0, 1] floats) with optional ``captions``."""
+        self.originals, self._qoriginals = None, []
+        self._show(images, captions, current)
+
+    def set_pairs(self, originals: Sequence[np.ndarray | None], images: Sequence[np.ndarray] | np.ndarray,
+                  captions: Sequence[str] | None = None, current: int | None = None) -> None:
+        """Show each of ``images`` with its original (None: not on disk, a dark square) on its left."""
+        self.originals = [None if o is None else to_uint8(o) for o in originals]
+        self._qoriginals = [None if o is None else _qimage(o) for o in self.originals]
+        self._show(images, captions, current)
+
+    def _show(self, images: Sequence[np.ndarray] | np.ndarray, captions: Sequence[str] | None,
+              current: int | None) -> None:
         self.images = [to_uint8(im) for im in images]
-        self._qimages = [QImage(a.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy() for a in self.images]
+        self._qimages = [_qimage(a) for a in self.images]
         self.captions = list(captions) if captions is not None else [""] * len(self.images)
         self.current = current
         self.focus_index = min(self.focus_index, max(len(self.images) - 1, 0))
@@ -89,8 +118,16 @@ class ThumbGrid(QWidget):
 
     # -- geometry -------------------------------------------------------------------------------
 
+    @property
+    def _per(self) -> int:
+        return 1 if self.originals is None else 2
+
+    def _item_w(self, side: int) -> int:
+        return self._per * side + self._per - 1  # a pair's images a pixel apart
+
     def _side(self, width: int) -> int:
-        return max(12, min(self.max_side, (width - GAP * (self.columns + 1)) // self.columns))
+        item = (width - GAP * (self.columns + 1)) // self.columns
+        return max(12, min(self.max_side, (item - self._per + 1) // self._per))
 
     def _caption_h(self) -> int:
         return 0 if self.caption_lines == 0 else self.caption_lines * 11 + 2
@@ -108,18 +145,20 @@ class ThumbGrid(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """Room for one row at the largest size."""
-        w = self.columns * (self.max_side + GAP) + GAP
+        w = self.columns * (self._item_w(self.max_side) + GAP) + GAP
         return QSize(w, self.heightForWidth(w))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """Small images still fit."""
-        return QSize(self.columns * 16, self.heightForWidth(self.columns * 16))
+        w = self.columns * 16 * self._per
+        return QSize(w, self.heightForWidth(w))
 
     def cell(self, i: int) -> QRect:
-        """The image rectangle of image ``i``."""
+        """The rectangle of item ``i`` (both images of a pair)."""
         side = self._side(self.width())
         r, c = divmod(i, self.columns)
-        return QRect(GAP + c * (side + GAP), GAP + r * (side + self._caption_h() + GAP), side, side)
+        return QRect(GAP + c * (self._item_w(side) + GAP), GAP + r * (side + self._caption_h() + GAP),
+                     self._item_w(side), side)
 
     def index_at(self, pos: QPoint) -> int | None:
         """The image under ``pos``, or None."""
@@ -135,7 +174,8 @@ class ThumbGrid(QWidget):
             return 0.0
         side = self._side(self.width())
         row = min(max(0, (pos.y() - GAP) // (side + self._caption_h() + GAP)), self._rows() - 1)
-        x = (pos.x() - GAP - side / 2) / (side + GAP)  # 0 at the first column's centre
+        item = self._item_w(side)
+        x = (pos.x() - GAP - item / 2) / (item + GAP)  # 0 at the first column's centre
         i = row * self.columns + min(max(x, 0.0), self.columns - 1.0)
         return float(min(max(i / (n - 1), 0.0), 1.0))
 
@@ -212,7 +252,17 @@ class ThumbGrid(QWidget):
         ch = self._caption_h()
         for i, img in enumerate(self._qimages):
             rect = self.cell(i)
-            p.drawImage(rect, img)
+            if self.originals is None:
+                p.drawImage(rect, img)
+            else:
+                side = rect.height()
+                left = QRect(rect.left(), rect.top(), side, side)
+                original = self._qoriginals[i] if i < len(self._qoriginals) else None
+                if original is None:
+                    p.fillRect(left, MISSING)
+                else:
+                    p.drawImage(left, original)
+                p.drawImage(QRect(rect.left() + side + 1, rect.top(), side, side), img)
             if ch:
                 text_rect = QRect(rect.left() - 1, rect.bottom() + 1, rect.width() + 2, ch)
                 p.setPen(QColor("#c8ccd4"))

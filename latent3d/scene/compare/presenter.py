@@ -1,8 +1,9 @@
 """The compared run in VTK: its own linked scene beside the first run's, or rings over it (no Qt here).
 
-Both follow the :class:`ViewerState`: the second run is drawn at the position matched by epoch,
-aligned onto what the first run's view draws there, with the state's camera, selection and hidden
-classes; ``residual`` says how much of the second run the alignment leaves unexplained.
+Both follow the models: the second run (the compare model's) is drawn at the position matched by
+epoch, aligned onto what the first run's view draws there, with the camera model's pose, the pick's
+selection and the display's hidden classes and colour; ``residual`` says how much of the second run
+the alignment leaves unexplained.
 """
 
 from __future__ import annotations
@@ -20,10 +21,17 @@ from latent3d.config.choices import COMPARE_COLOUR_MODES
 from latent3d.scene.core.camera_link import CameraLink
 from latent3d.scene.core.cloud import CLASS_COLORS, LatentScene, mesh_actor, style_points
 from latent3d.scene.core.overlays import ColourModes
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.compare import drawn_codes
+from latent3d.state.display import colour_values as compare_colour_values
+from latent3d.state.model import connect_handlers
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
+    from latent3d.state.camera import CameraModel
+    from latent3d.state.compare import CompareModel
+    from latent3d.state.display import DisplayModel
+    from latent3d.state.pick import PickModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["ComparePresenter", "CompareRings", "compared_at", "residual_text"]
 
@@ -41,15 +49,15 @@ RING_SCALE = 1.6  # ring diameter over the cloud's point size
 _last: list[tuple[object, object, float, ComparedPosition]] = []
 
 
-def compared_at(state: ViewerState) -> ComparedPosition | None:
-    """The compared run at the state's position, aligned onto the first run's drawn codes there (None if none)."""
-    drawn, comparison = state.drawn_codes, state.comparison
+def compared_at(time: TimeModel, compare: CompareModel) -> ComparedPosition | None:
+    """The compared run at the position, aligned onto the first run's drawn codes there (None if none)."""
+    drawn, comparison, u = drawn_codes(time, compare), compare.comparison, time.position
     if drawn is None or comparison is None:
         return None
-    if _last and _last[0][0] is comparison and _last[0][1] is drawn and _last[0][2] == state.position:
+    if _last and _last[0][0] is comparison and _last[0][1] is drawn and _last[0][2] == u:
         return _last[0][3]
-    at = comparison.at(state.position, interpolate_codes(drawn, state.position))
-    _last[:] = [(comparison, drawn, state.position, at)]
+    at = comparison.at(u, interpolate_codes(drawn, u))
+    _last[:] = [(comparison, drawn, u, at)]
     return at
 
 
@@ -59,11 +67,19 @@ def residual_text(residual: float) -> str:
 
 
 class ComparePresenter:
-    """Keeps ``scene`` showing the state's compared run: the linked second view.
+    """Keeps ``scene`` showing the compared run: the linked second view.
 
     Parameters
     ----------
-    state : ViewerState
+    time : TimeModel
+    compare : CompareModel
+        The run compared and its alignment.
+    display : DisplayModel
+        Colour mode and hidden classes, as in the first view.
+    pick : PickModel
+        The selected image is marked here too.
+    camera : CameraModel
+        One camera for both views.
     scene : LatentScene
         A scene of its own (the second view's, or an off-screen one).
     request_render : callable
@@ -71,9 +87,11 @@ class ComparePresenter:
         Text size times this (for screenshots at a multiple of the view's resolution).
     """
 
-    def __init__(self, state: ViewerState, scene: LatentScene, request_render: Callable[[], None] = lambda: None,
+    def __init__(self, time: TimeModel, compare: CompareModel, display: DisplayModel, pick: PickModel,
+                 camera: CameraModel, scene: LatentScene, request_render: Callable[[], None] = lambda: None,
                  scale: float = 1.0) -> None:
-        self.state, self.scene, self.request_render = state, scene, request_render
+        self.time, self.compare, self.display, self.pick, self.camera = time, compare, display, pick, camera
+        self.scene, self.request_render = scene, request_render
         self.colours = ColourModes(scene, font_size=int(round(12 * scale)))
         self.residual: float | None = None
         self._shown: Run | None = None
@@ -87,23 +105,23 @@ class ComparePresenter:
         self._caption.SetPosition(0.015, 0.975)
         scene.plotter.renderer.AddViewProp(self._caption)
         # One camera for both views: the main view reports what VTK made of an applied camera, not this one.
-        self.camera_link = CameraLink(state.model.camera, scene, self.request_render,
+        self.camera_link = CameraLink(camera, scene, self.request_render,
                                       shown=lambda: self._shown is not None)
-        self._disconnect = connect_handlers(state.events, self)
-        self._on_compare(state.compare)
+        self._disconnects = [connect_handlers(m, self) for m in (time, compare, display, pick)]
+        self._on_other(compare.other)
 
     @property
     def caption(self) -> str:
         """The caption drawn in the view: the run's name and the residual."""
         return str(self._caption.GetInput() or "")
 
-    def _on_compare(self, _run: object) -> None:
-        run, at = self.state.compare, compared_at(self.state)
+    def _on_other(self, _run: object) -> None:
+        run, at = self.compare.other, compared_at(self.time, self.compare)
         if run is None or at is None:
             self._shown = None
             self.residual = None
             self._caption.SetInput("")
-            for cls in range(self.state.n_classes):  # nothing drawn; the actors stay for the next run
+            for cls in range(self.display.n_classes):  # nothing drawn; the actors stay for the next run
                 self.scene.set_class_visible(cls, False)
             self.scene.set_highlight(None)
             self.request_render()
@@ -113,22 +131,22 @@ class ComparePresenter:
             self.scene.set_data(at.codes[None], run.labels[:n], 0.0)
             self._shown = run
         self._coloured = None
-        self._on_hidden_classes(self.state.hidden_classes)
+        self._on_hidden_classes(self.display.hidden_classes)
         self._show(at)
-        self._on_selected(self.state.selected)
-        if self.state.camera is not None:
-            self.camera_link.apply(self.state.camera)
+        self._on_selected(self.pick.selected)
+        if self.camera.camera is not None:
+            self.camera_link.apply(self.camera.camera)
         self.request_render()
 
     def _show(self, at: ComparedPosition) -> None:
         self.scene.update_codes(at.codes[None], 0.0)
         self.residual = at.residual
-        assert self.state.compare is not None
-        self._caption.SetInput(f"{self.state.compare.name} · {residual_text(at.residual)}")
+        assert self.compare.other is not None
+        self._caption.SetInput(f"{self.compare.other.name} · {residual_text(at.residual)}")
         self._apply_colours()
 
     def _refresh(self, _value: object = None) -> None:
-        at = compared_at(self.state)
+        at = compared_at(self.time, self.compare)
         if at is not None and self._shown is not None:
             self._show(at)
             self.request_render()
@@ -136,24 +154,24 @@ class ComparePresenter:
     _on_position = _on_align = _refresh
 
     def _on_run(self, _run: object) -> None:
-        self._on_compare(self.state.compare)
+        self._on_other(self.compare.other)
 
     def _apply_colours(self) -> None:
-        state, run, comparison = self.state, self.state.compare, self.state.comparison
-        if run is None or comparison is None or state.run is None:
+        time, run, comparison, color = self.time, self.compare.other, self.compare.comparison, self.display.color
+        if run is None or comparison is None or time.run is None:
             return
-        snapshot_b = int(round(comparison.position_b(state.position)))
-        key = (state.color, state.snapshot, snapshot_b, state.align, id(run))
+        snapshot_b = int(round(comparison.position_b(time.position)))
+        key = (color, time.snapshot, snapshot_b, self.compare.align, id(run))
         if key == self._coloured:
             return
         self._coloured = key
         n = comparison.n
-        if state.color in COMPARE_COLOUR_MODES:  # one value per shared image: the same in both views
-            values = state.colour_values()
-            title = state.color  # "distance" or "agreement": short enough for the bar beside a half-width view
+        if color in COMPARE_COLOUR_MODES:  # one value per shared image: the same in both views
+            values = compare_colour_values(time, self.display, self.compare)
+            title = color  # "distance" or "agreement": short enough for the bar beside a half-width view
         else:  # the second run's own error or movement, at its matched snapshot
-            values = colour_values(state.color, snapshot_b, run.codes, run.test_bce)
-            title = f"{state.color}, step {int(run.steps[snapshot_b]):,}"
+            values = colour_values(color, snapshot_b, run.codes, run.test_bce)
+            title = f"{color}, step {int(run.steps[snapshot_b]):,}"
         if values is None:
             self.colours.show_classes(run.labels[:n])
         else:
@@ -170,14 +188,15 @@ class ComparePresenter:
         self.request_render()
 
     def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
-        for cls in range(self.state.n_classes):
+        for cls in range(self.display.n_classes):
             self.scene.set_class_visible(cls, cls not in hidden)
         self.request_render()
 
     def close(self) -> None:
         """Disconnect and remove what this presenter added (the scene belongs to the caller)."""
         self.camera_link.close()
-        self._disconnect()
+        for disconnect in self._disconnects:
+            disconnect()
         self.colours.close()
         self.scene.plotter.renderer.RemoveViewProp(self._caption)
 
@@ -191,29 +210,31 @@ class CompareRings:
 
     Parameters
     ----------
-    state : ViewerState
+    time : TimeModel
+    compare : CompareModel
+        The run compared, its alignment, and whether it is drawn as rings (``overlay``).
     scene : LatentScene
         The first run's scene.
     request_render : callable
     """
 
-    def __init__(self, state: ViewerState, scene: LatentScene,
+    def __init__(self, time: TimeModel, compare: CompareModel, scene: LatentScene,
                  request_render: Callable[[], None] = lambda: None) -> None:
-        self.state, self.scene, self.request_render = state, scene, request_render
+        self.time, self.compare, self.scene, self.request_render = time, compare, scene, request_render
         self._layer = scene.markers.layers[0]
         self.mesh: pv.PolyData | None = None
         self.actor: pv.Actor | None = None
-        self._disconnect = connect_handlers(state.events, self)
-        self._on_compare_overlay(state.compare_overlay)
+        self._disconnects = [connect_handlers(m, self) for m in (time, compare)]
+        self._on_overlay(compare.overlay)
 
     @property
     def visible(self) -> bool:
         """Whether the rings are drawn."""
         return self.actor is not None and bool(self.actor.GetVisibility())
 
-    def _on_compare_overlay(self, on: bool) -> None:
-        at = compared_at(self.state) if on else None
-        run = self.state.compare
+    def _on_overlay(self, on: bool) -> None:
+        at = compared_at(self.time, self.compare) if on else None
+        run = self.compare.other
         if at is None or run is None:
             if self.actor is not None:
                 self.actor.SetVisibility(False)
@@ -243,16 +264,16 @@ class CompareRings:
 
     def _refresh(self, _value: object = None) -> None:
         if self.visible:
-            at = compared_at(self.state)
+            at = compared_at(self.time, self.compare)
             if at is not None:
                 self._move(at)
 
     _on_position = _on_align = _refresh
 
-    def _on_compare(self, _run: object) -> None:
-        self._on_compare_overlay(self.state.compare_overlay)
+    def _on_other(self, _run: object) -> None:
+        self._on_overlay(self.compare.overlay)
 
-    _on_run = _on_compare
+    _on_run = _on_other
 
     def close_actor(self) -> None:
         """Remove the rings' actor."""
@@ -262,5 +283,6 @@ class CompareRings:
 
     def close(self) -> None:
         """Disconnect and remove the rings."""
-        self._disconnect()
+        for disconnect in self._disconnects:
+            disconnect()
         self.close_actor()

@@ -1,15 +1,20 @@
-"""The class brought out in the scene: while ``state.highlight_class`` is set, the other classes' points fade."""
+"""The class brought out in the scene: while the display model's ``highlight_class`` is set, the others fade."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from latent3d.analysis.explore import map_colours
 from latent3d.scene.core.cloud import BACKGROUND, CLASS_COLORS, LatentScene
 from latent3d.scene.core.overlays import ColourModes
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.state.display import DisplayModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["FADE", "ClassHighlight"]
 
@@ -25,7 +30,10 @@ class ClassHighlight:
 
     Parameters
     ----------
-    state : ViewerState
+    display : DisplayModel
+        Its ``highlight_class`` (and colour mode, which the fade follows).
+    time : TimeModel
+        The run and the position (a recolour at another snapshot is faded again).
     scene : LatentScene
     colours : ColourModes
         The presenter's colour modes: the colours to fade are recomputed from them, so fading twice
@@ -39,11 +47,12 @@ class ClassHighlight:
     the order they were connected, so the fade is applied after the presenter's recolour.
     """
 
-    def __init__(self, state: ViewerState, scene: LatentScene, colours: ColourModes,
+    def __init__(self, display: DisplayModel, time: TimeModel, scene: LatentScene, colours: ColourModes,
                  request_render: Callable[[], None] = lambda: None) -> None:
-        self.state, self.scene, self.colours, self.request_render = state, scene, colours, request_render
+        self.display, self.time = display, time
+        self.scene, self.colours, self.request_render = scene, colours, request_render
         self._faded = False
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnects = [connect_handlers(m, self) for m in (time, display)]
 
     def _on_highlight_class(self, _cls: int | None) -> None:
         self.apply()
@@ -66,7 +75,7 @@ class ClassHighlight:
 
     def apply(self) -> None:
         """Write the cloud's colours: faded but for the highlighted class, or the colour mode's own."""
-        run, cloud, cls = self.state.run, self.scene._cloud, self.state.highlight_class
+        run, cloud, cls = self.time.run, self.scene._cloud, self.display.highlight_class
         if run is None or cloud is None or (cls is None and not self._faded):
             return
         rgb = np.asarray(cloud.point_data["rgb"])
@@ -82,5 +91,6 @@ class ClassHighlight:
         self._faded = cls is not None
 
     def close(self) -> None:
-        """Disconnect from the state."""
-        self._disconnect()
+        """Disconnect from the models."""
+        for disconnect in self._disconnects:
+            disconnect()

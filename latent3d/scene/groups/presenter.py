@@ -1,4 +1,4 @@
-"""Displays the state's group in the scene: the rest dimmed (highlight) or not drawn (isolate, said on screen), trails.
+"""Displays the group shown in the scene: the rest dimmed (highlight) or not drawn (isolate, said on screen), trails.
 
 Created after the :class:`~latent3d.scene.core.presenter.ScenePresenter` of the same scene (its handlers
 run after that one's, so a new run's cloud is in place before the group is drawn on it). The window
@@ -8,6 +8,7 @@ and the off-screen renderer both use it, so screenshots, movies and ``render --v
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from vtkmodules.vtkRenderingCore import vtkTextActor
@@ -16,8 +17,15 @@ from latent3d.analysis.groups import centroid_path, trail_sample
 from latent3d.scene.core.cloud import LatentScene
 from latent3d.scene.core.overlays import ColourModes
 from latent3d.scene.groups.trails import TrailLayer
+from latent3d.state.compare import drawn_codes
 from latent3d.state.groups import MAX_TRAIL_POINTS
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.model import connect_handlers
+
+if TYPE_CHECKING:
+    from latent3d.state.compare import CompareModel
+    from latent3d.state.display import DisplayModel
+    from latent3d.state.groups import GroupsModel
+    from latent3d.state.time import TimeModel
 
 __all__ = ["GroupPresenter", "isolate_caption"]
 
@@ -28,11 +36,17 @@ def isolate_caption(name: str, count: int, total: int) -> str:
 
 
 class GroupPresenter:
-    """Keeps ``scene`` showing ``state``'s group: dims or isolates through ``colours`` and the scene, draws trails.
+    """Keeps ``scene`` showing the group shown: dims or isolates through ``colours`` and the scene, draws trails.
 
     Parameters
     ----------
-    state : ViewerState
+    groups : GroupsModel
+    time : TimeModel
+        The run, and the position the trails end at.
+    display : DisplayModel
+        Points of hidden classes get no trail and are not counted in the isolate note.
+    compare : CompareModel
+        The alignment: trails run through the codes as the cloud draws them.
     scene : LatentScene
     colours : ColourModes
         The scene's colour modes (the presenter's), which dim the points outside a highlighted group.
@@ -42,9 +56,11 @@ class GroupPresenter:
         Line widths and text sizes times this (a 4x screenshot looks like the view).
     """
 
-    def __init__(self, state: ViewerState, scene: LatentScene, colours: ColourModes,
-                 request_render: Callable[[], None] = lambda: None, scale: float = 1.0) -> None:
-        self.state, self.scene, self.colours, self.request_render = state, scene, colours, request_render
+    def __init__(self, groups: GroupsModel, time: TimeModel, display: DisplayModel, compare: CompareModel,
+                 scene: LatentScene, colours: ColourModes, request_render: Callable[[], None] = lambda: None,
+                 scale: float = 1.0) -> None:
+        self.groups, self.time, self.display, self.compare = groups, time, display, compare
+        self.scene, self.colours, self.request_render = scene, colours, request_render
         # 1-pixel lines are native GL lines; wider ones take a geometry shader, 30x slower on software GL
         self.trails = TrailLayer(scene.plotter, line_width=1.0 * scale)
         self.note = vtkTextActor()
@@ -61,39 +77,32 @@ class GroupPresenter:
         self._shown_key: tuple[object, ...] | None = None
         # Follow the scene's level of detail (the view switches it while the camera moves) before each frame.
         self._frame_tag = scene.plotter.ren_win.AddObserver("StartEvent", self._before_frame)
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnects = [connect_handlers(m, self) for m in (time, groups, display, compare)]
         self.refresh()
 
     def _ready(self) -> bool:
-        run = self.state.run
+        run = self.time.run
         return run is not None and self.scene.n_points == len(run.labels)  # the scene may still hold the last run
 
     # -- handlers -------------------------------------------------------------------------------
 
-    def _on_run(self, _run: object) -> None:
+    def _refresh(self, _value: object = None) -> None:
         self.refresh()
 
-    def _on_groups(self, _groups: object) -> None:
-        self.refresh()
+    # hidden classes too: the isolate note's count and the trails leave them out
+    _on_run = _on_groups = _on_hidden_classes = _refresh
 
-    def _on_group_shown(self, _name: object) -> None:
+    def _redraw_group(self, _value: object = None) -> None:
         self._show_group()
         self.request_render()
 
-    def _on_group_mode(self, _mode: str) -> None:
-        self._show_group()
-        self.request_render()
+    _on_shown = _on_mode = _redraw_group
 
-    def _on_hidden_classes(self, _hidden: frozenset[int]) -> None:
-        self.refresh()  # the isolate note's count and the trails leave hidden classes out
-
-    def _on_trails(self, _trails: object) -> None:
+    def _redraw_trails(self, _value: object = None) -> None:
         self._build_trails()
         self.request_render()
 
-    def _on_align(self, _mode: object) -> None:  # connected once the state has an 'align' event (issue 23)
-        self._build_trails()
-        self.request_render()
+    _on_trails = _on_align = _redraw_trails
 
     def _on_position(self, u: float) -> None:
         if self.trails.visible:
@@ -105,7 +114,7 @@ class GroupPresenter:
             self.trails.set_fast(self.scene.fast)
 
     def refresh(self) -> None:
-        """Redraw group, note and trails from the state."""
+        """Redraw group, note and trails from the models."""
         self._show_group()
         self._build_trails()
         self.request_render()
@@ -118,8 +127,8 @@ class GroupPresenter:
         return mask
 
     def _show_group(self) -> None:
-        state, group = self.state, self.state.group
-        key = (state.run, self.scene._cloud, group, state.group_mode, state.hidden_classes)
+        groups, group = self.groups, self.groups.group
+        key = (self.time.run, self.scene._cloud, group, groups.mode, self.display.hidden_classes)
         if self._shown_key is not None and all(a is b or (isinstance(a, (str, frozenset)) and a == b)
                                                for a, b in zip(key, self._shown_key)):
             return  # one selection emits groups and group_shown: the cloud is dimmed once
@@ -131,32 +140,33 @@ class GroupPresenter:
             self.note.SetVisibility(False)
             return
         members = self._members(group)
-        isolate = state.group_mode == "isolate"
+        isolate = groups.mode == "isolate"
         self.scene.set_only(members if isolate else None)
         self.colours.set_dim(None if isolate or not group.size else ~members)
         if isolate:
             shown = int(self.scene.drawn_mask().sum())
-            self.note.SetInput(isolate_caption(state.group_shown or "", shown, self.scene.n_points))
+            self.note.SetInput(isolate_caption(groups.shown or "", shown, self.scene.n_points))
         self.note.SetVisibility(isolate)
 
     def _build_trails(self) -> None:
-        state, run, trails = self.state, self.state.run, self.state.trails
+        run, trails, hidden = self.time.run, self.groups.trails, self.display.hidden_classes
         if not self._ready() or trails is None or run is None:
             self.trails.set_visible(False)
             return
-        members = np.asarray(state.groups[trails.group], np.int64)
-        if state.hidden_classes and members.size:
-            members = members[~np.isin(run.labels[members], list(state.hidden_classes))]
+        members = np.asarray(self.groups.groups[trails.group], np.int64)
+        if hidden and members.size:
+            members = members[~np.isin(run.labels[members], list(hidden))]
         sample = trail_sample(members, MAX_TRAIL_POINTS)
-        drawn = getattr(state, "drawn_codes", None)  # what the cloud draws (aligned, issue 23), else the run's codes
+        drawn = drawn_codes(self.time, self.compare)  # what the cloud draws (aligned or the run's own codes)
         codes = run.codes if drawn is None else drawn
         self.trails.set_data(codes[:, sample], run.labels[sample], centroid_path(codes, members), trails.length)
-        self.trails.set_position(state.position)
+        self.trails.set_position(self.time.position)
         self.trails.set_visible(True)
 
     def close(self) -> None:
-        """Disconnect from the state and remove the trails and the note."""
-        self._disconnect()
+        """Disconnect from the models and remove the trails and the note."""
+        for disconnect in self._disconnects:
+            disconnect()
         if self.scene.plotter.ren_win is not None:
             self.scene.plotter.ren_win.RemoveObserver(self._frame_tag)
         self.trails.close()

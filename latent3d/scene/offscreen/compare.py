@@ -28,7 +28,8 @@ class SecondView:
     def __init__(self, state: ViewerState, size: tuple[int, int], scale: float = 1.0) -> None:
         self.plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
         self.scene = LatentScene(self.plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
-        self.presenter = ComparePresenter(state, self.scene, scale=scale)
+        m = state.model
+        self.presenter = ComparePresenter(m.time, m.compare, m.display, m.pick, m.camera, self.scene, scale=scale)
 
     def grab(self) -> np.ndarray:
         """This view rendered now, uint8 ``[H, W, 3]``."""

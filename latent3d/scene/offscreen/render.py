@@ -129,7 +129,7 @@ class OffscreenRenderer:
         self.state = ViewerState()
         m = self.state.model
         self.presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, self.scene)
-        self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
+        self.groups = GroupPresenter(m.groups, m.time, m.display, m.compare, self.scene, self.presenter.colours)
         self.layers = LearnedLayers.create(self.state.model, self.scene)
         self.state.set_run(run)
         self.state.align = align
@@ -205,7 +205,7 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, capt
     copy = ViewerState()
     m = copy.model
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene, scale=float(scale))
-    groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
+    groups = GroupPresenter(m.groups, m.time, m.display, m.compare, scene, presenter.colours, scale=float(scale))
     layers = LearnedLayers.create(copy.model, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)

@@ -1,4 +1,4 @@
-"""The alignment and comparison widgets, each from a bare ViewerState: switch, menu actions, linked view, curve."""
+"""The alignment and comparison widgets, each from a bare ViewerModel: switch, menu actions, linked view, curve."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from latent3d.qt.compare.controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
 from latent3d.qt.compare.view import CompareView
 from latent3d.runs import Run, load_run
+from latent3d.state.viewer_model import ViewerModel
 from latent3d.state.viewer_state import ViewerState
 from tests.support.scene_fixtures import make_run
 
@@ -22,22 +23,22 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
             make_run(root / "few", n=40, epochs=3, seed=2))
 
 
-def _state(path: Path) -> ViewerState:
-    state = ViewerState()
-    state.set_run(load_run(path))
-    return state
+def _model(path: Path) -> ViewerModel:
+    model = ViewerModel()
+    model.set_run(load_run(path))
+    return model
 
 
-def test_align_switch_sets_and_follows_the_state(qtbot, pair) -> None:  # noqa: ANN001
-    state = _state(pair[0])
-    switch = AlignSwitch(state)
+def test_align_switch_sets_and_follows_the_model(qtbot, pair) -> None:  # noqa: ANN001
+    compare = _model(pair[0]).compare
+    switch = AlignSwitch(compare)
     qtbot.addWidget(switch)
     assert not switch.check.isChecked() and not switch.target.isEnabled()
     switch.check.setChecked(True)
-    assert state.align == "final"
+    assert compare.align == "final"
     switch.target.setCurrentIndex(1)
-    assert state.align == "previous"
-    state.align = "none"
+    assert compare.align == "previous"
+    compare.align = "none"
     assert not switch.check.isChecked()
 
 
@@ -52,44 +53,45 @@ def _close_boxes(parent: QWidget) -> list[str]:
 def test_compare_with_a_hostile_or_unrelated_run_is_one_sentence_and_keeps_the_view(qtbot, pair,  # noqa: ANN001
                                                                                    tmp_path: Path) -> None:
     a, b, few = pair
-    state = _state(a)
+    model = _model(a)
+    compare = model.compare
     parent = QWidget()
     qtbot.addWidget(parent)
-    actions = CompareActions(state, parent)
+    actions = CompareActions(compare, model.time, parent)
     assert not actions.stop_action.isEnabled()
-    assert actions.compare_with(b) and state.compare is not None and actions.stop_action.isEnabled()
-    shown = state.compare
+    assert actions.compare_with(b) and compare.other is not None and actions.stop_action.isEnabled()
+    shown = compare.other
     hostile = tmp_path / "hostile"
     hostile.mkdir()
     (hostile / "run.json").write_text('{"format_version": 2, "status": "complete"')
     assert not actions.compare_with(hostile)
-    assert state.compare is shown and state.run is not None and state.run.path == a
+    assert compare.other is shown and model.time.run is not None and model.time.run.path == a
     assert actions.last_error is not None and str(hostile) in actions.last_error
     assert not actions.compare_with(few)
-    assert "at least 100" in (actions.last_error or "") and state.compare is shown
+    assert "at least 100" in (actions.last_error or "") and compare.other is shown
     texts = _close_boxes(parent)
     assert len(texts) == 2 and all("Traceback" not in t for t in texts)
-    label = ResidualLabel(state)
+    label = ResidualLabel(compare, model.time)
     qtbot.addWidget(label)
     assert label.text().startswith("compared: b · aligned: ") and "% residual" in label.text()
     actions.overlay_action.setChecked(True)
-    assert state.compare_overlay
+    assert compare.overlay
     actions.stop_action.trigger()
-    assert state.compare is None and not actions.overlay_action.isChecked() and label.isHidden()
+    assert compare.other is None and not actions.overlay_action.isChecked() and label.isHidden()
     label.close()
 
 
 def test_linked_view_shows_the_run_and_a_pick_there_selects_everywhere(qtbot, pair) -> None:  # noqa: ANN001
     a, b, _ = pair
-    state = _state(a)
+    model = _model(a)
     holder = QWidget()  # as in the window: a child of the view area, hidden until a run is compared
     qtbot.addWidget(holder)
-    view = CompareView(state, holder)
+    view = CompareView(model.time, model.compare, model.display, model.pick, model.camera, holder)
     holder.resize(400, 300)
     view.resize(400, 300)
     holder.show()
     assert view.isHidden()  # nothing compared yet
-    state.set_compare(load_run(b))
+    model.compare.other = load_run(b)
     qtbot.waitExposed(view)
     assert view.isVisible() and "residual" in view.caption
     scene = view.view.scene
@@ -98,30 +100,30 @@ def test_linked_view_shows_the_run_and_a_pick_there_selects_everywhere(qtbot, pa
     i = int(np.argmin(depth))
     x, y, _ = scene.display_position(i)
     assert view.view.click(int(round(x)), int(round(y))) == i
-    assert state.selected == i and scene.selected == i
-    state.compare_overlay = True
+    assert model.pick.selected == i and scene.selected == i
+    model.compare.overlay = True
     assert view.isHidden()
     view.close()
 
 
 def test_agreement_curve_over_training(qtbot, pair) -> None:  # noqa: ANN001
     a, b, _ = pair
-    state = _state(a)
-    plot = AgreementPlot(state)
+    model = _model(a)
+    plot = AgreementPlot(model.compare, model.time)
     qtbot.addWidget(plot)
     assert plot.values is None
     other: Run = load_run(b)
-    state.set_compare(other)
+    model.compare.other = other
     assert plot.values is None  # hidden (another tab): nothing computed yet
     plot.show()
     qtbot.waitExposed(plot)
-    assert plot.values is not None and len(plot.values) == state.run.n_snapshots
+    assert plot.values is not None and len(plot.values) == model.time.run.n_snapshots
     np.testing.assert_allclose(plot.values, 1.0)  # the same codes: every neighbour shared
     xs, ys = plot.curve.getData()
-    assert len(xs) == len(ys) == state.run.n_snapshots
-    state.position = 1.0
-    assert plot.position_line.value() == pytest.approx(np.log10(1 + state.step))
-    state.set_compare(None)
+    assert len(xs) == len(ys) == model.time.run.n_snapshots
+    model.time.position = 1.0
+    assert plot.position_line.value() == pytest.approx(np.log10(1 + model.time.step))
+    model.compare.other = None
     assert plot.values is None
 
 
@@ -132,7 +134,7 @@ def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair)
     from latent3d.qt.widgets.image_view import to_uint8
     from latent3d.state.neighbours import Neighbours
 
-    state = _state(pair[0])
+    state = ViewerState(_model(pair[0]))  # TRANSITIONAL: the selection display and neighbours are h28a's
     state.position = 1.0
     panel = ImagePanel()
     qtbot.addWidget(panel)

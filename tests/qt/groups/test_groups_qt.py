@@ -1,4 +1,4 @@
-"""The group widgets from a bare ViewerState: panel, gallery, loss-plot curve, toolbar and box/lasso in a real view."""
+"""The group widgets from a bare ViewerModel: panel, gallery, loss-plot curve, toolbar and box/lasso in a real view."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from latent3d.analysis.groups import class_counts
 from latent3d.runs import Run, load_run
 from latent3d.state.groups import DEFAULT_GROUP, TrailsState
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 
 
 @pytest.fixture
@@ -20,18 +20,18 @@ def run(synthetic_run: Path) -> Run:
 
 
 @pytest.fixture
-def state(run: Run) -> ViewerState:
-    s = ViewerState()
-    s.set_run(run)
-    return s
+def model(run: Run) -> ViewerModel:
+    m = ViewerModel()
+    m.set_run(run)
+    return m
 
 
 @pytest.fixture
-def panel(qtbot, state: ViewerState):  # noqa: ANN001, ANN201
+def panel(qtbot, model: ViewerModel):  # noqa: ANN001, ANN201
     from latent3d.qt.groups.panel import GroupPanel
 
-    images = (np.arange(len(state.run.labels) * 784) % 251).astype(np.uint8).reshape(-1, 28, 28)
-    p = GroupPanel(state, images)
+    images = (np.arange(len(model.time.run.labels) * 784) % 251).astype(np.uint8).reshape(-1, 28, 28)
+    p = GroupPanel(model.groups, model.time, model.pick, images)
     qtbot.addWidget(p)
     p.resize(360, 600)
     p.show()
@@ -40,12 +40,12 @@ def panel(qtbot, state: ViewerState):  # noqa: ANN001, ANN201
     p.close_panel()
 
 
-def test_panel_shows_count_histogram_error_and_a_gallery_page(panel, state: ViewerState, run: Run) -> None:  # noqa: ANN001
+def test_panel_shows_count_histogram_error_and_a_gallery_page(panel, model: ViewerModel, run: Run) -> None:  # noqa: ANN001
     assert "No group" in panel.summary.text()
-    state.select_points(range(0, 200, 2))
-    g = state.group
+    model.groups.select_points(range(0, 200, 2))
+    g = model.groups.group
     assert "100 of 2,000" in panel.summary.text()
-    assert f"{run.test_bce[state.snapshot, g].mean():.4f}" in panel.summary.text()
+    assert f"{run.test_bce[model.time.snapshot, g].mean():.4f}" in panel.summary.text()
     np.testing.assert_array_equal(panel.bars.opts["height"], class_counts(run.labels, g))
     assert panel.gallery.count == 48 and panel.page_indices.tolist() == g[:48].tolist()
     assert panel.n_pages == 3
@@ -56,75 +56,76 @@ def test_panel_shows_count_histogram_error_and_a_gallery_page(panel, state: View
     assert panel.names.currentText() == DEFAULT_GROUP
 
 
-def test_gallery_click_makes_the_single_pick(panel, state: ViewerState, qtbot) -> None:  # noqa: ANN001
+def test_gallery_click_makes_the_single_pick(panel, model: ViewerModel, qtbot) -> None:  # noqa: ANN001
     from PySide6.QtCore import Qt
 
-    state.select_points([5, 9, 11])
+    model.groups.select_points([5, 9, 11])
     centre = panel.gallery.cell(1).center()
     qtbot.mouseClick(panel.gallery, Qt.MouseButton.LeftButton, pos=centre)
-    assert state.selected == 9
+    assert model.pick.selected == 9
     assert panel.gallery.current == 1
 
 
-def test_gallery_reconstructions_follow_the_snapshot(panel, state: ViewerState, run: Run) -> None:  # noqa: ANN001
-    state.select_points([3])
-    state.position = 0
-    first = panel.gallery._right[0].copy()
-    state.position = run.n_snapshots - 1
-    assert panel.gallery._right[0] != first
+def test_gallery_reconstructions_follow_the_snapshot(panel, model: ViewerModel, run: Run) -> None:  # noqa: ANN001
+    model.groups.select_points([3])
+    model.time.position = 0
+    first = panel.gallery.images[0].copy()
+    model.time.position = run.n_snapshots - 1
+    assert not np.array_equal(panel.gallery.images[0], first)
 
 
-def test_panel_without_images_shows_reconstructions_only(qtbot, state: ViewerState) -> None:  # noqa: ANN001
+def test_panel_without_images_shows_reconstructions_only(qtbot, model: ViewerModel) -> None:  # noqa: ANN001
     from latent3d.qt.groups.panel import GroupPanel
 
-    p = GroupPanel(state, None)
+    p = GroupPanel(model.groups, model.time, model.pick, None)
     qtbot.addWidget(p)
-    state.select_points([1, 2])
-    assert p.gallery._left == [None, None] and p.gallery.count == 2
+    model.groups.select_points([1, 2])
+    assert p.gallery.originals == [None, None] and p.gallery.count == 2
     p.close_panel()
 
 
-def test_panel_export_and_worst_and_choosing_a_name(panel, state: ViewerState, run: Run, tmp_path: Path) -> None:  # noqa: ANN001
-    state.set_group("mine", [4, 8])
-    state.select_points([1, 2, 3])
+def test_panel_export_and_worst_and_choosing_a_name(panel, model: ViewerModel, run: Run, tmp_path: Path) -> None:  # noqa: ANN001
+    groups = model.groups
+    groups.set_group("mine", [4, 8])
+    groups.select_points([1, 2, 3])
     panel._on_name_chosen(panel.names.findText("mine"))
-    assert state.group_shown == "mine"
+    assert groups.shown == "mine"
     assert panel.export(tmp_path / "g.csv", "csv") == 2
     rows = list(csv.reader(open(tmp_path / "g.csv", newline="")))
     assert [r[0] for r in rows[1:]] == ["4", "8"]
     assert panel.export(tmp_path / "g.npy", "npy") == 2
     panel.worst_n.setValue(7)
     panel.worst_button.click()
-    assert state.group.size == 7
+    assert groups.group.size == 7
     panel._on_name_chosen(0)
-    assert state.group_shown is None
-    state.select_points([9, 10])
+    assert groups.shown is None
+    groups.select_points([9, 10])
     panel.keep_as("kept")
-    assert state.group_shown == "kept" and state.groups["kept"].tolist() == [9, 10]
+    assert groups.shown == "kept" and groups.groups["kept"].tolist() == [9, 10]
     assert panel.names.currentText() == "kept"
     panel.forget_button.click()
-    assert "kept" not in state.groups and state.group_shown is None
+    assert "kept" not in groups.groups and groups.shown is None
 
 
-def test_group_curve_is_the_mean_of_the_stored_per_image_bce(qtbot, state: ViewerState, run: Run) -> None:  # noqa: ANN001
+def test_group_curve_is_the_mean_of_the_stored_per_image_bce(qtbot, model: ViewerModel, run: Run) -> None:  # noqa: ANN001
     from latent3d.qt.groups.curve import GroupCurve
     from latent3d.qt.loss.panel import LossPanel
 
-    lp = LossPanel(state)
+    lp = LossPanel(model.time, model.display)
     qtbot.addWidget(lp)
-    curve = GroupCurve(state, lp.plot, lp.legend)
+    curve = GroupCurve(model.groups, model.time, lp)
     assert not curve.curve.isVisible()
-    state.select_points([10, 20, 30, 40])
+    model.groups.select_points([10, 20, 30, 40])
     np.testing.assert_allclose(curve.values, run.test_bce[:, [10, 20, 30, 40]].astype(np.float64).mean(axis=1))
     log_x = np.asarray(curve.curve.xData).copy()
-    state.time_axis = "linear"
+    model.time.time_axis = "linear"
     np.testing.assert_allclose(curve.curve.xData, run.steps)
     assert not np.allclose(log_x, run.steps)
     curve.close()
 
 
 @pytest.fixture
-def view(qtbot, state: ViewerState):  # noqa: ANN001, ANN201
+def view(qtbot, model: ViewerModel):  # noqa: ANN001, ANN201
     from latent3d.qt.canvas.view import LatentView
     from latent3d.scene.core.presenter import ScenePresenter
 
@@ -133,20 +134,21 @@ def view(qtbot, state: ViewerState):  # noqa: ANN001, ANN201
     v.resize(400, 300)
     v.show()
     qtbot.waitExposed(v)
-    m = state.model
+    m = model
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, v.scene, v.request_render)
-    presenter._on_run(state.run)
+    presenter._on_run(model.time.run)
     v.ren_win.Render()
     yield v
     presenter.close()
     v.close()
 
 
-def test_toolbar_box_drag_selects_and_modifiers_add_and_remove(qtbot, state: ViewerState, view) -> None:  # noqa: ANN001
+def test_toolbar_box_drag_selects_and_modifiers_add_and_remove(qtbot, model: ViewerModel, view) -> None:  # noqa: ANN001
     from latent3d.qt.groups.tools import GroupToolbar, SelectionTool
 
-    tool = SelectionTool(state, view)
-    bar = GroupToolbar(state, tool)
+    groups = model.groups
+    tool = SelectionTool(groups, view)
+    bar = GroupToolbar(groups, tool)
     qtbot.addWidget(bar)
     style = view.iren.interactor.GetInteractorStyle()
     bar.box_action.trigger()
@@ -164,37 +166,37 @@ def test_toolbar_box_drag_selects_and_modifiers_add_and_remove(qtbot, state: Vie
         iren.InvokeEvent("LeftButtonReleaseEvent")
 
     drag(0, 0, w // 2, h)  # the left half of the view
-    left = state.group.copy()
+    left = groups.group.copy()
     assert left.size > 0 and not tool.overlay.visible
     xy = np.array([view.scene.display_position(int(i))[:2] for i in left])
     assert (xy[:, 0] <= w // 2 + 10).all()  # points drawn in the region (a disc may reach in from its edge)
     drag(w // 2, 0, w, h, shift=1)
-    assert state.group.size > left.size
+    assert groups.group.size > left.size
     from latent3d.scene.groups.region import select_region
 
     right = select_region(view.scene, np.array([[w // 2, 0], [w, h]]))
     drag(w // 2, 0, w, h, ctrl=1)
-    np.testing.assert_array_equal(state.group, np.setdiff1d(left, right))  # points on the border were in both
+    np.testing.assert_array_equal(groups.group, np.setdiff1d(left, right))  # points on the border were in both
     bar.leave_action.trigger()
     assert tool.mode is None and view.iren.interactor.GetInteractorStyle() is style
     bar.isolate_action.trigger()
-    assert state.group_mode == "isolate"
-    state.group_mode = "highlight"
+    assert groups.mode == "isolate"
+    groups.mode = "highlight"
     assert not bar.isolate_action.isChecked()
     bar.trails_action.trigger()
-    assert state.trails == TrailsState(DEFAULT_GROUP, 10)
+    assert groups.trails == TrailsState(DEFAULT_GROUP, 10)
     bar.length.setValue(4)
-    assert state.trails.length == 4
+    assert groups.trails.length == 4
     bar.trails_action.trigger()
-    assert state.trails is None
+    assert groups.trails is None
     tool.close()
     bar.close_toolbar()
 
 
-def test_lasso_and_a_click_in_lasso_mode(qtbot, state: ViewerState, view) -> None:  # noqa: ANN001
+def test_lasso_and_a_click_in_lasso_mode(qtbot, model: ViewerModel, view) -> None:  # noqa: ANN001
     from latent3d.qt.groups.tools import SelectionTool
 
-    tool = SelectionTool(state, view)
+    tool = SelectionTool(model.groups, view)
     tool.set_mode("lasso")
     w, h = view.ren_win.GetSize()
     got = tool.finish(np.array([[0, 0], [w, 0], [w, h]]))  # the lower-right triangle

@@ -16,7 +16,6 @@ from latent3d.qt.inspect.image_panel import ImagePanel
 from latent3d.qt.timeline.widget import Timeline
 from latent3d.runs import load_run
 from latent3d.state.viewer_model import ViewerModel
-from latent3d.state.viewer_state import ViewerState
 
 
 def _show(qtbot, w, width: int = 340, height: int = 600):  # noqa: ANN001, ANN202
@@ -117,12 +116,12 @@ def test_hovering_a_legend_row_highlights_its_class(qtbot) -> None:  # noqa: ANN
     from latent3d.qt.display.legend import ClassLegend
     from latent3d.scene.core.cloud import CLASS_COLORS
 
-    state = ViewerState()
-    legend = _show(qtbot, ClassLegend(CLASS_NAMES, CLASS_COLORS, state=state), 200, 300)
+    display = ViewerModel().display
+    legend = _show(qtbot, ClassLegend(CLASS_NAMES, CLASS_COLORS, display=display), 200, 300)
     legend.itemEntered.emit(legend.item(4))
-    assert state.highlight_class == 4 and legend.item(4).font().bold() and not legend.item(3).font().bold()
+    assert display.highlight_class == 4 and legend.item(4).font().bold() and not legend.item(3).font().bold()
     legend.leaveEvent(QEvent(QEvent.Type.Leave))
-    assert state.highlight_class is None and not legend.item(4).font().bold()
+    assert display.highlight_class is None and not legend.item(4).font().bold()
 
 
 def test_path_decode_grows_with_a_taller_tab(qtbot) -> None:  # noqa: ANN001

@@ -1,4 +1,4 @@
-"""The loss panel, built from a bare ViewerState: curves from the run, a cursor at the position, click to seek."""
+"""The loss panel, built from a bare ViewerModel: curves from the run, a cursor at the position, click to seek."""
 
 from __future__ import annotations
 
@@ -12,18 +12,19 @@ from PySide6.QtWidgets import QApplication
 from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.qt.loss.panel import LossPanel
 from latent3d.runs import Run, load_run
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
+from tests.support.step_plots import assert_axis_switch_keeps_the_step
 
 
 @pytest.fixture
 def panel(qtbot, synthetic_run: Path):  # noqa: ANN001, ANN201
-    state = ViewerState()
-    p = LossPanel(state)
+    model = ViewerModel()
+    p = LossPanel(model.time, model.display)
     qtbot.addWidget(p)
     p.resize(800, 220)
     p.show()
     qtbot.waitExposed(p)
-    state.set_run(load_run(synthetic_run))
+    model.set_run(load_run(synthetic_run))
     return p
 
 
@@ -37,12 +38,12 @@ def _pixel(panel: LossPanel, x_value: float) -> QPoint:
 
 @pytest.mark.parametrize("axis", ["log", "linear"])
 def test_curves_are_the_runs_losses(panel: LossPanel, axis: str) -> None:
-    state = panel.state
-    state.time_axis = axis
-    run: Run = state.run
+    time = panel.time
+    time.time_axis = axis
+    run: Run = time.run
     x, y = panel.test.getData()
     np.testing.assert_allclose(y, run.test_bce.mean(axis=1), rtol=1e-6)
-    steps = state.time.steps
+    steps = time.time.steps
     np.testing.assert_allclose(x, np.log10(1 + steps) if axis == "log" else steps)
     per_class = per_class_loss(run.test_bce, run.labels)
     for c in range(10):
@@ -52,15 +53,15 @@ def test_curves_are_the_runs_losses(panel: LossPanel, axis: str) -> None:
 
 
 def test_cursor_follows_the_position_and_a_click_seeks(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
-    state = panel.state
-    state.time_axis = "linear"
+    time = panel.time
+    time.time_axis = "linear"
     qtbot.wait(50)  # the plot refits its range to the new axis when it next paints
-    state.position = 1.0
-    assert panel.position_line.value() == pytest.approx(state.time.steps[1])
-    target = 0.5 * (state.time.steps[1] + state.time.steps[2])
+    time.position = 1.0
+    assert panel.position_line.value() == pytest.approx(time.time.steps[1])
+    target = 0.5 * (time.time.steps[1] + time.time.steps[2])
     qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=_pixel(panel, target))
-    assert state.step == pytest.approx(target, rel=0.02)
-    assert panel.position_line.value() == pytest.approx(state.step)
+    assert time.step == pytest.approx(target, rel=0.02)
+    assert panel.position_line.value() == pytest.approx(time.step)
 
 
 def test_a_click_on_a_class_name_toggles_its_curve(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
@@ -93,12 +94,12 @@ def test_alt_or_ctrl_click_shows_a_class_alone_and_all_is_one_click(qtbot, panel
 
 
 def test_a_highlighted_class_is_brought_out_and_the_others_fade(qtbot, panel: LossPanel) -> None:  # noqa: ANN001
-    state = panel.state
-    state.highlight_class = 3  # not among the curves shown: drawn while highlighted
+    display = panel.display
+    display.highlight_class = 3  # not among the curves shown: drawn while highlighted
     assert panel.classes[3].isVisible() and panel.classes[3].opts["pen"].widthF() > 2
     assert panel.classes[6].opts["pen"].color().alpha() < 255
     assert panel.class_bar.buttons[3].font().bold() or "bold" in panel.class_bar.buttons[3].styleSheet()
-    state.highlight_class = None
+    display.highlight_class = None
     assert not panel.classes[3].isVisible() and panel.classes[6].opts["pen"].color().alpha() == 255
 
 
@@ -107,9 +108,9 @@ def test_hovering_a_class_button_highlights_the_class(qtbot, panel: LossPanel) -
 
     bar = panel.class_bar
     QApplication.sendEvent(bar.buttons[2], QEvent(QEvent.Type.Enter))
-    assert panel.state.highlight_class == 2
+    assert panel.display.highlight_class == 2
     QApplication.sendEvent(bar.buttons[2], QEvent(QEvent.Type.Leave))
-    assert panel.state.highlight_class is None
+    assert panel.display.highlight_class is None
 
 
 def test_the_position_line_has_a_colour_no_class_and_no_curve_uses(panel: LossPanel) -> None:
@@ -136,10 +137,10 @@ def test_binned_mean_keeps_early_steps_and_averages_late_ones() -> None:
 
 
 def test_the_binned_curve_follows_the_time_axis(panel: LossPanel) -> None:
-    run = panel.state.run
+    run = panel.time.run
     assert run.step_loss is not None  # the synthetic run is of format 2
     for axis in ("log", "linear"):
-        panel.state.time_axis = axis
+        panel.time.time_axis = axis
         bx, by = panel.smoothed.getData()
         steps = np.arange(1, len(run.step_loss) + 1)
         x = np.log10(1 + steps) if axis == "log" else steps.astype(float)
@@ -151,11 +152,4 @@ def test_the_binned_curve_follows_the_time_axis(panel: LossPanel) -> None:
 @pytest.mark.parametrize("first", ["linear", "log"])
 def test_a_switch_of_time_axis_keeps_the_step(panel: LossPanel, first: str) -> None:
     """Linear -> log used to jump to the last step: the line's old value, clamped to the new bounds, seeked."""
-    state = panel.state
-    state.time_axis = first
-    state.position = 1.5
-    step = state.step
-    state.time_axis = "log" if first == "linear" else "linear"
-    assert state.step == pytest.approx(step)
-    state.time_axis = first
-    assert state.step == pytest.approx(step)
+    assert_axis_switch_keeps_the_step(panel.time, first)

@@ -79,15 +79,15 @@ def test_loss_panel_names_the_class_curves_after_the_run(qtbot, synthetic_run: P
 
     from latent3d.qt.loss.panel import LossPanel
     from latent3d.runs import load_run
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
-    state = ViewerState()
-    panel = LossPanel(state)
+    model = ViewerModel()
+    panel = LossPanel(model.time, model.display)
     qtbot.addWidget(panel)
     run = load_run(synthetic_run)
     names = ["a<b>&c", *DATASETS["kmnist"].class_names[1:]]
     run = dataclasses.replace(run, meta={**run.meta, "dataset": {"class_names": names}})
-    state.set_run(run)
+    model.set_run(run)
     # The class curves are toggled by buttons beside the plot (issue 25): their text is plain, not markup.
     assert [b.text() for b in panel.class_bar.buttons] == names
 
