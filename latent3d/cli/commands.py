@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from latent3d.cli.info_lines import dataset_line, versions_line, weights_line
 from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DEFAULT_DATASET
 from latent3d.job.preflight import check_train
@@ -187,12 +188,12 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"Created    {s['created']}",
         f"Model      {c['model']['input_dim']}-{'-'.join(map(str, c['model']['hidden']))}-{c['model']['code_dim']}",
         f"Training   {s['epochs']} epochs, batch {c['batch_size']}, lr {c['lr']:g}, seed {c['seed']}",
-        f"Points     {s['num_points']} test codes per epoch"
-        + (f", plus {len(run.train_codes)} train codes (final epoch)" if run.train_codes is not None else ""),
-        f"Weights    {s['weights']}",
-        f"Dataset    {run.dataset}: {s['dataset']}",
+        f"Points     {s['num_points']:,} test codes per snapshot"
+        + (f", plus {len(run.train_codes):,} train codes (final epoch)" if run.train_codes is not None else ""),
+        f"Weights    {weights_line(s['weights'])}",
+        f"Dataset    {dataset_line(run.dataset, s['dataset'])}",
         f"Classes    {', '.join(run.class_names)}",
-        f"Versions   {s['versions']}",
+        f"Versions   {versions_line(s['versions'])}",
         f"Device     {s['device']}",
         f"Command    {s['command']}",
     ]
