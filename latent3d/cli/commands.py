@@ -13,6 +13,7 @@ from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DEFAULT_DATASET
 from latent3d.job.preflight import check_train
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
+from latent3d.runs.provenance import portable_command
 from latent3d.training.session import SaveError, TrainJob, TrainStart, train_and_save
 from latent3d.util.output import say
 
@@ -34,7 +35,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     target = resolve_run_path(args.out or new_run_name())
     job = TrainJob(config, target, data_dir=Path(args.data_dir) if args.data_dir else None, device=args.device,
                    weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
-                   command="latent3d " + " ".join(sys.argv[1:]), note=args.note,
+                   command=portable_command(sys.argv[1:], target.name), note=args.note,
                    dataset=getattr(args, "dataset", DEFAULT_DATASET))
     from latent3d.training.loop import TrainingDiverged
 
