@@ -50,8 +50,8 @@ def bench_timeline_move(run, other) -> dict[str, float]:  # noqa: ANN001
     """CPU time of one timeline move through the presenter, alignment off vs on, interleaved in one run."""
     import pyvista as pv
 
-    from latent3d.scene.cloud import LatentScene
-    from latent3d.scene.presenter import ScenePresenter
+    from latent3d.scene.core.cloud import LatentScene
+    from latent3d.scene.core.presenter import ScenePresenter
     from latent3d.state.viewer_state import ViewerState
 
     plotter = pv.Plotter(off_screen=True, window_size=[400, 300])
@@ -101,9 +101,9 @@ def bench_two_views(run, other) -> dict[str, float]:  # noqa: ANN001
     """Two linked Qt views of 10k points each (the main and the compared), rotating: both rendered per frame."""
     from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
-    from latent3d.qt.compare_view import CompareView
-    from latent3d.qt.view import LatentView
-    from latent3d.scene.presenter import ScenePresenter
+    from latent3d.qt.canvas.view import LatentView
+    from latent3d.qt.compare.view import CompareView
+    from latent3d.scene.core.presenter import ScenePresenter
     from latent3d.state.viewer_state import ViewerState
 
     app = QApplication.instance() or QApplication([])

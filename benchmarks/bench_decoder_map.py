@@ -40,10 +40,10 @@ def main() -> int:
 
     from latent3d.analysis.encoder import encode_at_snapshots
     from latent3d.runs import load_run
-    from latent3d.scene.cloud import LatentScene
-    from latent3d.scene.decoder_map import DecoderMapLayer
-    from latent3d.scene.presenter import ScenePresenter
-    from latent3d.scene.render import set_camera
+    from latent3d.scene.core.cloud import LatentScene
+    from latent3d.scene.core.presenter import ScenePresenter
+    from latent3d.scene.decoder_map.layer import DecoderMapLayer
+    from latent3d.scene.offscreen.render import set_camera
     from latent3d.state.own_values import DecoderMapState
     from latent3d.state.viewer_state import ViewerState
 

@@ -41,12 +41,12 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
 
     app = QApplication.instance() or QApplication([])
     from latent3d.data.datasets import load_split
-    from latent3d.qt.group_panel import GroupPanel
-    from latent3d.qt.view import LatentView
+    from latent3d.qt.canvas.view import LatentView
+    from latent3d.qt.groups.panel import GroupPanel
     from latent3d.runs import load_run
-    from latent3d.scene.group_presenter import GroupPresenter
-    from latent3d.scene.presenter import ScenePresenter
-    from latent3d.scene.region import select_region
+    from latent3d.scene.core.presenter import ScenePresenter
+    from latent3d.scene.groups.presenter import GroupPresenter
+    from latent3d.scene.groups.region import select_region
     from latent3d.state.groups import TrailsState
     from latent3d.state.viewer_state import ViewerState
 

@@ -57,7 +57,7 @@ def core(run) -> dict[str, float]:  # noqa: ANN001
 
 def colour_switch(run) -> dict[str, float]:  # noqa: ANN001
     """The scene's side of switching the colour mode (state -> presenter -> VTK colours), and one render."""
-    from latent3d.scene.render import OffscreenRenderer
+    from latent3d.scene.offscreen.render import OffscreenRenderer
 
     r = OffscreenRenderer(run, size=(800, 600))
     try:
@@ -79,8 +79,8 @@ def window(run) -> dict[str, float]:  # noqa: ANN001
     from PySide6.QtCore import QPointF, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from latent3d.qt.data_map import DataMap
-    from latent3d.qt.learning_service import LearningService
+    from latent3d.qt.learning.data_map import DataMap
+    from latent3d.qt.learning.service import LearningService
     from latent3d.state.viewer_state import ViewerState
 
     app = QApplication.instance() or QApplication([])

@@ -325,7 +325,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from latent3d.qt.view import LatentView
+    from latent3d.qt.canvas.view import LatentView
 
     settings_path = Path(tempfile.mkdtemp()) / "bench.ini"
     result: dict[str, object] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),

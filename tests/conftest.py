@@ -20,7 +20,7 @@ from latent3d.config.schedule import snapshot_steps
 from latent3d.config.train import TrainConfig
 from latent3d.runs.writer import RunWriter
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _find_data_dir() -> Path | None:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_fixtures import make_run
 
 import latent3d
 from latent3d.analysis.interpolate import codes_at
 from latent3d.runs import RunError
 from latent3d.state.timeline import Timebase
+from tests.support.scene_fixtures import make_run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[1]
 SMALL = {"max_train_images": 500, "max_test_images": 100, "progress": False, "device": "cpu"}
 
 

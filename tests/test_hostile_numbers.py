@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_fixtures import one_sentence
 
 from latent3d import runs
 from latent3d.cli import commands
 from latent3d.cli.parser import main
 from latent3d.runs import RunError
-from tests.fixtures.make_bad_runs import make_good_run
+from tests.support.hostile_fixtures import one_sentence
+from tests.support.make_bad_runs import make_good_run
 
 JSON_VALUES = {"int-10^400": str(10**400), "1e309": "1e309", "-0": "-0", "NaN": "NaN", "NaN-string": '"NaN"',
                "2^64": str(2**64)}
@@ -77,7 +77,7 @@ def _with_raw(meta: dict[str, Any], path: tuple[Any, ...], raw: str) -> str:
 @pytest.mark.parametrize("leaf", LEAVES, ids=lambda p: ".".join(map(str, p)))
 def test_every_run_json_leaf_with_every_hostile_number(leaf: tuple[Any, ...], good: Path, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from latent3d.scene.render import movie_frame_count
+    from latent3d.scene.offscreen.render import movie_frame_count
 
     case = tmp_path / "runs" / "case"
     shutil.copytree(good, case)
@@ -139,7 +139,7 @@ def test_every_train_number_option(option: str, tmp_path: Path, monkeypatch: pyt
 
 @pytest.fixture(scope="module")
 def render_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from scene_fixtures import make_run
+    from tests.support.scene_fixtures import make_run
 
     return make_run(tmp_path_factory.mktemp("render-numbers") / "r", n=50, epochs=2)
 
@@ -147,7 +147,7 @@ def render_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("option", [*RENDER_OPTIONS, "--size"])
 def test_every_render_number_option(option: str, render_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    from latent3d.scene import render
+    from latent3d.scene.offscreen import render
 
     def stub(*_a: object, **_k: object) -> None:
         raise ValueError("stub reached.")

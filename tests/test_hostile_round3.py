@@ -17,7 +17,7 @@ from latent3d.state.view_apply import check_spec, load_view_run, spec_names_run
 from latent3d.state.view_file import ViewFileError, ViewSpec, load_view
 from tests.conftest import make_fake_run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[1]
 CAMERA = {"position": [4.0, 4.0, 4.0], "focal_point": [0.0, 0.0, 0.0], "view_up": [0.0, 0.0, 1.0]}
 
 
@@ -175,7 +175,7 @@ def test_options_that_apply_are_still_taken(run_dir: Path, tmp_path: Path) -> No
 
 def test_an_mp4_onto_a_disk_that_fills_is_one_line_naming_the_full_disk(run_dir: Path, tmp_path: Path) -> None:
     """A real process (ffmpeg writes its complaints straight to the terminal, past any capture)."""
-    from tests.hostile_fixtures import tmpfs
+    from tests.support.hostile_fixtures import tmpfs
 
     with tmpfs(tmp_path / "small", "48k") as disk:
         done = subprocess.run([sys.executable, str(REPO / "run.py"), "render", str(run_dir), "--movie",

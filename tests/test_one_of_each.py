@@ -37,7 +37,7 @@ def test_log_axis_mapping_round_trips_for_numbers_and_arrays() -> None:
 
 
 def test_record_movie_cancelled_writes_nothing_and_keeps_the_old_file(tmp_path: Path) -> None:
-    from latent3d.scene.movie import record_movie
+    from latent3d.scene.offscreen.movie import record_movie
 
     target = tmp_path / "m.gif"
     target.write_bytes(b"old")
@@ -53,10 +53,9 @@ def test_record_movie_cancelled_writes_nothing_and_keeps_the_old_file(tmp_path: 
 
 
 def test_plan_movie_refuses_before_planning(tmp_path: Path) -> None:
-    from scene_fixtures import make_run
-
     from latent3d.runs import load_run
-    from latent3d.scene.movie import movie_positions, plan_movie
+    from latent3d.scene.offscreen.movie import movie_positions, plan_movie
+    from tests.support.scene_fixtures import make_run
 
     run = load_run(make_run(tmp_path / "r", n=30, epochs=2))
     with pytest.raises(ValueError, match=r"^Movie m\.avi must end in \.mp4 or \.gif\.$"):

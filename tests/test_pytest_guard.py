@@ -14,7 +14,7 @@ from tests.conftest import APT_LINE, HIDE_LIBS_ENV, REPO
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt uses xcb on Linux only")
 
-QT_TEST = "tests/qt/test_panels.py"
+QT_TEST = "tests/qt/inspect/test_panels.py"
 
 
 def _pytest(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -56,7 +56,7 @@ def test_with_a_qt_library_missing() -> None:
 
 def test_other_tests_still_run_without_xvfb(tmp_path: Path) -> None:
     (tmp_path / "bin").mkdir()
-    out = _pytest(["tests/test_eta.py"], _env(PATH=str(tmp_path / "bin"), DISPLAY=None))
+    out = _pytest(["tests/analysis/test_eta.py"], _env(PATH=str(tmp_path / "bin"), DISPLAY=None))
     assert out.returncode == 0, out.stdout + out.stderr
 
 

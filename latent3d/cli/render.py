@@ -1,4 +1,4 @@
-"""``latent3d render``: the command-line handler; the off-screen drawing itself is latent3d.scene.render."""
+"""``latent3d render``: the command-line handler; the off-screen drawing itself is latent3d.scene.offscreen.render."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from latent3d.runs import Run, load_run, resolve_run_path
-from latent3d.scene.render import parse_size, render_image, render_movie
+from latent3d.scene.offscreen.render import parse_size, render_image, render_movie
 from latent3d.state.own_values import DecoderMapState
 from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
 from latent3d.state.view_file import ViewSpec, load_view

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
-from latent3d.qt.dialogs import error_box, info_box
+from latent3d.qt.widgets.dialogs import error_box, info_box
 from latent3d.runs import Run, RunError, default_runs_dir, load_run, newest_run
 from latent3d.state.view_file import ViewSpec
 

@@ -11,41 +11,41 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, Q
 from latent3d.analysis.encoder import OwnCodesCache
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.images import load_test_images
-from latent3d.qt.camera_follow import CameraEaser
-from latent3d.qt.compare_controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
-from latent3d.qt.compare_view import CompareView
-from latent3d.qt.decoder_map_panel import DecoderMapPanel
-from latent3d.qt.display_actions import DisplayActions, ExportActions
-from latent3d.qt.explore_panel import FilmstripBox, NeighboursBox, PathBox
-from latent3d.qt.explore_views import FilmstripView, NeighboursView, PathView
-from latent3d.qt.group_curve import GroupCurve
-from latent3d.qt.group_panel import GroupPanel
-from latent3d.qt.group_tools import GroupToolbar, SelectionTool
-from latent3d.qt.image_panel import ImagePanel
-from latent3d.qt.learning_views import LearningViews
-from latent3d.qt.legend import ClassLegend
-from latent3d.qt.live_training import LiveTraining
-from latent3d.qt.loss_panel import LossPanel
-from latent3d.qt.open_save import OpenSave
-from latent3d.qt.own_image_panel import OwnImagePanel
-from latent3d.qt.runs_menu import RunsMenu
-from latent3d.qt.scene_controller import SceneController
-from latent3d.qt.selection_view import SelectionDisplay
+from latent3d.qt.canvas.easing import CameraEaser
+from latent3d.qt.canvas.gestures import SceneController
+from latent3d.qt.canvas.view import LatentView
+from latent3d.qt.canvas.warm_start import warm_after_first_frame
+from latent3d.qt.compare.controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
+from latent3d.qt.compare.view import CompareView
+from latent3d.qt.decoder_map.panel import DecoderMapPanel
+from latent3d.qt.display.actions import DisplayActions, ExportActions
+from latent3d.qt.display.legend import ClassLegend
+from latent3d.qt.files.open_save import OpenSave
+from latent3d.qt.files.runs_menu import RunsMenu
+from latent3d.qt.groups.curve import GroupCurve
+from latent3d.qt.groups.panel import GroupPanel
+from latent3d.qt.groups.tools import GroupToolbar, SelectionTool
+from latent3d.qt.inspect.explore_panel import FilmstripBox, NeighboursBox, PathBox
+from latent3d.qt.inspect.explore_views import FilmstripView, NeighboursView, PathView
+from latent3d.qt.inspect.image_panel import ImagePanel
+from latent3d.qt.inspect.selection_view import SelectionDisplay
+from latent3d.qt.learning.views import LearningViews
+from latent3d.qt.loss.panel import LossPanel
+from latent3d.qt.own_images.panel import OwnImagePanel
 from latent3d.qt.settings_file import open_settings
-from latent3d.qt.shortcuts import ShortcutsDialog
 from latent3d.qt.side_panel import SidePanel
-from latent3d.qt.status_line import StatusLine
 from latent3d.qt.style import STYLE, follow_checked
-from latent3d.qt.timeline import Timeline
-from latent3d.qt.view import LatentView
-from latent3d.qt.warm_start import warm_after_first_frame
+from latent3d.qt.timeline.status_line import StatusLine
+from latent3d.qt.timeline.widget import Timeline
+from latent3d.qt.training.live import LiveTraining
+from latent3d.qt.widgets.shortcuts import ShortcutsDialog
 from latent3d.runs import Run
-from latent3d.scene.class_highlight import ClassHighlight
-from latent3d.scene.cloud import CLASS_COLORS
-from latent3d.scene.compare import CompareRings
-from latent3d.scene.group_presenter import GroupPresenter
-from latent3d.scene.learned_layers import LearnedLayers
-from latent3d.scene.presenter import ScenePresenter
+from latent3d.scene.compare.presenter import CompareRings
+from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.scene.core.presenter import ScenePresenter
+from latent3d.scene.display.class_highlight import ClassHighlight
+from latent3d.scene.groups.presenter import GroupPresenter
+from latent3d.scene.offscreen.learned_layers import LearnedLayers
 from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_state import ViewerState
 

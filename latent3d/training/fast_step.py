@@ -4,7 +4,7 @@ Why not autograd + ``torch.optim.Adam``: at batch 64 on a CPU the matmuls are on
 a step. Profiled on a 2-core AMD EPYC (torch 2.14, MKL + oneDNN builds), per step:
 
 - autograd's per-operation bookkeeping was a third of the step (1.76 -> 1.18 ms when the
-  backward is written out, as here; ``tests/test_fast_step.py`` holds the gradients equal);
+  backward is written out, as here; ``tests/training/test_fast_step.py`` holds the gradients equal);
 - MKL's sgemm runs the two 784x256 layers at about half the speed oneDNN reaches on this
   CPU (e.g. 64x784 @ 784x256: 140 vs 75 us), so those layers go through oneDNN's linear
   (bias fused into the matmul); the small layers stay on ``torch.mm``, where

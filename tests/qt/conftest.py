@@ -14,7 +14,8 @@ pytest.importorskip("pyvistaqt")
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from scene_fixtures import make_run  # noqa: E402
+
+from tests.support.scene_fixtures import make_run  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 from qt.conftest import dispose, open_window
-from scene_fixtures import make_run
 
-from latent3d.qt.export import MovieExport, ask_screenshot
-from latent3d.qt.runs_menu import RunsMenu, describe
-from latent3d.qt.train_dialog import TrainDialog
+from latent3d.qt.canvas.export import MovieExport, ask_screenshot
+from latent3d.qt.files.runs_menu import RunsMenu, describe
+from latent3d.qt.training.dialog import TrainDialog
 from latent3d.runs import default_runs_dir, list_runs
 from tests.conftest import make_fake_run
+from tests.support.scene_fixtures import make_run
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_open_run_starts_in_the_runs_folder_then_beside_the_last_run(qtbot, sett
 
 
 def test_export_dialogs_start_in_the_last_folder_used(window, dialogs, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr("latent3d.qt.export.QInputDialog.getItem", staticmethod(lambda *a, **k: (a[3][0], True)))
+    monkeypatch.setattr("latent3d.qt.canvas.export.QInputDialog.getItem", staticmethod(lambda *a, **k: (a[3][0], True)))
     assert ask_screenshot(window, window.view) is None  # cancelled at the file dialog
     assert Path(dialogs["start"][-1]) == default_runs_dir() / "latent3d.png"
     shots = tmp_path / "shots"

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from latent3d.qt.app import run_viewer
-from tests.fixtures.make_bad_runs import MARKER_NAME, BadRun, build_corpus
+from tests.support.make_bad_runs import MARKER_NAME, BadRun, build_corpus
 
 
 @pytest.fixture(scope="module")
 def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> list[BadRun]:
-    """The whole corpus of tests/fixtures/make_bad_runs.py."""
+    """The whole corpus of tests/support/make_bad_runs.py."""
     return build_corpus(tmp_path_factory.mktemp("bad-runs-qt"))[1]
 
 

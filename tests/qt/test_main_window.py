@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from qt.conftest import REPO, dispose, open_window
 
-from latent3d.qt.image_panel import to_uint8
+from latent3d.qt.inspect.image_panel import to_uint8
 
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 
@@ -70,7 +70,7 @@ def test_click_on_empty_space_changes_nothing(qtbot, window) -> None:  # noqa: A
 
 @pytest.mark.parametrize("axis", ["linear", "log"])
 def test_slider_moves_points_to_that_snapshot_and_camera_stays(window, axis: str) -> None:  # noqa: ANN001
-    from latent3d.qt.timeline import SLIDER_MAX
+    from latent3d.qt.timeline.widget import SLIDER_MAX
 
     window.state.time_axis = axis
     time = window.state.time
@@ -158,7 +158,7 @@ def test_broken_run_shows_error_and_keeps_view(window, tmp_path: Path, monkeypat
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.widgets.dialogs' boxes
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "run.json").write_text("{not json")
@@ -194,15 +194,14 @@ def test_run_viewer_broken_path_exits_2(qapp, tmp_path, monkeypatch) -> None:  #
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.widgets.dialogs' boxes
     assert run_viewer(tmp_path / "nope", None) == 2
     assert shown and "does not exist" in shown[0]
 
 
 def test_playback_of_a_large_cloud_uses_the_cheap_points(qtbot, settings, tmp_path) -> None:  # noqa: ANN001
-    from scene_fixtures import make_run
-
-    from latent3d.qt.scene_controller import PLAY_LOD_POINTS
+    from latent3d.qt.canvas.gestures import PLAY_LOD_POINTS
+    from tests.support.scene_fixtures import make_run
 
     w = open_window(qtbot, settings, None, make_run(tmp_path / "big", n=PLAY_LOD_POINTS + 1000, epochs=1))
     try:
@@ -218,7 +217,7 @@ def test_playback_of_a_large_cloud_uses_the_cheap_points(qtbot, settings, tmp_pa
 def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: ANN001
     """A live training's new epoch rebuilds the scene and restores camera, selection and probe:
     all of it becomes one render (each is ~30 ms of CPU in software GL, taken from the training)."""
-    from scene_fixtures import grown
+    from tests.support.scene_fixtures import grown
 
     run = window.run
     e = len(run.codes) - 1

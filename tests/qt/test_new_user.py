@@ -78,7 +78,7 @@ def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, w
     labels = np.asarray(window.state.run.labels)
     window.legend.itemEntered.emit(window.legend.item(3))
     assert window.state.highlight_class == 3
-    from latent3d.scene.cloud import CLASS_COLORS
+    from latent3d.scene.core.cloud import CLASS_COLORS
 
     rgb = np.asarray(window.scene._cloud.point_data["rgb"]).astype(int)
     own, background = np.asarray(CLASS_COLORS)[labels], np.array([0x1e, 0x21, 0x27])
@@ -118,7 +118,7 @@ def test_after_stop_the_camera_and_the_selection_stay(window) -> None:  # noqa: 
     """Stop went back to the previous run with a reset camera and no selection."""
     import dataclasses
 
-    from scene_fixtures import grown
+    from tests.support.scene_fixtures import grown
 
     state, training = window.state, window.training
     before = state.run

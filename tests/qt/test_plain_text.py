@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from latent3d.qt.app import run_viewer
-from latent3d.qt.dialogs import error_box, info_box, plain_label, plain_tooltip
-from latent3d.qt.train_dialog import TrainDialog
+from latent3d.qt.training.dialog import TrainDialog
+from latent3d.qt.widgets.dialogs import error_box, info_box, plain_label, plain_tooltip
 from tests.conftest import make_fake_run
 
 MARKUP = "<img src='/dev/zero'><h1>big</h1><a href='x'>link</a>"
@@ -63,7 +63,7 @@ def test_run_json_text_with_markup(qapp, boxes, tmp_path: Path) -> None:  # noqa
 def test_exception_text_with_markup_in_the_screenshot_dialog(qapp, boxes, monkeypatch, tmp_path) -> None:  # noqa: ANN001
     from PySide6.QtWidgets import QInputDialog
 
-    from latent3d.qt import export
+    from latent3d.qt.canvas import export
 
     target = tmp_path / "<b>shot<b>" / "x.png"  # its folder does not exist: the error names the path
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda _p, _t, _l, items, *a: (items[0], True)))
@@ -87,7 +87,7 @@ def test_labels_and_tooltips(qtbot, settings, tmp_path: Path) -> None:  # noqa: 
 
 
 def test_the_training_strip_names_a_run_as_plain_text(qtbot) -> None:  # noqa: ANN001
-    from latent3d.qt.live_training import TrainingProgress
+    from latent3d.qt.training.live import TrainingProgress
 
     strip = TrainingProgress()
     qtbot.addWidget(strip)
@@ -100,7 +100,7 @@ def test_the_training_strip_names_a_run_as_plain_text(qtbot) -> None:  # noqa: A
 def test_file_open_run_and_open_view_with_markup(qtbot, settings, boxes, tmp_path: Path) -> None:  # noqa: ANN001
     from PySide6.QtWidgets import QWidget
 
-    from latent3d.qt.open_save import OpenSave
+    from latent3d.qt.files.open_save import OpenSave
     from latent3d.state.viewer_state import ViewerState
 
     parent = QWidget()

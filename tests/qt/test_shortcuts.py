@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from latent3d.qt.shortcuts import EXTRA_KEYS, ShortcutsDialog, shortcut_rows
+from latent3d.qt.widgets.shortcuts import EXTRA_KEYS, ShortcutsDialog, shortcut_rows
 
 
 def _actions(owner: QWidget) -> list[QAction]:

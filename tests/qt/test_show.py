@@ -10,7 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from scene_fixtures import make_run
+
+from tests.support.scene_fixtures import make_run
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs an X display (pytest-xvfb gives one)")

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from qt.conftest import dispose, open_window
-from scene_fixtures import make_run
 
 from latent3d.cli.parser import main as cli_main
-from latent3d.qt.export import save_screenshot
+from latent3d.qt.canvas.export import save_screenshot
 from latent3d.runs import load_run
-from latent3d.scene.cloud import CLASS_COLORS
+from latent3d.scene.core.cloud import CLASS_COLORS
+from tests.support.scene_fixtures import make_run
 
 
 def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  # noqa: ANN001
@@ -124,7 +124,7 @@ def test_open_view_refuses_bad_files_and_keeps_the_view(window, tmp_path: Path, 
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.dialogs' boxes
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.widgets.dialogs' boxes
     window.state.selected = 4
     window.timeline.set_position(1.0)
     good = tmp_path / "good.json"

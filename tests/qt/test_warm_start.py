@@ -8,8 +8,8 @@ import pytest
 from qt.conftest import dispose, open_window
 
 from latent3d.analysis.warmup import filmstrip_snapshots, warm_up
-from latent3d.qt.explore_panel import FILMSTRIP_FRAMES
-from latent3d.qt.warm_start import warm_after_first_frame
+from latent3d.qt.canvas.warm_start import warm_after_first_frame
+from latent3d.qt.inspect.explore_panel import FILMSTRIP_FRAMES
 
 
 def _warm_threads() -> list[threading.Thread]:
@@ -26,7 +26,7 @@ def test_the_filmstrip_snapshots_are_the_ones_the_filmstrip_shows() -> None:
 def test_after_the_first_frame_the_tree_and_decoders_are_built(qtbot, settings, synthetic_run,  # noqa: ANN001
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The window starts the warm-up itself, once, on a turn of the event loop after its first frame of a run."""
-    from latent3d.scene.cloud import LatentScene
+    from latent3d.scene.core.cloud import LatentScene
 
     picks: list[tuple[int, int]] = []
     scene_pick = LatentScene.pick

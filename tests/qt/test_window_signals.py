@@ -18,7 +18,7 @@ from latent3d.config.train import TrainConfig
 from latent3d.qt.app import SHUTDOWN_SIGNALS, SignalBridge, WindowShutdown
 from latent3d.runs import default_runs_dir
 from tests.conftest import make_fake_run
-from tests.processes import alive, children_of, partials, wait_gone
+from tests.support.processes import alive, children_of, partials, wait_gone
 
 REPO = Path(__file__).resolve().parents[2]
 LONG = TrainConfig(epochs=1000, max_train_images=2000, max_test_images=500)  # still running when the signal comes

@@ -1,0 +1,199 @@
+"""File → Save screenshot and File → Export timeline movie: what the 3-D view shows, to PNG, GIF or MP4."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
+
+from latent3d.qt.canvas.movie_dialog import MovieOptionsDialog, frames_per_snapshot
+from latent3d.qt.canvas.view import LatentView
+from latent3d.qt.timeline.widget import Timeline
+from latent3d.qt.widgets.dialog_dirs import save_file_name
+from latent3d.qt.widgets.dialogs import error_box
+from latent3d.scene.offscreen.caption import StepCaption
+from latent3d.scene.offscreen.movie import plan_movie, record_movie
+from latent3d.scene.offscreen.render import grab, render_state
+from latent3d.state.viewer_state import ViewerState
+from latent3d.util.fileio import atomic_path
+from latent3d.util.limits import check_image
+
+__all__ = ["MovieExport", "ask_screenshot", "save_screenshot"]
+
+SCALES = (1, 2, 3, 4)
+MOVIE_FPS = 20
+MOVIE_FRAMES_PER_SNAPSHOT = 10
+
+
+def save_screenshot(view: LatentView, path: Path, scale: int = 1, state: ViewerState | None = None,
+                    caption: bool = False) -> tuple[int, int]:
+    """Write what ``view`` shows to the PNG ``path`` at ``scale`` times its resolution; returns (width, height).
+
+    Parameters
+    ----------
+    view : LatentView
+    path : Path
+    scale : int
+        1 for the view's own pixels; 2, 3, ... render a larger image of the same picture.
+    state : ViewerState, optional
+        What the view shows (its camera synchronised). With it, a larger image is rendered off
+        screen with point sizes, line widths and text scaled too, so it looks like the view;
+        without it, VTK's tiled capture keeps pixel sizes (the cloud looks sparse).
+    caption : bool
+        Write the step and epoch shown ("step 64 · epoch 0.07") at the top left (needs ``state``).
+    """
+    import imageio.v2 as imageio
+
+    width, height = view.window_size
+    check_image(width * scale, height * scale)
+    with atomic_path(path, what="Screenshot") as tmp:  # an earlier file at path stays until this one is complete
+        text = state.time.caption(state.position) if caption and state is not None and state.time else None
+        if scale > 1 and state is not None and state.run is not None:
+            img = render_state(state, tuple(view.ren_win.GetSize()), scale, caption=text)
+        else:
+            label = StepCaption(view) if text is not None else None
+            try:
+                if label is not None:
+                    label.show(text)
+                img = grab(view.ren_win, scale)
+            finally:
+                if label is not None:
+                    label.close()
+        tmp.write_bytes(imageio.imwrite("<bytes>", img, format="png"))  # in memory first: see render_image
+    return int(img.shape[1]), int(img.shape[0])
+
+
+def ask_screenshot(parent: QWidget, view: LatentView, state: ViewerState | None = None) -> Path | None:
+    """The dialogs of File → Save screenshot…: a size, then a file; writes it and returns its path."""
+    w, h = view.window_size
+    items = [f"{s}× ({s * w} × {s * h} px)" for s in SCALES]
+    choice, ok = QInputDialog.getItem(parent, "Save screenshot", "Image size:", items, 0, False)
+    if not ok:
+        return None
+    caption = state is not None and state.time is not None and QMessageBox.question(
+        parent, "Save screenshot", f"Write the step into the image (\"{state.time.caption(state.position)}\", "
+        "top left)?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+    name, _ = save_file_name(parent, "Save screenshot", "latent3d.png", "PNG image (*.png)")
+    if not name:
+        return None
+    path = Path(name if name.lower().endswith(".png") else name + ".png")
+    try:
+        save_screenshot(view, path, SCALES[items.index(choice)], state, caption=caption)
+    except (OSError, ValueError) as exc:
+        error_box(parent, "Cannot save screenshot", str(exc))
+        return None
+    return path
+
+
+class MovieExport:
+    """Plays the timeline frame by frame in the live view and writes each frame to a GIF or MP4.
+
+    Parameters
+    ----------
+    view : LatentView
+        The view whose pixels are recorded (camera, colours and overlays as the user set them).
+    timeline : Timeline
+        Driven through every step; each move updates the window as playback would.
+    """
+
+    def __init__(self, view: LatentView, timeline: Timeline) -> None:
+        self.view, self.timeline = view, timeline
+        self._caption: StepCaption | None = None
+
+    def frame_at(self, u: float, fit_each: bool = False, caption: bool = False, shrink: int = 1) -> np.ndarray:
+        """The view's pixels at position ``u`` (the timeline moved there, as playback would move it).
+
+        With ``fit_each``, or with *Follow the snapshot* on, the camera frames that position's own codes
+        (keeping its direction) at once: the window's easing has no time between two frames. With
+        ``caption`` the step and epoch are written at the bottom left; ``shrink`` 2 halves the size.
+        """
+        self.timeline.set_position(u)
+        if fit_each or self.timeline.state.follow:
+            self.view.scene.fit_camera(self.view.scene.codes_at(u))
+        time = self.timeline.state.time
+        if caption and time is not None:
+            if self._caption is None:
+                self._caption = StepCaption(self.view)
+            self._caption.show(time.caption(u))
+        frame = grab(self.view.ren_win)
+        return _shrink(frame, shrink) if shrink > 1 else frame
+
+    def write(self, path: Path, fps: float = MOVIE_FPS, frames_per_snapshot: int = MOVIE_FRAMES_PER_SNAPSHOT,
+              parent: QWidget | None = None, fit_each: bool = False, *, caption: bool = False, shrink: int = 1,
+              leave_out_overlay: bool = False) -> int | None:
+        """Write the movie with a cancellable progress dialog; returns the frame count, or None if cancelled.
+
+        ``frames_per_snapshot`` frames are drawn between neighbouring snapshots; the frames are planned
+        and encoded by :mod:`latent3d.scene.offscreen.movie`, as ``latent3d render --movie`` does. The timeline
+        and the camera return to where they were; a cancelled or failed export leaves no partial file
+        and an earlier file at ``path`` untouched. ``caption`` writes the step into each frame,
+        ``shrink`` 2 halves the frames, ``leave_out_overlay`` hides the training-set overlay meanwhile.
+        """
+        run = self.timeline.state.run
+        if run is None:
+            raise ValueError("There is no run to export; open one first.")
+        camera = self.view.camera_position
+        w, h = self.view.window_size
+        times = plan_movie(run, path, (w // shrink, h // shrink), fps, frames_per_snapshot=frames_per_snapshot)
+        state = self.timeline.state
+        overlay = state.train_overlay
+        if leave_out_overlay:
+            state.train_overlay = False
+        start = self.timeline.position
+        self.timeline.pause()
+        dialog = QProgressDialog("Rendering the epoch animation…", "Cancel", 0, len(times), parent)
+        dialog.setWindowTitle("Export timeline movie")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+
+        def keep_going(i: int) -> bool:
+            dialog.setValue(i)  # also lets the event loop see a click on Cancel
+            return not dialog.wasCanceled()
+
+        try:
+            return record_movie(path, times, lambda u: self.frame_at(u, fit_each, caption, shrink), fps, keep_going)
+        finally:
+            if self._caption is not None:
+                self._caption.show(None)
+            state.train_overlay = overlay
+            dialog.setValue(len(times))
+            dialog.close()
+            dialog.deleteLater()
+            self.timeline.set_position(start)
+            self.view.camera_position = camera
+
+    def ask(self, parent: QWidget) -> Path | None:
+        """The dialogs of File → Export timeline movie…: a file (.mp4 or .gif), then the export."""
+        name, chosen = save_file_name(parent, "Export timeline movie", "latent3d.mp4",
+                                      "MP4 video (*.mp4);;Animated GIF (*.gif)")
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.lower() not in (".mp4", ".gif"):
+            path = path.with_suffix(".gif" if "gif" in chosen.lower() else ".mp4")
+        state = self.timeline.state
+        last = state.time.last if state.time is not None else 0
+        dialog = MovieOptionsDialog(last, self.view.window_size, state.train_overlay, parent)
+        accepted = dialog.exec() == MovieOptionsDialog.DialogCode.Accepted
+        o = dialog.options()
+        dialog.deleteLater()
+        if not accepted:
+            return None
+        try:
+            written = self.write(path, fps=o.fps, frames_per_snapshot=frames_per_snapshot(last, o.seconds, o.fps),
+                                 parent=parent, fit_each=o.fit_each, caption=o.caption, shrink=o.shrink,
+                                 leave_out_overlay=o.leave_out_overlay)
+            return path if written is not None else None
+        except (OSError, ValueError, RuntimeError) as exc:
+            error_box(parent, "Cannot export movie", str(exc))
+            return None
+
+
+def _shrink(frame: np.ndarray, factor: int) -> np.ndarray:
+    """``frame`` averaged over ``factor`` x ``factor`` blocks, cut to an even size (H.264 needs one)."""
+    h, w = (frame.shape[0] // factor) // 2 * 2, (frame.shape[1] // factor) // 2 * 2
+    blocks = frame[: h * factor, : w * factor, :3].reshape(h, factor, w, factor, 3).astype(np.float32)
+    return np.rint(blocks.mean(axis=(1, 3))).astype(np.uint8)

@@ -1,0 +1,142 @@
+"""The actions that choose what the cloud shows (colour mode, training-set overlay) and export it (PNG, movie)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
+
+from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES
+from latent3d.qt.canvas.export import MovieExport, ask_screenshot
+from latent3d.qt.canvas.view import LatentView
+from latent3d.qt.timeline.widget import Timeline
+from latent3d.runs import Run
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+__all__ = ["COLOUR_LABELS", "DisplayActions", "ExportActions"]
+
+COLOUR_LABELS = {"class": "Colour by class", "error": "Colour by reconstruction error",
+                 "movement": "Colour by movement since the previous snapshot",
+                 "aligned-movement": "Colour by movement beyond alignment (rotation, scale, shift taken out)",
+                 "distance": "Colour by distance to the compared run (aligned)",
+                 "agreement": "Colour by neighbour agreement with the compared run (k=10)",
+                 "learned": "Colour by when each image was learned"}
+COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "movement",
+                "aligned-movement": "movement beyond alignment", "distance": "distance to compared run",
+                "agreement": "neighbour agreement", "learned": "learned at"}
+
+
+def _window_action(text: str, parent: QObject, shortcut: str, *, checkable: bool = False) -> QAction:
+    act = QAction(text, parent, checkable=checkable)
+    act.setShortcut(QKeySequence(shortcut))
+    act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    return act
+
+
+class DisplayActions:
+    """Colour-mode actions (Ctrl+1/2/3) and chooser, and the training-set overlay (T), as views of the state.
+
+    Parameters
+    ----------
+    state : ViewerState
+    parent : QObject
+        Owns the actions (the window adds them so their shortcuts work).
+    message : callable
+        ``message(text, ms)`` shows a short note (the window's status bar).
+    """
+
+    def __init__(self, state: ViewerState, parent: QObject,
+                 message: Callable[[str, int], None] = lambda _t, _ms: None) -> None:
+        self.state, self.message = state, message
+        self.colour_group = QActionGroup(parent)
+        self.colour_actions: dict[str, QAction] = {}
+        for key, mode in zip([f"Ctrl+{i}" for i in range(1, 10)], ALL_COLOUR_MODES):  # in the order of the modes
+            act = _window_action(COLOUR_LABELS[mode], parent, key, checkable=True)
+            act.setChecked(mode == state.color)
+            act.triggered.connect(lambda _on=False, m=mode: self.set_colour_mode(m))
+            self.colour_group.addAction(act)
+            self.colour_actions[mode] = act
+        self.train_action = _window_action("Training set", parent, "T", checkable=True)
+        self.train_action.setToolTip("Add the 60,000 training images' codes at the final epoch (T)")
+        self.train_action.triggered.connect(self.set_train_overlay)
+        self.colour_box = QComboBox()
+        for mode in ALL_COLOUR_MODES:
+            self.colour_box.addItem(COLOUR_SHORT[mode], mode)
+        self.colour_box.setToolTip("Colour the points by class, reconstruction error (BCE) at the snapshot shown, "
+                                   "or distance moved since the previous snapshot (Ctrl+1/2/3)")
+        self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(ALL_COLOUR_MODES[i]))
+        self._disconnect = connect_handlers(state.events, self)
+        self._on_compare(state.compare)
+
+    @property
+    def actions(self) -> list[QAction]:
+        """For the View menu (the colour modes are exclusive)."""
+        return [*self.colour_actions.values(), self.train_action]
+
+    def add_to_toolbar(self, toolbar: QToolBar) -> None:
+        """The colour chooser and the overlay toggle."""
+        toolbar.addWidget(QLabel(" Colour: "))
+        toolbar.addWidget(self.colour_box)
+        toolbar.addAction(self.train_action)
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Colour points by a mode of ``ALL_COLOUR_MODES`` (``"class"``, ``"error"``, ``"movement"``, ...)."""
+        try:
+            self.state.color = mode
+        except ValueError as exc:  # a comparison colour without a compared run
+            self.message(str(exc), 5000)
+            self._on_color(self.state.color)
+
+    def set_train_overlay(self, on: bool) -> None:
+        """Show or hide the training images' final-epoch codes."""
+        self.state.train_overlay = on
+        self._on_train_overlay(self.state.train_overlay)
+
+    def _on_run(self, run: Run | None) -> None:
+        has_train = run is not None and run.train_codes is not None
+        self.train_action.setEnabled(has_train)
+        self.train_action.setToolTip("Add the training images' codes at the final epoch (T)" if has_train
+                                     else "This run stores no training codes.")
+
+    def _on_color(self, mode: str) -> None:
+        self.colour_actions[mode].setChecked(True)
+        if self.colour_box.currentData() != mode:
+            with QSignalBlocker(self.colour_box):
+                self.colour_box.setCurrentIndex(ALL_COLOUR_MODES.index(mode))
+
+    def _on_compare(self, run: Run | None) -> None:
+        model = self.colour_box.model()
+        for mode in COMPARE_COLOUR_MODES:  # offered only while a run is compared
+            self.colour_actions[mode].setEnabled(run is not None)
+            item = model.item(ALL_COLOUR_MODES.index(mode))  # type: ignore[attr-defined]
+            item.setEnabled(run is not None)
+
+    def _on_train_overlay(self, on: bool) -> None:
+        if self.train_action.isChecked() != on:
+            self.train_action.setChecked(on)
+        run = self.state.run
+        if on and run is not None and self.state.snapshot != len(run.codes) - 1:
+            self.message("The training codes are those of the final epoch.", 4000)
+
+    def close(self) -> None:
+        """Stop following the state."""
+        self._disconnect()
+
+
+class ExportActions:
+    """File → Save screenshot… (Ctrl+S) and Export timeline movie… (Ctrl+E) of what the view shows."""
+
+    def __init__(self, state: ViewerState, view: LatentView, timeline: Timeline, parent: QWidget) -> None:
+        self.state, self.view, self.parent = state, view, parent
+        self.movie = MovieExport(view, timeline)
+        self.screenshot_action = _window_action("Save screenshot…", parent, "Ctrl+S")
+        self.screenshot_action.triggered.connect(lambda: ask_screenshot(self.parent, self.view, self.state))
+        self.movie_action = _window_action("Export timeline movie…", parent, "Ctrl+E")
+        self.movie_action.triggered.connect(lambda: self.movie.ask(self.parent))
+
+    @property
+    def actions(self) -> list[QAction]:
+        """For the File menu."""
+        return [self.screenshot_action, self.movie_action]

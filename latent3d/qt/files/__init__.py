@@ -1,0 +1,1 @@
+"""Opening runs and view files, saving views, and the Runs menu."""

@@ -1,0 +1,1 @@
+"""Groups of test images: box and lasso selection, the group panel, its curve and trails."""

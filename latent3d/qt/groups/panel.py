@@ -1,0 +1,266 @@
+"""The group panel: which group, how many points, their classes and mean error, a paged gallery, export.
+
+It takes the :class:`ViewerState` and the test images (or None without the dataset), subscribes to
+the state and displays the group shown; a click in the gallery makes that image the single pick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from latent3d.analysis.groups import class_counts
+from latent3d.data.datasets import CLASS_NAMES
+from latent3d.qt.widgets.gallery import GalleryGrid
+from latent3d.runs.group_export import write_group_csv, write_group_npy
+from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+__all__ = ["PAGE_SIZE", "GroupPanel"]
+
+PAGE_SIZE = 48
+NO_GROUP = "(no group)"
+HINT = "color:#8a90a0;"
+
+
+class GroupPanel(QWidget):
+    """Displays the state's group shown: count, class histogram, mean BCE at the snapshot, gallery, export.
+
+    Parameters
+    ----------
+    state : ViewerState
+    images : ndarray of uint8, shape (N, 28, 28), or None
+        The run's test images (originals in the gallery); None shows reconstructions only.
+    page_size : int
+        Gallery items per page.
+    parent : QWidget, optional
+    """
+
+    def __init__(self, state: ViewerState, images: np.ndarray | None, page_size: int = PAGE_SIZE,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state, self.images, self.page_size = state, images, page_size
+        self.page = 0
+        self._snapshot: int | None = None
+        self._drawn: tuple[object, ...] | None = None  # what the panel shows: unchanged state, no work
+        self.page_indices = np.zeros(0, np.int64)
+        self.names = QComboBox()
+        self.names.setToolTip("The group shown (B box / L lasso select into it; Shift adds, Ctrl removes)")
+        self.names.activated.connect(self._on_name_chosen)
+        self.keep_button, self.forget_button = QPushButton("Keep as…"), QPushButton("Forget")
+        self.keep_button.setToolTip("Keep this group under a name (saved in view files); a new box or lasso "
+                                    "starts 'selection' again, Shift / Ctrl add to / remove from the group shown")
+        self.keep_button.clicked.connect(self._keep_dialog)
+        self.forget_button.clicked.connect(lambda: self.state.remove_group(self.state.group_shown or ""))
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # group names come from view files: plain text
+        self.summary.setWordWrap(True)
+        self.histogram = pg.PlotWidget(background="#1e2127")
+        self.histogram.setFixedHeight(90)
+        self.histogram.setMenuEnabled(False)
+        self.histogram.setMouseEnabled(x=False, y=False)
+        self.histogram.hideButtons()
+        self.histogram.getAxis("bottom").setTicks([[(c, str(c)) for c in range(len(CLASS_NAMES))]])
+        self.bars = pg.BarGraphItem(x=np.arange(len(CLASS_NAMES)), height=np.zeros(len(CLASS_NAMES)), width=0.8,
+                                    brushes=[pg.mkBrush(*rgb) for rgb in CLASS_COLORS], pen=None)
+        self.histogram.addItem(self.bars)
+        self.gallery = GalleryGrid(columns=4, side=34)
+        self.gallery.setToolTip("Original | reconstruction at the snapshot shown; click to select")
+        self.gallery.clicked.connect(self._on_gallery_clicked)
+        self.prev_button, self.next_button = QPushButton("‹"), QPushButton("›")
+        self.page_label = QLabel()
+        for b, d in ((self.prev_button, -1), (self.next_button, +1)):
+            b.setFixedWidth(28)
+            b.clicked.connect(lambda _=False, d=d: self.set_page(self.page + d))
+        self.worst_n = QSpinBox()
+        self.worst_n.setRange(1, 10_000)
+        self.worst_n.setValue(100)
+        self.worst_n.setPrefix("worst ")
+        self.worst_button = QPushButton("Select")
+        self.worst_button.setToolTip("Select this snapshot's N visible images of highest reconstruction error")
+        self.worst_button.clicked.connect(self._on_select_worst)
+        self.csv_button, self.npy_button = QPushButton("CSV…"), QPushButton(".npy…")
+        self.csv_button.clicked.connect(lambda: self._export_dialog("csv"))
+        self.npy_button.clicked.connect(lambda: self._export_dialog("npy"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.names, 1)
+        top.addWidget(self.keep_button)
+        top.addWidget(self.forget_button)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.histogram)
+        pager = QHBoxLayout()
+        pager.addWidget(self.prev_button)
+        pager.addWidget(self.page_label, 1, Qt.AlignmentFlag.AlignCenter)
+        pager.addWidget(self.next_button)
+        layout.addLayout(pager)
+        layout.addWidget(self.gallery)
+        for row in ((self.worst_n, self.worst_button), (QLabel("export"), self.csv_button, self.npy_button)):
+            tools = QHBoxLayout()
+            for w in row:
+                tools.addWidget(w)
+            layout.addLayout(tools)
+        self._disconnect = connect_handlers(state.events, self)
+        self.refresh()
+
+    # -- state -> panel -------------------------------------------------------------------------
+
+    def _on_run(self, _run: object) -> None:
+        self.refresh()
+
+    def _on_groups(self, _groups: object) -> None:
+        self.refresh()
+
+    def _on_group_shown(self, _name: object) -> None:
+        self.page = 0
+        self.refresh()
+
+    def _on_selected(self, index: int | None) -> None:
+        hits = np.flatnonzero(self.page_indices == index) if index is not None else np.zeros(0, np.int64)
+        self.gallery.current = int(hits[0]) if len(hits) else None
+        self.gallery.update()
+
+    def _on_position(self, _u: float) -> None:
+        if self.state.snapshot != self._snapshot:  # a new decoder and new errors; between two snapshots nothing
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Everything from the state: names, summary, histogram, the gallery page (nothing when nothing changed)."""
+        state, run, group = self.state, self.state.run, self.state.group
+        # The objects themselves, compared with `is`: an id() could be reused by a new array after the old one is freed.
+        key = (run, group, tuple(state.groups), state.group_shown, state.snapshot, self.page)
+        if self._drawn is not None and all(a is b or (type(a) in (tuple, str, int) and a == b)
+                                           for a, b in zip(key, self._drawn)):
+            return  # the groups event and the group_shown event of one selection: one refresh
+        self._drawn = key
+        self._snapshot = state.snapshot
+        names = [NO_GROUP, *state.groups]
+        self.names.blockSignals(True)
+        if [self.names.itemText(i) for i in range(self.names.count())] != names:
+            self.names.clear()
+            self.names.addItems(names)
+        self.names.setCurrentIndex(0 if state.group_shown is None else 1 + list(state.groups).index(state.group_shown))
+        self.names.blockSignals(False)
+        has = run is not None and group is not None
+        for w in (self.keep_button, self.forget_button):
+            w.setEnabled(group is not None)
+        for w in (self.csv_button, self.npy_button, self.prev_button, self.next_button):
+            w.setEnabled(has and bool(group.size))  # type: ignore[union-attr]
+        self.worst_button.setEnabled(run is not None)
+        if not has:
+            self.summary.setText("No group. Press B (box) or L (lasso) and drag in the view, or pick a class "
+                                 "from the legend's menu.")
+            self.bars.setOpts(height=np.zeros(len(CLASS_NAMES)))
+            self.page_indices = np.zeros(0, np.int64)
+            self.gallery.set_items([], [], [])
+            self.page_label.setText("")
+            return
+        assert run is not None and group is not None
+        s = state.snapshot
+        bce = float(run.test_bce[s, group].mean()) if group.size else float("nan")
+        self.summary.setText(f"{group.size:,} of {len(run.labels):,} test images · mean BCE {bce:.4f} at step "
+                             f"{int(run.steps[s]):,}" if group.size else "The group is empty.")
+        self.bars.setOpts(height=class_counts(run.labels, group).astype(float))
+        self.set_page(self.page)
+
+    @property
+    def n_pages(self) -> int:
+        """Gallery pages of the group shown."""
+        group = self.state.group
+        return max(1, -(-(0 if group is None else group.size) // self.page_size))
+
+    def set_page(self, page: int) -> None:
+        """Show gallery page ``page`` (clamped): originals beside their reconstructions at the shown snapshot."""
+        run, group = self.state.run, self.state.group
+        self.page = min(max(int(page), 0), self.n_pages - 1)
+        if run is None or group is None:
+            return
+        s = self.state.snapshot
+        idx = np.asarray(group[self.page * self.page_size:(self.page + 1) * self.page_size], np.int64)
+        self.page_indices = idx
+        recon = run.decoder(s)(run.codes[s, idx]) if idx.size else np.zeros((0, 784), np.float32)
+        recon = np.clip(np.rint(recon * 255.0), 0, 255).astype(np.uint8)  # one pass for the page, not one per image
+        images = self.images
+        originals = [images[i] if images is not None and i < len(images) else None for i in idx]
+        self.gallery.set_items(originals, recon, [f"#{i}" for i in idx])
+        self._on_selected(self.state.selected)
+        self.page_label.setText(f"page {self.page + 1} of {self.n_pages}")
+        self.prev_button.setEnabled(self.page > 0)
+        self.next_button.setEnabled(self.page < self.n_pages - 1)
+
+    # -- panel -> state -------------------------------------------------------------------------
+
+    def _on_name_chosen(self, row: int) -> None:
+        self.state.group_shown = None if row <= 0 else self.names.itemText(row)
+
+    def _on_gallery_clicked(self, i: int) -> None:
+        if i < len(self.page_indices):
+            try:
+                self.state.selected = int(self.page_indices[i])
+            except ValueError:  # a member of a hidden class: not drawn, so not selectable
+                pass
+
+    def keep_as(self, name: str) -> None:
+        """Keep the group shown under ``name`` and show that one (a box or lasso then edits it)."""
+        group = self.state.group
+        if group is not None:
+            self.state.set_group(name, group)
+            self.state.group_shown = name
+
+    def _keep_dialog(self) -> None:
+        name, ok = QInputDialog.getText(self, "Keep group", "Name (1 to 64 characters):")
+        if ok and name.strip():
+            try:
+                self.keep_as(name.strip())
+            except ValueError as exc:
+                box = QMessageBox(QMessageBox.Icon.Warning, "Keep group", str(exc), parent=self)
+                box.setTextFormat(Qt.TextFormat.PlainText)
+                box.exec()
+
+    def _on_select_worst(self) -> None:
+        self.state.select_worst(self.worst_n.value(), self.state.snapshot)
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def export(self, path: Path, kind: str) -> int:
+        """Write the group shown to ``path``: ``csv`` rows at the shown snapshot, or ``npy`` int64 indices."""
+        run, group = self.state.run, self.state.group
+        if run is None or group is None:
+            raise ValueError("There is no group to export; select some points first.")
+        if kind == "csv":
+            return write_group_csv(path, run, group, self.state.snapshot)
+        return write_group_npy(path, group)
+
+    def _export_dialog(self, kind: str) -> None:
+        name = f"{self.state.group_shown or 'group'}.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export group", name,
+                                              "CSV (*.csv)" if kind == "csv" else "NumPy indices (*.npy)")
+        if not path:
+            return
+        try:
+            self.export(Path(path), kind)
+        except ValueError as exc:  # OutputError included: one sentence, shown as plain text
+            box = QMessageBox(QMessageBox.Icon.Warning, "Export group", str(exc), parent=self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
+
+    def close_panel(self) -> None:
+        """Disconnect from the state."""
+        self._disconnect()

@@ -1,0 +1,105 @@
+"""When the images were learned, per class (pyqtgraph): a histogram of learned-at steps in log-spaced bins.
+
+An image is learned at the first snapshot where its BCE is within 10 % of its total drop of its final
+BCE; the count of images never learned is written in the plot. Curves are in the class colours (the
+purity plot beside it names them) and follow the window's class toggles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from latent3d.analysis.learning import LEARNED_FRACTION, LearningAnalysis, learned_histogram, log_step
+from latent3d.data.datasets import CLASS_NAMES
+from latent3d.qt.learning.service import LearningService
+from latent3d.qt.loss.panel import StepAxis
+from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.state.timeline import step_to_axis
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+__all__ = ["LearnedHistogram"]
+
+
+class LearnedHistogram(QWidget):
+    """Per-class histograms of the learned-at step of the state's run, from the :class:`LearningService`.
+
+    Parameters
+    ----------
+    state : ViewerState
+    service : LearningService
+    parent : QWidget, optional
+
+    Notes
+    -----
+    The bins are the snapshots themselves (an image is learned *at* a snapshot), placed on the log
+    step axis; each class is one stepped curve of its counts.
+    """
+
+    def __init__(self, state: ViewerState, service: LearningService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state, self.service = state, service
+        self.analysis: LearningAnalysis | None = None
+        self.counts = np.zeros((10, 0), np.int64)
+        self.axis = StepAxis()
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("#1e2127")
+        self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
+        self.plot.setMenuEnabled(False)
+        self.plot.setLabel("left", "images")
+        self.plot.setLabel("bottom", "learned at step")
+        self.plot.setToolTip(f"Images per class learned at each snapshot: the first step at which an image's BCE is "
+                             f"within {LEARNED_FRACTION:.0%} of its total drop of its final BCE.")
+        self.classes = []
+        for name, rgb in zip(CLASS_NAMES, CLASS_COLORS):
+            curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(rgb, width=1.4))
+            self.plot.addItem(curve)
+            curve.setToolTip(name)
+            self.classes.append(curve)
+        self.never = pg.TextItem("", color="#c8ccd4", anchor=(1, 0))
+        self.plot.addItem(self.never, ignoreBounds=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas)
+        self._disconnect = connect_handlers(state.events, self)
+        service.ready.connect(self.set_analysis)
+        self.set_analysis(service.analysis)
+
+    def set_analysis(self, analysis: LearningAnalysis | None) -> None:
+        """Show ``analysis`` (None clears the plot)."""
+        self.analysis = analysis
+        self.redraw()
+
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        for c, curve in enumerate(self.classes):
+            curve.setVisible(c not in hidden)
+
+    def _on_time_axis(self, _axis: str) -> None:
+        self.redraw()
+        self.plot.enableAutoRange()
+
+    def redraw(self) -> None:
+        """One stepped count curve per class over the snapshots (bin edges half-way between them on the axis)."""
+        a, axis = self.analysis, self.state.time_axis
+        self.axis.mode = axis
+        if a is None or len(a.steps) < 2:
+            for curve in self.classes:
+                curve.setData([], [])
+            self.counts = np.zeros((10, 0), np.int64)
+            self.never.setText("" if a is None else "one snapshot: nothing learned yet")
+            return
+        x = np.asarray(step_to_axis(np.asarray(a.steps, np.float64), axis), np.float64)
+        mids = (x[1:] + x[:-1]) / 2
+        edges_x = np.concatenate([[x[0] - (mids[0] - x[0])], mids, [x[-1] + (x[-1] - mids[-1])]])
+        edges_log = edges_x if axis == "log" else log_step(edges_x)
+        self.counts = learned_histogram(a.learned_steps, a.labels, edges_log)
+        for c, curve in enumerate(self.classes):
+            curve.setData(edges_x, self.counts[c])
+        self.never.setText(f"never learned: {a.never:,}")
+        self.never.setPos(float(edges_x[-1]), float(self.counts.max(initial=1)))
+
+    def close_panel(self) -> None:
+        """Stop listening to the state and the service."""
+        self._disconnect()
+        self.service.ready.disconnect(self.set_analysis)

@@ -1,0 +1,192 @@
+"""Class separation over training (pyqtgraph): each class's kNN purity per snapshot, with the learning events marked.
+
+Same x axis as the loss panel (training step, log or linear), a line at the position, clicking the
+plot or an event's line seeks there; the legend's entries show or hide their curves, and so do the
+window's class toggles (hidden classes).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from latent3d.analysis.learning import LearningAnalysis
+from latent3d.analysis.purity import LearningEvent
+from latent3d.data.datasets import CLASS_NAMES
+from latent3d.qt.learning.service import LearningService
+from latent3d.qt.loss.panel import StepAxis
+from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.state.timeline import axis_to_step, step_to_axis
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+__all__ = ["PurityPlot", "event_colour", "plain_tip", "short_label"]
+
+
+def axis_x(steps: np.ndarray | float, axis: str) -> np.ndarray:
+    """Steps on the state's time axis (the timeline's one mapping, as the loss panel)."""
+    return np.asarray(step_to_axis(np.asarray(steps, np.float64), axis), np.float64)
+
+
+def short_label(event: LearningEvent) -> str:
+    """``"Trouser"`` for a class event, ``"½ loss"`` for the loss's half drop."""
+    return event.label.removesuffix(" separates") if event.cls is not None else "½ loss"
+
+
+def plain_tip(text: str) -> str:
+    """``text`` as a tooltip shown literally (names in it come from run.json)."""
+    return f"<span>{html.escape(text)}</span>"
+
+
+def event_colour(event: LearningEvent) -> tuple[int, int, int]:
+    """The class colour of a class event; the test-loss yellow for the loss event."""
+    return tuple(CLASS_COLORS[event.cls]) if event.cls is not None else (255, 204, 51)  # type: ignore[return-value]
+
+
+class PurityPlot(QWidget):
+    """kNN class purity of the state's run at each snapshot, from the :class:`LearningService`.
+
+    Parameters
+    ----------
+    state : ViewerState
+    service : LearningService
+    parent : QWidget, optional
+    """
+
+    def __init__(self, state: ViewerState, service: LearningService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state, self.service = state, service
+        self.analysis: LearningAnalysis | None = None
+        self.axis = StepAxis()
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("#1e2127")
+        self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
+        self.plot.setMenuEnabled(False)
+        self.plot.setLabel("left", "kNN purity")  # no title: the tab is short, the plot gets its height
+        self.plot.setToolTip("Class separation: the fraction of each code's 10 nearest codes that share its class, "
+                             "averaged per class, at each snapshot")
+        self.plot.setLabel("bottom", "training step")
+        self.plot.setYRange(0.0, 1.0, padding=0.02)
+        # Beside the plot in two narrow columns: under it, the legend left the plot no height in a short tab.
+        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=2, labelTextSize="7pt",
+                                    verSpacing=-10, horSpacing=2)
+        self.canvas.addItem(self.legend, row=0, col=1)
+        self.overall = self.plot.plot(pen=pg.mkPen("#e8e8e8", width=2.5))
+        self.legend.addItem(self.overall, "all points")
+        self.classes = []
+        for name, rgb in zip(CLASS_NAMES, CLASS_COLORS):
+            curve = self.plot.plot(pen=pg.mkPen(rgb, width=1.4))
+            self.legend.addItem(curve, name)
+            self.classes.append(curve)
+        self.event_lines: list[pg.InfiniteLine] = []
+        self._events: list[LearningEvent] = []  # the event of each line
+        self.note = pg.TextItem("", color="#8a90a0", anchor=(0, 0))
+        self.plot.addItem(self.note, ignoreBounds=True)
+        self.position_line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#ffcc33", width=1.5),
+                                             hoverPen=pg.mkPen("#ffe680", width=3))
+        self.plot.addItem(self.position_line)
+        self.position_line.sigPositionChanged.connect(self._on_cursor_dragged)
+        self.canvas.scene().sigMouseClicked.connect(self._on_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas)
+        self._placing = False
+        self._disconnect = connect_handlers(state.events, self)
+        service.ready.connect(self.set_analysis)
+        service.busy.connect(self._on_busy)
+        self._on_busy("…" if service.running else "")
+        self.set_analysis(service.analysis)
+
+    # -- service and state -> plot ----------------------------------------------------------------
+
+    def _on_busy(self, note: str) -> None:
+        self.note.setText(note)
+        self.note.setPos(0.0, 1.0)
+
+    def set_analysis(self, analysis: LearningAnalysis | None) -> None:
+        """Show ``analysis`` (None clears the curves)."""
+        self.analysis = analysis
+        names = analysis.class_names if analysis is not None else CLASS_NAMES
+        for (_sample, label), name in zip(self.legend.items[1:], names):  # a run of another dataset: its names
+            label.setText(html.escape(name))  # pyqtgraph labels are HTML; names come from run.json
+        self.redraw()
+
+    def _on_hidden_classes(self, hidden: frozenset[int]) -> None:
+        for c, curve in enumerate(self.classes):
+            curve.setVisible(c not in hidden)  # the side panel's class toggles hide the curves too
+
+    def _on_time_axis(self, _axis: str) -> None:
+        self.redraw()
+        self.plot.enableAutoRange(axis="x")
+
+    def _on_position(self, _u: float) -> None:
+        time = self.state.time
+        if time is not None:
+            self._placing = True
+            self.position_line.setValue(float(axis_x(time.step_at(self.state.position), self.state.time_axis)))
+            self._placing = False
+
+    def redraw(self) -> None:
+        """Set the curves and the event lines from the analysis (curves in place, with ``setData``)."""
+        a, axis = self.analysis, self.state.time_axis
+        self.axis.mode = axis
+        if a is None:
+            for curve in (self.overall, *self.classes):
+                curve.setData([], [])
+            self._set_events([], axis)
+            return
+        x = axis_x(a.steps, axis)
+        self.overall.setData(x, a.purity_all, connect="finite")
+        for c, curve in enumerate(self.classes):
+            curve.setData(x, a.purity[:, c], connect="finite")
+        self._set_events(a.events, axis)
+        self.position_line.setBounds((float(x[0]), float(x[-1])))
+        self._on_position(self.state.position)
+
+    def _set_events(self, events: list[LearningEvent], axis: str) -> None:
+        while len(self.event_lines) > len(events):  # a handful of lines, rebuilt only when the run changes
+            self.plot.removeItem(self.event_lines.pop())
+        while len(self.event_lines) < len(events):
+            line = pg.InfiniteLine(angle=90, movable=False, label="", labelOpts={"rotateAxis": (1, 0)})
+            line.sigClicked.connect(self._on_event_clicked)
+            self.plot.addItem(line)
+            self.event_lines.append(line)
+        steps = self.analysis.steps if self.analysis is not None else np.zeros(1)
+        for i, (line, event) in enumerate(zip(self.event_lines, events)):
+            rgb = event_colour(event)
+            line.setPen(pg.mkPen((*rgb, 150), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+            line.setValue(float(axis_x(event.step, axis)))
+            # Plain text (a TextItem), but setFormat is a str.format template: braces in a name from run.json doubled
+            line.label.setFormat(short_label(event).replace("{", "{{").replace("}", "}}"))
+            line.label.setColor(rgb)
+            line.label.setPosition(0.08 + 0.8 * (i % 6) / 6)  # staggered: early events crowd together
+            line.setToolTip(plain_tip(event.tooltip(steps)))
+        self._events = list(events)
+
+    # -- plot -> state ----------------------------------------------------------------------------
+
+    def _seek_axis_value(self, value: float) -> None:
+        self.state.seek_step(float(axis_to_step(value, self.state.time_axis)))
+
+    def _on_event_clicked(self, line: pg.InfiniteLine, _event: object) -> None:
+        # The plot's own click handler ran first (pyqtgraph emits the scene's click before the item's):
+        # this puts the position exactly on the event.
+        self.state.seek_step(self._events[self.event_lines.index(line)].step)
+
+    def _on_cursor_dragged(self, line: pg.InfiniteLine) -> None:
+        if not self._placing:
+            self._seek_axis_value(float(line.value()))
+
+    def _on_clicked(self, event: object) -> None:
+        pos = event.scenePos()  # type: ignore[attr-defined]
+        vb = self.plot.vb
+        if vb.sceneBoundingRect().contains(pos):
+            self._seek_axis_value(float(vb.mapSceneToView(pos).x()))
+
+    def close_panel(self) -> None:
+        """Stop listening to the state and the service."""
+        self._disconnect()
+        self.service.ready.disconnect(self.set_analysis)
+        self.service.busy.disconnect(self._on_busy)

@@ -1,0 +1,1 @@
+"""The loss curves: training and test loss over steps, per-class curves and their buttons."""

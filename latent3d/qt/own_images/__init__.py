@@ -1,0 +1,1 @@
+"""Your own images: drawn or opened, encoded by each snapshot's encoder, shown in the cloud."""

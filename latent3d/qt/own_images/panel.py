@@ -1,0 +1,257 @@
+"""Your own image: draw it or open a PNG/JPEG, see where each snapshot's encoder puts it and what it decodes to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from latent3d.analysis.encoder import OwnCodes, OwnCodesCache, nearest_images
+from latent3d.data.datasets import CLASS_NAMES
+from latent3d.data.image_file import ImageFileError, default_name, read_image_file
+from latent3d.data.images import DatasetImages
+from latent3d.qt.decoder_map.panel import plain_error
+from latent3d.qt.inspect.image_panel import ImageView
+from latent3d.qt.own_images.draw_canvas import DrawCanvas
+from latent3d.qt.widgets.dialog_dirs import start_folder
+from latent3d.state.own_values import MAX_OWN_IMAGES, OwnImage
+from latent3d.state.viewer_state import ViewerState, connect_handlers
+
+__all__ = ["OwnImagePanel", "placement_note"]
+
+NEAREST = 5
+
+
+def placement_note(own: OwnCodes, run_steps: np.ndarray) -> str:
+    """One sentence on where the image can be placed: at which snapshots the run keeps an encoder."""
+    n, k = len(run_steps), len(own.snapshots)
+    if k == 0:
+        return "This run keeps no encoder (a training still running keeps it in the training process), so the " \
+               "image cannot be placed yet."
+    steps = ", ".join(f"{int(run_steps[i]):,}" for i in own.snapshots)
+    if k == n:
+        return f"Encoded by the encoder of every one of the {n} snapshots."
+    if k == 1:
+        return f"This run keeps only the final encoder, so the image is placed at step {steps} only."
+    return (f"This run keeps the encoder at {k} of its {n} snapshots (steps {steps}); between them the marker "
+            "moves linearly, as the cloud does between snapshots.")
+
+
+class OwnImagePanel(QWidget):
+    """Draws or opens own images into ``state``, lists them with remove buttons, and shows the current one.
+
+    Parameters
+    ----------
+    state : ViewerState
+    codes : OwnCodesCache, optional
+        Shared with the scene's own-image layer, so each image is encoded once per run.
+    ask_file : callable, optional
+        Returns the image file to open, or None (default: an open-file dialog).
+    error : callable, optional
+        Shows one sentence to the user (default: a plain-text error dialog).
+    images : DatasetImages, optional
+        The test images, for thumbnails of the nearest ones (without them: index and class only).
+    """
+
+    def __init__(self, state: ViewerState, codes: OwnCodesCache | None = None, parent: QWidget | None = None,
+                 ask_file: Callable[[], Path | None] | None = None,
+                 error: Callable[[str], None] | None = None, images: DatasetImages | None = None) -> None:
+        super().__init__(parent)
+        self.state, self.cache, self.images = state, codes or OwnCodesCache(), images
+        self._ask_file = ask_file or self._dialog_file
+        self._error = error or (lambda text: plain_error(self, "Cannot use this image", text))
+        self._drawings = 0
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        box = QGroupBox("Your own image")
+        outer.addWidget(box)
+        layout = QVBoxLayout(box)
+        self.canvas = DrawCanvas()
+        layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignHCenter)
+        tools = QHBoxLayout()
+        self.eraser = QCheckBox("eraser")
+        self.clear = QPushButton("Clear")
+        self.add = QPushButton("Place drawing")
+        for w in (self.eraser, self.clear, self.add):
+            tools.addWidget(w)
+        layout.addLayout(tools)
+        files = QHBoxLayout()
+        self.open = QPushButton("Open PNG/JPEG…")
+        self.invert = QCheckBox("invert")
+        self.invert.setToolTip("The photo shows a dark object on a light background: negate it first")
+        files.addWidget(self.open)
+        files.addWidget(self.invert)
+        layout.addLayout(files)
+        self.list = QListWidget()
+        self.list.setMaximumHeight(110)
+        layout.addWidget(self.list)
+        pair = QGridLayout()
+        self.original, self.reconstruction = ImageView(scale=4), ImageView(scale=4)
+        self.original_caption, self.reconstruction_caption = QLabel("your image"), QLabel("reconstruction")
+        pair.addWidget(self.original, 0, 0)
+        pair.addWidget(self.reconstruction, 0, 1)
+        pair.addWidget(self.original_caption, 1, 0)
+        pair.addWidget(self.reconstruction_caption, 1, 1)
+        layout.addLayout(pair)
+        self.nearest = QGridLayout()
+        self.nearest_buttons = [QPushButton() for _ in range(NEAREST)]
+        self._nearest: list[int] = []
+        for k, b in enumerate(self.nearest_buttons):
+            b.setVisible(False)
+            b.setIconSize(QSize(28, 28))
+            b.clicked.connect(lambda _c=False, k=k: self._select(self._nearest[k]))
+            self.nearest.addWidget(b, k // 2, k % 2)  # two a row: the side panel is narrow
+        layout.addLayout(self.nearest)
+        self.note = QLabel()
+        for label in (self.note, self.original_caption, self.reconstruction_caption):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.eraser.toggled.connect(lambda on: setattr(self.canvas, "erasing", on))
+        self.clear.clicked.connect(self.canvas.clear)
+        self.add.clicked.connect(self.place_drawing)
+        self.open.clicked.connect(self.open_file)
+        self.list.currentRowChanged.connect(lambda _r: self.refresh())
+        self._disconnect = connect_handlers(state.events, self)
+        self._on_own_images(state.own_images)
+
+    # -- to the state ---------------------------------------------------------------------------
+
+    def _place(self, image: OwnImage) -> bool:
+        if len(self.state.own_images) >= MAX_OWN_IMAGES:
+            self._error(f"At most {MAX_OWN_IMAGES} own images can be shown at once; remove one first.")
+            return False
+        self.state.add_own_image(image)
+        self.list.setCurrentRow(len(self.state.own_images) - 1)
+        return True
+
+    def place_drawing(self) -> None:
+        """Place the canvas as a new own image (an empty canvas is refused with a sentence)."""
+        if self.canvas.pixels.max() <= 0:
+            self._error("The canvas is empty; draw something first (white on black, like the test images).")
+            return
+        self._drawings += 1
+        self._place(OwnImage.from_array(f"drawing {self._drawings}", self.canvas.pixels))
+
+    def open_file(self) -> None:
+        """Ask for a PNG/JPEG, convert it like Fashion-MNIST and place it; a bad file is one sentence."""
+        path = self._ask_file()
+        if path is None:
+            return
+        try:
+            pixels = read_image_file(path, invert=self.invert.isChecked())
+        except ImageFileError as exc:
+            self._error(str(exc))
+            return
+        self._place(OwnImage.from_array(default_name(path), pixels))
+
+    def remove(self, index: int) -> None:
+        """Remove the own image at ``index``."""
+        self.state.remove_own_image(index)
+
+    def _dialog_file(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open your own image", str(start_folder()),
+                                              "Images (*.png *.jpg *.jpeg);;All files (*)")
+        return Path(name) if name else None
+
+    # -- from the state -------------------------------------------------------------------------
+
+    def _on_own_images(self, images: tuple[OwnImage, ...]) -> None:
+        row = self.list.currentRow()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for i, im in enumerate(images):
+            item = QListWidgetItem()
+            cell = QWidget()
+            line = QHBoxLayout(cell)
+            line.setContentsMargins(4, 0, 4, 0)
+            name = QLabel(im.name)
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            remove = QPushButton("remove")
+            remove.setToolTip("Take this image out of the view")
+            remove.clicked.connect(lambda _c=False, k=i: self.remove(k))
+            line.addWidget(name, 1)
+            line.addWidget(remove)
+            item.setSizeHint(cell.sizeHint())
+            self.list.addItem(item)
+            self.list.setItemWidget(item, cell)
+        self.list.setCurrentRow(min(max(row, 0), len(images) - 1) if images else -1)
+        self.list.blockSignals(False)
+        self.refresh()
+
+    def _on_run(self, _run: object) -> None:
+        self.refresh()
+
+    def _on_position(self, _u: float) -> None:
+        if self.state.own_images:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the current own image, its reconstruction at the shown position and its nearest test images."""
+        run, images, row = self.state.run, self.state.own_images, self.list.currentRow()
+        for b in self.nearest_buttons:
+            b.setVisible(False)
+        if not images or not 0 <= row < len(images):
+            self.original.set_message("Draw or open an image")
+            self.reconstruction.set_message("")
+            self.note.setText("Draw on the canvas and press Place drawing, or open a PNG/JPEG.")
+            return
+        image = images[row]
+        self.original.set_image(image.as_float())
+        if run is None:
+            self.reconstruction.set_message("no run")
+            self.note.setText("Open a run to place the image.")
+            return
+        own = self.cache.codes(run, image.pixels)
+        note = placement_note(own, run.steps)
+        code = own.at(self.state.position)
+        if code is None:
+            self.reconstruction.set_message("not placed here")
+            self.note.setText(note)
+            return
+        snap = self.state.snapshot
+        at = f"step {int(run.steps[snap]):,}"
+        self.reconstruction.set_image(run.decoder(snap)(code)[0])
+        self.reconstruction_caption.setText(f"reconstruction ({at})")
+        idx, dist = nearest_images(run.codes[snap], code, NEAREST)
+        self._nearest = [int(j) for j in idx]
+        for b, j, d in zip(self.nearest_buttons, idx, dist):
+            b.setText(f"#{int(j)} {CLASS_NAMES[int(run.labels[j])]}")
+            b.setIcon(_icon(self.images.get(int(j)) if self.images is not None else None))
+            b.setToolTip(f"distance {d:.3f} at {at}; click to select it")
+            b.setVisible(True)
+        self.note.setText(f"code ({', '.join(f'{v:+.3f}' for v in code)}) at {at}. {note}")
+
+    def _select(self, index: int) -> None:
+        try:
+            self.state.selected = index
+        except ValueError as exc:  # its class is hidden
+            self._error(str(exc))
+
+    def detach(self) -> None:
+        """Stop following the state (the window calls it when it closes)."""
+        self._disconnect()
+
+
+def _icon(image: np.ndarray | None) -> QIcon:
+    """A 28x28 test image as a button icon (an empty icon without one)."""
+    if image is None:
+        return QIcon()
+    a = np.ascontiguousarray(image, np.uint8).reshape(28, 28)
+    return QIcon(QPixmap.fromImage(QImage(a.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()))

@@ -1,0 +1,1 @@
+"""Generic widgets any feature may use: thumbnail grids, image views, step plots, dialogs."""

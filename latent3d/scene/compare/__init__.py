@@ -1,0 +1,1 @@
+"""The compared run in VTK: a linked scene beside the first, or rings over it."""

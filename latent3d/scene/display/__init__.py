@@ -1,0 +1,1 @@
+"""Display layers of the cloud: the highlighted class."""

@@ -1,0 +1,50 @@
+"""Headless side-by-side rendering of a comparison: the compared run's linked view, off screen (EGL)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyvista as pv
+
+from latent3d.scene.compare.presenter import ComparePresenter
+from latent3d.scene.core.cloud import LatentScene
+from latent3d.state.viewer_state import ViewerState
+
+__all__ = ["SecondView", "side_by_side"]
+
+
+class SecondView:
+    """The state's compared run in an off-screen plotter of its own, following the state's camera.
+
+    Parameters
+    ----------
+    state : ViewerState
+        Its ``compare`` is set.
+    size : (int, int)
+        This view's width and height in pixels.
+    scale : float
+        Point sizes and text times this.
+    """
+
+    def __init__(self, state: ViewerState, size: tuple[int, int], scale: float = 1.0) -> None:
+        self.plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
+        self.scene = LatentScene(self.plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
+        self.presenter = ComparePresenter(state, self.scene, scale=scale)
+
+    def grab(self) -> np.ndarray:
+        """This view rendered now, uint8 ``[H, W, 3]``."""
+        from latent3d.scene.offscreen.render import grab
+
+        return grab(self.plotter.ren_win)
+
+    def close(self) -> None:
+        """Release the plotter."""
+        self.presenter.close()
+        self.scene.close()
+        self.plotter.close()
+
+
+def side_by_side(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Two views in one image, with a 2-pixel dark rule between them (uint8 ``[H, W1 + 2 + W2, 3]``)."""
+    h = min(left.shape[0], right.shape[0])
+    rule = np.full((h, 2, 3), 12, np.uint8)
+    return np.ascontiguousarray(np.concatenate([left[:h], rule, right[:h]], axis=1))

@@ -1,0 +1,1 @@
+"""Own images in the cloud: markers at their codes and their trails."""

@@ -1,0 +1,148 @@
+"""The alignment and comparison widgets, each from a bare ViewerState: switch, menu actions, linked view, curve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from latent3d.qt.compare.controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
+from latent3d.qt.compare.view import CompareView
+from latent3d.runs import Run, load_run
+from latent3d.state.viewer_state import ViewerState
+from tests.support.scene_fixtures import make_run
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    root = tmp_path_factory.mktemp("cmp-qt")
+    return (make_run(root / "a", n=500, epochs=3, seed=0), make_run(root / "b", n=500, epochs=3, seed=0),
+            make_run(root / "few", n=40, epochs=3, seed=2))
+
+
+def _state(path: Path) -> ViewerState:
+    state = ViewerState()
+    state.set_run(load_run(path))
+    return state
+
+
+def test_align_switch_sets_and_follows_the_state(qtbot, pair) -> None:  # noqa: ANN001
+    state = _state(pair[0])
+    switch = AlignSwitch(state)
+    qtbot.addWidget(switch)
+    assert not switch.check.isChecked() and not switch.target.isEnabled()
+    switch.check.setChecked(True)
+    assert state.align == "final"
+    switch.target.setCurrentIndex(1)
+    assert state.align == "previous"
+    state.align = "none"
+    assert not switch.check.isChecked()
+
+
+def _close_boxes(parent: QWidget) -> list[str]:
+    texts = []
+    for box in parent.findChildren(QMessageBox):
+        texts.append(box.text())
+        box.close()
+    return texts
+
+
+def test_compare_with_a_hostile_or_unrelated_run_is_one_sentence_and_keeps_the_view(qtbot, pair,  # noqa: ANN001
+                                                                                   tmp_path: Path) -> None:
+    a, b, few = pair
+    state = _state(a)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    actions = CompareActions(state, parent)
+    assert not actions.stop_action.isEnabled()
+    assert actions.compare_with(b) and state.compare is not None and actions.stop_action.isEnabled()
+    shown = state.compare
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    (hostile / "run.json").write_text('{"format_version": 2, "status": "complete"')
+    assert not actions.compare_with(hostile)
+    assert state.compare is shown and state.run is not None and state.run.path == a
+    assert actions.last_error is not None and str(hostile) in actions.last_error
+    assert not actions.compare_with(few)
+    assert "at least 100" in (actions.last_error or "") and state.compare is shown
+    texts = _close_boxes(parent)
+    assert len(texts) == 2 and all("Traceback" not in t for t in texts)
+    label = ResidualLabel(state)
+    qtbot.addWidget(label)
+    assert label.text().startswith("compared: b · aligned: ") and "% residual" in label.text()
+    actions.overlay_action.setChecked(True)
+    assert state.compare_overlay
+    actions.stop_action.trigger()
+    assert state.compare is None and not actions.overlay_action.isChecked() and label.isHidden()
+    label.close()
+
+
+def test_linked_view_shows_the_run_and_a_pick_there_selects_everywhere(qtbot, pair) -> None:  # noqa: ANN001
+    a, b, _ = pair
+    state = _state(a)
+    holder = QWidget()  # as in the window: a child of the view area, hidden until a run is compared
+    qtbot.addWidget(holder)
+    view = CompareView(state, holder)
+    holder.resize(400, 300)
+    view.resize(400, 300)
+    holder.show()
+    assert view.isHidden()  # nothing compared yet
+    state.set_compare(load_run(b))
+    qtbot.waitExposed(view)
+    assert view.isVisible() and "residual" in view.caption
+    scene = view.view.scene
+    view.view.render()
+    depth = [scene.display_position(i)[2] for i in range(scene.n_points)]
+    i = int(np.argmin(depth))
+    x, y, _ = scene.display_position(i)
+    assert view.view.click(int(round(x)), int(round(y))) == i
+    assert state.selected == i and scene.selected == i
+    state.compare_overlay = True
+    assert view.isHidden()
+    view.close()
+
+
+def test_agreement_curve_over_training(qtbot, pair) -> None:  # noqa: ANN001
+    a, b, _ = pair
+    state = _state(a)
+    plot = AgreementPlot(state)
+    qtbot.addWidget(plot)
+    assert plot.values is None
+    other: Run = load_run(b)
+    state.set_compare(other)
+    assert plot.values is None  # hidden (another tab): nothing computed yet
+    plot.show()
+    qtbot.waitExposed(plot)
+    assert plot.values is not None and len(plot.values) == state.run.n_snapshots
+    np.testing.assert_allclose(plot.values, 1.0)  # the same codes: every neighbour shared
+    xs, ys = plot.curve.getData()
+    assert len(xs) == len(ys) == state.run.n_snapshots
+    state.position = 1.0
+    assert plot.position_line.value() == pytest.approx(np.log10(1 + state.step))
+    state.set_compare(None)
+    assert plot.values is None
+
+
+def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair) -> None:  # noqa: ANN001
+    from latent3d.data.images import load_test_images
+    from latent3d.qt.inspect.image_panel import ImagePanel, to_uint8
+    from latent3d.qt.inspect.selection_view import SelectionDisplay
+    from latent3d.state.neighbours import Neighbours
+
+    state = _state(pair[0])
+    state.position = 1.0
+    panel = ImagePanel()
+    qtbot.addWidget(panel)
+    neighbours = Neighbours(state)
+    display = SelectionDisplay(state, panel, load_test_images(None), neighbours)
+    state.probe = state.run.codes[1, 42]  # the probe on test image 42
+    off = panel.probe.left.image.copy()
+    state.align = "final"  # the point is drawn elsewhere now, and the probe moves with it
+    assert not np.allclose(state.probe, state.run.codes[1, 42], atol=1e-3)
+    np.testing.assert_array_equal(panel.probe.left.image, off)
+    np.testing.assert_array_equal(off, to_uint8(state.run.decoder(1)(state.run.codes[1, 42])[0]))
+    assert "#42" in panel.probe.right_caption.text()  # and the nearest code is still its own
+    display.close()
+    neighbours.close()

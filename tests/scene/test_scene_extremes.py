@@ -1,0 +1,52 @@
+"""Legal extreme codes are drawn (issue 19, item 16): one point at 3e38 used to blank the other 299, and a
+cloud scaled by 1e-38 drew nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from latent3d.runs import load_run
+from latent3d.scene.offscreen.render import OffscreenRenderer
+from tests.conftest import make_fake_run
+
+
+def _coloured_pixels(run_dir: Path) -> int:
+    """Saturated pixels (the class colours of the points) in the middle of a 200x150 render of the last snapshot."""
+    run = load_run(run_dir)
+    r = OffscreenRenderer(run, size=(200, 150))
+    try:
+        last = float(run.n_snapshots - 1)
+        r.fit(last)
+        img = r.frame(last).astype(int)
+    finally:
+        r.close()
+    middle = img[25:125, 40:180]  # away from the caption (top), the axes and the scale note (bottom)
+    return int(((middle.max(-1) - middle.min(-1)) > 60).sum())
+
+
+def _run_with(tmp_path: Path, name: str, change) -> Path:  # noqa: ANN001
+    run = make_fake_run(tmp_path / name, epochs=1, n=300)
+    codes = np.load(run / "codes.npy")
+    np.save(run / "codes.npy", change(codes).astype(np.float32))
+    return run
+
+
+@pytest.fixture(scope="module")
+def normal(tmp_path_factory: pytest.TempPathFactory) -> int:
+    return _coloured_pixels(_run_with(tmp_path_factory.mktemp("x"), "normal", lambda c: c))
+
+
+def test_one_point_at_3e38_leaves_the_others_drawn(tmp_path: Path, normal: int) -> None:
+    def far(c: np.ndarray) -> np.ndarray:
+        c = c.copy()
+        c[:, 7] = 3e38
+        return c
+
+    assert _coloured_pixels(_run_with(tmp_path, "far", far)) > 0.5 * normal
+
+
+def test_a_cloud_scaled_by_1e_38_is_drawn_as_a_dot(tmp_path: Path) -> None:
+    assert _coloured_pixels(_run_with(tmp_path, "tiny", lambda c: c * np.float32(1e-38))) > 10
