@@ -12,7 +12,7 @@ from latent3d.cli.parser import main
 from latent3d.runs import store
 from tests.conftest import make_fake_run
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "checkpoints" / "fashion-mnist-default"
 
 

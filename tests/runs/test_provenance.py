@@ -13,7 +13,7 @@ from latent3d.cli.parser import build_parser, main
 from latent3d.runs import load_run
 from latent3d.runs.provenance import portable_command, portable_dir
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "checkpoints" / "fashion-mnist-default"
 
 
