@@ -1,6 +1,6 @@
-"""Make the docs site's pictures from the real window (run it under ``xvfb-run`` without a display).
+"""Make the docs site's pictures from the real window; without a display it runs itself under ``xvfb-run``.
 
-    xvfb-run -a -s "-screen 0 1400x900x24" python docs/make_screenshots.py --data-dir DATA_DIR
+    python docs/make_screenshots.py --data-dir DATA_DIR [--compare-run RUN] [--only NAME ...]
 
 Opens the shipped run in the main window at 1400x900 and, for each picture, opens a view file
 (docs/view-format.md: run, position, camera, colours, selection, path, probe, groups, trails,
@@ -330,8 +330,20 @@ def pictures(run: Any, base: dict[str, Any], compare_run: Callable[[], Path]) ->
             "own-image": own_image, "compare": compare, "train-dialog": train_dialog}
 
 
+def _under_xvfb() -> None:
+    """Without a display, run this script again under ``xvfb-run`` with a screen of the pictures' size."""
+    if os.environ.get("DISPLAY") or not sys.platform.startswith("linux"):
+        return
+    if shutil.which("xvfb-run") is None:
+        raise SystemExit("No display and no xvfb-run: install xvfb (docs/index.md) or run this on a desktop.")
+    screen = f"-screen 0 {SIZE[0]}x{SIZE[1]}x24"
+    os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", screen, sys.executable, str(Path(__file__).resolve()),
+                           *sys.argv[1:]])
+
+
 def main() -> int:
     args = _parse()
+    _under_xvfb()
     scratch = scratch_dir()
     os.environ["LATENT3D_RUNS_DIR"] = str(scratch / "runs")  # the user's runs stay out of the Runs menu
     second: list[Path] = [Path(args.compare_run)] if args.compare_run else []
