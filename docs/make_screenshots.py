@@ -8,7 +8,8 @@ decoder map, own images, comparison), shows the panel the page is about and save
 ``window.grab()`` into ``docs/images/``, reduced to 256 colours so the repository stays small.
 The pictures are driven through the window's own File → Open view, so they show what a user
 who opens the same file sees. ``--compare-run`` names the second run of the comparison picture;
-without it a second run (seed 1) is trained first, in a separate process, into a temporary folder.
+without it a second run (seed 1) is trained first, in a separate process, into the script's scratch
+folder in the temporary directory, where the next call finds it again.
 """
 
 from __future__ import annotations
@@ -42,8 +43,13 @@ def _parse() -> argparse.Namespace:
 
 
 def _train_second_run(data_dir: str | None, folder: Path) -> Path:
-    """The default training with seed 1, in its own process: torch never loads beside the window's OpenGL."""
+    """The default training with seed 1, in its own process: torch never loads beside the window's OpenGL.
+
+    It is kept in the scratch folder and used again by the next call (training it takes minutes).
+    """
     out = folder / "seed-1"
+    if (out / "run.json").is_file():
+        return out
     cmd = [sys.executable, str(REPO / "run.py"), "train", "--seed", "1", "--out", str(out), "--no-progress",
            "--keep-encoder", "final", "--weights-dtype", "float16"]
     if data_dir:
@@ -374,7 +380,9 @@ def main() -> int:
         if args.only is None or name in args.only:
             make(win)
     win.close()
-    shutil.rmtree(scratch, ignore_errors=True)
+    for item in scratch.iterdir():  # the second run stays for the next call
+        if item.name != "seed-1":
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
     return 0
 
 
