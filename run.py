@@ -1,5 +1,5 @@
 """Launch latent3d from a clone: ``python run.py [view|train|info|render] ...``."""
-from latent3d.cli import main
+from latent3d.cli import run
 
 if __name__ == "__main__":  # guarded: the window's training process (spawn) imports this module again
-    raise SystemExit(main())
+    run()

@@ -57,7 +57,8 @@ def bench_timeline_move(run, other) -> dict[str, float]:  # noqa: ANN001
     plotter = pv.Plotter(off_screen=True, window_size=[400, 300])
     scene = LatentScene(plotter)
     state = ViewerState()
-    presenter = ScenePresenter(state, scene)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     state.set_run(run)
     state.align = "final"
     state.align = "none"  # aligned codes cached, as after the first switch in the window
@@ -111,7 +112,8 @@ def bench_two_views(run, other) -> dict[str, float]:  # noqa: ANN001
     layout = QHBoxLayout(holder)
     state = ViewerState()
     main = LatentView(holder)
-    presenter = ScenePresenter(state, main.scene, main.request_render)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, main.scene, main.request_render)
     layout.addWidget(main)
     state.set_run(run)
     second = CompareView(state, holder)

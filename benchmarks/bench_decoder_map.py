@@ -69,7 +69,8 @@ def main() -> int:
     plotter = pv.Plotter(off_screen=True, window_size=[1000, 800])
     scene = LatentScene(plotter)
     state = ViewerState()
-    presenter = ScenePresenter(state, scene)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     state.set_run(run)
     set_camera(scene, "iso")  # the presenter's camera observer reports every camera move to the state
     rw = plotter.ren_win
@@ -85,7 +86,8 @@ def main() -> int:
     rw.Render()
     out["timeline_move_no_map_ms"] = _median_ms(move, 100)
     out["timeline_move_and_render_no_map_ms"] = _median_ms(move_and_render, 40)
-    layer = DecoderMapLayer(state, scene)
+    m = state.model
+    layer = DecoderMapLayer(m.time, m.camera, m.pick, m.layers, scene)
     state.decoder_map = DecoderMapState("camera", 12, 0.6)
     rw.Render()
     # decode 144 tiles, write the texture and the quad in place

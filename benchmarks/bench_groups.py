@@ -60,7 +60,8 @@ def main() -> None:  # noqa: PLR0915 - one scripted session
     view.show()
     app.processEvents()
     state = ViewerState()
-    presenter = ScenePresenter(state, view.scene, view.request_render)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, view.scene, view.request_render)
     state.set_run(run)
     rw, cam = view.ren_win, view.camera
     rw.Render()

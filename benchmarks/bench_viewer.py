@@ -136,16 +136,16 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
         w.state.selected = 0
         t = time.perf_counter()
         w.view.click(int(round(x)), int(round(y)))
-        w.panel.repaint()  # paint both images now, as the event loop would
+        w.parts["inspect"]["panel"].repaint()  # paint both images now, as the event loop would
         clicks.append(time.perf_counter() - t)
-    w.controller.set_free_roam(True)
+    w.parts["inspect"]["gestures"].set_free_roam(True)
     rng = np.random.default_rng(1)
     probes = []
     for _ in range(30):
         p = rng.normal(0, 2, 3).astype(np.float32)
         t = time.perf_counter()
         w.scene.set_probe_position(p)
-        w.panel.repaint()
+        w.parts["inspect"]["panel"].repaint()
         probes.append(time.perf_counter() - t)
     w.close()
     w.deleteLater()
@@ -160,7 +160,7 @@ def bench_timeline(app, settings_path: Path) -> dict[str, float]:  # noqa: ANN00
     CPU work of one move without the frame; the loss panel's own share is measured alone too.
     """
     w = open_bundled(app, settings_path)
-    w.display.set_train_overlay(True)  # 10k test + 60k training points drawn
+    w.parts["display"]["actions"].set_train_overlay(True)  # 10k test + 60k training points drawn
     last = w.state.time.last
     rng = np.random.default_rng(2)
     positions = iter(rng.uniform(0, last, 400))
@@ -210,8 +210,8 @@ def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # n
 
     def strip() -> None:
         a, b = next(pairs)
-        w.path_view.start(int(a), int(b))
-        w.path.repaint()
+        w.parts["inspect"]["path_view"].start(int(a), int(b))
+        w.parts["inspect"]["path"].repaint()
 
     strip_ms = _median_ms(strip, 20)
     t = time.perf_counter()
@@ -248,13 +248,14 @@ def bench_live_training(app, settings_path: Path, tmp: Path, epochs: int = 3) ->
         return dt
 
     def train_in_window(name: str, rotate: bool) -> tuple[list[float], list[float]]:
-        w.training.start(TrainConfig(epochs=epochs), tmp / name)
+        w.parts["training"]["training"].start(TrainConfig(epochs=epochs), tmp / name)
         w.scene.set_fast(rotate)
         w.view.signals.interacting.emit(rotate)  # what a real drag (or its end) tells the window
         times: list[float] = []
-        while w.training.running:
+        while w.parts["training"]["training"].running:
             w.scene.set_fast(rotate)
-            if rotate and w.training.live_run is not None:  # from epoch 0 on screen to the saved run
+            training = w.parts["training"]["training"]
+            if rotate and training.live_run is not None:  # from epoch 0 on screen to the saved run
                 times.append(frame())
             else:
                 app.processEvents()
@@ -271,15 +272,16 @@ def bench_live_training(app, settings_path: Path, tmp: Path, epochs: int = 3) ->
     if cli.returncode != 0:
         raise RuntimeError(cli.stderr)
     cli_s = json.loads((tmp / "cli" / "run.json").read_text())["seconds_per_epoch"]
-    w.training.start(TrainConfig(epochs=epochs), tmp / "gui-stopped")
-    while w.training.running and not (w.run is not None and w.run.name == "gui-stopped" and w.run.epochs >= 1):
+    w.parts["training"]["training"].start(TrainConfig(epochs=epochs), tmp / "gui-stopped")
+    training = w.parts["training"]["training"]
+    while training.running and not (w.run is not None and w.run.name == "gui-stopped" and w.run.epochs >= 1):
         app.processEvents()
         time.sleep(0.01)
-    w.training.stop()
-    while w.training.running:
+    w.parts["training"]["training"].stop()
+    while w.parts["training"]["training"].running:
         app.processEvents()
         time.sleep(0.005)
-    stop_s = w.training.controller.stop_latency_s
+    stop_s = w.parts["training"]["training"].controller.stop_latency_s
     w.close()
     w.deleteLater()
     med = statistics.median

@@ -1,18 +1,36 @@
-"""The public Python API (``latent3d.train``, ``load_run``, ``show``): light to import; torch, Qt load on call."""
+"""The public Python API (``train``, ``load_run``, ``show``, ``export``, ``Recorder``, ``import_tensorboard``).
+
+Light to import: torch and Qt load on call, and ``Recorder`` (a torch class) on first use of the name.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from latent3d.runs.run import Run
+    from latent3d.training.recorder import Recorder
 
-__all__ = ["export", "load_run", "show", "train"]
+__all__ = ["Recorder", "export", "import_tensorboard", "load_run", "show", "train"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Recorder`` is imported (with torch) when first named, so ``import latent3d`` stays light."""
+    if name == "Recorder":
+        from latent3d.training.recorder import Recorder
+
+        return Recorder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PathLike = str | os.PathLike[str]
+
+
+def _not_empty(value: object, name: str, wanted: str) -> None:
+    """An empty path is one sentence: ``Path("")`` is ``.``, which used to be read as the working folder."""
+    if isinstance(value, (str, os.PathLike)) and os.fspath(value) in ("", b""):
+        raise ValueError(f"{name} is an empty path; give {wanted}.")
 
 
 def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLike | None = None,
@@ -70,6 +88,8 @@ def train(epochs: int = 20, *, dataset: str = "fashion-mnist", data_dir: PathLik
         raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', not {device!r}.")
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, snapshots=snapshots,
                          max_train_images=max_train_images, max_test_images=max_test_images)
+    _not_empty(data_dir, "data_dir", "a folder holding the dataset")
+    _not_empty(out, "out", "a run name or folder")
     if data_dir is not None:
         check_data_dir(os.fspath(data_dir), "data_dir")
     target = resolve_run_path(out if out is not None else new_run_name())
@@ -102,10 +122,12 @@ def load_run(path_or_name: PathLike) -> Run:
     from latent3d.runs.store import load_run as load
     from latent3d.runs.store import resolve_run_path
 
+    _not_empty(path_or_name, "path_or_name", "a run name or folder")
     return load(resolve_run_path(path_or_name))
 
 
-def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, train_codes: bool = False) -> Path:
+def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, train_codes: bool = False,
+           raw: bool = False) -> Path:
     """Write a run's codes to a ``.csv`` or ``.parquet`` file, as ``latent3d export`` does.
 
     Parameters
@@ -118,6 +140,9 @@ def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, tra
         One training step (interpolated between snapshots); default every snapshot.
     train_codes : bool
         The training-set codes (final step) instead of the test codes.
+    raw : bool
+        Also the recorded embedding's own columns ``e0 .. e{D-1}`` (a recording of D != 3; the
+        ``x, y, z`` columns are then its 3-D projection).
 
     Returns
     -------
@@ -133,10 +158,48 @@ def export(run: Run | PathLike, out: PathLike, *, step: float | None = None, tra
     from latent3d.runs.run import Run
     from latent3d.runs.table import run_columns
 
+    _not_empty(run, "run", "a run, its name or its folder")
+    _not_empty(out, "out", "a file name ending in .csv or .parquet")
     target = Path(out).expanduser()
     check_export_target(target)
     loaded = run if isinstance(run, Run) else load_run(run)
-    return write_rows(run_columns(loaded, step, train_codes=train_codes), target)
+    return write_rows(run_columns(loaded, step, train_codes=train_codes, raw=raw), target)
+
+
+def import_tensorboard(logdir: PathLike, out: PathLike, tag: str | None = None, *, steps_per_epoch: int | None = None,
+                       float16: bool = False) -> Run:
+    """Import the embeddings TensorBoard's ``add_embedding`` wrote at several steps as one run, and load it.
+
+    Parameters
+    ----------
+    logdir : path-like
+        The ``SummaryWriter`` log folder (it holds ``projector_config.pbtxt``).
+    out : path-like
+        A run name (under the runs folder) or a folder path; it must not exist.
+    tag : str, optional
+        The embedding's tag; needed when the log holds several.
+    steps_per_epoch : int, optional
+        Steps in one epoch, to show epochs; default: the whole log is one epoch.
+    float16 : bool
+        Store the embedding as float16 (half the disk and memory).
+
+    Returns
+    -------
+    Run
+        A recording (``run.kind == "recording"``): its codes projected to 3-D when the embedding is not.
+
+    Raises
+    ------
+    latent3d.runs.RunError
+        One sentence for a log file that is missing, malformed, inconsistent or too large, or an
+        existing ``out``; nothing is written.
+    """
+    from latent3d.runs.store import load_run as load
+    from latent3d.runs.store import resolve_run_path
+    from latent3d.runs.tensorboard import import_tensorboard as run_import
+
+    target = resolve_run_path(out)
+    return load(run_import(logdir, target, tag=tag, steps_per_epoch=steps_per_epoch, float16=float16))
 
 
 def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, block: bool | None = None) -> Any:
@@ -168,10 +231,11 @@ def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, blo
     from latent3d.runs.store import load_run as load
     from latent3d.runs.store import resolve_run_path
 
+    _not_empty(run, "run", "a run, its name or its folder")
+    _not_empty(view, "view", "a view file")
     spec, shown = None, None
     if view is not None:
-        from latent3d.state.view_apply import check_spec, load_view_run
-        from latent3d.state.view_file import load_view
+        from latent3d.state.view import check_spec, load_view, load_view_run
 
         if run is not None:
             raise ValueError("Give either a run or view=FILE (the view file names its run), not both.")
@@ -187,10 +251,12 @@ def show(run: Run | PathLike | None = None, *, view: PathLike | None = None, blo
 
         newest = newest_run()
         shown = load(newest) if newest is not None else None
-    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
-            and not os.environ.get("QT_QPA_PLATFORM")):
-        raise RuntimeError("No display to open the latent3d window on (DISPLAY is not set); run it on a desktop or "
-                           "under `xvfb-run`.")
+    from latent3d.util.display import display_problem
+
+    problem = display_problem()  # before Qt is loaded: Qt would abort the caller's interpreter (a notebook kernel)
+    if problem is not None:
+        raise RuntimeError(f"No display to open the latent3d window on ({problem}); run it on a desktop or under "
+                           "`xvfb-run`.")
     from latent3d.qt.app import show_window
 
     return show_window(shown, spec, block=block)

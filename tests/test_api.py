@@ -24,7 +24,8 @@ def test_import_is_light() -> None:
     code = ("import sys, latent3d; heavy = ('torch', 'torchvision', 'PySide6', 'vtk', 'vtkmodules', 'pyvista', "
             "'pandas', 'pyarrow'); print(sorted(m for m in heavy if m in sys.modules), latent3d.__all__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
-    assert out.strip() == "[] ['__version__', 'export', 'load_run', 'show', 'train']"
+    assert out.strip() == ("[] ['Recorder', '__version__', 'export', 'import_tensorboard', 'load_run', 'show', "
+                           "'train']")
 
 
 def test_train_returns_the_saved_run(data_dir: Path, tmp_path: Path) -> None:
@@ -107,7 +108,7 @@ def test_decode_uses_the_nearest_snapshots_decoder(run: latent3d.api.Run) -> Non
     (lambda r: r.codes_at(10**9), "step must be a number from 0 to"),
     (lambda r: r.test_bce_at(float("nan")), "step must be a number"),
     (lambda r: r.codes_at("3"), "step must be a number"),
-    (lambda r: r.decode(np.zeros((4, 2))), "codes must be finite numbers of shape (K, 3)"),
+    (lambda r: r.decode(np.zeros((4, 2))), "codes must have shape (K, 3) or (3,), not (4, 2)"),
     (lambda r: r.decode(np.full(3, np.inf)), "codes must be finite numbers"),
 ])
 def test_bad_arguments_raise_value_error(run: latent3d.api.Run, call: object, fragment: str) -> None:

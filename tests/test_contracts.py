@@ -36,6 +36,37 @@ PLANTS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
         ("latent3d.qt is not allowed to import torch", "latent3d.qt.planted -> latent3d.helper",
          "latent3d.helper -> torch"),
     ),
+    "a feature of the window importing another feature": (
+        {"latent3d/qt/groups/planted.py": "from latent3d.qt.compare import controls\n"},
+        ("Features of the window never import each other BROKEN",
+         "latent3d.qt.groups.planted -> latent3d.qt.compare.controls"),
+    ),
+    "a feature of the window importing another feature's widget through a helper of its own": (
+        {"latent3d/qt/learning/planted.py": "import latent3d.qt.learning.planted_helper\n",
+         "latent3d/qt/learning/planted_helper.py": "from latent3d.qt.inspect import image_panel\n"},
+        ("Features of the window never import each other BROKEN",
+         "latent3d.qt.learning.planted_helper -> latent3d.qt.inspect.image_panel"),
+    ),
+    "a feature of the scene importing another feature": (
+        {"latent3d/scene/groups/planted.py": "from latent3d.scene.decoder_map import layer\n"},
+        ("Features of the scene never import each other BROKEN",
+         "latent3d.scene.groups.planted -> latent3d.scene.decoder_map.layer"),
+    ),
+    "a feature of the window drawing another feature's scene": (
+        {"latent3d/qt/groups/planted.py": "from latent3d.scene.compare import presenter\n"},
+        ("Only the compare feature and the off-screen renderer draw the compare in 3-D BROKEN",
+         "latent3d.qt.groups.planted -> latent3d.scene.compare.presenter"),
+    ),
+    "the window's shared widgets importing a feature": (
+        {"latent3d/qt/widgets/planted.py": "from latent3d.qt.groups import panel\n"},
+        ("The core of the window and of the scene never imports a feature BROKEN",
+         "latent3d.qt.widgets.planted -> latent3d.qt.groups.panel"),
+    ),
+    "a state model importing a feature of the scene": (
+        {"latent3d/state/planted.py": "def f() -> None:\n    from latent3d.scene.groups import trails\n"},
+        ("The core of the window and of the scene never imports a feature BROKEN",
+         "latent3d.state.planted -> latent3d.scene.groups.trails"),
+    ),
 }
 
 

@@ -13,8 +13,7 @@ import pytest
 
 from latent3d import runs
 from latent3d.cli.parser import main
-from latent3d.state.view_apply import check_spec, load_view_run, spec_names_run
-from latent3d.state.view_file import ViewFileError, ViewSpec, load_view
+from latent3d.state.view import ViewFileError, ViewSpec, check_spec, load_view, load_view_run, spec_names_run
 from tests.conftest import make_fake_run
 
 REPO = Path(__file__).resolve().parents[1]

@@ -51,6 +51,8 @@ def warm_up(run: Run, index: NeighbourIndex | None, snapshot: int) -> None:
 
     if index is not None:
         index.tree(snapshot)
+    if "decoder" not in getattr(run, "capabilities", ("decoder",)):
+        return  # a recording without a decoder: nothing to build
     run.decoder(snapshot)
     for s in filmstrip_snapshots(len(run.codes) - 1):
         run.decoder(s)

@@ -120,6 +120,12 @@ def run_summary(run: Run) -> dict[str, Any]:
         "test_loss": run.test_loss,
         "initial_test_loss": meta.get("initial_test_loss"),
         "config": run.config.to_dict(),
+        "kind": run.kind,
+        "capabilities": sorted(run.capabilities),
+        "embedding_dim": run.embedding_dim,
+        "projection": None if run.projection is None else {
+            "kind": run.projection.kind, "explained": [float(v) for v in run.projection.explained],
+            "note": run.projection.describe()},
         "weights": meta.get("weights"),
         "train_codes": run.train_codes is not None,
         "dataset": meta.get("dataset"),
@@ -183,6 +189,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         say(json.dumps(s, indent=2))
         return 0
+    if run.kind == "recording":
+        lines = _recording_lines(run, s)
+        if learning is not None:
+            lines += ["", *_learning_table(learning)]
+        say("\n".join(_printable(line) for line in lines))
+        return 0
     c = s["config"]
     lines = [
         f"Run        {s['name']}  ({s['path']})",
@@ -212,6 +224,35 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recording_lines(run: Run, s: dict[str, Any]) -> list[str]:
+    """The ``info`` text of a recording: what was recorded, how it is shown, what it has, its snapshots."""
+    shown = run.projection.describe() if run.projection is not None else "3-D, drawn as it is"
+    planned = f"{run.config.epochs} epoch{'' if run.config.epochs == 1 else 's'} planned"
+    missing = [f"  {run.why_not(c)}" for c in ("decoder", "images", "labels", "losses") if run.why_not(c)]
+    lines = [
+        f"Run        {s['name']}  ({s['path']})",
+        f"Created    {s['created']}  ({run.meta.get('status')})",
+        f"Recording  {run.embedding_dim}-D embedding of {s['num_points']:,} inputs, from {run.meta.get('source')}; "
+        f"{run.steps_per_epoch} steps per epoch, {planned}",
+        f"Shown as   {shown}",
+        f"Has        {', '.join(sorted(run.capabilities)) or 'codes only'}",
+        *missing,
+        f"Dataset    {run.dataset}",
+        f"Classes    {', '.join(run.class_names)}",
+        f"Versions   {s['versions']}",
+        f"Command    {s['command']}",
+    ]
+    if s["note"]:
+        lines.append(f"Note       {s['note']}")
+    rows = [{"step": r["step"], "epoch": r["epoch"], "test_loss": r["test_loss"]} for r in s["snapshots"]]
+    table = _snapshot_table(rows, s["steps_per_epoch"])
+    table[1] = table[1].replace("test BCE", "    loss")
+    if "losses" not in run.capabilities:
+        table = [line if i < 2 else line[:18] for i, line in enumerate(table)]
+        table[1] = table[1][:18]
+    return [*lines, "", *table]
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a run's codes (every snapshot, or one ``--step``) to a CSV or Parquet file; returns the exit code."""
     from latent3d.runs.export import check_export_target, write_rows
@@ -220,7 +261,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     check_export_target(out)  # before loading: a wrong suffix or place costs nothing
     run = load_run(resolve_run_path(args.run))
-    table = run_columns(run, args.step, train_codes=args.train_codes)
+    table = run_columns(run, args.step, train_codes=args.train_codes, raw=getattr(args, "raw", False))
     write_rows(table, out)
-    print(_printable(f"Wrote {table.n_rows:,} rows of run {run.name} to {out}"))
+    say(_printable(f"Wrote {table.n_rows:,} rows of run {run.name} to {out}"))
     return 0

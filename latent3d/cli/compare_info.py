@@ -9,6 +9,7 @@ from typing import Any
 from latent3d.analysis.compare import AGREEMENT_K
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.state.viewer_state import ViewerState
+from latent3d.util.output import say
 
 __all__ = ["cmd_compare_info", "compare_summary"]
 
@@ -54,11 +55,11 @@ def cmd_compare_info(args: argparse.Namespace) -> int:
     other = load_run(resolve_run_path(args.compare))
     s = compare_summary(run, other)
     if args.json:
-        print(json.dumps(s, indent=2))
+        say(json.dumps(s, indent=2))
         return 0
     lines = [f"Run        {s['run']}", f"Compared   {s['compare']} over {s['shared_images']:,} shared test images",
              "", f"    step     epoch  residual  neighbours shared (k={s['k']})"]
     lines += [f"{p['step']:8d}  {p['epoch']:8.3f}  {100 * p['residual']:7.1f} %  {p['neighbour_agreement']:.3f}"
               for p in s["positions"]]
-    print("\n".join(_printable(line) for line in lines))
+    say("\n".join(_printable(line) for line in lines))
     return 0

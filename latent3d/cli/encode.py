@@ -11,6 +11,7 @@ from latent3d.analysis.encoder import encode_at_snapshots, nearest_images
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.data.image_file import read_image_file
 from latent3d.runs import Run, load_run, resolve_run_path
+from latent3d.util.output import say
 
 __all__ = ["cmd_encode", "encode_report"]
 
@@ -55,14 +56,14 @@ def cmd_encode(args: argparse.Namespace) -> int:
         raise ValueError(f"Run {run.name} keeps no encoder, so an image cannot be placed in it; "
                          "train with --keep-encoder all, final or every:K.")
     if args.json:
-        print(json.dumps(report))
+        say(json.dumps(report))
         return 0
     kept = "every snapshot" if len(report) == run.n_snapshots else f"{len(report)} of {run.n_snapshots} snapshots"
-    print(f"{Path(args.image).name} in {run.name} (encoder kept at {kept}):")
+    lines = [f"{Path(args.image).name} in {run.name} (encoder kept at {kept}):"]
     for row in report:
         x, y, z = row["code"]
-        print(f"  step {row['step']:>8}  epoch {row['epoch']:8.3f}  code ({x:9.4f}, {y:9.4f}, {z:9.4f})")
-    print(f"nearest test images at step {report[-1]['step']}:")
-    for n in report[-1]["nearest"]:
-        print(f"  #{n['index']:<6} {n['class']:<12} distance {n['distance']:.4f}")
+        lines.append(f"  step {row['step']:>8}  epoch {row['epoch']:8.3f}  code ({x:9.4f}, {y:9.4f}, {z:9.4f})")
+    lines.append(f"nearest test images at step {report[-1]['step']}:")
+    lines += [f"  #{n['index']:<6} {n['class']:<12} distance {n['distance']:.4f}" for n in report[-1]["nearest"]]
+    say("\n".join(lines))
     return 0

@@ -9,9 +9,9 @@ import numpy as np
 
 from latent3d.runs.group_export import write_group_csv, write_group_npy
 from latent3d.state.timeline import Timebase
-from latent3d.state.view_apply import check_spec, load_view_run
-from latent3d.state.view_file import load_view
-from latent3d.util.fileio import check_target
+from latent3d.state.view import check_spec, load_view, load_view_run
+from latent3d.util.fileio import check_suffix, check_target
+from latent3d.util.output import say
 
 __all__ = ["GROUP_SUFFIXES", "cmd_export_group"]
 
@@ -31,8 +31,8 @@ def cmd_export_group(args: argparse.Namespace) -> int:
     if getattr(args, "train_codes", False):
         raise ValueError("A group holds test images; leave out --train-codes with --group.")
     out = Path(args.out)
-    if out.suffix.lower() not in GROUP_SUFFIXES:
-        raise ValueError(f"Group file {out.name} must end in .csv (rows) or .npy (indices).")
+    check_suffix(out, GROUP_SUFFIXES, f"Group file {out.name} must end in .csv (rows) or .npy (indices).",
+                 what="Group file")
     check_target(out, what="Group file")
     view_path = Path(args.view)
     spec = load_view(view_path)
@@ -45,7 +45,7 @@ def cmd_export_group(args: argparse.Namespace) -> int:
     indices = np.asarray(groups[args.group], np.int64)
     if out.suffix.lower() == ".npy":
         n = write_group_npy(out, indices)
-        print(f"wrote {out} ({n} indices of group {args.group!r})")
+        say(f"wrote {out} ({n} indices of group {args.group!r})")
         return 0
     time = Timebase(np.asarray(run.steps), int(run.steps_per_epoch))
     step = float(args.step) if getattr(args, "step", None) is not None else float(spec.timeline_step(
@@ -54,5 +54,5 @@ def cmd_export_group(args: argparse.Namespace) -> int:
         raise ValueError(f"Step {step:g} is outside 0-{time.last_step} of run {run.name}.")
     snapshot = time.nearest(time.at_step(step))
     n = write_group_csv(out, run, indices, snapshot)
-    print(f"wrote {out} ({n} rows of group {args.group!r} at snapshot {snapshot}, step {int(run.steps[snapshot])})")
+    say(f"wrote {out} ({n} rows of group {args.group!r} at snapshot {snapshot}, step {int(run.steps[snapshot])})")
     return 0

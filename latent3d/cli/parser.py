@@ -1,4 +1,7 @@
-"""Command line: ``view`` (default), ``train``, ``info``, ``render``, ``export``, ``encode``; mistakes exit 2."""
+"""Command line: ``view`` (default), ``train``, ``info``, ``render``, ``export``, ``encode``, ``import-tensorboard``.
+
+Mistakes exit 2.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from latent3d.data.catalog import DATASETS, DEFAULT_DATASET
 __all__ = ["build_parser", "main"]
 
 EXIT_USAGE = 2
-COMMANDS = ("view", "train", "info", "render")
+COMMANDS = ("view", "train", "info", "render", "export", "encode", "import-tensorboard")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,14 +123,18 @@ def _keep_encoder(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of all subcommands."""
-    parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST.")
+    parser = _Parser(prog="latent3d", description="Watch a 3-D autoencoder learn Fashion-MNIST, or any network "
+                     "you record.")
     parser.add_argument("--version", action="version", version=f"latent3d {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{view,train,info,render,export,encode}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser,
+                                metavar="{view,train,info,render,export,encode,import-tensorboard}")
 
     view = sub.add_parser("view", help="open the 3-D viewer (default command)")
-    view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run)")
+    view.add_argument("run", nargs="?", help="run name under checkpoints/ or a run folder (default: newest run), or a "
+                      "TensorBoard log folder holding add_embedding output (imported into a cache first)")
     view.add_argument("--data-dir", help="folder holding FashionMNIST/raw (for the original test images)")
     view.add_argument("--view", metavar="FILE", help="open a saved view file (docs/view-format.md); it names its run")
+    view.add_argument("--tag", help="with a TensorBoard log: the embedding tag to show (needed when it holds several)")
 
     tr = sub.add_parser("train", help="train the autoencoder headless and save a run")
     tr.add_argument("--epochs", type=_epochs, default=20, help="epochs (default 20)")
@@ -208,9 +215,20 @@ def build_parser() -> argparse.ArgumentParser:
                     "with --group: .csv rows or .npy int64 indices")
     ex.add_argument("--step", type=_non_negative_float, help="one training step only (between snapshots: interpolated)")
     ex.add_argument("--train-codes", action="store_true", help="the training-set codes (final step) instead")
+    ex.add_argument("--raw", action="store_true", help="a recording: also its embedding's own columns e0..e{D-1} "
+                    "(x, y, z are its 3-D projection)")
     ex.add_argument("--view", metavar="FILE", help="a saved view file holding named groups (with --group)")
     ex.add_argument("--group", metavar="NAME", help="only this group of the view: rows index, label, class, x, y, "
                     "z, bce at the stored snapshot nearest the view's position (or --step)")
+
+    tb = sub.add_parser("import-tensorboard", help="import the embeddings a TensorBoard log holds (add_embedding at "
+                        "several steps) as one run")
+    tb.add_argument("logdir", help="the folder SummaryWriter wrote (it holds projector_config.pbtxt)")
+    tb.add_argument("--out", required=True, help="run name under checkpoints/ or a folder path to create")
+    tb.add_argument("--tag", help="the embedding tag to import (needed when the log holds several)")
+    tb.add_argument("--steps-per-epoch", type=_positive_int, help="training steps in one epoch, to show epochs "
+                    "(default: the whole log is one epoch)")
+    tb.add_argument("--float16", action="store_true", help="store the embedding as float16 (half the size)")
 
     return parser
 
@@ -230,6 +248,24 @@ def _check_run_path(parser: argparse.ArgumentParser, command: str, run: str | No
     except OSError as exc:  # a name too long, a folder we may not enter
         problem = f"cannot be used ({exc.strerror or exc})"
     sub.error(f"run {path} {problem}")
+
+
+# Each argument that names a file or folder, as a message names it, and what to give instead of nothing.
+_PATH_ARGUMENTS = {"run": ("RUN", "a run name or folder"), "compare": ("--compare", "a second run's name or folder"),
+                   "view": ("--view", "a view file"), "image": ("IMAGE", "a PNG or JPEG file"),
+                   "data_dir": ("--data-dir", "a folder holding the dataset"), "out": ("--out", "a file name"),
+                   "movie": ("--movie", "a file name ending in .mp4 or .gif")}
+
+
+def _empty_path(args: argparse.Namespace) -> str | None:
+    """The sentence for the first path argument given as ``''``; it used to mean ``.`` or to be ignored."""
+    for dest, (shown, wanted) in _PATH_ARGUMENTS.items():
+        if getattr(args, dest, None) == "":
+            if dest == "out":
+                wanted = {"render": "a file name ending in .png", "train": "a run name or folder",
+                          "export": "a file name ending in .csv or .parquet"}.get(args.command, wanted)
+            return f"{shown} is empty; give {wanted}."
+    return None
 
 
 def _given_options(argv: list[str], command: str) -> set[str]:
@@ -266,6 +302,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.given = _given_options(argv, command)
     from latent3d.util.output import quiet_matplotlib
 
+    empty = _empty_path(args)
+    if empty is not None:
+        print(f"latent3d: error: {empty}", file=sys.stderr)
+        return EXIT_USAGE
     if command in ("render", "view"):  # pyvista imports matplotlib: no cache warning when HOME is read-only
         quiet_matplotlib()
     _check_run_path(parser, command, getattr(args, "run", None))
@@ -313,7 +353,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from latent3d.cli.render import cmd_render
 
             return cmd_render(args)
-        return _view(getattr(args, "run", None), getattr(args, "data_dir", None), getattr(args, "view", None))
+        if command == "import-tensorboard":
+            from latent3d.cli.tensorboard import cmd_import_tensorboard
+
+            return cmd_import_tensorboard(args)
+        return _view(getattr(args, "run", None), getattr(args, "data_dir", None), getattr(args, "view", None),
+                     getattr(args, "tag", None))
     except (RunError, DataError, ValueError) as exc:
         print(f"latent3d: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -328,16 +373,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             stop.stop()
 
 
-def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -> int:
-    import os
-
+def _view(run: str | None, data_dir: str | None, view_file: str | None = None, tag: str | None = None) -> int:
     from latent3d.runs import resolve_run_path
 
     path = resolve_run_path(run) if run else None
+    if path is not None:
+        from latent3d.cli.tensorboard import resolve_log
+
+        path = resolve_log(path, tag)  # a TensorBoard log: its cached import
+    elif tag is not None:
+        raise ValueError("--tag picks an embedding of a TensorBoard log; give the log folder too.")
     view = compare = None
     if view_file is not None:  # checked before any window opens: a bad file is one sentence and exit 2
-        from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
-        from latent3d.state.view_file import load_view
+        from latent3d.state.view import check_spec, load_view, load_view_compare, load_view_run
 
         if run:
             raise ValueError("Give either a RUN or --view FILE (the view file names its run), not both.")
@@ -346,10 +394,12 @@ def _view(run: str | None, data_dir: str | None, view_file: str | None = None) -
         check_spec(view, view_run, Path(view_file))
         compare = load_view_compare(view, Path(view_file), view_run)
         path = view_run.path
-    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
-            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
-        print("latent3d: error: no display to open the viewer on (DISPLAY is not set); run it on a desktop, "
-              "under `xvfb-run`, or use `latent3d info` / `latent3d train` here.", file=sys.stderr)
+    from latent3d.util.display import display_problem
+
+    problem = display_problem()  # before Qt is loaded: Qt aborts the process when its display is gone
+    if problem is not None:
+        print(f"latent3d: error: no display to open the viewer on ({problem}); run it on a desktop, under "
+              "`xvfb-run`, or use `latent3d info` / `latent3d render` here.", file=sys.stderr)
         return EXIT_USAGE
     from latent3d.qt.app import run_viewer
 

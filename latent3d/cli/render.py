@@ -9,9 +9,8 @@ from typing import Any
 from latent3d.runs import Run, load_run, resolve_run_path
 from latent3d.scene.offscreen.render import parse_size, render_image, render_movie
 from latent3d.state.own_values import DecoderMapState
-from latent3d.state.view_apply import check_spec, load_view_compare, load_view_run
-from latent3d.state.view_file import ViewSpec, load_view
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.view import ViewSpec, check_spec, load_view, load_view_compare, load_view_run
+from latent3d.state.viewer_model import ViewerModel
 from latent3d.util.fileio import check_target
 from latent3d.util.output import say
 
@@ -75,9 +74,9 @@ def _compare_run(args: argparse.Namespace, view: ViewSpec | None, run: Run) -> R
     if not getattr(args, "compare", None):
         return None
     other = load_run(resolve_run_path(args.compare))
-    probe = ViewerState()
+    probe = ViewerModel()
     probe.set_run(run)
-    probe.set_compare(other)  # too few shared test images: one sentence (ValueError), exit 2
+    probe.compare.other = other  # too few shared test images: one sentence (ValueError), exit 2
     return other
 
 
@@ -105,13 +104,18 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise ValueError("--view sets the position; leave out --epoch and --step.")
     if args.epoch is not None and args.step is not None:
         raise ValueError("Give --epoch or --step, not both.")
+    follow = view.follow if view is not None else bool(args.follow)
+    if args.movie is not None and follow and args.fit_each_frame:  # two rules for one camera: neither would hold
+        raise ValueError(("The view file's 'follow'" if view is not None else "--follow") + " frames each snapshot's "
+                         "codes from a fixed direction and --fit-each-frame frames each frame's own codes; give one "
+                         "of the two.")
     compare = _compare_run(args, view, run)
     opts: dict[str, Any] = {"size": parse_size(args.size), "camera": args.camera,
                             "colour": view.color if view is not None else args.color,
                             "train_overlay": view.train_overlay if view is not None else args.train_overlay,
                             "decoder_map": _map_option(args, view),
                             "align": view.align if view is not None else (getattr(args, "align", None) or "none"),
-                            "compare": compare, "follow": view.follow if view is not None else args.follow}
+                            "compare": compare, "follow": follow}
     target = Path(args.out or args.movie)
     check_target(target, what="Image" if args.out is not None else "Movie")
     if args.out is not None:

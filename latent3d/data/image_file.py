@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from latent3d.data.image_bounds import MAX_PNG_PIXELS, WORK_SIDE, StructureError, check_structure
 from latent3d.util.fileio import FileKindError, describe_os_error, open_regular
 
-__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "ImageFileError", "convert_array", "default_name", "read_image_file"]
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "ImageCancelled", "ImageFileError", "convert_array", "default_name",
+           "read_image_file"]
 
 SIDE = 28
 MAX_IMAGE_BYTES = 64 << 20  # a photo is a few MB; more is not an image to draw on a 28x28 grid
 MAX_IMAGE_PIXELS = 40_000_000  # Pillow's decompression-bomb limit for these files (a 40-megapixel photo)
 FORMATS = ("PNG", "JPEG")
 _MODES = {"1", "L", "LA", "P", "PA", "RGB", "RGBA"}  # 8 bits per channel (or 1); 16-bit and CMYK are refused
+_PILLOW = threading.Lock()
 OBJECT_LEVEL = 0.1  # a pixel brighter than this fraction of the brightest is part of the object
 
 
 class ImageFileError(ValueError):
     """An image file that cannot be used; the message is one sentence for the user."""
+
+
+class ImageCancelled(Exception):
+    """The read was cancelled (``cancelled()`` returned True) before it finished."""
 
 
 def convert_array(grey: np.ndarray, *, invert: bool = False) -> np.ndarray:
@@ -31,7 +40,8 @@ def convert_array(grey: np.ndarray, *, invert: bool = False) -> np.ndarray:
     Parameters
     ----------
     grey : ndarray, shape (H, W)
-        Grey levels 0-255 (uint8) or 0-1 (float), white object on black.
+        Grey levels 0-255 (an integer dtype such as uint8) or 0-1 (float or bool), white object on
+        black. The dtype decides, never the values: a uint8 image whose brightest level is 1 is dim.
     invert : bool
         The image is a dark object on a light background (a photo): negate it first.
 
@@ -42,10 +52,10 @@ def convert_array(grey: np.ndarray, *, invert: bool = False) -> np.ndarray:
     """
     from PIL import Image
 
-    g = np.asarray(grey, np.float64)
-    if g.ndim != 2 or g.size == 0:
-        raise ValueError("convert_array needs a 2-D grey image")
-    g = g / 255.0 if g.max(initial=0.0) > 1.0 else g
+    a = np.asarray(grey)
+    if a.ndim != 2 or a.size == 0 or a.dtype.kind not in "uifb":
+        raise ValueError("convert_array needs a 2-D grey image of numbers")
+    g = a.astype(np.float64) / 255.0 if a.dtype.kind in "ui" else a.astype(np.float64)
     g = np.clip(1.0 - g if invert else g, 0.0, 1.0)
     top = g.max(initial=0.0)
     out = np.zeros((SIDE, SIDE), np.uint8)
@@ -62,7 +72,8 @@ def convert_array(grey: np.ndarray, *, invert: bool = False) -> np.ndarray:
     return out
 
 
-def read_image_file(path: str | os.PathLike[str], *, invert: bool = False) -> np.ndarray:
+def read_image_file(path: str | os.PathLike[str], *, invert: bool = False,
+                    cancelled: Callable[[], bool] | None = None) -> np.ndarray:
     """Read an untrusted PNG or JPEG and convert it with :func:`convert_array`.
 
     Parameters
@@ -70,6 +81,9 @@ def read_image_file(path: str | os.PathLike[str], *, invert: bool = False) -> np
     path : str or PathLike
     invert : bool
         Negate it first (a dark object on a light background).
+    cancelled : callable, optional
+        Asked between the steps (read, parse, decode, reduce); when it returns True the read stops
+        with :class:`ImageCancelled` (the window's loader thread, when the user quits).
 
     Returns
     -------
@@ -79,10 +93,16 @@ def read_image_file(path: str | os.PathLike[str], *, invert: bool = False) -> np
     ------
     ImageFileError
         One sentence: missing, a folder, a FIFO or device, over 64 MB, not a PNG/JPEG, truncated,
-        a decompression bomb or a huge declared size, 16-bit, CMYK or another mode, animated.
-    """
-    from PIL import Image, UnidentifiedImageError
+        a decompression bomb or a huge declared size, a PNG over 16 million pixels, a JPEG with
+        too many segments, metadata or scans (:mod:`latent3d.data.image_bounds`), 16-bit, CMYK or
+        another mode, animated.
 
+    Notes
+    -----
+    The work is bounded before decoding: the file's structure is counted first, a PNG's pixels
+    are capped from its header, a large JPEG is decoded at 1/2 to 1/8 scale, and the decoded image
+    is reduced to at most 1024 pixels a side before the conversion.
+    """
     name = os.fspath(path)
     try:
         with open_regular(name) as f:
@@ -95,13 +115,27 @@ def read_image_file(path: str | os.PathLike[str], *, invert: bool = False) -> np
         raise ImageFileError(f"{name} cannot be read ({describe_os_error(exc)}).") from None
     if len(raw) > MAX_IMAGE_BYTES:
         raise ImageFileError(f"{name} is larger than {MAX_IMAGE_BYTES >> 20} MB; choose a smaller PNG or JPEG.")
+    try:
+        check_structure(raw)  # before Pillow parses it: a walk over a fixed number of headers
+    except StructureError as exc:
+        raise ImageFileError(f"{name} {exc}.") from None
+    if cancelled is not None and cancelled():
+        raise ImageCancelled(name)
+    with _PILLOW:  # Pillow's limit and the warning filter are process-wide: one read at a time sets them
+        grey = _decode(raw, name, invert, cancelled)
+    return convert_array(grey, invert=invert)
+
+
+def _decode(raw: bytes, name: str, invert: bool, cancelled: Callable[[], bool] | None) -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError
+
     old_limit = Image.MAX_IMAGE_PIXELS
     try:
         Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(raw), formats=FORMATS) as im:
-                grey = _grey(im, name, invert)
+                grey = _grey(im, name, invert, cancelled)
     except ImageFileError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -114,10 +148,10 @@ def read_image_file(path: str | os.PathLike[str], *, invert: bool = False) -> np
                              "choose a complete PNG or JPEG.") from None
     finally:
         Image.MAX_IMAGE_PIXELS = old_limit
-    return convert_array(grey, invert=invert)
+    return grey
 
 
-def _grey(im: object, name: str, invert: bool) -> np.ndarray:
+def _grey(im: object, name: str, invert: bool, cancelled: Callable[[], bool] | None = None) -> np.ndarray:
     from PIL import Image
 
     assert isinstance(im, Image.Image)
@@ -127,13 +161,34 @@ def _grey(im: object, name: str, invert: bool) -> np.ndarray:
     if im.mode not in _MODES:
         what = "16-bit" if im.mode.startswith("I") else ("CMYK" if im.mode == "CMYK" else f"'{im.mode}' mode")
         raise ImageFileError(f"{name} is a {what} image; save it as an 8-bit grey or colour PNG or JPEG.")
+    w, h = im.size
+    if im.format == "PNG" and w * h > MAX_PNG_PIXELS:  # decoded whole: the header's size is the cost
+        raise ImageFileError(f"{name} is {w}x{h} pixels; a PNG is decoded whole, so at most "
+                             f"{MAX_PNG_PIXELS // 1_000_000} million pixels are read: scale it down or save it as "
+                             "a JPEG.")
+    if im.format == "JPEG" and max(w, h) > WORK_SIDE:  # decode at 1/2, 1/4 or 1/8 scale, no smaller than needed
+        im.draft(im.mode, (max(1, w * WORK_SIDE // max(w, h)), max(1, h * WORK_SIDE // max(w, h))))
     im.load()  # decode everything now: a truncated file fails here
-    if im.mode in ("LA", "PA", "RGBA", "P") and ("A" in im.mode or "transparency" in im.info):
-        rgba = im.convert("RGBA")
-        level = 255 if invert else 0  # transparent parts are background: black, or white before inverting
-        flat = Image.new("RGBA", rgba.size, (level, level, level, 255))
-        im = Image.alpha_composite(flat, rgba)
-    return np.asarray(im.convert("L"), np.uint8)
+    if cancelled is not None and cancelled():
+        raise ImageCancelled(name)
+    alpha = im.mode in ("LA", "PA", "RGBA", "P") and ("A" in im.mode or "transparency" in im.info)
+    source = im
+    if alpha:  # premultiplied: reducing it averages what is seen, not the colour hidden under transparent pixels
+        im = (im if im.mode == "RGBA" else im.convert("RGBA")).convert("RGBa")
+    elif im.mode != "L":
+        im = im.convert("L")
+    if im is not source:
+        source.close()  # the full-size decode is not needed any more: at most two full-size copies at once
+    factor = -(-max(im.size) // WORK_SIDE)
+    if factor > 1:
+        im = im.reduce(factor)
+    if not alpha:
+        return np.asarray(im, np.uint8)
+    rgba = np.asarray(im, np.float32)
+    level = 255.0 if invert else 0.0  # transparent parts are background: black, or white before inverting
+    rgb = rgba[..., :3] + (1.0 - rgba[..., 3:] / 255.0) * level
+    grey = rgb @ np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R 601 luma, as Pillow's convert("L")
+    return np.clip(np.round(grey), 0, 255).astype(np.uint8)
 
 
 def _short(exc: BaseException) -> str:

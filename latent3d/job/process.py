@@ -18,7 +18,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,9 @@ import numpy as np
 from latent3d.config.train import TrainConfig
 from latent3d.job.lifeline import ChildGuard, remove_partials
 from latent3d.job.train_job import TrainJob
+from latent3d.runs.series import Snapshot
 
-__all__ = ["Failed", "Finished", "Message", "Progress", "SnapshotUpdate", "Started", "Stopped",
-           "TrainingProcess"]
+__all__ = ["Failed", "Finished", "Message", "Progress", "Snapshot", "Started", "Stopped", "TrainingProcess"]
 
 TERMINATE_AFTER_S = 3.0  # a child that ignores the stop event this long (stopped, hung) is killed
 READER_JOIN_S = 0.5  # how long the GUI thread waits, at most, for the last messages of a child that has exited
@@ -65,29 +65,6 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class SnapshotUpdate:
-    """One snapshot (step 0 = untrained) in numpy: codes, per-image BCE, losses and the decoder weights.
-
-    ``epoch`` is ``step / steps_per_epoch``; ``step_losses`` holds the training loss of every step
-    since the previous snapshot; ``train_loss`` is the epoch's mean when ``epoch_end``, else None.
-    """
-
-    step: int
-    epoch: float
-    steps_per_epoch: int
-    codes: np.ndarray
-    test_bce: np.ndarray
-    test_loss: float
-    decoder_weights: dict[str, np.ndarray]
-    step_losses: np.ndarray
-    train_loss: float | None
-    epoch_end: bool
-    seconds: float
-
-
-
-
-@dataclass(frozen=True)
 class Finished:
     """The run is completely written at ``path``."""
 
@@ -108,7 +85,7 @@ class Failed:
     message: str
 
 
-Message = Started | Progress | SnapshotUpdate | Finished | Stopped | Failed
+Message = Started | Progress | Snapshot | Finished | Stopped | Failed  # a Snapshot carries the decoder's weights only
 TERMINAL = (Finished, Stopped, Failed)
 
 
@@ -127,12 +104,11 @@ def _child_main(job: TrainJob, out: Any, stop: Any, should_stop: Callable[[], bo
     def on_batch(b: int, n: int, loss: float) -> None:
         out.put(Progress(epoch + 1, b, n, loss))
 
-    def on_snapshot(r: Any) -> None:
+    def on_snapshot(r: Snapshot) -> None:
         nonlocal epoch
         epoch = r.step // r.steps_per_epoch
-        dec = {k: v for k, v in r.weights.items() if k.startswith("decoder.")}
-        out.put(SnapshotUpdate(r.step, r.epoch, r.steps_per_epoch, r.codes, r.test_bce, r.test_loss, dec,
-                               r.step_losses, r.train_loss, r.epoch_end, r.seconds))
+        # the window decodes and never encodes: half the bytes on the queue, the encoder stays in the run folder
+        out.put(replace(r, weights={k: v for k, v in r.weights.items() if k.startswith("decoder.")}))
 
     try:
         loop = importlib.import_module(_LOOP)

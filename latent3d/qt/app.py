@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from latent3d.qt.widgets.dialogs import error_box, info_box
 from latent3d.runs import Run, RunError, default_runs_dir, load_run, newest_run
-from latent3d.state.view_file import ViewSpec
+from latent3d.state.view import ViewSpec
 
 if TYPE_CHECKING:
     from latent3d.qt.main_window import MainWindow
@@ -111,7 +111,7 @@ class WindowShutdown(QObject):
             return
         self.signum = signum
         if self.window is not None:
-            self.window.training.discard_on_close = True  # before any dialog ends: a pending close obeys it
+            self.window.discard_training_on_close()  # before any dialog ends: a pending close obeys it
         self._step()
 
     def _step(self) -> None:
@@ -125,7 +125,7 @@ class WindowShutdown(QObject):
             QTimer.singleShot(STEP_MS, self._step)
             return
         if self.window is not None and self.window.isVisible():
-            self.window.training.discard_on_close = True
+            self.window.discard_training_on_close()
             self.window.close()  # closeEvent: training stopped and discarded, geometry saved
         self.quit_app()
 

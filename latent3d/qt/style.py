@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QKeySequence
 
-__all__ = ["STYLE", "follow_checked"]
+__all__ = ["STYLE", "follow_checked", "window_action"]
 
 STYLE = """
 QMainWindow, QWidget { background:#262a31; color:#d7dae0; }
@@ -30,3 +30,15 @@ def follow_checked(action: QAction, signal: Any, on: Callable[[Any], bool] = boo
                 action.setChecked(on(value))
 
     signal.connect(_sync)
+
+
+def window_action(text: str, parent: QObject, shortcut: str | None = None, *, checkable: bool = False,
+                  tip: str = "") -> QAction:
+    """An action whose key works anywhere in the window (the window adds every feature's actions to itself)."""
+    act = QAction(text, parent, checkable=checkable)
+    if shortcut:
+        act.setShortcut(QKeySequence(shortcut))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    if tip:
+        act.setToolTip(tip)
+    return act

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from latent3d.runs.table import COLUMNS, RowTable
-from latent3d.util.fileio import atomic_path, check_target
+from latent3d.runs.table import RowTable
+from latent3d.util.fileio import atomic_path, check_suffix, check_target
 
 __all__ = ["FORMATS", "check_export_target", "csv_cell", "write_rows"]
 
@@ -31,10 +31,8 @@ def check_export_target(path: Path) -> str:
         One sentence: another suffix, Parquet without pyarrow, or a place that cannot be written
         (:class:`latent3d.util.fileio.OutputError`).
     """
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"Export file {Path(path).name[:60]} must end in .csv or .parquet (the suffix picks the "
-                         "format).")
+    suffix = check_suffix(Path(path), tuple(FORMATS), f"Export file {Path(path).name[:60]} must end in .csv or "
+                          ".parquet (the suffix picks the format).", what="Export file")
     if suffix == ".parquet":
         _pyarrow()
     check_target(Path(path), what="Export file")
@@ -69,7 +67,7 @@ def _strings(values: np.ndarray) -> list[str]:
 
 
 def _write_csv(table: RowTable, f: Any) -> None:
-    f.write(",".join(COLUMNS) + "\n")
+    f.write(",".join(table.column_names) + "\n")
     names = [csv_cell(n) for n in table.class_names]
     image_cols = [f"{i},{lab},{names[lab]}" for i, lab in zip(table.index.tolist(), table.labels.tolist())]
     whole = table.whole_steps
@@ -78,7 +76,11 @@ def _write_csv(table: RowTable, f: Any) -> None:
         prefix = f"{int(table.snapshots[b])},{step},{float(table.epochs[b])!r},"
         xyz = table.codes[b]
         lines = zip(image_cols, _strings(xyz[:, 0]), _strings(xyz[:, 1]), _strings(xyz[:, 2]), _strings(table.bce[b]))
-        f.write("".join(f"{prefix}{c},{x},{y},{z},{e}\n" for c, x, y, z, e in lines))
+        if table.raw is None:
+            f.write("".join(f"{prefix}{c},{x},{y},{z},{e}\n" for c, x, y, z, e in lines))
+            continue
+        raw = [",".join(row) for row in np.asarray(table.raw[b], np.float32).astype(str).tolist()]
+        f.write("".join(f"{prefix}{c},{x},{y},{z},{e},{r}\n" for (c, x, y, z, e), r in zip(lines, raw)))
 
 
 def _write_parquet(table: RowTable, path: Path) -> None:
@@ -87,7 +89,7 @@ def _write_parquet(table: RowTable, path: Path) -> None:
     arrays = {k: pa.array(v) for k, v in cols.items() if k != "class"}
     arrays["class"] = pa.DictionaryArray.from_arrays(pa.array(cols["class"].astype(np.int8)),
                                                      pa.array(list(table.class_names)))
-    pa.parquet.write_table(pa.table({k: arrays[k] for k in COLUMNS}), str(path))
+    pa.parquet.write_table(pa.table({k: arrays[k] for k in table.column_names}), str(path))
 
 
 def write_rows(table: RowTable, path: Path) -> Path:

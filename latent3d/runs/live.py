@@ -11,7 +11,7 @@ import numpy as np
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.config.train import TrainConfig
 from latent3d.runs.run import Run
-from latent3d.runs.series import SnapshotSeries
+from latent3d.runs.series import Snapshot, SnapshotSeries
 
 __all__ = ["LiveRun"]
 
@@ -27,27 +27,6 @@ class StartInfo(Protocol):
     def labels(self) -> np.ndarray: ...
     @property
     def n_batches(self) -> int: ...
-
-
-class SnapshotInfo(Protocol):
-    """What :class:`LiveRun` reads from each ``latent3d.job.process.SnapshotUpdate``."""
-
-    @property
-    def step(self) -> int: ...
-    @property
-    def codes(self) -> np.ndarray: ...
-    @property
-    def test_bce(self) -> np.ndarray: ...
-    @property
-    def test_loss(self) -> float: ...
-    @property
-    def decoder_weights(self) -> dict[str, np.ndarray]: ...
-    @property
-    def step_losses(self) -> np.ndarray: ...
-    @property
-    def train_loss(self) -> float | None: ...
-    @property
-    def epoch_end(self) -> bool: ...
 
 
 class LiveRun:
@@ -79,7 +58,7 @@ class LiveRun:
         """Whole epochs trained as of the last snapshot received (-1 before the first)."""
         return self.series.epochs
 
-    def add(self, update: SnapshotInfo) -> Run:
+    def add(self, update: Snapshot) -> Run:
         """Append one snapshot and return the run as it stands (codes ``[S, N, 3]``).
 
         Raises
@@ -91,7 +70,7 @@ class LiveRun:
         train_loss = update.train_loss if update.train_loss is not None or not update.epoch_end else float("nan")
         self.series.append(update.step, update.codes, update.test_bce, update.test_loss, update.step_losses,
                            train_loss)
-        self._weights[len(self.series) - 1] = update.decoder_weights
+        self._weights[len(self.series) - 1] = update.weights  # the decoder's: the encoder stays behind
         return self.snapshot()
 
     def snapshot(self) -> Run:

@@ -22,7 +22,7 @@ from latent3d.runs.validation import RunError, load_weights
 from latent3d.util.limits import available_memory, human_bytes
 
 __all__ = ["CACHED_SNAPSHOTS", "CACHE_BYTES", "WORKING_COPIES", "LazyWeights", "check_open_memory",
-           "open_memory_bytes"]
+           "open_memory_bytes", "recording_memory_bytes", "refuse_if_too_large"]
 
 #: Snapshots whose weights stay in memory at once (a run of 40 at the default widths fits whole: a timeline
 #: scrubbed back and forth must not read weights from disk on every move) ...
@@ -142,7 +142,40 @@ def check_open_memory(run_dir: Path, snapshots: int, weights_bytes: int, *, memo
     RunError
         With the estimate, the snapshot count and the available memory.
     """
-    need = open_memory_bytes(run_dir, weights_bytes)
+    refuse_if_too_large(run_dir, open_memory_bytes(run_dir, weights_bytes), snapshots, memory=memory)
+
+
+def recording_memory_bytes(snapshots: int, points: int, dim: int, itemsize: int, *, image_bytes: int = 0,
+                           decoder_bytes: int = 0) -> int:
+    """Bytes a recording takes once opened and shown (computed from its ``run.json`` alone).
+
+    Parameters
+    ----------
+    snapshots, points, dim : int
+        ``S``, ``N`` and ``D`` of the embedding.
+    itemsize : int
+        Bytes per stored number (4 for float32, 2 for float16).
+    image_bytes : int
+        The stored thumbnails.
+    decoder_bytes : int
+        One snapshot's decoder at float32 (0 without one).
+
+    Notes
+    -----
+    The raw embedding is held once as stored; the 3-D codes and the losses as the viewer holds them
+    (``WORKING_COPIES``; a run without losses holds zeros in their place), plus the float64 chunks
+    that fitting and applying the projection work in.
+    """
+    cells = snapshots * points
+    raw = cells * dim * itemsize
+    shown = WORKING_COPIES * cells * (3 * 4 + 4)  # codes [S, N, 3] and losses [S, N], float32
+    fit = 2 * min(points, 65_536) * dim * 8 if dim != 3 else 0
+    cache = 0 if not decoder_bytes else 2 * max(decoder_bytes, min(CACHED_SNAPSHOTS * decoder_bytes, CACHE_BYTES))
+    return raw + shown + fit + image_bytes + points + cache
+
+
+def refuse_if_too_large(run_dir: Path, need: int, snapshots: int, *, memory: int | None = None) -> None:
+    """Raise RunError (one sentence, with the figures) when ``need`` bytes exceed the memory available."""
     memory = available_memory() if memory is None else memory
     if need > memory:
         raise RunError(f"{run_dir} needs about {human_bytes(need)} of memory to open ({snapshots:,} snapshots), "

@@ -1,4 +1,4 @@
-"""Snapshots in the order a training takes them: checked as they arrive, then stacked into a run's arrays.
+"""Snapshots in the order a training takes them: one Snapshot, checked as they arrive, stacked into a run's arrays.
 
 The run writer and the window's live run both grow one; the rules (step 0 first, strictly
 increasing, no epoch end skipped, one step loss per step in between) live here once.
@@ -6,9 +6,56 @@ increasing, no epoch end skipped, one step loss per step in between) live here o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-__all__ = ["SnapshotSeries"]
+__all__ = ["Snapshot", "SnapshotSeries"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The model at one scheduled training step; numpy only, so it can cross processes and reach the viewer.
+
+    The training loop yields them, the run writer stores them, the training process sends them to the
+    window (``latent3d.job.process``), whose live run appends them to a :class:`SnapshotSeries`.
+
+    Attributes
+    ----------
+    step : int
+        Optimisation steps done (0 for the untrained model).
+    epoch : float
+        ``step / steps_per_epoch``: 0.07 is 7 % into the first epoch.
+    steps_per_epoch : int
+    codes : ndarray of float32, shape (N_test, 3)
+    test_bce : ndarray of float32, shape (N_test,)
+        Each test image's mean BCE per pixel.
+    test_loss : float
+        Mean BCE per pixel over the test images.
+    weights : dict of str to ndarray
+        The model's state as float32 numpy arrays (``encoder.0.weight`` ...); what the training process
+        sends to the window holds the decoder's only (``decoder.*``), the rest stays in the run folder.
+    step_losses : ndarray of float32
+        The training loss of every step since the previous snapshot, in order (empty at step 0).
+    train_loss : float or None
+        The epoch's mean training loss when this snapshot ends an epoch, else None.
+    epoch_end : bool
+        Whether ``step`` is the end of an epoch (False for step 0).
+    seconds : float
+        Wall time of the training steps since the previous snapshot (evaluations not counted).
+    """
+
+    step: int
+    epoch: float
+    steps_per_epoch: int
+    codes: np.ndarray
+    test_bce: np.ndarray
+    test_loss: float
+    weights: dict[str, np.ndarray]
+    step_losses: np.ndarray
+    train_loss: float | None
+    epoch_end: bool
+    seconds: float
 
 
 class SnapshotSeries:

@@ -1,4 +1,4 @@
-"""The run folder: its names, loading it (format 2, or 1) as untrusted input, and listing complete runs.
+"""The run folder: its names, loading it (format 2 or 1, a recording's 3) as untrusted input, listing complete runs.
 
 Layout and guarantees are documented in ``docs/run-format.md``; writing is in
 ``writer.py``. Nothing here imports torch: the viewer opens runs with numpy and
@@ -19,6 +19,8 @@ import numpy as np
 from latent3d.config.train import ConfigError, TrainConfig
 from latent3d.runs.memory import LazyWeights, check_open_memory
 from latent3d.runs.meta_checks import check_descriptive
+from latent3d.runs.recording import load_recording, recording_summary
+from latent3d.runs.recording_meta import RECORDING_FORMAT, check_recording_meta
 from latent3d.runs.run import Run
 from latent3d.runs.snapshots import (
     check_snapshot_meta,
@@ -43,8 +45,8 @@ __all__ = [
     "shipped_run",
 ]
 
-FORMAT_VERSION = 2  # what RunWriter writes
-READ_VERSIONS = (1, 2)  # what load_run reads: format 1 is seen as snapshots at the epoch ends
+FORMAT_VERSION = 2  # what RunWriter writes (an autoencoder run); a recording is format 3 (runs/recording_meta.py)
+READ_VERSIONS = (1, 2, 3)  # what load_run reads: format 1 is seen as snapshots at the epoch ends
 META_FILE = "run.json"
 CODES_FILE = "codes.npy"
 LABELS_FILE = "labels.npy"
@@ -158,8 +160,12 @@ def _expected_shapes(config: TrainConfig, prefix: str) -> dict[str, tuple[int, .
     return shapes
 
 
-def read_meta(run_dir: Path) -> dict[str, Any]:
-    """Read and check ``run.json`` of a complete run; raise RunError otherwise."""
+def read_meta(run_dir: Path, *, recording_in_progress: bool = False) -> dict[str, Any]:
+    """Read and check ``run.json`` of a complete run; raise RunError otherwise.
+
+    With ``recording_in_progress``, a recording that a training is still adding snapshots to
+    (status ``"recording"``) is accepted too: it lists only snapshots whose files are complete.
+    """
     run_dir = Path(run_dir)
     try:
         if not run_dir.exists():
@@ -169,6 +175,13 @@ def read_meta(run_dir: Path) -> dict[str, Any]:
         p, meta = read_json_object(run_dir, META_FILE)
     except OSError as exc:  # permissions, I/O errors, a name too long
         raise _unreadable(run_dir, exc) from None
+    version = meta.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version == RECORDING_FORMAT:
+        check_recording_meta(p, meta)
+        if meta["status"] != "complete" and not recording_in_progress:
+            raise RunError(f"{run_dir} is not a complete run (status \"recording\": a training is still recording "
+                           "it, or stopped without closing its Recorder).")
+        return meta
     check_meta(p, run_dir, meta, READ_VERSIONS)
     check_descriptive(p, meta)
     if meta["format_version"] == 2:
@@ -198,8 +211,10 @@ def load_run(run_dir: str | os.PathLike[str]) -> Run:
         With one sentence, for anything missing, malformed, non-finite or unsafe.
     """
     run_dir = Path(run_dir)
-    meta = read_meta(run_dir)
+    meta = read_meta(run_dir, recording_in_progress=True)
     try:
+        if meta["format_version"] == RECORDING_FORMAT:
+            return load_recording(run_dir, meta)
         return _load_checked(run_dir, meta)
     except OSError as exc:  # a file vanished or is unreadable between the checks and the read
         raise _unreadable(run_dir, exc) from None
@@ -297,6 +312,9 @@ def _summary(child: Path) -> RunSummary | None:
         if child.name.startswith(".") or not child.is_dir():
             return None
         meta = read_meta(child)
+        if meta["format_version"] == RECORDING_FORMAT:
+            epochs, loss, points, last = recording_summary(meta)
+            return RunSummary(child, child.name, str(meta.get("created", "")), epochs, loss, points, last)
         test_loss = meta["test_loss"]
         return RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
                           float(test_loss[-1]) if test_loss else None, meta_test_images(meta),

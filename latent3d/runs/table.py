@@ -2,6 +2,8 @@
 
 Columns: ``snapshot, step, epoch, index, label, class, x, y, z, bce``. ``x, y, z`` are the names
 Embedding Atlas and most plotting tools look for; ``class`` is the label's class name from the run.
+A recording's table names its per-sample loss ``loss`` (empty without one) instead of ``bce``, and
+with ``raw`` adds its embedding's own columns ``e0 .. e{D-1}`` (``x, y, z`` are then its projection).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ class RowTable:
         Each image's BCE (NaN where the run does not store it: the training-set codes).
     class_names : tuple of str
         Names of labels 0-9.
+    raw : ndarray of float32, shape (B, N, D), or None
+        The recorded embedding, written as columns ``e0 .. e{D-1}``.
+    loss_name : str
+        The name of the loss column (``bce``, or ``loss`` for a recording).
     """
 
     snapshots: np.ndarray
@@ -46,6 +52,14 @@ class RowTable:
     codes: np.ndarray
     bce: np.ndarray
     class_names: tuple[str, ...]
+    raw: np.ndarray | None = None
+    loss_name: str = "bce"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The header: :data:`COLUMNS` (the loss column as :attr:`loss_name`), then ``e0 ..`` with :attr:`raw`."""
+        extra = () if self.raw is None else tuple(f"e{i}" for i in range(self.raw.shape[2]))
+        return (*COLUMNS[:-1], self.loss_name, *extra)
 
     @property
     def n_rows(self) -> int:
@@ -69,12 +83,14 @@ class RowTable:
             "label": np.tile(self.labels, b),
             "class": np.tile(self.labels, b),
             "x": flat[:, 0], "y": flat[:, 1], "z": flat[:, 2],
-            "bce": self.bce.reshape(b * n),
+            self.loss_name: self.bce.reshape(b * n),
+            **({} if self.raw is None else
+               {f"e{i}": self.raw[:, :, i].reshape(b * n) for i in range(self.raw.shape[2])}),
         }
 
 
 def run_columns(run: Run, step: float | None = None, *, train_codes: bool = False,
-                indices: np.ndarray | None = None) -> RowTable:
+                indices: np.ndarray | None = None, raw: bool = False) -> RowTable:
     """The rows of ``run``: every snapshot, or one position.
 
     Parameters
@@ -86,6 +102,8 @@ def run_columns(run: Run, step: float | None = None, *, train_codes: bool = Fals
         The training-set codes (kept for the final snapshot only) instead of the test codes.
     indices : ndarray of int, optional
         Only these images (e.g. a group's members), in this order.
+    raw : bool
+        Also a recording's embedding as stored (``e0 .. e{D-1}``), interpolated like the codes.
 
     Returns
     -------
@@ -114,14 +132,36 @@ def run_columns(run: Run, step: float | None = None, *, train_codes: bool = Fals
     else:
         codes, bce, labels = run.codes_at(step)[None], run.test_bce_at(step)[None], run.labels
         blocks, steps = np.array([round(run.position_of_step(float(step)))]), np.array([float(step)])
+    raw_codes = _raw(run, step) if raw else None
+    if raw and train_codes:
+        raise ValueError("The raw embedding columns are of the test points; export without --train-codes.")
     index = np.arange(codes.shape[1], dtype=np.int64)
     if indices is not None:
         index = np.asarray(indices, dtype=np.int64).reshape(-1)
         if len(index) and (index.min() < 0 or index.max() >= codes.shape[1]):
             raise ValueError(f"Image indices must be from 0 to {codes.shape[1] - 1}.")
         codes, bce, labels = codes[:, index], bce[:, index], labels[index]
+        raw_codes = None if raw_codes is None else raw_codes[:, index]
+    recording = getattr(run, "kind", "autoencoder") == "recording"
+    if recording and "losses" not in run.capabilities:
+        bce = np.full(codes.shape[:2], np.nan, np.float32)
     return RowTable(blocks.astype(np.int64), steps, steps / run.steps_per_epoch, index, np.asarray(labels, np.uint8),
-                    np.ascontiguousarray(codes, np.float32), np.ascontiguousarray(bce, np.float32), run.class_names)
+                    np.ascontiguousarray(codes, np.float32), np.ascontiguousarray(bce, np.float32), run.class_names,
+                    raw_codes, "loss" if recording else "bce")
+
+
+def _raw(run: Run, step: float | None) -> np.ndarray:
+    """The recorded embedding at every snapshot, or blended linearly at ``step`` as the codes are."""
+    from latent3d.analysis.interpolate import split_position
+
+    if run.raw_codes is None:
+        raise ValueError(f"Run {run.name} is latent3d's autoencoder: its codes are x, y, z; --raw is for a recording "
+                         "of another network's embedding.")
+    if step is None:
+        return np.asarray(run.raw_codes, np.float32)
+    i, f = split_position(run.position_of_step(run._step(step)), run.n_snapshots - 1)
+    a = np.asarray(run.raw_codes[i], np.float32)
+    return (a if f == 0.0 else a + np.float32(f) * (np.asarray(run.raw_codes[i + 1], np.float32) - a))[None]
 
 
 def to_dataframe(table: RowTable) -> Any:
@@ -139,4 +179,4 @@ def to_dataframe(table: RowTable) -> Any:
                           "(or `pip install latent3d[export]`).") from None
     cols: dict[str, Any] = table.columns()
     cols["class"] = pd.Categorical.from_codes(cols["class"].astype(np.int64), categories=list(table.class_names))
-    return pd.DataFrame(cols, columns=list(COLUMNS))
+    return pd.DataFrame(cols, columns=list(table.column_names))

@@ -169,8 +169,9 @@ def check_meta(p: Path, run_dir: Path, meta: dict[str, Any], format_versions: tu
     """Check the keys of ``run.json`` that loading and display rely on; raise RunError otherwise."""
     version = meta.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version not in format_versions:
-        raise RunError(f"{p} has format_version {short_repr(meta.get('format_version'))}; "
-                       f"this latent3d reads {' or '.join(map(str, format_versions))}.")
+        known = ", ".join(map(str, format_versions[:-1])) + " or " + str(format_versions[-1])
+        raise RunError(f"{p} has format_version {short_repr(meta.get('format_version'))}; this latent3d reads "
+                       f"{known if len(format_versions) > 1 else format_versions[0]}.")
     if meta.get("status") != "complete":
         raise RunError(f"{run_dir} is not a complete run (status {short_repr(meta.get('status'))}).")
     epochs = meta.get("epochs")

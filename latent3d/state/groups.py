@@ -1,27 +1,28 @@
-"""Named groups of test images in the viewer state: the group shown, highlight or isolate, and its trails.
+"""The groups model: named groups of test images, the group shown, highlight or isolate, and its trails.
 
-:class:`GroupFields` is mixed into :class:`~latent3d.state.viewer_state.ViewerState`: the fields
-``groups``, ``group_shown``, ``group_mode`` and ``trails`` with their rules, kept here so the state
-module stays small. The rules: a selection never takes a point of a hidden class; removing a group
-stops showing it and its trails; a run of other test images drops every group.
+The rules: a selection never takes a point of a hidden class; removing a group stops showing it and
+its trails (those fields change first, so no listener sees a dangling name); a run of other test
+images drops every group (the viewer model's rule).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+from psygnal import SignalGroupDescriptor
 
 from latent3d.analysis.groups import SELECT_OPS, as_group, combine, worst
+from latent3d.state.model import Model
 
 if TYPE_CHECKING:
     from latent3d.runs import Run
 
 __all__ = ["DEFAULT_GROUP", "GROUP_MODES", "MAX_GROUPS", "MAX_GROUP_NAME", "MAX_TRAIL_LENGTH", "MAX_TRAIL_POINTS",
-           "GroupFields", "TrailsState", "check_group_name"]
+           "GroupsModel", "TrailsState", "check_group_name"]
 
 GROUP_MODES = ("highlight", "isolate")
 DEFAULT_GROUP = "selection"  # the group a box or lasso fills when no named group is shown
@@ -46,118 +47,96 @@ def check_group_name(name: object) -> str:
     return name
 
 
-class GroupFields:
-    """The group fields of the viewer state (a mixin: it uses the state's ``events``, run and hidden classes)."""
+def _same_groups(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> bool:
+    return a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
 
-    events: Any  # the state's ViewerEvents (typed there; this mixin only emits)
-    _run: Run | None
-    _hidden: frozenset[int]
 
-    def _init_groups(self) -> None:
-        self._groups: dict[str, np.ndarray] = {}
-        self._group_shown: str | None = None
-        self._group_mode = "highlight"
-        self._trails: TrailsState | None = None
+@dataclass(eq=False)
+class GroupsModel(Model):
+    """Named groups and the one shown.
+
+    Attributes
+    ----------
+    groups : mapping of str to ndarray
+        Name -> sorted, unique, read-only int64 test indices (a read-only mapping; at most 100 groups).
+    shown : str or None
+        The name of the group highlighted (or isolated).
+    mode : {"highlight", "isolate"}
+        The rest dimmed (the default) or not drawn.
+    trails : TrailsState or None
+        The trails drawn.
+    """
+
+    events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"groups": _same_groups})
+
+    groups: Mapping[str, np.ndarray] = field(default_factory=lambda: MappingProxyType({}))
+    shown: str | None = None
+    mode: str = "highlight"
+    trails: TrailsState | None = None
+
+    def __post_init__(self) -> None:
+        self._run: Run | None = None
+        self._hidden: frozenset[int] = frozenset()
+        super().__post_init__()
+
+    def limit_to(self, run: Run | None, hidden: frozenset[int]) -> None:
+        """The test images groups may hold (``run``'s) and the classes a selection skips (``hidden``)."""
+        self._run, self._hidden = run, hidden
 
     def _n_points(self) -> int:
         return 0 if self._run is None else len(self._run.labels)
 
-    # -- the groups -----------------------------------------------------------------------------
-
-    @property
-    def groups(self) -> Mapping[str, np.ndarray]:
-        """Named groups: name -> sorted, unique, read-only int64 test indices."""
-        return MappingProxyType(self._groups)
-
-    @groups.setter
-    def groups(self, groups: Mapping[str, Iterable[int] | np.ndarray]) -> None:
+    def _check_groups(self, groups: Mapping[str, Iterable[int] | np.ndarray]) -> Mapping[str, np.ndarray]:
         if len(groups) > MAX_GROUPS:
             raise ValueError(f"At most {MAX_GROUPS} groups can be kept, not {len(groups)}.")
         n = self._n_points()
         checked = {check_group_name(k): as_group(np.fromiter(v, np.int64) if not isinstance(v, np.ndarray) else v, n)
                    for k, v in groups.items()}
-        self._replace_groups(checked)
+        # The fields that name a removed group change first: no listener sees a dangling name.
+        if self.shown is not None and self.shown not in checked:
+            self.shown = None
+        if self.trails is not None and self.trails.group not in checked:
+            self.trails = None
+        return MappingProxyType(checked)
 
-    def _replace_groups(self, groups: dict[str, np.ndarray]) -> None:
-        same = groups.keys() == self._groups.keys() and all(np.array_equal(groups[k], self._groups[k]) for k in groups)
-        if same:
-            return
-        self._groups = groups
-        # The fields that name a removed group change before any event: no listener sees a dangling name.
-        shown_gone = self._group_shown is not None and self._group_shown not in groups
-        trails_gone = self._trails is not None and self._trails.group not in groups
-        if shown_gone:
-            self._group_shown = None
-        if trails_gone:
-            self._trails = None
-        self.events.groups.emit(self.groups)
-        if shown_gone:
-            self.events.group_shown.emit(None)
-        if trails_gone:
-            self.events.trails.emit(None)
+    def _check_shown(self, name: str | None) -> str | None:
+        if name is not None and name not in self.groups:
+            raise ValueError(f"There is no group named {name!r}.")
+        return name
 
-    def set_group(self, name: str, indices: Iterable[int] | np.ndarray) -> None:
-        """Keep ``indices`` as the group ``name`` (a new group, or replacing the one of that name)."""
-        self.groups = {**self._groups, check_group_name(name): np.asarray(list(indices) if not isinstance(
-            indices, np.ndarray) else indices)}
+    def _check_mode(self, mode: str) -> str:
+        if mode not in GROUP_MODES:
+            raise ValueError(f"Unknown group mode {mode!r}; use highlight or isolate.")
+        return mode
 
-    def remove_group(self, name: str) -> None:
-        """Forget the group ``name`` (it stops being shown, and so do its trails)."""
-        if name in self._groups:
-            self._replace_groups({k: v for k, v in self._groups.items() if k != name})
+    def _check_trails(self, trails: TrailsState | None) -> TrailsState | None:
+        if trails is None:
+            return None
+        if trails.group not in self.groups:
+            raise ValueError(f"Trails need a group; there is no group named {trails.group!r}.")
+        length = int(trails.length) if not isinstance(trails.length, bool) else 1
+        return TrailsState(trails.group, min(max(length, 1), MAX_TRAIL_LENGTH))
+
+    # -- editing -----------------------------------------------------------------------------------
 
     @property
     def group(self) -> np.ndarray | None:
         """The indices of the group shown, or None."""
-        return None if self._group_shown is None else self._groups[self._group_shown]
+        return None if self.shown is None else self.groups[self.shown]
 
-    @property
-    def group_shown(self) -> str | None:
-        """The name of the group highlighted (or isolated), or None."""
-        return self._group_shown
+    def set_group(self, name: str, indices: Iterable[int] | np.ndarray) -> None:
+        """Keep ``indices`` as the group ``name`` (a new group, or replacing the one of that name)."""
+        self.groups = {**self.groups, check_group_name(name): np.asarray(
+            list(indices) if not isinstance(indices, np.ndarray) else indices)}
 
-    @group_shown.setter
-    def group_shown(self, name: str | None) -> None:
-        if name is not None and name not in self._groups:
-            raise ValueError(f"There is no group named {name!r}.")
-        if name != self._group_shown:
-            self._group_shown = name
-            self.events.group_shown.emit(name)
+    def remove_group(self, name: str) -> None:
+        """Forget the group ``name`` (it stops being shown, and so do its trails)."""
+        if name in self.groups:
+            self.groups = {k: v for k, v in self.groups.items() if k != name}
 
-    @property
-    def group_mode(self) -> str:
-        """``highlight`` (the rest dimmed, the default) or ``isolate`` (only the group drawn)."""
-        return self._group_mode
-
-    @group_mode.setter
-    def group_mode(self, mode: str) -> None:
-        if mode not in GROUP_MODES:
-            raise ValueError(f"Unknown group mode {mode!r}; use highlight or isolate.")
-        if mode != self._group_mode:
-            self._group_mode = mode
-            self.events.group_mode.emit(mode)
-
-    def toggle_group_mode(self) -> None:
+    def toggle_mode(self) -> None:
         """Switch between highlight and isolate (the I key)."""
-        self.group_mode = "isolate" if self._group_mode == "highlight" else "highlight"
-
-    @property
-    def trails(self) -> TrailsState | None:
-        """The trails drawn, or None."""
-        return self._trails
-
-    @trails.setter
-    def trails(self, trails: TrailsState | None) -> None:
-        if trails is not None:
-            if trails.group not in self._groups:
-                raise ValueError(f"Trails need a group; there is no group named {trails.group!r}.")
-            length = int(trails.length) if not isinstance(trails.length, bool) else 1
-            trails = TrailsState(trails.group, min(max(length, 1), MAX_TRAIL_LENGTH))
-        if trails != self._trails:
-            self._trails = trails
-            self.events.trails.emit(trails)
-
-    # -- selecting ------------------------------------------------------------------------------
+        self.mode = "isolate" if self.mode == "highlight" else "highlight"
 
     def select_points(self, indices: Iterable[int] | np.ndarray, op: str = "replace") -> None:
         """Select ``indices``: ``replace`` makes them ``DEFAULT_GROUP`` and shows it; ``add`` and ``remove`` edit the
@@ -167,15 +146,14 @@ class GroupFields:
         """
         if op not in SELECT_OPS:
             raise ValueError(f"Unknown selection operation {op!r}; use one of {', '.join(SELECT_OPS)}.")
-        n = self._n_points()
         new = as_group(np.unique(np.asarray(list(indices) if not isinstance(indices, np.ndarray) else indices,
-                                            np.int64)), n)
+                                            np.int64)), self._n_points())
         if self._hidden and self._run is not None and new.size:
             new = new[~np.isin(self._run.labels[new], list(self._hidden))]
-        name = (self._group_shown if op != "replace" else None) or DEFAULT_GROUP
-        current = self._groups.get(name, np.zeros(0, np.int64))
-        self._replace_groups({**self._groups, name: combine(current, new, op)})
-        self.group_shown = name
+        name = (self.shown if op != "replace" else None) or DEFAULT_GROUP
+        current = self.groups.get(name, np.zeros(0, np.int64))
+        self.groups = {**self.groups, name: combine(current, new, op)}
+        self.shown = name
 
     def select_class(self, cls: int, op: str = "replace") -> None:
         """Select every test image of class ``cls`` (nothing when the class is hidden)."""
@@ -189,12 +167,7 @@ class GroupFields:
             shown = ~np.isin(run.labels, list(self._hidden))
             self.select_points(worst(run.test_bce[snapshot], n, shown), op)
 
-    def _groups_for_run(self, keep: bool) -> None:
-        """A run of other test images clears the groups (their indices meant other images)."""
-        if not keep and self._groups:
-            self._replace_groups({})
-
-    def group_values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, Any]:
         """The group fields as plain values (for view files)."""
-        return {"groups": {k: tuple(int(i) for i in v) for k, v in self._groups.items()},
-                "group_shown": self._group_shown, "group_mode": self._group_mode, "trails": self._trails}
+        return {"groups": {k: tuple(int(i) for i in v) for k, v in self.groups.items()},
+                "group_shown": self.shown, "group_mode": self.mode, "trails": self.trails}

@@ -1,48 +1,47 @@
-"""Where the decoder map of a viewer state lies: through the probe or the focal point, as wide as the cloud."""
+"""Where the decoder map lies: through the probe or the focal point, as wide as the cloud at the snapshot shown."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from latent3d.analysis.decoder_map import MapGrid, decode_grid, map_extent, mosaic, plane_axes
+from latent3d.state.camera import CameraModel
 from latent3d.state.own_values import DecoderMapState
-
-if TYPE_CHECKING:
-    from latent3d.state.viewer_state import ViewerState
+from latent3d.state.pick import PickModel
+from latent3d.state.time import TimeModel
 
 __all__ = ["map_grid", "map_image"]
 
 
-def map_grid(state: ViewerState, settings: DecoderMapState) -> MapGrid | None:
-    """Where the map of ``state`` lies at its position: through the probe, else the camera's focal point.
+def map_grid(time: TimeModel, camera: CameraModel, pick: PickModel, settings: DecoderMapState) -> MapGrid | None:
+    """Where the map lies at the position of ``time``: through the probe of ``pick``, else the camera's focal point.
 
     Its half-width covers most of the cloud at the shown snapshot, so the map grows as the codes
-    spread during training; ``camera`` planes face the state's camera. None without a run.
+    spread during training; ``camera`` planes face the camera. None without a run.
     """
-    run = state.run
+    run = time.run
     if run is None:
         return None
-    codes = run.codes[state.snapshot]
-    camera = state.camera
-    if state.probe is not None:
-        centre = np.asarray(state.probe, np.float64)
-    elif camera is not None:
-        centre = np.asarray(camera.focal_point, np.float64)
+    codes = run.codes[time.snapshot]
+    pose = camera.camera
+    if pick.probe is not None:
+        centre = np.asarray(pick.probe, np.float64)
+    elif pose is not None:
+        centre = np.asarray(pose.focal_point, np.float64)
     else:
         centre = np.asarray(codes, np.float64).mean(axis=0)
     view_dir = view_up = None
-    if camera is not None:
-        view_dir = np.subtract(camera.focal_point, camera.position)
-        view_up = np.asarray(camera.view_up, np.float64)
+    if pose is not None:
+        view_dir = np.subtract(pose.focal_point, pose.position)
+        view_up = np.asarray(pose.view_up, np.float64)
     u, v = plane_axes(settings.plane, view_dir, view_up)
     return MapGrid(centre, u, v, map_extent(codes), settings.grid)
 
 
-def map_image(state: ViewerState, settings: DecoderMapState) -> tuple[MapGrid, np.ndarray] | None:
+def map_image(time: TimeModel, camera: CameraModel, pick: PickModel,
+              settings: DecoderMapState) -> tuple[MapGrid, np.ndarray] | None:
     """The map's place and its mosaic ``[G * 28, G * 28]`` (row 0 at the top) decoded at the shown snapshot."""
-    grid = map_grid(state, settings)
-    if grid is None or state.run is None:
+    grid = map_grid(time, camera, pick, settings)
+    if grid is None or time.run is None:
         return None
-    return grid, mosaic(decode_grid(state.run.decoder(state.snapshot), grid), grid.grid)
+    return grid, mosaic(decode_grid(time.run.decoder(time.snapshot), grid), grid.grid)

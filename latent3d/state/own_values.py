@@ -1,19 +1,14 @@
-"""Value types of the decoder map and of own images, as the state holds them and a view file stores them."""
+"""Value types of the decoder map and of own images, as the layers model holds them (file form: view/layers.py)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from latent3d.analysis.decoder_map import PLANES
-from latent3d.state.view_checks import Checker
 
-__all__ = ["DecoderMapState", "GRID_RANGE", "MAX_OWN_IMAGES", "OPACITY_RANGE", "OwnImage", "decoder_map_from_dict",
-           "decoder_map_to_dict", "own_images_from_list", "own_images_to_list"]
+__all__ = ["GRID_RANGE", "MAX_NAME_CHARS", "MAX_OWN_IMAGES", "OPACITY_RANGE", "PIXELS", "DecoderMapState", "OwnImage"]
 
 GRID_RANGE = (4, 32)
 OPACITY_RANGE = (0.05, 1.0)
@@ -63,48 +58,3 @@ class OwnImage:
     def as_float(self) -> np.ndarray:
         """The pixels as float32 ``[784]`` in [0, 1], as the encoder takes them (Fashion-MNIST / 255)."""
         return np.frombuffer(self.pixels, np.uint8).astype(np.float32) / 255.0
-
-
-def decoder_map_to_dict(m: DecoderMapState | None) -> dict[str, Any] | None:
-    """The view file's ``decoder_map`` value."""
-    return None if m is None else {"plane": m.plane, "grid": m.grid, "opacity": m.opacity}
-
-
-def decoder_map_from_dict(c: Checker, d: object) -> DecoderMapState | None:
-    """Check an untrusted ``decoder_map`` value (null or an object) and build it."""
-    if d is None:
-        return None
-    obj = c.obj("decoder_map", d)
-    c.keys(obj, "decoder_map", (), ("plane", "grid", "opacity"))
-    plane = c.choice("decoder_map.plane", obj.get("plane", "camera"), PLANES)
-    grid = c.integer("decoder_map.grid", obj.get("grid", 12), *GRID_RANGE)
-    opacity = c.number("decoder_map.opacity", obj.get("opacity", 0.6), *OPACITY_RANGE)
-    return DecoderMapState(plane, grid, opacity)
-
-
-def own_images_to_list(images: tuple[OwnImage, ...]) -> list[dict[str, str]]:
-    """The view file's ``own_images`` value: names and base64 pixels."""
-    return [{"name": im.name, "pixels": base64.b64encode(im.pixels).decode("ascii")} for im in images]
-
-
-def own_images_from_list(c: Checker, v: object) -> tuple[OwnImage, ...]:
-    """Check an untrusted ``own_images`` list and build the images."""
-    if v is None:
-        return ()
-    if not isinstance(v, list) or len(v) > MAX_OWN_IMAGES:
-        raise c.error("own_images", f"must be a list of at most {MAX_OWN_IMAGES} images")
-    out = []
-    for i, item in enumerate(v):
-        key = f"own_images[{i}]"
-        obj = c.obj(key, item)
-        c.keys(obj, key, ("name", "pixels"), ())
-        name = c.text(f"{key}.name", obj["name"], MAX_NAME_CHARS)
-        text = c.text(f"{key}.pixels", obj["pixels"], 2 * PIXELS)
-        try:
-            raw = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise c.error(f"{key}.pixels", "is not base64 text") from None
-        if len(raw) != PIXELS:
-            raise c.error(f"{key}.pixels", f"must hold {PIXELS} grey levels (28 x 28 bytes), not {len(raw)}")
-        out.append(OwnImage(name or "image", raw))
-    return tuple(out)

@@ -14,6 +14,7 @@ from torch import nn
 
 from latent3d.config.schedule import snapshot_steps
 from latent3d.config.train import TrainConfig
+from latent3d.runs.series import Snapshot
 from latent3d.training.allocator import keep_freed_memory
 from latent3d.training.fast_step import FastStep
 from latent3d.training.model import Autoencoder
@@ -47,47 +48,6 @@ class TrainingData:
 
         return cls(prep(train[0], config.max_train_images), train[1][: config.max_train_images],
                    prep(test[0], config.max_test_images), test[1][: config.max_test_images])
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The model at one scheduled training step; numpy only, so it can cross processes and reach the viewer.
-
-    Attributes
-    ----------
-    step : int
-        Optimisation steps done (0 for the untrained model).
-    epoch : float
-        ``step / steps_per_epoch``: 0.07 is 7 % into the first epoch.
-    steps_per_epoch : int
-    codes : ndarray of float32, shape (N_test, 3)
-    test_bce : ndarray of float32, shape (N_test,)
-        Each test image's mean BCE per pixel.
-    test_loss : float
-        Mean BCE per pixel over the test images.
-    weights : dict of str to ndarray
-        The model's state as float32 numpy arrays (``encoder.0.weight`` ...).
-    step_losses : ndarray of float32
-        The training loss of every step since the previous snapshot, in order (empty at step 0).
-    train_loss : float or None
-        The epoch's mean training loss when this snapshot ends an epoch, else None.
-    epoch_end : bool
-        Whether ``step`` is the end of an epoch (False for step 0).
-    seconds : float
-        Wall time of the training steps since the previous snapshot (evaluations not counted).
-    """
-
-    step: int
-    epoch: float
-    steps_per_epoch: int
-    codes: np.ndarray
-    test_bce: np.ndarray
-    test_loss: float
-    weights: dict[str, np.ndarray]
-    step_losses: np.ndarray
-    train_loss: float | None
-    epoch_end: bool
-    seconds: float
 
 
 def pick_device(name: str = "auto") -> torch.device:

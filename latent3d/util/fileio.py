@@ -19,8 +19,11 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["FileKindError", "OutputError", "atomic_path", "check_target", "describe_os_error", "file_kind",
-           "fsync_path", "name_max", "open_regular"]
+from latent3d.util.interrupt import held, settle
+from latent3d.util.outside_runs import enclosing_run
+
+__all__ = ["FileKindError", "OutputError", "atomic_path", "check_suffix", "check_target", "describe_os_error",
+           "file_kind", "fsync_path", "name_max", "open_regular"]
 
 PATH_MAX = 4096  # Linux's limit on a whole path, terminating NUL included
 NAME_MAX = 255  # bytes in one path component on every common file system
@@ -135,9 +138,10 @@ def check_target(target: Path, *, what: str = "File") -> None:
     Raises
     ------
     OutputError
-        One sentence: a name longer than the file system allows (room is left for the temporary
-        sibling's tag), a path over 4,096 bytes, a missing folder or a file in its place, or a
-        target that exists and is a folder, FIFO or device.
+        One sentence: a path inside a run folder (:func:`latent3d.util.outside_runs.enclosing_run`), a
+        name longer than the file system allows (room is left for the temporary sibling's tag), a path
+        over 4,096 bytes, a missing folder or a file in its place, or a target that exists and is a
+        folder, FIFO or device.
     """
     name = os.fsencode(target.name)
     if not name:
@@ -154,6 +158,10 @@ def check_target(target: Path, *, what: str = "File") -> None:
         raise OutputError(f"Cannot use folder {folder} for {target.name} ({describe_os_error(exc)}).") from None
     if not stat.S_ISDIR(folder_stat.st_mode):
         raise OutputError(f"{folder} is {file_kind(folder_stat.st_mode)}, not a folder; it cannot hold {target.name}.")
+    run = enclosing_run(target)
+    if run is not None:  # an export named RUN/codes.npy replaced the run's codes and the run no longer opened
+        raise OutputError(f"{what} {target} is inside the run folder {run}, and latent3d never writes into a run "
+                          "folder (it could replace the run's own files); choose a path outside it.")
     limit = name_max(folder)
     if len(name) > limit:
         raise OutputError(f"{what} name {target.name[:40]}... is {len(name)} bytes long; this file system takes "
@@ -167,6 +175,26 @@ def check_target(target: Path, *, what: str = "File") -> None:
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(f"{target} is {file_kind(st.st_mode)}; give a file name to write the "
                           f"{what.lower()} to.")
+
+
+def check_suffix(target: Path, allowed: tuple[str, ...], rule: str, *, what: str = "File") -> str:
+    """The lower-case suffix of ``target`` if it is one of ``allowed``; else ``rule``, the sentence that says which.
+
+    A name that is a suffix alone (``.csv``) is a hidden file with no suffix at all, and is named
+    as such: it used to be told that it "must end in .csv".
+
+    Raises
+    ------
+    OutputError
+        ``rule``, or the sentence about a suffix alone.
+    """
+    if target.name.lower() in allowed:
+        raise OutputError(f"{what} name {target.name} is a suffix alone; give a name before it, such as "
+                          f"out{target.name.lower()}.")
+    suffix = target.suffix.lower()
+    if suffix not in allowed:
+        raise OutputError(rule)
+    return suffix
 
 
 def _temp_sibling(target: Path) -> Path:
@@ -217,7 +245,8 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
     system or a name too long is reported before any rendering. On any exception (an
     ``OSError``, a ``KeyboardInterrupt``...) it is deleted and ``target`` is left as it was.
     An existing target's permission bits are kept. A symbolic link at ``target`` is replaced
-    by the new file, not followed.
+    by the new file, not followed. Once renamed, the command's output is complete
+    (:func:`latent3d.util.interrupt.settle`): a later SIGTERM no longer reports it as interrupted.
     """
     target = Path(target)
     check_target(target, what=what)
@@ -231,7 +260,9 @@ def atomic_path(target: Path, *, what: str = "File") -> Iterator[Path]:
         fsync_path(tmp)
         with suppress(FileNotFoundError):
             os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(tmp, target)
+        with held():  # a signal during the rename waits for it; once renamed the output is complete
+            os.replace(tmp, target)
+            settle()
     except BaseException as exc:
         with suppress(OSError):
             os.unlink(tmp)

@@ -58,9 +58,29 @@ def _cgroup_room() -> int | None:
         return None
 
 
+def _address_space_room() -> int | None:
+    """Room left under this process's ``RLIMIT_AS`` (``ulimit -v``), or None when it has none."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY:
+            return None
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return max(0, soft - int(line.split()[1]) * 1024)
+    except (ImportError, OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def available_memory() -> int:
-    """Bytes of memory this process could still use without swapping (the smallest figure the system gives)."""
-    figures = [f for f in (_meminfo_available(), _cgroup_room()) if f is not None]
+    """Bytes of memory this process could still use without swapping (the smallest figure the system gives).
+
+    The figures are ``MemAvailable``, the room under a cgroup v2 limit, and the room under the
+    process's address-space limit (``ulimit -v``), where each is set.
+    """
+    figures = [f for f in (_meminfo_available(), _cgroup_room(), _address_space_room()) if f is not None]
     if not figures:
         try:
             figures.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))

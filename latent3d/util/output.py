@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from latent3d.util.fileio import OutputError, describe_os_error
+from latent3d.util.interrupt import remove_on_early_exit
 
 __all__ = ["quiet_matplotlib", "say"]
 
@@ -25,8 +26,11 @@ def say(text: str) -> None:
         The reader went away (``| head``): the command line exits 0 quietly.
     OutputError
         Any other write error (``> /dev/full``): one sentence; standard output is then pointed at
-        ``/dev/null``, so that Python's flush at exit does not print a second error.
+        ``/dev/null``, so that Python's flush at exit does not print a second error. Standard output
+        closed (``>&-``, where Python sets ``sys.stdout`` to None and ``print`` does nothing) is one too.
     """
+    if sys.stdout is None:  # started with descriptor 1 closed: print() would drop the text and succeed
+        raise OutputError("Could not write the output (standard output is closed); nothing was printed.")
     try:
         print(text, flush=True)
     except OSError as exc:
@@ -67,3 +71,4 @@ def quiet_matplotlib() -> None:
         return  # no writable temporary folder either: matplotlib says so itself
     os.environ["MPLCONFIGDIR"] = folder
     atexit.register(shutil.rmtree, folder, True)
+    remove_on_early_exit(folder)  # an early Ctrl+C exits without atexit

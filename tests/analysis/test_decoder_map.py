@@ -15,7 +15,7 @@ from latent3d.runs import Run, load_run  # noqa: E402
 from latent3d.scene.core.cloud import LatentScene  # noqa: E402
 from latent3d.scene.decoder_map.layer import DecoderMapLayer  # noqa: E402
 from latent3d.state.own_values import DecoderMapState  # noqa: E402
-from latent3d.state.viewer_state import ViewerState  # noqa: E402
+from latent3d.state.viewer_model import ViewerModel  # noqa: E402
 from tests.conftest import make_fake_run  # noqa: E402
 
 
@@ -25,14 +25,14 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 @pytest.fixture
-def layer(run: Run) -> Iterator[tuple[ViewerState, DecoderMapLayer]]:
+def layer(run: Run) -> Iterator[tuple[ViewerModel, DecoderMapLayer]]:
     plotter = pv.Plotter(off_screen=True, window_size=(320, 240))
     scene = LatentScene(plotter)
     scene.set_data(run.codes, run.labels)
-    state = ViewerState()
-    state.set_run(run)
-    m = DecoderMapLayer(state, scene)
-    yield state, m
+    model = ViewerModel()
+    model.set_run(run)
+    m = DecoderMapLayer(model.time, model.camera, model.pick, model.layers, scene)
+    yield model, m
     m.close()
     scene.close()
     plotter.close()
@@ -53,35 +53,35 @@ def test_tile_centres_cover_the_plane_row_by_row() -> None:
     assert np.allclose(c[-1], [1 + 1.5, 2 - 1.5, 3])
 
 
-def test_tiles_equal_the_decoder_at_the_tile_centres(layer: tuple[ViewerState, DecoderMapLayer], run: Run) -> None:
-    state, m = layer
-    state.decoder_map = DecoderMapState("xy", 6, 0.5)
+def test_tiles_equal_the_decoder_at_the_tile_centres(layer: tuple[ViewerModel, DecoderMapLayer], run: Run) -> None:
+    model, m = layer
+    model.layers.decoder_map = DecoderMapState("xy", 6, 0.5)
     assert m.visible and m.grid is not None and m.image is not None and m.image.shape == (168, 168)
-    expected = run.decoder(state.snapshot)(tile_centres(m.grid).astype(np.float32))
+    expected = run.decoder(model.time.snapshot)(tile_centres(m.grid).astype(np.float32))
     assert np.allclose(m.image, mosaic(expected, 6))
     assert np.allclose(m.image[28:56, 56:84], expected[6 + 2].reshape(28, 28))  # row 1, column 2
 
 
-def test_plane_follows_the_probe_and_hides(layer: tuple[ViewerState, DecoderMapLayer]) -> None:
-    state, m = layer
-    state.decoder_map = DecoderMapState("camera", 12, 0.6)
-    state.probe = (0.5, -1.0, 2.0)
+def test_plane_follows_the_probe_and_hides(layer: tuple[ViewerModel, DecoderMapLayer]) -> None:
+    model, m = layer
+    model.layers.decoder_map = DecoderMapState("camera", 12, 0.6)
+    model.pick.probe = (0.5, -1.0, 2.0)
     assert m.grid is not None and np.allclose(m.grid.centre, [0.5, -1.0, 2.0])
     before = m.image.copy() if m.image is not None else None
-    state.probe = (3.0, 3.0, 3.0)
+    model.pick.probe = (3.0, 3.0, 3.0)
     assert np.allclose(m.grid.centre, [3, 3, 3]) and not np.allclose(before, m.image)
-    state.toggle_decoder_map()
-    assert not m.visible and m.image is None and state.decoder_map is None
-    state.toggle_decoder_map()
-    assert m.visible and state.decoder_map == DecoderMapState("camera", 12, 0.6)
+    model.layers.toggle_decoder_map()
+    assert not m.visible and m.image is None and model.layers.decoder_map is None
+    model.layers.toggle_decoder_map()
+    assert m.visible and model.layers.decoder_map == DecoderMapState("camera", 12, 0.6)
 
 
-def test_grid_at_step_0_differs_from_the_last(layer: tuple[ViewerState, DecoderMapLayer]) -> None:
-    state, m = layer
-    state.decoder_map = DecoderMapState("xy", 8, 0.6)
-    state.position = 0
+def test_grid_at_step_0_differs_from_the_last(layer: tuple[ViewerModel, DecoderMapLayer]) -> None:
+    model, m = layer
+    model.layers.decoder_map = DecoderMapState("xy", 8, 0.6)
+    model.time.position = 0
     first = m.image.copy() if m.image is not None else None
-    state.position = 2
+    model.time.position = 2
     assert first is not None and m.image is not None and np.abs(first - m.image).max() > 0.05
 
 
@@ -114,7 +114,7 @@ def test_bundled_run_decoder_learns(tmp_path: Path) -> None:
 def test_render_draws_the_map_and_own_images(run: Run, tmp_path: Path) -> None:
     from latent3d.scene.offscreen.render import OffscreenRenderer
     from latent3d.state.own_values import OwnImage
-    from latent3d.state.view_file import ViewSpec
+    from latent3d.state.view import ViewSpec
 
     plain = OffscreenRenderer(run, size=(240, 180), camera="xy")
     try:
@@ -148,16 +148,16 @@ def test_render_cli_decoder_map_options(run: Run, tmp_path: Path, capsys: pytest
     assert "add --decoder-map" in capsys.readouterr().err
 
 
-def test_hold_keeps_the_map_during_a_drag(layer: tuple[ViewerState, DecoderMapLayer]) -> None:
+def test_hold_keeps_the_map_during_a_drag(layer: tuple[ViewerModel, DecoderMapLayer]) -> None:
     from latent3d.state.values import Camera
 
-    state, m = layer
-    state.camera = Camera((5.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
-    state.decoder_map = DecoderMapState("camera", 6, 0.6)
+    model, m = layer
+    model.camera.camera = Camera((5.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    model.layers.decoder_map = DecoderMapState("camera", 6, 0.6)
     assert m.grid is not None
     u0 = m.grid.u.copy()
     m.hold(True)
-    state.camera = Camera((0.0, 5.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+    model.camera.camera = Camera((0.0, 5.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
     assert np.allclose(m.grid.u, u0)  # held: the tiles stay where they were decoded
     m.hold(False)
     assert not np.allclose(m.grid.u, u0) and abs(float(m.grid.u @ np.array([0.0, 1.0, 0.0]))) < 1e-9

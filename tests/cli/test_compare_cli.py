@@ -13,9 +13,8 @@ imageio = pytest.importorskip("imageio.v2")
 
 from latent3d.cli.parser import main  # noqa: E402
 from latent3d.runs import load_run  # noqa: E402
-from latent3d.state.view_apply import spec_from_state  # noqa: E402
-from latent3d.state.view_file import ViewFileError, load_view  # noqa: E402
-from latent3d.state.viewer_state import ViewerState  # noqa: E402
+from latent3d.state.view import ViewFileError, load_view, spec_from_state  # noqa: E402
+from latent3d.state.viewer_model import ViewerModel  # noqa: E402
 from tests.support.hostile_fixtures import one_sentence  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
@@ -77,12 +76,12 @@ def test_render_side_by_side_and_aligned(runs: tuple[Path, Path, Path], tmp_path
 
 def test_view_file_keeps_align_and_compare(runs: tuple[Path, Path, Path], tmp_path: Path) -> None:
     a, b, few = runs
-    state = ViewerState()
-    state.set_run(load_run(a))
-    state.set_compare(load_run(b))
-    state.align, state.color = "previous", "distance"
-    state.camera = None
-    spec = spec_from_state(state)
+    model = ViewerModel()
+    model.set_run(load_run(a))
+    model.compare.other = load_run(b)
+    model.compare.align, model.display.color = "previous", "distance"
+    model.camera.camera = None
+    spec = spec_from_state(model)
     assert spec.align == "previous" and spec.compare is not None
     d = spec.to_dict()
     d["camera"] = {"position": [5, 5, 5], "focal_point": [0, 0, 0], "view_up": [0, 0, 1]}
@@ -106,7 +105,7 @@ def test_view_file_keeps_align_and_compare(runs: tuple[Path, Path, Path], tmp_pa
 
 
 def _render_view(view: Path, tmp_path: Path) -> None:
-    from latent3d.state.view_apply import load_view_compare, load_view_run
+    from latent3d.state.view import load_view_compare, load_view_run
 
     spec = load_view(view)
     load_view_compare(spec, view, load_view_run(spec, view))
@@ -114,6 +113,7 @@ def _render_view(view: Path, tmp_path: Path) -> None:
 
 def test_a_screenshot_of_the_state_keeps_alignment_and_comparison(runs: tuple[Path, Path, Path]) -> None:
     from latent3d.scene.offscreen.render import render_state
+    from latent3d.state.viewer_state import ViewerState  # render_state's argument, until the off-screen render moves
 
     a, b, _ = runs
     state = ViewerState()

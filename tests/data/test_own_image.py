@@ -16,7 +16,7 @@ from latent3d.data.image_file import convert_array, read_image_file
 from latent3d.runs import Run, load_run
 from latent3d.runs.writer import RunWriter
 from latent3d.state.own_values import OwnImage
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 from tests.conftest import make_fake_run
 
 
@@ -105,7 +105,7 @@ def test_nearest_images() -> None:
 
 
 @pytest.fixture
-def layer(run: Run) -> Iterator[tuple[ViewerState, object]]:
+def layer(run: Run) -> Iterator[tuple[ViewerModel, object]]:
     pv = pytest.importorskip("pyvista")
     from latent3d.scene.core.cloud import LatentScene
     from latent3d.scene.own_images.layer import OwnImagesLayer
@@ -113,39 +113,39 @@ def layer(run: Run) -> Iterator[tuple[ViewerState, object]]:
     plotter = pv.Plotter(off_screen=True, window_size=(320, 240))
     scene = LatentScene(plotter)
     scene.set_data(run.codes, run.labels)
-    state = ViewerState()
-    state.set_run(run)
-    lay = OwnImagesLayer(state, scene)
-    yield state, lay
+    model = ViewerModel()
+    model.set_run(run)
+    lay = OwnImagesLayer(model.time, model.layers, scene)
+    yield model, lay
     lay.close()
     scene.close()
     plotter.close()
 
 
-def test_layer_places_markers_and_trails(layer: tuple[ViewerState, object], run: Run) -> None:
-    state, lay = layer
+def test_layer_places_markers_and_trails(layer: tuple[ViewerModel, object], run: Run) -> None:
+    model, lay = layer
     a = OwnImage.from_array("a", np.linspace(0, 1, 784))
     b = OwnImage.from_array("b", np.linspace(1, 0, 784))
-    state.add_own_image(a)
-    state.add_own_image(b)
+    model.layers.add_own_image(a)
+    model.layers.add_own_image(b)
     own_a = encode_at_snapshots(run, a.as_float())
-    state.position = 1.5
+    model.time.position = 1.5
     assert lay.markers.shape == (2, 3)  # type: ignore[attr-defined]
     assert np.allclose(lay.markers[0], 0.5 * (own_a.codes[1] + own_a.codes[2]), atol=1e-5)  # type: ignore[attr-defined]
     assert lay.trail_points.shape == (2 * run.n_snapshots, 3)  # type: ignore[attr-defined]
-    state.remove_own_image(0)
+    model.layers.remove_own_image(0)
     assert lay.markers.shape == (1, 3)  # type: ignore[attr-defined]
-    state.own_images = ()
+    model.layers.own_images = ()
     assert lay.markers.shape == (0, 3)  # type: ignore[attr-defined]
 
 
 def test_state_limits_own_images() -> None:
-    state = ViewerState()
+    model = ViewerModel()
     img = OwnImage.from_array("x\x07y", np.zeros(784))
     assert img.name == "xy"
-    state.own_images = [img] * 16
+    model.layers.own_images = [img] * 16
     with pytest.raises(ValueError, match="At most 16"):
-        state.add_own_image(img)
+        model.layers.add_own_image(img)
     with pytest.raises(ValueError):
         OwnImage("z", b"\0" * 10)
 

@@ -56,7 +56,7 @@ def test_export_dialogs_start_in_the_last_folder_used(window, dialogs, tmp_path:
     shots.mkdir()
     dialogs["replies"].append(str(shots / "view.png"))
     assert ask_screenshot(window, window.view) == shots / "view.png" and (shots / "view.png").is_file()
-    MovieExport(window.view, window.timeline).ask(window)  # cancelled: nothing written
+    MovieExport(window.view, window.model.time, window.model.display, window.timeline.pause).ask(window)  # cancelled
     assert Path(dialogs["start"][-1]) == shots / "latent3d.mp4"
     assert window.settings.value("last_export_dir") == str(shots)
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from qt.conftest import REPO, dispose, open_window
 
-from latent3d.qt.inspect.image_panel import to_uint8
+from latent3d.qt.widgets.image_view import to_uint8
 
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 
@@ -51,7 +51,7 @@ def test_click_selects_exact_point_and_shows_both_images(qtbot, window) -> None:
     x, y, _ = window.scene.display_position(i)
     _click(qtbot, window, x, y)
     assert window.scene.selected == i
-    sel = window.panel.selection
+    sel = window.parts["inspect"]["panel"].selection
     e = window.state.snapshot
     expected = to_uint8(window.run.decoder(e)(window.run.codes[e, i])[0])
     np.testing.assert_array_equal(sel.right.image, expected)
@@ -62,10 +62,10 @@ def test_click_selects_exact_point_and_shows_both_images(qtbot, window) -> None:
 
 def test_click_on_empty_space_changes_nothing(qtbot, window) -> None:  # noqa: ANN001
     window.state.selected = 7
-    before = window.panel.selection.details.text()
+    before = window.parts["inspect"]["panel"].selection.details.text()
     _click(qtbot, window, 3, 3)
     assert window.scene.selected == 7
-    assert window.panel.selection.details.text() == before
+    assert window.parts["inspect"]["panel"].selection.details.text() == before
 
 
 @pytest.mark.parametrize("axis", ["linear", "log"])
@@ -90,24 +90,25 @@ def test_selection_follows_epoch(window) -> None:  # noqa: ANN001
     window.state.selected = 11
     window.timeline.set_position(1)
     expected = to_uint8(window.run.decoder(1)(window.run.codes[1, 11])[0])
-    np.testing.assert_array_equal(window.panel.selection.right.image, expected)
+    np.testing.assert_array_equal(window.parts["inspect"]["panel"].selection.right.image, expected)
 
 
 def test_probe_decode_matches_decoder(window) -> None:  # noqa: ANN001
-    window.controller.set_free_roam(True)
-    assert window.panel.probe.isVisible()
+    window.parts["inspect"]["gestures"].set_free_roam(True)
+    assert window.parts["inspect"]["panel"].probe.isVisible()
     p = np.array([0.5, -1.0, 2.0], np.float32)
     window.scene.set_probe_position(p)
     e = window.state.snapshot
-    np.testing.assert_array_equal(window.panel.probe.left.image, to_uint8(window.run.decoder(e)(p)[0]))
+    probe = window.parts["inspect"]["panel"].probe
+    np.testing.assert_array_equal(probe.left.image, to_uint8(window.run.decoder(e)(p)[0]))
     d = np.linalg.norm(window.scene.positions - p, axis=1)
-    assert f"#{int(np.argmin(d))}" in window.panel.probe.details.text()
-    window.controller.set_free_roam(False)
+    assert f"#{int(np.argmin(d))}" in window.parts["inspect"]["panel"].probe.details.text()
+    window.parts["inspect"]["gestures"].set_free_roam(False)
     assert window.scene.probe_position is None
 
 
 def test_double_click_on_empty_space_moves_probe(window) -> None:  # noqa: ANN001
-    window.controller.set_free_roam(True)
+    window.parts["inspect"]["gestures"].set_free_roam(True)
     window.view.click(5, 5, double=True)
     np.testing.assert_allclose(window.scene.probe_position, window.scene.focal_plane_point(5, 5), atol=1e-4)
 
@@ -115,7 +116,7 @@ def test_double_click_on_empty_space_moves_probe(window) -> None:  # noqa: ANN00
 def test_class_toggle_hides_class(qtbot, window) -> None:  # noqa: ANN001
     i = _front_most(window)
     cls = int(window.run.labels[i])
-    window.legend.set_checked(cls, False)
+    window.parts["display"]["legend"].set_checked(cls, False)
     assert not window.scene.class_visible(cls)
     window.view.ren_win.Render()
     x, y, _ = window.scene.display_position(i)
@@ -172,10 +173,10 @@ def test_without_dataset_original_slot_says_how(qtbot, settings, synthetic_run, 
     w = open_window(qtbot, settings, tmp_path / "no-data", synthetic_run)
     try:
         w.state.selected = 3
-        assert "see below" in w.panel.selection.left.text()
-        text = w.panel.selection.details.text()
+        assert "see below" in w.parts["inspect"]["panel"].selection.left.text()
+        text = w.parts["inspect"]["panel"].selection.details.text()
         assert "not found" in text and "--data-dir" in text
-        assert w.panel.selection.right.image is not None
+        assert w.parts["inspect"]["panel"].selection.right.image is not None
     finally:
         dispose(w)
 
@@ -225,7 +226,7 @@ def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: A
     from pyvista.plotting.plotter import BasePlotter
 
     window.state.selected = 7
-    window.path_view.start(7, 9)
+    window.parts["inspect"]["path_view"].start(7, 9)
     qtbot.wait(50)
     renders = []
     original = BasePlotter.render
@@ -255,10 +256,10 @@ def test_the_3d_view_gets_most_of_the_window(qtbot, settings, synthetic_run, siz
         qtbot.wait(100)
         view, win = w.view.size(), w.size()
         assert view.width() >= 0.7 * win.width() and view.height() >= 0.68 * win.height()
-        legend = w.legend
+        legend = w.parts["display"]["legend"]
         top_left = legend.mapTo(w, legend.rect().topLeft())
         assert legend.isVisible() and top_left.y() + legend.height() <= win.height()  # the legend is on screen
-        w.controller.set_free_roam(True)  # the probe panel opens: the legend stays in sight
+        w.parts["inspect"]["gestures"].set_free_roam(True)  # the probe panel opens: the legend stays in sight
         qtbot.wait(50)
         assert legend.mapTo(w, legend.rect().bottomLeft()).y() <= win.height()
     finally:

@@ -35,10 +35,10 @@ def test_escape_clears_the_selection_and_leaves_free_roam(qtbot, window) -> None
     state.selected = 7
     _press(qtbot, window, "Esc", Qt.Key.Key_Escape)
     assert state.selected is None and window.scene.selected is None
-    window.roam_action.setChecked(True)
+    window.parts["inspect"]["roam_action"].setChecked(True)
     assert state.probe is not None
     _press(qtbot, window, "Esc", Qt.Key.Key_Escape)
-    assert state.probe is None and not window.roam_action.isChecked()
+    assert state.probe is None and not window.parts["inspect"]["roam_action"].isChecked()
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_help_lists_every_shortcut_of_the_window(qtbot, window) -> None:  # noqa
 
 def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, window) -> None:  # noqa: ANN001
     labels = np.asarray(window.state.run.labels)
-    window.legend.itemEntered.emit(window.legend.item(3))
+    window.parts["display"]["legend"].itemEntered.emit(window.parts["display"]["legend"].item(3))
     assert window.state.highlight_class == 3
     from latent3d.scene.core.cloud import CLASS_COLORS
 
@@ -86,7 +86,7 @@ def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, w
     faded = np.abs(rgb[labels != 3] - background).sum(axis=1)
     assert (faded < 0.5 * np.abs(own[labels != 3] - background).sum(axis=1)).all()  # the others near the background
     assert window.loss_panel.classes[3].isVisible()
-    window.legend.leaveEvent(None)
+    window.parts["display"]["legend"].leaveEvent(None)
     assert window.state.highlight_class is None
 
 
@@ -110,7 +110,7 @@ def test_save_view_starts_in_the_runs_folder_then_in_the_last_folder(window, tmp
 
 
 def test_the_free_roam_tooltip_says_what_it_does(window) -> None:  # noqa: ANN001
-    tip = window.roam_action.toolTip()
+    tip = window.parts["inspect"]["roam_action"].toolTip()
     assert tip.strip().lower() not in ("free roam", "free roam (f)") and "probe" in tip
 
 
@@ -120,7 +120,7 @@ def test_after_stop_the_camera_and_the_selection_stay(window) -> None:  # noqa: 
 
     from tests.support.scene_fixtures import grown
 
-    state, training = window.state, window.training
+    state, training = window.state, window.parts["training"]["training"]
     before = state.run
     live = grown(before, 2)  # what a training shows after two snapshots
     training._previous, training._shown = before, live  # as start() and the first snapshot leave them

@@ -87,9 +87,10 @@ def test_labels_and_tooltips(qtbot, settings, tmp_path: Path) -> None:  # noqa: 
 
 
 def test_the_training_strip_names_a_run_as_plain_text(qtbot) -> None:  # noqa: ANN001
-    from latent3d.qt.training.live import TrainingProgress
+    from latent3d.qt.training.progress import TrainingProgress
+    from latent3d.state.viewer_model import ViewerModel
 
-    strip = TrainingProgress()
+    strip = TrainingProgress(ViewerModel().time)
     qtbot.addWidget(strip)
     strip.begin(f"starting training of {MARKUP}…")
     assert strip.label.textFormat() == Qt.TextFormat.PlainText
@@ -101,11 +102,11 @@ def test_file_open_run_and_open_view_with_markup(qtbot, settings, boxes, tmp_pat
     from PySide6.QtWidgets import QWidget
 
     from latent3d.qt.files.open_save import OpenSave
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
     parent = QWidget()
     qtbot.addWidget(parent)
-    files = OpenSave(ViewerState(), settings, parent)
+    files = OpenSave(ViewerModel(), settings, parent)
     bad = tmp_path / "<img src='dev-zero'><h1>run<h1>"
     bad.mkdir()
     (bad / "run.json").write_text("{broken")

@@ -20,37 +20,38 @@ from tests.support.scene_fixtures import make_run
 
 def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  # noqa: ANN001
     window.state.selected = 11
-    assert window.filmstrip.grid.images
-    window.legend.set_checked(int(window.run.labels[11]), False)  # as a click on the legend does
+    assert window.parts["inspect"]["filmstrip"].grid.images
+    window.parts["display"]["legend"].set_checked(int(window.run.labels[11]), False)  # as a click on the legend does
     assert window.state.selected is None and window.scene.selected is None
-    assert window.panel.selection.right.image is None or window.panel.selection.right_caption.text() == "reconstruction"
-    assert "Click a point" in window.panel.selection.left.text()
-    assert window.filmstrip.grid.images == []
-    assert window.neighbours_box.grid.images == []
+    selection = window.parts["inspect"]["panel"].selection
+    assert selection.right.image is None or selection.right_caption.text() == "reconstruction"
+    assert "Click a point" in window.parts["inspect"]["panel"].selection.left.text()
+    assert window.parts["inspect"]["filmstrip"].grid.images == []
+    assert window.parts["inspect"]["neighbours_box"].grid.images == []
 
 
 def test_probe_off_gives_the_neighbours_back_to_the_selection(qtbot, window) -> None:  # noqa: ANN001
     window.state.selected = 11
-    window.controller.set_free_roam(True)
+    window.parts["inspect"]["gestures"].set_free_roam(True)
     w, h = window.view.ren_win.GetSize()
     window.view.click(2, 2, double=True)  # empty space: the probe jumps there
     assert window.state.probe is not None
-    assert "probe" in window.neighbours_box.source.text()
-    window.controller.set_free_roam(False)
+    assert "probe" in window.parts["inspect"]["neighbours_box"].source.text()
+    window.parts["inspect"]["gestures"].set_free_roam(False)
     assert window.state.probe is None
-    assert window.neighbours_box.source.text().startswith("Nearest to #11")
+    assert window.parts["inspect"]["neighbours_box"].source.text().startswith("Nearest to #11")
     window.timeline.set_position(1)
-    assert "step" in window.neighbours_box.source.text()
-    ids = window.neighbours_view.ids
+    assert "step" in window.parts["inspect"]["neighbours_box"].source.text()
+    ids = window.parts["inspect"]["neighbours_view"].ids
     expected, _ = window.neighbours.query(window.run.codes[1, 11], len(ids), exclude=11)
     np.testing.assert_array_equal(ids, expected)  # it follows the timeline again
 
 
 def test_switching_runs_leaves_no_stale_caption(window, tmp_path: Path) -> None:  # noqa: ANN001
     window.state.selected = 3
-    assert "step" in window.panel.selection.right_caption.text()
+    assert "step" in window.parts["inspect"]["panel"].selection.right_caption.text()
     window.files.show_run(load_run(make_run(tmp_path / "other", n=500, epochs=2, seed=5)))
-    assert window.panel.selection.right_caption.text() == "reconstruction"
+    assert window.parts["inspect"]["panel"].selection.right_caption.text() == "reconstruction"
     assert window.state.selected is None
 
 
@@ -60,17 +61,18 @@ def test_free_roam_after_rotating_keeps_the_camera(qtbot, window) -> None:  # no
     cam.Elevation(25)
     window.view.render()
     before = np.array(cam.GetPosition()) - np.array(cam.GetFocalPoint())
-    window.roam_action.trigger()  # F
+    window.parts["inspect"]["roam_action"].trigger()  # F
     qtbot.wait(50)
     after = np.array(cam.GetPosition()) - np.array(cam.GetFocalPoint())
     np.testing.assert_allclose(after / np.linalg.norm(after), before / np.linalg.norm(before), atol=1e-6)
 
 
 def test_probe_starts_on_the_data_and_fills_the_panel(qtbot, window) -> None:  # noqa: ANN001
-    window.roam_action.trigger()
+    window.parts["inspect"]["roam_action"].trigger()
     p = np.asarray(window.state.probe)
     assert np.min(np.linalg.norm(window.scene.positions - p, axis=1)) < 1e-5  # on a data point, not in a void
-    assert window.panel.probe.isVisible() and window.panel.probe.left.image is not None
+    probe = window.parts["inspect"]["panel"].probe
+    assert probe.isVisible() and probe.left.image is not None
 
 
 def _class_pixel_counts(img: np.ndarray) -> np.ndarray:
@@ -88,7 +90,7 @@ def test_view_file_round_trip_window_to_render(qtbot, settings, synthetic_run: P
         cam.Azimuth(40)
         cam.Elevation(-20)
         w.timeline.set_position(1.5)
-        w.display.set_colour_mode("class")
+        w.parts["display"]["actions"].set_colour_mode("class")
         w.state.hidden_classes = {0, 3}
         w.state.selected = int(np.flatnonzero(w.run.labels == 5)[0])
         view_file = tmp_path / "v.json"

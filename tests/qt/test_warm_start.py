@@ -54,7 +54,7 @@ def test_warm_up_without_an_index_still_builds_the_decoders(window) -> None:  # 
 
 
 def test_a_window_closed_before_the_warm_up_is_left_alone(qtbot, window) -> None:  # noqa: ANN001
-    warm_after_first_frame(window.view, window.state, lambda: window.neighbours.index)
+    warm_after_first_frame(window.view, window.model.time, lambda: window.neighbours.index)
     window.view.ren_win.Render()
     window.close()  # the view's scene is released before the next turn of the event loop
     qtbot.wait(50)

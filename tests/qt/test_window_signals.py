@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -35,15 +36,21 @@ shown = main_window.MainWindow.show
 
 def show(self):
     shown(self)
-    c = self.training.controller
+    c = self.parts["training"]["training"].controller
     c.started.connect(lambda _msg: print(c.pid, flush=True))
     config = TrainConfig(epochs=1000, max_train_images=2000, max_test_images=500)
-    QTimer.singleShot(0, lambda: self.training.start(config, Path(sys.argv[1])))
+    QTimer.singleShot(0, lambda: self.parts["training"]["training"].start(config, Path(sys.argv[1])))
 
 main_window.MainWindow.show = show
 from latent3d.cli.parser import main
 sys.exit(main(["view", "--data-dir", sys.argv[2]]))
 """
+
+
+def _training(window: Any) -> Any:
+    """The window's training feature (its LiveTraining)."""
+    return window.parts["training"]["training"]
+
 
 
 @pytest.mark.parametrize("sig", SHUTDOWN_SIGNALS, ids=[s.name for s in SHUTDOWN_SIGNALS])
@@ -67,15 +74,15 @@ def test_signal_while_the_close_question_is_open_stops_and_closes(qtbot, setting
     shutdown = WindowShutdown(lambda: quits.append(1), w)
     bridge.received.connect(shutdown.on_signal)
     try:
-        w.training.start(LONG, default_runs_dir() / "asked")
-        with qtbot.waitSignal(w.training.controller.snapshot_received, timeout=60000):
+        _training(w).start(LONG, default_runs_dir() / "asked")
+        with qtbot.waitSignal(_training(w).controller.snapshot_received, timeout=60000):
             pass
-        child = w.training.controller.pid
+        child = _training(w).controller.pid
         # The real question box runs its own event loop inside closeEvent; SIGTERM arrives meanwhile.
         QTimer.singleShot(300, lambda: os.kill(os.getpid(), signal.SIGTERM))
         w.close()
         qtbot.waitUntil(lambda: bool(quits), timeout=15000)
-        assert not w.isVisible() and not w.training.running
+        assert not w.isVisible() and not _training(w).running
         assert QApplication.activeModalWidget() is None
         assert child is not None and wait_gone([child]) >= 0
         assert list(default_runs_dir().iterdir()) == []  # no run, no partial folder

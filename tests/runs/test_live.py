@@ -11,18 +11,18 @@ import pytest
 
 from latent3d import runs
 from latent3d.config.train import TrainConfig
-from latent3d.job.process import Failed, Finished, SnapshotUpdate, Started, TrainingProcess
+from latent3d.job.process import Failed, Finished, Snapshot, Started, TrainingProcess
 from latent3d.job.train_job import TrainJob
 from latent3d.runs.live import LiveRun
 
 DECODER = {f"decoder.{i}.{k}": np.zeros((2,), np.float32) for i in (0, 2, 4, 6) for k in ("weight", "bias")}
 
 
-def _update(step: int, prev: int, spe: int = 10, n: int = 5) -> SnapshotUpdate:
+def _update(step: int, prev: int, spe: int = 10, n: int = 5) -> Snapshot:
     end = step > 0 and step % spe == 0
-    return SnapshotUpdate(step, step / spe, spe, np.full((n, 3), step, np.float32), np.full(n, 0.5, np.float32),
-                          0.5 - step / 1000, DECODER, np.arange(prev, step, dtype=np.float32), 0.4 if end else None,
-                          end, 0.01)
+    return Snapshot(step, step / spe, spe, np.full((n, 3), step, np.float32), np.full(n, 0.5, np.float32),
+                    0.5 - step / 1000, DECODER, np.arange(prev, step, dtype=np.float32), 0.4 if end else None,
+                    end, 0.01)
 
 
 def test_live_run_grows_one_snapshot_at_a_time(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_tiny_live_training_streams_snapshots_inside_the_first_epoch(data_dir: P
     proc.close()
     assert isinstance(msgs[-1], Finished), msgs[-1]
     started = next(m for m in msgs if isinstance(m, Started))
-    ups = [m for m in msgs if isinstance(m, SnapshotUpdate)]
+    ups = [m for m in msgs if isinstance(m, Snapshot)]
     assert started.n_batches == 10 and [u.step for u in ups] == [*range(11), 20]
     first_end = next(i for i, u in enumerate(ups) if u.epoch_end)
     assert ups[first_end].step == 10 and [u.step for u in ups[:first_end]] == list(range(10))

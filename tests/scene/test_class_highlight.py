@@ -23,7 +23,8 @@ def setup(tmp_path: Path) -> Iterator[tuple[ViewerState, LatentScene, ClassHighl
     plotter = pv.Plotter(off_screen=True, window_size=(300, 200))
     state = ViewerState()
     scene = LatentScene(plotter)
-    presenter = ScenePresenter(state, scene)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     highlight = ClassHighlight(state, scene, presenter.colours)  # after the presenter, as the window builds it
     state.set_run(load_run(make_run(tmp_path / "r", n=400, epochs=2)))
     yield state, scene, highlight

@@ -35,7 +35,8 @@ def views(runs: tuple[Run, Run]) -> Iterator[tuple[ViewerState, LatentScene, Lat
     state = ViewerState()
     first, second = _plotter(), _plotter()
     scene_a, scene_b = LatentScene(first), LatentScene(second)
-    presenter = ScenePresenter(state, scene_a)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene_a)
     state.set_run(a)
     state.set_compare(b)
     linked = ComparePresenter(state, scene_b)

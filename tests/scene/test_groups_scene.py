@@ -104,7 +104,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 def shown(plotter: pv.Plotter, run: Run) -> Iterator[tuple[ViewerState, LatentScene, GroupPresenter]]:
     state = ViewerState()
     scene = LatentScene(plotter)
-    presenter = ScenePresenter(state, scene)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     groups = GroupPresenter(state, scene, presenter.colours)
     state.set_run(run)
     yield state, scene, groups

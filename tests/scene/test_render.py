@@ -93,8 +93,7 @@ def test_parse_size() -> None:
 def test_render_state_shows_what_a_saved_view_of_it_shows(run: Run, tmp_path: Path) -> None:
     from latent3d.scene.offscreen.render import render_state
     from latent3d.state.values import Camera
-    from latent3d.state.view_apply import apply_spec, spec_from_state
-    from latent3d.state.view_file import load_view, save_view
+    from latent3d.state.view import apply_spec, load_view, save_view, spec_from_state
     from latent3d.state.viewer_state import ViewerState
 
     state = ViewerState()
@@ -102,10 +101,10 @@ def test_render_state_shows_what_a_saved_view_of_it_shows(run: Run, tmp_path: Pa
     state.hidden_classes, state.selected, state.color = frozenset({3}), 5, "error"
     state.probe = (0.2, -0.1, 0.3)
     state.camera = Camera((2.0, -3.0, 1.5), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0), 30.0)
-    save_view(spec_from_state(state), tmp_path / "v.json")
+    save_view(spec_from_state(state.model), tmp_path / "v.json")
     reopened = ViewerState()
     reopened.set_run(run)
-    apply_spec(reopened, load_view(tmp_path / "v.json"))
+    apply_spec(reopened.model, load_view(tmp_path / "v.json"))
     shot = render_state(state, (160, 120), 2)
     assert shot.shape == (240, 320, 3)
     np.testing.assert_array_equal(shot, render_state(reopened, (160, 120), 2))

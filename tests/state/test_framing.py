@@ -11,7 +11,7 @@ import pytest
 
 from latent3d.state.framing import SnapshotBoxes, blend, framed, percentile_box
 from latent3d.state.values import Camera
-from latent3d.state.view_file import ViewSpec
+from latent3d.state.view import ViewSpec
 
 CAM = Camera((10.0, 0.0, 0.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0), 30.0)
 
@@ -66,7 +66,7 @@ def test_blend_goes_from_a_to_b() -> None:
 
 
 def test_view_file_keeps_follow_and_refuses_non_booleans(tmp_path: Path) -> None:
-    from latent3d.state.view_file import ViewFileError
+    from latent3d.state.view import ViewFileError
 
     spec = ViewSpec(run="r", step=0, epoch=None, camera=CAM, color="class", hidden_classes=(), selected=None,
                     follow=True)

@@ -20,8 +20,7 @@ from latent3d.analysis.groups import (
 )
 from latent3d.runs import Run, load_run
 from latent3d.state.groups import DEFAULT_GROUP, TrailsState
-from latent3d.state.view_apply import apply_spec, check_spec, spec_from_state
-from latent3d.state.view_file import ViewFileError, ViewSpec, load_view, save_view
+from latent3d.state.view import ViewFileError, ViewSpec, apply_spec, check_spec, load_view, save_view, spec_from_state
 from latent3d.state.viewer_state import ViewerState
 from tests.support.scene_fixtures import make_run
 
@@ -149,7 +148,7 @@ def test_groups_round_trip_through_a_view_file(state: ViewerState, run: Run, tmp
     state.group_mode = "isolate"
     state.trails = TrailsState("shirts", 6)
     state.camera = None
-    spec = spec_from_state(state)
+    spec = spec_from_state(state.model)
     assert spec.grouping.groups == {"shirts": (1, 2, 3), DEFAULT_GROUP: (7, 8)}
     path = tmp_path / "v.json"
     save_view(ViewSpec(**{**spec.__dict__, "camera": ViewSpec.from_dict(_view(run), "x").camera}), path)
@@ -157,7 +156,7 @@ def test_groups_round_trip_through_a_view_file(state: ViewerState, run: Run, tmp
     check_spec(back, run, path)
     fresh = ViewerState()
     fresh.set_run(run)
-    apply_spec(fresh, back)
+    apply_spec(fresh.model, back)
     assert {k: v.tolist() for k, v in fresh.groups.items()} == {"shirts": [1, 2, 3], DEFAULT_GROUP: [7, 8]}
     assert (fresh.group_shown, fresh.group_mode, fresh.trails) == (DEFAULT_GROUP, "isolate", TrailsState("shirts", 6))
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from latent3d.state.view_file import Camera, PathSpec, ViewFileError, ViewSpec, load_view, save_view
+from latent3d.state.view import Camera, PathSpec, ViewFileError, ViewSpec, load_view, save_view
 
 DROP = object()  # marks a key to delete in with_value()
 RAW = "@@raw@@"  # stands for a literal spliced into the JSON text (NaN, 1e400, 30-digit integers)

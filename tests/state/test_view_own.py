@@ -12,7 +12,7 @@ import pytest
 
 from latent3d.state.own_values import DecoderMapState, OwnImage
 from latent3d.state.values import Camera
-from latent3d.state.view_file import ViewFileError, ViewSpec, load_view, save_view
+from latent3d.state.view import ViewFileError, ViewSpec, load_view, save_view
 
 CAM = Camera((3.0, 3.0, 3.0), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0))
 PIX = base64.b64encode(bytes(range(256)) * 3 + bytes(16)).decode()
@@ -71,15 +71,15 @@ def test_hostile_values_name_the_key(tmp_path: Path, extra: dict[str, Any], key:
 
 def test_apply_and_capture(tmp_path: Path) -> None:
     from latent3d.runs import load_run
-    from latent3d.state.view_apply import apply_spec, spec_from_state
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.view import apply_spec, spec_from_state
+    from latent3d.state.viewer_model import ViewerModel
     from tests.conftest import make_fake_run
 
     run = load_run(make_fake_run(tmp_path / "r", epochs=1, n=40))
-    state = ViewerState()
-    state.set_run(run)
+    model = ViewerModel()
+    model.set_run(run)
     img = OwnImage.from_array("x", np.ones(784))
-    apply_spec(state, ViewSpec("r", 0, None, CAM, decoder_map=DecoderMapState("yz", 5, 1.0), own_images=(img,)))
-    assert state.decoder_map == DecoderMapState("yz", 5, 1.0) and state.own_images == (img,)
-    spec = spec_from_state(state)
-    assert spec.decoder_map == state.decoder_map and spec.own_images == (img,)
+    apply_spec(model, ViewSpec("r", 0, None, CAM, decoder_map=DecoderMapState("yz", 5, 1.0), own_images=(img,)))
+    assert model.layers.decoder_map == DecoderMapState("yz", 5, 1.0) and model.layers.own_images == (img,)
+    spec = spec_from_state(model)
+    assert spec.decoder_map == model.layers.decoder_map and spec.own_images == (img,)

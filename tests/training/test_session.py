@@ -17,7 +17,7 @@ from latent3d import runs
 from latent3d.config.train import TrainConfig
 from latent3d.data import datasets as data
 from latent3d.data.datasets import DataError
-from latent3d.job.process import Failed, Finished, Progress, SnapshotUpdate, Started, Stopped, TrainingProcess
+from latent3d.job.process import Failed, Finished, Progress, Snapshot, Started, Stopped, TrainingProcess
 from latent3d.runs import writer as run_writer
 from latent3d.training.session import SaveError, TrainJob, TrainStart, train_and_save
 
@@ -105,11 +105,11 @@ def test_process_streams_numpy_epochs_then_finishes(data_dir: Path, tmp_path: Pa
     assert not proc.is_alive()
     proc.close()
     kinds = [type(m) for m in msgs]
-    assert kinds == [Started, SnapshotUpdate, SnapshotUpdate, SnapshotUpdate, Finished], kinds
-    ups = [m for m in msgs if isinstance(m, SnapshotUpdate)]
+    assert kinds == [Started, Snapshot, Snapshot, Snapshot, Finished], kinds
+    ups = [m for m in msgs if isinstance(m, Snapshot)]
     assert [u.epoch for u in ups] == [0, 1, 2] and [u.step for u in ups] == [0, 16, 32]
-    assert all(isinstance(a, np.ndarray) for u in ups for a in (u.codes, u.test_bce, *u.decoder_weights.values()))
-    assert set(ups[0].decoder_weights) == {f"decoder.{i}.{k}" for i in (0, 2, 4, 6) for k in ("weight", "bias")}
+    assert all(isinstance(a, np.ndarray) for u in ups for a in (u.codes, u.test_bce, *u.weights.values()))
+    assert set(ups[0].weights) == {f"decoder.{i}.{k}" for i in (0, 2, 4, 6) for k in ("weight", "bias")}
     run = runs.load_run(msgs[-1].path)  # type: ignore[attr-defined]
     np.testing.assert_array_equal(run.codes[2], ups[2].codes)
     assert mp.active_children() == []

@@ -7,9 +7,9 @@ import time
 
 from PySide6.QtCore import QObject, QTimer
 
+from latent3d.state.camera import CameraModel
 from latent3d.state.framing import blend
 from latent3d.state.values import Camera
-from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["CameraEaser"]
 
@@ -24,15 +24,21 @@ def _close(a: Camera, b: Camera) -> bool:
 
 
 class CameraEaser(QObject):
-    """Moves ``state.camera`` a fraction of the way to a target every frame until it is there.
+    """Moves ``camera.camera`` a fraction of the way to a target every frame until it is there.
 
     A new target (the next snapshot while scrubbing or playing) replaces the old one, so the
     camera glides along; :meth:`stop` (the user grabbed the camera) leaves it where it is.
+
+    Parameters
+    ----------
+    camera : CameraModel
+        The window's camera, written each frame (the scene's camera link shows it).
+    parent : QObject, optional
     """
 
-    def __init__(self, state: ViewerState, parent: QObject | None = None) -> None:
+    def __init__(self, camera: CameraModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.camera = camera
         self.target: Camera | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
@@ -46,8 +52,8 @@ class CameraEaser(QObject):
 
     def ease_to(self, camera: Camera) -> None:
         """Glide towards ``camera`` (at once when there is no camera yet to start from)."""
-        if self.state.camera is None:
-            self.state.camera = camera
+        if self.camera.camera is None:
+            self.camera.camera = camera
             return
         self.target = camera
         if not self._timer.isActive():
@@ -57,7 +63,7 @@ class CameraEaser(QObject):
     def finish(self) -> None:
         """Jump to the target now (a movie frame or a saved view must not catch the camera half-way)."""
         if self.target is not None:
-            self.state.camera = self.target
+            self.camera.camera = self.target
         self.stop()
 
     def stop(self) -> None:
@@ -66,7 +72,7 @@ class CameraEaser(QObject):
         self.target = None
 
     def _on_tick(self) -> None:
-        current, target = self.state.camera, self.target
+        current, target = self.camera.camera, self.target
         if current is None or target is None or _close(current, target):
             self.finish()
             return
@@ -75,4 +81,4 @@ class CameraEaser(QObject):
         # still arrive in about half a second.
         alpha = 1.0 - 0.5 ** (min(now - self._last, 0.5) * 1000.0 / HALF_LIFE_MS)
         self._last = now
-        self.state.camera = blend(current, target, alpha)
+        self.camera.camera = blend(current, target, alpha)

@@ -12,12 +12,12 @@ from latent3d.analysis.warmup import start_warm_up
 if TYPE_CHECKING:
     from latent3d.analysis.explore import NeighbourIndex
     from latent3d.qt.canvas.view import LatentView
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.time import TimeModel
 
 __all__ = ["warm_after_first_frame"]
 
 
-def warm_after_first_frame(view: LatentView, state: ViewerState,
+def warm_after_first_frame(view: LatentView, time: TimeModel,
                            index: Callable[[], NeighbourIndex | None]) -> None:
     """Once ``view`` has drawn its first frame of a run, warm up what a first click uses.
 
@@ -25,7 +25,7 @@ def warm_after_first_frame(view: LatentView, state: ViewerState,
     ----------
     view : LatentView
         Its first ``EndEvent`` starts the warm-up, on the next turn of the event loop.
-    state : ViewerState
+    time : TimeModel
         The run and snapshot shown then.
     index : callable
         Returns the neighbour index the window queries (its trees are built in the thread).
@@ -43,10 +43,10 @@ def warm_after_first_frame(view: LatentView, state: ViewerState,
     def go() -> None:
         if view.scene is None:  # closed before the loop came round
             return
-        if state.run is None:  # a frame of the empty view: wait for the first frame with a run
+        if time.run is None:  # a frame of the empty view: wait for the first frame with a run
             tag.append(ren_win.AddObserver("EndEvent", first_frame))
             return
-        start_warm_up(state.run, index(), state.snapshot)
+        start_warm_up(time.run, index(), time.snapshot)
         view.scene.pick(0, 0)
 
     def first_frame(*_args: object) -> None:

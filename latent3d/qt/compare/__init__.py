@@ -1,1 +1,45 @@
-"""Aligned playback and a second run compared: the switch, the linked view, the agreement curve."""
+"""Aligned playback and a second run compared: the switch, the linked view or rings, the agreement curve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from latent3d.qt.features import Feature, Panel, Parts
+
+if TYPE_CHECKING:
+    from latent3d.qt.features import Services
+    from latent3d.state.viewer_model import ViewerModel
+
+__all__ = ["FEATURE"]
+
+
+def build(model: ViewerModel, services: Services) -> Parts:
+    """The linked view beside the 3-D view, the rings in it, the align switch, the Runs menu's actions, the curve."""
+    from latent3d.qt.compare.controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
+    from latent3d.qt.compare.view import CompareView
+    from latent3d.scene.compare.presenter import CompareRings
+    from latent3d.state.viewer_state import ViewerState
+
+    state = ViewerState(model)
+    view = CompareView(state)  # the compared run, linked, beside the view (hidden until then)
+    rings = CompareRings(state, services.view.scene, services.view.request_render)  # ... or as rings in it
+    switch = AlignSwitch(state)
+    last_run = lambda: str(Path(str(services.settings.value("last_run", "") or ".")).parent)  # noqa: E731
+    actions = CompareActions(state, services.window, start_dir=last_run)
+    agreement = AgreementPlot(state)
+    residual = ResidualLabel(state)
+
+    def close() -> None:
+        for part in (rings, residual, view):
+            part.close()
+
+    return Parts(
+        panels=[Panel(view, "beside-view"), Panel(switch, "timeline-row"),
+                Panel(agreement, "bottom-tab", "Agreement", order=20), Panel(residual, "status", order=10)],
+        actions={"Runs": actions.actions()}, close=close,
+        handles={"view": view, "rings": rings, "align_switch": switch, "actions": actions, "agreement": agreement,
+                 "residual": residual})
+
+
+FEATURE = Feature("compare", build, frozenset({"labels"}))

@@ -19,29 +19,21 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from latent3d.qt.loss.panel import StepAxis
+from latent3d.qt.widgets.dialogs import open_warning
 from latent3d.runs import Run, RunError, load_run
 from latent3d.scene.compare.presenter import compared_at, residual_text
 from latent3d.state.timeline import step_to_axis
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
-__all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "ResidualLabel", "plain_error"]
+__all__ = ["AgreementPlot", "AlignSwitch", "CompareActions", "ResidualLabel"]
 
 _TARGETS = (("final", "to final"), ("previous", "to next"))  # short: the switch sits in the timeline's row
 
-
-def plain_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
-    """An error box whose text is shown as plain text (a folder name is never read as HTML); shown, not blocking."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
 
 
 class AlignSwitch(QWidget):
@@ -123,7 +115,7 @@ class CompareActions:
             self.state.set_compare(self.loader(Path(path)))
         except (RunError, ValueError) as exc:
             self.last_error = str(exc)
-            plain_error(self.parent, "latent3d: cannot compare", self.last_error)
+            open_warning(self.parent, "latent3d: cannot compare", self.last_error)
             return False
         self.last_error = None
         return True

@@ -1,1 +1,45 @@
-"""The decoder map panel: a grid of images decoded over a plane through the latent space."""
+"""The decoder map: a grid of images decoded over a plane through the latent space, in 3-D and flat."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from latent3d.qt.features import Feature, Panel, Parts
+
+if TYPE_CHECKING:
+    from latent3d.qt.features import Services
+    from latent3d.state.viewer_model import ViewerModel
+
+__all__ = ["FEATURE"]
+
+
+def build(model: ViewerModel, services: Services) -> Parts:
+    """The map's quad in the scene, its flat panel (a side tab), and the M action."""
+    from latent3d.qt.decoder_map.panel import DecoderMapPanel
+    from latent3d.qt.style import follow_checked, window_action
+    from latent3d.scene.decoder_map.layer import DecoderMapLayer
+
+    shown = (model.time, model.camera, model.pick, model.layers)
+    layer = DecoderMapLayer(*shown, services.view.scene, services.view.request_render)
+    panel = DecoderMapPanel(*shown)
+    services.view.signals.interacting.connect(layer.hold)
+    action = window_action("Decoder map", services.window, "M", checkable=True,
+                           tip="Images decoded on a grid over a plane through the latent space (M)")
+
+    def set_map(on: bool) -> None:
+        if on != (model.layers.decoder_map is not None):
+            model.layers.toggle_decoder_map()
+
+    action.toggled.connect(set_map)
+    follow_checked(action, model.layers.events.decoder_map, lambda m: m is not None)
+
+    def close() -> None:
+        services.view.signals.interacting.disconnect(layer.hold)
+        layer.close()
+        panel.detach()
+
+    return Parts(panels=[Panel(panel, "side-tab", "Decoder map", order=20)], actions={"View": [action]},
+                 toolbar=[(70, action)], close=close, handles={"layer": layer, "panel": panel, "action": action})
+
+
+FEATURE = Feature("decoder map", build, frozenset({"decoder"}))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -25,23 +24,22 @@ from PySide6.QtWidgets import (
 
 from latent3d.analysis.decoder_map import PLANES, png_bytes
 from latent3d.qt.widgets.dialog_dirs import save_file_name
+from latent3d.qt.widgets.dialogs import error_box
+from latent3d.state.camera import CameraModel
+from latent3d.state.layers import LayersModel
 from latent3d.state.map_plane import map_image
+from latent3d.state.model import connect_handlers
 from latent3d.state.own_values import GRID_RANGE, DecoderMapState
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.pick import PickModel
+from latent3d.state.time import TimeModel
 from latent3d.util.fileio import atomic_path
 
-__all__ = ["DecoderMapPanel", "plain_error", "save_map_png"]
+__all__ = ["DecoderMapPanel", "save_map_png"]
 
 SIDE_PX = 264  # the flat map's size on screen: the side panel's width
 CAMERA_SETTLE_MS = 150  # camera moves arrive every frame of a drag: the flat map waits until they pause
 PLANE_LABELS = {"camera": "facing the camera", "xy": "x-y axes", "xz": "x-z axes", "yz": "y-z axes"}
 
-
-def plain_error(parent: QWidget | None, title: str, text: str) -> None:
-    """An error dialog whose text is plain text (a file name never becomes markup)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
 
 
 def save_map_png(image: np.ndarray, path: Path, scale: int = 4) -> None:
@@ -52,24 +50,25 @@ def save_map_png(image: np.ndarray, path: Path, scale: int = 4) -> None:
 
 
 class DecoderMapPanel(QWidget):
-    """Shows the decoder map of ``state`` flat, and sets it: on/off (M), plane, G, opacity; exports it as PNG.
+    """Shows the decoder map of ``layers`` flat, and sets it: on/off (M), plane, G, opacity; exports it as PNG.
 
     Parameters
     ----------
-    state : ViewerState
+    time, camera, pick, layers : TimeModel, CameraModel, PickModel, LayersModel
+        The run and position, the camera, the probe, and the map's settings (None: hidden).
     ask_path : callable, optional
         Returns the PNG path to export to, or None when cancelled (default: a save dialog).
     error : callable, optional
         Shows one sentence to the user (default: a plain-text error dialog).
     """
 
-    def __init__(self, state: ViewerState, parent: QWidget | None = None,
-                 ask_path: Callable[[], Path | None] | None = None,
+    def __init__(self, time: TimeModel, camera: CameraModel, pick: PickModel, layers: LayersModel,
+                 parent: QWidget | None = None, ask_path: Callable[[], Path | None] | None = None,
                  error: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.time, self.camera, self.pick, self.layers = time, camera, pick, layers
         self._ask_path = ask_path or self._dialog_path
-        self._error = error or (lambda text: plain_error(self, "Cannot export the decoder map", text))
+        self._error = error or (lambda text: error_box(self, "Cannot export the decoder map", text))
         self.image: np.ndarray | None = None
         box = QGroupBox("Decoder map")
         outer = QVBoxLayout(self)
@@ -119,38 +118,33 @@ class DecoderMapPanel(QWidget):
         self._camera_timer.setSingleShot(True)
         self._camera_timer.setInterval(CAMERA_SETTLE_MS)
         self._camera_timer.timeout.connect(self.refresh)
-        self._disconnect = connect_handlers(state.events, self)
-        self._show_settings(state.decoder_map or DecoderMapState())
+        self._disconnects = [connect_handlers(m, self) for m in (time, camera, pick, layers)]
+        self._show_settings(layers.decoder_map or DecoderMapState())
         self.refresh()
 
-    # -- from the state -------------------------------------------------------------------------
+    # -- from the models ------------------------------------------------------------------------
 
     def _show_settings(self, m: DecoderMapState) -> None:
-        for w in (self.plane, self.grid, self.opacity):
-            w.blockSignals(True)
-        self.plane.setCurrentIndex(PLANES.index(m.plane))
-        self.grid.setValue(m.grid)
-        self.opacity.setValue(round(m.opacity * 100))
-        for w in (self.plane, self.grid, self.opacity):
-            w.blockSignals(False)
+        with QSignalBlocker(self.plane), QSignalBlocker(self.grid), QSignalBlocker(self.opacity):
+            self.plane.setCurrentIndex(PLANES.index(m.plane))
+            self.grid.setValue(m.grid)
+            self.opacity.setValue(round(m.opacity * 100))
 
     def refresh(self) -> None:
-        """Decode the map for the state as it is now (or say why there is none)."""
-        m = self.state.decoder_map
-        self.toggle.blockSignals(True)
-        self.toggle.setChecked(m is not None)
-        self.toggle.blockSignals(False)
-        self.export.setEnabled(m is not None and self.state.run is not None)
-        state = self.state
-        key = None if m is None else (state.snapshot, m, state.probe, state.camera)
-        if key is not None and key == self._shown and state.run is self._shown_run and self.image is not None:
+        """Decode the map for the models as they are now (or say why there is none)."""
+        m, time, run = self.layers.decoder_map, self.time, self.time.run
+        with QSignalBlocker(self.toggle):
+            self.toggle.setChecked(m is not None)
+        self.export.setEnabled(m is not None and run is not None)
+        key = None if m is None else (time.snapshot, m, self.pick.probe, self.camera.camera)
+        if key is not None and key == self._shown and run is self._shown_run and self.image is not None:
             return  # the same map as shown (a move between two snapshots that keeps the nearest one)
-        self._shown, self._shown_run = key, state.run
-        placed = map_image(self.state, m) if m is not None else None
+        self._shown, self._shown_run = key, run
+        placed = map_image(time, self.camera, self.pick, m) if m is not None else None
         if m is None or placed is None:
             self.image = None
             self.view.clear()
-            self.view.setText("Press M or tick the box to show the decoder map." if self.state.run is not None
+            self.view.setText("Press M or tick the box to show the decoder map." if run is not None
                               else "Open a run to see its decoder map.")
             self.caption.setText("")
             return
@@ -161,26 +155,25 @@ class DecoderMapPanel(QWidget):
         self.view.setPixmap(QPixmap.fromImage(qimg).scaled(SIDE_PX - 4, SIDE_PX - 4,
                                                           Qt.AspectRatioMode.KeepAspectRatio,
                                                           Qt.TransformationMode.FastTransformation))
-        run = self.state.run
         assert run is not None
-        where = "the probe" if self.state.probe is not None else "the focal point"
+        where = "the probe" if self.pick.probe is not None else "the focal point"
         c = ", ".join(f"{v:+.2f}" for v in grid.centre)
-        self.caption.setText(f"{m.grid} x {m.grid} tiles decoded at step {int(run.steps[self.state.snapshot]):,}, "
+        self.caption.setText(f"{m.grid} x {m.grid} tiles decoded at step {int(run.steps[time.snapshot]):,}, "
                              f"through {where} ({c}), {2 * grid.half:.2f} wide.")
 
     def _on_run(self, _run: object) -> None:
         self.refresh()
 
     def _on_position(self, _u: float) -> None:
-        if self.state.decoder_map is not None:
+        if self.layers.decoder_map is not None:
             self.refresh()
 
     def _on_probe(self, _p: object) -> None:
-        if self.state.decoder_map is not None:
+        if self.layers.decoder_map is not None:
             self.refresh()
 
     def _on_camera(self, _c: object) -> None:
-        if self.state.decoder_map is not None:
+        if self.layers.decoder_map is not None:
             self._camera_timer.start()  # restarted by each move: one decode when the camera settles
 
     def _on_decoder_map(self, m: DecoderMapState | None) -> None:
@@ -188,17 +181,17 @@ class DecoderMapPanel(QWidget):
             self._show_settings(m)
         self.refresh()
 
-    # -- to the state ---------------------------------------------------------------------------
+    # -- to the models --------------------------------------------------------------------------
 
     def _settings(self) -> DecoderMapState:
         return DecoderMapState(str(self.plane.currentData()), self.grid.value(), self.opacity.value() / 100.0)
 
     def _toggled(self, on: bool) -> None:
-        self.state.decoder_map = self._settings() if on else None
+        self.layers.decoder_map = self._settings() if on else None
 
     def _edit(self) -> None:
-        if self.state.decoder_map is not None:
-            self.state.decoder_map = self._settings()
+        if self.layers.decoder_map is not None:
+            self.layers.decoder_map = self._settings()
 
     def _dialog_path(self) -> Path | None:
         name, _ = save_file_name(self, "Export the decoder map", "decoder-map.png", "PNG image (*.png)")
@@ -222,5 +215,6 @@ class DecoderMapPanel(QWidget):
         return path
 
     def detach(self) -> None:
-        """Stop following the state (the window calls it when it closes)."""
-        self._disconnect()
+        """Stop following the models (the window calls it when it closes)."""
+        for disconnect in self._disconnects:
+            disconnect()

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
+from PySide6.QtCore import QObject, QSignalBlocker
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
 from latent3d.config.choices import ALL_COLOUR_MODES, COMPARE_COLOUR_MODES
-from latent3d.qt.canvas.export import MovieExport, ask_screenshot
-from latent3d.qt.canvas.view import LatentView
-from latent3d.qt.timeline.widget import Timeline
+from latent3d.qt.style import window_action
 from latent3d.runs import Run
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 
-__all__ = ["COLOUR_LABELS", "DisplayActions", "ExportActions"]
+__all__ = ["COLOUR_LABELS", "DisplayActions"]
 
 COLOUR_LABELS = {"class": "Colour by class", "error": "Colour by reconstruction error",
                  "movement": "Colour by movement since the previous snapshot",
@@ -27,12 +25,6 @@ COLOUR_SHORT = {"class": "class", "error": "reconstruction error", "movement": "
                 "aligned-movement": "movement beyond alignment", "distance": "distance to compared run",
                 "agreement": "neighbour agreement", "learned": "learned at"}
 
-
-def _window_action(text: str, parent: QObject, shortcut: str, *, checkable: bool = False) -> QAction:
-    act = QAction(text, parent, checkable=checkable)
-    act.setShortcut(QKeySequence(shortcut))
-    act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    return act
 
 
 class DisplayActions:
@@ -53,12 +45,12 @@ class DisplayActions:
         self.colour_group = QActionGroup(parent)
         self.colour_actions: dict[str, QAction] = {}
         for key, mode in zip([f"Ctrl+{i}" for i in range(1, 10)], ALL_COLOUR_MODES):  # in the order of the modes
-            act = _window_action(COLOUR_LABELS[mode], parent, key, checkable=True)
+            act = window_action(COLOUR_LABELS[mode], parent, key, checkable=True)
             act.setChecked(mode == state.color)
             act.triggered.connect(lambda _on=False, m=mode: self.set_colour_mode(m))
             self.colour_group.addAction(act)
             self.colour_actions[mode] = act
-        self.train_action = _window_action("Training set", parent, "T", checkable=True)
+        self.train_action = window_action("Training set", parent, "T", checkable=True)
         self.train_action.setToolTip("Add the 60,000 training images' codes at the final epoch (T)")
         self.train_action.triggered.connect(self.set_train_overlay)
         self.colour_box = QComboBox()
@@ -123,20 +115,3 @@ class DisplayActions:
     def close(self) -> None:
         """Stop following the state."""
         self._disconnect()
-
-
-class ExportActions:
-    """File → Save screenshot… (Ctrl+S) and Export timeline movie… (Ctrl+E) of what the view shows."""
-
-    def __init__(self, state: ViewerState, view: LatentView, timeline: Timeline, parent: QWidget) -> None:
-        self.state, self.view, self.parent = state, view, parent
-        self.movie = MovieExport(view, timeline)
-        self.screenshot_action = _window_action("Save screenshot…", parent, "Ctrl+S")
-        self.screenshot_action.triggered.connect(lambda: ask_screenshot(self.parent, self.view, self.state))
-        self.movie_action = _window_action("Export timeline movie…", parent, "Ctrl+E")
-        self.movie_action.triggered.connect(lambda: self.movie.ask(self.parent))
-
-    @property
-    def actions(self) -> list[QAction]:
-        """For the File menu."""
-        return [self.screenshot_action, self.movie_action]

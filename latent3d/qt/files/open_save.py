@@ -11,26 +11,30 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from latent3d.qt.widgets.dialog_dirs import start_folder
 from latent3d.qt.widgets.dialogs import error_box
 from latent3d.runs import Run, RunError, load_run
-from latent3d.state.view_apply import (
+from latent3d.state.view import (
+    ViewFileError,
+    ViewSpec,
     apply_spec,
     check_spec,
+    load_view,
     load_view_compare,
     load_view_run,
+    save_view,
     spec_from_state,
     spec_names_run,
 )
-from latent3d.state.view_file import ViewFileError, ViewSpec, load_view, save_view
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 
 __all__ = ["OpenSave"]
 
 
 class OpenSave:
-    """File → Open run… / Open view… / Save view…, writing what they read into ``state``.
+    """File → Open run… / Open view… / Save view…, writing what they read into ``model``.
 
     Parameters
     ----------
-    state : ViewerState
+    model : ViewerModel
+        All of it: a view file holds what every model shows.
     settings : QSettings
         Remembers the last run and the last view folder.
     parent : QWidget
@@ -41,17 +45,17 @@ class OpenSave:
         Called before a view file is applied (the window pauses playback).
     """
 
-    def __init__(self, state: ViewerState, settings: QSettings, parent: QWidget,
+    def __init__(self, model: ViewerModel, settings: QSettings, parent: QWidget,
                  message: Callable[[str, int], None] = lambda _t, _ms: None,
                  before_apply: Callable[[], None] = lambda: None) -> None:
-        self.state, self.settings, self.parent = state, settings, parent
+        self.model, self.settings, self.parent = model, settings, parent
         self.message, self.before_apply = message, before_apply
 
     # -- runs -----------------------------------------------------------------------------------
 
     def show_run(self, run: Run) -> None:
         """Show ``run`` at its last snapshot with a fresh camera and no selection, and remember it."""
-        self.state.set_run(run, fresh=True)
+        self.model.set_run(run, fresh=True)
         self.settings.setValue("last_run", str(run.path))
 
     def open_run(self, path: Path) -> bool:
@@ -80,7 +84,7 @@ class OpenSave:
 
     def save_view_dialog(self) -> None:
         """Write what the window shows to a JSON view file chosen in a dialog."""
-        if self.state.run is None:
+        if self.model.time.run is None:
             return
         start = self.view_folder() / "view.json"  # not the working directory (the source tree, from a clone)
         name, _ = QFileDialog.getSaveFileName(self.parent, "Save view", str(start), "View files (*.json)")
@@ -90,7 +94,7 @@ class OpenSave:
     def save_view(self, path: Path) -> bool:
         """Write the current view to ``path``; an error becomes a dialog."""
         try:
-            save_view(spec_from_state(self.state), path)
+            save_view(spec_from_state(self.model), path)
         except ViewFileError as exc:
             error_box(self.parent, "Cannot save view", str(exc))
             return False
@@ -109,14 +113,14 @@ class OpenSave:
         """Show the view file at ``path``; any problem is one dialog and the current view stays."""
         try:
             spec = load_view(path)
-            current = self.state.run
+            current = self.model.time.run
             run = current if current is not None and spec_names_run(spec, current, path) else load_view_run(spec, path)
             check_spec(spec, run, path)
             compare = load_view_compare(spec, path, run)
         except ViewFileError as exc:
             error_box(self.parent, "Cannot open view", str(exc))
             return False
-        if run is not self.state.run:
+        if run is not self.model.time.run:
             self.show_run(run)
         self.apply_view(spec, compare)
         self.settings.setValue("last_view_dir", str(path.parent))
@@ -125,4 +129,4 @@ class OpenSave:
     def apply_view(self, spec: ViewSpec, compare: Run | None = None) -> None:
         """Show ``spec`` on the run shown (checked against it beforehand); ``compare`` is its ``compare`` run."""
         self.before_apply()
-        apply_spec(self.state, spec, compare)
+        apply_spec(self.model, spec, compare)

@@ -1,1 +1,51 @@
-"""Groups of test images: box and lasso selection, the group panel, its curve and trails."""
+"""Groups of test images: box and lasso selection, the group panel, its curve on the loss plot, highlight and trails."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from latent3d.qt.features import Feature, Panel, Parts
+
+if TYPE_CHECKING:
+    from latent3d.qt.features import Services
+    from latent3d.state.viewer_model import ViewerModel
+
+__all__ = ["FEATURE"]
+
+PANEL_TIP = "The group shown: B box, L lasso, I isolate, K trails"
+
+
+def build(model: ViewerModel, services: Services) -> Parts:
+    """The group in the scene (dimmed rest or isolated, trails), the panel (a side tab), the curve, the tools."""
+    from latent3d.qt.groups.curve import GroupCurve
+    from latent3d.qt.groups.panel import GroupPanel
+    from latent3d.qt.groups.tools import GroupToolbar, SelectionTool
+    from latent3d.scene.groups.presenter import GroupPresenter
+    from latent3d.state.viewer_state import ViewerState
+
+    state = ViewerState(model)
+    presenter = GroupPresenter(state, services.view.scene, services.presenter.colours, services.view.request_render)
+    panel = GroupPanel(state, services.images.pixels)
+    curve = GroupCurve(state, services.loss.plot, services.loss.legend)
+    tool = SelectionTool(state, services.view)
+    toolbar = GroupToolbar(state, tool, services.window)
+
+    def on_shown(name: str | None) -> None:
+        if name is not None:  # a new selection: its panel comes to the front of the side tabs
+            services.show_panel(panel)
+
+    model.groups.events.shown.connect(on_shown)
+
+    def close() -> None:
+        model.groups.events.shown.disconnect(on_shown)
+        for part in (presenter, curve, tool):
+            part.close()
+        panel.close_panel()
+        toolbar.close_toolbar()
+
+    return Parts(panels=[Panel(panel, "side-tab", "Group", order=40, tooltip=PANEL_TIP)], toolbars=[toolbar],
+                 escape=toolbar.leave_mode, close=close,
+                 handles={"presenter": presenter, "panel": panel, "curve": curve, "tool": tool, "toolbar": toolbar})
+
+
+FEATURE = Feature("groups", build, frozenset({"labels"}))

@@ -162,7 +162,7 @@ class GroupPanel(QWidget):
         for w in (self.keep_button, self.forget_button):
             w.setEnabled(group is not None)
         for w in (self.csv_button, self.npy_button, self.prev_button, self.next_button):
-            w.setEnabled(has and bool(group.size))  # type: ignore[union-attr]
+            w.setEnabled(has and bool(group.size))
         self.worst_button.setEnabled(run is not None)
         if not has:
             self.summary.setText("No group. Press B (box) or L (lasso) and drag in the view, or pick a class "

@@ -1,1 +1,63 @@
-"""Inspecting one image: the image panel, the filmstrip across snapshots, the A->B path, the neighbours."""
+"""Inspecting images: the image panel, picks and free roam, the filmstrip, the A->B path, the neighbours."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from latent3d.qt.features import Feature, Panel, Parts
+
+if TYPE_CHECKING:
+    from latent3d.qt.features import Services
+    from latent3d.state.viewer_model import ViewerModel
+
+__all__ = ["FEATURE"]
+
+
+def build(model: ViewerModel, services: Services) -> Parts:
+    """The selected image and the probe (side panel), the filmstrip and path tabs, the neighbours tab, the gestures."""
+    from latent3d.qt.inspect.explore_panel import FilmstripBox, NeighboursBox, PathBox
+    from latent3d.qt.inspect.explore_views import FilmstripView, NeighboursView, PathView
+    from latent3d.qt.inspect.gestures import PickGestures
+    from latent3d.qt.inspect.image_panel import ImagePanel
+    from latent3d.qt.inspect.selection_view import SelectionDisplay
+    from latent3d.qt.style import follow_checked, window_action
+
+    pick, time, compare = model.pick, model.time, model.compare
+    panel = ImagePanel()
+    filmstrip, path, neighbours_box = FilmstripBox(), PathBox(), NeighboursBox()
+    for box in (filmstrip, path):
+        box.setTitle("")  # the tab names it: the group box's own title would only take a line
+        box.setStyleSheet("QGroupBox { border: none; margin-top: 0px; padding-top: 0px; }")
+    views: list[SelectionDisplay | FilmstripView | PathView | NeighboursView] = [
+             SelectionDisplay(pick, time, compare, panel, services.images, services.neighbours),
+             FilmstripView(pick, time, filmstrip, before_seek=services.timeline.pause),
+             PathView(pick, time, path, on_new_path=lambda: services.show_panel(path)),
+             NeighboursView(pick, time, compare, neighbours_box, services.images, services.neighbours)]
+    neighbours_box.select_requested.connect(model.groups.select_points)
+    gestures = PickGestures(pick, time, services.view, path.steps.value)
+    roam = window_action("Free roam", services.window, "F", checkable=True,
+                         tip="Drag a yellow probe through the latent space and see what the decoder makes "
+                             "of each place, with the nearest test image (F; Escape leaves)")
+    roam.toggled.connect(gestures.set_free_roam)
+    follow_checked(roam, pick.events.probe, lambda p: p is not None)
+
+    def escape() -> bool:
+        pick.clear_selection()  # Escape drops the pick and leaves free roam; the path A->B stays
+        return True
+
+    def close() -> None:
+        for v in views:
+            v.close()
+        gestures.close()
+
+    return Parts(
+        panels=[Panel(panel, "side-image"), Panel(neighbours_box, "side-tab", "Neighbours", order=10),
+                Panel(filmstrip, "bottom-tab", "Reconstruction across snapshots", order=30),
+                Panel(path, "bottom-tab", "Path A→B", order=40)],
+        actions={"View": [roam]}, toolbar=[(60, roam)], escape=escape, close=close,
+        handles={"panel": panel, "filmstrip": filmstrip, "path": path, "neighbours_box": neighbours_box,
+                 "gestures": gestures, "roam_action": roam, "selection_view": views[0], "filmstrip_view": views[1],
+                 "path_view": views[2], "neighbours_view": views[3]})
+
+
+FEATURE = Feature("inspect", build, frozenset({"labels"}))

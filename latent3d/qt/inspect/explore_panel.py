@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from latent3d.qt.inspect.image_panel import ImageView, to_uint8
+from latent3d.qt.widgets.image_view import ImageView, to_uint8
 from latent3d.qt.widgets.thumbs import ThumbGrid
 
 __all__ = ["FilmstripBox", "NeighboursBox", "PathBox"]

@@ -1,4 +1,4 @@
-"""The exploring strips as views of the state: the filmstrip across snapshots, the A→B path, the neighbours."""
+"""The exploring strips as views of the pick and time models: the filmstrip, the A→B path, the neighbours."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from latent3d.analysis.explore import filmstrip, path_decodes
 from latent3d.analysis.interpolate import lerp
 from latent3d.data.images import DatasetImages
 from latent3d.qt.inspect.explore_panel import FILMSTRIP_FRAMES, FilmstripBox, NeighboursBox, PathBox
+from latent3d.state.compare import CompareModel, to_snapshot_codes
+from latent3d.state.model import connect_all
 from latent3d.state.neighbours import Neighbours
-from latent3d.state.viewer_state import PathState, ViewerState, connect_handlers
+from latent3d.state.pick import PickModel
+from latent3d.state.time import TimeModel
+from latent3d.state.values import PathState
 
 __all__ = ["FilmstripView", "NeighboursView", "PathView", "VERDICT_COLOURS"]
 
@@ -25,21 +29,25 @@ class FilmstripView:
 
     Parameters
     ----------
-    state : ViewerState
+    pick : PickModel
+        The selected image is the one shown.
+    time : TimeModel
+        The run; a click on a frame moves its position.
     box : FilmstripBox
     before_seek : callable
         Called before a click moves the position (the window pauses playback).
     """
 
-    def __init__(self, state: ViewerState, box: FilmstripBox, before_seek: Callable[[], None] = lambda: None) -> None:
-        self.state, self.box, self.before_seek = state, box, before_seek
+    def __init__(self, pick: PickModel, time: TimeModel, box: FilmstripBox,
+                 before_seek: Callable[[], None] = lambda: None) -> None:
+        self.pick, self.time, self.box, self.before_seek = pick, time, box, before_seek
         self._frames: tuple[int, int, np.ndarray] | None = None
         box.grid.clicked.connect(self._on_frame_clicked)
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnect = connect_all((time, pick), self)
 
     def _on_frame_clicked(self, frame: int) -> None:
         self.before_seek()
-        self.state.position = float(self.box.snapshots[frame])
+        self.time.position = float(self.box.snapshots[frame])
 
     def _on_run(self, run: object) -> None:
         self._frames = None
@@ -47,14 +55,14 @@ class FilmstripView:
             self.box.clear()
 
     def _on_position(self, _u: float) -> None:
-        if self.state.run is not None:
-            self.box.set_current(self.state.snapshot)
+        if self.time.run is not None:
+            self.box.set_current(self.time.snapshot)
 
     def _on_selected(self, index: int | None) -> None:
         if index is None:
             self.box.clear()
             return
-        run, time = self.state.run, self.state.time
+        run, time = self.time.run, self.time.time
         assert run is not None and time is not None
         if self._frames is None or self._frames[:2] != (index, len(run.codes)):
             # Snapshots are log-spaced in epoch 1, so an even sample of them keeps the early ones.
@@ -62,12 +70,12 @@ class FilmstripView:
             snapshots = [int(i) for i in ids]
             self._frames = (index, len(run.codes), filmstrip(run.decoder, run.codes[ids], index, snapshots))
             captions = [f"{time.steps[i]:,.0f}" for i in ids]
-            self.box.show_frames(self._frames[2], snapshots, captions, self.state.snapshot)
+            self.box.show_frames(self._frames[2], snapshots, captions, self.time.snapshot)
         else:
-            self.box.set_current(self.state.snapshot)
+            self.box.set_current(self.time.snapshot)
 
     def close(self) -> None:
-        """Stop following the state."""
+        """Stop following the models."""
         self._disconnect()
 
 
@@ -76,27 +84,31 @@ class PathView:
 
     Parameters
     ----------
-    state : ViewerState
+    pick : PickModel
+        The path shown; scrubbing and the samples box write it.
+    time : TimeModel
+        The run and the snapshot whose decoder is used.
     box : PathBox
     on_new_path : callable
         Called when a path appears (the window brings its tab forward).
     """
 
-    def __init__(self, state: ViewerState, box: PathBox, on_new_path: Callable[[], None] = lambda: None) -> None:
-        self.state, self.box, self.on_new_path = state, box, on_new_path
+    def __init__(self, pick: PickModel, time: TimeModel, box: PathBox,
+                 on_new_path: Callable[[], None] = lambda: None) -> None:
+        self.pick, self.time, self.box, self.on_new_path = pick, time, box, on_new_path
         self._shown: tuple[object, ...] | None = None
-        box.grid.scrubbed.connect(state.set_path_t)
-        box.steps.valueChanged.connect(state.set_path_samples)
+        box.grid.scrubbed.connect(pick.set_path_t)
+        box.steps.valueChanged.connect(pick.set_path_samples)
         box.clear_button.clicked.connect(self.clear)
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnect = connect_all((time, pick), self)
 
     def start(self, a: int, b: int) -> None:
         """Draw the straight path from test code ``a`` to ``b`` with the samples the box asks for."""
-        self.state.path = PathState(a, b, 0.5, self.box.steps.value())
+        self.pick.path = PathState(a, b, 0.5, self.box.steps.value())
 
     def clear(self) -> None:
         """Remove the path."""
-        self.state.path = None
+        self.pick.path = None
 
     def _on_run(self, run: object) -> None:
         self._shown = None
@@ -104,7 +116,7 @@ class PathView:
             self.box.clear()
 
     def _on_position(self, _u: float) -> None:
-        if self.state.run is not None and self.state.path is not None:
+        if self.time.run is not None and self.pick.path is not None:
             self._update()
 
     def _on_path(self, path: PathState | None) -> None:
@@ -120,9 +132,9 @@ class PathView:
         self._update()
 
     def _update(self) -> None:
-        run, path, time = self.state.run, self.state.path, self.state.time
+        run, path, time = self.time.run, self.pick.path, self.time.time
         assert run is not None and path is not None and time is not None
-        s = self.state.snapshot
+        s = self.time.snapshot
         key = (path.a, path.b, path.samples, s, id(run))
         if key != self._shown:
             _codes, images = path_decodes(run.decoder(s), run.codes[s, path.a], run.codes[s, path.b], path.samples)
@@ -135,7 +147,7 @@ class PathView:
         self.box.show_decode(run.decoder(s)(z)[0], path.t)
 
     def close(self) -> None:
-        """Stop following the state."""
+        """Stop following the models."""
         self._disconnect()
 
 
@@ -144,22 +156,29 @@ class NeighboursView:
 
     Parameters
     ----------
-    state : ViewerState
+    pick : PickModel
+        The probe or selection whose neighbours are shown; a click selects one.
+    time : TimeModel
+        The run and the snapshot searched.
+    compare : CompareModel
+        The alignment: the probe is drawn aligned, searched in the snapshot's own codes.
     box : NeighboursBox
     images : DatasetImages
         Test images to show; without them, the neighbours' reconstructions are shown.
     neighbours : Neighbours
     """
 
-    def __init__(self, state: ViewerState, box: NeighboursBox, images: DatasetImages, neighbours: Neighbours) -> None:
-        self.state, self.box, self.images, self.neighbours = state, box, images, neighbours
+    def __init__(self, pick: PickModel, time: TimeModel, compare: CompareModel, box: NeighboursBox,
+                 images: DatasetImages, neighbours: Neighbours) -> None:
+        self.pick, self.time, self.compare = pick, time, compare
+        self.box, self.images, self.neighbours = box, images, neighbours
         self.ids = np.zeros(0, np.int64)
         box.grid.clicked.connect(self._on_clicked)
         box.k.valueChanged.connect(lambda _k: self._update())
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnect = connect_all((time, pick), self)
 
     def _on_clicked(self, i: int) -> None:
-        self.state.selected = int(self.ids[i])
+        self.pick.selected = int(self.ids[i])
 
     def _on_run(self, run: object) -> None:
         if run is None:
@@ -175,13 +194,13 @@ class NeighboursView:
         self._update()
 
     def _update(self) -> None:
-        state, run, time = self.state, self.state.run, self.state.time
+        pick, run, time = self.pick, self.time.run, self.time.time
         if run is None or time is None or not self.neighbours.ready:
             return
-        s, k = state.snapshot, self.box.k.value()
+        s, k = self.time.snapshot, self.box.k.value()
         step = f"step {time.steps[s]:,.0f}"
-        if state.probe is not None:
-            probe = state.to_snapshot_codes(state.probe)  # the trees hold the snapshot's own codes
+        if pick.probe is not None:
+            probe = to_snapshot_codes(self.time, self.compare, pick.probe)  # the trees hold the snapshot's own codes
             idx, dist = self.neighbours.query(probe, k)
             cue = self.neighbours.probe_cue(probe)
             colour = VERDICT_COLOURS[cue.verdict]
@@ -190,8 +209,8 @@ class NeighboursView:
                 f"typical spacing {cue.spacing:.3f}) · local density <b>{cue.relative_density:.2g}×</b> the data's "
                 f"→ <b style='color:{colour}'>{cue.verdict}</b>")
             source = f"Nearest to the probe ({step})"
-        elif state.selected is not None:
-            sel = int(state.selected)
+        elif pick.selected is not None:
+            sel = int(pick.selected)
             idx, dist = self.neighbours.query(run.codes[s, sel], k, exclude=sel)
             self.box.show_cue(None)
             source = f"Nearest to #{sel} ({step})"
@@ -205,5 +224,5 @@ class NeighboursView:
         self.box.show_neighbours(source, shown, captions, indices=[int(i) for i in idx])  # type: ignore[arg-type]
 
     def close(self) -> None:
-        """Stop following the state."""
+        """Stop following the models."""
         self._disconnect()

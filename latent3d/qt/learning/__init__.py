@@ -1,1 +1,31 @@
-"""The learning analysis: class separation, learning events, learned-at, the data map, the hardest list."""
+"""The learning analysis: class separation, learning events, learned-at, the data map, the hardest images."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from latent3d.qt.features import Feature, Panel, Parts
+
+if TYPE_CHECKING:
+    from latent3d.qt.features import Services
+    from latent3d.state.viewer_model import ViewerModel
+
+__all__ = ["FEATURE"]
+
+
+def build(model: ViewerModel, services: Services) -> Parts:
+    """The background analysis and its panels: purity and learned-at beside the loss, events on the timeline, map."""
+    from latent3d.qt.learning.views import LearningViews
+    from latent3d.state.viewer_state import ViewerState
+
+    state = ViewerState(model)
+    views = LearningViews(state, services.images.get, services.window, services.message)
+    services.timeline.add_tick_layer(views.ticks)  # the events under the slider, beside the epoch ticks
+    return Parts(
+        panels=[Panel(views.purity, "loss-tab", order=20, stretch=3),
+                Panel(views.histogram, "loss-tab", order=30, stretch=2),
+                Panel(views.map_tab(), "bottom-tab", "Data map", order=50)],
+        close=views.close, handles={"views": views, "service": views.service})
+
+
+FEATURE = Feature("learning", build, frozenset({"labels"}))

@@ -15,9 +15,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from latent3d.analysis.learning import LearningAnalysis
-from latent3d.qt.inspect.image_panel import ImageView
 from latent3d.qt.learning.hardest_list import ImageSource, thumbnails
 from latent3d.qt.learning.service import LearningService
+from latent3d.qt.widgets.image_view import ImageView
 from latent3d.scene.core.cloud import CLASS_COLORS
 from latent3d.state.viewer_state import ViewerState, connect_handlers
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QSlider, QSplitter, QWidget
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from latent3d.qt.learning.data_map import DataMap
 from latent3d.qt.learning.event_ticks import EventTicks
@@ -32,24 +32,20 @@ class LearningViews:
     state : ViewerState
     image_of : callable
         Test image by index, or None when it is not on disk (``DatasetImages.get``).
-    slider : QSlider
-        The timeline's slider, which the event ticks line up with.
-    ticks_host : QWidget, optional
-        The strip the event ticks lie over (the timeline's epoch ticks); None: place ``ticks`` yourself.
     parent : QObject
         Owns the service.
     message : callable
         ``message(text, ms)``: the window's status-bar note (progress, box selections).
     """
 
-    def __init__(self, state: ViewerState, image_of: ImageSource | None, slider: QSlider, parent: QObject,
-                 message: Callable[[str, int], None] = lambda _t, _ms: None,
-                 ticks_host: QWidget | None = None) -> None:
+    def __init__(self, state: ViewerState, image_of: ImageSource | None, parent: QObject,
+                 message: Callable[[str, int], None] = lambda _t, _ms: None) -> None:
         self.state, self.message = state, message
         self.service = LearningService(state, parent)
         self.purity = PurityPlot(state, self.service)
         self.histogram = LearnedHistogram(state, self.service)
-        self.ticks = EventTicks(state, self.service, slider, host=ticks_host)
+        self.ticks = EventTicks(state.model.learning)  # a tick layer: the feature's build adds it to the timeline
+        self.service.ready.connect(lambda a: setattr(state.model.learning, "result", a))  # TRANSITIONAL (h28b)
         self.data_map = DataMap(state, self.service, image_of=image_of)
         self.hardest = HardestList(state, image_of=image_of)
         self.data_map.box_selected.connect(self._on_box)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,14 +24,17 @@ from PySide6.QtWidgets import (
 
 from latent3d.analysis.encoder import OwnCodes, OwnCodesCache, nearest_images
 from latent3d.data.datasets import CLASS_NAMES
-from latent3d.data.image_file import ImageFileError, default_name, read_image_file
 from latent3d.data.images import DatasetImages
-from latent3d.qt.decoder_map.panel import plain_error
-from latent3d.qt.inspect.image_panel import ImageView
 from latent3d.qt.own_images.draw_canvas import DrawCanvas
+from latent3d.qt.own_images.loader import ImageLoader
 from latent3d.qt.widgets.dialog_dirs import start_folder
+from latent3d.qt.widgets.dialogs import error_box
+from latent3d.qt.widgets.image_view import ImageView
+from latent3d.state.layers import LayersModel
+from latent3d.state.model import connect_handlers
 from latent3d.state.own_values import MAX_OWN_IMAGES, OwnImage
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.pick import PickModel
+from latent3d.state.time import TimeModel
 
 __all__ = ["OwnImagePanel", "placement_note"]
 
@@ -54,11 +57,16 @@ def placement_note(own: OwnCodes, run_steps: np.ndarray) -> str:
 
 
 class OwnImagePanel(QWidget):
-    """Draws or opens own images into ``state``, lists them with remove buttons, and shows the current one.
+    """Draws or opens own images into ``layers``, lists them with remove buttons, and shows the current one.
 
     Parameters
     ----------
-    state : ViewerState
+    time : TimeModel
+        The run (whose encoders and decoders place and reconstruct the images) and the position.
+    pick : PickModel
+        Where a click on one of the nearest test images selects it.
+    layers : LayersModel
+        The own images.
     codes : OwnCodesCache, optional
         Shared with the scene's own-image layer, so each image is encoded once per run.
     ask_file : callable, optional
@@ -69,13 +77,14 @@ class OwnImagePanel(QWidget):
         The test images, for thumbnails of the nearest ones (without them: index and class only).
     """
 
-    def __init__(self, state: ViewerState, codes: OwnCodesCache | None = None, parent: QWidget | None = None,
-                 ask_file: Callable[[], Path | None] | None = None,
+    def __init__(self, time: TimeModel, pick: PickModel, layers: LayersModel, codes: OwnCodesCache | None = None,
+                 parent: QWidget | None = None, ask_file: Callable[[], Path | None] | None = None,
                  error: Callable[[str], None] | None = None, images: DatasetImages | None = None) -> None:
         super().__init__(parent)
-        self.state, self.cache, self.images = state, codes or OwnCodesCache(), images
+        self.time, self.pick, self.layers = time, pick, layers
+        self.cache, self.images = codes or OwnCodesCache(), images
         self._ask_file = ask_file or self._dialog_file
-        self._error = error or (lambda text: plain_error(self, "Cannot use this image", text))
+        self._error = error or (lambda text: error_box(self, "Cannot use this image", text))
         self._drawings = 0
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -127,18 +136,22 @@ class OwnImagePanel(QWidget):
         self.clear.clicked.connect(self.canvas.clear)
         self.add.clicked.connect(self.place_drawing)
         self.open.clicked.connect(self.open_file)
+        self.loader = ImageLoader(self)  # files are read off the GUI thread: a hostile one cannot freeze the window
+        self.loader.loaded.connect(lambda name, pixels: self._place(OwnImage.from_array(name, pixels)))
+        self.loader.failed.connect(lambda text: self._error(text))
+        self.loader.busy.connect(self._on_reading)
         self.list.currentRowChanged.connect(lambda _r: self.refresh())
-        self._disconnect = connect_handlers(state.events, self)
-        self._on_own_images(state.own_images)
+        self._disconnects = [connect_handlers(m, self) for m in (time, layers)]
+        self._on_own_images(layers.own_images)
 
-    # -- to the state ---------------------------------------------------------------------------
+    # -- to the models --------------------------------------------------------------------------
 
     def _place(self, image: OwnImage) -> bool:
-        if len(self.state.own_images) >= MAX_OWN_IMAGES:
+        if len(self.layers.own_images) >= MAX_OWN_IMAGES:
             self._error(f"At most {MAX_OWN_IMAGES} own images can be shown at once; remove one first.")
             return False
-        self.state.add_own_image(image)
-        self.list.setCurrentRow(len(self.state.own_images) - 1)
+        self.layers.add_own_image(image)
+        self.list.setCurrentRow(len(self.layers.own_images) - 1)
         return True
 
     def place_drawing(self) -> None:
@@ -150,61 +163,67 @@ class OwnImagePanel(QWidget):
         self._place(OwnImage.from_array(f"drawing {self._drawings}", self.canvas.pixels))
 
     def open_file(self) -> None:
-        """Ask for a PNG/JPEG, convert it like Fashion-MNIST and place it; a bad file is one sentence."""
+        """Ask for a PNG/JPEG and start reading it; it is placed (or one sentence shown) once read.
+
+        Returns at once: :class:`ImageLoader` converts the file like Fashion-MNIST in a worker thread.
+        """
         path = self._ask_file()
-        if path is None:
-            return
-        try:
-            pixels = read_image_file(path, invert=self.invert.isChecked())
-        except ImageFileError as exc:
-            self._error(str(exc))
-            return
-        self._place(OwnImage.from_array(default_name(path), pixels))
+        if path is not None:
+            self.loader.load(path, invert=self.invert.isChecked())
+
+    def _on_reading(self, busy: bool) -> None:
+        reading = self.loader.reading
+        if busy and reading is not None:
+            self.note.setText(f"Reading {reading.name}…")
+        else:
+            self.refresh()
 
     def remove(self, index: int) -> None:
         """Remove the own image at ``index``."""
-        self.state.remove_own_image(index)
+        self.layers.remove_own_image(index)
 
     def _dialog_file(self) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self, "Open your own image", str(start_folder()),
                                               "Images (*.png *.jpg *.jpeg);;All files (*)")
         return Path(name) if name else None
 
-    # -- from the state -------------------------------------------------------------------------
+    # -- from the models ------------------------------------------------------------------------
 
     def _on_own_images(self, images: tuple[OwnImage, ...]) -> None:
         row = self.list.currentRow()
-        self.list.blockSignals(True)
-        self.list.clear()
-        for i, im in enumerate(images):
-            item = QListWidgetItem()
-            cell = QWidget()
-            line = QHBoxLayout(cell)
-            line.setContentsMargins(4, 0, 4, 0)
-            name = QLabel(im.name)
-            name.setTextFormat(Qt.TextFormat.PlainText)
-            remove = QPushButton("remove")
-            remove.setToolTip("Take this image out of the view")
-            remove.clicked.connect(lambda _c=False, k=i: self.remove(k))
-            line.addWidget(name, 1)
-            line.addWidget(remove)
-            item.setSizeHint(cell.sizeHint())
-            self.list.addItem(item)
-            self.list.setItemWidget(item, cell)
-        self.list.setCurrentRow(min(max(row, 0), len(images) - 1) if images else -1)
-        self.list.blockSignals(False)
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for i, im in enumerate(images):
+                self._add_row(i, im)
+            self.list.setCurrentRow(min(max(row, 0), len(images) - 1) if images else -1)
         self.refresh()
+
+    def _add_row(self, i: int, image: OwnImage) -> None:
+        item = QListWidgetItem()
+        cell = QWidget()
+        line = QHBoxLayout(cell)
+        line.setContentsMargins(4, 0, 4, 0)
+        name = QLabel(image.name)
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        remove = QPushButton("remove")
+        remove.setToolTip("Take this image out of the view")
+        remove.clicked.connect(lambda _c=False, k=i: self.remove(k))
+        line.addWidget(name, 1)
+        line.addWidget(remove)
+        item.setSizeHint(cell.sizeHint())
+        self.list.addItem(item)
+        self.list.setItemWidget(item, cell)
 
     def _on_run(self, _run: object) -> None:
         self.refresh()
 
     def _on_position(self, _u: float) -> None:
-        if self.state.own_images:
+        if self.layers.own_images:
             self.refresh()
 
     def refresh(self) -> None:
         """Show the current own image, its reconstruction at the shown position and its nearest test images."""
-        run, images, row = self.state.run, self.state.own_images, self.list.currentRow()
+        run, images, row = self.time.run, self.layers.own_images, self.list.currentRow()
         for b in self.nearest_buttons:
             b.setVisible(False)
         if not images or not 0 <= row < len(images):
@@ -220,12 +239,12 @@ class OwnImagePanel(QWidget):
             return
         own = self.cache.codes(run, image.pixels)
         note = placement_note(own, run.steps)
-        code = own.at(self.state.position)
+        code = own.at(self.time.position)
         if code is None:
             self.reconstruction.set_message("not placed here")
             self.note.setText(note)
             return
-        snap = self.state.snapshot
+        snap = self.time.snapshot
         at = f"step {int(run.steps[snap]):,}"
         self.reconstruction.set_image(run.decoder(snap)(code)[0])
         self.reconstruction_caption.setText(f"reconstruction ({at})")
@@ -240,13 +259,15 @@ class OwnImagePanel(QWidget):
 
     def _select(self, index: int) -> None:
         try:
-            self.state.selected = index
+            self.pick.selected = index
         except ValueError as exc:  # its class is hidden
             self._error(str(exc))
 
     def detach(self) -> None:
-        """Stop following the state (the window calls it when it closes)."""
-        self._disconnect()
+        """Stop following the models and cancel a file being read (the window calls it when it closes)."""
+        for disconnect in self._disconnects:
+            disconnect()
+        self.loader.close()
 
 
 def _icon(image: np.ndarray | None) -> QIcon:

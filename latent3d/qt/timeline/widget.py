@@ -1,16 +1,17 @@
 """The timeline: a slider over training steps (log or linear time) with epoch ticks, play/pause, loop and speed.
 
-It displays and sets ``ViewerState.position`` (a fractional snapshot index); playback advances it at
-a number of snapshots per second, so the early snapshots of epoch 1 get as much screen time as the
-epochs after it.
+It displays and sets the time model's ``position`` (a fractional snapshot index); playback advances
+it at a number of snapshots per second, so the early snapshots of epoch 1 get as much screen time as
+the epochs after it. Under the slider, a strip of tick layers: the epoch ends, and whatever a
+feature adds with :meth:`Timeline.add_tick_layer` (the learning events).
 """
 
 from __future__ import annotations
 
-import time
+import time as clock
 
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from latent3d.state.timeline import Timebase
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.qt.timeline.ticks import EpochTicks, TickLayer, TickStrip
+from latent3d.state.model import connect_handlers
+from latent3d.state.time import TimeModel
 
 __all__ = ["SLIDER_MAX", "JumpSlider", "Timeline"]
 
@@ -53,59 +55,22 @@ class JumpSlider(QSlider):
         super().mousePressEvent(event)
 
 
-class EpochTicks(QWidget):
-    """Epoch ticks under the slider, at their place on the current time axis, labelled where they fit."""
-
-    def __init__(self, slider: QSlider, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.slider = slider
-        self.fractions: list[tuple[float, str]] = []
-        self.setFixedHeight(16)
-
-    def set_ticks(self, time: Timebase | None, axis: str) -> None:
-        """Ticks at every epoch end of ``time`` on ``axis``."""
-        self.fractions = []
-        if time is not None:
-            epochs = time.last_step // time.steps_per_epoch
-            for e in range(epochs + 1):
-                x = time.axis_value(e * time.steps_per_epoch, axis)
-                end = time.axis_value(time.last_step, axis)
-                self.fractions.append((x / end if end > 0 else 0.0, str(e)))
-        self.update()
-
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        """Draw the ticks and the labels that do not overlap their left neighbour."""
-        p = QPainter(self)
-        p.setPen(QColor("#8a90a0"))
-        margin = 8  # the slider handle's half width: where value 0 and the maximum are drawn
-        width = self.width() - 2 * margin
-        last_label = -1e9
-        fm = p.fontMetrics()
-        for frac, text in self.fractions:
-            x = margin + frac * width
-            p.drawLine(int(x), 0, int(x), 4)
-            w = fm.horizontalAdvance(text)
-            if x - w / 2 > last_label + 4:
-                p.drawText(QRectF(x - w / 2, 4, w + 2, 12), text)
-                last_label = x + w / 2
-        p.end()
-
-
 class Timeline(QWidget):
-    """Slider, ticks and playback controls for ``state.position``.
+    """Slider, ticks and playback controls for ``time.position``.
 
     Parameters
     ----------
-    state : ViewerState
+    time : TimeModel
+        The run shown, the position it displays and sets, the time axis it spaces the steps by.
     parent : QWidget, optional
     """
 
     position_changed = Signal(float)
     playing_changed = Signal(bool)
 
-    def __init__(self, state: ViewerState, parent: QWidget | None = None) -> None:
+    def __init__(self, time: TimeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
+        self.time = time
         self._last_tick = 0.0
         self.play_button = QToolButton()
         self.play_button.setToolTip("Play / pause (Space)")
@@ -116,14 +81,16 @@ class Timeline(QWidget):
         self.slider.setRange(0, SLIDER_MAX)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys belong to the window's shortcuts
         self.slider.valueChanged.connect(self._on_slider_moved)
-        self.ticks = EpochTicks(self.slider)
+        self.ticks = TickStrip(time)
+        self.epoch_ticks = EpochTicks(self)
+        self.ticks.add_layer(self.epoch_ticks)
         self.label = QLabel()
         self.label.setMinimumWidth(190)
         self.axis = QComboBox()
         self.axis.addItem("log time", "log")
         self.axis.addItem("linear time", "linear")
         self.axis.setToolTip(self._axis_tip())
-        self.axis.currentIndexChanged.connect(lambda i: setattr(self.state, "time_axis", self.axis.itemData(i)))
+        self.axis.currentIndexChanged.connect(lambda i: setattr(self.time, "time_axis", self.axis.itemData(i)))
         self.loop = QCheckBox("loop")
         self.loop.setChecked(True)
         self.speed = QComboBox()
@@ -146,8 +113,8 @@ class Timeline(QWidget):
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._on_tick)
         self.key_actions = self._build_key_actions()
-        connect_handlers(state.events, self)
-        self._on_run(state.run)
+        self._disconnect = connect_handlers(time, self)
+        self._on_run(time.run)
 
     def _build_key_actions(self) -> list[QAction]:
         """Home/End and PageUp/PageDown, live wherever the focus is in the window (the slider takes no focus)."""
@@ -165,7 +132,7 @@ class Timeline(QWidget):
         return made
 
     def _axis_tip(self) -> str:
-        time = self.state.time
+        time = self.time.time
         share = ""
         if time is not None and time.last_step > time.steps_per_epoch:
             share = f" (epoch 1, where most learning happens, takes {time.epoch_share('log'):.0%} of the slider)"
@@ -174,22 +141,22 @@ class Timeline(QWidget):
     @property
     def epochs(self) -> int:
         """Trained epochs of the run shown (whole epochs so far, for a run still training)."""
-        return 0 if self.state.run is None else int(self.state.run.epochs)
+        return 0 if self.time.run is None else int(self.time.run.epochs)
 
     @property
     def planned_epochs(self) -> int:
         """The epochs the run was configured for (a live run's total, not the epochs done so far)."""
-        return self.state.planned_epochs
+        return self.time.planned_epochs
 
     @property
     def last(self) -> int:
         """Index of the last snapshot."""
-        return 0 if self.state.time is None else self.state.time.last
+        return 0 if self.time.time is None else self.time.time.last
 
     @property
     def position(self) -> float:
         """The fractional snapshot index shown."""
-        return self.state.position
+        return self.time.position
 
     @property
     def playing(self) -> bool:
@@ -198,24 +165,34 @@ class Timeline(QWidget):
 
     def set_position(self, u: float) -> None:
         """Move to fractional snapshot index ``u``."""
-        self.state.position = u
+        self.time.position = u
 
     def step(self, direction: int) -> None:
         """Go to the next (``+1``) or previous (``-1``) stored snapshot and pause."""
         self.pause()
-        self.state.step_snapshot(direction)
+        self.time.step_snapshot(direction)
 
     def go_to_end(self, direction: int) -> None:
         """Pause and go to the first (``-1``) or last (``+1``) snapshot."""
         self.pause()
-        self.state.position = float(self.last) if direction > 0 else 0.0
+        self.time.position = float(self.last) if direction > 0 else 0.0
 
     def jump_epochs(self, epochs: int) -> None:
         """Pause and move ``epochs`` epochs later (negative: earlier), clamped to the run."""
         self.pause()
-        time = self.state.time
+        time = self.time.time
         if time is not None:
-            self.state.seek_step(self.state.step + epochs * time.steps_per_epoch)
+            self.time.seek_step(self.time.step + epochs * time.steps_per_epoch)
+
+    def add_to_row(self, widget: QWidget) -> None:
+        """Put ``widget`` at the end of the timeline's row (a control that changes what playback shows)."""
+        row = self.layout()
+        assert row is not None
+        row.addWidget(widget)
+
+    def add_tick_layer(self, layer: TickLayer) -> None:
+        """Paint ``layer``'s ticks under the slider, above the epoch ticks (see :mod:`latent3d.qt.timeline.ticks`)."""
+        self.ticks.add_layer(layer)
 
     def toggle_play(self) -> None:
         """Play if paused, pause if playing."""
@@ -229,21 +206,26 @@ class Timeline(QWidget):
         """Stop playback."""
         self.play_button.setChecked(False)
 
-    # -- state -> widgets -----------------------------------------------------------------------
+    def close_timeline(self) -> None:
+        """Stop playback and stop following the time model."""
+        self.pause()
+        self._disconnect()
+
+    # -- model -> widgets -----------------------------------------------------------------------
 
     def _on_run(self, _run: object) -> None:
         self.setEnabled(self.last > 0)
         if self.last == 0:
             self.pause()
-        self.ticks.set_ticks(self.state.time, self.state.time_axis)
+        self.ticks.update()  # the steps' places on the axis changed
         self.axis.setToolTip(self._axis_tip())
-        self._on_position(self.state.position)
+        self._on_position(self.time.position)
 
     def _on_position(self, u: float) -> None:
-        time = self.state.time
+        time = self.time.time
         if time is not None:
             with QSignalBlocker(self.slider):
-                self.slider.setValue(int(round(time.fraction(u, self.state.time_axis) * SLIDER_MAX)))
+                self.slider.setValue(int(round(time.fraction(u, self.time.time_axis) * SLIDER_MAX)))
             self.label.setText(f"{time.caption(u)} / {self.planned_epochs}")
         self.position_changed.emit(u)
 
@@ -252,21 +234,21 @@ class Timeline(QWidget):
         if self.axis.currentIndex() != i:
             with QSignalBlocker(self.axis):
                 self.axis.setCurrentIndex(i)
-        self.ticks.set_ticks(self.state.time, axis)
-        self._on_position(self.state.position)
+        self.ticks.update()
+        self._on_position(self.time.position)
 
-    # -- widgets -> state -----------------------------------------------------------------------
+    # -- widgets -> model -----------------------------------------------------------------------
 
     def _on_slider_moved(self, value: int) -> None:
-        time = self.state.time
+        time = self.time.time
         if time is not None:
-            self.state.position = time.from_fraction(value / SLIDER_MAX, self.state.time_axis)
+            self.time.position = time.from_fraction(value / SLIDER_MAX, self.time.time_axis)
 
     def _on_play_toggled(self, on: bool) -> None:
         if on and self.last > 0:
-            if self.state.position >= self.last:
-                self.state.position = 0.0
-            self._last_tick = time.perf_counter()
+            if self.time.position >= self.last:
+                self.time.position = 0.0
+            self._last_tick = clock.perf_counter()
             self._timer.start()
         else:
             self._timer.stop()
@@ -278,13 +260,13 @@ class Timeline(QWidget):
         self.playing_changed.emit(on)
 
     def _on_tick(self) -> None:
-        now = time.perf_counter()
+        now = clock.perf_counter()
         dt, self._last_tick = now - self._last_tick, now
-        u = self.state.position + float(self.speed.currentData()) * min(dt, 0.25)
+        u = self.time.position + float(self.speed.currentData()) * min(dt, 0.25)
         if u >= self.last:
             if self.loop.isChecked():
-                u = 0.0 if self.state.position >= self.last else float(self.last)
+                u = 0.0 if self.time.position >= self.last else float(self.last)
             else:
                 u = float(self.last)
                 self.pause()
-        self.state.position = u
+        self.time.position = u

@@ -13,7 +13,7 @@ from latent3d.job.process import (
     Finished,
     Message,
     Progress,
-    SnapshotUpdate,
+    Snapshot,
     Started,
     Stopped,
     TrainingProcess,
@@ -38,7 +38,7 @@ class TrainingController(QObject):
     Notes
     -----
     Signals carry numpy arrays and dataclasses only: ``started(Started)``,
-    ``progress(Progress)``, ``snapshot_received(SnapshotUpdate)`` (one per snapshot), then exactly one of
+    ``progress(Progress)``, ``snapshot_received(Snapshot)`` (one per snapshot), then exactly one of
     ``finished(Path)``, ``stopped()`` or ``failed(str)``; ``running_changed(bool)`` frames them.
     A training that did not stop when asked (a stopped or hung process) is killed after
     ``TERMINATE_AFTER_S``: ``killed(str)`` then comes just after ``stopped()``, with the sentence to show.
@@ -116,7 +116,7 @@ class TrainingController(QObject):
                 self.started.emit(msg)
             elif isinstance(msg, Progress):
                 self.progress.emit(msg)
-            elif isinstance(msg, SnapshotUpdate):
+            elif isinstance(msg, Snapshot):
                 self.snapshot_received.emit(msg)
             elif isinstance(msg, (Finished, Stopped, Failed)):
                 self._end()

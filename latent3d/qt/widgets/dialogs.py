@@ -12,7 +12,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-__all__ = ["error_box", "info_box", "plain_label", "plain_tooltip"]
+__all__ = ["error_box", "info_box", "open_warning", "plain_label", "plain_tooltip"]
 
 
 def _box(icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str) -> QMessageBox:
@@ -33,6 +33,14 @@ def error_box(parent: QWidget | None, title: str, text: str) -> None:
         The sentence, which may hold anything a file or a path holds.
     """
     _box(QMessageBox.Icon.Critical, parent, title, text).exec()
+
+
+def open_warning(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """A warning box with ``text`` as plain text, shown without blocking (it deletes itself when closed)."""
+    box = _box(QMessageBox.Icon.Warning, parent, title, text)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def info_box(parent: QWidget | None, title: str, text: str) -> None:

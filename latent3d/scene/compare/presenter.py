@@ -87,8 +87,8 @@ class ComparePresenter:
         self._caption.SetPosition(0.015, 0.975)
         scene.plotter.renderer.AddViewProp(self._caption)
         # One camera for both views: the main view reports what VTK made of an applied camera, not this one.
-        self.camera_link = CameraLink(state, scene, self.request_render, shown=lambda: self._shown is not None,
-                                      report_applied=False)
+        self.camera_link = CameraLink(state.model.camera, scene, self.request_render,
+                                      shown=lambda: self._shown is not None)
         self._disconnect = connect_handlers(state.events, self)
         self._on_compare(state.compare)
 

@@ -1,12 +1,12 @@
-"""One owner for the camera: a scene's VTK camera follows ``state.camera``, and reports the mouse's moves back."""
+"""One owner for the camera: a scene's VTK camera follows the camera model, and reports the mouse's moves back."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from latent3d.scene.core.cloud import LatentScene
+from latent3d.state.camera import CameraModel
 from latent3d.state.values import Camera
-from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["CameraLink", "read_camera", "write_camera"]
 
@@ -33,50 +33,56 @@ def write_camera(scene: LatentScene, camera: Camera) -> None:
 
 
 class CameraLink:
-    """Keeps ``scene``'s VTK camera and ``state.camera`` one camera, both ways, with no hand sync.
+    """Keeps ``scene``'s VTK camera and ``camera.camera`` one camera, both ways, with no hand sync.
 
     Parameters
     ----------
-    state : ViewerState
+    camera : CameraModel
     scene : LatentScene
     request_render : callable
-        Asked for after the state's camera was put into VTK.
+        Asked for after the model's camera was put into VTK.
     shown : callable
         Whether the scene shows something: before that neither side is copied to the other.
-    report_applied : bool
-        After putting the state's camera into VTK, report what VTK made of it (the view-up it
-        orthogonalised) back to the state. The main view does; a linked second view leaves that to it.
+
+    Notes
+    -----
+    One write of the camera emits one event: while the model's pose is put into VTK, VTK's echo of
+    it is blocked (the camera model already holds the view-up VTK would make of it).
     """
 
-    def __init__(self, state: ViewerState, scene: LatentScene, request_render: Callable[[], None],
-                 shown: Callable[[], bool], *, report_applied: bool = True) -> None:
-        self.state, self.scene, self.request_render, self.shown = state, scene, request_render, shown
-        self.report_applied = report_applied
-        self._applying = False  # True while the state's camera is put into VTK: the observer stays quiet
+    def __init__(self, camera: CameraModel, scene: LatentScene, request_render: Callable[[], None],
+                 shown: Callable[[], bool]) -> None:
+        self.camera, self.scene, self.request_render, self.shown = camera, scene, request_render, shown
+        self._reporting = False  # True while VTK's move is written to the model: it is not put back into VTK
+        self._applying = False  # True while the model's camera is put into VTK: the observer stays quiet
         self._vtk = scene.plotter.camera
         self._tag = self._vtk.AddObserver("ModifiedEvent", self._on_vtk_camera)
-        state.events.camera.connect(self._on_camera)
+        camera.events.camera.connect(self._on_camera)
 
     def _on_camera(self, camera: Camera | None) -> None:
-        if camera is not None and self.shown() and camera != read_camera(self.scene):
+        if self._reporting:  # VTK's own move, reported: VTK shows it already
+            return
+        if camera is not None and self.shown() and not camera.same_pose(read_camera(self.scene)):
             self.apply(camera)
             self.request_render()
 
     def apply(self, camera: Camera) -> None:
-        """Put the VTK camera at ``camera`` (and, with ``report_applied``, tell the state where it ended up)."""
+        """Put the VTK camera at ``camera``; its echo is not reported back (the model holds that pose already)."""
         self._applying = True
         try:
             write_camera(self.scene, camera)
         finally:
             self._applying = False
-        if self.report_applied:
-            self._on_vtk_camera()
 
     def _on_vtk_camera(self, *_args: object) -> None:
         if not self._applying and self.shown():
-            self.state.camera = read_camera(self.scene)
+            self._reporting = True
+            try:
+                self.camera.camera = read_camera(self.scene)
+            finally:
+                self._reporting = False
 
     def close(self) -> None:
         """Stop linking."""
         self._vtk.RemoveObserver(self._tag)
-        self.state.events.camera.disconnect(self._on_camera)
+        self.camera.events.camera.disconnect(self._on_camera)

@@ -12,9 +12,13 @@ from vtkmodules.vtkRenderingCore import vtkTexture
 
 from latent3d.analysis.decoder_map import MapGrid
 from latent3d.scene.core.cloud import LatentScene, mesh_actor
+from latent3d.state.camera import CameraModel
+from latent3d.state.layers import LayersModel
 from latent3d.state.map_plane import map_image
+from latent3d.state.model import connect_handlers
+from latent3d.state.pick import PickModel
+from latent3d.state.time import TimeModel
 from latent3d.state.values import Camera
-from latent3d.state.viewer_state import ViewerState, connect_handlers
 
 __all__ = ["DecoderMapLayer"]
 
@@ -22,11 +26,12 @@ FLOOR_ALPHA = 0.3  # a tile's black background keeps this share of the opacity, 
 
 
 class DecoderMapLayer:
-    """Keeps the decoder map of ``state`` drawn in ``scene``: follows the timeline, probe, camera and settings.
+    """Keeps the decoder map of ``layers`` drawn in ``scene``: follows the timeline, probe, camera and settings.
 
     Parameters
     ----------
-    state : ViewerState
+    time, camera, pick, layers : TimeModel, CameraModel, PickModel, LayersModel
+        The run and position, the camera, the probe, and the map's settings (None: hidden).
     scene : LatentScene
     request_render : callable
         Asked for a frame after each change (the window coalesces these).
@@ -39,9 +44,10 @@ class DecoderMapLayer:
         The drawn mosaic ``[G * 28, G * 28]``, row 0 at the top (None while hidden).
     """
 
-    def __init__(self, state: ViewerState, scene: LatentScene, request_render: Callable[[], None] = lambda: None
-                 ) -> None:
-        self.state, self.scene, self.request_render = state, scene, request_render
+    def __init__(self, time: TimeModel, camera: CameraModel, pick: PickModel, layers: LayersModel, scene: LatentScene,
+                 request_render: Callable[[], None] = lambda: None) -> None:
+        self.time, self.camera, self.pick, self.layers = time, camera, pick, layers
+        self.scene, self.request_render = scene, request_render
         self.grid: MapGrid | None = None
         self.image: np.ndarray | None = None
         self._quad = pv.PolyData(np.zeros((4, 3), np.float32), faces=np.array([4, 0, 1, 2, 3]))
@@ -65,7 +71,7 @@ class DecoderMapLayer:
         # at 10k points (llvmpipe, benchmarks/bench_decoder_map.py); plain blending costs under 1 ms.
         scene.plotter.renderer.SetUseOIT(False)
         scene.plotter.renderer.AddActor(self._actor)
-        self._disconnect = connect_handlers(state.events, self)
+        self._disconnects = [connect_handlers(m, self) for m in (time, camera, pick, layers)]
         self.refresh()
 
     @property
@@ -74,21 +80,21 @@ class DecoderMapLayer:
         return bool(self._actor.GetVisibility())
 
     def refresh(self, force: bool = False) -> None:
-        """Decode the map for the state as it is now and upload it in place (hidden when the map is off).
+        """Decode the map for the models as they are now and upload it in place (hidden when the map is off).
 
         Without ``force`` nothing is decoded when the map would be the one drawn already (same run,
         nearest snapshot, settings, probe and camera).
         """
-        settings, state = self.state.decoder_map, self.state
-        cam = state.camera
+        settings, time, probe = self.layers.decoder_map, self.time, self.pick.probe
+        cam = self.camera.camera
         facing = None if cam is None or settings is None or settings.plane != "camera" else (cam.position, cam.view_up)
-        focal = None if cam is None or state.probe is not None else cam.focal_point
+        focal = None if cam is None or probe is not None else cam.focal_point
         # what the map depends on: rotating about the focal point moves neither an axis plane nor its tiles
-        key = None if settings is None or state.run is None else (state.snapshot, settings, state.probe, focal, facing)
-        if not force and key is not None and key == self._drawn and state.run is self._drawn_run:
+        key = None if settings is None or time.run is None else (time.snapshot, settings, probe, focal, facing)
+        if not force and key is not None and key == self._drawn and time.run is self._drawn_run:
             return  # a move between two snapshots that keeps the nearest one: the same map
-        self._drawn, self._drawn_run = key, state.run
-        placed = map_image(state, settings) if settings is not None else None
+        self._drawn, self._drawn_run = key, time.run
+        placed = map_image(time, self.camera, self.pick, settings) if settings is not None else None
         if settings is None or placed is None:
             self.grid = self.image = None
             if self._actor.GetVisibility():
@@ -130,15 +136,15 @@ class DecoderMapLayer:
         self.refresh()
 
     def _on_position(self, _u: float) -> None:
-        if self.state.decoder_map is not None and self.grid is not None:
+        if self.layers.decoder_map is not None and self.grid is not None:
             self.refresh()
 
     def _on_probe(self, _p: object) -> None:
-        if self.state.decoder_map is not None:
+        if self.layers.decoder_map is not None:
             self.refresh()
 
     def _on_camera(self, _camera: Camera | None) -> None:
-        if self.state.decoder_map is not None and not self._held:
+        if self.layers.decoder_map is not None and not self._held:
             self.refresh()
 
     def hold(self, on: bool) -> None:
@@ -148,13 +154,14 @@ class DecoderMapLayer:
         camera waits, so that a drag never decodes the grid at every frame (the window's LOD).
         """
         self._held = bool(on)
-        if not on and self.state.decoder_map is not None:
+        if not on and self.layers.decoder_map is not None:
             self.refresh()
 
     def _on_decoder_map(self, _m: object) -> None:
         self.refresh()
 
     def close(self) -> None:
-        """Disconnect from the state and remove the actor."""
-        self._disconnect()
+        """Disconnect from the models and remove the actor."""
+        for disconnect in self._disconnects:
+            disconnect()
         self.scene.plotter.renderer.RemoveActor(self._actor)

@@ -9,26 +9,26 @@ from latent3d.analysis.encoder import OwnCodesCache
 from latent3d.scene.core.cloud import LatentScene
 from latent3d.scene.decoder_map.layer import DecoderMapLayer
 from latent3d.scene.own_images.layer import OwnImagesLayer
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 
 __all__ = ["LearnedLayers"]
 
 
 @dataclass
 class LearnedLayers:
-    """The decoder map and the own images of one scene; :meth:`create` subscribes both to the state."""
+    """The decoder map and the own images of one scene; :meth:`create` subscribes both to the models they show."""
 
     decoder_map: DecoderMapLayer
     own_images: OwnImagesLayer
 
     @classmethod
-    def create(cls, state: ViewerState, scene: LatentScene, request_render: Callable[[], None] = lambda: None,
+    def create(cls, model: ViewerModel, scene: LatentScene, request_render: Callable[[], None] = lambda: None,
                codes: OwnCodesCache | None = None, scale: float = 1.0) -> LearnedLayers:
-        """Both layers on ``scene``, following ``state`` (``codes`` shared with the own-image panel)."""
-        return cls(DecoderMapLayer(state, scene, request_render),
-                   OwnImagesLayer(state, scene, request_render, codes=codes, scale=scale))
+        """Both layers on ``scene``, following the models of ``model`` (``codes`` shared with the own-image panel)."""
+        return cls(DecoderMapLayer(model.time, model.camera, model.pick, model.layers, scene, request_render),
+                   OwnImagesLayer(model.time, model.layers, scene, request_render, codes=codes, scale=scale))
 
     def close(self) -> None:
-        """Disconnect both from the state and remove their actors."""
+        """Disconnect both from their models and remove their actors."""
         self.decoder_map.close()
         self.own_images.close()

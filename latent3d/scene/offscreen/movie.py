@@ -16,7 +16,7 @@ from latent3d.analysis.explore import movie_times
 from latent3d.runs import Run
 from latent3d.scene.offscreen.movie_file import check_mp4, discard_writer, disk_full_instead
 from latent3d.state.viewer_state import timebase_of
-from latent3d.util.fileio import atomic_path
+from latent3d.util.fileio import atomic_path, check_suffix
 from latent3d.util.limits import check_movie
 
 __all__ = ["MOVIE_SUFFIXES", "movie_frame_count", "movie_positions", "plan_movie", "record_movie", "write_movie"]
@@ -75,8 +75,7 @@ def plan_movie(run: Run, out: Path, size: tuple[int, int], fps: float, *, time_a
         One sentence: a wrong suffix, or a movie over the frame, rate or memory caps (checked
         before a single position is allocated).
     """
-    if out.suffix.lower() not in MOVIE_SUFFIXES:
-        raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
+    check_suffix(out, MOVIE_SUFFIXES, f"Movie {out.name} must end in .mp4 or .gif.", what="Movie")
     check_movie(movie_frame_count(run, time_axis, frames_per_snapshot, frames_per_epoch), size[0], size[1], fps,
                 gif=out.suffix.lower() == ".gif")
     return movie_positions(run, time_axis, frames_per_snapshot, frames_per_epoch)
@@ -129,9 +128,7 @@ def write_movie(frames: Iterable[np.ndarray], out: Path, fps: float) -> int:
     """
     import imageio.v2 as imageio  # imported on use: only exports need it
 
-    suffix = out.suffix.lower()
-    if suffix not in MOVIE_SUFFIXES:
-        raise ValueError(f"Movie {out.name} must end in .mp4 or .gif.")
+    suffix = check_suffix(out, MOVIE_SUFFIXES, f"Movie {out.name} must end in .mp4 or .gif.", what="Movie")
     count = 0
     with atomic_path(out, what="Movie") as tmp:  # the old movie stays until the new one is complete
         if suffix == ".gif":

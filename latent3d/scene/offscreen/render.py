@@ -29,10 +29,9 @@ from latent3d.scene.offscreen.movie import (
     write_movie,
 )
 from latent3d.state.own_values import DecoderMapState
-from latent3d.state.view_apply import apply_spec, spec_from_state
-from latent3d.state.view_file import ViewSpec
+from latent3d.state.view import ViewSpec, apply_spec, spec_from_state
 from latent3d.state.viewer_state import ViewerState, timebase_of
-from latent3d.util.fileio import atomic_path
+from latent3d.util.fileio import atomic_path, check_suffix
 from latent3d.util.limits import check_image
 
 __all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "grab", "movie_frame_count", "movie_positions",
@@ -128,9 +127,10 @@ class OffscreenRenderer:
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
         self.state = ViewerState()
-        self.presenter = ScenePresenter(self.state, self.scene)
+        m = self.state.model
+        self.presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, self.scene)
         self.groups = GroupPresenter(self.state, self.scene, self.presenter.colours)
-        self.layers = LearnedLayers.create(self.state, self.scene)
+        self.layers = LearnedLayers.create(self.state.model, self.scene)
         self.state.set_run(run)
         self.state.align = align
         self.state.set_compare(compare)
@@ -150,7 +150,7 @@ class OffscreenRenderer:
 
     def apply_view(self, spec: ViewSpec) -> None:
         """Show what the view file ``spec`` describes (checked against the run beforehand)."""
-        apply_spec(self.state, spec, self.state.compare)  # the spec's comparison was loaded into the renderer
+        apply_spec(self.state.model, spec, self.state.compare)  # the spec's comparison was loaded into the renderer
         self.state.decoder_map = self._decoder_map  # the file's map, or the one --decoder-map asked for
 
     def fit(self, u: float) -> None:
@@ -203,12 +203,13 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, capt
     plotter = pv.Plotter(off_screen=True, window_size=[w, h])
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     copy = ViewerState()
-    presenter = ScenePresenter(copy, scene, scale=float(scale))
+    m = copy.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene, scale=float(scale))
     groups = GroupPresenter(copy, scene, presenter.colours, scale=float(scale))
-    layers = LearnedLayers.create(copy, scene, scale=float(scale))
+    layers = LearnedLayers.create(copy.model, scene, scale=float(scale))
     try:
         copy.set_run(state.run, position=state.position)
-        apply_spec(copy, spec_from_state(state), state.compare)  # what a saved view holds: camera, groups
+        apply_spec(copy.model, spec_from_state(state.model), state.compare)  # what a saved view holds: camera, groups
         copy.position = state.position  # exact: the spec rounds the position to a whole training step
         if caption is not None:
             StepCaption(plotter, font_size=16 * scale).show(caption)
@@ -241,8 +242,7 @@ def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float
     """Render ``run`` at ``--epoch``/``--step`` (default: the last snapshot), or as ``view`` says, to PNG ``out``."""
     import imageio.v2 as imageio
 
-    if out.suffix.lower() != ".png":
-        raise ValueError(f"Image {out.name} must end in .png.")
+    check_suffix(out, (".png",), f"Image {out.name} must end in .png.", what="Image")
     u = still_position(run, epoch=epoch, step=step) if view is None else None
     check_image(*cast("tuple[int, int]", kwargs.get("size", (1200, 900))))
     with atomic_path(out, what="Image") as tmp:  # the old image stays until the new one is complete

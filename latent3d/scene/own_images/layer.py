@@ -9,7 +9,10 @@ import pyvista as pv
 
 from latent3d.analysis.encoder import OwnCodes, OwnCodesCache
 from latent3d.scene.core.cloud import LatentScene, mesh_actor, style_points
-from latent3d.state.viewer_state import ViewerState, connect_handlers
+from latent3d.state.layers import LayersModel
+from latent3d.state.model import connect_handlers
+from latent3d.state.own_values import OwnImage
+from latent3d.state.time import TimeModel
 
 __all__ = ["OWN_RGB", "OwnImagesLayer"]
 
@@ -18,11 +21,14 @@ TRAIL_RGB = (0.35, 0.9, 0.45)
 
 
 class OwnImagesLayer:
-    """Keeps the own images of ``state`` drawn in ``scene``: markers follow the timeline, trails the image set.
+    """Keeps the own images of ``layers`` drawn in ``scene``: markers follow the timeline, trails the image set.
 
     Parameters
     ----------
-    state : ViewerState
+    time : TimeModel
+        The run (whose encoders place the images) and the position.
+    layers : LayersModel
+        The own images.
     scene : LatentScene
     request_render : callable
         Asked for a frame after each change.
@@ -37,9 +43,10 @@ class OwnImagesLayer:
         Where the markers are drawn, one row per own image placed at this position.
     """
 
-    def __init__(self, state: ViewerState, scene: LatentScene, request_render: Callable[[], None] = lambda: None,
-                 codes: OwnCodesCache | None = None, scale: float = 1.0) -> None:
-        self.state, self.scene, self.request_render = state, scene, request_render
+    def __init__(self, time: TimeModel, layers: LayersModel, scene: LatentScene,
+                 request_render: Callable[[], None] = lambda: None, codes: OwnCodesCache | None = None,
+                 scale: float = 1.0) -> None:
+        self.time, self.layers, self.scene, self.request_render = time, layers, scene, request_render
         self.cache = codes or OwnCodesCache()
         self.markers = np.zeros((0, 3), np.float32)
         self._codes: list[OwnCodes] = []
@@ -59,8 +66,8 @@ class OwnImagesLayer:
             actor.SetPickable(False)
             actor.SetVisibility(False)
             self._renderer.AddActor(actor)
-        self._disconnect = connect_handlers(state.events, self)
-        self._on_own_images(state.own_images)
+        self._disconnects = [connect_handlers(m, self) for m in (time, layers)]
+        self._on_own_images(layers.own_images)
 
     @property
     def trail_points(self) -> np.ndarray:
@@ -68,11 +75,11 @@ class OwnImagesLayer:
         return np.asarray(self._trails.points) if self._trail_actor.GetVisibility() else np.zeros((0, 3), np.float32)
 
     def _on_run(self, _run: object) -> None:
-        self._on_own_images(self.state.own_images)
+        self._on_own_images(self.layers.own_images)
 
-    def _on_own_images(self, images: tuple[object, ...]) -> None:
-        run = self.state.run
-        self._codes = [] if run is None else [self.cache.codes(run, im.pixels) for im in self.state.own_images]
+    def _on_own_images(self, images: tuple[OwnImage, ...]) -> None:
+        run = self.time.run
+        self._codes = [] if run is None else [self.cache.codes(run, im.pixels) for im in images]
         pts = [c.codes for c in self._codes if len(c.snapshots) > 1]
         if pts:
             lines, start = [], 0
@@ -89,7 +96,7 @@ class OwnImagesLayer:
             self._place()
 
     def _place(self) -> None:
-        at = [c.at(self.state.position) for c in self._codes]
+        at = [c.at(self.time.position) for c in self._codes]
         placed = [p for p in at if p is not None]
         self.markers = np.asarray(placed, np.float32).reshape(-1, 3)
         if placed:
@@ -99,7 +106,8 @@ class OwnImagesLayer:
         self.request_render()
 
     def close(self) -> None:
-        """Disconnect from the state and remove the actors."""
-        self._disconnect()
+        """Disconnect from the models and remove the actors."""
+        for disconnect in self._disconnects:
+            disconnect()
         for actor in (self._mark_actor, self._trail_actor):
             self._renderer.RemoveActor(actor)

@@ -54,13 +54,14 @@ def test_grabbing_the_camera_stops_the_easing(qtbot, window) -> None:  # noqa: A
 
 def test_a_moved_camera_stops_a_training_framing_until_asked(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(LiveTraining, "running", property(lambda self: True))
-    fits = []
-    window.training.fit_camera = lambda: fits.append(1)
-    strip = window.training.progress
+    window.state.follow = True  # as a training starts: each snapshot framed as it comes
+    strip = window.parts["training"]["training"].progress
     window.view.signals.interacting.emit(True)
     assert strip.frame_button.isVisibleTo(strip)
+    assert not window.state.follow and not strip.follow.isChecked() and not window.follow_action.isChecked()
     strip.frame_button.click()
-    assert fits == [1] and not strip.frame_button.isVisibleTo(strip)
+    assert window.state.follow and not strip.frame_button.isVisibleTo(strip)
+    qtbot.waitUntil(lambda: _near(window.state.camera, window.presenter.framing()), timeout=5000)  # framed again
     monkeypatch.undo()  # before the window closes: a running training would ask whether to stop it
 
 

@@ -65,8 +65,8 @@ def test_a_screenshot_can_carry_the_step_caption(window, tmp_path: Path) -> None
 
     top_left = lambda f: int((f[: f.shape[0] // 8, : f.shape[1] // 3, :3].min(axis=-1) > 200).sum())  # noqa: E731
     for scale in (1, 2):
-        save_screenshot(window.view, tmp_path / "cap.png", scale, window.state, caption=True)
-        save_screenshot(window.view, tmp_path / "plain.png", scale, window.state)  # after: the caption is gone
+        save_screenshot(window.view, tmp_path / "cap.png", scale, window.exports.shown, caption=True)
+        save_screenshot(window.view, tmp_path / "plain.png", scale, window.exports.shown)  # after: the caption is gone
         plain, cap = imageio.imread(tmp_path / "plain.png"), imageio.imread(tmp_path / "cap.png")
         assert top_left(cap) > 20 * scale and top_left(plain) < top_left(cap) / 2, scale
         assert cap.shape[0] == scale * window.view.window_size[1]

@@ -127,16 +127,18 @@ def test_agreement_curve_over_training(qtbot, pair) -> None:  # noqa: ANN001
 
 def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair) -> None:  # noqa: ANN001
     from latent3d.data.images import load_test_images
-    from latent3d.qt.inspect.image_panel import ImagePanel, to_uint8
+    from latent3d.qt.inspect.image_panel import ImagePanel
     from latent3d.qt.inspect.selection_view import SelectionDisplay
+    from latent3d.qt.widgets.image_view import to_uint8
     from latent3d.state.neighbours import Neighbours
 
     state = _state(pair[0])
     state.position = 1.0
     panel = ImagePanel()
     qtbot.addWidget(panel)
-    neighbours = Neighbours(state)
-    display = SelectionDisplay(state, panel, load_test_images(None), neighbours)
+    neighbours = Neighbours(state.model.time)
+    display = SelectionDisplay(state.model.pick, state.model.time, state.model.compare, panel, load_test_images(None),
+                               neighbours)
     state.probe = state.run.codes[1, 42]  # the probe on test image 42
     off = panel.probe.left.image.copy()
     state.align = "final"  # the point is drawn elsewhere now, and the probe moves with it

@@ -133,7 +133,8 @@ def view(qtbot, state: ViewerState):  # noqa: ANN001, ANN201
     v.resize(400, 300)
     v.show()
     qtbot.waitExposed(v)
-    presenter = ScenePresenter(state, v.scene, v.request_render)
+    m = state.model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, v.scene, v.request_render)
     presenter._on_run(state.run)
     v.ren_win.Render()
     yield v

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 def test_keys_and_a_drag_in_the_window(qtbot, window) -> None:  # noqa: ANN001
     w = window
     state = w.state
-    keys = {a.shortcut().toString(): a for a in [*w.actions(), *w.group_toolbar.actions()] if a.shortcut().toString()}
+    toolbar = w.parts["groups"]["toolbar"]
+    keys = {a.shortcut().toString(): a for a in [*w.actions(), *toolbar.actions()] if a.shortcut().toString()}
     assert {"B", "L", "I", "K", "Esc"} <= set(keys)
     w.activateWindow()
 
@@ -21,7 +22,7 @@ def test_keys_and_a_drag_in_the_window(qtbot, window) -> None:  # noqa: ANN001
             keys[key].trigger()
 
     press("B", Qt.Key.Key_B)
-    assert w.selection_tool.mode == "box"
+    assert w.parts["groups"]["tool"].mode == "box"
     iren = w.view.iren.interactor
     width, height = w.view.ren_win.GetSize()
     for event, (x, y) in (("LeftButtonPressEvent", (0, 0)), ("MouseMoveEvent", (width // 3, height // 2)),
@@ -30,17 +31,17 @@ def test_keys_and_a_drag_in_the_window(qtbot, window) -> None:  # noqa: ANN001
         iren.InvokeEvent(event)
     group = state.group
     assert group is not None and group.size > 0
-    assert w.group_panel.summary.text().startswith(f"{group.size:,} of")
-    assert w.group_curve.curve.isVisible()
+    assert w.parts["groups"]["panel"].summary.text().startswith(f"{group.size:,} of")
+    assert w.parts["groups"]["curve"].curve.isVisible()
     rgb = np.asarray(w.scene._cloud.point_data["rgb"]).astype(int)
     outside = np.setdiff1d(np.arange(w.scene.n_points), group)
     assert rgb[outside].sum(1).mean() < rgb[group].sum(1).mean()  # the rest is dimmed
     press("I", Qt.Key.Key_I)
     assert state.group_mode == "isolate" and w.scene.drawn_mask().sum() == group.size
     press("K", Qt.Key.Key_K)
-    assert state.trails is not None and w.group_presenter.trails.visible
+    assert state.trails is not None and w.parts["groups"]["presenter"].trails.visible
     press("Esc", Qt.Key.Key_Escape)
-    assert w.selection_tool.mode is None
+    assert w.parts["groups"]["tool"].mode is None
     state.selected = int(group[0])
     press("Esc", Qt.Key.Key_Escape)  # a second Escape drops the pick
     assert state.selected is None
@@ -65,4 +66,5 @@ def test_groups_survive_save_view_and_open_view_in_the_window(window, tmp_path) 
     state.group_mode = "highlight"
     assert w.files.open_view(path)
     assert state.group_shown == "mine" and state.group_mode == "isolate" and state.trails == TrailsState("mine", 3)
-    assert w.group_panel.names.currentText() == "mine" and np.flatnonzero(w.scene.drawn_mask()).tolist() == [4, 5, 6]
+    assert w.parts["groups"]["panel"].names.currentText() == "mine"
+    assert np.flatnonzero(w.scene.drawn_mask()).tolist() == [4, 5, 6]

@@ -12,7 +12,7 @@ from qt.conftest import REPO, dispose, open_window
 
 from latent3d.analysis.explore import colour_range, map_colours
 from latent3d.qt.canvas.export import save_screenshot
-from latent3d.qt.inspect.image_panel import to_uint8
+from latent3d.qt.widgets.image_view import to_uint8
 
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 
@@ -54,9 +54,10 @@ def test_shift_click_draws_path_and_strip_follows(qtbot, window) -> None:  # noq
     assert path is not None and (path.a, path.b) == (a, b) and window.scene.selected == a
     assert ex.path_overlay.visible
     np.testing.assert_allclose(ex.path_overlay.ends, window.scene.positions[[a, b]], atol=1e-6)
-    np.testing.assert_array_equal(np.stack(window.path.grid.images), _expected_strip(window, a, b, 10))
+    strip = np.stack(window.parts["inspect"]["path"].grid.images)
+    np.testing.assert_array_equal(strip, _expected_strip(window, a, b, 10))
     # Dragging along the strip moves the marker and shows that decode.
-    grid = window.path.grid
+    grid = window.parts["inspect"]["path"].grid
     x0, x1 = grid.cell(0).center(), grid.cell(9).center()
     qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=x0)
     qtbot.mouseMove(grid, QPoint(x0.x() + (x1.x() - x0.x()) // 4, x0.y()))
@@ -64,20 +65,21 @@ def test_shift_click_draws_path_and_strip_follows(qtbot, window) -> None:  # noq
     assert 0.15 < t < 0.35
     e = window.state.snapshot
     z = window.run.codes[e, a] + t * (window.run.codes[e, b] - window.run.codes[e, a])
-    np.testing.assert_array_equal(window.path.decode.image, to_uint8(window.run.decoder(e)(z)[0]))
+    np.testing.assert_array_equal(window.parts["inspect"]["path"].decode.image, to_uint8(window.run.decoder(e)(z)[0]))
     pa, pb = window.scene.positions[a], window.scene.positions[b]
     np.testing.assert_allclose(ex.path_overlay.marker, pa + t * (pb - pa), atol=1e-5)
     qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=x0)
     # The path follows the epoch shown; N is adjustable.
     window.timeline.set_position(1)
     np.testing.assert_allclose(ex.path_overlay.ends, window.run.codes[1, [a, b]], atol=1e-6)
-    window.path.steps.setValue(4)
-    np.testing.assert_array_equal(np.stack(window.path.grid.images), _expected_strip(window, a, b, 4))
+    window.parts["inspect"]["path"].steps.setValue(4)
+    strip = np.stack(window.parts["inspect"]["path"].grid.images)
+    np.testing.assert_array_equal(strip, _expected_strip(window, a, b, 4))
 
 
 def test_filmstrip_frames_and_click_jumps_timeline(qtbot, window) -> None:  # noqa: ANN001
     window.state.selected = 11
-    grid = window.filmstrip.grid
+    grid = window.parts["inspect"]["filmstrip"].grid
     expected = [to_uint8(window.run.decoder(e)(window.run.codes[e, 11])[0]) for e in range(window.run.epochs + 1)]
     np.testing.assert_array_equal(np.stack(grid.images), np.stack(expected))
     assert grid.current == window.run.epochs
@@ -91,22 +93,23 @@ def test_neighbours_equal_brute_force_and_click_selects(qtbot, window) -> None: 
     e = window.state.snapshot
     d = np.linalg.norm(window.run.codes[e] - window.run.codes[e, 5], axis=1)
     d[5] = np.inf
-    ids = window.neighbours_view.ids
+    ids = window.parts["inspect"]["neighbours_view"].ids
     np.testing.assert_array_equal(ids, np.argsort(d)[:8])
-    grid = window.neighbours_box.grid
+    grid = window.parts["inspect"]["neighbours_box"].grid
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.cell(2).center())
     assert window.scene.selected == ids[2]
     # In free roam the neighbours follow the probe, with the off-manifold readout.
-    window.controller.set_free_roam(True)
+    window.parts["inspect"]["gestures"].set_free_roam(True)
     window.scene.set_probe_position(np.array([100.0, 0.0, 0.0], np.float32))
-    assert window.neighbours_box.cue.isVisibleTo(window) and "far outside" in window.neighbours_box.cue.text()
-    window.controller.set_free_roam(False)
+    cue = window.parts["inspect"]["neighbours_box"].cue
+    assert cue.isVisibleTo(window) and "far outside" in cue.text()
+    window.parts["inspect"]["gestures"].set_free_roam(False)
 
 
 def test_colour_mode_switch_sets_expected_colours(window) -> None:  # noqa: ANN001
     rgb = lambda: np.asarray(window.scene._cloud_actor.GetMapper().GetInput().point_data["rgb"])  # noqa: E731
     class_rgb = rgb().copy()
-    window.display.colour_box.setCurrentIndex(1)  # reconstruction error
+    window.parts["display"]["actions"].colour_box.setCurrentIndex(1)  # reconstruction error
     e = window.state.snapshot
     bce = window.run.test_bce[e]
     np.testing.assert_array_equal(window.presenter.colours.values, bce)
@@ -114,10 +117,10 @@ def test_colour_mode_switch_sets_expected_colours(window) -> None:  # noqa: ANN0
     assert window.presenter.colours.bar.GetVisibility()
     window.timeline.set_position(1)
     np.testing.assert_array_equal(rgb(), map_colours(window.run.test_bce[1], *colour_range(window.run.test_bce[1])))
-    window.display.set_colour_mode("movement")
+    window.parts["display"]["actions"].set_colour_mode("movement")
     moved = np.linalg.norm(window.run.codes[1] - window.run.codes[0], axis=1)
     np.testing.assert_array_equal(rgb(), map_colours(moved, *colour_range(moved)))
-    window.display.set_colour_mode("class")
+    window.parts["display"]["actions"].set_colour_mode("class")
     window.timeline.set_position(window.run.epochs)
     np.testing.assert_array_equal(rgb(), class_rgb)
     assert not window.presenter.colours.bar.GetVisibility()
@@ -144,8 +147,8 @@ def test_screenshot_at_4x_looks_like_the_view(window, tmp_path: Path) -> None:  
     """Point footprints grow with the scale: the share of the picture covered by points stays the same."""
     window.view.render()
     w, h = window.view.window_size
-    save_screenshot(window.view, tmp_path / "x1.png", 1, window.state)
-    assert save_screenshot(window.view, tmp_path / "x4.png", 4, window.state) == (4 * w, 4 * h)
+    save_screenshot(window.view, tmp_path / "x1.png", 1, window.exports.shown)
+    assert save_screenshot(window.view, tmp_path / "x4.png", 4, window.exports.shown) == (4 * w, 4 * h)
 
     def covered(name: str) -> float:
         img = imageio.imread(tmp_path / name)[..., :3].astype(int)
@@ -161,17 +164,17 @@ def test_train_overlay_adds_60k_points(qtbot, settings, data_dir_or_none) -> Non
         pytest.skip("the bundled run checkpoints/fashion-mnist-default/ is not present")
     w = open_window(qtbot, settings, data_dir_or_none, BUNDLED)
     try:
-        assert w.display.train_action.isEnabled() and not w.presenter.train_overlay.visible
-        assert w.display.train_action.shortcut().toString() == "T"
+        assert w.parts["display"]["actions"].train_action.isEnabled() and not w.presenter.train_overlay.visible
+        assert w.parts["display"]["actions"].train_action.shortcut().toString() == "T"
         w.activateWindow()
         if w.isActiveWindow():  # a bare Xvfb may never activate the window: then trigger what T is bound to
             qtbot.keyClick(w, Qt.Key.Key_T)
         else:
-            w.display.train_action.trigger()
+            w.parts["display"]["actions"].train_action.trigger()
         assert w.presenter.train_overlay.visible
         assert w.scene.n_points + w.presenter.train_overlay.n_points == 70_000
         w.view.ren_win.Render()  # still draws
-        w.display.set_train_overlay(False)
+        w.parts["display"]["actions"].set_train_overlay(False)
         assert not w.presenter.train_overlay.visible
     finally:
         dispose(w)

@@ -15,6 +15,7 @@ from latent3d.qt.inspect.explore_panel import NeighboursBox, PathBox
 from latent3d.qt.inspect.image_panel import ImagePanel
 from latent3d.qt.timeline.widget import Timeline
 from latent3d.runs import load_run
+from latent3d.state.viewer_model import ViewerModel
 from latent3d.state.viewer_state import ViewerState
 
 
@@ -94,9 +95,9 @@ def test_no_dataset_message_is_not_cut_off(qtbot, tmp_path: Path) -> None:  # no
 
 
 def test_play_button_uses_the_style_icons(qtbot, synthetic_run: Path) -> None:  # noqa: ANN001
-    state = ViewerState()
-    state.set_run(load_run(synthetic_run), position=0.0)
-    timeline = _show(qtbot, Timeline(state), 600, 60)
+    model = ViewerModel()
+    model.set_run(load_run(synthetic_run), position=0.0)
+    timeline = _show(qtbot, Timeline(model.time), 600, 60)
     style = timeline.style()
 
     def same(kind: QStyle.StandardPixmap) -> bool:

@@ -8,24 +8,24 @@ from qt.conftest import dispose, open_window
 
 def _legend_top(qtbot, w) -> int:  # noqa: ANN001
     qtbot.wait(30)  # the layout requests posted by the change are handled
-    return w.legend.mapTo(w, QPoint(0, 0)).y()
+    return w.parts["display"]["legend"].mapTo(w, QPoint(0, 0)).y()
 
 
 def test_legend_stays_put_whatever_the_panel_shows(qtbot, window) -> None:  # noqa: ANN001
     tops = [_legend_top(qtbot, window)]
     window.state.selected = 5
     tops.append(_legend_top(qtbot, window))
-    window.controller.set_free_roam(True)
+    window.parts["inspect"]["gestures"].set_free_roam(True)
     tops.append(_legend_top(qtbot, window))
     window.state.selected = None
     tops.append(_legend_top(qtbot, window))
-    window.controller.set_free_roam(False)
+    window.parts["inspect"]["gestures"].set_free_roam(False)
     tops.append(_legend_top(qtbot, window))
     assert len(set(tops)) == 1, tops
 
 
 def test_probe_box_says_how_to_start_free_roam(window) -> None:  # noqa: ANN001
-    probe = window.panel.probe
+    probe = window.parts["inspect"]["panel"].probe
     assert probe.isVisible() and "Free roam" in probe.left.text() and "F" in probe.details.text()
 
 
@@ -33,11 +33,12 @@ def test_main_content_fits_at_1500_by_950(qtbot, settings, synthetic_run, data_d
     w = open_window(qtbot, settings, data_dir_or_none, synthetic_run)
     try:
         w.resize(1500, 950)
-        w.controller.set_free_roam(True)
+        w.parts["inspect"]["gestures"].set_free_roam(True)
         w.state.selected = 5
         qtbot.wait(50)
         scroll = w.splitter.widget(1)
-        bottom = w.legend.mapTo(scroll.viewport(), QPoint(0, w.legend.height())).y()
+        legend = w.parts["display"]["legend"]
+        bottom = legend.mapTo(scroll.viewport(), QPoint(0, legend.height())).y()
         assert bottom <= scroll.viewport().height()  # images, probe and the whole legend without scrolling
     finally:
         dispose(w)

@@ -7,12 +7,11 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtWidgets import QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from latent3d.analysis.learning import analyse, hardest
 from latent3d.qt.learning.data_map import DataMap
-from latent3d.qt.learning.event_ticks import EventTicks
 from latent3d.qt.learning.hardest_list import HardestList
 from latent3d.qt.learning.learned_histogram import LearnedHistogram
 from latent3d.qt.learning.purity_plot import PurityPlot
@@ -100,33 +99,6 @@ def test_purity_plot_shows_curves_and_event_lines_that_seek(qtbot, run: Run) -> 
     state.time_axis = "linear"
     assert plot.event_lines[-1].value() == pytest.approx(event.step)
     plot.close_panel()
-    service.close()
-
-
-def test_event_ticks_line_up_with_the_slider_and_seek(qtbot, run: Run) -> None:  # noqa: ANN001
-    state = ViewerState()
-    service = LearningService(state)
-    host = QWidget()
-    slider = QSlider(Qt.Orientation.Horizontal)
-    ticks = EventTicks(state, service, slider)
-    layout = QVBoxLayout(host)
-    layout.addWidget(slider)
-    layout.addWidget(ticks)
-    _show(qtbot, host)
-    _loaded(qtbot, state, service, run)
-    assert ticks.events and ticks.events == service.analysis.events  # type: ignore[union-attr]
-    event = ticks.events[0]
-    x = ticks.tick_x(event)
-    time = state.time
-    assert time is not None
-    left = slider.geometry().left() - ticks.geometry().left() + 8
-    expected = left + time.fraction(time.at_step(event.step), "log") * (slider.width() - 16)
-    assert x == pytest.approx(expected, abs=1.0)
-    assert ticks.event_at(x + 3) is event and ticks.event_at(x + 40) in (None, *ticks.events[1:])
-    state.position = float(time.last)
-    qtbot.mouseClick(ticks, Qt.MouseButton.LeftButton, pos=QPoint(int(round(x)), 4))
-    assert state.step == pytest.approx(ticks.event_at(round(x)).step)  # type: ignore[union-attr]
-    ticks.close_ticks()
     service.close()
 
 
@@ -232,17 +204,16 @@ def test_a_run_of_one_snapshot_shows_no_events_and_does_not_crash(qtbot, run: Ru
     state = ViewerState()
     service = LearningService(state)
     host = QWidget()
-    slider = QSlider(Qt.Orientation.Horizontal)
-    widgets = [PurityPlot(state, service), EventTicks(state, service, slider), DataMap(state, service),
-               LearnedHistogram(state, service), HardestList(state)]
+    widgets = [PurityPlot(state, service), DataMap(state, service), LearnedHistogram(state, service),
+               HardestList(state)]  # the event ticks: tests/qt/learning/test_event_ticks.py
     layout = QVBoxLayout(host)
-    for w in (slider, *widgets):
+    for w in widgets:
         layout.addWidget(w)
     _show(qtbot, host, (900, 900))
     _loaded(qtbot, state, service, grown(run, 1))
     assert service.analysis is not None and service.analysis.events == []
-    assert widgets[0].event_lines == [] and widgets[1].events == []  # type: ignore[attr-defined]
-    assert "one snapshot" in widgets[3].never.toPlainText()  # type: ignore[attr-defined]
+    assert widgets[0].event_lines == []  # type: ignore[attr-defined]
+    assert "one snapshot" in widgets[2].never.toPlainText()  # type: ignore[attr-defined]
     assert analyse(grown(run, 1)).never == len(run.labels)
     service.close()
 
@@ -278,41 +249,22 @@ def test_plots_follow_the_hidden_classes(qtbot, run: Run) -> None:  # noqa: ANN0
     service.close()
 
 
-def test_event_ticks_over_a_host_strip_cover_it_and_avoid_its_labels(qtbot, run: Run) -> None:  # noqa: ANN001
-    from latent3d.qt.timeline.widget import Timeline
-
-    state = ViewerState()
-    service = LearningService(state)
-    timeline = Timeline(state)
-    ticks = EventTicks(state, service, timeline.slider, host=timeline.ticks)
-    _show(qtbot, timeline, (900, 60))
-    _loaded(qtbot, state, service, run)
-    assert ticks.parent() is timeline.ticks and ticks.geometry() == timeline.ticks.rect()
-    timeline.resize(700, 60)
-    qtbot.waitUntil(lambda: ticks.geometry() == timeline.ticks.rect(), timeout=2000)
-    assert ticks.rows == 1 and len(ticks._taken(ticks.fontMetrics())) == len(timeline.ticks.fractions)
-    event = ticks.events[0]
-    qtbot.mouseClick(ticks, Qt.MouseButton.LeftButton, pos=QPoint(int(round(ticks.tick_x(event))), 3))
-    assert state.step == pytest.approx(ticks.event_at(round(ticks.tick_x(event))).step)  # type: ignore[union-attr]
-    ticks.close_ticks()
-    service.close()
-
-
 def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Path) -> None:  # noqa: ANN001
     from qt.conftest import dispose, open_window
 
     w = open_window(qtbot, settings, None, synthetic_run)
     try:
-        service = w.learning.service
+        service = w.parts["learning"]["views"].service
         qtbot.waitUntil(lambda: _done(service, w.state.run), timeout=20_000)
         tabs = [w.bottom_tabs.tabText(i) for i in range(w.bottom_tabs.count())]
-        assert "Data map" in tabs and w.learning.purity.isVisibleTo(w) is True
-        assert w.learning.ticks.parent() is w.timeline.ticks and w.learning.ticks.events == service.analysis.events
+        assert "Data map" in tabs and w.parts["learning"]["views"].purity.isVisibleTo(w) is True
+        ticks = w.parts["learning"]["views"].ticks
+        assert ticks in w.timeline.ticks.layers and ticks.events == service.analysis.events
         w.state.selected = 5
-        assert "learned" in w.panel.selection.details.text()
+        assert "learned" in w.parts["inspect"]["panel"].selection.details.text()
         w.state.color = "learned"
         assert w.presenter.colours.bar.GetTitle() == "learned at step"
-        w.learning.data_map.box_selected.emit(np.array([3, 4, 9], np.int64))  # a box in the data map
+        w.parts["learning"]["views"].data_map.box_selected.emit(np.array([3, 4, 9], np.int64))  # a box in the data map
         assert w.state.group is not None and set(w.state.group.tolist()) == {3, 4, 9}  # the selections' group
     finally:
         dispose(w)

@@ -62,13 +62,14 @@ def test_window_shows_an_mnist_runs_names_and_originals(qtbot, settings, tmp_pat
     (path / "run.json").write_text(json.dumps(meta))
     w = open_window(qtbot, settings, data, path)
     try:
-        assert [w.legend.item(i).text() for i in range(10)] == [f"{i}  {n}" for i, n in enumerate(names)]
+        legend = w.parts["display"]["legend"]
+        assert [legend.item(i).text() for i in range(10)] == [f"{i}  {n}" for i, n in enumerate(names)]
         assert w.images.dataset == "mnist" and w.images.missing == ""
         np.testing.assert_array_equal(w.images.get(3), load_split(data, "test", "mnist")[0][3])
         assert 3 < SHOWN
         zero = int(np.flatnonzero(w.state.run.labels == 0)[0])
         w.state.selected = zero
-        assert "<b>&lt;i&gt;zero&lt;/i&gt;</b>" in w.panel.selection.details.text()
+        assert "<b>&lt;i&gt;zero&lt;/i&gt;</b>" in w.parts["inspect"]["panel"].selection.details.text()
     finally:
         dispose(w)
 
@@ -93,8 +94,8 @@ def test_loss_panel_names_the_class_curves_after_the_run(qtbot, synthetic_run: P
 
 def test_the_dialogs_dataset_reaches_the_training_job(window, monkeypatch) -> None:  # noqa: ANN001
     jobs = []
-    monkeypatch.setattr(window.training.controller, "start", jobs.append)
-    dialog = window.training.show_dialog()
+    monkeypatch.setattr(window.parts["training"]["training"].controller, "start", jobs.append)
+    dialog = window.parts["training"]["training"].show_dialog()
     dialog.dataset_box.setCurrentIndex(dialog.dataset_box.findData("mnist"))
     dialog.train_images.setValue(100)
     dialog.start_button.click()

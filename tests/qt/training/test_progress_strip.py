@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPoint
@@ -11,13 +12,20 @@ from qt.conftest import dispose, open_window
 
 from latent3d.config.train import TrainConfig
 from latent3d.job.process import Progress, Started
-from latent3d.qt.training.live import TrainingProgress
+from latent3d.qt.training.progress import TrainingProgress
+from latent3d.state.viewer_model import ViewerModel
+
+
+def _training(window: Any) -> Any:
+    """The window's training feature (its LiveTraining)."""
+    return window.parts["training"]["training"]
+
 
 
 def _strip_in_status_row(qtbot) -> tuple[QWidget, TrainingProgress]:  # noqa: ANN001
     row = QWidget()
     layout = QHBoxLayout(row)
-    strip = TrainingProgress()
+    strip = TrainingProgress(ViewerModel().time)
     layout.addWidget(strip, 1)
     layout.addWidget(QLabel("run fashion-mnist-default · 10,000 test codes"))
     qtbot.addWidget(row)
@@ -56,7 +64,7 @@ def test_stop_and_follow_stay_put_as_the_text_changes(qtbot) -> None:  # noqa: A
 def test_close_when_finished_is_announced(qtbot, settings, synthetic_run: Path, monkeypatch) -> None:  # noqa: ANN001
     w = open_window(qtbot, settings, None, synthetic_run)
     try:
-        training = w.training
+        training = _training(w)
         training.progress.begin("training…")
         assert not training.progress.closing.isVisible()
         monkeypatch.setattr(type(training.controller), "running", property(lambda _self: True))
@@ -77,7 +85,7 @@ def test_time_left_comes_from_the_measured_step_rate(qtbot, settings, synthetic_
     """A fake clock: a 3 s first 50 batches, then 12 ms a batch; the strip shows the steady rate's estimate."""
     w = open_window(qtbot, settings, None, synthetic_run)
     try:
-        training = w.training
+        training = _training(w)
         now = [100.0]
         training.clock = lambda: now[0]
         training._config = TrainConfig(epochs=10, batch_size=64)

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,10 +20,16 @@ from qt.conftest import dispose, open_window
 from latent3d.analysis.decoder import NumpyDecoder
 from latent3d.cli.parser import main as cli_main
 from latent3d.config.train import TrainConfig
-from latent3d.job.process import SnapshotUpdate
-from latent3d.qt.inspect.image_panel import to_uint8
+from latent3d.job.process import Snapshot
+from latent3d.qt.widgets.image_view import to_uint8
 from latent3d.runs import default_runs_dir
 from tests.conftest import make_fake_run
+
+
+def _training(window: Any) -> Any:
+    """The window's training feature (its LiveTraining)."""
+    return window.parts["training"]["training"]
+
 
 
 @pytest.fixture(autouse=True)
@@ -48,9 +55,9 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _start_from_toolbar(qtbot, w, name: str, *, epochs: int, train: int, test: int) -> None:  # noqa: ANN001
     toolbar = w.findChild(QToolBar, "main-toolbar")
-    assert w.training.action in toolbar.actions()
-    w.training.action.trigger()
-    dialog = w.training.dialog
+    assert _training(w).action in toolbar.actions()
+    _training(w).action.trigger()
+    dialog = _training(w).dialog
     assert dialog is not None and dialog.isVisible()
     defaults = (dialog.epochs.value(), dialog.batch_size.value(), dialog.lr.value(), dialog.seed.value())
     assert defaults == (20, 64, 1e-3, 0)
@@ -58,7 +65,7 @@ def _start_from_toolbar(qtbot, w, name: str, *, epochs: int, train: int, test: i
     dialog.train_images.setValue(train)
     dialog.test_images.setValue(test)
     dialog.name.setText(name)
-    with qtbot.waitSignal(w.training.controller.running_changed, timeout=5000):
+    with qtbot.waitSignal(_training(w).controller.running_changed, timeout=5000):
         dialog.start_button.click()
 
 
@@ -72,26 +79,27 @@ def _tree_digest(folder: Path) -> str:
 
 def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, data_dir, capsys) -> None:  # noqa: ANN001
     """The default schedule: the window shows step 0, then steps inside epoch 1, then each epoch end."""
-    window.training.data_dir = data_dir
+    _training(window).data_dir = data_dir
     seen: list[tuple[int, int, int]] = []
 
-    def on_epoch(update: SnapshotUpdate) -> None:  # runs after the window has shown the snapshot
-        assert window.training.action.isEnabled() is False and window.training.show_dialog() is None
+    def on_epoch(update: Snapshot) -> None:  # runs after the window has shown the snapshot
+        assert _training(window).action.isEnabled() is False and _training(window).show_dialog() is None
         seen.append((update.step, update.steps_per_epoch, window.timeline.last))
         assert window.state.position == window.timeline.last  # following the newest snapshot
         assert window.run.steps[-1] == update.step
         i = int(np.argmin(update.test_bce))
         window.state.selected = i  # picking during training decodes with the newest decoder
-        dec = NumpyDecoder([(update.decoder_weights[f"decoder.{k}.weight"], update.decoder_weights[f"decoder.{k}.bias"])
+        dec = NumpyDecoder([(update.weights[f"decoder.{k}.weight"], update.weights[f"decoder.{k}.bias"])
                             for k in (0, 2, 4, 6)])
-        np.testing.assert_array_equal(window.panel.selection.right.image, to_uint8(dec(update.codes[i])[0]))
+        shown = window.parts["inspect"]["panel"].selection.right.image
+        np.testing.assert_array_equal(shown, to_uint8(dec(update.codes[i])[0]))
 
-    window.training.controller.snapshot_received.connect(on_epoch)
+    _training(window).controller.snapshot_received.connect(on_epoch)
     _start_from_toolbar(qtbot, window, "gui-tiny", epochs=2, train=1500, test=400)
-    assert window.training.progress.isVisible()
-    with qtbot.waitSignal(window.training.controller.finished, timeout=60000) as blocker:
+    assert _training(window).progress.isVisible()
+    with qtbot.waitSignal(_training(window).controller.finished, timeout=60000) as blocker:
         pass
-    qtbot.waitUntil(lambda: not window.training.running, timeout=5000)
+    qtbot.waitUntil(lambda: not _training(window).running, timeout=5000)
     steps = [st for st, _spe, _last in seen]
     spe = seen[0][1]
     assert steps[0] == 0 and steps[-1] == 2 * spe and all(b > a for a, b in zip(steps, steps[1:]))
@@ -101,7 +109,7 @@ def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, d
     path = blocker.args[0]
     assert path == default_runs_dir() / "gui-tiny"
     assert window.run.path == path and window.run.meta["status"] == "complete" and window.timeline.epochs == 2
-    assert window.training.action.isEnabled() and not window.training.progress.isVisible()
+    assert _training(window).action.isEnabled() and not _training(window).progress.isVisible()
     capsys.readouterr()
     assert cli_main(["info", str(path), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
@@ -111,27 +119,27 @@ def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, d
 
 
 def test_stop_ends_within_a_second_and_keeps_earlier_runs(qtbot, window, data_dir) -> None:  # noqa: ANN001
-    window.training.data_dir = data_dir
+    _training(window).data_dir = data_dir
     earlier = make_fake_run(default_runs_dir() / "earlier")
     before = _tree_digest(earlier)
     _start_from_toolbar(qtbot, window, "to-stop", epochs=5, train=20000, test=1000)
-    with qtbot.waitSignal(window.training.controller.progress, timeout=60000):
+    with qtbot.waitSignal(_training(window).controller.progress, timeout=60000):
         pass
     assert window.run.name == "to-stop" and window.run.meta["status"] == "training"
-    busy = window.training.controller._process._busy  # the flag the training's ThreadGovernor reads
+    busy = _training(window).controller._process._busy  # the flag the training's ThreadGovernor reads
     window.view._on_start_interaction(None, "StartInteractionEvent")  # the camera starts moving
     assert busy.is_set()
     window.view._on_settled()
     assert not busy.is_set()
     t = time.perf_counter()
-    with qtbot.waitSignal(window.training.controller.stopped, timeout=5000):
-        window.training.progress.stop_button.click()
+    with qtbot.waitSignal(_training(window).controller.stopped, timeout=5000):
+        _training(window).progress.stop_button.click()
     assert time.perf_counter() - t < 1.0
-    qtbot.waitUntil(lambda: not window.training.running, timeout=5000)
+    qtbot.waitUntil(lambda: not _training(window).running, timeout=5000)
     assert window.run.name == "synthetic"  # back on the run shown before
     assert sorted(p.name for p in default_runs_dir().iterdir()) == ["earlier"]
     assert _tree_digest(earlier) == before
-    assert window.training.action.isEnabled()
+    assert _training(window).action.isEnabled()
 
 
 def test_error_in_worker_shows_dialog_and_keeps_run(qtbot, window, data_dir, tmp_path, errors) -> None:  # noqa: ANN001
@@ -140,13 +148,13 @@ def test_error_in_worker_shows_dialog_and_keeps_run(qtbot, window, data_dir, tmp
     for f in (data_dir / "FashionMNIST" / "raw").iterdir():
         shutil.copy(f, raw / f.name)
     (raw / "train-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01")  # truncated
-    window.training.data_dir = tmp_path / "data"
+    _training(window).data_dir = tmp_path / "data"
     _start_from_toolbar(qtbot, window, "broken", epochs=1, train=1000, test=200)
-    with qtbot.waitSignal(window.training.controller.failed, timeout=60000):
+    with qtbot.waitSignal(_training(window).controller.failed, timeout=60000):
         pass
-    qtbot.waitUntil(lambda: not window.training.running, timeout=5000)
+    qtbot.waitUntil(lambda: not _training(window).running, timeout=5000)
     assert len(errors) == 1 and "train-labels-idx1-ubyte is truncated" in errors[0]
-    assert window.run.name == "synthetic" and window.training.action.isEnabled()
+    assert window.run.name == "synthetic" and _training(window).action.isEnabled()
     window.state.selected = 5  # the window keeps working
     assert window.scene.selected == 5
 
@@ -154,16 +162,16 @@ def test_error_in_worker_shows_dialog_and_keeps_run(qtbot, window, data_dir, tmp
 def test_close_during_training_asks_then_stops(qtbot, settings, synthetic_run, data_dir, monkeypatch) -> None:  # noqa: ANN001
     w = open_window(qtbot, settings, data_dir, synthetic_run)
     try:
-        w.training.start(TrainConfig(epochs=5, max_train_images=20000, max_test_images=500, snapshots="epochs"),
+        _training(w).start(TrainConfig(epochs=5, max_train_images=20000, max_test_images=500, snapshots="epochs"),
                          default_runs_dir() / "closing")
-        with qtbot.waitSignal(w.training.controller.snapshot_received, timeout=60000):
+        with qtbot.waitSignal(_training(w).controller.snapshot_received, timeout=60000):
             pass
         answers = iter(["cancel", "stop"])
-        monkeypatch.setattr(w.training, "ask_on_close", lambda: next(answers))
+        monkeypatch.setattr(_training(w), "ask_on_close", lambda: next(answers))
         w.close()
-        assert w.isVisible() and w.training.running  # "Keep working"
+        assert w.isVisible() and _training(w).running  # "Keep working"
         w.close()
-        assert not w.isVisible() and not w.training.running
+        assert not w.isVisible() and not _training(w).running
         assert not (default_runs_dir() / "closing").exists()
         assert [p.name for p in default_runs_dir().iterdir()] == []  # no partial folder either
     finally:
@@ -188,7 +196,7 @@ def test_progress_strip_repaints_rarely(qtbot, window) -> None:  # noqa: ANN001
     must not animate while it waits and must not follow every Progress message (~20 a second)."""
     from PySide6.QtCore import QEvent, QObject
 
-    strip = window.training.progress
+    strip = _training(window).progress
     ticks = {"n": 0}
 
     class CountAnimationTicks(QObject):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from latent3d.config.train import TrainConfig
 from latent3d.qt.training.live import LiveTraining
 from latent3d.runs.writer import RunWriter
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 
 
 @pytest.fixture
@@ -19,7 +19,9 @@ def training(qtbot, settings, monkeypatch: pytest.MonkeyPatch) -> tuple[LiveTrai
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))
     parent = QWidget()
     qtbot.addWidget(parent)
-    return LiveTraining(ViewerState(), settings, parent, data_dir=None, show_run=lambda run: None), shown
+    model = ViewerModel()
+    return LiveTraining(model.time, model.camera, model.pick, settings, parent, data_dir=None,
+                        show_run=lambda run: None, set_run=model.set_run), shown
 
 
 def test_a_name_another_training_writes_is_refused_before_starting(training, tmp_path: Path) -> None:  # noqa: ANN001

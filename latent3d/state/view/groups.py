@@ -1,6 +1,6 @@
 """The group keys of a view file (``groups``, ``group_shown``, ``group_mode``, ``trails``): read as untrusted, written.
 
-Every failure is one :class:`~latent3d.state.view_checks.ViewFileError` sentence naming the file and
+Every failure is one :class:`~latent3d.state.view.checker.ViewFileError` sentence naming the file and
 the key. The format is in ``docs/view-format.md``.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from latent3d.state.groups import GROUP_MODES, MAX_GROUP_NAME, MAX_GROUPS, MAX_TRAIL_LENGTH, TrailsState
-from latent3d.state.view_checks import MAX_INT, Checker, describe, one_line
+from latent3d.state.view.checker import MAX_INT, Checker, describe, one_line
 
 __all__ = ["GROUP_KEYS", "MAX_GROUP_ENTRIES", "GroupSpec", "parse_groups"]
 
