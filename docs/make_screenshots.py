@@ -380,9 +380,10 @@ def main() -> int:
         if args.only is None or name in args.only:
             make(win)
     win.close()
-    for item in scratch.iterdir():  # the second run stays for the next call
-        if item.name != "seed-1":
-            shutil.rmtree(item) if item.is_dir() else item.unlink()
+    for item in scratch.iterdir():  # what this call wrote; the second run (or its training) stays for the next
+        if item.name.endswith((".raw.png", ".view.json", ".ini")):
+            item.unlink()
+    shutil.rmtree(scratch / "runs", ignore_errors=True)
     return 0
 
 
