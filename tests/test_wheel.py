@@ -94,6 +94,7 @@ def test_a_name_falls_back_to_the_bundled_run(tmp_path: Path, monkeypatch: pytes
     make_fake_run(bundled / "shipped", epochs=1, n=50)
     (bundled / "notes.txt").write_text("not a run")
     monkeypatch.setattr(store, "bundled_runs_dir", lambda: bundled)
+    monkeypatch.setattr(store, "_project_runs_dir", lambda: tmp_path / "no-clone")  # as a wheel has no clone
     runs = store.default_runs_dir()
     assert store.resolve_run_path("shipped") == bundled / "shipped"
     assert store.resolve_run_path("shipped", runs) == runs / "shipped"  # an explicit folder means that folder

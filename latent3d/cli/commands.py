@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from latent3d.cli.info_lines import dataset_line, versions_line, weights_line
 from latent3d.config.train import TrainConfig
 from latent3d.data.catalog import DEFAULT_DATASET
 from latent3d.job.preflight import check_train
 from latent3d.runs import Run, load_run, new_run_name, resolve_run_path
+from latent3d.runs.provenance import portable_command
 from latent3d.training.session import SaveError, TrainJob, TrainStart, train_and_save
 from latent3d.util.output import say
 
@@ -33,7 +35,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     target = resolve_run_path(args.out or new_run_name())
     job = TrainJob(config, target, data_dir=Path(args.data_dir) if args.data_dir else None, device=args.device,
                    weights_dtype=args.weights_dtype, keep_encoder=args.keep_encoder,
-                   command="latent3d " + " ".join(sys.argv[1:]), note=args.note,
+                   command=portable_command(sys.argv[1:], target.name), note=args.note,
                    dataset=getattr(args, "dataset", DEFAULT_DATASET), threads=getattr(args, "threads", None))
     from latent3d.training.loop import TrainingDiverged
 
@@ -211,12 +213,12 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"Created    {s['created']}",
         f"Model      {c['model']['input_dim']}-{'-'.join(map(str, c['model']['hidden']))}-{c['model']['code_dim']}",
         f"Training   {s['epochs']} epochs, batch {c['batch_size']}, lr {c['lr']:g}, seed {c['seed']}",
-        f"Points     {s['num_points']} test codes per epoch"
-        + (f", plus {len(run.train_codes)} train codes (final epoch)" if run.train_codes is not None else ""),
-        f"Weights    {s['weights']}",
-        f"Dataset    {run.dataset}: {s['dataset']}",
+        f"Points     {s['num_points']:,} test codes per snapshot"
+        + (f", plus {len(run.train_codes):,} train codes (final epoch)" if run.train_codes is not None else ""),
+        f"Weights    {weights_line(s['weights'])}",
+        f"Dataset    {dataset_line(run.dataset, s['dataset'])}",
         f"Classes    {', '.join(run.class_names)}",
-        f"Versions   {s['versions']}",
+        f"Versions   {versions_line(s['versions'])}",
         f"Device     {s['device']}",
         f"Threads    {_threads_text(s['threads'])}",
         f"Command    {s['command']}",

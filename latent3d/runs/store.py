@@ -42,6 +42,7 @@ __all__ = [
     "new_run_name",
     "newest_run",
     "resolve_run_path",
+    "shipped_run",
 ]
 
 FORMAT_VERSION = 2  # what RunWriter writes (an autoencoder run); a recording is format 3 (runs/recording_meta.py)
@@ -56,13 +57,14 @@ STEPS_FILE = "steps.npy"
 STEP_LOSS_FILE = "step_loss.npy"
 WEIGHTS_DIR = "weights"
 RUNS_DIR_ENV = "LATENT3D_RUNS_DIR"
+SHIPPED_RUNS = ("fashion-mnist-default",)  # in the repository's checkpoints/; pyproject's package data takes them
 
 def default_runs_dir() -> Path:
     """Where runs live: ``$LATENT3D_RUNS_DIR``, else the project's ``checkpoints/``, else a per-user folder."""
     env = os.environ.get(RUNS_DIR_ENV)
     if env:
         return Path(env).expanduser()
-    project = Path(__file__).resolve().parents[2] / "checkpoints"
+    project = _project_runs_dir()
     if project.is_dir():
         return project
     from platformdirs import user_data_dir
@@ -75,19 +77,38 @@ def bundled_runs_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "_bundled"
 
 
+def shipped_run(name: str) -> Path | None:
+    """The run latent3d ships under ``name``: the installed package's, else a clone's ``checkpoints/NAME``; or None.
+
+    Any folder of the package's bundled runs counts; in a clone's ``checkpoints/`` only the names in
+    ``SHIPPED_RUNS`` do (the user's own runs there are not shipped ones).
+    """
+    for root, names in ((bundled_runs_dir(), None), (_project_runs_dir(), SHIPPED_RUNS)):
+        p = root / name
+        if (names is None or name in names) and _exists(p) and p.is_dir():
+            return p
+    return None
+
+
+def _project_runs_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "checkpoints"
+
+
 def resolve_run_path(name_or_path: str | os.PathLike[str], runs_dir: Path | None = None) -> Path:
     """A bare name means a run under ``runs_dir``; anything with a separator, or an existing path, is a path.
 
-    Without ``runs_dir``, a name that is not in the runs folder but is a run shipped with the
-    installed package (``fashion-mnist-default``) means that one.
+    Without ``runs_dir``, names resolve in the runs folder (:func:`default_runs_dir`), then in the
+    runs latent3d ships (:func:`shipped_run`): ``fashion-mnist-default`` is found wherever
+    ``LATENT3D_RUNS_DIR`` points.
     """
     text = os.fspath(name_or_path)
     p = Path(text).expanduser()
     if os.sep in text or "/" in text or text.startswith(".") or _exists(p):
         return p
     in_runs = (runs_dir or default_runs_dir()) / text
-    bundled = bundled_runs_dir() / text
-    return bundled if runs_dir is None and not _exists(in_runs) and _exists(bundled) and bundled.is_dir() else in_runs
+    if runs_dir is not None or _exists(in_runs):
+        return in_runs
+    return shipped_run(text) or in_runs
 
 
 def _exists(p: Path) -> bool:
@@ -257,34 +278,49 @@ def _labels(run_dir: Path, rel: str, *, required: bool) -> np.ndarray | None:
 def list_runs(runs_dir: Path | None = None) -> list[RunSummary]:
     """Complete runs under ``runs_dir``, oldest first; folders being written or broken are skipped.
 
-    Without ``runs_dir``: the runs folder's, and the runs shipped with the installed package
-    whose names it does not have.
+    Without ``runs_dir``: the runs folder's, and the runs latent3d ships (:func:`shipped_run`) whose
+    names it does not have.
     """
     root = Path(runs_dir or default_runs_dir())
     out: list[RunSummary] = []
     if runs_dir is None:
-        out = [s for s in list_runs(bundled_runs_dir()) if not _exists(root / s.name)]
+        shipped = {p.name: p for p in map(shipped_run, _shipped_names()) if p is not None}
+        out = [s for p in shipped.values() if not _exists(root / p.name) and (s := _summary(p)) is not None]
     try:
         children = list(root.iterdir()) if root.is_dir() else []
     except OSError:  # an unreadable or vanished runs folder holds no runs we can show
         return out
     for child in children:
-        try:
-            if child.name.startswith(".") or not child.is_dir():
-                continue
-            meta = read_meta(child)
-            if meta["format_version"] == RECORDING_FORMAT:
-                epochs, loss, points, last = recording_summary(meta)
-                out.append(RunSummary(child, child.name, str(meta.get("created", "")), epochs, loss, points, last))
-                continue
-            test_loss = meta["test_loss"]
-            out.append(RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
-                                  float(test_loss[-1]) if test_loss else None, meta_test_images(meta),
-                                  int(meta_steps(meta)[-1])))
-        except Exception:  # noqa: BLE001 - one hostile folder must never hide the others or stop the viewer
-            continue
+        summary = _summary(child)
+        if summary is not None:
+            out.append(summary)
     out.sort(key=lambda r: (r.created, r.name))
     return out
+
+
+def _shipped_names() -> list[str]:
+    try:
+        bundled = [c.name for c in bundled_runs_dir().iterdir() if not c.name.startswith(".")]
+    except OSError:
+        bundled = []
+    return sorted({*bundled, *SHIPPED_RUNS})
+
+
+def _summary(child: Path) -> RunSummary | None:
+    """A complete run's summary, or None for anything else (a file, a hidden or partial folder, a broken run)."""
+    try:
+        if child.name.startswith(".") or not child.is_dir():
+            return None
+        meta = read_meta(child)
+        if meta["format_version"] == RECORDING_FORMAT:
+            epochs, loss, points, last = recording_summary(meta)
+            return RunSummary(child, child.name, str(meta.get("created", "")), epochs, loss, points, last)
+        test_loss = meta["test_loss"]
+        return RunSummary(child, child.name, str(meta.get("created", "")), meta["epochs"],
+                          float(test_loss[-1]) if test_loss else None, meta_test_images(meta),
+                          int(meta_steps(meta)[-1]))
+    except Exception:  # noqa: BLE001 - one hostile folder must never hide the others or stop the viewer
+        return None
 
 
 def newest_run(runs_dir: Path | None = None) -> Path | None:

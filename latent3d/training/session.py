@@ -17,6 +17,7 @@ from latent3d._version import __version__
 from latent3d.data import datasets as data
 from latent3d.data.catalog import dataset_info
 from latent3d.job.train_job import TrainJob
+from latent3d.runs.provenance import portable_dir
 from latent3d.runs.writer import RunWriter
 from latent3d.training.download import download
 from latent3d.util.fileio import describe_os_error
@@ -50,7 +51,8 @@ def _provenance(job: TrainJob, root: Path, train_images: int, test_images: int, 
 
     info = dataset_info(job.dataset)
     meta: dict[str, Any] = {
-        "dataset": {"name": info.title, "data_dir": str(root), "sha256": data.dataset_checksum(root, dataset=info.key),
+        "dataset": {"name": info.title, "data_dir": portable_dir(root),
+                    "sha256": data.dataset_checksum(root, dataset=info.key),
                     "train_images": train_images, "test_images": test_images, "id": info.key,
                     "class_names": list(info.class_names)},
         "versions": {"latent3d": __version__, "torch": torch.__version__, "numpy": np.__version__,

@@ -184,7 +184,8 @@ def test_runs_menu_lists_complete_runs_and_opens_one(qtbot, window) -> None:  # 
     (default_runs_dir() / ".gamma.partial-1234").mkdir()  # a run being written is never listed
     window.runs_menu.refresh()
     texts = [act.text() for act in window.runs_menu.run_actions()]
-    assert len(texts) == 2 and texts[0].startswith("beta") and texts[1].startswith("alpha")
+    assert len(texts) == 3 and texts[0].startswith("beta") and texts[1].startswith("alpha")
+    assert texts[2].startswith("fashion-mnist-default")  # the shipped run, listed whatever the runs folder
     assert "2 epochs" in texts[1] and "test loss" in texts[1]
     next(act for act in window.runs_menu.run_actions() if act.data() == str(a)).trigger()
     assert window.run.path == a and window.timeline.epochs == 2
