@@ -18,6 +18,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     """The linked view beside the 3-D view, the rings in it, the align switch, the Runs menu's actions, the curve."""
     from latent3d.qt.compare.controls import AgreementPlot, AlignSwitch, CompareActions, ResidualLabel
     from latent3d.qt.compare.view import CompareView
+    from latent3d.qt.widgets.while_shown import while_shown
     from latent3d.scene.compare.presenter import CompareRings
 
     time, compare = model.time, model.compare
@@ -28,6 +29,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     last_run = lambda: str(Path(str(services.settings.value("last_run", "") or ".")).parent)  # noqa: E731
     actions = CompareActions(compare, time, services.window, start_dir=last_run)
     agreement = AgreementPlot(compare, time)
+    while_shown(agreement, (agreement, (time,)))  # a hidden plot doesn't move its cursor
     residual = ResidualLabel(compare, time)
 
     def close() -> None:

@@ -17,11 +17,13 @@ def build(model: ViewerModel, services: Services) -> Parts:
     """The map's quad in the scene, its flat panel (a side tab), and the M action."""
     from latent3d.qt.decoder_map.panel import DecoderMapPanel
     from latent3d.qt.style import follow_checked, window_action
+    from latent3d.qt.widgets.while_shown import while_shown
     from latent3d.scene.decoder_map.layer import DecoderMapLayer
 
     shown = (model.time, model.camera, model.pick, model.layers)
     layer = DecoderMapLayer(*shown, services.view.scene, services.view.request_render)
     panel = DecoderMapPanel(*shown)
+    while_shown(panel, (panel, shown[:3]))  # the flat map is drawn only while its tab is shown
     services.view.signals.interacting.connect(layer.hold)
     action = window_action("Decoder map", services.window, "M", checkable=True,
                            tip="Images decoded on a grid over a plane through the latent space (M)")

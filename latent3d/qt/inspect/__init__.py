@@ -21,6 +21,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.inspect.image_panel import ImagePanel
     from latent3d.qt.inspect.selection_view import SelectionDisplay
     from latent3d.qt.style import follow_checked, window_action
+    from latent3d.qt.widgets.while_shown import while_shown
 
     pick, time, compare = model.pick, model.time, model.compare
     panel = ImagePanel()
@@ -33,6 +34,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
              FilmstripView(pick, time, filmstrip, before_seek=services.timeline.pause),
              PathView(pick, time, path, on_new_path=lambda: services.show_panel(path)),
              NeighboursView(pick, time, compare, neighbours_box, services.images, services.neighbours)]
+    while_shown(filmstrip, (views[1], (time, pick)))  # hidden tabs decode nothing per pick or move
+    while_shown(neighbours_box, (views[3], (time, pick)))
     neighbours_box.select_requested.connect(model.groups.select_points)
     gestures = PickGestures(pick, time, services.view, path.steps.value)
     roam = window_action("Free roam", services.window, "F", checkable=True,

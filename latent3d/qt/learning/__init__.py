@@ -16,10 +16,16 @@ __all__ = ["FEATURE"]
 def build(model: ViewerModel, services: Services) -> Parts:
     """The background analysis and its panels: purity and learned-at beside the loss, events on the timeline, map."""
     from latent3d.qt.learning.views import LearningViews
+    from latent3d.qt.widgets.while_shown import while_shown
 
     learning = model.learning
     views = LearningViews(learning, model.time, model.display, model.pick, model.groups, services.images.get,
                           services.message)
+    time, pick = model.time, model.pick
+    for plot in (views.purity, views.histogram):  # hidden plots don't move their cursors
+        while_shown(plot, (plot, (time,)))
+    while_shown(views.data_map, (views.data_map, (pick,)))
+    while_shown(views.hardest, (views.hardest, (time, pick)))
     services.timeline.add_tick_layer(views.ticks)  # the events under the slider, beside the epoch ticks
     return Parts(
         panels=[Panel(views.purity, "loss-tab", order=20, stretch=3),

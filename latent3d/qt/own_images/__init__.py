@@ -17,11 +17,13 @@ def build(model: ViewerModel, services: Services) -> Parts:
     """The own images' markers and trails in the scene and their panel (a side tab), sharing one codes cache."""
     from latent3d.analysis.encoder import OwnCodesCache
     from latent3d.qt.own_images.panel import OwnImagePanel
+    from latent3d.qt.widgets.while_shown import while_shown
     from latent3d.scene.own_images.layer import OwnImagesLayer
 
     codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
     layer = OwnImagesLayer(model.time, model.layers, services.view.scene, services.view.request_render, codes=codes)
     panel = OwnImagePanel(model.time, model.pick, model.layers, codes, images=services.images)
+    while_shown(panel, (panel, (model.time,)))
 
     def close() -> None:
         layer.close()

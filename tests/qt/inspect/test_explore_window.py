@@ -80,6 +80,7 @@ def test_shift_click_draws_path_and_strip_follows(qtbot, window) -> None:  # noq
 def test_filmstrip_frames_and_click_jumps_timeline(qtbot, window) -> None:  # noqa: ANN001
     window.state.selected = 11
     grid = window.parts["inspect"]["filmstrip"].grid
+    window._show_panel(window.parts["inspect"]["filmstrip"])  # a hidden tab decodes nothing; shown, it catches up
     expected = [to_uint8(window.run.decoder(e)(window.run.codes[e, 11])[0]) for e in range(window.run.epochs + 1)]
     np.testing.assert_array_equal(np.stack(grid.images), np.stack(expected))
     assert grid.current == window.run.epochs

@@ -1,0 +1,122 @@
+"""An idle feature costs nothing: a view's per-move handlers are connected only while its panel is shown.
+
+A view connects its ``_on_<field>`` handlers to its models when it is built (``connect_handlers``). The
+fields that change per move, per frame or per pick (the timeline's position, the pick, the probe, the
+camera) then run every handler of every panel, shown or not. :class:`PerMove` takes those handlers off
+their signals and puts them back, calling each once with the model's current value so the view catches up
+with what it missed; :func:`while_shown` does so when the panel is hidden and shown again (a tab brought to
+the front, a dock closed or opened, a frame that says the feature is off), and :class:`PerMove` alone
+serves a scene layer that is idle while its feature is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
+
+__all__ = ["PER_MOVE", "PerMove", "ShownFilter", "while_shown"]
+
+#: The fields whose changes come per move, per frame or per pick.
+PER_MOVE = ("selected", "probe", "position", "camera")  # catch-up order: what to show, then where
+
+
+class PerMove:
+    """The per-move handlers of some views, connected or not together.
+
+    Parameters
+    ----------
+    views : sequence of (view, models)
+        Each view's ``_on_<field>`` for every ``field`` of ``fields`` that one of its ``models`` has.
+    fields : sequence of str
+        Which fields' handlers are managed (the others stay connected).
+
+    Notes
+    -----
+    The handlers start connected (the views connected them when built). :meth:`pause` disconnects them;
+    :meth:`resume` connects them again and calls each with its model's current value, in the order of
+    ``fields``, so the view shows what the models hold.
+    """
+
+    def __init__(self, views: Sequence[tuple[object, Iterable[Any]]], fields: Sequence[str] = PER_MOVE) -> None:
+        self._slots: list[tuple[Any, Callable[..., Any], Any, str]] = []
+        for field in fields:
+            for view, models in views:
+                slot = getattr(view, f"_on_{field}", None)
+                for model in models:
+                    signal = model.events.signals.get(field)
+                    if slot is not None and signal is not None:
+                        self._slots.append((signal, slot, model, field))
+        self.connected = True
+
+    @property
+    def handlers(self) -> int:
+        """How many handlers are managed."""
+        return len(self._slots)
+
+    def pause(self) -> None:
+        """Disconnect the handlers (an idle view pays nothing per move)."""
+        if self.connected:
+            self.connected = False
+            for signal, slot, _model, _field in self._slots:
+                signal.disconnect(slot)
+
+    def resume(self) -> None:
+        """Connect the handlers again and let each catch up with its model's current value."""
+        if not self.connected:
+            self.connected = True
+            for signal, slot, _model, _field in self._slots:
+                signal.connect(slot)
+            for _signal, slot, model, field in self._slots:
+                slot(getattr(model, field))
+
+    def set_active(self, on: bool) -> None:
+        """:meth:`resume` if ``on``, else :meth:`pause`."""
+        if on:
+            self.resume()
+        else:
+            self.pause()
+
+
+class ShownFilter(QObject):
+    """Pauses ``per_move`` when ``widget`` is hidden and resumes it when shown (an event filter on it)."""
+
+    def __init__(self, widget: QWidget, per_move: PerMove) -> None:
+        super().__init__(widget)
+        self.widget, self.per_move = widget, per_move
+        widget.installEventFilter(self)
+        per_move.set_active(widget.isVisible())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Follow the widget's show and hide events; never consumes them."""
+        kind = event.type()
+        if kind == QEvent.Type.Show:
+            self.per_move.resume()
+        elif kind == QEvent.Type.Hide:
+            self.per_move.pause()
+        return False
+
+
+def while_shown(widget: QWidget, *views: tuple[object, Iterable[Any]],
+                fields: Sequence[str] = PER_MOVE) -> PerMove:
+    """Connect ``views``' per-move handlers only while ``widget`` (their panel) is shown.
+
+    Parameters
+    ----------
+    widget : QWidget
+        The panel the views draw into; hidden at build (the window is not shown yet), so they start paused.
+    *views : (view, models)
+        Each view and the models it listens to.
+    fields : sequence of str
+        The fields whose handlers pause with the panel (default :data:`PER_MOVE`).
+
+    Returns
+    -------
+    PerMove
+        The managed handlers (``connected`` says whether they run now).
+    """
+    per_move = PerMove(views, fields)
+    ShownFilter(widget, per_move)
+    return per_move
