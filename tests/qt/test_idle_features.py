@@ -72,3 +72,22 @@ def test_per_move_handlers_pause_and_resume_with_their_widget(qtbot: Any) -> Non
     tabs.setCurrentWidget(other)
     model.pick.events.selected.emit(6, 5)
     assert calls[-1] == 5 and not per_move.connected
+
+
+def test_the_decoder_map_layer_listens_to_the_camera_only_while_it_is_on(window: Any, qtbot: Any) -> None:
+    w = window
+    camera, layers = w.model.camera.events.camera, w.model.layers
+    layer = w.parts["decoder map"]["layer"]
+    refreshed: list[int] = []
+    real = layer.refresh
+    layer.refresh = lambda: (refreshed.append(1), real())[1]  # the handlers look it up at each call
+    off = len(camera)
+    w.view.camera.Azimuth(5.0)  # a frame of a rotation: written to the camera model
+    assert refreshed == []
+    layers.toggle_decoder_map()
+    assert len(camera) == off + 1  # on: the map faces the camera as it turns
+    refreshed.clear()
+    w.view.camera.Azimuth(5.0)
+    assert refreshed == [1]
+    layers.toggle_decoder_map()
+    assert len(camera) == off  # off again: nothing per frame

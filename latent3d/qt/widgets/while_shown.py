@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
-__all__ = ["PER_MOVE", "PerMove", "ShownFilter", "while_shown"]
+__all__ = ["PER_MOVE", "PerMove", "ShownFilter", "while_on", "while_shown"]
 
 #: The fields whose changes come per move, per frame or per pick.
 PER_MOVE = ("selected", "probe", "position", "camera")  # catch-up order: what to show, then where
@@ -32,6 +32,8 @@ class PerMove:
         Each view's ``_on_<field>`` for every ``field`` of ``fields`` that one of its ``models`` has.
     fields : sequence of str
         Which fields' handlers are managed (the others stay connected).
+    catch_up : bool
+        Whether :meth:`resume` calls each handler once with its model's current value.
 
     Notes
     -----
@@ -40,7 +42,10 @@ class PerMove:
     ``fields``, so the view shows what the models hold.
     """
 
-    def __init__(self, views: Sequence[tuple[object, Iterable[Any]]], fields: Sequence[str] = PER_MOVE) -> None:
+    def __init__(self, views: Sequence[tuple[object, Iterable[Any]]], fields: Sequence[str] = PER_MOVE,
+                 catch_up: bool = True) -> None:
+        self.catch_up = catch_up
+        self._unwatch: Callable[[], None] = lambda: None
         self._slots: list[tuple[Any, Callable[..., Any], Any, str]] = []
         for field in fields:
             for view, models in views:
@@ -69,7 +74,7 @@ class PerMove:
             self.connected = True
             for signal, slot, _model, _field in self._slots:
                 signal.connect(slot)
-            for _signal, slot, model, field in self._slots:
+            for _signal, slot, model, field in self._slots if self.catch_up else ():
                 slot(getattr(model, field))
 
     def set_active(self, on: bool) -> None:
@@ -78,6 +83,11 @@ class PerMove:
             self.resume()
         else:
             self.pause()
+
+    def close(self) -> None:
+        """Stop following whatever switches these handlers (the views disconnect their own handlers)."""
+        self._unwatch()
+        self._unwatch = lambda: None
 
 
 class ShownFilter(QObject):
@@ -119,4 +129,23 @@ def while_shown(widget: QWidget, *views: tuple[object, Iterable[Any]],
     """
     per_move = PerMove(views, fields)
     ShownFilter(widget, per_move)
+    return per_move
+
+
+def while_on(model: Any, field: str, on: Callable[[Any], bool], *views: tuple[object, Iterable[Any]],
+             fields: Sequence[str] = PER_MOVE) -> PerMove:
+    """Connect ``views``' per-move handlers only while ``on(model.<field>)`` holds (a scene layer of a feature).
+
+    The views' own handler of ``field`` redraws them when the feature comes on, so they do not catch up
+    again (``catch_up=False``); :meth:`PerMove.close` stops following ``field``.
+    """
+    per_move = PerMove(views, fields, catch_up=False)
+    signal = model.events.signals[field]
+
+    def follow(value: Any) -> None:
+        per_move.set_active(on(value))
+
+    signal.connect(follow)
+    per_move._unwatch = lambda: signal.disconnect(follow)
+    follow(getattr(model, field))
     return per_move
