@@ -8,6 +8,7 @@ measures in the real window on the bundled run, with one BLAS thread as the wind
 - ``timeline_move_ms``: one move of the timeline (training points drawn too), nothing selected;
 - ``timeline_move_with_selection_ms``: the same with a point selected (image panel, neighbours follow);
 - ``probe_move_ms``: the probe moved in free roam (as its drag writes it) -> its decoded image painted;
+- ``probe_handlers_ms``: the same move without the paint (the panel's paint varies 1-30 ms with the X server's load);
 - ``click_to_both_images_ms``: a click on a drawn point -> both images painted;
 - ``rotate_frame_ms``: one rotation frame (camera turned, LOD on, rendered), no group selected;
 - ``camera_turn_ms``: the camera turned without the render: only what listens to the camera;
@@ -34,8 +35,8 @@ from _xdisplay import finish, start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("LATENT3D_DATA_DIR", REPO.parent / "shared" / "data"))
-TIMED = ("timeline_move", "timeline_move_with_selection", "probe_move", "click_to_both_images", "rotate_frame",
-         "camera_turn")
+TIMED = ("timeline_move", "timeline_move_with_selection", "probe_move", "probe_handlers", "click_to_both_images",
+         "rotate_frame", "camera_turn")
 FIGURES = (*(f"{name}_{kind}" for name in TIMED for kind in ("ms", "cpu_ms")), "first_frame_rss_mb")
 
 # One window process on the checkout it runs in (its cwd): the old window's names where the new ones are missing.
@@ -115,6 +116,9 @@ def probe():  # what a drag of the probe writes
     pick.probe = rng.normal(0, 2, 3).astype(np.float32)
     panel.repaint()
 res["probe_move_ms"] = median_ms(probe, 60, "probe_move_ms")
+def probe_unpainted():
+    pick.probe = rng.normal(0, 2, 3).astype(np.float32)
+res["probe_handlers_ms"] = median_ms(probe_unpainted, 60, "probe_handlers_ms")
 (w.parts["inspect"]["gestures"].set_free_roam if new else w.set_free_roam)(False)
 for _ in range(5):
     app.processEvents()
