@@ -19,6 +19,7 @@ from tests.support.scene_fixtures import make_run
 
 
 def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  # noqa: ANN001
+    window._show_panel(window.parts["inspect"]["filmstrip"])  # a hidden tab follows no pick
     window.model.pick.selected = 11
     assert window.parts["inspect"]["filmstrip"].grid.images
     window.parts["display"]["legend"].set_checked(int(window.run.labels[11]), False)  # as a click on the legend does
