@@ -192,3 +192,14 @@ def test_switching_back_to_an_autoencoder_run_shows_its_dataset(qtbot, settings,
         assert w.parts["inspect"]["panel"].selection.right.image is not None
     finally:
         dispose(w)
+
+
+def test_the_corner_says_how_a_wide_embedding_is_drawn(rec_window) -> None:  # noqa: ANN001
+    w = rec_window
+    note = w.presenter.scale_note.text
+    assert note.startswith(f"PCA of {D}-D, ") and "% of the variance\ncloud " in note
+    assert note.split("\n")[0] == w.run.projection.describe()
+
+
+def test_an_autoencoder_run_keeps_the_plain_corner_note(window) -> None:  # noqa: ANN001
+    assert window.presenter.scale_note.text.startswith("cloud ") and "PCA" not in window.presenter.scale_note.text
