@@ -203,3 +203,19 @@ def test_the_corner_says_how_a_wide_embedding_is_drawn(rec_window) -> None:  # n
 
 def test_an_autoencoder_run_keeps_the_plain_corner_note(window) -> None:  # noqa: ANN001
     assert window.presenter.scale_note.text.startswith("cloud ") and "PCA" not in window.presenter.scale_note.text
+
+
+@pytest.mark.parametrize("rec_window", ["nolosses"], indirect=True)
+def test_the_status_line_shows_no_loss_that_was_not_recorded(rec_window) -> None:  # noqa: ANN001
+    assert rec_window.status.loss_label.text().startswith("no losses recorded (step ")
+
+
+@pytest.mark.parametrize("rec_window", ["nolosses"], indirect=True)
+def test_no_data_map_nor_learned_at_without_losses(rec_window, qtbot) -> None:  # noqa: ANN001
+    w = rec_window
+    qtbot.waitUntil(lambda: w.model.learning.result is not None and not w.model.learning.result.partial,
+                    timeout=20_000)
+    data_map = w.parts["learning"]["views"].data_map
+    assert len(data_map.xy) == 0 and data_map.caption.text().startswith("Run nolosses holds no per-sample losses")
+    w.model.pick.selected = 4
+    assert "learned" not in w.parts["inspect"]["panel"].selection.details.text()

@@ -77,7 +77,8 @@ class SelectionDisplay:
             bce=float(run.test_bce[s, index]) if run.why_not("losses") is None else None,
             reconstruction=run.decoder(s)(run.codes[s, index])[0] if no_decoder is None else None,
             original=self.images.get(index), missing=self.images.missing,
-            learned=learned_text(run.test_bce[:, index], run.steps), no_reconstruction=no_decoder,
+            learned=learned_text(run.test_bce[:, index], run.steps) if run.why_not("losses") is None else None,
+            no_reconstruction=no_decoder,
             loss_name="BCE" if run.kind != "recording" else "loss")
 
     def _show_probe(self, position: np.ndarray) -> None:
