@@ -1,4 +1,4 @@
-"""Overlay layers with nothing to show are not drawn (an empty layer still costs a pass each frame); picking still works."""
+"""Overlay layers with nothing to show are not drawn (an empty layer costs a pass a frame); picking still works."""
 
 from __future__ import annotations
 
