@@ -43,7 +43,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
         panel.close_panel()
         toolbar.close_toolbar()
 
-    return Parts(panels=[Panel(panel, "side-tab", "Group", order=40, tooltip=PANEL_TIP)], toolbars=[toolbar],
+    return Parts(panels=[Panel(panel, "right", "Group", order=50, tooltip=PANEL_TIP, group="inspect",
+                                      scroll=True)], toolbars=[toolbar],
                  escape=toolbar.leave_mode, close=close,
                  handles={"presenter": presenter, "panel": panel, "curve": curve, "tool": tool, "toolbar": toolbar})
 

@@ -39,6 +39,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
                          tip="Drag a yellow probe through the latent space and see what the decoder makes "
                              "of each place, with the nearest test image (F; Escape leaves)")
     roam.toggled.connect(gestures.set_free_roam)
+    roam.toggled.connect(lambda on: on and services.show_panel(panel.probe))
     follow_checked(roam, pick.events.probe, lambda p: p is not None)
 
     def escape() -> bool:
@@ -51,9 +52,12 @@ def build(model: ViewerModel, services: Services) -> Parts:
         gestures.close()
 
     return Parts(
-        panels=[Panel(panel, "side-image"), Panel(neighbours_box, "side-tab", "Neighbours", order=10),
-                Panel(filmstrip, "bottom-tab", "Reconstruction across snapshots", order=30),
-                Panel(path, "bottom-tab", "Path A→B", order=40)],
+        panels=[Panel(panel, "right", "Selected image", order=20, group="inspect", scroll=True),
+                # the probe in a dock of its own (out of the image panel): free roam brings it to the front
+                Panel(panel.probe, "right", "Free-roam probe", order=22, group="inspect", scroll=True), Panel(neighbours_box, "right", "Neighbours", order=25, group="inspect",
+                      scroll=True),
+                Panel(filmstrip, "bottom", "Reconstruction across snapshots", order=30, group="loss"),
+                Panel(path, "bottom", "Path A→B", order=40, group="loss")],
         actions={"View": [roam]}, toolbar=[(60, roam)], escape=escape, close=close,
         handles={"panel": panel, "filmstrip": filmstrip, "path": path, "neighbours_box": neighbours_box,
                  "gestures": gestures, "roam_action": roam, "selection_view": views[0], "filmstrip_view": views[1],

@@ -76,8 +76,9 @@ class LearningViews:
         self.hardest.setMinimumSize(120, 60)
         split.addWidget(self.data_map)
         split.addWidget(self.hardest)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)  # the map takes the width; the list keeps its own
+        split.setStretchFactor(1, 0)
+        split.setSizes([10_000, self.hardest.minimumWidth()])
         return split
 
     def _on_box(self, indices: np.ndarray) -> None:
