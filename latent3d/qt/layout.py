@@ -96,6 +96,10 @@ class DockLayout:
                 self._make_dock(p)
         self.status = area("status")
         self.reset()
+        for title, p in self.panels.items():  # connected once placed: placing hides and shows them
+            if p.shown is not None:
+                self.docks[title].visibilityChanged.connect(p.shown)
+                p.shown(False)
 
     def _make_dock(self, p: Panel) -> None:
         title = p.title or p.area
@@ -107,9 +111,6 @@ class DockLayout:
         if p.tooltip:
             dock.setToolTip(p.tooltip)
         dock.toggleViewAction().setStatusTip(f"Show or hide the {title} panel")
-        if p.shown is not None:
-            dock.visibilityChanged.connect(p.shown)
-            p.shown(False)
         self.docks[title], self.panels[title] = dock, p
 
     def reset(self) -> None:
@@ -133,6 +134,7 @@ class DockLayout:
             for dock in docks[1:]:
                 w.tabifyDockWidget(docks[0], dock)
             for dock in docks:
+                dock.setFloating(False)
                 dock.show()
             docks[0].raise_()
         for name, docks in firsts.items():

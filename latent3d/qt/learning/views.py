@@ -73,7 +73,7 @@ class LearningViews:
         # Small explicit minimums: their natural ones (600 x 190 px together) squeezed the side panel of a
         # 900-px window and made the tabs taller than the 3-D view can spare; a short tab clips instead.
         self.data_map.setMinimumSize(220, 60)
-        self.hardest.setMinimumSize(120, 60)
+        self.hardest.setMinimumSize(100, 60)
         split.addWidget(self.data_map)
         split.addWidget(self.hardest)
         split.setStretchFactor(0, 1)  # the map takes the width; the list keeps its own
