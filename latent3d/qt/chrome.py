@@ -88,11 +88,13 @@ class WindowChrome:
                                           checkable=True)
         self.follow_action.setToolTip("Keep the snapshot shown framed while scrubbing, playing or training: the "
                                       "first steps fill the view as the last do (the corner note gives the real size)")
+        self.follow_action.setIconText("Follow")  # the toolbar's short name; the menu says it whole
         self.follow_action.setChecked(time.follow)
         follow_checked(self.follow_action, time.events.follow)
         self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
         self.step_actions = [self._action("Previous snapshot", lambda: timeline.step(-1), "Left"),
-                             self._action("Next snapshot", lambda: timeline.step(+1), "Right")]
+                             self._action("Next snapshot", lambda: timeline.step(+1), "Right"),
+                             *timeline.key_actions]  # Home, End, PgUp, PgDown: the timeline's own
         self.escape_action = self._action("Clear selection", self.escape, "Escape",
                                           tip="Leave box/lasso, else clear the selection and leave free roam (Escape)")
         self.undo_stack = QUndoStack(window)

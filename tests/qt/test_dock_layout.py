@@ -129,3 +129,27 @@ def test_at_1280_px_no_toolbar_hides_an_action(qtbot, settings, synthetic_run) -
                 assert not any(b.isVisible() for b in more), f"{bar.objectName()} puts actions behind »"
     finally:
         dispose(w)
+
+
+def _menu_actions(menu) -> list:  # noqa: ANN001
+    found = []
+    for act in menu.actions():
+        found.append(act)
+        if act.menu() is not None:
+            found += _menu_actions(act.menu())
+    return found
+
+
+def test_every_action_with_a_key_is_in_a_menu_and_the_toolbar_moves_none_out(window) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QAction
+
+    in_menus = {id(a) for top in window.menuBar().actions() for a in [top, *_menu_actions(top.menu())]}
+    keyed = [a for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
+    missing = [f"{a.text()} ({a.shortcut().toString()})" for a in keyed if id(a) not in in_menus]
+    assert not missing, f"actions with a key but no menu entry: {missing}"
+    for bar in window.findChildren(QToolBar):
+        for act in bar.actions():
+            if act.text() and not act.isSeparator() and act.shortcut().isEmpty() is False:
+                assert id(act) in in_menus, act.text()
+    groups = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Groups")
+    assert {"Box", "Lasso", "Behind", "Isolate", "Trails"} <= {a.text() for a in groups.actions()}
