@@ -39,7 +39,12 @@ def build(model: ViewerModel, services: Services) -> Parts:
                          tip="Drag a yellow probe through the latent space and see what the decoder makes "
                              "of each place, with the nearest test image (F; Escape leaves)")
     roam.toggled.connect(gestures.set_free_roam)
-    roam.toggled.connect(lambda on: on and services.show_panel(panel.probe))
+
+    def on_probe(probe: object, old: object = None) -> None:
+        if probe is not None and old is None:  # free roam began: the probe's dock comes to the front
+            services.show_panel(panel.probe)
+
+    pick.events.probe.connect(on_probe)
     follow_checked(roam, pick.events.probe, lambda p: p is not None)
 
     def escape() -> bool:
@@ -47,6 +52,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
         return True
 
     def close() -> None:
+        pick.events.probe.disconnect(on_probe)
         for v in views:
             v.close()
         gestures.close()
