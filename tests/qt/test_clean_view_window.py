@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
+from latent3d.qt.widgets.shortcuts import shortcut_rows
 from latent3d.state.groups import TrailsState
 from latent3d.state.values import PathState
-from latent3d.qt.widgets.shortcuts import shortcut_rows
 
 
 def _by_key(window, key: str) -> QAction:  # noqa: ANN001

@@ -60,8 +60,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
     return Parts(
         panels=[Panel(panel, "right", "Selected image", order=20, group="inspect", scroll=True),
                 # the probe in a dock of its own (out of the image panel): free roam brings it to the front
-                Panel(panel.probe, "right", "Free-roam probe", order=22, group="inspect", scroll=True), Panel(neighbours_box, "right", "Neighbours", order=25, group="inspect",
-                      scroll=True),
+                Panel(panel.probe, "right", "Free-roam probe", order=22, group="inspect", scroll=True),
+                Panel(neighbours_box, "right", "Neighbours", order=25, group="inspect", scroll=True),
                 Panel(filmstrip, "bottom", "Reconstruction across snapshots", order=30, group="loss"),
                 Panel(path, "bottom", "Path A→B", order=40, group="loss")],
         actions={"View": [roam]}, toolbar=[(60, roam)], escape=escape, close=close,
