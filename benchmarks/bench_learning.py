@@ -68,8 +68,8 @@ def colour_switch(run) -> dict[str, float]:  # noqa: ANN001
         out = {}
         for mode in ("error", "learned"):
             def switch(m: str = mode) -> None:
-                r.state.color = "class"
-                r.state.color = m
+                r.model.display.color = "class"
+                r.model.display.color = m
             out[f"colour_switch_{mode}_ms"] = _median_ms(switch, 15)
         out["render_800x600_ms"] = _median_ms(lambda: r.frame(float(run.n_snapshots - 1)), 5)
         return out

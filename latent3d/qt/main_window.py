@@ -28,10 +28,9 @@ from latent3d.qt.timeline.widget import Timeline
 from latent3d.qt.widgets.feature_frame import FeatureFrame
 from latent3d.runs import Run
 from latent3d.scene.core.presenter import ScenePresenter
-from latent3d.scene.offscreen.render import render_state
+from latent3d.scene.offscreen.render import render_model
 from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_model import ViewerModel
-from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["FEATURES", "MainWindow", "default_settings"]
 
@@ -71,7 +70,6 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else default_settings()
         self.data_dir = data_dir
         self.model = model = ViewerModel()
-        self.state = state = ViewerState(model)  # TRANSITIONAL: the old names, until the features have moved
         self.images = load_test_images(data_dir)
         self.neighbours = Neighbours(model.time)
         self.view = LatentView(self)
@@ -85,7 +83,7 @@ class MainWindow(QMainWindow):
         self.files = OpenSave(model, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)
         # A larger screenshot renders the whole picture again off screen, from every model.
-        shown = Shown(model.time, lambda size, scale, caption: render_state(state, size, scale, caption))
+        shown = Shown(model.time, lambda size, scale, caption: render_model(model, size, scale, caption))
         self.exports = ExportActions(self.view, shown, model.display, self.timeline.pause, self)
         services = Services(
             window=self, settings=self.settings, data_dir=data_dir, images=self.images, neighbours=self.neighbours,

@@ -31,14 +31,14 @@ class _null:
 
 
 def test_escape_clears_the_selection_and_leaves_free_roam(qtbot, window) -> None:  # noqa: ANN001
-    state = window.state
-    state.selected = 7
+    state = window.model
+    state.pick.selected = 7
     _press(qtbot, window, "Esc", Qt.Key.Key_Escape)
-    assert state.selected is None and window.scene.selected is None
+    assert state.pick.selected is None and window.scene.selected is None
     window.parts["inspect"]["roam_action"].setChecked(True)
-    assert state.probe is not None
+    assert state.pick.probe is not None
     _press(qtbot, window, "Esc", Qt.Key.Key_Escape)
-    assert state.probe is None and not window.parts["inspect"]["roam_action"].isChecked()
+    assert state.pick.probe is None and not window.parts["inspect"]["roam_action"].isChecked()
 
 
 @pytest.fixture
@@ -54,13 +54,13 @@ def test_the_status_bar_shows_the_train_loss_inside_epoch_1(bundled_window) -> N
     """It said "train loss –" through all of epoch 1 (steps 3-239) although every step's loss is stored."""
     from latent3d.analysis.curves import binned_loss_at
 
-    state = bundled_window.state
+    state = bundled_window.model
     for snapshot in (1, 5, 12):
-        state.position = float(snapshot)
-        expected = binned_loss_at(state.run.step_loss, state.step, state.time_axis)
+        state.time.position = float(snapshot)
+        expected = binned_loss_at(state.time.run.step_loss, state.time.step, state.time.time_axis)
         assert expected is not None
         assert f"train loss {expected:.4f}" in bundled_window.status.loss_label.text()
-    state.position = 0.0
+    state.time.position = 0.0
     assert "train loss –" in bundled_window.status.loss_label.text()  # step 0: nothing trained yet
 
 
@@ -75,9 +75,9 @@ def test_help_lists_every_shortcut_of_the_window(qtbot, window) -> None:  # noqa
 
 
 def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, window) -> None:  # noqa: ANN001
-    labels = np.asarray(window.state.run.labels)
+    labels = np.asarray(window.model.time.run.labels)
     window.parts["display"]["legend"].itemEntered.emit(window.parts["display"]["legend"].item(3))
-    assert window.state.highlight_class == 3
+    assert window.model.display.highlight_class == 3
     from latent3d.scene.core.cloud import CLASS_COLORS
 
     rgb = np.asarray(window.scene._cloud.point_data["rgb"]).astype(int)
@@ -87,7 +87,7 @@ def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, w
     assert (faded < 0.5 * np.abs(own[labels != 3] - background).sum(axis=1)).all()  # the others near the background
     assert window.loss_panel.classes[3].isVisible()
     window.parts["display"]["legend"].leaveEvent(None)
-    assert window.state.highlight_class is None
+    assert window.model.display.highlight_class is None
 
 
 
@@ -120,16 +120,16 @@ def test_after_stop_the_camera_and_the_selection_stay(window) -> None:  # noqa: 
 
     from tests.support.scene_fixtures import grown
 
-    state, training = window.state, window.parts["training"]["training"]
-    before = state.run
+    state, training = window.model, window.parts["training"]["training"]
+    before = state.time.run
     live = grown(before, 2)  # what a training shows after two snapshots
     training._previous, training._shown = before, live  # as start() and the first snapshot leave them
     window.files.show_run(live)
-    state.selected = 7
-    camera = dataclasses.replace(state.camera, position=tuple(2 * v for v in state.camera.position))
-    state.camera = camera
+    state.pick.selected = 7
+    camera = dataclasses.replace(state.camera.camera, position=tuple(2 * v for v in state.camera.camera.position))
+    state.camera.camera = camera
     training._on_stopped()
-    assert state.run is before
-    assert state.selected == 7 and window.scene.selected == 7
-    assert state.camera.position == pytest.approx(camera.position)  # (VTK orthogonalises the view-up)
-    assert state.camera.focal_point == pytest.approx(camera.focal_point)
+    assert state.time.run is before
+    assert state.pick.selected == 7 and window.scene.selected == 7
+    assert state.camera.camera.position == pytest.approx(camera.position)  # (VTK orthogonalises the view-up)
+    assert state.camera.camera.focal_point == pytest.approx(camera.focal_point)
