@@ -153,3 +153,21 @@ def test_every_action_with_a_key_is_in_a_menu_and_the_toolbar_moves_none_out(win
                 assert id(act) in in_menus, act.text()
     groups = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Groups")
     assert {"Box", "Lasso", "Behind", "Isolate", "Trails"} <= {a.text() for a in groups.actions()}
+
+
+def test_the_paths_large_decode_is_larger_than_88_px_in_the_default_layout(qtbot, settings, synthetic_run) -> None:  # noqa: ANN001
+    from latent3d.state.values import PathState
+
+    w = open_window(qtbot, settings, None, synthetic_run)
+    try:
+        w.resize(1400, 900)
+        qtbot.waitUntil(lambda: w.width() == 1400, timeout=3000)
+        w.model.pick.selected = 3
+        w.model.pick.path = PathState(3, 17)  # a path: its dock comes to the front
+        path = w.parts["inspect"]["path"]
+        qtbot.waitUntil(lambda: w.docks["Path A→B"].isVisible() and path.decode.pixmap() is not None
+                        and not path.decode.pixmap().isNull(), timeout=5000)
+        qtbot.wait(50)
+        assert path.decode.pixmap().width() >= 112, path.decode.pixmap().width()  # 4 px or more an image pixel
+    finally:
+        dispose(w)
