@@ -16,10 +16,10 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _timing import median_ms
 from _xdisplay import as_the_window
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,13 +28,9 @@ BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 
 
-def _median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return round(statistics.median(times) * 1000, 3)
+
+def _median_ms(fn, repeats: int) -> float:  # noqa: ANN001
+    return median_ms(fn, repeats, digits=3)
 
 
 def main() -> int:

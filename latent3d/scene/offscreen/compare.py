@@ -7,6 +7,7 @@ import pyvista as pv
 
 from latent3d.scene.compare.presenter import ComparePresenter
 from latent3d.scene.core.cloud import LatentScene
+from latent3d.scene.offscreen.pixels import grab
 from latent3d.state.viewer_model import ViewerModel
 
 __all__ = ["SecondView", "side_by_side"]
@@ -33,8 +34,6 @@ class SecondView:
 
     def grab(self) -> np.ndarray:
         """This view rendered now, uint8 ``[H, W, 3]``."""
-        from latent3d.scene.offscreen.render import grab
-
         return grab(self.plotter.ren_win)
 
     def close(self) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pyvista as pv
-from vtkmodules.util.numpy_support import vtk_to_numpy
-from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
+from vtkmodules.vtkRenderingCore import vtkTextActor
 
 from latent3d.config.choices import ALL_COLOUR_MODES
 from latent3d.runs import Run
@@ -28,6 +27,7 @@ from latent3d.scene.offscreen.movie import (
     record_movie,
     write_movie,
 )
+from latent3d.scene.offscreen.pixels import grab
 from latent3d.state.own_values import DecoderMapState
 from latent3d.state.time import timebase_of
 from latent3d.state.view import ViewSpec, apply_spec, spec_from_state
@@ -55,23 +55,6 @@ def parse_size(text: str) -> tuple[int, int]:
     if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
         raise ValueError(f"Size {shown} must be between 16 and {MAX_SIDE} pixels on each side.")
     return w, h
-
-
-def grab(ren_win: Any, scale: int = 1) -> np.ndarray:
-    """Render ``ren_win`` now and return its pixels as uint8 ``[H * scale, W * scale, 3]``, top row first."""
-    ren_win.Render()
-    f = vtkWindowToImageFilter()
-    f.SetInput(ren_win)
-    f.SetScale(int(scale))
-    f.SetInputBufferTypeToRGB()
-    f.ReadFrontBufferOn()  # what was just drawn and swapped, as pyvista's screenshot reads it
-    f.ShouldRerenderOff()
-    f.FixBoundaryOn()
-    f.Update()
-    img = f.GetOutput()
-    w, h, _ = img.GetDimensions()
-    pixels = vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)
-    return np.ascontiguousarray(pixels[::-1, :, :3])
 
 
 def set_camera(scene: LatentScene, preset: str) -> None:
