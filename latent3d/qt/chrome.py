@@ -32,10 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CleanViewCommand", "WindowChrome"]
 
-#: Menus a feature may put actions in, in the menu bar's order (File and Help are the window's own).
-FEATURE_MENUS = ("View", "Groups", "Runs")
-
-
 class CleanViewCommand(QUndoCommand):
     """Selection, group highlight, trails, own images, path and probe off; undo puts back what it cleared."""
 
@@ -98,6 +94,7 @@ class WindowChrome:
         self.escape_action = self._action("Clear selection", self.escape, "Escape",
                                           tip="Leave box/lasso, else clear the selection and leave free roam (Escape)")
         self.undo_stack = QUndoStack(window)
+        time.events.run.connect(self._on_run)
         self.undo_action = self.undo_stack.createUndoAction(window, "Undo")
         self.redo_action = self.undo_stack.createRedoAction(window, "Redo")
         for act, key in ((self.undo_action, "Ctrl+Z"), (self.redo_action, "Ctrl+Shift+Z")):
@@ -180,6 +177,10 @@ class WindowChrome:
         for parts in self.parts:
             if parts.escape is not None and parts.escape():
                 return
+
+    def _on_run(self, _run: object) -> None:
+        if not self.model.time.run_grew:  # another run: the cleared selection's indices are not its images
+            self.undo_stack.clear()
 
     def clean_view(self) -> None:
         """Every overlay off in one step that Ctrl+Z undoes (nothing to undo when all were off already)."""

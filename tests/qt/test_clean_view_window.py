@@ -38,3 +38,13 @@ def test_clean_view_is_in_the_view_menu_and_the_shortcuts(window) -> None:  # no
     assert rows.get("Ctrl+Shift+C") == "Clean view" and rows.get("Ctrl+Z") == "Undo"
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert "Clean view" in [a.text() for a in view.actions()]
+
+
+def test_another_run_forgets_what_the_clean_view_cleared(window, synthetic_run) -> None:  # noqa: ANN001
+    from latent3d.runs import load_run
+
+    window.model.pick.selected = 7
+    _by_key(window, "Ctrl+Shift+C").trigger()
+    assert window.chrome.undo_stack.canUndo()
+    window.model.set_run(load_run(synthetic_run), fresh=True)  # File → Open run: its images are others
+    assert not window.chrome.undo_stack.canUndo() and window.model.pick.selected is None
