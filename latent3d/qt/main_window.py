@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.model = model = ViewerModel()
         self.images = load_test_images(data_dir)
+        model.time.events.run.connect(self.images.show_run)  # first: every view then draws the new run's images
         self.neighbours = Neighbours(model.time)
         self.view = LatentView(self)
         self.scene = self.view.scene
@@ -145,7 +146,6 @@ class MainWindow(QMainWindow):
     def _on_run(self, run: Run | None) -> None:
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
-            self.images.select(run.dataset_key)
         for feature in FEATURES:  # built either way; off, saying why, when the run lacks what it needs
             reason = why_off(feature, run)
             if reason == self._off.get(feature.name):

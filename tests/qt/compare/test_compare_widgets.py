@@ -149,3 +149,18 @@ def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair)
     assert "#42" in panel.probe.right_caption.text()  # and the nearest code is still its own
     display.close()
     neighbours.close()
+
+
+def test_the_linked_view_colours_by_learned_at_too(qtbot, pair) -> None:  # noqa: ANN001
+    a, b, _ = pair
+    model = _model(a)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    view = CompareView(model.time, model.compare, model.display, model.pick, model.camera, holder)
+    holder.show()
+    model.display.color = "learned"  # chosen before a run is compared: the compared run's steps are needed
+    model.compare.other = load_run(b)
+    assert view.presenter.colours.bar.GetTitle().startswith("learned")  # coloured, not an error in the emit
+    model.time.position = 1.0
+    assert view.presenter.colours.bar.GetTitle().startswith("learned")
+    view.close()
