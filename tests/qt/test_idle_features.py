@@ -60,7 +60,8 @@ def test_per_move_handlers_pause_and_resume_with_their_widget(qtbot: Any) -> Non
     tabs.addTab(other, "first")
     tabs.addTab(shown, "second")
     qtbot.addWidget(tabs)
-    per_move = while_shown(shown, (view, (model.pick, model.time)))
+    gate = while_shown(shown, (view, (model.pick, model.time)))
+    per_move = gate.per_move
     assert isinstance(per_move, PerMove) and per_move.handlers == 1 and not per_move.connected
     tabs.show()
     qtbot.waitExposed(tabs)
@@ -93,3 +94,14 @@ def test_the_decoder_map_layer_listens_to_the_camera_only_while_it_is_on(window:
     assert refreshed == [1]
     layers.toggle_decoder_map()
     assert len(camera) == off  # off again: nothing per frame
+
+
+def test_a_dock_tabbed_behind_pauses_its_panel(window: Any, qtbot: Any) -> None:
+    w = window
+    box, view = w.parts["inspect"]["neighbours_box"], w.parts["inspect"]["neighbours_view"]
+    image = w.parts["inspect"]["panel"]
+    w._show_panel(image)  # the selected image's dock in front of its tab group, the neighbours' behind
+    w.model.pick.selected = 5
+    assert view.ids.size == 0  # the neighbours' dock is behind: nothing was searched
+    w._show_panel(box)
+    qtbot.waitUntil(lambda: view.ids.size > 0, timeout=5000)  # in front: it caught up with the pick

@@ -29,7 +29,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     last_run = lambda: str(Path(str(services.settings.value("last_run", "") or ".")).parent)  # noqa: E731
     actions = CompareActions(compare, time, services.window, start_dir=last_run)
     agreement = AgreementPlot(compare, time)
-    while_shown(agreement, (agreement, (time,)))  # a hidden plot doesn't move its cursor
+    agreement_moves = while_shown(agreement, (agreement, (time,)))  # a hidden plot doesn't move its cursor
     # No second run: neither the linked view nor the rings follow moves and picks.
     moves = while_on(compare, "other", lambda run: run is not None, (view.presenter, (time, model.pick)),
                      (rings, (time,)))
@@ -42,7 +42,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
 
     return Parts(
         panels=[Panel(view, "beside-view"), Panel(switch, "timeline-row"),
-                Panel(agreement, "bottom", "Agreement", order=30, group="learning"),
+                Panel(agreement, "bottom", "Agreement", order=30, group="learning", shown=agreement_moves.shown),
                 Panel(residual, "status", order=10)],
         actions={"Runs": actions.actions()}, close=close,
         handles={"view": view, "rings": rings, "align_switch": switch, "actions": actions, "agreement": agreement,

@@ -23,7 +23,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     shown = (model.time, model.camera, model.pick, model.layers)
     layer = DecoderMapLayer(*shown, services.view.scene, services.view.request_render)
     panel = DecoderMapPanel(*shown)
-    while_shown(panel, (panel, shown[:3]))  # the flat map is drawn only while its tab is shown
+    panel_moves = while_shown(panel, (panel, shown[:3]))  # the flat map is drawn only while its tab is shown
     # ... and the map in 3-D follows moves, picks and the camera only while it is on
     layer_moves = while_on(model.layers, "decoder_map", lambda m: m is not None, (layer, shown[:3]))
     services.view.signals.interacting.connect(layer.hold)
@@ -43,7 +43,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
         layer.close()
         panel.detach()
 
-    return Parts(panels=[Panel(panel, "right", "Decoder map", order=30, group="inspect", scroll=True)],
+    return Parts(panels=[Panel(panel, "right", "Decoder map", order=30, group="inspect", scroll=True,
+                                      shown=panel_moves.shown)],
                  actions={"View": [action]},
                  toolbar=[(70, action)], close=close, handles={"layer": layer, "panel": panel, "action": action})
 

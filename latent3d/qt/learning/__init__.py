@@ -22,15 +22,22 @@ def build(model: ViewerModel, services: Services) -> Parts:
     views = LearningViews(learning, model.time, model.display, model.pick, model.groups, services.images.get,
                           services.message)
     time, pick = model.time, model.pick
-    for plot in (views.purity, views.histogram):  # hidden plots don't move their cursors
-        while_shown(plot, (plot, (time,)))
-    while_shown(views.data_map, (views.data_map, (pick,)))
-    while_shown(views.hardest, (views.hardest, (time, pick)))
+    # hidden plots don't move their cursors; the map and the hardest list follow nothing while unseen
+    purity, histogram = (while_shown(plot, (plot, (time,))) for plot in (views.purity, views.histogram))
+    data_map = while_shown(views.data_map, (views.data_map, (pick,)))
+    hardest = while_shown(views.hardest, (views.hardest, (time, pick)))
+
+    def map_shown(on: bool) -> None:  # one dock holds both
+        data_map.shown(on)
+        hardest.shown(on)
+
     services.timeline.add_tick_layer(views.ticks)  # the events under the slider, beside the epoch ticks
     return Parts(
-        panels=[Panel(views.purity, "bottom", "Class separation", order=20, group="learning", stretch=9),
-                Panel(views.histogram, "bottom", "Learned at", order=25, group="learning"),
-                Panel(views.map_tab(), "bottom", "Data map", order=50, group="loss")],
+        panels=[Panel(views.purity, "bottom", "Class separation", order=20, group="learning", stretch=9,
+                      shown=purity.shown),
+                Panel(views.histogram, "bottom", "Learned at", order=25, group="learning", shown=histogram.shown),
+                Panel(views.map_tab(), "bottom", "Data map", order=50, group="loss",
+                      shown=map_shown)],
         close=views.close, handles={"views": views, "service": views.service})
 
 

@@ -23,7 +23,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     codes = OwnCodesCache()  # each own image encoded once per run, for the scene and the panel
     layer = OwnImagesLayer(model.time, model.layers, services.view.scene, services.view.request_render, codes=codes)
     panel = OwnImagePanel(model.time, model.pick, model.layers, codes, images=services.images)
-    while_shown(panel, (panel, (model.time,)))
+    panel_moves = while_shown(panel, (panel, (model.time,)))
     layer_moves = while_on(model.layers, "own_images", bool, (layer, (model.time,)))  # no image, no move followed
 
     def close() -> None:
@@ -31,7 +31,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
         layer.close()
         panel.detach()
 
-    return Parts(panels=[Panel(panel, "right", "Your images", order=40, group="inspect", scroll=True)], close=close,
+    return Parts(panels=[Panel(panel, "right", "Your images", order=40, group="inspect", scroll=True,
+                                shown=panel_moves.shown)], close=close,
                  handles={"layer": layer, "panel": panel, "codes": codes})
 
 

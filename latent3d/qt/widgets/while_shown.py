@@ -91,26 +91,37 @@ class PerMove:
 
 
 class ShownFilter(QObject):
-    """Pauses ``per_move`` when ``widget`` is hidden and resumes it when shown (an event filter on it)."""
+    """Runs ``per_move`` only while ``widget`` can be seen: shown, and in front if its dock is tabbed.
+
+    An event filter on the widget follows its show and hide events (a frame that says the feature is
+    off, a closed dock); a dock tabbed behind another keeps its widget "visible", so the window's
+    dock reports that through :meth:`shown` (the panel's ``Panel.shown``, from ``visibilityChanged``).
+    """
 
     def __init__(self, widget: QWidget, per_move: PerMove) -> None:
         super().__init__(widget)
         self.widget, self.per_move = widget, per_move
+        self._in_front = True  # what the dock last said (True: no dock, or not told yet)
         widget.installEventFilter(self)
-        per_move.set_active(widget.isVisible())
+        self._update()
+
+    def shown(self, on: bool) -> None:
+        """The panel's dock came to the front or was shown (True), or went behind a tab or was closed (False)."""
+        self._in_front = bool(on)
+        self._update()
+
+    def _update(self) -> None:
+        self.per_move.set_active(self._in_front and self.widget.isVisible())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Follow the widget's show and hide events; never consumes them."""
-        kind = event.type()
-        if kind == QEvent.Type.Show:
-            self.per_move.resume()
-        elif kind == QEvent.Type.Hide:
-            self.per_move.pause()
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self._update()
         return False
 
 
 def while_shown(widget: QWidget, *views: tuple[object, Iterable[Any]],
-                fields: Sequence[str] = PER_MOVE) -> PerMove:
+                fields: Sequence[str] = PER_MOVE) -> ShownFilter:
     """Connect ``views``' per-move handlers only while ``widget`` (their panel) is shown.
 
     Parameters
@@ -124,12 +135,11 @@ def while_shown(widget: QWidget, *views: tuple[object, Iterable[Any]],
 
     Returns
     -------
-    PerMove
-        The managed handlers (``connected`` says whether they run now).
+    ShownFilter
+        Give its ``shown`` to the panel (``Panel(..., shown=f.shown)``) so that a dock tabbed behind another
+        pauses it too; ``f.per_move.connected`` says whether the handlers run now.
     """
-    per_move = PerMove(views, fields)
-    ShownFilter(widget, per_move)
-    return per_move
+    return ShownFilter(widget, PerMove(views, fields))
 
 
 def while_on(model: Any, field: str, on: Callable[[Any], bool], *views: tuple[object, Iterable[Any]],

@@ -90,6 +90,7 @@ def test_filmstrip_frames_and_click_jumps_timeline(qtbot, window) -> None:  # no
 
 
 def test_neighbours_equal_brute_force_and_click_selects(qtbot, window) -> None:  # noqa: ANN001
+    window._show_panel(window.parts["inspect"]["neighbours_box"])  # a dock behind another follows nothing
     window.model.pick.selected = 5
     e = window.model.time.snapshot
     d = np.linalg.norm(window.run.codes[e] - window.run.codes[e, 5], axis=1)
@@ -101,6 +102,7 @@ def test_neighbours_equal_brute_force_and_click_selects(qtbot, window) -> None: 
     assert window.scene.selected == ids[2]
     # In free roam the neighbours follow the probe, with the off-manifold readout.
     window.parts["inspect"]["gestures"].set_free_roam(True)
+    window._show_panel(window.parts["inspect"]["neighbours_box"])  # free roam brought the probe's dock forward
     window.scene.set_probe_position(np.array([100.0, 0.0, 0.0], np.float32))
     cue = window.parts["inspect"]["neighbours_box"].cue
     assert cue.isVisibleTo(window) and "far outside" in cue.text()
