@@ -125,3 +125,19 @@ def test_train_dialog_defaults_are_one_click_away(qtbot, tmp_path: Path) -> None
     qtbot.mouseClick(dialog.defaults_button, Qt.MouseButton.LeftButton)
     assert dialog.config() == TrainConfig() and dialog.threads() is None
     assert dialog.name.text() == name
+
+
+@pytest.mark.parametrize("field", ["dataset_box", "epochs", "lr", "name", "threads_box"])
+def test_return_in_the_train_dialog_starts_whatever_has_the_focus(qtbot, tmp_path: Path, field: str) -> None:  # noqa: ANN001
+    """Return left the dialog open when the Dataset box (the first field, so the focus) took the key."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    d = TrainDialog(tmp_path / "runs", settings=settings)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    widget = getattr(d, field)
+    d.activateWindow()
+    widget.setFocus()
+    with qtbot.waitSignal(d.accepted, timeout=2000):
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+    assert d.result() == d.DialogCode.Accepted and not d.isVisible()
