@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -108,7 +109,8 @@ class TrainDialog(QDialog):
         # Return is Start whatever has the focus: the button box made Cancel the default when shown (Return
         # closed the dialog with no run started), so no other button may become the default.
         for button in self.buttons.buttons():
-            button.setAutoDefault(button is self.start_button)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(button is self.start_button)
         self.buttons.accepted.connect(self._on_start_clicked)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
