@@ -52,30 +52,32 @@ def bench_timeline_move(run, other) -> dict[str, float]:  # noqa: ANN001
 
     from latent3d.scene.core.cloud import LatentScene
     from latent3d.scene.core.presenter import ScenePresenter
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.compare import drawn_codes
+    from latent3d.state.viewer_model import ViewerModel
 
     plotter = pv.Plotter(off_screen=True, window_size=[400, 300])
     scene = LatentScene(plotter)
-    state = ViewerState()
-    m = state.model
+    state = m = ViewerModel()
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     state.set_run(run)
-    state.align = "final"
-    state.align = "none"  # aligned codes cached, as after the first switch in the window
+    state.compare.align = "final"
+    state.compare.align = "none"  # aligned codes cached, as after the first switch in the window
     positions = iter(np.random.default_rng(0).uniform(0, run.n_snapshots - 1, 100_000))
     results: dict[str, list[float]] = {"none": [], "final": []}
     for _ in range(30):
         for mode in ("none", "final"):
-            state.align = mode
+            state.compare.align = mode
             results[mode].append(_median_ms(lambda: setattr(state, "position", float(next(positions))), 10,
                                             clock=time.process_time))
     out = {f"timeline_move_cpu_ms_align_{m}": round(statistics.median(v), 3) for m, v in results.items()}
     out["timeline_move_extra_cpu_ms"] = round(out["timeline_move_cpu_ms_align_final"]
                                               - out["timeline_move_cpu_ms_align_none"], 3)
-    state.align = "none"
+    state.compare.align = "none"
     m.compare.other = other
     out["timeline_move_cpu_ms_with_compare_maths"] = _median_ms(
-        lambda: state.comparison.at(state.position, state.drawn_codes[state.snapshot]), 30, clock=time.process_time)
+        lambda: state.compare.comparison.at(state.time.position,
+                                            drawn_codes(state.time, state.compare)[state.time.snapshot]),
+        30, clock=time.process_time)
     presenter.close()
     scene.close()
     plotter.close()

@@ -19,25 +19,21 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from _load import background_load, load_now
+from _timing import median_ms
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 
 
-def _median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+
+def _median_ms(fn, repeats: int) -> float:  # noqa: ANN001
+    return median_ms(fn, repeats, digits=6)
 
 
 def cases() -> dict[str, Callable[[], object]]:

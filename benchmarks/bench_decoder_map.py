@@ -16,10 +16,10 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from _timing import median_ms
 from _xdisplay import as_the_window
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,13 +28,9 @@ BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
 
 
-def _median_ms(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return round(statistics.median(times) * 1000, 3)
+
+def _median_ms(fn, repeats: int) -> float:  # noqa: ANN001
+    return median_ms(fn, repeats, digits=3)
 
 
 def main() -> int:
@@ -47,7 +43,7 @@ def main() -> int:
     from latent3d.scene.decoder_map.layer import DecoderMapLayer
     from latent3d.scene.offscreen.render import set_camera
     from latent3d.state.own_values import DecoderMapState
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
     window_process = as_the_window()
     run = load_run(BUNDLED)
@@ -72,8 +68,7 @@ def main() -> int:
     # -- the map on a timeline move and while rotating -------------------------------------------------
     plotter = pv.Plotter(off_screen=True, window_size=[1000, 800])
     scene = LatentScene(plotter)
-    state = ViewerState()
-    m = state.model
+    state = m = ViewerModel()
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     state.set_run(run)
     set_camera(scene, "iso")  # the presenter's camera observer reports every camera move to the state
@@ -81,7 +76,7 @@ def main() -> int:
     positions = iter(np.tile(np.linspace(0.0, run.n_snapshots - 1, 157), 20))
 
     def move() -> None:
-        state.position = float(next(positions))
+        state.time.position = float(next(positions))
 
     def move_and_render() -> None:
         move()
@@ -90,9 +85,8 @@ def main() -> int:
     rw.Render()
     out["timeline_move_no_map_ms"] = _median_ms(move, 100)
     out["timeline_move_and_render_no_map_ms"] = _median_ms(move_and_render, 40)
-    m = state.model
     layer = DecoderMapLayer(m.time, m.camera, m.pick, m.layers, scene)
-    state.decoder_map = DecoderMapState("camera", 12, 0.6)
+    state.layers.decoder_map = DecoderMapState("camera", 12, 0.6)
     rw.Render()
     # decode 144 tiles, write the texture and the quad in place
     decode_upload = _median_ms(lambda: layer.refresh(force=True), 100)
@@ -101,9 +95,9 @@ def main() -> int:
     snaps = iter(np.tile(np.arange(run.n_snapshots, dtype=np.float64), 10))
     out["timeline_move_to_next_snapshot_with_map_ms"] = _median_ms(lambda: setattr(state, "position", next(snaps)), 80)
     out["timeline_move_and_render_with_map_ms"] = _median_ms(move_and_render, 40)
-    state.decoder_map = DecoderMapState("camera", 32, 0.6)
+    state.layers.decoder_map = DecoderMapState("camera", 32, 0.6)
     out["map_g32_decode_upload_ms"] = _median_ms(lambda: layer.refresh(force=True), 30)
-    state.decoder_map = DecoderMapState("camera", 12, 0.6)
+    state.layers.decoder_map = DecoderMapState("camera", 12, 0.6)
 
     cam = plotter.camera
 
@@ -118,7 +112,7 @@ def main() -> int:
     times: dict[str, list[float]] = {name: [] for name, _ in configs}
     for _ in range(8):  # the configurations interleaved, so that the machine's load drifts over all of them alike
         for name, settings in configs:
-            state.decoder_map = settings
+            state.layers.decoder_map = settings
             layer.hold(name.endswith("mouse_drag"))  # what the window does while the mouse drags the camera
             rw.Render()
             for _ in range(5):

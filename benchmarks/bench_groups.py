@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _timing import median_ms
 from _xdisplay import as_the_window, finish, start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,13 +27,9 @@ DATA = Path(os.environ.get("LATENT3D_DATA_DIR", REPO.parent / "shared" / "data")
 VIEW_SIZE = (1000, 800)
 
 
+
 def _median_ms(fn, repeats: int, clock=time.perf_counter) -> float:  # noqa: ANN001
-    times = []
-    for _ in range(repeats):
-        t = clock()
-        fn()
-        times.append(clock() - t)
-    return round(statistics.median(times) * 1000, 3)
+    return median_ms(fn, repeats, clock, 3)
 
 
 def main() -> None:  # noqa: PLR0915 - one scripted session

@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from _timing import median_ms
 from _xdisplay import as_the_window, finish, start_virtual_display
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,13 +23,9 @@ sys.path.insert(0, str(REPO))
 BUNDLED = REPO / "checkpoints" / "fashion-mnist-default"
 
 
+
 def _median_ms(fn, repeats: int) -> float:  # noqa: ANN001
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return round(statistics.median(times) * 1000, 2)
+    return median_ms(fn, repeats, digits=2)
 
 
 def _cut(run, k: int):  # noqa: ANN001, ANN202
@@ -68,8 +64,8 @@ def colour_switch(run) -> dict[str, float]:  # noqa: ANN001
         out = {}
         for mode in ("error", "learned"):
             def switch(m: str = mode) -> None:
-                r.state.color = "class"
-                r.state.color = m
+                r.model.display.color = "class"
+                r.model.display.color = m
             out[f"colour_switch_{mode}_ms"] = _median_ms(switch, 15)
         out["render_800x600_ms"] = _median_ms(lambda: r.frame(float(run.n_snapshots - 1)), 5)
         return out

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     warm = session(app, w, 50, 50, rng)
     for e in range(w.run.epochs + 1):  # every epoch's decoder once: a bounded cache, not a leak
         w.timeline.set_position(float(e))
-        w.state.selected = 0
+        w.model.pick.selected = 0
     before = _settle(app)
     stats = session(app, w, args.switches, args.picks, rng)
     after = _settle(app)

@@ -133,7 +133,7 @@ def bench_interaction(app, settings_path: Path) -> dict[str, float]:  # noqa: AN
     clicks = []
     for i in targets:
         x, y, _ = w.scene.display_position(i)
-        w.state.selected = 0
+        w.model.pick.selected = 0
         t = time.perf_counter()
         w.view.click(int(round(x)), int(round(y)))
         w.parts["inspect"]["panel"].repaint()  # paint both images now, as the event loop would
@@ -161,15 +161,15 @@ def bench_timeline(app, settings_path: Path) -> dict[str, float]:  # noqa: ANN00
     """
     w = open_bundled(app, settings_path)
     w.parts["display"]["actions"].set_train_overlay(True)  # 10k test + 60k training points drawn
-    last = w.state.time.last
+    last = w.model.time.time.last
     rng = np.random.default_rng(2)
     positions = iter(rng.uniform(0, last, 400))
 
     def move() -> None:
-        w.state.position = float(next(positions))
+        w.model.time.position = float(next(positions))
 
     plain = _median_ms(move, 100)
-    w.state.selected = 0  # with a selection the image panel, filmstrip frame and neighbours follow each move too
+    w.model.pick.selected = 0  # with a selection the image panel, filmstrip frame and neighbours follow each move too
     selected = _median_ms(move, 100)
     cpu = []
     for _ in range(100):
@@ -205,7 +205,7 @@ def bench_explore(app, settings_path: Path, tmp: Path) -> dict[str, float]:  # n
     NeighbourIndex(codes).tree(3)
     build_ms = round((time.perf_counter() - t) * 1000, 2)
     w = open_bundled(app, settings_path)
-    w.state.selected = 0
+    w.model.pick.selected = 0
     pairs = iter(np.random.default_rng(3).integers(0, w.scene.n_points, (100, 2)))
 
     def strip() -> None:

@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = ["Projection", "fit_projection", "fold_into_first_layer"]
 
-_CHUNK_ROWS = 65_536  # rows projected at once: bounds the float64 working copy of a wide embedding
+_CHUNK_ROWS = 65_536  # rows projected at once: bounds the float32 working copy of a wide embedding
 
 
 @dataclass(frozen=True)
@@ -61,16 +61,18 @@ class Projection:
         return f"PCA of {self.source_dim}-D, {100 * self.explained_total:.0f} % of the variance"
 
     def apply(self, x: np.ndarray) -> np.ndarray:
-        """Project ``x`` of shape ``(..., D)`` to float32 ``(..., 3)``, in chunks of rows (float64 inside)."""
+        """Project ``x`` of shape ``(..., D)`` to float32 ``(..., 3)``, in chunks of rows (float32 inside)."""
         x = np.asarray(x)
         if x.shape[-1:] != (self.source_dim,):
             raise ValueError(f"expected rows of {self.source_dim} numbers, not shape {x.shape}")
         flat = x.reshape(-1, self.source_dim)
         out = np.empty((len(flat), 3), np.float32)
-        w = self.components.T
+        # float32 (the codes are stored so and drawn so), centred before the product so no precision is lost
+        # to a large mean: a 40 x 10,000 x 64 run took 0.39 s in float64, most of opening it in the window.
+        w, mean = self.components.T.astype(np.float32), self.mean.astype(np.float32)
         for start in range(0, len(flat), _CHUNK_ROWS):
-            rows = flat[start:start + _CHUNK_ROWS].astype(np.float64)
-            out[start:start + len(rows)] = (rows - self.mean) @ w
+            rows = np.subtract(flat[start:start + _CHUNK_ROWS], mean, dtype=np.float32)  # one pass, no copy first
+            np.matmul(rows, w, out=out[start:start + len(rows)])
         return out.reshape(x.shape[:-1] + (3,))
 
     def to_source(self) -> tuple[np.ndarray, np.ndarray]:

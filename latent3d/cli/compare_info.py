@@ -8,7 +8,7 @@ from typing import Any
 
 from latent3d.analysis.compare import AGREEMENT_K
 from latent3d.runs import Run, load_run, resolve_run_path
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 from latent3d.util.output import say
 
 __all__ = ["cmd_compare_info", "compare_summary"]
@@ -36,10 +36,10 @@ def compare_summary(run: Run, other: Run) -> dict[str, Any]:
     ValueError
         One sentence when the runs share fewer than 100 test images.
     """
-    state = ViewerState()
-    state.set_run(run)
-    state.set_compare(other)
-    comparison = state.comparison
+    model = ViewerModel()
+    model.set_run(run)
+    model.compare.other = other
+    comparison = model.compare.comparison
     assert comparison is not None
     return {"run": run.name, "compare": other.name, "shared_images": comparison.n, "k": AGREEMENT_K,
             "positions": comparison.report(run.codes, run.steps)}

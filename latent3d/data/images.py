@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,14 +18,16 @@ __all__ = ["DatasetImages", "load_test_images"]
 class DatasetImages:
     """The 28x28 uint8 test images (``pixels``) of ``dataset``, or None with ``missing`` saying why.
 
-    One object lives as long as the window; :meth:`select` switches it to the dataset of the run shown
-    (an MNIST run shows MNIST originals), so the views holding it never need another.
+    One object lives as long as the window; :meth:`show_run` switches it to the images of the run shown
+    (an MNIST run shows MNIST originals, a recording the images it recorded), so the views holding it
+    never need another.
     """
 
     pixels: np.ndarray | None
     missing: str = ""
     dataset: str = DEFAULT_DATASET
     data_dir: Path | None = None
+    _dataset_held: tuple[np.ndarray | None, str, str] | None = field(default=None, repr=False)
 
     def get(self, index: int) -> np.ndarray | None:
         """Test image ``index``, or None when the dataset is not on disk or holds fewer images."""
@@ -37,6 +40,24 @@ class DatasetImages:
         if dataset != self.dataset and dataset in DATASETS:
             other = load_test_images(self.data_dir, dataset)
             self.pixels, self.missing, self.dataset = other.pixels, other.missing, dataset
+
+    def show_run(self, run: Any) -> None:
+        """Hold the images of ``run`` (None: unchanged): a recording's own (``run.images``, or None with the run's
+        sentence why), never a dataset's by its key; any other run's dataset's test images.
+
+        The dataset's images are kept aside while a recording is shown, so going back costs no reading.
+        """
+        if run is None:
+            return
+        if getattr(run, "kind", "autoencoder") != "recording":
+            if self._dataset_held is not None:
+                (self.pixels, self.missing, self.dataset), self._dataset_held = self._dataset_held, None
+            self.select(run.dataset_key)
+            return
+        if self._dataset_held is None:
+            self._dataset_held = (self.pixels, self.missing, self.dataset)
+        self.pixels = run.images
+        self.missing = run.why_not("images") or ""
 
 
 def load_test_images(data_dir: Path | None, dataset: str = DEFAULT_DATASET) -> DatasetImages:

@@ -29,10 +29,9 @@ from latent3d.qt.widgets.feature_frame import FeatureFrame
 from latent3d.qt.widgets.shortcuts import ShortcutsDialog
 from latent3d.runs import Run
 from latent3d.scene.core.presenter import ScenePresenter
-from latent3d.scene.offscreen.render import render_state
+from latent3d.scene.offscreen.render import render_model
 from latent3d.state.neighbours import Neighbours
 from latent3d.state.viewer_model import ViewerModel
-from latent3d.state.viewer_state import ViewerState
 
 __all__ = ["FEATURES", "MainWindow", "default_settings"]
 
@@ -71,8 +70,8 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else default_settings()
         self.data_dir = data_dir
         self.model = model = ViewerModel()
-        self.state = state = ViewerState(model)  # TRANSITIONAL: the old names, until the features have moved
         self.images = load_test_images(data_dir)
+        model.time.events.run.connect(self.images.show_run)  # first: every view then draws the new run's images
         self.neighbours = Neighbours(model.time)
         self.view = LatentView(self)
         self.scene = self.view.scene
@@ -85,7 +84,7 @@ class MainWindow(QMainWindow):
         self.files = OpenSave(model, self.settings, self, self._message, before_apply=self.timeline.pause)
         self.controller = SceneController(self.view)
         # A larger screenshot renders the whole picture again off screen, from every model.
-        shown = Shown(model.time, lambda size, scale, caption: render_state(state, size, scale, caption))
+        shown = Shown(model.time, lambda size, scale, caption: render_model(model, size, scale, caption))
         self.exports = ExportActions(self.view, shown, model.display, self.timeline.pause, self)
         services = Services(
             window=self, settings=self.settings, data_dir=data_dir, images=self.images, neighbours=self.neighbours,
@@ -203,7 +202,6 @@ class MainWindow(QMainWindow):
     def _on_run(self, run: Run | None) -> None:
         if run is not None:
             self.setWindowTitle(f"latent3d — {run.name}")
-            self.images.select(run.dataset_key)
         for feature in FEATURES:  # built either way; off, saying why, when the run lacks what it needs
             reason = why_off(feature, run)
             if reason == self._off.get(feature.name):

@@ -9,7 +9,7 @@ from latent3d.config.train import MAX_IMAGES
 from latent3d.data.catalog import class_name_problem
 from latent3d.runs.validation import RunError, short_repr
 
-__all__ = ["MAX_IMAGES", "WEIGHT_DTYPES", "check_descriptive"]
+__all__ = ["MAX_IMAGES", "WEIGHT_DTYPES", "check_descriptive", "check_name_items"]
 
 WEIGHT_DTYPES = ("float32", "float16")  # what RunWriter stores; every tensor must be of the declared one
 
@@ -47,9 +47,14 @@ def _check_names(p: Path, dataset: dict[str, Any]) -> None:
     if not isinstance(names, list) or len(names) != 10:
         count = f"{len(names):,} items" if isinstance(names, list) else f"a {type(names).__name__}"
         raise RunError(f"{p}: 'dataset.class_names' must be a list of 10 names (labels are 0-9), not {count}.")
+    check_name_items(p, names, "the ten names must differ")
+
+
+def check_name_items(p: Path, names: list[Any], differ: str) -> None:
+    """Each of ``names`` is a short line of text and no two are the same (``differ`` ends the sentence)."""
     for i, cls in enumerate(names):
         problem = class_name_problem(cls)
         if problem:
             raise RunError(f"{p}: 'dataset.class_names' item {i} {problem}; class names must be short lines of text.")
     if len(set(names)) != len(names):
-        raise RunError(f"{p}: 'dataset.class_names' names a class twice; the ten names must differ.")
+        raise RunError(f"{p}: 'dataset.class_names' names a class twice; {differ}.")

@@ -17,6 +17,7 @@ import numpy as np
 from latent3d.config.schedule import MAX_SNAPSHOTS, parse_schedule
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_WIDTH
 from latent3d.data.catalog import class_name_problem
+from latent3d.runs.meta_checks import check_name_items
 from latent3d.runs.snapshots import MAX_STEPS
 from latent3d.runs.validation import RunError, short_repr
 
@@ -161,9 +162,4 @@ def _check_class_names(p: Path, meta: dict[str, Any]) -> None:
         return
     if not isinstance(names, list) or not 1 <= len(names) <= MAX_CLASSES:
         raise RunError(f"{p}: 'dataset.class_names' must be a list of 1 to {MAX_CLASSES} names.")
-    for i, cls in enumerate(names):
-        problem = class_name_problem(cls)
-        if problem:
-            raise RunError(f"{p}: 'dataset.class_names' item {i} {problem}; class names must be short lines of text.")
-    if len(set(names)) != len(names):
-        raise RunError(f"{p}: 'dataset.class_names' names a class twice; the names must differ.")
+    check_name_items(p, names, "the names must differ")

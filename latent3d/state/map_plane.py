@@ -40,8 +40,11 @@ def map_grid(time: TimeModel, camera: CameraModel, pick: PickModel, settings: De
 
 def map_image(time: TimeModel, camera: CameraModel, pick: PickModel,
               settings: DecoderMapState) -> tuple[MapGrid, np.ndarray] | None:
-    """The map's place and its mosaic ``[G * 28, G * 28]`` (row 0 at the top) decoded at the shown snapshot."""
+    """The map's place and its mosaic ``[G * 28, G * 28]`` (row 0 at the top) decoded at the shown snapshot.
+
+    None without a run, or for a run without a decoder.
+    """
     grid = map_grid(time, camera, pick, settings)
-    if grid is None or time.run is None:
-        return None
+    if grid is None or time.run is None or time.run.why_not("decoder") is not None:
+        return None  # a run without a decoder (a recording) has no map, even when a view file asks for one
     return grid, mosaic(decode_grid(time.run.decoder(time.snapshot), grid), grid.grid)

@@ -126,7 +126,7 @@ def test_render_draws_the_map_and_own_images(run: Run, tmp_path: Path) -> None:
         with_map = r.frame(2.0)
         m = r.layers.decoder_map
         assert m.visible and m.grid is not None
-        cam = r.state.camera
+        cam = r.model.camera.camera
         assert cam is not None and abs(float(np.dot(m.grid.u, np.subtract(cam.focal_point, cam.position)))) < 1e-6
         assert np.abs(with_map.astype(int) - without.astype(int)).max() > 30  # the tiles are drawn
         spec = ViewSpec(str(run.path), int(run.steps[-1]), None, None,

@@ -112,16 +112,16 @@ def _render_view(view: Path, tmp_path: Path) -> None:
 
 
 def test_a_screenshot_of_the_state_keeps_alignment_and_comparison(runs: tuple[Path, Path, Path]) -> None:
-    from latent3d.scene.offscreen.render import render_state
-    from latent3d.state.viewer_state import ViewerState  # render_state's argument, until the off-screen render moves
+    from latent3d.scene.offscreen.render import render_model
+    from latent3d.state.viewer_model import ViewerModel
 
     a, b, _ = runs
-    state = ViewerState()
+    state = ViewerModel()
     state.set_run(load_run(a), position=0.0)
-    state.set_compare(load_run(b))
-    state.color = "distance"
-    plain = render_state(state, (160, 120))
-    state.align = "final"
-    aligned = render_state(state, (160, 120))
+    state.compare.other = load_run(b)
+    state.display.color = "distance"
+    plain = render_model(state, (160, 120))
+    state.compare.align = "final"
+    aligned = render_model(state, (160, 120))
     assert plain.shape == aligned.shape == (120, 160, 3) and not np.array_equal(plain, aligned)
-    assert state.compare is not None and state.color == "distance"  # the copy it renders from is its own
+    assert state.compare.other is not None and state.display.color == "distance"  # the copy it renders from is its own

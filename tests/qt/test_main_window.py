@@ -52,7 +52,7 @@ def test_click_selects_exact_point_and_shows_both_images(qtbot, window) -> None:
     _click(qtbot, window, x, y)
     assert window.scene.selected == i
     sel = window.parts["inspect"]["panel"].selection
-    e = window.state.snapshot
+    e = window.model.time.snapshot
     expected = to_uint8(window.run.decoder(e)(window.run.codes[e, i])[0])
     np.testing.assert_array_equal(sel.right.image, expected)
     if window.images.pixels is not None:
@@ -61,7 +61,7 @@ def test_click_selects_exact_point_and_shows_both_images(qtbot, window) -> None:
 
 
 def test_click_on_empty_space_changes_nothing(qtbot, window) -> None:  # noqa: ANN001
-    window.state.selected = 7
+    window.model.pick.selected = 7
     before = window.parts["inspect"]["panel"].selection.details.text()
     _click(qtbot, window, 3, 3)
     assert window.scene.selected == 7
@@ -72,12 +72,12 @@ def test_click_on_empty_space_changes_nothing(qtbot, window) -> None:  # noqa: A
 def test_slider_moves_points_to_that_snapshot_and_camera_stays(window, axis: str) -> None:  # noqa: ANN001
     from latent3d.qt.timeline.widget import SLIDER_MAX
 
-    window.state.time_axis = axis
-    time = window.state.time
+    window.model.time.time_axis = axis
+    time = window.model.time.time
     cam = window.view.camera_position
     rendered = window.scene._cloud_actor.GetMapper().GetInput()
     window.timeline.slider.setValue(round(time.fraction(1.0, axis) * SLIDER_MAX))  # snapshot 1 (epoch 1)
-    assert window.state.position == pytest.approx(1.0, abs=1e-3)
+    assert window.model.time.position == pytest.approx(1.0, abs=1e-3)
     np.testing.assert_allclose(np.asarray(rendered.points), window.run.codes[1], atol=1e-2)
     window.timeline.set_position(1.5)
     np.testing.assert_allclose(np.asarray(rendered.points), (window.run.codes[1] + window.run.codes[2]) / 2, atol=1e-6)
@@ -87,7 +87,7 @@ def test_slider_moves_points_to_that_snapshot_and_camera_stays(window, axis: str
 
 
 def test_selection_follows_epoch(window) -> None:  # noqa: ANN001
-    window.state.selected = 11
+    window.model.pick.selected = 11
     window.timeline.set_position(1)
     expected = to_uint8(window.run.decoder(1)(window.run.codes[1, 11])[0])
     np.testing.assert_array_equal(window.parts["inspect"]["panel"].selection.right.image, expected)
@@ -98,7 +98,7 @@ def test_probe_decode_matches_decoder(window) -> None:  # noqa: ANN001
     assert window.parts["inspect"]["panel"].probe.isVisible()
     p = np.array([0.5, -1.0, 2.0], np.float32)
     window.scene.set_probe_position(p)
-    e = window.state.snapshot
+    e = window.model.time.snapshot
     probe = window.parts["inspect"]["panel"].probe
     np.testing.assert_array_equal(probe.left.image, to_uint8(window.run.decoder(e)(p)[0]))
     d = np.linalg.norm(window.scene.positions - p, axis=1)
@@ -172,7 +172,7 @@ def test_broken_run_shows_error_and_keeps_view(window, tmp_path: Path, monkeypat
 def test_without_dataset_original_slot_says_how(qtbot, settings, synthetic_run, tmp_path) -> None:  # noqa: ANN001
     w = open_window(qtbot, settings, tmp_path / "no-data", synthetic_run)
     try:
-        w.state.selected = 3
+        w.model.pick.selected = 3
         assert "see below" in w.parts["inspect"]["panel"].selection.left.text()
         text = w.parts["inspect"]["panel"].selection.details.text()
         assert "not found" in text and "--data-dir" in text
@@ -225,7 +225,7 @@ def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: A
     longer = grown(run)  # the same run with one more snapshot, as a live training delivers it
     from pyvista.plotting.plotter import BasePlotter
 
-    window.state.selected = 7
+    window.model.pick.selected = 7
     window.parts["inspect"]["path_view"].start(7, 9)
     qtbot.wait(50)
     renders = []
@@ -238,11 +238,11 @@ def test_update_run_renders_once(window, qtbot, monkeypatch) -> None:  # noqa: A
 
     # Counted: the renders the window asks for (Qt's own repaints of the widget are not ours to batch).
     monkeypatch.setattr(BasePlotter, "render", counting)
-    window.state.set_run(longer, position=float(len(longer.codes) - 1))  # what a live training does
+    window.model.set_run(longer, position=float(len(longer.codes) - 1))  # what a live training does
     window.presenter.fit_camera()
     qtbot.wait(50)  # renders are requested, then done once when the event loop is idle
     assert len(renders) == 1
-    assert window.state.path is not None and (window.state.path.a, window.state.path.b) == (7, 9)
+    assert window.model.pick.path is not None and (window.model.pick.path.a, window.model.pick.path.b) == (7, 9)
     assert window.run is longer and window.timeline.last == e + 1 and window.scene.selected == 7
 
 

@@ -31,14 +31,14 @@ class _null:
 
 
 def test_escape_clears_the_selection_and_leaves_free_roam(qtbot, window) -> None:  # noqa: ANN001
-    state = window.state
-    state.selected = 7
+    state = window.model
+    state.pick.selected = 7
     _press(qtbot, window, "Esc", Qt.Key.Key_Escape)
-    assert state.selected is None and window.scene.selected is None
+    assert state.pick.selected is None and window.scene.selected is None
     window.parts["inspect"]["roam_action"].setChecked(True)
-    assert state.probe is not None
+    assert state.pick.probe is not None
     _press(qtbot, window, "Esc", Qt.Key.Key_Escape)
-    assert state.probe is None and not window.parts["inspect"]["roam_action"].isChecked()
+    assert state.pick.probe is None and not window.parts["inspect"]["roam_action"].isChecked()
 
 
 @pytest.fixture
@@ -54,13 +54,13 @@ def test_the_status_bar_shows_the_train_loss_inside_epoch_1(bundled_window) -> N
     """It said "train loss –" through all of epoch 1 (steps 3-239) although every step's loss is stored."""
     from latent3d.analysis.curves import binned_loss_at
 
-    state = bundled_window.state
+    state = bundled_window.model
     for snapshot in (1, 5, 12):
-        state.position = float(snapshot)
-        expected = binned_loss_at(state.run.step_loss, state.step, state.time_axis)
+        state.time.position = float(snapshot)
+        expected = binned_loss_at(state.time.run.step_loss, state.time.step, state.time.time_axis)
         assert expected is not None
         assert f"train loss {expected:.4f}" in bundled_window.status.loss_label.text()
-    state.position = 0.0
+    state.time.position = 0.0
     assert "train loss –" in bundled_window.status.loss_label.text()  # step 0: nothing trained yet
 
 
@@ -75,9 +75,9 @@ def test_help_lists_every_shortcut_of_the_window(qtbot, window) -> None:  # noqa
 
 
 def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, window) -> None:  # noqa: ANN001
-    labels = np.asarray(window.state.run.labels)
+    labels = np.asarray(window.model.time.run.labels)
     window.parts["display"]["legend"].itemEntered.emit(window.parts["display"]["legend"].item(3))
-    assert window.state.highlight_class == 3
+    assert window.model.display.highlight_class == 3
     from latent3d.scene.core.cloud import CLASS_COLORS
 
     rgb = np.asarray(window.scene._cloud.point_data["rgb"]).astype(int)
@@ -87,7 +87,7 @@ def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, w
     assert (faded < 0.5 * np.abs(own[labels != 3] - background).sum(axis=1)).all()  # the others near the background
     assert window.loss_panel.classes[3].isVisible()
     window.parts["display"]["legend"].leaveEvent(None)
-    assert window.state.highlight_class is None
+    assert window.model.display.highlight_class is None
 
 
 

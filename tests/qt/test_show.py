@@ -72,7 +72,7 @@ with open("v.json", "w") as f:
     json.dump({"format_version": 1, "run": RUN, "epoch": 1.5, "camera": camera, "selected": 3,
                "hidden_classes": [1], "color": "error"}, f)
 window = latent3d.show(view="v.json", block=False)
-events.append(f"selected={window.state.selected} hidden={sorted(window.state.hidden_classes)}")
+events.append(f"selected={window.model.pick.selected} hidden={sorted(window.model.display.hidden_classes)}")
 window.close()
 print(" ".join(events))
 """,

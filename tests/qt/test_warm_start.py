@@ -35,10 +35,10 @@ def test_after_the_first_frame_the_tree_and_decoders_are_built(qtbot, settings, 
     window = open_window(qtbot, settings, None, synthetic_run)
     try:
         qtbot.waitUntil(lambda: bool(picks) and not _warm_threads(), timeout=20_000)
-        run, index = window.state.run, window.neighbours.index
+        run, index = window.model.time.run, window.neighbours.index
         assert picks == [(0, 0)]  # one selection pass, on a corner pixel: the shaders compiled, nothing selected
-        assert window.state.selected is None
-        assert window.state.snapshot in index._trees
+        assert window.model.pick.selected is None
+        assert window.model.time.snapshot in index._trees
         assert set(filmstrip_snapshots(len(run.codes) - 1)) <= set(run._decoders)
         window.view.ren_win.Render()
         qtbot.wait(50)
@@ -48,7 +48,7 @@ def test_after_the_first_frame_the_tree_and_decoders_are_built(qtbot, settings, 
 
 
 def test_warm_up_without_an_index_still_builds_the_decoders(window) -> None:  # noqa: ANN001
-    run = window.state.run
+    run = window.model.time.run
     warm_up(run, None, 1)
     assert {1, *filmstrip_snapshots(len(run.codes) - 1)} <= set(run._decoders)
 

@@ -19,7 +19,6 @@ from latent3d.scene.groups.region import inside_polygon, select_region  # noqa: 
 from latent3d.scene.offscreen.render import grab, render_image  # noqa: E402
 from latent3d.state.groups import TrailsState  # noqa: E402
 from latent3d.state.viewer_model import ViewerModel  # noqa: E402
-from latent3d.state.viewer_state import ViewerState  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
 BACKGROUND = (0x1E, 0x21, 0x27)
@@ -211,14 +210,14 @@ def test_trails_and_isolate_follow_a_live_training(shown: tuple, run: Run) -> No
 
 
 def test_a_screenshot_of_the_state_shows_the_group(run: Run) -> None:
-    from latent3d.scene.offscreen.render import render_state
+    from latent3d.scene.offscreen.render import render_model
 
-    state = ViewerState()
+    state = ViewerModel()
     state.set_run(run)
-    full = render_state(state, (240, 180))
-    state.select_points([1, 2, 3])
-    state.group_mode = "isolate"
-    isolated = render_state(state, (240, 180))
+    full = render_model(state, (240, 180))
+    state.groups.select_points([1, 2, 3])
+    state.groups.mode = "isolate"
+    isolated = render_model(state, (240, 180))
     drawn = [float(np.any(img[20:-25] != BACKGROUND, axis=-1).mean()) for img in (full, isolated)]
     assert drawn[1] < drawn[0] / 3
 

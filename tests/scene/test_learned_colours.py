@@ -59,7 +59,7 @@ def test_renderer_colours_by_learned_at_with_a_step_bar(run_path: Path) -> None:
         drawn = np.asarray(r.scene._cloud_actor.GetMapper().GetInput().point_data["rgb"])
         np.testing.assert_array_equal(drawn, map_colours(expected, *colour_range(expected)))
         assert r.presenter.colours.bar.GetTitle() == "learned at step" and r.presenter.colours.bar.GetDrawAnnotations()
-        r.state.color = "error"  # back to a numeric bar
+        r.model.display.color = "error"  # back to a numeric bar
         assert not r.presenter.colours.bar.GetDrawAnnotations()
     finally:
         r.close()

@@ -90,23 +90,23 @@ def test_parse_size() -> None:
             parse_size(bad)
 
 
-def test_render_state_shows_what_a_saved_view_of_it_shows(run: Run, tmp_path: Path) -> None:
-    from latent3d.scene.offscreen.render import render_state
+def test_render_model_shows_what_a_saved_view_of_it_shows(run: Run, tmp_path: Path) -> None:
+    from latent3d.scene.offscreen.render import render_model
     from latent3d.state.values import Camera
     from latent3d.state.view import apply_spec, load_view, save_view, spec_from_state
-    from latent3d.state.viewer_state import ViewerState
+    from latent3d.state.viewer_model import ViewerModel
 
-    state = ViewerState()
+    state = ViewerModel()
     state.set_run(run, position=1.0)
-    state.hidden_classes, state.selected, state.color = frozenset({3}), 5, "error"
-    state.probe = (0.2, -0.1, 0.3)
-    state.camera = Camera((2.0, -3.0, 1.5), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0), 30.0)
-    save_view(spec_from_state(state.model), tmp_path / "v.json")
-    reopened = ViewerState()
+    state.display.hidden_classes, state.pick.selected, state.display.color = frozenset({3}), 5, "error"
+    state.pick.probe = (0.2, -0.1, 0.3)
+    state.camera.camera = Camera((2.0, -3.0, 1.5), (0.0, 0.0, 0.0), (0.0, 0.0, 1.0), 30.0)
+    save_view(spec_from_state(state), tmp_path / "v.json")
+    reopened = ViewerModel()
     reopened.set_run(run)
-    apply_spec(reopened.model, load_view(tmp_path / "v.json"))
-    shot = render_state(state, (160, 120), 2)
+    apply_spec(reopened, load_view(tmp_path / "v.json"))
+    shot = render_model(state, (160, 120), 2)
     assert shot.shape == (240, 320, 3)
-    np.testing.assert_array_equal(shot, render_state(reopened, (160, 120), 2))
-    state.color = "class"  # the copy follows the state, not a fixed default
-    assert not np.array_equal(shot, render_state(state, (160, 120), 2))
+    np.testing.assert_array_equal(shot, render_model(reopened, (160, 120), 2))
+    state.display.color = "class"  # the copy follows the state, not a fixed default
+    assert not np.array_equal(shot, render_model(state, (160, 120), 2))

@@ -94,7 +94,7 @@ def test_render_with_follow_fills_the_view_at_step_0_as_at_the_end(tmp_path: Pat
     r = OffscreenRenderer(run, size=(320, 240))
     try:
         still = _coverage(r.frame(0.0))
-        r.state.follow = True
+        r.model.time.follow = True
         first, last = _coverage(r.frame(0.0)), _coverage(r.frame(float(len(run.codes) - 1)))
         assert first > 4 * still  # followed, step 0 is no longer a speck
         assert 0.4 < first / last < 2.5  # and takes a share of the view like the final snapshot's

@@ -21,7 +21,7 @@ from latent3d.analysis.groups import (
 from latent3d.runs import Run, load_run
 from latent3d.state.groups import DEFAULT_GROUP, TrailsState
 from latent3d.state.view import ViewFileError, ViewSpec, apply_spec, check_spec, load_view, save_view, spec_from_state
-from latent3d.state.viewer_state import ViewerState
+from latent3d.state.viewer_model import ViewerModel
 from tests.support.scene_fixtures import make_run
 
 
@@ -31,92 +31,92 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 @pytest.fixture
-def state(run: Run) -> ViewerState:
-    s = ViewerState()
+def state(run: Run) -> ViewerModel:
+    s = ViewerModel()
     s.set_run(run)
     return s
 
 
-def test_select_points_fills_the_default_group_and_modifiers_add_and_remove(state: ViewerState) -> None:
+def test_select_points_fills_the_default_group_and_modifiers_add_and_remove(state: ViewerModel) -> None:
     seen: list[object] = []
-    state.events.group_shown.connect(seen.append)
-    state.select_points([5, 3, 9])
-    assert state.group_shown == DEFAULT_GROUP and seen == [DEFAULT_GROUP]
-    assert state.group.tolist() == [3, 5, 9]
-    state.select_points([9, 20], "add")
-    assert state.group.tolist() == [3, 5, 9, 20]
-    state.select_points([3, 4], "remove")
-    assert state.group.tolist() == [5, 9, 20]
-    state.select_points([7])
-    assert state.group.tolist() == [7]
-    assert not state.group.flags.writeable
+    state.groups.events.shown.connect(seen.append)
+    state.groups.select_points([5, 3, 9])
+    assert state.groups.shown == DEFAULT_GROUP and seen == [DEFAULT_GROUP]
+    assert state.groups.group.tolist() == [3, 5, 9]
+    state.groups.select_points([9, 20], "add")
+    assert state.groups.group.tolist() == [3, 5, 9, 20]
+    state.groups.select_points([3, 4], "remove")
+    assert state.groups.group.tolist() == [5, 9, 20]
+    state.groups.select_points([7])
+    assert state.groups.group.tolist() == [7]
+    assert not state.groups.group.flags.writeable
 
 
-def test_a_named_group_changes_only_by_add_and_remove(state: ViewerState) -> None:
-    state.set_group("mine", [1, 2])
-    state.group_shown = "mine"
-    state.select_points([3], "add")
-    state.select_points([1], "remove")
-    assert state.groups["mine"].tolist() == [2, 3] and state.group_shown == "mine"
-    state.select_points([7, 8])  # a plain drag starts the working selection again
-    assert state.group_shown == DEFAULT_GROUP and state.group.tolist() == [7, 8]
-    assert state.groups["mine"].tolist() == [2, 3]
+def test_a_named_group_changes_only_by_add_and_remove(state: ViewerModel) -> None:
+    state.groups.set_group("mine", [1, 2])
+    state.groups.shown = "mine"
+    state.groups.select_points([3], "add")
+    state.groups.select_points([1], "remove")
+    assert state.groups.groups["mine"].tolist() == [2, 3] and state.groups.shown == "mine"
+    state.groups.select_points([7, 8])  # a plain drag starts the working selection again
+    assert state.groups.shown == DEFAULT_GROUP and state.groups.group.tolist() == [7, 8]
+    assert state.groups.groups["mine"].tolist() == [2, 3]
 
 
-def test_hidden_classes_are_never_selected(state: ViewerState, run: Run) -> None:
-    state.hidden_classes = {int(run.labels[0])}
-    state.select_points(range(20))
-    assert state.group is not None and state.group.size > 0
-    assert int(run.labels[0]) not in set(run.labels[state.group].tolist())
-    state.select_class(int(run.labels[0]))
-    assert state.group.size == 0
-    state.select_worst(10, 3)
-    assert state.group.size == 10 and int(run.labels[0]) not in set(run.labels[state.group].tolist())
+def test_hidden_classes_are_never_selected(state: ViewerModel, run: Run) -> None:
+    state.display.hidden_classes = {int(run.labels[0])}
+    state.groups.select_points(range(20))
+    assert state.groups.group is not None and state.groups.group.size > 0
+    assert int(run.labels[0]) not in set(run.labels[state.groups.group].tolist())
+    state.groups.select_class(int(run.labels[0]))
+    assert state.groups.group.size == 0
+    state.groups.select_worst(10, 3)
+    assert state.groups.group.size == 10 and int(run.labels[0]) not in set(run.labels[state.groups.group].tolist())
 
 
-def test_select_class_and_worst(state: ViewerState, run: Run) -> None:
-    state.select_class(2)
-    assert state.group.tolist() == np.flatnonzero(run.labels == 2).tolist()
-    state.select_worst(5, 1)
+def test_select_class_and_worst(state: ViewerModel, run: Run) -> None:
+    state.groups.select_class(2)
+    assert state.groups.group.tolist() == np.flatnonzero(run.labels == 2).tolist()
+    state.groups.select_worst(5, 1)
     expected = np.argsort(-run.test_bce[1].astype(np.float64), kind="stable")[:5]
-    assert sorted(state.group.tolist()) == sorted(expected.tolist())
+    assert sorted(state.groups.group.tolist()) == sorted(expected.tolist())
 
 
-def test_removing_a_group_stops_showing_it_and_its_trails(state: ViewerState) -> None:
-    state.set_group("a", [1, 2])
-    state.group_shown = "a"
-    state.trails = TrailsState("a", 5)
-    state.remove_group("a")
-    assert state.group_shown is None and state.trails is None and "a" not in state.groups
+def test_removing_a_group_stops_showing_it_and_its_trails(state: ViewerModel) -> None:
+    state.groups.set_group("a", [1, 2])
+    state.groups.shown = "a"
+    state.groups.trails = TrailsState("a", 5)
+    state.groups.remove_group("a")
+    assert state.groups.shown is None and state.groups.trails is None and "a" not in state.groups.groups
 
 
-def test_group_rules_refuse_bad_values(state: ViewerState) -> None:
+def test_group_rules_refuse_bad_values(state: ViewerModel) -> None:
     with pytest.raises(ValueError, match="no group"):
-        state.group_shown = "nope"
+        state.groups.shown = "nope"
     with pytest.raises(ValueError, match="0 to 299"):
-        state.set_group("x", [300])
+        state.groups.set_group("x", [300])
     with pytest.raises(ValueError, match="twice"):
-        state.set_group("x", [1, 1])
+        state.groups.set_group("x", [1, 1])
     with pytest.raises(ValueError, match="printable"):
-        state.set_group("", [1])
+        state.groups.set_group("", [1])
     with pytest.raises(ValueError, match="highlight or isolate"):
-        state.group_mode = "blink"
+        state.groups.mode = "blink"
     with pytest.raises(ValueError, match="Trails need a group"):
-        state.trails = TrailsState("nope", 3)
-    state.set_group("x", [1])
-    state.trails = TrailsState("x", 0)
-    assert state.trails == TrailsState("x", 1)  # clamped, like the path's samples
-    state.toggle_group_mode()
-    assert state.group_mode == "isolate"
+        state.groups.trails = TrailsState("nope", 3)
+    state.groups.set_group("x", [1])
+    state.groups.trails = TrailsState("x", 0)
+    assert state.groups.trails == TrailsState("x", 1)  # clamped, like the path's samples
+    state.groups.toggle_mode()
+    assert state.groups.mode == "isolate"
 
 
-def test_a_run_of_other_images_drops_the_groups(state: ViewerState, run: Run, tmp_path: Path) -> None:
-    state.set_group("x", [1, 2])
+def test_a_run_of_other_images_drops_the_groups(state: ViewerModel, run: Run, tmp_path: Path) -> None:
+    state.groups.set_group("x", [1, 2])
     state.set_run(run)  # the same images: kept
-    assert "x" in state.groups
+    assert "x" in state.groups.groups
     other = load_run(make_run(tmp_path / "o", n=200, epochs=1, seed=4))
     state.set_run(other)
-    assert dict(state.groups) == {}
+    assert dict(state.groups.groups) == {}
 
 
 def test_group_maths(run: Run) -> None:
@@ -142,23 +142,24 @@ def _view(run: Run, **keys: Any) -> dict[str, Any]:
     return d
 
 
-def test_groups_round_trip_through_a_view_file(state: ViewerState, run: Run, tmp_path: Path) -> None:
-    state.set_group("shirts", [3, 1, 2])
-    state.select_points([7, 8])
-    state.group_mode = "isolate"
-    state.trails = TrailsState("shirts", 6)
-    state.camera = None
-    spec = spec_from_state(state.model)
+def test_groups_round_trip_through_a_view_file(state: ViewerModel, run: Run, tmp_path: Path) -> None:
+    state.groups.set_group("shirts", [3, 1, 2])
+    state.groups.select_points([7, 8])
+    state.groups.mode = "isolate"
+    state.groups.trails = TrailsState("shirts", 6)
+    state.camera.camera = None
+    spec = spec_from_state(state)
     assert spec.grouping.groups == {"shirts": (1, 2, 3), DEFAULT_GROUP: (7, 8)}
     path = tmp_path / "v.json"
     save_view(ViewSpec(**{**spec.__dict__, "camera": ViewSpec.from_dict(_view(run), "x").camera}), path)
     back = load_view(path)
     check_spec(back, run, path)
-    fresh = ViewerState()
+    fresh = ViewerModel()
     fresh.set_run(run)
-    apply_spec(fresh.model, back)
-    assert {k: v.tolist() for k, v in fresh.groups.items()} == {"shirts": [1, 2, 3], DEFAULT_GROUP: [7, 8]}
-    assert (fresh.group_shown, fresh.group_mode, fresh.trails) == (DEFAULT_GROUP, "isolate", TrailsState("shirts", 6))
+    apply_spec(fresh, back)
+    assert {k: v.tolist() for k, v in fresh.groups.groups.items()} == {"shirts": [1, 2, 3], DEFAULT_GROUP: [7, 8]}
+    g = fresh.groups
+    assert (g.shown, g.mode, g.trails) == (DEFAULT_GROUP, "isolate", TrailsState("shirts", 6))
 
 
 def test_a_view_without_groups_writes_no_group_keys(run: Run) -> None:
@@ -207,11 +208,12 @@ def test_a_huge_group_is_refused_quickly_in_one_sentence(run: Run, tmp_path: Pat
         check_spec(load_view(path), run, path)
 
 
-def test_no_listener_sees_a_removed_group_still_shown(state: ViewerState) -> None:
+def test_no_listener_sees_a_removed_group_still_shown(state: ViewerModel) -> None:
     seen: list[object] = []
-    state.events.groups.connect(lambda _g: seen.append((state.group_shown, state.group, state.trails)))
-    state.set_group("a", [1])
-    state.group_shown = "a"
-    state.trails = TrailsState("a", 2)
-    state.remove_group("a")
+    g = state.groups
+    g.events.groups.connect(lambda _g: seen.append((g.shown, g.group, g.trails)))
+    state.groups.set_group("a", [1])
+    state.groups.shown = "a"
+    state.groups.trails = TrailsState("a", 2)
+    state.groups.remove_group("a")
     assert seen[-1] == (None, None, None)

@@ -38,10 +38,11 @@ def test_tuned_steps_do_not_page_fault() -> None:
     applied, tuned = _faults_per_step("tuned")
     if applied != "True":
         pytest.skip("this C library refuses mallopt thresholds (not glibc)")
-    _, default = _faults_per_step("default")
-    print(f"minor page faults per step: default {default:.1f}, tuned {tuned:.1f}")
-    assert tuned < 5.0  # a few stray faults may remain (0-1 measured)
-    assert default > tuned  # the setting is what removed them (default glibc: 50-150 per step here)
+    print(f"minor page faults per step, tuned: {tuned:.2f}")
+    # A few stray faults may remain (0-0.25 measured). The default heap used to fault 50-150 times a
+    # step with the oneDNN step; since the step runs on torch.mm it faults under once a step too
+    # (0-0.17 measured), so there is no longer a difference to assert.
+    assert tuned < 5.0
 
 
 def test_safe_to_call_again() -> None:

@@ -25,7 +25,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     groups, time = model.groups, model.time
     presenter = GroupPresenter(groups, time, model.display, model.compare, services.view.scene,
                                services.presenter.colours, services.view.request_render)
-    panel = GroupPanel(groups, time, model.pick, services.images.pixels)
+    panel = GroupPanel(groups, time, model.pick, lambda: services.images.pixels)  # the run shown's images
     curve = GroupCurve(groups, time, services.loss)  # a curve layer of the loss plot
     tool = SelectionTool(groups, services.view)
     toolbar = GroupToolbar(groups, tool, services.window)

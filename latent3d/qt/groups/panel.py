@@ -6,6 +6,7 @@ to them and displays the group shown; a click in the gallery makes that image th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,15 +55,17 @@ class GroupPanel(QWidget):
         The run and the snapshot shown (reconstructions and errors are of that snapshot).
     pick : PickModel
         A click in the gallery selects that image; the selected one is framed.
-    images : ndarray of uint8, shape (N, 28, 28), or None
-        The run's test images (originals in the gallery); None shows reconstructions only.
+    images : ndarray of uint8, shape (N, H, W), None, or a callable giving one
+        The run's test images (originals in the gallery); None shows reconstructions only. A callable
+        is asked at each page (the window's images follow the run shown: a recording's are its own).
     page_size : int
         Gallery items per page.
     parent : QWidget, optional
     """
 
-    def __init__(self, groups: GroupsModel, time: TimeModel, pick: PickModel, images: np.ndarray | None,
-                 page_size: int = PAGE_SIZE, parent: QWidget | None = None) -> None:
+    def __init__(self, groups: GroupsModel, time: TimeModel, pick: PickModel,
+                 images: np.ndarray | None | Callable[[], np.ndarray | None], page_size: int = PAGE_SIZE,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.groups, self.time, self.pick = groups, time, pick
         self.images, self.page_size = images, page_size
@@ -202,11 +205,15 @@ class GroupPanel(QWidget):
         s = self.time.snapshot
         idx = np.asarray(group[self.page * self.page_size:(self.page + 1) * self.page_size], np.int64)
         self.page_indices = idx
-        recon = run.decoder(s)(run.codes[s, idx]) if idx.size else np.zeros((0, 784), np.float32)
-        recon = np.clip(np.rint(recon * 255.0), 0, 255).astype(np.uint8)  # one pass for the page, not one per image
-        images = self.images
+        images = self.images() if callable(self.images) else self.images
         originals = [images[i] if images is not None and i < len(images) else None for i in idx]
-        self.gallery.set_pairs(originals, recon, [f"#{i}" for i in idx])
+        if run.why_not("decoder") is None:
+            recon = run.decoder(s)(run.codes[s, idx]) if idx.size else np.zeros((0, 784), np.float32)
+            recon = np.clip(np.rint(recon * 255.0), 0, 255).astype(np.uint8)  # one pass for the page
+            self.gallery.set_pairs(originals, recon, [f"#{i}" for i in idx])
+        else:  # a recording without a decoder: its inputs alone (dark squares without images)
+            blank = np.zeros((28, 28), np.uint8)
+            self.gallery.set_images([blank if o is None else o for o in originals], [f"#{i}" for i in idx])
         self._on_selected(self.pick.selected)
         self.page_label.setText(f"page {self.page + 1} of {self.n_pages}")
         self.prev_button.setEnabled(self.page > 0)

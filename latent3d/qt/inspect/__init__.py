@@ -8,6 +8,7 @@ from latent3d.qt.features import Feature, Panel, Parts
 
 if TYPE_CHECKING:
     from latent3d.qt.features import Services
+    from latent3d.runs.run import Run
     from latent3d.state.viewer_model import ViewerModel
 
 __all__ = ["FEATURE"]
@@ -15,6 +16,8 @@ __all__ = ["FEATURE"]
 
 def build(model: ViewerModel, services: Services) -> Parts:
     """The selected image and the probe (side panel), the filmstrip and path tabs, the neighbours tab, the gestures."""
+    from PySide6.QtCore import QSignalBlocker
+
     from latent3d.qt.inspect.explore_panel import FilmstripBox, NeighboursBox, PathBox
     from latent3d.qt.inspect.explore_views import FilmstripView, NeighboursView, PathView
     from latent3d.qt.inspect.gestures import PickGestures
@@ -34,11 +37,25 @@ def build(model: ViewerModel, services: Services) -> Parts:
              PathView(pick, time, path, on_new_path=lambda: services.show_panel(path)),
              NeighboursView(pick, time, compare, neighbours_box, services.images, services.neighbours)]
     neighbours_box.select_requested.connect(model.groups.select_points)
-    gestures = PickGestures(pick, time, services.view, path.steps.value)
-    roam = window_action("Free roam", services.window, "F", checkable=True,
-                         tip="Drag a yellow probe through the latent space and see what the decoder makes "
-                             "of each place, with the nearest test image (F; Escape leaves)")
-    roam.toggled.connect(gestures.set_free_roam)
+    gestures = PickGestures(pick, time, services.view, path.steps.value,
+                            refuse=lambda reason: services.message(f"Free roam is off: {reason}", 8000))
+    roam_tip = ("Drag a yellow probe through the latent space and see what the decoder makes "
+                "of each place, with the nearest test image (F; Escape leaves)")
+    roam = window_action("Free roam", services.window, "F", checkable=True, tip=roam_tip)
+
+    def toggle_roam(on: bool) -> None:
+        if gestures.set_free_roam(on) != on:  # refused (no decoder): the button does not stay pressed
+            with QSignalBlocker(roam):
+                roam.setChecked(False)
+
+    def on_run(run: Run | None) -> None:  # a run without a decoder: off, and the tip says why
+        reason = run.why_not("decoder") if run is not None else None
+        roam.setEnabled(reason is None)
+        roam.setToolTip(roam_tip if reason is None else f"Free roam is off: {reason}")
+        roam.setStatusTip("" if reason is None else f"Free roam is off: {reason}")
+
+    roam.toggled.connect(toggle_roam)
+    time.events.run.connect(on_run)
     follow_checked(roam, pick.events.probe, lambda p: p is not None)
 
     def escape() -> bool:
@@ -46,6 +63,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
         return True
 
     def close() -> None:
+        time.events.run.disconnect(on_run)
         for v in views:
             v.close()
         gestures.close()

@@ -42,12 +42,18 @@ class _Stack(QWidget):
     def __init__(self, widget: QWidget, hint: str) -> None:
         super().__init__()
         self.stack = QStackedLayout(self)
-        self.hint = _hint(hint)
+        self.hint, self.default_hint = _hint(hint), hint
         self.stack.addWidget(self.hint)
         self.stack.addWidget(widget)
 
     def show_widget(self, on: bool) -> None:
+        self.hint.setText(self.default_hint)
         self.stack.setCurrentIndex(1 if on else 0)
+
+    def show_note(self, text: str) -> None:
+        """``text`` (why there is nothing to show) in place of the widget, until the next :meth:`show_widget`."""
+        self.hint.setText(text)
+        self.stack.setCurrentIndex(0)
 
 
 class _TippedGrid(ThumbGrid):
@@ -141,6 +147,11 @@ class FilmstripBox(QGroupBox):
         self.grid.set_images([])
         self.body.show_widget(False)
 
+    def show_off(self, reason: str) -> None:
+        """No reconstructions to show: ``reason`` (the run's sentence) in their place."""
+        self.clear()
+        self.body.show_note(reason)
+
 
 class PathBox(QGroupBox):
     """The straight path A -> B decoded at ``N`` steps, and the decode at the scrubbed point."""
@@ -198,6 +209,13 @@ class PathBox(QGroupBox):
         self.ends.setText("<span style='color:#8a90a0'>no path</span>")
         self.body.show_widget(False)
         self.clear_button.setEnabled(False)
+
+    def show_off(self, reason: str, ends: str) -> None:
+        """A path with nothing to decode: ``ends`` (rich text naming A and B), ``reason`` in place of the strip."""
+        self.clear()
+        self.ends.setText(ends)
+        self.body.show_note(reason)
+        self.clear_button.setEnabled(True)
 
 
 class NeighboursBox(QGroupBox):

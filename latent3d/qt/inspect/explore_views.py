@@ -64,6 +64,10 @@ class FilmstripView:
             return
         run, time = self.time.run, self.time.time
         assert run is not None and time is not None
+        reason = run.why_not("decoder")
+        if reason is not None:  # a recording without a decoder: no reconstructions, the sentence says why
+            self.box.show_off(reason)
+            return
         if self._frames is None or self._frames[:2] != (index, len(run.codes)):
             # Snapshots are log-spaced in epoch 1, so an even sample of them keeps the early ones.
             ids = np.unique(np.rint(np.linspace(0, time.last, min(FILMSTRIP_FRAMES, time.last + 1))).astype(int))
@@ -136,11 +140,16 @@ class PathView:
         assert run is not None and path is not None and time is not None
         s = self.time.snapshot
         key = (path.a, path.b, path.samples, s, id(run))
+        name = lambda i: f"#{i} {html.escape(run.class_names[int(run.labels[i])])}"  # noqa: E731
+        ends = (f"<span style='color:#40e0ff'>A</span> {name(path.a)} → "
+                f"<span style='color:#ff50c8'>B</span> {name(path.b)} · step {time.steps[s]:,.0f}")
+        reason = run.why_not("decoder")
+        if reason is not None:  # the path is drawn in the view; nothing along it can be decoded
+            self.box.show_off(reason, ends)
+            self._shown = key
+            return
         if key != self._shown:
             _codes, images = path_decodes(run.decoder(s), run.codes[s, path.a], run.codes[s, path.b], path.samples)
-            name = lambda i: f"#{i} {html.escape(run.class_names[int(run.labels[i])])}"  # noqa: E731
-            ends = (f"<span style='color:#40e0ff'>A</span> {name(path.a)} → "
-                    f"<span style='color:#ff50c8'>B</span> {name(path.b)} · step {time.steps[s]:,.0f}")
             self.box.show_path(images, ends)
             self._shown = key
         z = lerp(run.codes[s, path.a], run.codes[s, path.b], path.t)
@@ -218,8 +227,12 @@ class NeighboursView:
             self.box.clear()
             return
         self.ids = idx
-        shown = ([self.images.get(int(i)) for i in idx] if self.images.pixels is not None
-                 else list(run.decoder(s)(run.codes[s, idx])))
+        if self.images.pixels is not None:
+            shown = [self.images.get(int(i)) for i in idx]
+        elif run.why_not("decoder") is None:  # the images are not on disk: their reconstructions
+            shown = list(run.decoder(s)(run.codes[s, idx]))
+        else:  # neither images nor a decoder: blank squares, the captions still name each neighbour
+            shown = [np.zeros((28, 28), np.uint8) for _ in idx]
         captions = [f"#{i} {run.class_names[int(run.labels[i])]}\nd = {d:.3f}" for i, d in zip(idx, dist)]
         self.box.show_neighbours(source, shown, captions, indices=[int(i) for i in idx])  # type: ignore[arg-type]
 

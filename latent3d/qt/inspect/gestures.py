@@ -26,11 +26,14 @@ class PickGestures:
     view : LatentView
     path_samples : callable
         How many images a new path decodes (the path strip's setting).
+    refuse : callable
+        Shows the sentence when free roam is refused (a run without a decoder).
     """
 
     def __init__(self, pick: PickModel, time: TimeModel, view: LatentView,
-                 path_samples: Callable[[], int] = lambda: 12) -> None:
+                 path_samples: Callable[[], int] = lambda: 12, refuse: Callable[[str], None] = lambda _s: None) -> None:
         self.pick, self.time, self.view, self.path_samples = pick, time, view, path_samples
+        self.refuse = refuse
         view.signals.picked.connect(self._on_picked)
         view.signals.empty_double_clicked.connect(self._on_empty_double_clicked)
 
@@ -49,12 +52,23 @@ class PickGestures:
         if self.pick.probe is not None:
             self.pick.probe = as_vec3(self.view.scene.focal_plane_point(x, y))
 
-    def set_free_roam(self, on: bool) -> None:
-        """Free roam on (the probe appears on the data point nearest the focal point) or off."""
+    def set_free_roam(self, on: bool) -> bool:
+        """Free roam on (the probe appears on the data point nearest the focal point) or off; whether it is on.
+
+        A run without a decoder refuses it with its sentence (there is nothing to decode at the probe).
+        """
         if not on:
             self.pick.probe = None
-        elif self.pick.probe is None and self.time.run is not None:
+            return False
+        run = self.time.run
+        reason = run.why_not("decoder") if run is not None else None
+        if reason is not None:
+            self.pick.probe = None
+            self.refuse(reason)
+            return False
+        if self.pick.probe is None and run is not None:
             self.pick.probe = as_vec3(self.view.scene.probe_start())
+        return self.pick.probe is not None
 
     def close(self) -> None:
         """Stop listening to the view."""

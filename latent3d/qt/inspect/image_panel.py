@@ -113,9 +113,10 @@ class ImagePanel(QWidget):
         self.selection.right_caption.setText("reconstruction")
         self.selection.details.setText("<i>Click a point in the view to see its test image.</i>")
 
-    def show_selection(self, *, index: int, class_name: str, position: np.ndarray, at: str, bce: float,
-                       reconstruction: np.ndarray, original: np.ndarray | None, missing: str | None,
-                       learned: str | None = None) -> None:
+    def show_selection(self, *, index: int, class_name: str, position: np.ndarray, at: str, bce: float | None,
+                       reconstruction: np.ndarray | None, original: np.ndarray | None, missing: str | None,
+                       learned: str | None = None, no_reconstruction: str | None = None,
+                       loss_name: str = "BCE") -> None:
         """Show test image ``index``: its original (or why it is missing) and its reconstruction at ``epoch``.
 
         Parameters
@@ -127,16 +128,20 @@ class ImagePanel(QWidget):
             Its code at the epoch shown.
         at : str
             The snapshot whose decoder made ``reconstruction`` (``"step 64"``).
-        bce : float
-            That image's mean BCE per pixel at that snapshot.
-        reconstruction : ndarray
-            784 values in [0, 1].
+        bce : float or None
+            That image's loss at that snapshot (the mean BCE per pixel), None when the run has none.
+        reconstruction : ndarray or None
+            784 values in [0, 1]; None for a run without a decoder (``no_reconstruction`` says why).
         original : ndarray or None
             The 28x28 uint8 test image, or None when the dataset is not on disk.
         missing : str or None
             Why ``original`` is None, shown below the images (the box says to look there).
         learned : str, optional
             When the image was learned (``"learned at step 85"``), after the test index.
+        no_reconstruction : str, optional
+            Why there is no reconstruction (the run's sentence), shown below the images.
+        loss_name : str
+            What ``bce`` is called (a recording's loss is its own).
         """
         note = ""
         if original is not None:
@@ -146,13 +151,18 @@ class ImagePanel(QWidget):
             # 140-px box, so it wraps below the images, across the panel's width.
             self.selection.left.set_message("Test image not on disk: see below.")
             note = _note(missing)
-        self.selection.right.set_image(reconstruction)
-        self.selection.right_caption.setText(f"reconstruction ({at})")
+        if reconstruction is not None:
+            self.selection.right.set_image(reconstruction)
+            self.selection.right_caption.setText(f"reconstruction ({at})")
+        else:
+            self.selection.right.set_message("No decoder: see below.")
+            self.selection.right_caption.setText("reconstruction")
+            note += _note(no_reconstruction or "")
         self.selection.details.setText(_table([
             ("class", f"<b>{html.escape(class_name)}</b>"),
             # learned-at shares the index's row: a fifth row would make the fixed slot taller (the legend moves)
             ("test index", f"{index}" + (f" · {html.escape(learned)}" if learned else "")), ("code", _xyz(position)),
-            ("BCE", f"{bce:.4f} ({at})")]) + note)
+            (loss_name, f"{bce:.4f} ({at})" if bce is not None else "not recorded")]) + note)
 
     def set_probe_visible(self, on: bool) -> None:
         """Free roam on (the probe's images follow) or off: the box stays and says how to start it."""
@@ -162,6 +172,12 @@ class ImagePanel(QWidget):
             self.probe.left_caption.setText("decoded at probe")
             self.probe.right_caption.setText("nearest test image")
             self.probe.details.setText("<i>Press F (Free roam) to decode any place in the space.</i>")
+
+    def show_probe_off(self, reason: str) -> None:
+        """No decode at the probe: ``reason`` (the run's sentence) in the probe's box."""
+        self.probe.left.set_message("Nothing to decode")
+        self.probe.right.set_message("")
+        self.probe.details.setText(_note(reason))
 
     def show_probe(self, *, position: np.ndarray, at: str, decoded: np.ndarray, nearest: int,
                    nearest_class: str, distance: float, nearest_image: np.ndarray | None,

@@ -70,18 +70,26 @@ class SelectionDisplay:
         if run is None or time is None:
             return
         s = self.time.snapshot
+        no_decoder = run.why_not("decoder")  # a recording without one: the input image alone, and why
         self.panel.show_selection(
             index=index, class_name=run.class_names[int(run.labels[index])],
             position=codes_at(run.codes[:, index:index + 1], self.time.position)[0], at=f"step {time.steps[s]:,.0f}",
-            bce=float(run.test_bce[s, index]), reconstruction=run.decoder(s)(run.codes[s, index])[0],
+            bce=float(run.test_bce[s, index]) if run.why_not("losses") is None else None,
+            reconstruction=run.decoder(s)(run.codes[s, index])[0] if no_decoder is None else None,
             original=self.images.get(index), missing=self.images.missing,
-            learned=learned_text(run.test_bce[:, index], run.steps))
+            learned=learned_text(run.test_bce[:, index], run.steps) if run.why_not("losses") is None else None,
+            no_reconstruction=no_decoder,
+            loss_name="BCE" if run.kind != "recording" else "loss")
 
     def _show_probe(self, position: np.ndarray) -> None:
         run, time = self.time.run, self.time.time
         if run is None or time is None or not self.neighbours.ready:
             return
         s = self.time.snapshot
+        reason = run.why_not("decoder")
+        if reason is not None:  # a probe from a view file on a run without a decoder: nothing to decode, say why
+            self.panel.show_probe_off(reason)
+            return
         dec = run.decoder(s)
         own = to_snapshot_codes(self.time, self.compare, position)  # drawn (maybe aligned) -> the snapshot's own codes
         idx, dist = self.neighbours.nearest(own)

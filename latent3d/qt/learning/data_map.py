@@ -94,6 +94,7 @@ class DataMap(QWidget):
         self.xy = np.zeros((0, 2))
         self.visible = np.zeros(0, bool)
         self.hovered: int | None = None
+        self._said_off = False  # the caption says why there is no map (a run without losses)
         self.x_axis, self.y_axis = QComboBox(), QComboBox()
         for box, default in ((self.x_axis, "mean"), (self.y_axis, "variability")):
             for key, text in SHORT.items():
@@ -157,8 +158,12 @@ class DataMap(QWidget):
         self.plot.setLabel("bottom", AXES[xk])
         self.plot.setLabel("left", AXES[yk])
         self.hovered = None  # the points move: the next mouse move shows one again
-        a = self.learning.result
-        if a is None:
+        a, run = self.learning.result, self.time.run
+        no_losses = run.why_not("losses") if run is not None else None  # a recording without them: nothing to map
+        if no_losses is not None or self.caption.text() != HINT and run is not None and self._said_off:
+            self.caption.setText(no_losses or HINT)
+        self._said_off = no_losses is not None
+        if a is None or no_losses is not None:
             self.xy, self.visible = np.zeros((0, 2)), np.zeros(0, bool)
             self.scatter.setData([], [])
             self._on_selected(None)

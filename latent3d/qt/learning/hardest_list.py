@@ -26,11 +26,14 @@ HARDEST_N = 20
 
 def thumbnails(time: TimeModel, image_of: ImageSource | None,
                indices: Sequence[int] | np.ndarray) -> list[np.ndarray]:
-    """The test images ``indices``, or where one is not on disk its reconstruction at ``time``'s snapshot."""
+    """The test images ``indices``, or where one is not on disk its reconstruction at ``time``'s snapshot.
+
+    A run without a decoder (a recording) shows a dark square where an image is missing.
+    """
     run = time.run
     out: list[np.ndarray | None] = [image_of(int(i)) if image_of is not None else None for i in indices]
     missing = [k for k, img in enumerate(out) if img is None]
-    if missing and run is not None:
+    if missing and run is not None and run.why_not("decoder") is None:  # without a decoder: dark squares
         s = time.snapshot
         decoded = run.decoder(s)(np.asarray(run.codes[s, [int(indices[k]) for k in missing]], np.float32))
         for k, img in zip(missing, decoded):
@@ -90,11 +93,19 @@ class HardestList(QWidget):
             self.title.setText("Hardest images: no run")
             self.grid.set_images([], [])
             return
+        no_losses = run.why_not("losses")
+        if no_losses is not None:  # a recording without per-sample losses: nothing ranks the images
+            self.indices = np.zeros(0, np.int64)
+            self.title.setText(f"Hardest images: off. {no_losses}")
+            self.title.setWordWrap(True)
+            self.grid.set_images([], [])
+            return
         s = time.snapshot
         hidden = np.isin(run.labels, sorted(hidden_classes)) if hidden_classes else None
         self.indices = hardest(run.test_bce, s, self.n, exclude=hidden)
         bce = run.test_bce[s]
-        self.title.setText(f"Hardest at step {time.time.steps[s]:,.0f} (highest BCE first)")
+        loss = "BCE" if run.kind != "recording" else "loss"
+        self.title.setText(f"Hardest at step {time.time.steps[s]:,.0f} (highest {loss} first)")
         names = class_names_of(run)
         captions = [f"{names[int(run.labels[i])]}\n{float(bce[i]):.3f}" for i in self.indices]
         self.grid.set_images(thumbnails(time, self.image_of, self.indices), captions)

@@ -29,7 +29,7 @@ from latent3d.qt.own_images.draw_canvas import DrawCanvas
 from latent3d.qt.own_images.loader import ImageLoader
 from latent3d.qt.widgets.dialog_dirs import start_folder
 from latent3d.qt.widgets.dialogs import error_box
-from latent3d.qt.widgets.image_view import ImageView
+from latent3d.qt.widgets.image_view import ImageView, to_uint8
 from latent3d.state.layers import LayersModel
 from latent3d.state.model import connect_handlers
 from latent3d.state.own_values import MAX_OWN_IMAGES, OwnImage
@@ -246,8 +246,11 @@ class OwnImagePanel(QWidget):
             return
         snap = self.time.snapshot
         at = f"step {int(run.steps[snap]):,}"
-        self.reconstruction.set_image(run.decoder(snap)(code)[0])
-        self.reconstruction_caption.setText(f"reconstruction ({at})")
+        if run.why_not("decoder") is None:
+            self.reconstruction.set_image(run.decoder(snap)(code)[0])
+            self.reconstruction_caption.setText(f"reconstruction ({at})")
+        else:  # placed by an encoder, but nothing decodes it (the feature is off for such a run anyway)
+            self.reconstruction.set_message("no decoder")
         idx, dist = nearest_images(run.codes[snap], code, NEAREST)
         self._nearest = [int(j) for j in idx]
         for b, j, d in zip(self.nearest_buttons, idx, dist):
@@ -274,5 +277,5 @@ def _icon(image: np.ndarray | None) -> QIcon:
     """A 28x28 test image as a button icon (an empty icon without one)."""
     if image is None:
         return QIcon()
-    a = np.ascontiguousarray(image, np.uint8).reshape(28, 28)
+    a = to_uint8(image)  # any size, as every view draws it
     return QIcon(QPixmap.fromImage(QImage(a.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()))

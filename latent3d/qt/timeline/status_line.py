@@ -39,6 +39,9 @@ class StatusLine:
             return
         s = self.time.snapshot
         self.position_label.setText(f"{time.caption(self.time.position)} / {self.time.planned_epochs}")
+        if run.why_not("losses") is not None:  # a recording without per-sample losses: no zeros shown as a loss
+            self.loss_label.setText(f"no losses recorded (step {time.steps[s]:,.0f})")
+            return
         train = self._train_loss()
         test = float(run.snapshot_test_loss[s])
         self.loss_label.setText(f"train loss {train} · test loss {test:.4f} (step {time.steps[s]:,.0f})")

@@ -170,7 +170,7 @@ class ComparePresenter:
             values = compare_colour_values(time, self.display, self.compare)
             title = color  # "distance" or "agreement": short enough for the bar beside a half-width view
         else:  # the second run's own error or movement, at its matched snapshot
-            values = colour_values(color, snapshot_b, run.codes, run.test_bce)
+            values = colour_values(color, snapshot_b, run.codes, run.test_bce, run.steps)
             title = f"{color}, step {int(run.steps[snapshot_b]):,}"
         if values is None:
             self.colours.show_classes(run.labels[:n])

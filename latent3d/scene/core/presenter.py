@@ -165,7 +165,9 @@ class ScenePresenter:
             self.scale_note.hide()
             return
         lo, hi = self._boxes.at(self.time.position)
-        self.scale_note.show(lo, hi)
+        run = self.time.run
+        projection = getattr(run, "projection", None)  # a run of D != 3: "PCA of 64-D, 71 % of the variance"
+        self.scale_note.show(lo, hi, projection.describe() if projection is not None else "")
         if self.time.follow:
             self.follow_to(self.framing(lo, hi))
 

@@ -35,9 +35,9 @@ class ScaleNote:
         """The text shown (empty when hidden)."""
         return str(self.actor.GetInput() or "") if self.actor.GetVisibility() else ""
 
-    def show(self, lo: np.ndarray, hi: np.ndarray) -> None:
-        """Say how large the box ``lo``-``hi`` is."""
-        self.actor.SetInput(scale_text(lo, hi))
+    def show(self, lo: np.ndarray, hi: np.ndarray, projection: str = "") -> None:
+        """Say how large the box ``lo``-``hi`` is, after ``projection`` (how a wider embedding is drawn) if given."""
+        self.actor.SetInput(f"{projection}\n{scale_text(lo, hi)}" if projection else scale_text(lo, hi))
         self.actor.SetVisibility(True)
 
     def hide(self) -> None:

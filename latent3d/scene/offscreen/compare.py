@@ -7,34 +7,33 @@ import pyvista as pv
 
 from latent3d.scene.compare.presenter import ComparePresenter
 from latent3d.scene.core.cloud import LatentScene
-from latent3d.state.viewer_state import ViewerState
+from latent3d.scene.offscreen.pixels import grab
+from latent3d.state.viewer_model import ViewerModel
 
 __all__ = ["SecondView", "side_by_side"]
 
 
 class SecondView:
-    """The state's compared run in an off-screen plotter of its own, following the state's camera.
+    """The model's compared run in an off-screen plotter of its own, following the model's camera.
 
     Parameters
     ----------
-    state : ViewerState
-        Its ``compare`` is set.
+    model : ViewerModel
+        Its ``compare.other`` is set.
     size : (int, int)
         This view's width and height in pixels.
     scale : float
         Point sizes and text times this.
     """
 
-    def __init__(self, state: ViewerState, size: tuple[int, int], scale: float = 1.0) -> None:
+    def __init__(self, model: ViewerModel, size: tuple[int, int], scale: float = 1.0) -> None:
         self.plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
         self.scene = LatentScene(self.plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
-        m = state.model
+        m = model
         self.presenter = ComparePresenter(m.time, m.compare, m.display, m.pick, m.camera, self.scene, scale=scale)
 
     def grab(self) -> np.ndarray:
         """This view rendered now, uint8 ``[H, W, 3]``."""
-        from latent3d.scene.offscreen.render import grab
-
         return grab(self.plotter.ren_win)
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 from latent3d.analysis.explore import movie_times
 from latent3d.runs import Run
 from latent3d.scene.offscreen.movie_file import check_mp4, discard_writer, disk_full_instead
-from latent3d.state.viewer_state import timebase_of
+from latent3d.state.time import timebase_of
 from latent3d.util.fileio import atomic_path, check_suffix
 from latent3d.util.limits import check_movie
 

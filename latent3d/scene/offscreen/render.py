@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pyvista as pv
-from vtkmodules.util.numpy_support import vtk_to_numpy
-from vtkmodules.vtkRenderingCore import vtkTextActor, vtkWindowToImageFilter
+from vtkmodules.vtkRenderingCore import vtkTextActor
 
 from latent3d.config.choices import ALL_COLOUR_MODES
 from latent3d.runs import Run
@@ -28,14 +27,16 @@ from latent3d.scene.offscreen.movie import (
     record_movie,
     write_movie,
 )
+from latent3d.scene.offscreen.pixels import grab
 from latent3d.state.own_values import DecoderMapState
+from latent3d.state.time import timebase_of
 from latent3d.state.view import ViewSpec, apply_spec, spec_from_state
-from latent3d.state.viewer_state import ViewerState, timebase_of
+from latent3d.state.viewer_model import ViewerModel
 from latent3d.util.fileio import atomic_path, check_suffix
 from latent3d.util.limits import check_image
 
 __all__ = ["CAMERAS", "MOVIE_SUFFIXES", "OffscreenRenderer", "grab", "movie_frame_count", "movie_positions",
-           "parse_size", "render_image", "render_movie", "render_state", "still_position", "write_movie"]
+           "parse_size", "render_image", "render_movie", "render_model", "still_position", "write_movie"]
 
 #: Camera presets: direction from the focal point to the camera, and the view-up vector.
 CAMERAS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
@@ -56,23 +57,6 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def grab(ren_win: Any, scale: int = 1) -> np.ndarray:
-    """Render ``ren_win`` now and return its pixels as uint8 ``[H * scale, W * scale, 3]``, top row first."""
-    ren_win.Render()
-    f = vtkWindowToImageFilter()
-    f.SetInput(ren_win)
-    f.SetScale(int(scale))
-    f.SetInputBufferTypeToRGB()
-    f.ReadFrontBufferOn()  # what was just drawn and swapped, as pyvista's screenshot reads it
-    f.ShouldRerenderOff()
-    f.FixBoundaryOn()
-    f.Update()
-    img = f.GetOutput()
-    w, h, _ = img.GetDimensions()
-    pixels = vtk_to_numpy(img.GetPointData().GetScalars()).reshape(h, w, -1)
-    return np.ascontiguousarray(pixels[::-1, :, :3])
-
-
 def set_camera(scene: LatentScene, preset: str) -> None:
     """Look at the whole cloud from preset ``preset`` (see ``CAMERAS``)."""
     if preset not in CAMERAS:
@@ -86,7 +70,7 @@ def set_camera(scene: LatentScene, preset: str) -> None:
 
 
 class OffscreenRenderer:
-    """A run in an off-screen ``pyvista.Plotter`` (EGL, no X server needed), drawn from a :class:`ViewerState`.
+    """A run in an off-screen ``pyvista.Plotter`` (EGL, no X server needed), drawn from a ``ViewerModel``.
 
     The scene is driven by the same :class:`~latent3d.scene.core.presenter.ScenePresenter` as the
     window's, so a view file rendered here shows what the window showed.
@@ -126,17 +110,16 @@ class OffscreenRenderer:
             size = (max(16, (size[0] - 2) // 2), size[1])
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
         self.scene = LatentScene(self.plotter)
-        self.state = ViewerState()
-        m = self.state.model
+        self.model = m = ViewerModel()
         self.presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, self.scene)
         self.groups = GroupPresenter(m.groups, m.time, m.display, m.compare, self.scene, self.presenter.colours)
-        self.layers = LearnedLayers.create(self.state.model, self.scene)
-        self.state.set_run(run)
-        self.state.align = align
-        self.state.set_compare(compare)
-        self.state.color = colour
-        self.second = None if compare is None else SecondView(self.state, size)
-        self.state.train_overlay = train_overlay
+        self.layers = LearnedLayers.create(m, self.scene)
+        m.set_run(run)
+        m.compare.align = align
+        m.compare.other = compare
+        m.display.color = colour
+        self.second = None if compare is None else SecondView(m, size)
+        m.display.train_overlay = train_overlay
         self._label = vtkTextActor()
         self._label.GetTextProperty().SetFontSize(max(12, size[1] // 40))
         self._label.GetTextProperty().SetColor(0.84, 0.85, 0.88)
@@ -144,14 +127,14 @@ class OffscreenRenderer:
         self._label.SetPosition(12, size[1] - 12)  # top left: the axes sit bottom left
         self.plotter.renderer.AddViewProp(self._label)
         set_camera(self.scene, camera)
-        self.state.follow = follow  # each frame framed by its own snapshot, from the preset's direction
+        self.model.time.follow = follow  # each frame framed by its own snapshot, from the preset's direction
         self._decoder_map = decoder_map
-        self.state.decoder_map = decoder_map
+        self.model.layers.decoder_map = decoder_map
 
     def apply_view(self, spec: ViewSpec) -> None:
         """Show what the view file ``spec`` describes (checked against the run beforehand)."""
-        apply_spec(self.state.model, spec, self.state.compare)  # the spec's comparison was loaded into the renderer
-        self.state.decoder_map = self._decoder_map  # the file's map, or the one --decoder-map asked for
+        apply_spec(self.model, spec, self.model.compare.other)  # the spec's comparison was loaded into the renderer
+        self.model.layers.decoder_map = self._decoder_map  # the file's map, or the one --decoder-map asked for
 
     def fit(self, u: float) -> None:
         """Frame the codes at position ``u`` only, keeping the camera direction (percentiles, as the window)."""
@@ -159,9 +142,9 @@ class OffscreenRenderer:
 
     def frame(self, u: float) -> np.ndarray:
         """The image ``[H, W, 3]`` uint8 at position ``u`` (a fractional snapshot index)."""
-        self.state.position = u
-        time = self.state.time
-        caption = time.caption(self.state.position) if time is not None else ""
+        self.model.time.position = u
+        time = self.model.time.time
+        caption = time.caption(self.model.time.position) if time is not None else ""
         self._label.SetInput(f"{self.run.name} · {caption} / {self.run.epochs}")
         image = grab(self.plotter.ren_win)
         if self.second is None:
@@ -186,14 +169,15 @@ class OffscreenRenderer:
         self.plotter.close()
 
 
-def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, caption: str | None = None) -> np.ndarray:
-    """What ``state`` shows, rendered off screen at ``size`` times ``scale`` pixels, as uint8 ``[H, W, 3]``.
+def render_model(model: ViewerModel, size: tuple[int, int], scale: int = 1, caption: str | None = None) -> np.ndarray:
+    """What ``model`` shows, rendered off screen at ``size`` times ``scale`` pixels, as uint8 ``[H, W, 3]``.
 
     Point sizes, line widths and text are multiplied by ``scale`` too, so a 4x screenshot looks like
     the view at 4x the resolution (VTK's tiled capture keeps pixel sizes, and the cloud looks sparse).
     ``caption`` (e.g. the step) is written at the top left.
     """
-    if state.run is None:
+    run = model.time.run
+    if run is None:
         raise ValueError("There is no run to render.")
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
@@ -202,15 +186,15 @@ def render_state(state: ViewerState, size: tuple[int, int], scale: int = 1, capt
         raise ValueError(f"A {w}x{h} image is larger than {MAX_SIDE} pixels on a side; choose a smaller scale.")
     plotter = pv.Plotter(off_screen=True, window_size=[w, h])
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
-    copy = ViewerState()
-    m = copy.model
+    m = ViewerModel()
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene, scale=float(scale))
     groups = GroupPresenter(m.groups, m.time, m.display, m.compare, scene, presenter.colours, scale=float(scale))
-    layers = LearnedLayers.create(copy.model, scene, scale=float(scale))
+    layers = LearnedLayers.create(m, scene, scale=float(scale))
     try:
-        copy.set_run(state.run, position=state.position)
-        apply_spec(copy.model, spec_from_state(state.model), state.compare)  # what a saved view holds: camera, groups
-        copy.position = state.position  # exact: the spec rounds the position to a whole training step
+        position = model.time.position
+        m.set_run(run, position=position)
+        apply_spec(m, spec_from_state(model), model.compare.other)  # what a saved view holds: camera, groups
+        m.time.position = position  # exact: the spec rounds the position to a whole training step
         if caption is not None:
             StepCaption(plotter, font_size=16 * scale).show(caption)
         return grab(plotter.ren_win)
@@ -250,7 +234,7 @@ def render_image(run: Run, out: Path, *, epoch: float | None = None, step: float
         try:
             if view is not None:
                 r.apply_view(view)
-                u = r.state.position
+                u = r.model.time.position
             else:
                 r.fit(u)  # type: ignore[arg-type]
             # Encoded in memory, then written: an imageio file writer that fails on a full disk

@@ -15,38 +15,38 @@ def _near(a, b, rel: float = 2e-2) -> bool:  # noqa: ANN001
 
 
 def test_follow_action_and_state_agree(window) -> None:  # noqa: ANN001
-    assert not window.follow_action.isChecked() and not window.state.follow
+    assert not window.follow_action.isChecked() and not window.model.time.follow
     window.follow_action.trigger()
-    assert window.state.follow
-    window.state.follow = False
+    assert window.model.time.follow
+    window.model.time.follow = False
     assert not window.follow_action.isChecked()
 
 
 def test_following_eases_the_camera_to_frame_the_snapshot(qtbot, window) -> None:  # noqa: ANN001
-    window.state.position = 0.0
+    window.model.time.position = 0.0
     qtbot.wait(50)
-    before = window.state.camera
-    window.state.follow = True
+    before = window.model.camera.camera
+    window.model.time.follow = True
     target = window.presenter.framing()
     assert not _near(before, target)  # the untrained cloud was framed with all the snapshots
     assert window.easer.moving  # eased, not a jump
     qtbot.waitUntil(lambda: not window.easer.moving, timeout=5000)
-    assert _near(window.state.camera, target)
-    window.state.position = 3.0  # scrubbing: the camera glides to the next framing
-    qtbot.waitUntil(lambda: _near(window.state.camera, window.presenter.framing()), timeout=5000)
+    assert _near(window.model.camera.camera, target)
+    window.model.time.position = 3.0  # scrubbing: the camera glides to the next framing
+    qtbot.waitUntil(lambda: _near(window.model.camera.camera, window.presenter.framing()), timeout=5000)
 
 
 def test_fit_frames_the_snapshot_shown(qtbot, window) -> None:  # noqa: ANN001
-    window.state.position = 0.0
+    window.model.time.position = 0.0
     window.fit_action.trigger()
-    assert _near(window.state.camera, window.presenter.framing(), rel=1e-6)
+    assert _near(window.model.camera.camera, window.presenter.framing(), rel=1e-6)
     cam = window.view.camera
-    assert math.dist(cam.GetFocalPoint(), window.state.camera.focal_point) < 1e-6  # VTK follows the state
+    assert math.dist(cam.GetFocalPoint(), window.model.camera.camera.focal_point) < 1e-6  # VTK follows the state
 
 
 def test_grabbing_the_camera_stops_the_easing(qtbot, window) -> None:  # noqa: ANN001
-    window.state.position = 0.0
-    window.state.follow = True
+    window.model.time.position = 0.0
+    window.model.time.follow = True
     assert window.easer.moving
     window.view.signals.interacting.emit(True)
     assert not window.easer.moving
@@ -54,29 +54,29 @@ def test_grabbing_the_camera_stops_the_easing(qtbot, window) -> None:  # noqa: A
 
 def test_a_moved_camera_stops_a_training_framing_until_asked(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(LiveTraining, "running", property(lambda self: True))
-    window.state.follow = True  # as a training starts: each snapshot framed as it comes
+    window.model.time.follow = True  # as a training starts: each snapshot framed as it comes
     strip = window.parts["training"]["training"].progress
     window.view.signals.interacting.emit(True)
     assert strip.frame_button.isVisibleTo(strip)
-    assert not window.state.follow and not strip.follow.isChecked() and not window.follow_action.isChecked()
+    assert not window.model.time.follow and not strip.follow.isChecked() and not window.follow_action.isChecked()
     strip.frame_button.click()
-    assert window.state.follow and not strip.frame_button.isVisibleTo(strip)
-    qtbot.waitUntil(lambda: _near(window.state.camera, window.presenter.framing()), timeout=5000)  # framed again
+    assert window.model.time.follow and not strip.frame_button.isVisibleTo(strip)
+    qtbot.waitUntil(lambda: _near(window.model.camera.camera, window.presenter.framing()), timeout=5000)  # framed again
     monkeypatch.undo()  # before the window closes: a running training would ask whether to stop it
 
 
 @pytest.mark.parametrize("follow", [True, False])
 def test_saved_view_keeps_follow(window, tmp_path, follow) -> None:  # noqa: ANN001
-    window.state.follow = follow
+    window.model.time.follow = follow
     assert window.files.save_view(tmp_path / "v.json")
-    window.state.follow = not follow
+    window.model.time.follow = not follow
     assert window.files.open_view(tmp_path / "v.json")
-    assert window.state.follow is follow
+    assert window.model.time.follow is follow
 
 
 def test_a_movie_frame_follows_at_once(qtbot, window) -> None:  # noqa: ANN001
-    window.state.position = float(window.state.time.last)
-    window.state.follow = True
+    window.model.time.position = float(window.model.time.time.last)
+    window.model.time.follow = True
     window.easer.finish()
     window.exports.movie.frame_at(0.0)  # no time to ease between two frames of a movie
     target = window.presenter.framing()

@@ -47,15 +47,15 @@ def test_frames_carry_the_step_caption_at_half_size_without_the_overlay(window, 
 
 
 def test_the_overlay_is_left_out_of_the_movie_and_comes_back(window, tmp_path: Path) -> None:  # noqa: ANN001
-    state = window.state
+    state = window.model
     seen: list[bool] = []
     frame_at = window.exports.movie.frame_at
-    window.exports.movie.frame_at = lambda u, *a: seen.append(state.train_overlay) or frame_at(u, *a)
-    state.train_overlay = True
-    on = state.train_overlay  # the synthetic run may store no training codes: then it stays off
+    window.exports.movie.frame_at = lambda u, *a: seen.append(state.display.train_overlay) or frame_at(u, *a)
+    state.display.train_overlay = True
+    on = state.display.train_overlay  # the synthetic run may store no training codes: then it stays off
     window.exports.movie.write(tmp_path / "o.gif", fps=10, frames_per_snapshot=1, parent=window,
                                leave_out_overlay=True)
-    assert not any(seen) and state.train_overlay == on
+    assert not any(seen) and state.display.train_overlay == on
     assert np.all(np.array(seen) == False)  # noqa: E712
 
 

@@ -12,7 +12,6 @@ from latent3d.qt.compare.controls import AgreementPlot, AlignSwitch, CompareActi
 from latent3d.qt.compare.view import CompareView
 from latent3d.runs import Run, load_run
 from latent3d.state.viewer_model import ViewerModel
-from latent3d.state.viewer_state import ViewerState
 from tests.support.scene_fixtures import make_run
 
 
@@ -134,19 +133,34 @@ def test_the_probe_decodes_the_same_image_with_alignment_on_and_off(qtbot, pair)
     from latent3d.qt.widgets.image_view import to_uint8
     from latent3d.state.neighbours import Neighbours
 
-    state = ViewerState(_model(pair[0]))  # TRANSITIONAL: the selection display and neighbours are h28a's
-    state.position = 1.0
+    state = _model(pair[0])
+    state.time.position = 1.0
     panel = ImagePanel()
     qtbot.addWidget(panel)
-    neighbours = Neighbours(state.model.time)
-    display = SelectionDisplay(state.model.pick, state.model.time, state.model.compare, panel, load_test_images(None),
+    neighbours = Neighbours(state.time)
+    display = SelectionDisplay(state.pick, state.time, state.compare, panel, load_test_images(None),
                                neighbours)
-    state.probe = state.run.codes[1, 42]  # the probe on test image 42
+    state.pick.probe = state.time.run.codes[1, 42]  # the probe on test image 42
     off = panel.probe.left.image.copy()
-    state.align = "final"  # the point is drawn elsewhere now, and the probe moves with it
-    assert not np.allclose(state.probe, state.run.codes[1, 42], atol=1e-3)
+    state.compare.align = "final"  # the point is drawn elsewhere now, and the probe moves with it
+    assert not np.allclose(state.pick.probe, state.time.run.codes[1, 42], atol=1e-3)
     np.testing.assert_array_equal(panel.probe.left.image, off)
-    np.testing.assert_array_equal(off, to_uint8(state.run.decoder(1)(state.run.codes[1, 42])[0]))
+    np.testing.assert_array_equal(off, to_uint8(state.time.run.decoder(1)(state.time.run.codes[1, 42])[0]))
     assert "#42" in panel.probe.right_caption.text()  # and the nearest code is still its own
     display.close()
     neighbours.close()
+
+
+def test_the_linked_view_colours_by_learned_at_too(qtbot, pair) -> None:  # noqa: ANN001
+    a, b, _ = pair
+    model = _model(a)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    view = CompareView(model.time, model.compare, model.display, model.pick, model.camera, holder)
+    holder.show()
+    model.display.color = "learned"  # chosen before a run is compared: the compared run's steps are needed
+    model.compare.other = load_run(b)
+    assert view.presenter.colours.bar.GetTitle().startswith("learned")  # coloured, not an error in the emit
+    model.time.position = 1.0
+    assert view.presenter.colours.bar.GetTitle().startswith("learned")
+    view.close()

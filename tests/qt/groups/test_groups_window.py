@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 def test_keys_and_a_drag_in_the_window(qtbot, window) -> None:  # noqa: ANN001
     w = window
-    state = w.state
+    state = w.model
     toolbar = w.parts["groups"]["toolbar"]
     keys = {a.shortcut().toString(): a for a in [*w.actions(), *toolbar.actions()] if a.shortcut().toString()}
     assert {"B", "L", "I", "K", "Esc"} <= set(keys)
@@ -29,7 +29,7 @@ def test_keys_and_a_drag_in_the_window(qtbot, window) -> None:  # noqa: ANN001
                           ("LeftButtonReleaseEvent", (width // 2, height))):
         iren.SetEventInformation(x, y, 0, 0)
         iren.InvokeEvent(event)
-    group = state.group
+    group = state.groups.group
     assert group is not None and group.size > 0
     assert w.parts["groups"]["panel"].summary.text().startswith(f"{group.size:,} of")
     assert w.parts["groups"]["curve"].curve.isVisible()
@@ -37,14 +37,14 @@ def test_keys_and_a_drag_in_the_window(qtbot, window) -> None:  # noqa: ANN001
     outside = np.setdiff1d(np.arange(w.scene.n_points), group)
     assert rgb[outside].sum(1).mean() < rgb[group].sum(1).mean()  # the rest is dimmed
     press("I", Qt.Key.Key_I)
-    assert state.group_mode == "isolate" and w.scene.drawn_mask().sum() == group.size
+    assert state.groups.mode == "isolate" and w.scene.drawn_mask().sum() == group.size
     press("K", Qt.Key.Key_K)
-    assert state.trails is not None and w.parts["groups"]["presenter"].trails.visible
+    assert state.groups.trails is not None and w.parts["groups"]["presenter"].trails.visible
     press("Esc", Qt.Key.Key_Escape)
     assert w.parts["groups"]["tool"].mode is None
-    state.selected = int(group[0])
+    state.pick.selected = int(group[0])
     press("Esc", Qt.Key.Key_Escape)  # a second Escape drops the pick
-    assert state.selected is None
+    assert state.pick.selected is None
 
 
 def test_groups_survive_save_view_and_open_view_in_the_window(window, tmp_path) -> None:  # noqa: ANN001
@@ -53,18 +53,19 @@ def test_groups_survive_save_view_and_open_view_in_the_window(window, tmp_path) 
     from latent3d.state.groups import TrailsState
 
     w = window
-    state = w.state
-    state.set_group("mine", [4, 5, 6])
-    state.group_shown = "mine"
-    state.group_mode = "isolate"
-    state.trails = TrailsState("mine", 3)
+    state = w.model
+    state.groups.set_group("mine", [4, 5, 6])
+    state.groups.shown = "mine"
+    state.groups.mode = "isolate"
+    state.groups.trails = TrailsState("mine", 3)
     path = tmp_path / "g.json"
     assert w.files.save_view(path)
     saved = json.loads(path.read_text())
     assert saved["groups"] == {"mine": [4, 5, 6]} and saved["trails"] == {"group": "mine", "length": 3}
-    state.remove_group("mine")
-    state.group_mode = "highlight"
+    state.groups.remove_group("mine")
+    state.groups.mode = "highlight"
     assert w.files.open_view(path)
-    assert state.group_shown == "mine" and state.group_mode == "isolate" and state.trails == TrailsState("mine", 3)
+    g = state.groups
+    assert g.shown == "mine" and g.mode == "isolate" and g.trails == TrailsState("mine", 3)
     assert w.parts["groups"]["panel"].names.currentText() == "mine"
     assert np.flatnonzero(w.scene.drawn_mask()).tolist() == [4, 5, 6]

@@ -38,7 +38,7 @@ def _qt_pos(w, i: int) -> QPoint:  # noqa: ANN001
 
 
 def _expected_strip(w, a: int, b: int, n: int) -> np.ndarray:  # noqa: ANN001
-    e = w.state.snapshot
+    e = w.model.time.snapshot
     za, zb = w.run.codes[e, a], w.run.codes[e, b]
     t = np.linspace(0, 1, n)[:, None]
     return np.stack([to_uint8(im) for im in w.run.decoder(e)(za + t * (zb - za))])
@@ -50,7 +50,7 @@ def test_shift_click_draws_path_and_strip_follows(qtbot, window) -> None:  # noq
     assert window.scene.selected == a
     qtbot.mouseClick(window.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, _qt_pos(window, b))
     ex = window.presenter
-    path = window.state.path
+    path = window.model.pick.path
     assert path is not None and (path.a, path.b) == (a, b) and window.scene.selected == a
     assert ex.path_overlay.visible
     np.testing.assert_allclose(ex.path_overlay.ends, window.scene.positions[[a, b]], atol=1e-6)
@@ -61,9 +61,9 @@ def test_shift_click_draws_path_and_strip_follows(qtbot, window) -> None:  # noq
     x0, x1 = grid.cell(0).center(), grid.cell(9).center()
     qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=x0)
     qtbot.mouseMove(grid, QPoint(x0.x() + (x1.x() - x0.x()) // 4, x0.y()))
-    t = window.state.path.t
+    t = window.model.pick.path.t
     assert 0.15 < t < 0.35
-    e = window.state.snapshot
+    e = window.model.time.snapshot
     z = window.run.codes[e, a] + t * (window.run.codes[e, b] - window.run.codes[e, a])
     np.testing.assert_array_equal(window.parts["inspect"]["path"].decode.image, to_uint8(window.run.decoder(e)(z)[0]))
     pa, pb = window.scene.positions[a], window.scene.positions[b]
@@ -78,19 +78,19 @@ def test_shift_click_draws_path_and_strip_follows(qtbot, window) -> None:  # noq
 
 
 def test_filmstrip_frames_and_click_jumps_timeline(qtbot, window) -> None:  # noqa: ANN001
-    window.state.selected = 11
+    window.model.pick.selected = 11
     grid = window.parts["inspect"]["filmstrip"].grid
     expected = [to_uint8(window.run.decoder(e)(window.run.codes[e, 11])[0]) for e in range(window.run.epochs + 1)]
     np.testing.assert_array_equal(np.stack(grid.images), np.stack(expected))
     assert grid.current == window.run.epochs
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.cell(1).center())
-    assert window.timeline.position == 1.0 and window.state.snapshot == 1
+    assert window.timeline.position == 1.0 and window.model.time.snapshot == 1
     assert grid.current == 1
 
 
 def test_neighbours_equal_brute_force_and_click_selects(qtbot, window) -> None:  # noqa: ANN001
-    window.state.selected = 5
-    e = window.state.snapshot
+    window.model.pick.selected = 5
+    e = window.model.time.snapshot
     d = np.linalg.norm(window.run.codes[e] - window.run.codes[e, 5], axis=1)
     d[5] = np.inf
     ids = window.parts["inspect"]["neighbours_view"].ids
@@ -110,7 +110,7 @@ def test_colour_mode_switch_sets_expected_colours(window) -> None:  # noqa: ANN0
     rgb = lambda: np.asarray(window.scene._cloud_actor.GetMapper().GetInput().point_data["rgb"])  # noqa: E731
     class_rgb = rgb().copy()
     window.parts["display"]["actions"].colour_box.setCurrentIndex(1)  # reconstruction error
-    e = window.state.snapshot
+    e = window.model.time.snapshot
     bce = window.run.test_bce[e]
     np.testing.assert_array_equal(window.presenter.colours.values, bce)
     np.testing.assert_array_equal(rgb(), map_colours(bce, *colour_range(bce)))

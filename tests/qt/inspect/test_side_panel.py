@@ -13,11 +13,11 @@ def _legend_top(qtbot, w) -> int:  # noqa: ANN001
 
 def test_legend_stays_put_whatever_the_panel_shows(qtbot, window) -> None:  # noqa: ANN001
     tops = [_legend_top(qtbot, window)]
-    window.state.selected = 5
+    window.model.pick.selected = 5
     tops.append(_legend_top(qtbot, window))
     window.parts["inspect"]["gestures"].set_free_roam(True)
     tops.append(_legend_top(qtbot, window))
-    window.state.selected = None
+    window.model.pick.selected = None
     tops.append(_legend_top(qtbot, window))
     window.parts["inspect"]["gestures"].set_free_roam(False)
     tops.append(_legend_top(qtbot, window))
@@ -34,7 +34,7 @@ def test_main_content_fits_at_1500_by_950(qtbot, settings, synthetic_run, data_d
     try:
         w.resize(1500, 950)
         w.parts["inspect"]["gestures"].set_free_roam(True)
-        w.state.selected = 5
+        w.model.pick.selected = 5
         qtbot.wait(50)
         scroll = w.splitter.widget(1)
         legend = w.parts["display"]["legend"]

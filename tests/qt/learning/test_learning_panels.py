@@ -312,17 +312,18 @@ def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Pat
     w = open_window(qtbot, settings, None, synthetic_run)
     try:
         learning = w.model.learning  # the service writes the learning model
-        qtbot.waitUntil(lambda: _done(learning, w.state.run), timeout=20_000)
+        qtbot.waitUntil(lambda: _done(learning, w.model.time.run), timeout=20_000)
         tabs = [w.bottom_tabs.tabText(i) for i in range(w.bottom_tabs.count())]
         assert "Data map" in tabs and w.parts["learning"]["views"].purity.isVisibleTo(w) is True
         ticks = w.parts["learning"]["views"].ticks
         assert ticks in w.timeline.ticks.layers and ticks.events == learning.result.events
-        w.state.selected = 5
+        w.model.pick.selected = 5
         assert "learned" in w.parts["inspect"]["panel"].selection.details.text()
-        w.state.color = "learned"
+        w.model.display.color = "learned"
         assert w.presenter.colours.bar.GetTitle() == "learned at step"
         w.parts["learning"]["views"].data_map.box_selected.emit(np.array([3, 4, 9], np.int64))  # a box in the data map
-        assert w.state.group is not None and set(w.state.group.tolist()) == {3, 4, 9}  # the selections' group
+        group = w.model.groups.group
+        assert group is not None and set(group.tolist()) == {3, 4, 9}  # the selections' group
     finally:
         dispose(w)
 

@@ -108,11 +108,11 @@ def test_window_m_key_and_own_images(qtbot, window) -> None:  # noqa: ANN001
         qtbot.keyClick(window, Qt.Key.Key_M)
     else:  # a bare Xvfb may never activate the window: trigger what the key is bound to
         window.parts["decoder map"]["action"].trigger()
-    assert window.state.decoder_map is not None and window.parts["decoder map"]["layer"].visible
+    assert window.model.layers.decoder_map is not None and window.parts["decoder map"]["layer"].visible
     assert window.parts["decoder map"]["action"].isChecked() and window.parts["decoder map"]["panel"].toggle.isChecked()
     window.parts["decoder map"]["panel"].toggle.setChecked(False)  # the panel and the toolbar button follow one state
-    assert window.state.decoder_map is None and not window.parts["decoder map"]["action"].isChecked()
-    window.state.add_own_image(OwnImage.from_array("x", np.ones(784)))
+    assert window.model.layers.decoder_map is None and not window.parts["decoder map"]["action"].isChecked()
+    window.model.layers.add_own_image(OwnImage.from_array("x", np.ones(784)))
     layer, panel = window.parts["own images"]["layer"], window.parts["own images"]["panel"]
     assert layer.markers.shape == (1, 3) and panel.list.count() == 1
     assert layer.cache is panel.cache  # encoded once for both

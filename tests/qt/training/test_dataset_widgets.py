@@ -67,8 +67,8 @@ def test_window_shows_an_mnist_runs_names_and_originals(qtbot, settings, tmp_pat
         assert w.images.dataset == "mnist" and w.images.missing == ""
         np.testing.assert_array_equal(w.images.get(3), load_split(data, "test", "mnist")[0][3])
         assert 3 < SHOWN
-        zero = int(np.flatnonzero(w.state.run.labels == 0)[0])
-        w.state.selected = zero
+        zero = int(np.flatnonzero(w.model.time.run.labels == 0)[0])
+        w.model.pick.selected = zero
         assert "<b>&lt;i&gt;zero&lt;/i&gt;</b>" in w.parts["inspect"]["panel"].selection.details.text()
     finally:
         dispose(w)

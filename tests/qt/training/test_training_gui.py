@@ -85,10 +85,10 @@ def test_toolbar_training_streams_snapshots_and_becomes_the_run(qtbot, window, d
     def on_epoch(update: Snapshot) -> None:  # runs after the window has shown the snapshot
         assert _training(window).action.isEnabled() is False and _training(window).show_dialog() is None
         seen.append((update.step, update.steps_per_epoch, window.timeline.last))
-        assert window.state.position == window.timeline.last  # following the newest snapshot
+        assert window.model.time.position == window.timeline.last  # following the newest snapshot
         assert window.run.steps[-1] == update.step
         i = int(np.argmin(update.test_bce))
-        window.state.selected = i  # picking during training decodes with the newest decoder
+        window.model.pick.selected = i  # picking during training decodes with the newest decoder
         dec = NumpyDecoder([(update.weights[f"decoder.{k}.weight"], update.weights[f"decoder.{k}.bias"])
                             for k in (0, 2, 4, 6)])
         shown = window.parts["inspect"]["panel"].selection.right.image
@@ -155,7 +155,7 @@ def test_error_in_worker_shows_dialog_and_keeps_run(qtbot, window, data_dir, tmp
     qtbot.waitUntil(lambda: not _training(window).running, timeout=5000)
     assert len(errors) == 1 and "train-labels-idx1-ubyte is truncated" in errors[0]
     assert window.run.name == "synthetic" and _training(window).action.isEnabled()
-    window.state.selected = 5  # the window keeps working
+    window.model.pick.selected = 5  # the window keeps working
     assert window.scene.selected == 5
 
 

@@ -1,4 +1,4 @@
-"""The window displays one ViewerState: the bugs of scattered state (issue 11) and view files end to end."""
+"""The window displays one viewer model: the bugs of scattered state (issue 11) and view files end to end."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from tests.support.scene_fixtures import make_run
 
 
 def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  # noqa: ANN001
-    window.state.selected = 11
+    window.model.pick.selected = 11
     assert window.parts["inspect"]["filmstrip"].grid.images
     window.parts["display"]["legend"].set_checked(int(window.run.labels[11]), False)  # as a click on the legend does
-    assert window.state.selected is None and window.scene.selected is None
+    assert window.model.pick.selected is None and window.scene.selected is None
     selection = window.parts["inspect"]["panel"].selection
     assert selection.right.image is None or selection.right_caption.text() == "reconstruction"
     assert "Click a point" in window.parts["inspect"]["panel"].selection.left.text()
@@ -31,14 +31,14 @@ def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  
 
 
 def test_probe_off_gives_the_neighbours_back_to_the_selection(qtbot, window) -> None:  # noqa: ANN001
-    window.state.selected = 11
+    window.model.pick.selected = 11
     window.parts["inspect"]["gestures"].set_free_roam(True)
     w, h = window.view.ren_win.GetSize()
     window.view.click(2, 2, double=True)  # empty space: the probe jumps there
-    assert window.state.probe is not None
+    assert window.model.pick.probe is not None
     assert "probe" in window.parts["inspect"]["neighbours_box"].source.text()
     window.parts["inspect"]["gestures"].set_free_roam(False)
-    assert window.state.probe is None
+    assert window.model.pick.probe is None
     assert window.parts["inspect"]["neighbours_box"].source.text().startswith("Nearest to #11")
     window.timeline.set_position(1)
     assert "step" in window.parts["inspect"]["neighbours_box"].source.text()
@@ -48,11 +48,11 @@ def test_probe_off_gives_the_neighbours_back_to_the_selection(qtbot, window) -> 
 
 
 def test_switching_runs_leaves_no_stale_caption(window, tmp_path: Path) -> None:  # noqa: ANN001
-    window.state.selected = 3
+    window.model.pick.selected = 3
     assert "step" in window.parts["inspect"]["panel"].selection.right_caption.text()
     window.files.show_run(load_run(make_run(tmp_path / "other", n=500, epochs=2, seed=5)))
     assert window.parts["inspect"]["panel"].selection.right_caption.text() == "reconstruction"
-    assert window.state.selected is None
+    assert window.model.pick.selected is None
 
 
 def test_free_roam_after_rotating_keeps_the_camera(qtbot, window) -> None:  # noqa: ANN001
@@ -69,7 +69,7 @@ def test_free_roam_after_rotating_keeps_the_camera(qtbot, window) -> None:  # no
 
 def test_probe_starts_on_the_data_and_fills_the_panel(qtbot, window) -> None:  # noqa: ANN001
     window.parts["inspect"]["roam_action"].trigger()
-    p = np.asarray(window.state.probe)
+    p = np.asarray(window.model.pick.probe)
     assert np.min(np.linalg.norm(window.scene.positions - p, axis=1)) < 1e-5  # on a data point, not in a void
     probe = window.parts["inspect"]["panel"].probe
     assert probe.isVisible() and probe.left.image is not None
@@ -91,8 +91,8 @@ def test_view_file_round_trip_window_to_render(qtbot, settings, synthetic_run: P
         cam.Elevation(-20)
         w.timeline.set_position(1.5)
         w.parts["display"]["actions"].set_colour_mode("class")
-        w.state.hidden_classes = {0, 3}
-        w.state.selected = int(np.flatnonzero(w.run.labels == 5)[0])
+        w.model.display.hidden_classes = {0, 3}
+        w.model.pick.selected = int(np.flatnonzero(w.run.labels == 5)[0])
         view_file = tmp_path / "v.json"
         assert w.files.save_view(view_file)
         w.view.render()
@@ -127,7 +127,7 @@ def test_open_view_refuses_bad_files_and_keeps_the_view(window, tmp_path: Path, 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))  # latent3d.qt.widgets.dialogs' boxes
-    window.state.selected = 4
+    window.model.pick.selected = 4
     window.timeline.set_position(1.0)
     good = tmp_path / "good.json"
     assert window.files.save_view(good)
@@ -138,11 +138,11 @@ def test_open_view_refuses_bad_files_and_keeps_the_view(window, tmp_path: Path, 
         bad.write_text(json.dumps({**spec, key: value}))
         assert not window.files.open_view(bad)
         assert len(shown[-1].splitlines()) == 1 and str(bad) in shown[-1] and key in shown[-1]
-        assert window.state.selected == 4 and window.state.position == 1.0
+        assert window.model.pick.selected == 4 and window.model.time.position == 1.0
     window.timeline.set_position(2.0)
-    window.state.selected = None
+    window.model.pick.selected = None
     assert window.files.open_view(good)
-    assert window.state.selected == 4 and window.state.position == pytest.approx(1.0)
+    assert window.model.pick.selected == 4 and window.model.time.position == pytest.approx(1.0)
 
 
 def test_cli_view_and_render_refuse_a_bad_view_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
