@@ -54,7 +54,7 @@ class SelectionTool:
         self._region: list[tuple[float, float]] = []
         self._pressed = False
         #: Called (from the event loop) when a drag without Shift ends the mode; the toolbar unchecks its action.
-        self.on_done: Callable[[], None] = lambda: self.set_mode(None)
+        self.on_done: Callable[[], object] = lambda: self.set_mode(None)
         self.note = self._make_note()
 
     def _make_note(self) -> Any:
