@@ -61,6 +61,7 @@ class OwnImagesLayer:
         self._mark_actor = mesh_actor(self._marks, rgb="rgb")
         style_points(self._mark_actor, 16.0 * scale, spheres=True)
         self._trail_actor = mesh_actor(self._trails, rgb="rgb")
+        self._trail_actor.GetMapper().SetScalarModeToUseCellFieldData()  # one colour per trail (a line cell)
         prop = self._trail_actor.GetProperty()
         prop.SetLineWidth(2.0 * scale)
         prop.SetLighting(False)
