@@ -160,7 +160,9 @@ def test_each_own_image_has_its_colour_a_label_and_a_trail_of_its_own(layer: tup
     assert not model.layers.own_images[0].trail and lay.trail_points.shape == (run.n_snapshots, 3)  # type: ignore[attr-defined]
     rgb = np.asarray(lay._trails.cell_data["rgb"])  # type: ignore[attr-defined]
     assert rgb.shape == (1, 3) and tuple(rgb[0]) == tuple(marks[1])
-    assert lay._trail_actor.GetMapper().GetScalarMode() == 5  # type: ignore[attr-defined]  # VTK: cell field data
+    from vtkmodules.vtkRenderingCore import VTK_SCALAR_MODE_USE_CELL_FIELD_DATA
+
+    assert lay._trail_actor.GetMapper().GetScalarMode() == VTK_SCALAR_MODE_USE_CELL_FIELD_DATA  # type: ignore[attr-defined]
     model.layers.set_own_trail(1, False)
     assert lay.trail_points.shape == (0, 3)  # type: ignore[attr-defined]
     assert lay.markers.shape == (2, 3)  # type: ignore[attr-defined]  # the markers and names stay
