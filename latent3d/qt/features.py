@@ -30,16 +30,24 @@ if TYPE_CHECKING:
     from latent3d.state.neighbours import Neighbours
     from latent3d.state.viewer_model import ViewerModel
 
-__all__ = ["AREAS", "Feature", "Panel", "Parts", "Services", "missing_needs", "why_off"]
+__all__ = ["AREAS", "DOCK_AREAS", "Feature", "Panel", "Parts", "Services", "missing_needs", "why_off"]
 
-#: Where a panel goes: the side panel's fixed slots and tabs, the tabs under the timeline (the loss
-#: curves' tab takes several side by side), beside the 3-D view, in the timeline's row, the status bar.
-AREAS = ("side-top", "side-image", "side-tab", "bottom-tab", "loss-tab", "beside-view", "timeline-row", "status")
+#: The window's dock areas: a panel placed there is a dock the user can hide, tab, float and move.
+DOCK_AREAS = ("right", "bottom", "left", "top")
+#: Where a panel goes: a dock area, beside the 3-D view, in the timeline's row, the status bar.
+AREAS = (*DOCK_AREAS, "beside-view", "timeline-row", "status")
 
 
 @dataclass
 class Panel:
-    """One widget of a feature and where it goes; ``order`` sorts panels of one area across features."""
+    """One widget of a feature and where it goes; ``order`` sorts panels of one area across features.
+
+    In a dock area the panel is a dock titled ``title`` (the View → Panels entry); docks of one ``group``
+    start tabbed together, groups of an area side by side; ``stretch`` shares the area among groups;
+    ``scroll`` puts the panel in a scroll area (for content that grows: galleries, lists). ``shown`` is
+    called with True when the dock's content becomes visible and False when it is hidden, closed or
+    tabbed behind another (an idle panel can stop listening meanwhile).
+    """
 
     widget: QWidget
     area: str
@@ -47,6 +55,9 @@ class Panel:
     order: int = 50
     tooltip: str = ""
     stretch: int = 1
+    group: str = ""
+    scroll: bool = False
+    shown: Callable[[bool], None] | None = None
 
 
 @dataclass

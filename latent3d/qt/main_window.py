@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from latent3d.data.images import load_test_images
@@ -16,17 +16,16 @@ from latent3d.qt.canvas.export import ExportActions, Shown
 from latent3d.qt.canvas.gestures import SceneController
 from latent3d.qt.canvas.view import LatentView
 from latent3d.qt.canvas.warm_start import warm_after_first_frame
-from latent3d.qt.features import Feature, Panel, Parts, Services, why_off
+from latent3d.qt.chrome import WindowChrome
+from latent3d.qt.features import DOCK_AREAS, Feature, Panel, Parts, Services, why_off
 from latent3d.qt.files.open_save import OpenSave
-from latent3d.qt.files.runs_menu import RunsMenu
-from latent3d.qt.layout import PanelLayout
+from latent3d.qt.layout import DockLayout
 from latent3d.qt.loss.panel import LossPanel
 from latent3d.qt.settings_file import open_settings
-from latent3d.qt.style import STYLE, follow_checked, window_action
+from latent3d.qt.style import STYLE
 from latent3d.qt.timeline.status_line import StatusLine
 from latent3d.qt.timeline.widget import Timeline
 from latent3d.qt.widgets.feature_frame import FeatureFrame
-from latent3d.qt.widgets.shortcuts import ShortcutsDialog
 from latent3d.runs import Run
 from latent3d.scene.core.presenter import ScenePresenter
 from latent3d.scene.offscreen.render import render_model
@@ -35,7 +34,8 @@ from latent3d.state.viewer_model import ViewerModel
 
 __all__ = ["FEATURES", "MainWindow", "default_settings"]
 
-FRAMED = ("side-tab", "bottom-tab", "loss-tab", "beside-view")  # the areas where a feature's panel says why it is off
+FRAMED = (*DOCK_AREAS, "beside-view")  # the areas where a feature's panel says why it is off
+LAYOUT_VERSION = 1  # saved dock layouts of another version are not restored (the docks changed)
 #: The features, in the order their menus, escapes and panels of equal order come (groups' Escape first).
 FEATURES: tuple[Feature, ...] = (display.FEATURE, groups.FEATURE, inspect.FEATURE, learning.FEATURE, training.FEATURE,
                                  compare.FEATURE, decoder_map.FEATURE, own_images.FEATURE)
@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
     data_dir : Path or None
         Where the Fashion-MNIST IDX files are (``None``: the usual resolution).
     settings : QSettings, optional
-        Where geometry, splitter and last run are remembered (tests pass a temporary ini).
+        Where geometry, docks and last run are remembered (tests pass a temporary ini).
 
     Notes
     -----
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
     # -- construction ---------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        panels = [Panel(self.loss_panel, "loss-tab", order=10, stretch=4)]
+        panels = [Panel(self.loss_panel, "bottom", "Loss curves", order=10, group="loss", stretch=11)]
         self.frames: dict[str, list[FeatureFrame]] = {}
         self._off: dict[str, str | None] = {}  # why each feature is off for the run shown (None: on)
         for feature in FEATURES:
@@ -113,9 +113,8 @@ class MainWindow(QMainWindow):
                     self.frames.setdefault(feature.name, []).append(frame)
                     p = replace(p, widget=frame)
                 panels.append(p)
-        self.layout_ = PanelLayout(self, self.view, self.timeline, panels)
-        self.bottom_tabs, self.side = self.layout_.bottom_tabs, self.layout_.side
-        self.splitter, self.vsplitter = self.layout_.splitter, self.layout_.vsplitter
+        self.layout_ = DockLayout(self, self.view, self.timeline, panels)
+        self.docks = self.layout_.docks
         bar = self.statusBar()
         for p in self.layout_.status:  # notes on the right (before the position and losses), strips on the left
             if p.order < 90:
@@ -129,68 +128,13 @@ class MainWindow(QMainWindow):
         frames = [f for fs in self.frames.values() for f in fs if f.panel is widget]
         self.layout_.show_panel(frames[0] if frames else widget)
 
-    def _action(self, text: str, slot: object, shortcut: str | None = None, checkable: bool = False) -> QAction:
-        act = window_action(text, self, shortcut, checkable=checkable)
-        (act.toggled if checkable else act.triggered).connect(slot)
-        self.addAction(act)
-        return act
-
     def _build_actions(self) -> None:
-        files, timeline, presenter, time = self.files, self.timeline, self.presenter, self.model.time
-        self.open_action = self._action("Open run…", files.open_run_dialog, "Ctrl+O")
-        self.save_view_action = self._action("Save view…", files.save_view_dialog, "Ctrl+Shift+S")
-        self.open_view_action = self._action("Open view…", files.open_view_dialog, "Ctrl+Shift+O")
-        quit_action = self._action("Quit", self.close, "Ctrl+Q")
-        self.reset_action = self._action("Reset camera", presenter.reset_camera, "R")
-        self.reset_action.setToolTip("Back to the default view of the whole training (R)")
-        self.fit_action = self._action("Fit", presenter.fit_camera, "Shift+R")
-        self.fit_action.setToolTip("Frame the snapshot shown from the direction you look from (Shift+R)")
-        self.follow_action = self._action("Follow the snapshot", lambda on: setattr(time, "follow", on),
-                                          checkable=True)
-        self.follow_action.setToolTip("Keep the snapshot shown framed while scrubbing, playing or training: the "
-                                      "first steps fill the view as the last do (the corner note gives the real size)")
-        follow_checked(self.follow_action, time.events.follow)
-        self.play_action = self._action("Play / pause", timeline.toggle_play, "Space")
-        self._action("Previous snapshot", lambda: timeline.step(-1), "Left")
-        self._action("Next snapshot", lambda: timeline.step(+1), "Right")
-        self.escape_action = self._action("Clear selection", self._on_escape, "Escape")
-        self.escape_action.setToolTip("Leave box/lasso, else clear the selection and leave free roam (Escape)")
-        features = list(self.parts.values())
-        for act in (*self.exports.actions, *(a for p in features for acts in p.actions.values() for a in acts)):
-            self.addAction(act)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([self.open_action, self.open_view_action, self.save_view_action])
-        file_menu.addSeparator()
-        file_menu.addActions(self.exports.actions)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addActions([self.reset_action, self.fit_action, self.follow_action, self.play_action])
-        for p in features:
-            if p.actions.get("View"):
-                view_menu.addSeparator()
-                view_menu.addActions(p.actions["View"])
-        self.runs_menu = RunsMenu(current=lambda: self.run.path if self.run is not None else None,
-                                  leading=[a for p in features for a in p.actions.get("Runs", [])], parent=self)
-        self.runs_menu.run_chosen.connect(self.files.open_run)
-        self.menuBar().addMenu(self.runs_menu)
-        view_menu.addAction(self.escape_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.shortcuts_action = help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("main-toolbar")
-        toolbar.setMovable(False)
-        entries = [(10, self.open_action), (30, self.reset_action), (40, self.fit_action), (50, self.follow_action),
-                   *(e for p in features for e in p.toolbar)]
-        for _order, entry in sorted(entries, key=lambda e: e[0]):
-            if isinstance(entry, QAction):
-                toolbar.addAction(entry)
-            else:
-                toolbar.addSeparator()
-                entry(toolbar)
-        for p in features:
-            for bar in p.toolbars:
-                self.addToolBar(bar)
+        self.chrome = chrome = WindowChrome(self, self.model, self.files, self.timeline, self.presenter, self.exports,
+                                            list(self.parts.values()), self.layout_,
+                                            lambda: self.run.path if self.run is not None else None)
+        self.follow_action, self.fit_action, self.escape_action = chrome.follow_action, chrome.fit_action, \
+            chrome.escape_action
+        self.runs_menu, self.show_shortcuts = chrome.runs_menu, chrome.show_shortcuts
 
     # -- what the models say, shown by the window itself ----------------------------------------
 
@@ -217,21 +161,9 @@ class MainWindow(QMainWindow):
         if busy:  # the user took the camera: no easing fights the mouse
             self.easer.stop()
 
-    def _on_escape(self) -> None:
-        for parts in self.parts.values():  # Escape first leaves box/lasso, then drops the pick
-            if parts.escape is not None and parts.escape():
-                return
-
     def discard_training_on_close(self) -> None:
         """A signal closes the window: a running training is stopped and discarded without asking."""
         self.parts["training"]["training"].discard_on_close = True
-
-    def show_shortcuts(self) -> ShortcutsDialog:
-        """Help → Keyboard shortcuts: every action of the window that has a key (timeline's included)."""
-        dialog = ShortcutsDialog(self.findChildren(QAction), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
 
     def _message(self, text: str, ms: int) -> None:
         self.statusBar().showMessage(text, ms)
@@ -242,13 +174,12 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
             self.resize(1400, 900)
-        for key, splitter in (("splitter", self.splitter), ("vsplitter", self.vsplitter)):
-            saved = self.settings.value(key)
-            if isinstance(saved, QByteArray):
-                splitter.restoreState(saved)
+        saved = self.settings.value("dock_state")
+        if isinstance(saved, QByteArray):
+            self.restoreState(saved, LAYOUT_VERSION)  # False (the default stays) for another version's layout
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        """Remember geometry and splitter, then close every feature and release the VTK view."""
+        """Remember geometry and docks, then close every feature and release the VTK view."""
         if self.view.scene is None:  # already closed once
             super().closeEvent(event)
             return
@@ -257,8 +188,7 @@ class MainWindow(QMainWindow):
             return
         self.timeline.pause()
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("splitter", self.splitter.saveState())
-        self.settings.setValue("vsplitter", self.vsplitter.saveState())
+        self.settings.setValue("dock_state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
         for parts in self.parts.values():
             parts.close()

@@ -14,19 +14,21 @@ from typing import Any
 
 import numpy as np
 
-from latent3d.analysis.projection import fit_projection
+from latent3d.analysis.projection import Projection, fit_projection
 from latent3d.config.recording import RecordingConfig
 from latent3d.runs.memory import LazyWeights, recording_memory_bytes, refuse_if_too_large
+from latent3d.runs.raw_codes import RawCodes
 from latent3d.runs.recording_meta import (
     IMAGES_FILE,
     KIND,
     LABELS_FILE,
+    PROJECTED_FILE,
     decoder_file,
     embedding_file,
     loss_file,
 )
 from latent3d.runs.run import Run
-from latent3d.runs.validation import RunError, load_array
+from latent3d.runs.validation import RunError, load_array, member
 
 __all__ = ["load_recording", "recording_summary"]
 
@@ -84,17 +86,11 @@ def load_recording(run_dir: Path, meta: dict[str, Any]) -> Run:
     names = (meta.get("dataset") or {}).get("class_names")
     labels = _labels(run_dir, n, len(names) if names else 10) if meta["labels"] else np.zeros(n, np.uint8)
     images = load_array(run_dir, IMAGES_FILE, "uint8", (n, *image_shape)) if image_shape else None
-    raw = np.empty((s, n, d), dtype=np.dtype(dtype))
+    raw, projection, codes = _codes(run_dir, meta, steps, n, d, dtype)
     losses = np.zeros((s, n), np.float32)
     for i, step in enumerate(steps.tolist()):
-        raw[i] = load_array(run_dir, embedding_file(step), dtype, (n, d), finite=True)
         if meta["losses"]:
             losses[i] = load_array(run_dir, loss_file(step), "float32", (n,), finite=True)
-    if d == 3:
-        projection, codes = None, raw.astype(np.float32, copy=dtype != "float32")
-    else:
-        projection = fit_projection(raw[-1], fitted_on=s - 1)
-        codes = projection.apply(raw)
     weights: Any = {}
     if decoder:
         weights = LazyWeights(run_dir, [decoder_file(int(x)) for x in steps], decoder, {}, dtype)
@@ -109,6 +105,34 @@ def load_recording(run_dir: Path, meta: dict[str, Any]) -> Run:
     return Run(run_dir, shown_meta, config, codes, labels, losses, None, None, steps, meta["steps_per_epoch"],
                snapshot_loss, None, 3, weights, kind=KIND, capabilities=capabilities, raw_codes=raw,
                projection=projection, images=images, image_shape=(int(decoded[0]), int(decoded[1])))
+
+
+def _codes(run_dir: Path, meta: dict[str, Any], steps: np.ndarray, n: int, d: int,
+           dtype: str) -> tuple[Any, Projection | None, np.ndarray]:
+    """``(raw codes, projection, drawn codes)``: a finished wide recording's stored projection, else computed.
+
+    The projection is fitted on the last snapshot (:func:`fit_projection`, deterministic), so the
+    stored ``projected.npy`` is checked against that snapshot projected now; one that disagrees (or
+    a recording still in progress, or one written before the file existed) is projected here.
+    """
+    s = len(steps)
+    files = [embedding_file(int(step)) for step in steps]
+    if d != 3 and meta.get("status") == "complete" and member(run_dir, PROJECTED_FILE, required=False):
+        raw = RawCodes(run_dir, files, n, d, dtype)  # headers checked; data read when asked
+        stored = load_array(run_dir, PROJECTED_FILE, "float32", (s, n, 3), finite=True)
+        last = raw.snapshot(s - 1)
+        projection = fit_projection(last, fitted_on=s - 1)
+        assert stored is not None
+        scale = 1.0 + float(np.abs(stored[-1]).max())
+        if np.allclose(projection.apply(last), stored[-1], rtol=1e-4, atol=1e-4 * scale):
+            return raw, projection, stored
+    full = np.empty((s, n, d), dtype=np.dtype(dtype))
+    for i, rel in enumerate(files):
+        full[i] = load_array(run_dir, rel, dtype, (n, d), finite=True)
+    if d == 3:
+        return full, None, full.astype(np.float32, copy=dtype != "float32")
+    projection = fit_projection(full[-1], fitted_on=s - 1)
+    return full, projection, projection.apply(full)
 
 
 def _labels(run_dir: Path, n: int, classes: int) -> np.ndarray:

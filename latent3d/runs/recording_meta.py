@@ -22,8 +22,8 @@ from latent3d.runs.snapshots import MAX_STEPS
 from latent3d.runs.validation import RunError, short_repr
 
 __all__ = ["CAPABILITIES", "EMBEDDINGS_DIR", "IMAGES_FILE", "KIND", "LABELS_FILE", "LOSSES_DIR", "MAX_CLASSES",
-           "MAX_IMAGE_SIDE", "RECORDING_FORMAT", "SOURCES", "STATUSES", "check_recording_meta", "decoder_file",
-           "embedding_file", "loss_file"]
+           "MAX_IMAGE_SIDE", "PROJECTED_FILE", "RECORDING_FORMAT", "SOURCES", "STATUSES", "check_recording_meta",
+           "decoder_file", "embedding_file", "loss_file"]
 
 RECORDING_FORMAT = 3
 KIND = "recording"
@@ -37,6 +37,7 @@ EMBEDDINGS_DIR = "embeddings"
 LOSSES_DIR = "losses"
 DECODER_DIR = "decoder"
 LABELS_FILE = "labels.npy"
+PROJECTED_FILE = "projected.npy"  # a finished wide recording's codes through its projection, [S, N, 3] float32
 IMAGES_FILE = "images.npy"
 EMBEDDING_DTYPES = ("float32", "float16")
 

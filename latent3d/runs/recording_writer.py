@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from latent3d.analysis.projection import fit_projection
 from latent3d.runs.recording_meta import (
     DECODER_DIR,
     EMBEDDINGS_DIR,
@@ -26,6 +27,7 @@ from latent3d.runs.recording_meta import (
     KIND,
     LABELS_FILE,
     LOSSES_DIR,
+    PROJECTED_FILE,
     RECORDING_FORMAT,
     decoder_file,
     embedding_file,
@@ -180,10 +182,29 @@ class RecordingWriter:
         if not self.steps:
             self.abort()
             return None
+        if int(self.meta["dim"]) != 3:
+            self._write_projected()
         self._write_meta("complete")
         if self.tmp is not None:
             self._move_into_place()
         return self.target
+
+    def _write_projected(self) -> None:
+        """Store the codes as the window draws them (the PCA of the last snapshot), so opening needs no projection.
+
+        Only a speed-up: if it cannot be written the reader projects the embedding itself, so an error
+        here is dropped rather than failing a finished recording.
+        """
+        folder = self.folder
+        try:
+            last = np.load(folder / embedding_file(self.steps[-1]), allow_pickle=False)
+            projection = fit_projection(last, fitted_on=len(self.steps) - 1)
+            projected = np.empty((len(self.steps), len(last), 3), np.float32)
+            for i, step in enumerate(self.steps):
+                projected[i] = projection.apply(np.load(folder / embedding_file(step), allow_pickle=False))
+            _replace_atomically(folder / PROJECTED_FILE, projected, sync=self.sync)
+        except (OSError, ValueError, MemoryError):
+            (folder / PROJECTED_FILE).unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Delete the partial folder if the run never appeared; a run already in place keeps its snapshots."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["RunError", "check_meta", "load_array", "load_weights", "member", "read_json_object"]
+__all__ = ["RunError", "check_array_header", "check_meta", "load_array", "load_weights", "member", "read_json_object"]
 
 MAX_META_BYTES = 4 << 20
 MAX_ARRAY_BYTES = 1 << 30
@@ -77,12 +77,13 @@ def _npy_header(f: Any, p: Path, size: int) -> tuple[tuple[Any, ...], bool, np.d
     return shape, bool(fortran), dtype
 
 
-def load_array(run_dir: Path, rel: str, dtype: str, shape: Shape, *,
-               required: bool = True, finite: bool = False) -> np.ndarray | None:
-    """Read one ``.npy`` member of the expected dtype and shape, never unpickling and never over-allocating.
+def check_array_header(run_dir: Path, rel: str, dtype: str, shape: Shape, *,
+                       required: bool = True) -> tuple[Path, tuple[int, ...], bool, int] | None:
+    """Check one ``.npy`` member's header against the expected dtype and shape, reading no data.
 
-    The header is checked first: object dtypes, a wrong dtype or shape, and a declared size that
-    differs from the file's are refused before any data is read.
+    Returns ``(path, shape, fortran order, data offset)``, or None for a missing optional member.
+    Object dtypes, a wrong dtype or shape, and a declared size that differs from the file's are
+    refused (:class:`RunError`, one sentence).
     """
     p = member(run_dir, rel, required=required)
     if p is None:
@@ -90,19 +91,36 @@ def load_array(run_dir: Path, rel: str, dtype: str, shape: Shape, *,
     size = _check_size(p, MAX_ARRAY_BYTES)
     with open(p, "rb") as f:
         got_shape, fortran, got_dtype = _npy_header(f, p, size)
-        if got_dtype.hasobject:
-            raise RunError(f"{p} holds Python objects, which latent3d never loads (unpickling them could run code).")
-        if got_dtype != np.dtype(dtype):
-            raise RunError(f"{p} has dtype {got_dtype}, expected {dtype}.")
-        if (len(got_shape) != len(shape) or any(not isinstance(s, int) or s < 0 for s in got_shape)
-                or any(e is not None and e != s for e, s in zip(shape, got_shape))):
-            want = "x".join("N" if e is None else str(e) for e in shape)
-            raise RunError(f"{p} has shape {'x'.join(map(str, got_shape)) or 'scalar'}, expected {want}.")
-        count = math.prod(got_shape)
-        declared, held = count * got_dtype.itemsize, size - f.tell()
-        if declared != held:
-            raise RunError(f"{p} declares {declared:,} bytes of data but holds {held:,}; it is truncated or corrupt.")
-        arr = np.fromfile(f, dtype=got_dtype, count=count).reshape(got_shape, order="F" if fortran else "C")
+        offset = f.tell()
+    if got_dtype.hasobject:
+        raise RunError(f"{p} holds Python objects, which latent3d never loads (unpickling them could run code).")
+    if got_dtype != np.dtype(dtype):
+        raise RunError(f"{p} has dtype {got_dtype}, expected {dtype}.")
+    if (len(got_shape) != len(shape) or any(not isinstance(s, int) or s < 0 for s in got_shape)
+            or any(e is not None and e != s for e, s in zip(shape, got_shape))):
+        want = "x".join("N" if e is None else str(e) for e in shape)
+        raise RunError(f"{p} has shape {'x'.join(map(str, got_shape)) or 'scalar'}, expected {want}.")
+    declared, held = math.prod(got_shape) * got_dtype.itemsize, size - offset
+    if declared != held:
+        raise RunError(f"{p} declares {declared:,} bytes of data but holds {held:,}; it is truncated or corrupt.")
+    return p, tuple(got_shape), fortran, offset
+
+
+def load_array(run_dir: Path, rel: str, dtype: str, shape: Shape, *,
+               required: bool = True, finite: bool = False) -> np.ndarray | None:
+    """Read one ``.npy`` member of the expected dtype and shape, never unpickling and never over-allocating.
+
+    The header is checked first (:func:`check_array_header`): nothing is read unless it describes
+    exactly the array expected and the bytes the file holds.
+    """
+    checked = check_array_header(run_dir, rel, dtype, shape, required=required)
+    if checked is None:
+        return None
+    p, got_shape, fortran, offset = checked
+    with open(p, "rb") as f:
+        f.seek(offset)
+        arr = np.fromfile(f, dtype=np.dtype(dtype), count=math.prod(got_shape))
+    arr = arr.reshape(got_shape, order="F" if fortran else "C")
     if finite and not np.isfinite(arr).all():
         raise RunError(f"{p} contains NaN or infinite values.")
     return arr

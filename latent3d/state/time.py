@@ -40,7 +40,8 @@ class TimeModel(Model):
     time_axis : {"log", "linear"}
         How the timeline and the plots space training steps.
     follow : bool
-        Whether the camera frames the snapshot shown (distance and focal point follow it, direction stays).
+        Whether the camera frames the snapshot shown (distance and focal point follow it, direction stays); on
+        by default.
     """
 
     events: ClassVar[SignalGroupDescriptor] = SignalGroupDescriptor(equality_operators={"run": identical})
@@ -48,7 +49,7 @@ class TimeModel(Model):
     run: Run | None = None
     position: float = 0.0
     time_axis: str = "log"
-    follow: bool = False
+    follow: bool = True  # decided in issue 32: the first steps are what the tool is for, and they fill the view
 
     def __post_init__(self) -> None:
         self._time: Timebase | None = None

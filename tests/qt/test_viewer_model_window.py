@@ -56,6 +56,8 @@ def test_switching_runs_leaves_no_stale_caption(window, tmp_path: Path) -> None:
 
 
 def test_free_roam_after_rotating_keeps_the_camera(qtbot, window) -> None:  # noqa: ANN001
+    window.model.time.follow = False  # the whole-run framing: nothing eases the camera meanwhile
+    window.easer.stop()  # nor the ease that following began when the run opened
     cam = window.view.camera
     cam.Azimuth(70)
     cam.Elevation(25)
@@ -85,6 +87,7 @@ def test_view_file_round_trip_window_to_render(qtbot, settings, synthetic_run: P
     w = open_window(qtbot, settings, None, synthetic_run)
     try:
         w.resize(900, 700)
+        w.model.time.follow = False  # the whole-run framing, as the render's default
         qtbot.wait(50)
         cam = w.view.camera
         cam.Azimuth(40)

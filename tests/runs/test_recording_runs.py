@@ -128,8 +128,10 @@ HOSTILE = [
     ("class-names-11", _meta("dataset.class_names", [str(i) for i in range(11)]), r"list of 1 to 10 names"),
     ("class-name-control", _meta("dataset.class_names", ["a\x1b[2J", "b", "c"]), r"control character"),
     ("labels-beyond-names", _meta("dataset.class_names", ["a", "b"]), r"holds label 2, but the run names 2 classes"),
-    ("embedding-nan", _array("embeddings/step_0000005.npy", np.full((N, D), np.nan, np.float32)),
-     r"step_0000005\.npy contains NaN"),
+    ("embedding-nan", _array("embeddings/step_0000010.npy", np.full((N, D), np.nan, np.float32)),
+     r"step_0000010\.npy contains NaN"),  # the last snapshot: read at open (a middle one: see the next test)
+    ("projected-nan", _array("projected.npy", np.full((4, N, 3), np.nan, np.float32)), r"projected\.npy contains NaN"),
+    ("projected-shape", _array("projected.npy", np.zeros((3, N, 3), np.float32)), r"has shape 3x40x3, expected 4x40x3"),
     ("embedding-width", _array("embeddings/step_0000005.npy", np.zeros((N, D + 1), np.float32)),
      r"has shape 40x6, expected 40x5"),
     ("embedding-rows", _array("embeddings/step_0000000.npy", np.zeros((N - 1, D), np.float32)),
@@ -153,6 +155,38 @@ def test_hostile_recordings_are_refused_with_one_sentence(tmp_path: Path, name: 
     with pytest.raises(RunError, match=match) as err:
         load_run(run)
     assert "\n" not in str(err.value)
+
+
+def test_a_wide_recording_opens_from_its_stored_projection_and_reads_the_embedding_when_asked(tmp_path: Path) -> None:
+    path = make_recording(tmp_path / "r")
+    stored = load_run(path)
+    (path / "projected.npy").unlink()  # as a recording written before the file existed: projected on open
+    computed = load_run(path)
+    np.testing.assert_array_equal(stored.codes, computed.codes)
+    assert stored.projection is not None and stored.projection.describe() == computed.projection.describe()
+    np.testing.assert_array_equal(np.asarray(stored.raw_codes), computed.raw_codes)
+    assert stored.raw_codes.shape == computed.raw_codes.shape and stored.embedding_dim == D
+    np.testing.assert_array_equal(stored.raw_codes[2, 7], computed.raw_codes[2, 7])
+
+
+def test_a_stored_projection_that_disagrees_is_not_drawn(tmp_path: Path) -> None:
+    path = make_recording(tmp_path / "r")
+    honest = load_run(path).codes
+    np.save(path / "projected.npy", np.zeros((4, N, 3), np.float32))  # finite, the right shape, but not the data's
+    np.testing.assert_array_equal(load_run(path).codes, honest)
+
+
+def test_a_damaged_middle_snapshot_is_refused_when_its_embedding_is_read(tmp_path: Path) -> None:
+    path = make_recording(tmp_path / "r")
+    np.save(path / "embeddings/step_0000005.npy", np.full((N, D), np.nan, np.float32))
+    run = load_run(path)  # drawn from the stored projection, which is whole
+    with pytest.raises(RunError, match=r"step_0000005\.npy contains NaN") as err:
+        np.asarray(run.raw_codes)
+    assert "\n" not in str(err.value)
+    out = tmp_path / "raw.csv"
+    proc = subprocess.run([sys.executable, str(REPO / "run.py"), "export", str(path), "--raw", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "step_0000005.npy contains NaN" in proc.stderr and not out.exists()
 
 
 def test_a_recording_too_large_for_memory_is_refused_before_reading(tmp_path: Path,

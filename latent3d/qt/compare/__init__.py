@@ -36,7 +36,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
 
     return Parts(
         panels=[Panel(view, "beside-view"), Panel(switch, "timeline-row"),
-                Panel(agreement, "bottom-tab", "Agreement", order=20), Panel(residual, "status", order=10)],
+                Panel(agreement, "bottom", "Agreement", order=30, group="learning"),
+                Panel(residual, "status", order=10)],
         actions={"Runs": actions.actions()}, close=close,
         handles={"view": view, "rings": rings, "align_switch": switch, "actions": actions, "agreement": agreement,
                  "residual": residual})

@@ -153,6 +153,7 @@ class AgreementPlot(StepPlot):
         if run is None or comparison is None:
             self.values, self._stale = None, False
             self.curve.setData([], [])
+            self.fit_run_span()  # not the last comparison's range nor pyqtgraph's guess (out to 1,000,000 steps)
             self.plot.setTitle("Compare with a second run (Runs → Compare with…) to see when the two agree")
             return
         self._stale = True
@@ -182,6 +183,7 @@ class AgreementPlot(StepPlot):
         if run is None or self.values is None:
             return
         self.curve.setData(self.x_of(run.steps), self.values)
+        self.plot.enableAutoRange(axis="x")  # an empty plot had its x range fixed to the run's span
         self._on_position(self.time.position)
 
 

@@ -38,7 +38,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
         layer.close()
         panel.detach()
 
-    return Parts(panels=[Panel(panel, "side-tab", "Decoder map", order=20)], actions={"View": [action]},
+    return Parts(panels=[Panel(panel, "right", "Decoder map", order=30, group="inspect", scroll=True)],
+                 actions={"View": [action]},
                  toolbar=[(70, action)], close=close, handles={"layer": layer, "panel": panel, "action": action})
 
 

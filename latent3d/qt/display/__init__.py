@@ -33,7 +33,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
         highlight.close()
         actions.close()
 
-    return Parts(panels=[Panel(legend, "side-top")], actions={"View": actions.actions},
+    return Parts(panels=[Panel(legend, "right", "Classes", order=10, tooltip="Uncheck a class to hide it",
+                                      stretch=0)], actions={"View": actions.actions},
                  toolbar=[(100, actions.add_to_toolbar)], close=close,
                  handles={"legend": legend, "actions": actions, "highlight": highlight})
 

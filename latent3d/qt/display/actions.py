@@ -68,6 +68,9 @@ class DisplayActions:
             self.colour_box.addItem(COLOUR_SHORT[mode], mode)
         self.colour_box.setToolTip("Colour the points by class, reconstruction error (BCE) at the snapshot shown, "
                                    "or distance moved since the previous snapshot (Ctrl+1/2/3)")
+        # As wide as "reconstruction error", not the longest mode: the toolbars fit 1280 px.
+        self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.colour_box.setMinimumContentsLength(len("reconstruction error"))
         self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(ALL_COLOUR_MODES[i]))
         self._disconnects = [connect_handlers(m, self) for m in (time, display, compare)]
         self._on_other(compare.other)
@@ -78,10 +81,9 @@ class DisplayActions:
         return [*self.colour_actions.values(), self.train_action]
 
     def add_to_toolbar(self, toolbar: QToolBar) -> None:
-        """The colour chooser and the overlay toggle."""
+        """The colour chooser."""
         toolbar.addWidget(QLabel(" Colour: "))
-        toolbar.addWidget(self.colour_box)
-        toolbar.addAction(self.train_action)
+        toolbar.addWidget(self.colour_box)  # the training-set overlay is in the View menu (T): rarely used
 
     def set_colour_mode(self, mode: str) -> None:
         """Colour points by a mode of ``ALL_COLOUR_MODES`` (``"class"``, ``"error"``, ``"movement"``, ...)."""

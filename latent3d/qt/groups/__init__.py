@@ -29,6 +29,11 @@ def build(model: ViewerModel, services: Services) -> Parts:
     curve = GroupCurve(groups, time, services.loss)  # a curve layer of the loss plot
     tool = SelectionTool(groups, services.view)
     toolbar = GroupToolbar(groups, tool, services.window)
+    # Every group action is in the Groups menu with its key; the toolbar keeps the frequent ones, so that the
+    # toolbars fit 1280 px with nothing behind "»" ("points behind" is a rare refinement of box and lasso).
+    menu = [toolbar.box_action, toolbar.lasso_action, toolbar.behind_action, toolbar.isolate_action,
+            toolbar.trails_action]
+    toolbar.removeAction(toolbar.behind_action)
 
     def on_shown(name: str | None) -> None:
         if name is not None:  # a new selection: its panel comes to the front of the side tabs
@@ -43,7 +48,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
         panel.close_panel()
         toolbar.close_toolbar()
 
-    return Parts(panels=[Panel(panel, "side-tab", "Group", order=40, tooltip=PANEL_TIP)], toolbars=[toolbar],
+    return Parts(panels=[Panel(panel, "right", "Group", order=50, tooltip=PANEL_TIP, group="inspect",
+                                      scroll=True)], toolbars=[toolbar], actions={"Groups": menu},
                  escape=toolbar.leave_mode, close=close,
                  handles={"presenter": presenter, "panel": panel, "curve": curve, "tool": tool, "toolbar": toolbar})
 

@@ -89,6 +89,10 @@ class GroupPanel(QWidget):
         self.histogram.setMenuEnabled(False)
         self.histogram.setMouseEnabled(x=False, y=False)
         self.histogram.hideButtons()
+        # One bar per class: the x range is the classes whatever the counts; an empty group shows counts 0..1,
+        # not pyqtgraph's guess around no data (-50..50).
+        self.histogram.setXRange(-0.6, len(CLASS_NAMES) - 0.4, padding=0)
+        self.histogram.setYRange(0.0, 1.0, padding=0)
         self.histogram.getAxis("bottom").setTicks([[(c, str(c)) for c in range(len(CLASS_NAMES))]])
         self.bars = pg.BarGraphItem(x=np.arange(len(CLASS_NAMES)), height=np.zeros(len(CLASS_NAMES)), width=0.8,
                                     brushes=[pg.mkBrush(*rgb) for rgb in CLASS_COLORS], pen=None)
@@ -179,6 +183,7 @@ class GroupPanel(QWidget):
             self.summary.setText("No group. Press B (box) or L (lasso) and drag in the view, or pick a class "
                                  "from the legend's menu.")
             self.bars.setOpts(height=np.zeros(len(CLASS_NAMES)))
+            self.histogram.setYRange(0.0, 1.0, padding=0)
             self.page_indices = np.zeros(0, np.int64)
             self.gallery.set_pairs([], [], [])
             self.page_label.setText("")
@@ -187,7 +192,9 @@ class GroupPanel(QWidget):
         bce = float(run.test_bce[s, group].mean()) if group.size else float("nan")
         self.summary.setText(f"{group.size:,} of {len(run.labels):,} test images · mean BCE {bce:.4f} at step "
                              f"{int(run.steps[s]):,}" if group.size else "The group is empty.")
-        self.bars.setOpts(height=class_counts(run.labels, group).astype(float))
+        counts = class_counts(run.labels, group).astype(float)
+        self.bars.setOpts(height=counts)
+        self.histogram.setYRange(0.0, max(float(counts.max(initial=0.0)) * 1.08, 1.0), padding=0)
         self.set_page(self.page)
 
     @property

@@ -58,6 +58,12 @@ def build(model: ViewerModel, services: Services) -> Parts:
 
     roam.toggled.connect(toggle_roam)
     time.events.run.connect(on_run)
+
+    def on_probe(probe: object, old: object = None) -> None:
+        if probe is not None and old is None:  # free roam began: the probe's dock comes to the front
+            services.show_panel(panel.probe)
+
+    pick.events.probe.connect(on_probe)
     follow_checked(roam, pick.events.probe, lambda p: p is not None)
 
     def escape() -> bool:
@@ -65,6 +71,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
         return True
 
     def close() -> None:
+        pick.events.probe.disconnect(on_probe)
         time.events.run.disconnect(on_run)
         for v in views:
             v.close()
@@ -72,9 +79,12 @@ def build(model: ViewerModel, services: Services) -> Parts:
         hover.close()
 
     return Parts(
-        panels=[Panel(panel, "side-image"), Panel(neighbours_box, "side-tab", "Neighbours", order=10),
-                Panel(filmstrip, "bottom-tab", "Reconstruction across snapshots", order=30),
-                Panel(path, "bottom-tab", "Path A→B", order=40)],
+        panels=[Panel(panel, "right", "Selected image", order=20, group="inspect", scroll=True),
+                # the probe in a dock of its own (out of the image panel): free roam brings it to the front
+                Panel(panel.probe, "right", "Free-roam probe", order=22, group="inspect", scroll=True),
+                Panel(neighbours_box, "right", "Neighbours", order=25, group="inspect", scroll=True),
+                Panel(filmstrip, "bottom", "Reconstruction across snapshots", order=30, group="loss"),
+                Panel(path, "bottom", "Path A→B", order=40, group="loss")],
         actions={"View": [roam]}, toolbar=[(60, roam)], escape=escape, close=close,
         handles={"panel": panel, "filmstrip": filmstrip, "path": path, "neighbours_box": neighbours_box,
                  "gestures": gestures, "roam_action": roam, "selection_view": views[0], "filmstrip_view": views[1],

@@ -49,6 +49,7 @@ class _Pair(QGroupBox):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.reserve("")
         grid.addWidget(self.details, 2, 0, 1, 2)
+        grid.setRowStretch(3, 1)  # a tall dock's room goes below the text, not between images and captions
 
     def reserve(self, note_html: str) -> None:
         """Keep the details as tall as a full table plus ``note_html``, whatever they show."""

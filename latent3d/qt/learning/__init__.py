@@ -22,9 +22,9 @@ def build(model: ViewerModel, services: Services) -> Parts:
                           services.message)
     services.timeline.add_tick_layer(views.ticks)  # the events under the slider, beside the epoch ticks
     return Parts(
-        panels=[Panel(views.purity, "loss-tab", order=20, stretch=3),
-                Panel(views.histogram, "loss-tab", order=30, stretch=2),
-                Panel(views.map_tab(), "bottom-tab", "Data map", order=50)],
+        panels=[Panel(views.purity, "bottom", "Class separation", order=20, group="learning", stretch=9),
+                Panel(views.histogram, "bottom", "Learned at", order=25, group="learning"),
+                Panel(views.map_tab(), "bottom", "Data map", order=50, group="loss")],
         close=views.close, handles={"views": views, "service": views.service})
 
 

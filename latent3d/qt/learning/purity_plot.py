@@ -74,8 +74,9 @@ class PurityPlot(StepPlot):
                              "averaged per class, at each snapshot")
         self.plot.setLabel("bottom", "training step")
         self.plot.setYRange(0.0, 1.0, padding=0.02)
-        # Beside the plot in two narrow columns: under it, the legend left the plot no height in a short tab.
-        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=2, labelTextSize="7pt",
+        # Beside the plot in one narrow column: under it, the legend left the plot no height; in two columns it
+        # took more width than the plot had.
+        self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=1, labelTextSize="7pt",
                                     verSpacing=-10, horSpacing=2)
         self.canvas.addItem(self.legend, row=0, col=1)
         self.overall = self.plot.plot(pen=pg.mkPen("#e8e8e8", width=2.5))

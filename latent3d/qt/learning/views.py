@@ -73,11 +73,12 @@ class LearningViews:
         # Small explicit minimums: their natural ones (600 x 190 px together) squeezed the side panel of a
         # 900-px window and made the tabs taller than the 3-D view can spare; a short tab clips instead.
         self.data_map.setMinimumSize(220, 60)
-        self.hardest.setMinimumSize(120, 60)
+        self.hardest.setMinimumSize(100, 60)
         split.addWidget(self.data_map)
         split.addWidget(self.hardest)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)  # the map takes the width; the list keeps its own
+        split.setStretchFactor(1, 0)
+        split.setSizes([10_000, self.hardest.minimumWidth()])
         return split
 
     def _on_box(self, indices: np.ndarray) -> None:

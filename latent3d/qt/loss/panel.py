@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.loss.class_curves import ClassCurveBar
-from latent3d.qt.widgets.step_plot import StepPlot
+from latent3d.qt.widgets.step_plot import BACKGROUND, StepPlot
 from latent3d.scene.core.cloud import CLASS_COLORS
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ __all__ = ["LossPanel"]
 REFRESH_MS = 250  # curves repaint at most 4 times a second while a training streams snapshots
 SMOOTH_BINS = 300  # the smoothed training loss: mean of the steps in each of 300 bins along the x axis
 POSITION_PEN = {"color": "#ffffff", "width": 1.5, "style": Qt.PenStyle.DashLine}  # white dashes: no class is white
+LEGEND_HEIGHT = 72  # four rows (train each step, binned, test, a group's mean) above the class buttons
 CLASS_WIDTH, LIT_WIDTH, DIM_ALPHA = 1.2, 3.0, 70  # a highlighted class's curve, and the others' alpha meanwhile
 
 
@@ -57,10 +58,15 @@ class LossPanel(StepPlot):
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         # No grid: pyqtgraph draws it through the axes at ~4.5 ms per repaint in software raster, 3x the rest
         # of the plot (the axes keep their ticks).
-        # The legend sits beside the plot, not over the curves; the classes have their own buttons beside it.
+        # The legend sits beside the plot, not over the curves: in a column of its own above the class buttons,
+        # so that the plot keeps the width (beside the plot and the buttons, it left the curves 140 px).
         self.legend = pg.LegendItem(labelTextColor="#d7dae0", colCount=1, labelTextSize="7pt",
-                                    verSpacing=-6, horSpacing=6)
-        self.canvas.addItem(self.legend, row=0, col=1)
+                                    verSpacing=-8, horSpacing=6)
+        self.legend_canvas = pg.GraphicsLayoutWidget()
+        self.legend_canvas.setBackground(BACKGROUND)
+        self.legend_canvas.ci.setContentsMargins(0, 0, 0, 0)
+        self.legend_canvas.addItem(self.legend, row=0, col=0)
+        self.legend_canvas.setFixedHeight(LEGEND_HEIGHT)
         self.raw = self.plot.plot(pen=pg.mkPen((150, 160, 180, 60), width=1))
         self.smoothed = self.plot.plot(pen=pg.mkPen("#e8e8e8", width=2))
         self.test = self.plot.plot(pen=pg.mkPen("#ffcc33", width=2), symbol="o", symbolSize=4,
@@ -77,7 +83,15 @@ class LossPanel(StepPlot):
             self.classes.append(curve)
         self.class_bar = ClassCurveBar(display, CLASS_NAMES, CLASS_COLORS)
         self.class_bar.shown_changed.connect(self._on_classes_shown)
-        self.row.addWidget(self.class_bar)
+        self.class_bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.legend_canvas.setFixedWidth(self.class_bar.sizeHint().width())
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(self.legend_canvas)
+        side.addWidget(self.class_bar)
+        side.addStretch(1)
+        self.row.addLayout(side)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(REFRESH_MS)

@@ -27,7 +27,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
         layer.close()
         panel.detach()
 
-    return Parts(panels=[Panel(panel, "side-tab", "Your images", order=30)], close=close,
+    return Parts(panels=[Panel(panel, "right", "Your images", order=40, group="inspect", scroll=True)], close=close,
                  handles={"layer": layer, "panel": panel, "codes": codes})
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QRectF, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from latent3d.state.time import TimeModel
@@ -24,6 +24,8 @@ __all__ = ["HANDLE_MARGIN", "EpochTicks", "Ruler", "Span", "TickLayer", "TickStr
 HANDLE_MARGIN = 8  # the slider handle's half width: where value 0 and the maximum are drawn
 STRIP_HEIGHT = 16
 Span = tuple[float, float]  # an x range of the strip, in pixels
+LABEL_GAP = 2  # px between two epoch labels
+LABEL_SCALE = 0.85  # the epoch labels' font size, of the window's
 
 
 @dataclass(frozen=True)
@@ -107,18 +109,43 @@ class EpochTicks(TickLayer):
             out.append((x / end if end > 0 else 0.0, str(e)))
         return out
 
+    @staticmethod
+    def label_font(base: QFont) -> QFont:
+        """The epoch labels' font: a little smaller than the window's, so that more epochs fit in log time."""
+        font = QFont(base)
+        font.setPointSizeF(base.pointSizeF() * LABEL_SCALE)
+        return font
+
+    def shown_labels(self, ruler: Ruler, metrics: QFontMetrics) -> list[tuple[float, str]]:
+        """(x, text) of the labels drawn: the last epoch's always, then from the left each one that fits.
+
+        Left to right, a label is kept when it clears the one before it and the last epoch's: as many as fit
+        (in log time the epochs crowd to the right, so the last one was the first to go).
+        """
+        labels = [(ruler.at(frac), text) for frac, text in self.labels(ruler)]
+        if not labels:
+            return []
+        last_x, last_text = labels[-1]
+        right = last_x - metrics.horizontalAdvance(last_text) / 2 - LABEL_GAP
+        kept, end = [], -1e9
+        for x, text in labels[:-1]:
+            half = metrics.horizontalAdvance(text) / 2
+            if x - half > end + LABEL_GAP and x + half < right:
+                kept.append((x, text))
+                end = x + half
+        return [*kept, labels[-1]]
+
     def paint(self, painter: QPainter, ruler: Ruler) -> None:
-        """Draw the ticks and the labels that do not overlap their left neighbour."""
+        """Draw a tick at every epoch end and the labels that fit (:meth:`shown_labels`)."""
         painter.setPen(QColor("#8a90a0"))
-        last_label = -1e9
+        painter.setFont(self.label_font(painter.font()))
         fm = painter.fontMetrics()
-        for frac, text in self.labels(ruler):
+        for frac, _text in self.labels(ruler):
             x = ruler.at(frac)
             painter.drawLine(int(x), 0, int(x), 4)
+        for x, text in self.shown_labels(ruler, fm):
             w = fm.horizontalAdvance(text)
-            if x - w / 2 > last_label + 4:
-                painter.drawText(QRectF(x - w / 2, 4, w + 2, 12), text)
-                last_label = x + w / 2
+            painter.drawText(QRectF(x - w / 2, 4, w + 2, 12), text)
 
     def label_spans(self, ruler: Ruler, metrics: QFontMetrics) -> list[Span]:
         """Every epoch label's range, a skipped one's too (a label above it would read as an epoch)."""

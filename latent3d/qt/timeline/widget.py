@@ -81,6 +81,8 @@ class Timeline(QWidget):
         self.slider.setRange(0, SLIDER_MAX)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys belong to the window's shortcuts
         self.slider.valueChanged.connect(self._on_slider_moved)
+        self.slider.setToolTip("Drag or click to move through the snapshots (Left/Right: one snapshot, "
+                               "PgUp/PgDown: one epoch, Home/End: first/last)")
         self.ticks = TickStrip(time)
         self.epoch_ticks = EpochTicks(self)
         self.ticks.add_layer(self.epoch_ticks)
@@ -93,6 +95,7 @@ class Timeline(QWidget):
         self.axis.currentIndexChanged.connect(lambda i: setattr(self.time, "time_axis", self.axis.itemData(i)))
         self.loop = QCheckBox("loop")
         self.loop.setChecked(True)
+        self.loop.setToolTip("Play from the start again after the last snapshot")
         self.speed = QComboBox()
         for s in SPEEDS:
             self.speed.addItem(f"{s:g} snapshots/s", s)

@@ -30,19 +30,39 @@ BACKGROUND = "#1e2127"
 CURSORS = ("seek", "show", None)
 
 
+TICK_GAP_PX = 8  # at least this much space between two step labels
+CHAR_PX = 7  # about the width of a digit or comma of the axis font
+
+
+def _label_px(axis_value: float) -> float:
+    return CHAR_PX * len(f"{max(axis_to_step(axis_value, 'log'), 0):,.0f}")
+
+
 class StepAxis(pg.AxisItem):
     """Bottom axis labelled in training steps whatever the spacing (log10(1 + step) or step)."""
 
     def __init__(self) -> None:
         super().__init__("bottom")
         self.mode = "log"
+        # Steps are whole numbers: pyqtgraph's SI prefix turned a short run's axis into "training step (x0.001)".
+        self.enableAutoSIPrefix(False)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802, N803 - Qt's names
-        """Ticks at 0, 1, 10, 100, ... steps in log mode; pyqtgraph's own ticks in linear mode."""
+        """Ticks at 0, 1, 10, 100, ... steps in log mode, those whose labels have room; pyqtgraph's in linear mode.
+
+        pyqtgraph always draws the first level of ticks, however close: 0 and 1 read "01" on a narrow plot.
+        """
         if self.mode != "log":
             return super().tickValues(minVal, maxVal, size)
-        major = [step_to_axis(10 ** k, "log") if k >= 0 else 0.0 for k in range(-1, 7)]
-        return [(1.0, [v for v in major if minVal <= v <= maxVal])]
+        major = [v for v in (step_to_axis(10 ** k, "log") if k >= 0 else 0.0 for k in range(-1, 7))
+                 if minVal <= v <= maxVal]
+        px = size / (maxVal - minVal) if maxVal > minVal else 0.0
+        kept: list[float] = []
+        for v in major:
+            if kept and (v - kept[-1]) * px < (_label_px(kept[-1]) + _label_px(v)) / 2 + TICK_GAP_PX:
+                continue  # too close to the label before it
+            kept.append(v)
+        return [(1.0, kept)]
 
     def tickStrings(self, values: list, scale: float, spacing: float) -> list[str]:  # noqa: N802
         """Steps as whole numbers (10 ** v - 1 in log mode)."""
@@ -169,6 +189,13 @@ class StepPlot(QWidget):
 
     def redraw(self) -> None:
         """Set the subclass's curves from its models (in place, with ``setData``)."""
+
+    def fit_run_span(self) -> None:
+        """Frame step 0 to the run's last step (an empty plot: pyqtgraph would guess a range around no data)."""
+        run = self.time.run
+        last = float(run.steps[-1]) if run is not None and len(run.steps) else 1.0
+        lo, hi = self.x_of(np.array([0.0, max(last, 1.0)]))
+        self.plot.setXRange(float(lo), float(hi), padding=0.02)
 
     def _on_time_axis(self, axis: str) -> None:
         self.axis.mode = axis

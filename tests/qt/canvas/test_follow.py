@@ -15,11 +15,11 @@ def _near(a, b, rel: float = 2e-2) -> bool:  # noqa: ANN001
 
 
 def test_follow_action_and_state_agree(window) -> None:  # noqa: ANN001
-    assert not window.follow_action.isChecked() and not window.model.time.follow
+    assert window.follow_action.isChecked() and window.model.time.follow  # on by default (issue 32)
     window.follow_action.trigger()
-    assert window.model.time.follow
-    window.model.time.follow = False
-    assert not window.follow_action.isChecked()
+    assert not window.model.time.follow
+    window.model.time.follow = True
+    assert window.follow_action.isChecked()
 
 
 def test_following_eases_the_camera_to_frame_the_snapshot(qtbot, window) -> None:  # noqa: ANN001

@@ -127,6 +127,9 @@ def test_colour_mode_switch_sets_expected_colours(window) -> None:  # noqa: ANN0
 
 
 def test_screenshot_and_movie_export(window, tmp_path: Path) -> None:  # noqa: ANN001
+    window.model.time.follow = False  # the whole-run framing: the kept camera makes step 0 a speck
+    window.easer.stop()
+    window.presenter.reset_camera()
     w, h = window.view.window_size
     assert save_screenshot(window.view, tmp_path / "s.png", 2) == (2 * w, 2 * h)
     img = imageio.imread(tmp_path / "s.png")

@@ -36,9 +36,15 @@ def test_main_content_fits_at_1500_by_950(qtbot, settings, synthetic_run, data_d
         w.parts["inspect"]["gestures"].set_free_roam(True)
         w.model.pick.selected = 5
         qtbot.wait(50)
-        scroll = w.splitter.widget(1)
-        legend = w.parts["display"]["legend"]
-        bottom = legend.mapTo(scroll.viewport(), QPoint(0, legend.height())).y()
-        assert bottom <= scroll.viewport().height()  # images, probe and the whole legend without scrolling
+        legend, panel = w.parts["display"]["legend"], w.parts["inspect"]["panel"]
+        classes = w.docks["Classes"]
+        assert legend.mapTo(classes, QPoint(0, legend.height())).y() <= classes.height()  # the whole legend
+        probe = w.docks["Free-roam probe"]
+        assert probe.isVisible() and panel.probe.isVisible()  # free roam brought the probe's dock to the front
+        w.docks["Selected image"].raise_()
+        qtbot.wait(50)
+        scroll = w.docks["Selected image"].widget()
+        bottom = panel.selection.mapTo(scroll.viewport(), QPoint(0, panel.selection.height())).y()
+        assert bottom <= scroll.viewport().height()  # the images and their text without scrolling
     finally:
         dispose(w)

@@ -313,8 +313,7 @@ def test_the_window_hosts_the_learning_views(qtbot, settings, synthetic_run: Pat
     try:
         learning = w.model.learning  # the service writes the learning model
         qtbot.waitUntil(lambda: _done(learning, w.model.time.run), timeout=20_000)
-        tabs = [w.bottom_tabs.tabText(i) for i in range(w.bottom_tabs.count())]
-        assert "Data map" in tabs and w.parts["learning"]["views"].purity.isVisibleTo(w) is True
+        assert "Data map" in w.docks and w.parts["learning"]["views"].purity.isVisibleTo(w) is True
         ticks = w.parts["learning"]["views"].ticks
         assert ticks in w.timeline.ticks.layers and ticks.events == learning.result.events
         w.model.pick.selected = 5

@@ -34,6 +34,7 @@ def live(qtbot, settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tu
     """A LiveTraining on a bare ViewerModel showing a run; its training process is never started."""
     model = ViewerModel()
     model.set_run(load_run(make_fake_run(tmp_path / "before", epochs=1, n=N)))
+    model.time.follow = False  # the whole-run framing: a training turns follow on and gives it back
     parent = QWidget()
     qtbot.addWidget(parent)
     training = LiveTraining(model.time, model.camera, model.pick, settings, parent, data_dir=None,
@@ -51,6 +52,7 @@ def _start(training: LiveTraining, config: TrainConfig, target: Path, monkeypatc
 
 def test_the_strip_toggle_shows_and_sets_the_time_models_follow(qtbot) -> None:  # noqa: ANN001
     model = ViewerModel()
+    model.time.follow = False  # the user turned follow off
     strip = TrainingProgress(model.time)
     qtbot.addWidget(strip)
     seen: list[bool] = []
