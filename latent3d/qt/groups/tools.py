@@ -17,7 +17,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolBar, QWidget
 
-from latent3d.scene.groups.region import RegionOverlay, idle_style, select_region
+from latent3d.scene.groups.region import ModeNote, RegionOverlay, idle_style, select_region
 from latent3d.state.groups import MAX_TRAIL_LENGTH, GroupsModel, TrailsState
 from latent3d.state.model import connect_handlers
 
@@ -55,23 +55,7 @@ class SelectionTool:
         self._pressed = False
         #: Called (from the event loop) when a drag without Shift ends the mode; the toolbar unchecks its action.
         self.on_done: Callable[[], object] = lambda: self.set_mode(None)
-        self.note = self._make_note()
-
-    def _make_note(self) -> Any:
-        from vtkmodules.vtkRenderingCore import vtkTextActor
-
-        note = vtkTextActor()
-        prop = note.GetTextProperty()
-        prop.SetFontSize(14)
-        prop.SetColor(1.0, 0.8, 0.2)
-        prop.SetJustificationToCentered()
-        prop.SetVerticalJustificationToTop()
-        note.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
-        note.GetPositionCoordinate().SetValue(0.5, 0.985)  # top centre: captions left, the isolate note at the bottom
-        note.SetVisibility(False)
-        note.SetPickable(False)
-        self.view.scene.plotter.renderer.AddViewProp(note)
-        return note
+        self.note = ModeNote(view.scene.plotter)
 
     def set_mode(self, mode: str | None) -> None:
         """``box``, ``lasso`` or None (the camera moves again)."""
@@ -93,8 +77,7 @@ class SelectionTool:
             self._pressed = False
             self.overlay.show(None)
         self.mode = mode
-        self.note.SetInput(MODE_NOTES.get(mode or "", ""))
-        self.note.SetVisibility(mode is not None)
+        self.note.show(MODE_NOTES.get(mode or ""))
         self.view.request_render()
 
     # -- the drag -------------------------------------------------------------------------------
@@ -153,7 +136,7 @@ class SelectionTool:
         """Give the camera its style back and remove the outline and the note."""
         self.set_mode(None)
         self.overlay.close()
-        self.view.scene.plotter.renderer.RemoveViewProp(self.note)
+        self.note.close()
 
 
 class GroupToolbar(QToolBar):

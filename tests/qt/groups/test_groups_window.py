@@ -85,15 +85,15 @@ def test_the_view_says_which_mode_is_on_and_one_drag_leaves_it_unless_shift(qtbo
     w = window
     toolbar, tool = w.parts["groups"]["toolbar"], w.parts["groups"]["tool"]
     toolbar.box_action.trigger()
-    assert tool.mode == "box" and tool.note.GetVisibility() and tool.note.GetInput().startswith("Box selection")
+    assert tool.mode == "box" and tool.note.text.startswith("Box selection")
     _drag(w)
     assert w.model.groups.group is not None and w.model.groups.group.size > 0
     qtbot.waitUntil(lambda: tool.mode is None, timeout=2000)  # one drag: the camera moves again
-    assert not toolbar.box_action.isChecked() and not tool.note.GetVisibility()
+    assert not toolbar.box_action.isChecked() and tool.note.text == ""
     toolbar.lasso_action.trigger()
-    assert tool.mode == "lasso" and tool.note.GetInput().startswith("Lasso selection")
+    assert tool.mode == "lasso" and tool.note.text.startswith("Lasso selection")
     _drag(w, shift=1)  # Shift adds and keeps the lasso
     qtbot.wait(100)
-    assert tool.mode == "lasso" and toolbar.lasso_action.isChecked() and tool.note.GetVisibility()
+    assert tool.mode == "lasso" and toolbar.lasso_action.isChecked() and tool.note.text
     toolbar.leave_mode()
-    assert tool.mode is None and not tool.note.GetVisibility()
+    assert tool.mode is None and tool.note.text == ""
