@@ -36,7 +36,7 @@ def event_row(a: LearningAnalysis, event: LearningEvent, steps_per_epoch: int) -
     """``"step 4 · epoch 0.00 · Trouser separates"``, with the note for a class already apart at step 0."""
     text = f"step {event.step:,.0f} · epoch {event.step / max(steps_per_epoch, 1):.2f} · {event.label}"
     if event.cls is not None and apart_at_start(a, event.cls):
-        text += f" (already apart at initialisation: purity {a.purity[0, event.cls]:.2f} at step 0)"
+        text += f" (already apart at initialisation: purity {a.purity[0, event.cls]:.2f})"
     return text
 
 
@@ -69,6 +69,9 @@ class EventList(QListWidget):
         for event in self.events:
             assert a is not None
             item = QListWidgetItem(event_row(a, event, spe))
+            if event.cls is not None and apart_at_start(a, event.cls):
+                item.setToolTip("Its kNN purity at step 0, before any training, was already at least 3x chance: "
+                                "the untrained encoder's projection kept it apart")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             self.addItem(item)
         if a is None or not self.events:
