@@ -24,6 +24,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
     return Parts(
         panels=[Panel(views.purity, "bottom", "Class separation", order=20, group="learning", stretch=9),
                 Panel(views.histogram, "bottom", "Learned at", order=25, group="learning"),
+                Panel(views.events, "bottom", "Events", order=27, group="learning",
+                      tooltip="What happened when: each class's separation and the loss's half drop; click to go"),
                 Panel(views.map_tab(), "bottom", "Data map", order=50, group="loss")],
         close=views.close, handles={"views": views, "service": views.service})
 
