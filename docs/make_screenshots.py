@@ -142,15 +142,14 @@ class Window:
             bar.set_shown(classes)
 
     def wait_for_learning_analysis(self) -> None:
-        """The purity curves and events are computed on a worker thread when a run opens."""
-        from PySide6.QtCore import QObject
-
-        services = [c for c in self.w.findChildren(QObject) if type(c).__name__ == "LearningService"]
-        for service in services:
-            service.wait(120.0)
-        if not services:
-            print("warning: no learning service found; waiting 20 s instead", flush=True)
-            self.settle(20.0)
+        """Wait for the learning model: the purity curves and events are computed on a worker thread."""
+        learning = self.w.model.learning
+        end = time.monotonic() + 120.0
+        while (learning.status or learning.result is None or learning.result.partial) and time.monotonic() < end:
+            self.app.processEvents()
+            time.sleep(0.05)
+        if learning.status or learning.result is None:
+            print("warning: the learning analysis did not finish in 120 s", flush=True)
         self.settle(1.0)
 
     def grab_dialog(self, action_text: str, name: str) -> None:

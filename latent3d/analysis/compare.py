@@ -118,6 +118,15 @@ class Comparison:
         epoch = float(np.interp(u, ia, self.epochs_a))
         return float(np.interp(epoch, self.epochs_b, np.arange(len(self.epochs_b), dtype=np.float64)))
 
+    def ended(self, u: float) -> bool:
+        """Whether the second run had ended (its last snapshot is shown) at the first's position ``u``."""
+        ia = np.arange(len(self.epochs_a), dtype=np.float64)
+        return float(np.interp(u, ia, self.epochs_a)) > self.epochs_b[-1] * (1 + 1e-9) + 1e-12
+
+    def ended_mask(self) -> np.ndarray:
+        """Per snapshot of the first run: whether the second had ended there (bool ``[S1]``)."""
+        return self.epochs_a > self.epochs_b[-1] * (1 + 1e-9) + 1e-12
+
     def at(self, u: float, drawn_a: np.ndarray) -> ComparedPosition:
         """The second run at the first's position ``u``, aligned onto ``drawn_a`` (the first's drawn codes there)."""
         ub = self.position_b(u)

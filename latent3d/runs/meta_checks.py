@@ -9,7 +9,7 @@ from latent3d.config.train import MAX_IMAGES
 from latent3d.data.catalog import class_name_problem
 from latent3d.runs.validation import RunError, short_repr
 
-__all__ = ["MAX_IMAGES", "WEIGHT_DTYPES", "check_descriptive", "check_name_items"]
+__all__ = ["MAX_IMAGES", "WEIGHT_DTYPES", "check_descriptive", "check_name_items", "dataset_class_names"]
 
 WEIGHT_DTYPES = ("float32", "float16")  # what RunWriter stores; every tensor must be of the declared one
 
@@ -38,16 +38,21 @@ def check_descriptive(p: Path, meta: dict[str, Any]) -> None:
 
 def _check_names(p: Path, dataset: dict[str, Any]) -> None:
     """The dataset name and class names are shown in the window and written to CSVs: untrusted text."""
-    name = dataset.get("name")
-    if name is not None and class_name_problem(name):
-        raise RunError(f"{p}: 'dataset.name' {class_name_problem(name)}; it must be a short line of text.")
-    names = dataset.get("class_names")
+    names = dataset_class_names(p, dataset)
     if names is None:
         return
     if not isinstance(names, list) or len(names) != 10:
         count = f"{len(names):,} items" if isinstance(names, list) else f"a {type(names).__name__}"
         raise RunError(f"{p}: 'dataset.class_names' must be a list of 10 names (labels are 0-9), not {count}.")
     check_name_items(p, names, "the ten names must differ")
+
+
+def dataset_class_names(p: Path, dataset: dict[str, Any]) -> Any:
+    """``dataset.class_names`` as found (None when absent), once ``dataset.name`` is checked as a short line of text."""
+    name = dataset.get("name")
+    if name is not None and class_name_problem(name):
+        raise RunError(f"{p}: 'dataset.name' {class_name_problem(name)}; it must be a short line of text.")
+    return dataset.get("class_names")
 
 
 def check_name_items(p: Path, names: list[Any], differ: str) -> None:

@@ -16,8 +16,7 @@ import numpy as np
 
 from latent3d.config.schedule import MAX_SNAPSHOTS, parse_schedule
 from latent3d.config.train import MAX_EPOCHS, MAX_IMAGES, MAX_WIDTH
-from latent3d.data.catalog import class_name_problem
-from latent3d.runs.meta_checks import check_name_items
+from latent3d.runs.meta_checks import check_name_items, dataset_class_names
 from latent3d.runs.snapshots import MAX_STEPS
 from latent3d.runs.validation import RunError, short_repr
 
@@ -155,10 +154,7 @@ def _check_class_names(p: Path, meta: dict[str, Any]) -> None:
         return
     if not isinstance(dataset, dict):
         raise RunError(f"{p}: 'dataset' must be a JSON object or null.")
-    name = dataset.get("name")
-    if name is not None and class_name_problem(name):
-        raise RunError(f"{p}: 'dataset.name' {class_name_problem(name)}; it must be a short line of text.")
-    names = dataset.get("class_names")
+    names = dataset_class_names(p, dataset)
     if names is None:
         return
     if not isinstance(names, list) or not 1 <= len(names) <= MAX_CLASSES:

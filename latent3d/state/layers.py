@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from psygnal import SignalGroupDescriptor
@@ -45,6 +45,12 @@ class LayersModel(Model):
     def add_own_image(self, image: OwnImage) -> None:
         """Place one more own image (ValueError when MAX_OWN_IMAGES are shown already)."""
         self.own_images = (*self.own_images, image)
+
+    def set_own_trail(self, index: int, on: bool) -> None:
+        """Draw (``on``) or hide the trail of the own image at ``index`` (an index outside the list is ignored)."""
+        if 0 <= index < len(self.own_images):
+            image = self.own_images[index]
+            self.own_images = (*self.own_images[:index], replace(image, trail=bool(on)), *self.own_images[index + 1:])
 
     def remove_own_image(self, index: int) -> None:
         """Remove the own image at ``index`` in :attr:`own_images` (an index outside it is ignored)."""

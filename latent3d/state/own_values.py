@@ -8,7 +8,9 @@ import numpy as np
 
 from latent3d.analysis.decoder_map import PLANES
 
-__all__ = ["GRID_RANGE", "MAX_NAME_CHARS", "MAX_OWN_IMAGES", "OPACITY_RANGE", "PIXELS", "DecoderMapState", "OwnImage"]
+__all__ = ["GRID_RANGE", "MAX_NAME_CHARS", "MAX_OWN_IMAGES", "OPACITY_RANGE", "OWN_COLOURS", "PIXELS",
+           "DecoderMapState",
+           "OwnImage", "own_colour"]
 
 GRID_RANGE = (4, 32)
 OPACITY_RANGE = (0.05, 1.0)
@@ -16,6 +18,16 @@ MAX_OWN_IMAGES = 16
 MAX_NAME_CHARS = 80
 PIXELS = 784
 
+
+# Colours no class uses (CLASS_COLORS are matplotlib's tab10), bright on the dark background; the first is the
+# green one image had before.
+OWN_COLOURS = ((0.35, 1.0, 0.45), (1.0, 1.0, 1.0), (1.0, 0.35, 0.85), (0.45, 0.85, 1.0), (1.0, 0.95, 0.3),
+               (1.0, 0.55, 0.45), (0.7, 0.6, 1.0), (0.6, 1.0, 0.85))
+
+
+def own_colour(i: int) -> tuple[float, float, float]:
+    """The colour of the ``i``-th own image (0..1 RGB), shared by its marker, trail, label and panel row."""
+    return OWN_COLOURS[i % len(OWN_COLOURS)]
 
 @dataclass(frozen=True)
 class DecoderMapState:
@@ -36,10 +48,12 @@ class DecoderMapState:
 
 @dataclass(frozen=True)
 class OwnImage:
-    """One own image: a name and its 28x28 grey levels (uint8, white on black) as 784 bytes, row by row."""
+    """One own image: a name, its 28x28 grey levels (uint8, white on black) as 784 bytes, row by row, and
+    whether its trail across training is drawn."""
 
     name: str
     pixels: bytes
+    trail: bool = True
 
     def __post_init__(self) -> None:
         if len(self.pixels) != PIXELS:

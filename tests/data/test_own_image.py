@@ -139,6 +139,35 @@ def test_layer_places_markers_and_trails(layer: tuple[ViewerModel, object], run:
     assert lay.markers.shape == (0, 3)  # type: ignore[attr-defined]
 
 
+def test_each_own_image_has_its_colour_a_label_and_a_trail_of_its_own(layer: tuple[ViewerModel, object],
+                                                                      run: Run) -> None:
+    """Issue 32 item 4: every own image was one green, unlabelled, its trail always drawn."""
+    from latent3d.state.own_values import own_colour
+
+    model, lay = layer
+    model.layers.add_own_image(OwnImage.from_array("my shoe", np.linspace(0, 1, 784)))
+    model.layers.add_own_image(OwnImage.from_array("my bag", np.linspace(1, 0, 784)))
+    model.time.position = 1.0
+    marks = np.asarray(lay._marks.point_data["rgb"])  # type: ignore[attr-defined]
+    assert marks.shape == (2, 3) and (marks[0] != marks[1]).any()
+    assert tuple(marks[1]) == tuple(int(round(255 * c)) for c in own_colour(1))
+    labels = lay.labels  # type: ignore[attr-defined]
+    assert [a.GetInput() for a in labels] == ["my shoe", "my bag"] and all(a.GetVisibility() for a in labels)
+    assert np.allclose(labels[1].GetPosition(), lay.markers[1])  # type: ignore[attr-defined]
+    assert labels[1].GetTextProperty().GetColor() == pytest.approx(own_colour(1))
+    assert lay.trail_points.shape == (2 * run.n_snapshots, 3)  # type: ignore[attr-defined]
+    model.layers.set_own_trail(0, False)  # the first one's trail off: only the bag's is drawn, in its colour
+    assert not model.layers.own_images[0].trail and lay.trail_points.shape == (run.n_snapshots, 3)  # type: ignore[attr-defined]
+    rgb = np.asarray(lay._trails.cell_data["rgb"])  # type: ignore[attr-defined]
+    assert rgb.shape == (1, 3) and tuple(rgb[0]) == tuple(marks[1])
+    from vtkmodules.vtkRenderingCore import VTK_SCALAR_MODE_USE_CELL_FIELD_DATA
+
+    assert lay._trail_actor.GetMapper().GetScalarMode() == VTK_SCALAR_MODE_USE_CELL_FIELD_DATA  # type: ignore[attr-defined]
+    model.layers.set_own_trail(1, False)
+    assert lay.trail_points.shape == (0, 3)  # type: ignore[attr-defined]
+    assert lay.markers.shape == (2, 3)  # type: ignore[attr-defined]  # the markers and names stay
+
+
 def test_state_limits_own_images() -> None:
     model = ViewerModel()
     img = OwnImage.from_array("x\x07y", np.zeros(784))

@@ -125,3 +125,34 @@ def test_train_dialog_defaults_are_one_click_away(qtbot, tmp_path: Path) -> None
     qtbot.mouseClick(dialog.defaults_button, Qt.MouseButton.LeftButton)
     assert dialog.config() == TrainConfig() and dialog.threads() is None
     assert dialog.name.text() == name
+
+
+@pytest.mark.parametrize("field", ["dataset_box", "epochs", "lr", "name", "threads_box"])
+def test_return_in_the_train_dialog_starts_whatever_has_the_focus(qtbot, tmp_path: Path, field: str) -> None:  # noqa: ANN001
+    """Return left the dialog open when the Dataset box (the first field, so the focus) took the key."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    d = TrainDialog(tmp_path / "runs", settings=settings)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    widget = getattr(d, field)
+    d.activateWindow()
+    widget.setFocus()
+    with qtbot.waitSignal(d.accepted, timeout=2000):
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+    assert d.result() == d.DialogCode.Accepted and not d.isVisible()
+
+
+def test_the_group_csv_dialog_starts_in_the_runs_folder_then_the_last_export(window, dialogs, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 32 defect 10: the group panel's CSV… dialog opened in the working directory."""
+    panel = window.parts["groups"]["panel"]
+    window.model.groups.select_class(2)
+    panel.csv_button.click()  # cancelled
+    assert Path(dialogs["start"][-1]).parent == default_runs_dir()
+    out = tmp_path / "exports"
+    out.mkdir()
+    dialogs["replies"].append(str(out / "coats.csv"))
+    panel.csv_button.click()
+    assert (out / "coats.csv").is_file()
+    panel.npy_button.click()
+    assert Path(dialogs["start"][-1]).parent == out

@@ -114,22 +114,31 @@ def test_the_free_roam_tooltip_says_what_it_does(window) -> None:  # noqa: ANN00
     assert tip.strip().lower() not in ("free roam", "free roam (f)") and "probe" in tip
 
 
-def test_after_stop_the_camera_and_the_selection_stay(window) -> None:  # noqa: ANN001
-    """Stop went back to the previous run with a reset camera and no selection."""
+def test_after_stop_the_run_before_comes_back_with_its_camera_selection_and_position(
+        window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """Stop gave the run before back framed as the live run was (the cloud cut off) and without its selection."""
     import dataclasses
 
+    from latent3d.config.train import TrainConfig
     from tests.support.scene_fixtures import grown
 
-    state, training = window.model, window.parts["training"]["training"]
-    before = state.time.run
-    live = grown(before, 2)  # what a training shows after two snapshots
-    training._previous, training._shown = before, live  # as start() and the first snapshot leave them
+    model, training = window.model, window.parts["training"]["training"]
+    before = model.time.run
+    model.time.follow = False
+    model.time.position = 1.0
+    model.pick.selected = 7
+    camera = dataclasses.replace(model.camera.camera, position=tuple(2 * v for v in model.camera.camera.position))
+    model.camera.camera = camera
+    monkeypatch.setattr(training.controller, "start", lambda job: None)
+    training.start(TrainConfig(epochs=1), tmp_path / "live")
+    live = grown(before, 2)  # what a training shows after two snapshots: shown afresh, framed by follow
+    training._shown = live
     window.files.show_run(live)
-    state.pick.selected = 7
-    camera = dataclasses.replace(state.camera.camera, position=tuple(2 * v for v in state.camera.camera.position))
-    state.camera.camera = camera
+    model.pick.selected = 3
+    model.camera.camera = dataclasses.replace(camera, position=tuple(0.2 * v for v in camera.position))
     training._on_stopped()
-    assert state.time.run is before
-    assert state.pick.selected == 7 and window.scene.selected == 7
-    assert state.camera.camera.position == pytest.approx(camera.position)  # (VTK orthogonalises the view-up)
-    assert state.camera.camera.focal_point == pytest.approx(camera.focal_point)
+    assert model.time.run is before and model.time.position == 1.0
+    assert model.pick.selected == 7 and window.scene.selected == 7
+    assert model.camera.camera.position == pytest.approx(camera.position)  # (VTK orthogonalises the view-up)
+    assert model.camera.camera.focal_point == pytest.approx(camera.focal_point)
+    assert window.view.camera_position[0] == pytest.approx(camera.position)

@@ -97,3 +97,54 @@ def test_the_halo_scales_with_the_markers() -> None:
         sizes.append(halo - core)
         plotter.close()
     assert sizes[1] == pytest.approx(4 * sizes[0]) and sizes[0] >= 5
+
+
+def _class_pixels_seen(model: ViewerModel, scene: LatentScene, cls: int) -> int:
+    """How many of class ``cls``'s points show their own (unfaded) colour at their centre pixel."""
+    from latent3d.scene.offscreen.render import grab
+
+    img = grab(scene.plotter.ren_win)[..., :3].astype(int)
+    h, w = img.shape[:2]
+    colour = np.asarray(CLASS_COLORS[cls], int)
+    seen = 0
+    for i in np.flatnonzero(np.asarray(model.time.run.labels) == cls):
+        x, y, _ = scene.display_position(int(i))
+        r, c = int(round(h - 1 - y)), int(round(x))
+        if 0 <= r < h and 0 <= c < w:
+            # lit spheres shade their colour (its direction stays); a faded point keeps 15 % of it over the
+            # dark background, far darker
+            p = img[r, c]
+            cos = float(p @ colour) / (np.linalg.norm(p) * np.linalg.norm(colour) + 1e-9)
+            seen += int(cos > 0.97 and p.max() > 0.4 * colour.max())
+    return seen
+
+
+def test_the_highlighted_class_is_drawn_over_the_faded_ones(tmp_path: Path) -> None:
+    """Issue 32: of the bundled run's 1,000 trousers about 20 showed through the faded classes."""
+    from tests.qt.conftest import REPO
+
+    bundled = REPO / "checkpoints" / "fashion-mnist-default"
+    if not (bundled / "run.json").is_file():
+        pytest.skip("the bundled run is not present")
+    plotter = pv.Plotter(off_screen=True, window_size=(800, 600))
+    model = ViewerModel()
+    scene = LatentScene(plotter)
+    m = model
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
+    highlight = ClassHighlight(model.display, model.time, scene, presenter.colours)
+    try:
+        model.set_run(load_run(bundled))
+        trousers = int((np.asarray(model.time.run.labels) == 1).sum())
+        model.display.highlight_class = 1
+        highlight.on_top.show(None)  # what the code before drew: the fade only
+        before = _class_pixels_seen(model, scene, 1)
+        highlight.apply()
+        after = _class_pixels_seen(model, scene, 1)
+        assert highlight.on_top.count == trousers
+        assert before < 0.1 * trousers and after > 0.75 * trousers, (before, after, trousers)  # 48 -> 865 of 1,000
+        model.display.hidden_classes = frozenset({1})  # a hidden class is not drawn on top either
+        assert highlight.on_top.count == 0
+    finally:
+        highlight.close()
+        presenter.close()
+        plotter.close()

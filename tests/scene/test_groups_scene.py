@@ -220,3 +220,29 @@ def test_a_screenshot_of_the_state_shows_the_group(run: Run) -> None:
     isolated = render_model(state, (240, 180))
     drawn = [float(np.any(img[20:-25] != BACKGROUND, axis=-1).mean()) for img in (full, isolated)]
     assert drawn[1] < drawn[0] / 3
+
+
+def test_a_highlighted_group_is_drawn_on_top_and_not_when_isolated(tmp_path: Path) -> None:
+    """Issue 32: *Select this class* dimmed the rest, whose points in front hid most of the group."""
+    from latent3d.state.viewer_model import ViewerModel
+    from tests.support.scene_fixtures import make_run
+
+    plotter = pv.Plotter(off_screen=True, window_size=(200, 150))
+    m = ViewerModel()
+    scene = LatentScene(plotter)
+    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
+    groups = GroupPresenter(m.groups, m.time, m.display, m.compare, scene, presenter.colours)
+    try:
+        m.set_run(load_run(make_run(tmp_path / "r", n=300, epochs=2)))
+        labels = np.asarray(m.time.run.labels)
+        m.groups.select_class(3)
+        assert groups.on_top.visible and groups.on_top.count == int((labels == 3).sum())
+        m.groups.toggle_mode()  # isolate: the rest is not drawn, nothing to draw on top
+        assert m.groups.mode == "isolate" and not groups.on_top.visible
+        m.groups.toggle_mode()
+        m.groups.remove_group(m.groups.shown)
+        assert not groups.on_top.visible
+    finally:
+        groups.close()
+        presenter.close()
+        plotter.close()

@@ -44,6 +44,18 @@ def test_defaults_and_null(tmp_path: Path) -> None:
     assert spec.own_images[0].pixels == base64.b64decode(PIX)
 
 
+def test_a_hidden_own_trail_is_saved_and_old_files_draw_every_trail(tmp_path: Path) -> None:
+    """Issue 32: the optional ``trail`` key; a file without it (written before it existed) opens as before."""
+    a = OwnImage.from_array("a", np.linspace(0, 1, 784))
+    b = OwnImage("b", a.pixels, trail=False)
+    save_view(ViewSpec("r", 0, None, CAM, own_images=(a, b)), tmp_path / "v.json")
+    items = json.loads((tmp_path / "v.json").read_text())["own_images"]
+    assert "trail" not in items[0] and items[1]["trail"] is False
+    assert load_view(tmp_path / "v.json").own_images == (a, b)
+    old = load_view(_file(tmp_path, own_images=[{"name": "a", "pixels": PIX}]))
+    assert old.own_images[0].trail
+
+
 @pytest.mark.parametrize(("extra", "key"), [
     ({"decoder_map": 3}, "decoder_map"),
     ({"decoder_map": {"plane": "diagonal"}}, "decoder_map.plane"),
@@ -61,6 +73,7 @@ def test_defaults_and_null(tmp_path: Path) -> None:
     ({"own_images": [{"name": "a", "pixels": "!!!"}]}, "own_images[0].pixels"),
     ({"own_images": [{"name": "a", "pixels": base64.b64encode(b"abc").decode()}]}, "own_images[0].pixels"),
     ({"own_images": [{"name": "a", "pixels": PIX, "code": [1, 2, 3]}]}, "code"),
+    ({"own_images": [{"name": "a", "pixels": PIX, "trail": 0}]}, "own_images[0].trail"),
 ])
 def test_hostile_values_name_the_key(tmp_path: Path, extra: dict[str, Any], key: str) -> None:
     with pytest.raises(ViewFileError) as info:

@@ -210,7 +210,8 @@ class MovieExport:
         if path.suffix.lower() not in (".mp4", ".gif"):
             path = path.with_suffix(".gif" if "gif" in chosen.lower() else ".mp4")
         last = self.time.time.last if self.time.time is not None else 0
-        dialog = MovieOptionsDialog(last, self.view.window_size, self.display.train_overlay, parent)
+        dialog = MovieOptionsDialog(last, self.view.window_size, self.display.train_overlay, parent,
+                                    follow=self.time.follow)
         accepted = dialog.exec() == MovieOptionsDialog.DialogCode.Accepted
         o = dialog.options()
         dialog.deleteLater()

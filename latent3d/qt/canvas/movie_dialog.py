@@ -52,10 +52,13 @@ class MovieOptionsDialog(QDialog):
         Whether the training-set overlay is shown: it is the final epoch's codes in every frame, so
         the dialog offers to leave it out (ticked).
     parent : QWidget, optional
+    follow : bool
+        Whether *Follow the snapshot* is on: every frame is then framed on its own snapshot, so the camera
+        choice says that instead of offering a fixed camera the movie would not keep.
     """
 
     def __init__(self, last_snapshot: int, view_size: tuple[int, int], overlay_on: bool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, follow: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export timeline movie")
         self.last_snapshot, self.view_size = last_snapshot, view_size
@@ -73,8 +76,14 @@ class MovieOptionsDialog(QDialog):
         self.caption = QCheckBox("Step caption in every frame (\"step 64 · epoch 0.07\")")
         self.caption.setChecked(d.caption)
         self.camera = QComboBox()
-        self.camera.addItem("Keep my camera (the cloud grows from a speck)", False)
-        self.camera.addItem("Fit each frame's points", True)
+        if follow:  # the movie follows the snapshot as the view does: a fixed camera is not on offer
+            self.camera.addItem("Follow the snapshot: each frame framed on its points, from my camera's direction",
+                                True)
+            self.camera.setEnabled(False)
+            self.camera.setToolTip("Follow the snapshot is on; turn it off to keep one camera through the movie")
+        else:
+            self.camera.addItem("Keep my camera (the cloud grows from a speck)", False)
+            self.camera.addItem("Fit each frame's points", True)
         self.overlay = QCheckBox("Leave the training-set overlay out: it is the final epoch's codes in every "
                                  "frame and hides the early ones")
         self.overlay.setChecked(True)

@@ -182,7 +182,10 @@ class AgreementPlot(StepPlot):
         run = self.time.run
         if run is None or self.values is None:
             return
-        self.curve.setData(self.x_of(run.steps), self.values)
+        values, comparison = np.array(self.values, np.float64), self.compare.comparison
+        if comparison is not None and len(comparison.epochs_a) == len(values):
+            values[comparison.ended_mask()] = np.nan  # the second run had ended: no agreement to draw there
+        self.curve.setData(self.x_of(run.steps), values, connect="finite")
         self.plot.enableAutoRange(axis="x")  # an empty plot had its x range fixed to the run's span
         self._on_position(self.time.position)
 

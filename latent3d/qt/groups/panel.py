@@ -15,7 +15,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from latent3d.analysis.groups import class_counts
 from latent3d.data.datasets import CLASS_NAMES
+from latent3d.qt.widgets.dialog_dirs import save_file_name
 from latent3d.qt.widgets.thumbs import ThumbGrid
 from latent3d.runs.group_export import write_group_csv, write_group_npy
 from latent3d.scene.core.cloud import CLASS_COLORS
@@ -271,8 +271,9 @@ class GroupPanel(QWidget):
 
     def _export_dialog(self, kind: str) -> None:
         name = f"{self.groups.shown or 'group'}.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export group", name,
-                                              "CSV (*.csv)" if kind == "csv" else "NumPy indices (*.npy)")
+        # in the folder of the last export, else the runs folder: not the working directory (issue 32)
+        path, _ = save_file_name(self, "Export group", name,
+                                 "CSV (*.csv)" if kind == "csv" else "NumPy indices (*.npy)")
         if not path:
             return
         try:

@@ -2,27 +2,34 @@
 
 :class:`SelectionTool` turns a drag in the view into ``groups.select_points`` (Shift adds, Ctrl
 removes): while a mode is on, the camera's interactor style is swapped for one that does nothing, so
-the drag draws a region instead of rotating. :class:`GroupToolbar` holds the actions and their keys.
+the drag draws a region instead of rotating, and a note at the top of the view says which mode is on.
+One drag ends the mode (the camera moves again) unless Shift is held. :class:`GroupToolbar` holds the
+actions and their keys.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolBar, QWidget
 
-from latent3d.scene.groups.region import RegionOverlay, idle_style, select_region
+from latent3d.scene.groups.region import ModeNote, RegionOverlay, idle_style, select_region
 from latent3d.state.groups import MAX_TRAIL_LENGTH, GroupsModel, TrailsState
 from latent3d.state.model import connect_handlers
 
-__all__ = ["MODES", "GroupToolbar", "SelectionTool"]
+__all__ = ["MODE_NOTES", "MODES", "GroupToolbar", "SelectionTool"]
 
 MODES = ("box", "lasso")
 CLICK_PX = 3  # a release this close to the press is a click: it selects the one point under the cursor
 DEFAULT_TRAIL_LENGTH = 10
+MODE_NOTES = {
+    "box": "Box selection: drag a box around points · Shift: add and keep the box · Ctrl: remove · Esc: leave",
+    "lasso": "Lasso selection: draw around points · Shift: add and keep the lasso · Ctrl: remove · Esc: leave",
+}
 
 
 class SelectionTool:
@@ -46,6 +53,9 @@ class SelectionTool:
         self._observers: list[int] = []
         self._region: list[tuple[float, float]] = []
         self._pressed = False
+        #: Called (from the event loop) when a drag without Shift ends the mode; the toolbar unchecks its action.
+        self.on_done: Callable[[], object] = lambda: self.set_mode(None)
+        self.note = ModeNote(view.scene.plotter)
 
     def set_mode(self, mode: str | None) -> None:
         """``box``, ``lasso`` or None (the camera moves again)."""
@@ -66,8 +76,9 @@ class SelectionTool:
             iren.SetInteractorStyle(self._style)
             self._pressed = False
             self.overlay.show(None)
-            self.view.request_render()
         self.mode = mode
+        self.note.show(MODE_NOTES.get(mode or ""))
+        self.view.request_render()
 
     # -- the drag -------------------------------------------------------------------------------
 
@@ -96,6 +107,12 @@ class SelectionTool:
         end = self._xy()
         region = [self._region[0], end] if self.mode == "box" else [*self._region, end]
         self.finish(np.array(region), op)
+        if op != "add":  # one drag, one selection: the camera moves again (Shift keeps the mode for more)
+            QTimer.singleShot(0, self._done)  # not inside VTK's event: leaving swaps the interactor's style
+
+    def _done(self) -> None:
+        if self.mode is not None and not self._pressed:
+            self.on_done()
 
     def finish(self, region: np.ndarray, op: str = "replace") -> np.ndarray:
         """Select the points in display ``region`` (box corners or lasso vertices) by ``op``; returns their ids.
@@ -116,9 +133,10 @@ class SelectionTool:
         return ids
 
     def close(self) -> None:
-        """Give the camera its style back and remove the outline."""
+        """Give the camera its style back and remove the outline and the note."""
         self.set_mode(None)
         self.overlay.close()
+        self.note.close()
 
 
 class GroupToolbar(QToolBar):
@@ -136,6 +154,7 @@ class GroupToolbar(QToolBar):
         super().__init__("Groups", parent)
         self.setObjectName("group-toolbar")
         self.groups, self.tool = groups, tool
+        tool.on_done = self.leave_mode  # one drag ends the mode: its action is unchecked too
         modes = QActionGroup(self)
         modes.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.box_action = self._add("Box", "B", "Drag a box to select the points you see (Shift adds, Ctrl removes)")

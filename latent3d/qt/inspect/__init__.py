@@ -21,6 +21,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.inspect.explore_panel import FilmstripBox, NeighboursBox, PathBox
     from latent3d.qt.inspect.explore_views import FilmstripView, NeighboursView, PathView
     from latent3d.qt.inspect.gestures import PickGestures
+    from latent3d.qt.inspect.hover import HoverTip
     from latent3d.qt.inspect.image_panel import ImagePanel
     from latent3d.qt.inspect.selection_view import SelectionDisplay
     from latent3d.qt.style import follow_checked, window_action
@@ -42,6 +43,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     neighbours_box.select_requested.connect(model.groups.select_points)
     gestures = PickGestures(pick, time, services.view, path.steps.value,
                             refuse=lambda reason: services.message(f"Free roam is off: {reason}", 8000))
+    hover = HoverTip(time, services.view)  # index and class of the point under a resting mouse
     roam_tip = ("Drag a yellow probe through the latent space and see what the decoder makes "
                 "of each place, with the nearest test image (F; Escape leaves)")
     roam = window_action("Free roam", services.window, "F", checkable=True, tip=roam_tip)
@@ -77,6 +79,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
         for v in views:
             v.close()
         gestures.close()
+        hover.close()
 
     return Parts(
         panels=[Panel(panel, "right", "Selected image", order=20, group="inspect", scroll=True),
@@ -90,7 +93,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
         actions={"View": [roam]}, toolbar=[(60, roam)], escape=escape, close=close,
         handles={"panel": panel, "filmstrip": filmstrip, "path": path, "neighbours_box": neighbours_box,
                  "gestures": gestures, "roam_action": roam, "selection_view": views[0], "filmstrip_view": views[1],
-                 "path_view": views[2], "neighbours_view": views[3]})
+                 "path_view": views[2], "neighbours_view": views[3], "hover": hover})
 
 
 FEATURE = Feature("inspect", build, frozenset({"labels"}))

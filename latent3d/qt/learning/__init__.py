@@ -36,8 +36,9 @@ def build(model: ViewerModel, services: Services) -> Parts:
         panels=[Panel(views.purity, "bottom", "Class separation", order=20, group="learning", stretch=9,
                       shown=purity.shown),
                 Panel(views.histogram, "bottom", "Learned at", order=25, group="learning", shown=histogram.shown),
-                Panel(views.map_tab(), "bottom", "Data map", order=50, group="loss",
-                      shown=map_shown)],
+                Panel(views.events, "bottom", "Events", order=27, group="learning",
+                      tooltip="What happened when: each class's separation and the loss's half drop; click to go"),
+                Panel(views.map_tab(), "bottom", "Data map", order=50, group="loss", shown=map_shown)],
         close=views.close, handles={"views": views, "service": views.service})
 
 

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from latent3d.state.learning import LearningModel
     from latent3d.state.time import TimeModel
 
-__all__ = ["PurityPlot", "event_colour", "plain_tip", "short_label"]
+__all__ = ["LABEL_GAP", "PurityPlot", "event_colour", "plain_tip", "short_label"]
+
+LABEL_GAP = 0.05  # the least distance between two labelled event lines, as a share of the x range
 
 
 def axis_x(steps: np.ndarray | float, axis: str) -> np.ndarray:
@@ -136,14 +138,22 @@ class PurityPlot(StepPlot):
             self.event_lines.append(line)
         a = self.learning.result
         steps = a.steps if a is not None else np.zeros(1)
-        for i, (line, event) in enumerate(zip(self.event_lines, events)):
+        ends = axis_x(np.array([steps[0], steps[-1]]), axis)
+        gap = LABEL_GAP * max(float(ends[1] - ends[0]), 1e-9)
+        last = -np.inf
+        for line, event in zip(self.event_lines, events):
             rgb = event_colour(event)
             line.setPen(pg.mkPen((*rgb, 150), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-            line.setValue(float(axis_x(event.step, axis)))
+            x = float(axis_x(event.step, axis))
+            line.setValue(x)
+            # Early events crowd together: a label only where it cannot touch the one before; every line keeps
+            # its tooltip and click, and the Events list names them all.
+            text = short_label(event) if x - last >= gap else ""
+            last = x if text else last
             # Plain text (a TextItem), but setFormat is a str.format template: braces in a name from run.json doubled
-            line.label.setFormat(short_label(event).replace("{", "{{").replace("}", "}}"))
+            line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
             line.label.setColor(rgb)
-            line.label.setPosition(0.08 + 0.8 * (i % 6) / 6)  # staggered: early events crowd together
+            line.label.setPosition(0.5)
             line.setToolTip(plain_tip(event.tooltip(steps)))
         self._events = list(events)
 

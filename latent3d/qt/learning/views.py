@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter
 
 from latent3d.qt.learning.data_map import DataMap
+from latent3d.qt.learning.event_list import EventList
 from latent3d.qt.learning.event_ticks import EventTicks
 from latent3d.qt.learning.hardest_list import HardestList, ImageSource
 from latent3d.qt.learning.learned_histogram import LearnedHistogram
@@ -58,6 +59,7 @@ class LearningViews:
         self.data_map = DataMap(learning, time, display, pick, image_of=image_of)
         self.hardest = HardestList(time, display, pick, image_of=image_of)
         self.ticks = EventTicks(learning)  # a tick layer: the feature's build adds it to the timeline
+        self.events = EventList(learning, time)  # what happened when, in order: the plot's labels crowd
         self.data_map.box_selected.connect(self._on_box)
         learning.events.status.connect(self._on_status)
 
@@ -93,4 +95,5 @@ class LearningViews:
         self.ticks.close_ticks()
         self.data_map.close_map()
         self.hardest.close_list()
+        self.events.close_list()
         self.service.close()

@@ -32,7 +32,7 @@ from latent3d.qt.widgets.dialogs import error_box
 from latent3d.qt.widgets.image_view import ImageView, to_uint8
 from latent3d.state.layers import LayersModel
 from latent3d.state.model import connect_handlers
-from latent3d.state.own_values import MAX_OWN_IMAGES, OwnImage
+from latent3d.state.own_values import MAX_OWN_IMAGES, OwnImage, own_colour
 from latent3d.state.pick import PickModel
 from latent3d.state.time import TimeModel
 
@@ -193,6 +193,7 @@ class OwnImagePanel(QWidget):
         row = self.list.currentRow()
         with QSignalBlocker(self.list):
             self.list.clear()
+            self.trail_boxes: list[QCheckBox] = []
             for i, im in enumerate(images):
                 self._add_row(i, im)
             self.list.setCurrentRow(min(max(row, 0), len(images) - 1) if images else -1)
@@ -205,11 +206,19 @@ class OwnImagePanel(QWidget):
         line.setContentsMargins(4, 0, 4, 0)
         name = QLabel(image.name)
         name.setTextFormat(Qt.TextFormat.PlainText)
+        r, g, b = (int(round(255 * c)) for c in own_colour(i))
+        name.setStyleSheet(f"color: rgb({r},{g},{b}); font-weight: bold")  # the colour of its marker and name in 3-D
+        trail = QCheckBox("trail")
+        trail.setChecked(image.trail)
+        trail.setToolTip("Draw this image's path through the snapshots in the 3-D view")
+        trail.toggled.connect(lambda on, k=i: self.layers.set_own_trail(k, on))
         remove = QPushButton("remove")
         remove.setToolTip("Take this image out of the view")
         remove.clicked.connect(lambda _c=False, k=i: self.remove(k))
         line.addWidget(name, 1)
+        line.addWidget(trail)
         line.addWidget(remove)
+        self.trail_boxes.append(trail)
         item.setSizeHint(cell.sizeHint())
         self.list.addItem(item)
         self.list.setItemWidget(item, cell)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -104,6 +106,11 @@ class TrainDialog(QDialog):
         self.defaults_button.setToolTip("Back to the model's defaults: 20 epochs, batch 64, learning rate 1e-3, "
                                         "seed 0, every training and test image, automatic threads")
         self.defaults_button.clicked.connect(self.set_defaults)
+        # Return is Start whatever has the focus: the button box made Cancel the default when shown (Return
+        # closed the dialog with no run started), so no other button may become the default.
+        for button in self.buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(button is self.start_button)
         self.buttons.accepted.connect(self._on_start_clicked)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -176,6 +183,11 @@ class TrainDialog(QDialog):
                            seed=self.seed.value(),
                            max_train_images=None if n_train >= SPLIT_SIZES["train"] else n_train,
                            max_test_images=None if n_test >= SPLIT_SIZES["test"] else n_test)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Make *Start* the default button again (the dialog's show picks one of its own)."""
+        super().showEvent(event)
+        self.start_button.setDefault(True)
 
     def name_problem(self) -> str:
         """Why the run name cannot be used, or an empty string."""

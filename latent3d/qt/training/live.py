@@ -27,6 +27,7 @@ from latent3d.state.time import TimeModel
 
 if TYPE_CHECKING:
     from latent3d.config.train import TrainConfig
+    from latent3d.state.values import Camera
 
 __all__ = ["LiveTraining"]
 
@@ -44,7 +45,7 @@ class LiveTraining(QObject):
     time : TimeModel
         The run shown and its position; its ``follow`` is the strip's follow toggle.
     camera, pick : CameraModel, PickModel
-        Kept as the user left them when a stopped training gives the run before back.
+        Remembered when a training starts and given back with the run before when it stops or fails.
     settings : QSettings
         The Train dialog's remembered values.
     parent : QWidget
@@ -91,6 +92,7 @@ class LiveTraining(QObject):
         self._live: LiveRun | None = None
         self._shown: Run | None = None
         self._previous: Run | None = None
+        self._previous_view: tuple[Camera | None, int | None, float] = (None, None, 0.0)  # camera, selected, position
         self._n_batches = 0
         self._eta: TimeLeft | None = None
         self.clock = perf_counter  # what the time-left estimate is timed with (tests pass a fake one)
@@ -154,6 +156,8 @@ class LiveTraining(QObject):
             return
         self._config, self._live, self._shown, self._eta = config, None, None, None
         self._previous = self.time.run
+        # the live run is framed and picked afresh: what the run before looked like comes back after a Stop
+        self._previous_view = (self.camera.camera, self.pick.selected, self.time.position)
         job = TrainJob(config, Path(target), data_dir=self.data_dir, command="latent3d view: Train…",
                        dataset=dataset, threads=threads)
         try:  # the checks `train` makes: a full disk, a name being trained elsewhere, are refused now
@@ -305,15 +309,16 @@ class LiveTraining(QObject):
         error_box(self.parent_widget, "Training failed", message)
 
     def _restore_previous(self) -> None:
-        """Back to the run shown before the training; the camera and the selection stay as the user left them."""
+        """Back to the run shown before the training, with the camera, selection and position it had then."""
         previous = self._previous if self._shown is not None and self.time.run is self._shown else None
-        camera, selected = self.camera.camera, self.pick.selected
-        self._end_follow()  # before the run: following would frame it, not keep the user's camera
+        camera, selected, position = self._previous_view
+        self._end_follow()  # before the run: following would frame it, not give its camera back
         if previous is not None:
             self.show_run(previous)
+            self.time.position = position
             if camera is not None:
                 self.camera.camera = camera
             if selected is not None and selected < len(previous.labels):
-                with contextlib.suppress(ValueError):  # its class hidden: the model's rule wins
+                with contextlib.suppress(ValueError):  # its class hidden since: the model's rule wins
                     self.pick.selected = selected
         self._shown = None

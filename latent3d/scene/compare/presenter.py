@@ -142,7 +142,10 @@ class ComparePresenter:
         self.scene.update_codes(at.codes[None], 0.0)
         self.residual = at.residual
         assert self.compare.other is not None
-        self._caption.SetInput(f"{self.compare.other.name} · {residual_text(at.residual)}")
+        name, comparison = self.compare.other.name, self.compare.comparison
+        if comparison is not None and comparison.ended(self.time.position):  # its last snapshot stands in (issue 32)
+            name = f"{name} ended at epoch {comparison.epochs_b[-1]:g}: its last snapshot"
+        self._caption.SetInput(f"{name} · {residual_text(at.residual)}")
         self._apply_colours()
 
     def _refresh(self, _value: object = None) -> None:

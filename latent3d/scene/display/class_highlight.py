@@ -1,4 +1,5 @@
-"""The class brought out in the scene: while the display model's ``highlight_class`` is set, the others fade."""
+"""The class brought out in the scene: while the display model's ``highlight_class`` is set, the others fade
+and its points are drawn over them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from latent3d.analysis.explore import map_colours
 from latent3d.scene.core.cloud import BACKGROUND, CLASS_COLORS, LatentScene
+from latent3d.scene.core.on_top import OnTopPoints
 from latent3d.scene.core.overlays import ColourModes
 from latent3d.state.model import connect_handlers
 
@@ -26,7 +28,7 @@ def _background() -> np.ndarray:
 
 
 class ClassHighlight:
-    """Fades every class but the highlighted one, over whatever colour mode the presenter drew.
+    """Fades every class but the highlighted one, over whatever colour mode the presenter drew, and draws it on top.
 
     Parameters
     ----------
@@ -52,6 +54,7 @@ class ClassHighlight:
         self.display, self.time = display, time
         self.scene, self.colours, self.request_render = scene, colours, request_render
         self._faded = False
+        self.on_top = OnTopPoints(scene)  # the faded points in front of the class no longer hide it
         self._disconnects = [connect_handlers(m, self) for m in (time, display)]
 
     def _on_highlight_class(self, _cls: int | None) -> None:
@@ -68,6 +71,11 @@ class ClassHighlight:
     def _on_color(self, _mode: str) -> None:
         self.apply()
 
+    def _on_hidden_classes(self, _hidden: object) -> None:
+        if self._faded:
+            self.apply()
+            self.request_render()
+
     def _base(self, labels: np.ndarray) -> np.ndarray:
         if self.colours.values is None:
             return np.asarray(CLASS_COLORS, np.float32)[labels]
@@ -77,10 +85,12 @@ class ClassHighlight:
         """Write the cloud's colours: faded but for the highlighted class, or the colour mode's own."""
         run, cloud, cls = self.time.run, self.scene._cloud, self.display.highlight_class
         if run is None or cloud is None or (cls is None and not self._faded):
+            self.on_top.show(None)
             return
         rgb = np.asarray(cloud.point_data["rgb"])
         labels = np.asarray(run.labels)
         if len(labels) != len(rgb):
+            self.on_top.show(None)
             return
         base = self._base(labels)
         if cls is not None:
@@ -89,8 +99,10 @@ class ClassHighlight:
         rgb[:] = np.rint(base).astype(np.uint8)
         cloud.point_data["rgb"].Modified()
         self._faded = cls is not None
+        self.on_top.show(labels == cls if cls is not None else None)
 
     def close(self) -> None:
-        """Disconnect from the models."""
+        """Disconnect from the models and remove the layer on top."""
         for disconnect in self._disconnects:
             disconnect()
+        self.on_top.close()

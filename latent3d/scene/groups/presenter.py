@@ -15,6 +15,7 @@ from vtkmodules.vtkRenderingCore import vtkTextActor
 
 from latent3d.analysis.groups import centroid_path, trail_sample
 from latent3d.scene.core.cloud import LatentScene
+from latent3d.scene.core.on_top import OnTopPoints
 from latent3d.scene.core.overlays import ColourModes
 from latent3d.scene.groups.trails import TrailLayer
 from latent3d.state.compare import drawn_codes
@@ -63,6 +64,7 @@ class GroupPresenter:
         self.scene, self.colours, self.request_render = scene, colours, request_render
         # 1-pixel lines are native GL lines; wider ones take a geometry shader, 30x slower on software GL
         self.trails = TrailLayer(scene.plotter, line_width=1.0 * scale)
+        self.on_top = OnTopPoints(scene)  # a highlighted group over the dimmed points (issue 32)
         self.note = vtkTextActor()
         prop = self.note.GetTextProperty()
         prop.SetFontSize(int(round(13 * scale)))
@@ -146,12 +148,14 @@ class GroupPresenter:
             if self._ready():
                 self.scene.set_only(None)
             self.colours.set_dim(None)
+            self.on_top.show(None)
             self.note.SetVisibility(False)
             return
         members = self._members(group)
         isolate = groups.mode == "isolate"
         self.scene.set_only(members if isolate else None)
         self.colours.set_dim(None if isolate or not group.size else ~members)
+        self.on_top.show(None if isolate or not group.size else members)
         if isolate:
             shown = int(self.scene.drawn_mask().sum())
             self.note.SetInput(isolate_caption(groups.shown or "", shown, self.scene.n_points))
@@ -180,4 +184,5 @@ class GroupPresenter:
             disconnect()
         self._watch_frames(False)
         self.trails.close()
+        self.on_top.close()
         self.scene.plotter.renderer.RemoveViewProp(self.note)

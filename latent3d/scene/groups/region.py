@@ -21,7 +21,8 @@ from vtkmodules.vtkCommonCore import vtkFloatArray
 if TYPE_CHECKING:
     from latent3d.scene.core.cloud import LatentScene
 
-__all__ = ["RegionOverlay", "depth_image", "idle_style", "inside_polygon", "project", "seen", "select_region"]
+__all__ = ["ModeNote", "RegionOverlay", "depth_image", "idle_style", "inside_polygon", "project", "seen",
+           "select_region"]
 
 MAX_LASSO_VERTICES = 512  # a long drag is thinned to this many vertices: the test is O(vertices x points)
 DEPTH_EPS = 2e-5  # window depth units; a 24-bit depth buffer resolves 6e-8
@@ -207,4 +208,43 @@ class RegionOverlay:
 
     def close(self) -> None:
         """Remove the outline."""
+        self.plotter.renderer.RemoveViewProp(self.actor)
+
+
+class ModeNote:
+    """A line of text at the top centre of a plotter's view: which selection mode a drag is in.
+
+    Parameters
+    ----------
+    plotter : pyvista.Plotter
+    """
+
+    def __init__(self, plotter: pv.Plotter) -> None:
+        from vtkmodules.vtkRenderingCore import vtkTextActor
+
+        self.plotter = plotter
+        self.actor = vtkTextActor()
+        prop = self.actor.GetTextProperty()
+        prop.SetFontSize(14)
+        prop.SetColor(1.0, 0.8, 0.2)
+        prop.SetJustificationToCentered()
+        prop.SetVerticalJustificationToTop()
+        self.actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.actor.GetPositionCoordinate().SetValue(0.5, 0.985)  # top centre: captions left, isolate note at the bottom
+        self.actor.SetVisibility(False)
+        self.actor.SetPickable(False)
+        plotter.renderer.AddViewProp(self.actor)
+
+    def show(self, text: str | None) -> None:
+        """Show ``text`` (None or empty: hide the note)."""
+        self.actor.SetInput(text or "")
+        self.actor.SetVisibility(bool(text))
+
+    @property
+    def text(self) -> str:
+        """The note shown ("" when hidden)."""
+        return str(self.actor.GetInput() or "") if self.actor.GetVisibility() else ""
+
+    def close(self) -> None:
+        """Remove the note from the view."""
         self.plotter.renderer.RemoveViewProp(self.actor)

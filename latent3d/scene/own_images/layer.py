@@ -1,4 +1,5 @@
-"""Own images in the cloud: a marker at each image's code at the shown position and its trail across training."""
+"""Own images in the cloud: a marker at each image's code at the shown position, its name beside it, and its trail
+across training (each image in its own colour; a trail only where the image's ``trail`` is on)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ from collections.abc import Callable
 
 import numpy as np
 import pyvista as pv
+from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D
 
 from latent3d.analysis.encoder import OwnCodes, OwnCodesCache
 from latent3d.scene.core.cloud import LatentScene, mesh_actor, style_points
 from latent3d.state.layers import LayersModel
 from latent3d.state.model import connect_handlers
-from latent3d.state.own_values import OwnImage
+from latent3d.state.own_values import OWN_COLOURS, OwnImage, own_colour
 from latent3d.state.time import TimeModel
 
-__all__ = ["OWN_RGB", "OwnImagesLayer"]
+__all__ = ["OWN_COLOURS", "OWN_RGB", "OwnImagesLayer", "own_colour"]
 
-OWN_RGB = (0.35, 1.0, 0.45)  # a green no class colour uses
-TRAIL_RGB = (0.35, 0.9, 0.45)
+OWN_RGB = OWN_COLOURS[0]
+LABEL_OFFSET_PX = (12, 6)  # the name sits right of and above its marker, clear of the disc
+
 
 
 class OwnImagesLayer:
@@ -51,13 +54,15 @@ class OwnImagesLayer:
         self.markers = np.zeros((0, 3), np.float32)
         self._codes: list[OwnCodes] = []
         self._marks = pv.PolyData(np.zeros((1, 3), np.float32))
-        self._trails = pv.PolyData(np.zeros((1, 3), np.float32))
-        self._mark_actor = mesh_actor(self._marks, rgb=None)
+        # lines only (no vertex cells), one colour each; a hidden degenerate line until there is a trail
+        self._trails = pv.PolyData(np.zeros((2, 3), np.float32), lines=np.array([2, 0, 1]))
+        self._marks.point_data["rgb"] = np.zeros((1, 3), np.uint8)
+        self._trails.cell_data["rgb"] = np.zeros((self._trails.n_cells, 3), np.uint8)
+        self._mark_actor = mesh_actor(self._marks, rgb="rgb")
         style_points(self._mark_actor, 16.0 * scale, spheres=True)
-        self._mark_actor.GetProperty().SetColor(*OWN_RGB)
-        self._trail_actor = mesh_actor(self._trails, rgb=None)
+        self._trail_actor = mesh_actor(self._trails, rgb="rgb")
+        self._trail_actor.GetMapper().SetScalarModeToUseCellFieldData()  # one colour per trail (a line cell)
         prop = self._trail_actor.GetProperty()
-        prop.SetColor(*TRAIL_RGB)
         prop.SetLineWidth(2.0 * scale)
         prop.SetLighting(False)
         # In the markers' layer (own depth buffer, the cloud's camera): never hidden inside the cloud.
@@ -66,6 +71,10 @@ class OwnImagesLayer:
             actor.SetPickable(False)
             actor.SetVisibility(False)
             self._renderer.AddActor(actor)
+        # The names go in the layer above (the selection's core): the points and markers never cover them.
+        self._label_renderer = scene.markers.layers[1]
+        self._font_px = int(round(14 * scale))
+        self.labels: list[vtkBillboardTextActor3D] = []
         self._disconnects = [connect_handlers(m, self) for m in (time, layers)]
         self._on_own_images(layers.own_images)
 
@@ -80,16 +89,39 @@ class OwnImagesLayer:
     def _on_own_images(self, images: tuple[OwnImage, ...]) -> None:
         run = self.time.run
         self._codes = [] if run is None else [self.cache.codes(run, im.pixels) for im in images]
-        pts = [c.codes for c in self._codes if len(c.snapshots) > 1]
-        if pts:
+        self._set_labels(images)
+        trails = [(i, c.codes) for i, (c, im) in enumerate(zip(self._codes, images))
+                  if im.trail and len(c.snapshots) > 1]
+        if trails:
             lines, start = [], 0
-            for p in pts:
+            for _i, p in trails:
                 lines += [len(p), *range(start, start + len(p))]
                 start += len(p)
-            self._trails.points = np.concatenate(pts).astype(np.float32)
+            self._trails.points = np.concatenate([p for _i, p in trails]).astype(np.float32)
             self._trails.lines = np.array(lines, np.int64)
-        self._trail_actor.SetVisibility(bool(pts))
+            self._trails.cell_data["rgb"] = _rgb([own_colour(i) for i, _p in trails])
+        self._trail_actor.SetVisibility(bool(trails))
         self._place()
+
+    def _set_labels(self, images: tuple[OwnImage, ...]) -> None:
+        """One name per image, in its colour (rebuilt with the list: at most MAX_OWN_IMAGES)."""
+        for actor in self.labels:
+            self._label_renderer.RemoveActor(actor)
+        self.labels = []
+        for i, im in enumerate(images):
+            actor = vtkBillboardTextActor3D()
+            actor.SetInput(im.name)
+            actor.SetDisplayOffset(*LABEL_OFFSET_PX)
+            prop = actor.GetTextProperty()
+            prop.SetFontSize(self._font_px)
+            prop.SetColor(*own_colour(i))
+            prop.SetBold(True)
+            prop.SetShadow(True)  # readable over bright points and tiles too
+            prop.SetVerticalJustificationToBottom()
+            actor.SetPickable(False)
+            actor.SetVisibility(False)
+            self._label_renderer.AddActor(actor)
+            self.labels.append(actor)
 
     def _on_position(self, _u: float) -> None:
         if self._codes:
@@ -97,11 +129,16 @@ class OwnImagesLayer:
 
     def _place(self) -> None:
         at = [c.at(self.time.position) for c in self._codes]
-        placed = [p for p in at if p is not None]
-        self.markers = np.asarray(placed, np.float32).reshape(-1, 3)
+        placed = [(i, p) for i, p in enumerate(at) if p is not None]
+        self.markers = np.asarray([p for _i, p in placed], np.float32).reshape(-1, 3)
         if placed:
             self._marks.points = self.markers.copy()
             self._marks.verts = np.array([[1, i] for i in range(len(placed))], np.int64).ravel()
+            self._marks.point_data["rgb"] = _rgb([own_colour(i) for i, _p in placed])
+        for actor, p in zip(self.labels, at):
+            if p is not None:
+                actor.SetPosition(*np.asarray(p, np.float64))
+            actor.SetVisibility(p is not None)
         self._mark_actor.SetVisibility(bool(placed))
         self.request_render()
 
@@ -111,3 +148,10 @@ class OwnImagesLayer:
             disconnect()
         for actor in (self._mark_actor, self._trail_actor):
             self._renderer.RemoveActor(actor)
+        for label in self.labels:
+            self._label_renderer.RemoveActor(label)
+        self.labels = []
+
+
+def _rgb(colours: list[tuple[float, float, float]]) -> np.ndarray:
+    return np.rint(np.asarray(colours, np.float64).reshape(-1, 3) * 255.0).astype(np.uint8)

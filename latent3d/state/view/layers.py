@@ -38,9 +38,15 @@ def decoder_map_from_dict(c: Checker, d: object) -> DecoderMapState | None:
     return DecoderMapState(plane, grid, opacity)
 
 
-def own_images_to_list(images: tuple[OwnImage, ...]) -> list[dict[str, str]]:
-    """The view file's ``own_images`` value: names and base64 pixels."""
-    return [{"name": im.name, "pixels": base64.b64encode(im.pixels).decode("ascii")} for im in images]
+def own_images_to_list(images: tuple[OwnImage, ...]) -> list[dict[str, object]]:
+    """The view file's ``own_images`` value: names and base64 pixels, and ``"trail": false`` for a hidden trail."""
+    out: list[dict[str, object]] = []
+    for im in images:
+        d: dict[str, object] = {"name": im.name, "pixels": base64.b64encode(im.pixels).decode("ascii")}
+        if not im.trail:  # the optional key (issue 32): files without it open with every trail drawn
+            d["trail"] = False
+        out.append(d)
+    return out
 
 
 def own_images_from_list(c: Checker, v: object) -> tuple[OwnImage, ...]:
@@ -53,7 +59,7 @@ def own_images_from_list(c: Checker, v: object) -> tuple[OwnImage, ...]:
     for i, item in enumerate(v):
         key = f"own_images[{i}]"
         obj = c.obj(key, item)
-        c.keys(obj, key, ("name", "pixels"), ())
+        c.keys(obj, key, ("name", "pixels"), ("trail",))
         name = c.text(f"{key}.name", obj["name"], MAX_NAME_CHARS)
         text = c.text(f"{key}.pixels", obj["pixels"], 2 * PIXELS)
         try:
@@ -62,5 +68,6 @@ def own_images_from_list(c: Checker, v: object) -> tuple[OwnImage, ...]:
             raise c.error(f"{key}.pixels", "is not base64 text") from None
         if len(raw) != PIXELS:
             raise c.error(f"{key}.pixels", f"must hold {PIXELS} grey levels (28 x 28 bytes), not {len(raw)}")
-        out.append(OwnImage(name or "image", raw))
+        trail = c.boolean(f"{key}.trail", obj.get("trail", True))
+        out.append(OwnImage(name or "image", raw, trail))
     return tuple(out)

@@ -23,6 +23,8 @@ def test_follow_action_and_state_agree(window) -> None:  # noqa: ANN001
 
 
 def test_following_eases_the_camera_to_frame_the_snapshot(qtbot, window) -> None:  # noqa: ANN001
+    window.model.time.follow = False  # on by default (issue 32): start from the whole-run framing
+    window.presenter.reset_camera()  # the whole run framed, as a window opened with follow off shows it
     window.model.time.position = 0.0
     qtbot.wait(50)
     before = window.model.camera.camera

@@ -70,3 +70,23 @@ def test_a_screenshot_can_carry_the_step_caption(window, tmp_path: Path) -> None
         plain, cap = imageio.imread(tmp_path / "plain.png"), imageio.imread(tmp_path / "cap.png")
         assert top_left(cap) > 20 * scale and top_left(plain) < top_left(cap) / 2, scale
         assert cap.shape[0] == scale * window.view.window_size[1]
+
+
+def test_with_follow_on_the_camera_choice_says_the_movie_follows(qtbot, window, monkeypatch) -> None:  # noqa: ANN001
+    """Issue 32 defect 7: "Keep my camera (the cloud grows from a speck)" was offered while Follow framed each frame."""
+    following = MovieOptionsDialog(39, (1000, 700), overlay_on=False, follow=True)
+    qtbot.addWidget(following)
+    texts = [following.camera.itemText(i) for i in range(following.camera.count())]
+    assert texts and all("Keep my camera" not in t for t in texts) and "Follow the snapshot" in texts[0]
+    assert following.options().fit_each and not following.camera.isEnabled()
+    plain = MovieOptionsDialog(39, (1000, 700), overlay_on=False)
+    qtbot.addWidget(plain)
+    assert "Keep my camera" in plain.camera.itemText(0) and plain.camera.isEnabled()
+    seen: list[bool] = []  # the window's export asks with the time model's follow
+    monkeypatch.setattr("latent3d.qt.canvas.export.save_file_name",
+                        lambda *a: (str(window.run.path.parent / "m.gif"), "gif"))
+    monkeypatch.setattr(MovieOptionsDialog, "exec", lambda self: seen.append(self.camera.count() == 1) or 0)
+    for on in (True, False):
+        window.model.time.follow = on
+        assert window.exports.movie.ask(window) is None  # the dialog "cancelled"; nothing written
+    assert seen == [True, False]

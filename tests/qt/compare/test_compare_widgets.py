@@ -164,3 +164,29 @@ def test_the_linked_view_colours_by_learned_at_too(qtbot, pair) -> None:  # noqa
     model.time.position = 1.0
     assert view.presenter.colours.bar.GetTitle().startswith("learned")
     view.close()
+
+
+def test_a_shorter_second_run_is_said_to_have_ended_and_its_curve_stops(qtbot, pair, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 32 defect 6: a shorter run's last snapshot stood in, unsaid, for every later epoch, its curve ran on."""
+    a, _, _ = pair
+    short = make_run(tmp_path / "short", n=500, epochs=1, seed=0)
+    model = _model(a)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    view = CompareView(model.time, model.compare, model.display, model.pick, model.camera, holder)
+    holder.resize(400, 300)
+    view.resize(400, 300)
+    holder.show()
+    plot = AgreementPlot(model.compare, model.time)
+    qtbot.addWidget(plot)
+    plot.show()
+    model.compare.other = load_run(short)
+    qtbot.waitExposed(plot)
+    model.time.position = 0.0
+    assert "ended" not in view.caption
+    model.time.position = float(model.time.run.n_snapshots - 1)  # epoch 3 of the first run: the second ended at 1
+    assert "ended at epoch 1" in view.caption
+    _xs, ys = plot.curve.getData()
+    epochs = np.asarray(model.time.run.steps, np.float64) / model.time.run.steps_per_epoch
+    assert np.isfinite(ys[epochs <= 1]).all() and np.isnan(ys[epochs > 1]).all()
+    view.close()

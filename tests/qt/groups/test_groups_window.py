@@ -69,3 +69,31 @@ def test_groups_survive_save_view_and_open_view_in_the_window(window, tmp_path) 
     assert g.shown == "mine" and g.mode == "isolate" and g.trails == TrailsState("mine", 3)
     assert w.parts["groups"]["panel"].names.currentText() == "mine"
     assert np.flatnonzero(w.scene.drawn_mask()).tolist() == [4, 5, 6]
+
+
+def _drag(w, shift: int = 0) -> None:  # noqa: ANN001
+    iren = w.view.iren.interactor
+    width, height = w.view.ren_win.GetSize()
+    for event, (x, y) in (("LeftButtonPressEvent", (0, 0)), ("MouseMoveEvent", (width // 3, height // 2)),
+                          ("LeftButtonReleaseEvent", (width // 2, height))):
+        iren.SetEventInformation(x, y, 0, shift)
+        iren.InvokeEvent(event)
+
+
+def test_the_view_says_which_mode_is_on_and_one_drag_leaves_it_unless_shift(qtbot, window) -> None:  # noqa: ANN001
+    """Issue 32 item 7: nothing on the canvas said that a drag would select, and the mode stayed on after it."""
+    w = window
+    toolbar, tool = w.parts["groups"]["toolbar"], w.parts["groups"]["tool"]
+    toolbar.box_action.trigger()
+    assert tool.mode == "box" and tool.note.text.startswith("Box selection")
+    _drag(w)
+    assert w.model.groups.group is not None and w.model.groups.group.size > 0
+    qtbot.waitUntil(lambda: tool.mode is None, timeout=2000)  # one drag: the camera moves again
+    assert not toolbar.box_action.isChecked() and tool.note.text == ""
+    toolbar.lasso_action.trigger()
+    assert tool.mode == "lasso" and tool.note.text.startswith("Lasso selection")
+    _drag(w, shift=1)  # Shift adds and keeps the lasso
+    qtbot.wait(100)
+    assert tool.mode == "lasso" and toolbar.lasso_action.isChecked() and tool.note.text
+    toolbar.leave_mode()
+    assert tool.mode is None and tool.note.text == ""

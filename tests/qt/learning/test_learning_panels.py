@@ -338,9 +338,25 @@ def test_class_names_of_another_dataset_are_shown_as_text(qtbot, run: Run) -> No
     assert a is not None and a.class_names == tuple(names)
     assert a.events and all(e.label.startswith("<b>c") for e in a.events if e.kind == "class")
     assert plot.legend.items[1][1].text == "&lt;b&gt;c0&lt;/b&gt;{x}"
-    k = [e.kind for e in a.events].index("class")
+    k = next(i for i, (e, line) in enumerate(zip(a.events, plot.event_lines))
+             if e.kind == "class" and line.label.toPlainText())
     line, event = plot.event_lines[k], a.events[k]
     assert line.label.toPlainText() == event.label.removesuffix(" separates")  # the name itself, as text
     assert line.toolTip().startswith("<span>") and "&lt;b&gt;c" in line.toolTip() and "<b>" not in line.toolTip()
+    plot.close_panel()
+    service.close()
+
+
+def test_event_labels_never_touch_and_every_event_keeps_its_line(qtbot, run: Run) -> None:  # noqa: ANN001
+    from latent3d.qt.learning.purity_plot import LABEL_GAP, axis_x
+
+    model, service, plot = _analysed(qtbot, run, lambda m: PurityPlot(m.learning, m.time, m.display))
+    a = model.learning.result
+    assert a is not None and a.events and len(plot.event_lines) == len(a.events)
+    ends = axis_x(np.array([a.steps[0], a.steps[-1]]), model.time.time_axis)
+    gap = LABEL_GAP * float(ends[1] - ends[0])
+    xs = [line.value() for line in plot.event_lines if line.label.toPlainText()]
+    assert xs and all(b - x >= gap * (1 - 1e-9) for x, b in zip(xs, xs[1:]))  # labels apart: none covers another
+    assert all(line.toolTip() for line in plot.event_lines)  # every event still has its line and its words
     plot.close_panel()
     service.close()

@@ -90,6 +90,20 @@ def test_own_panel_draws_places_lists_and_removes(qtbot, model: ViewerModel, tmp
     assert len(own.snapshots) == model.time.run.n_snapshots  # type: ignore[union-attr]
 
 
+def test_own_panel_switches_each_images_trail(qtbot, model: ViewerModel) -> None:  # noqa: ANN001
+    """Issue 32 item 4: a checkbox per image sets its trail in the layers model, and follows the model."""
+    panel = OwnImagePanel(model.time, model.pick, model.layers)
+    qtbot.addWidget(panel)
+    model.layers.add_own_image(OwnImage.from_array("one", np.linspace(0, 1, 784)))
+    model.layers.add_own_image(OwnImage.from_array("two", np.linspace(1, 0, 784)))
+    assert [b.isChecked() for b in panel.trail_boxes] == [True, True]
+    panel.trail_boxes[1].setChecked(False)
+    assert [im.trail for im in model.layers.own_images] == [True, False]
+    model.layers.set_own_trail(0, False)  # from elsewhere (a view file): the boxes follow
+    assert [b.isChecked() for b in panel.trail_boxes] == [False, False]
+    panel.detach()
+
+
 def test_placement_note_for_each_kind_of_run() -> None:
     from latent3d.analysis.encoder import OwnCodes
 
