@@ -18,7 +18,9 @@ SMALL = ["--epochs", "2", "--train-images", "640", "--probe-images", "200"]
 
 
 def _run(script: str, data_dir: Path, out: Path, *extra: str) -> str:
-    env = dict(os.environ, PYTHONPATH=str(REPO))  # this checkout's latent3d, as an installed one would be
+    # this checkout's latent3d, as an installed one would be; one OpenMP thread: at torch's default two, on a
+    # loaded 2-core machine, the small steps spin on contended cores (what they compute does not change)
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")
     r = subprocess.run([sys.executable, f"examples/{script}", "--data-dir", str(data_dir), "--out", str(out),
                         *SMALL, *extra], capture_output=True, text=True, cwd=REPO, timeout=600, env=env)
     assert r.returncode == 0, r.stdout + r.stderr

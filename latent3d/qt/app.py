@@ -20,7 +20,8 @@ from latent3d.state.view import ViewSpec
 if TYPE_CHECKING:
     from latent3d.qt.main_window import MainWindow
 
-__all__ = ["SHUTDOWN_SIGNALS", "SignalBridge", "WindowShutdown", "event_loop_running", "run_viewer", "show_window"]
+__all__ = ["SHUTDOWN_SIGNALS", "SignalBridge", "WindowShutdown", "event_loop_running", "run_viewer", "show_window",
+           "skip_cuda_probe"]
 
 # A kill, a logout or closed terminal, Ctrl+C (Windows has no SIGHUP).
 SHUTDOWN_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n))
@@ -149,6 +150,18 @@ def one_blas_thread() -> bool:
     return True
 
 
+def skip_cuda_probe() -> None:
+    """Keep pyqtgraph from loading CUDA's Python bindings when it is imported (0.2-0.6 s of the cold start).
+
+    pyqtgraph imports ``cuda.bindings.runtime`` when it is installed (torch brings it) for a GPU path
+    of its raw-image widget, which the window never uses; the window's process never runs torch (the
+    training runs in a process of its own). ``None`` in ``sys.modules`` makes that import fail at once,
+    which pyqtgraph expects. Only in the window's own process: never in ``latent3d.show()``.
+    """
+    if "cuda.bindings.runtime" not in sys.modules:
+        sys.modules["cuda.bindings.runtime"] = None  # type: ignore[assignment]
+
+
 def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | None = None,
                compare: Run | None = None) -> int:
     """Open the viewer window and run the Qt event loop.
@@ -169,6 +182,7 @@ def run_viewer(run_path: Path | None, data_dir: Path | None, view: ViewSpec | No
         the window as *Stop and close* does), 2 if the requested run cannot be opened.
     """
     one_blas_thread()  # this process is the window's own (not latent3d.show()'s guest in someone's session)
+    skip_cuda_probe()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("latent3d")
     app.setApplicationName("latent3d")

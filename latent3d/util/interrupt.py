@@ -21,6 +21,7 @@ from __future__ import annotations
 import _thread
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -184,6 +185,7 @@ class StopOnSignals:
         self.holding = 0
         self._retrying = False
         self._previous: dict[int, Any] = {}
+        self._unraisable_before: Any = None
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.received is not None or self.settled:
@@ -201,6 +203,24 @@ class StopOnSignals:
         self.received = signum = self.pending or signum
         raise Interrupted(signum)
 
+    def _on_unraisable(self, unraisable: Any) -> None:
+        """Python dropped an exception: if it was our Interrupted, deliver the signal again (else print as usual).
+
+        A signal's exception raised in a weakref callback, an at-fork hook or a finaliser that
+        :func:`_must_hold` did not recognise (an import's module-lock callback, logging's lock
+        release) is printed as "Exception ignored" and lost: the command ran on and exited 0.
+        """
+        exc = unraisable.exc_value
+        if isinstance(exc, Interrupted) and self.received == exc.signum and self._previous and not self.settled:
+            self.received, self.pending = None, exc.signum
+            if not self._retrying:
+                self._retrying = True
+                timer = threading.Timer(RETRY_SECONDS, self._retry, (exc.signum,))
+                timer.daemon = True
+                timer.start()
+            return
+        (self._unraisable_before or sys.__unraisablehook__)(unraisable)
+
     def _retry(self, signum: int) -> None:
         self._retrying = False
         if self._previous and self.received is None and not self.settled:
@@ -215,6 +235,7 @@ class StopOnSignals:
                 if signal.getsignal(s) is signal.SIG_IGN:  # `nohup`, a background job: the caller chose to ignore it
                     continue
                 self._previous[s] = signal.signal(s, self._handle)
+            self._unraisable_before, sys.unraisablehook = sys.unraisablehook, self._on_unraisable
             _active.append(self)
         return self
 
@@ -223,6 +244,9 @@ class StopOnSignals:
         for s, previous in self._previous.items():
             signal.signal(s, previous if previous is not None else signal.SIG_DFL)
         self._previous.clear()
+        if sys.unraisablehook == self._on_unraisable:
+            sys.unraisablehook = self._unraisable_before or sys.__unraisablehook__
+        self._unraisable_before = None
         if self in _active:
             _active.remove(self)
 

@@ -29,7 +29,7 @@ print(applied, (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 2
 
 def _faults_per_step(mode: str) -> tuple[str, float]:
     out = subprocess.run([sys.executable, "-c", STEPS, mode], capture_output=True, text=True, check=True,
-                         env={**os.environ, "OMP_NUM_THREADS": "2"}, timeout=120).stdout.split()
+                         env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=120).stdout.split()
     return out[0], float(out[1])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import multiprocessing as mp
+import os
 import shutil
 import subprocess
 import sys
@@ -115,18 +116,42 @@ def test_process_streams_numpy_epochs_then_finishes(data_dir: Path, tmp_path: Pa
     assert mp.active_children() == []
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system) process ``pid`` has used so far, or None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads the child's CPU time from /proc")
 def test_process_stops_within_a_second(data_dir: Path, tmp_path: Path) -> None:
+    """The child stops within a second of its own work after the request (between two batches, not killed).
+
+    Counted in the child's CPU time, not the wall clock: on a loaded machine the child may wait
+    seconds for a core, which says nothing about how soon it checks the stop flag; the wall clock
+    still bounds the whole stop at 30 s.
+    """
     cfg = TrainConfig(epochs=5, max_train_images=20000, max_test_images=1000)
     proc = TrainingProcess(TrainJob(cfg, tmp_path / "long", data_dir=data_dir, device="cpu"))
     proc.start()
     _collect(proc, Progress)
-    t = time.perf_counter()
+    pid = proc._proc.pid
+    at_request = _cpu_seconds(pid)
+    assert at_request is not None
     proc.request_stop()
-    msgs = _collect(proc, (Stopped, Finished, Failed), timeout=5)
-    latency = time.perf_counter() - t
+    msgs: list[object] = []
+    used, deadline = 0.0, time.perf_counter() + 30
+    while not any(isinstance(m, (Stopped, Finished, Failed)) for m in msgs):
+        assert time.perf_counter() < deadline, "the training did not stop within 30 s"
+        now = _cpu_seconds(pid)
+        used = used if now is None else now - at_request  # the last reading before the child exits
+        msgs += proc.poll()
+        time.sleep(0.005)
     proc.wait(5)
     proc.close()
-    assert isinstance(msgs[-1], Stopped) and latency < 1.0, (msgs[-1], latency)
+    assert isinstance(msgs[-1], Stopped) and not msgs[-1].killed and used < 1.0, (msgs[-1], used)
     assert _leftovers(tmp_path) == [] and mp.active_children() == []
 
 

@@ -20,12 +20,14 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.groups.curve import GroupCurve
     from latent3d.qt.groups.panel import GroupPanel
     from latent3d.qt.groups.tools import GroupToolbar, SelectionTool
+    from latent3d.qt.widgets.while_shown import while_shown
     from latent3d.scene.groups.presenter import GroupPresenter
 
     groups, time = model.groups, model.time
     presenter = GroupPresenter(groups, time, model.display, model.compare, services.view.scene,
                                services.presenter.colours, services.view.request_render)
     panel = GroupPanel(groups, time, model.pick, lambda: services.images.pixels)  # the run shown's images
+    panel_moves = while_shown(panel, (panel, (time, model.pick)))  # a hidden panel is not refreshed per move
     curve = GroupCurve(groups, time, services.loss)  # a curve layer of the loss plot
     tool = SelectionTool(groups, services.view)
     toolbar = GroupToolbar(groups, tool, services.window)
@@ -49,7 +51,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
         toolbar.close_toolbar()
 
     return Parts(panels=[Panel(panel, "right", "Group", order=50, tooltip=PANEL_TIP, group="inspect",
-                                      scroll=True)], toolbars=[toolbar], actions={"Groups": menu},
+                                      scroll=True, shown=panel_moves.shown)],
+                 toolbars=[toolbar], actions={"Groups": menu},
                  escape=toolbar.leave_mode, close=close,
                  handles={"presenter": presenter, "panel": panel, "curve": curve, "tool": tool, "toolbar": toolbar})
 

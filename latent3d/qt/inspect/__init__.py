@@ -25,6 +25,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.qt.inspect.image_panel import ImagePanel
     from latent3d.qt.inspect.selection_view import SelectionDisplay
     from latent3d.qt.style import follow_checked, window_action
+    from latent3d.qt.widgets.while_shown import while_shown
 
     pick, time, compare = model.pick, model.time, model.compare
     panel = ImagePanel()
@@ -37,6 +38,8 @@ def build(model: ViewerModel, services: Services) -> Parts:
              FilmstripView(pick, time, filmstrip, before_seek=services.timeline.pause),
              PathView(pick, time, path, on_new_path=lambda: services.show_panel(path)),
              NeighboursView(pick, time, compare, neighbours_box, services.images, services.neighbours)]
+    film_moves = while_shown(filmstrip, (views[1], (time, pick)))  # hidden tabs decode nothing per pick or move
+    neighbours_moves = while_shown(neighbours_box, (views[3], (time, pick)))
     neighbours_box.select_requested.connect(model.groups.select_points)
     gestures = PickGestures(pick, time, services.view, path.steps.value,
                             refuse=lambda reason: services.message(f"Free roam is off: {reason}", 8000))
@@ -82,8 +85,10 @@ def build(model: ViewerModel, services: Services) -> Parts:
         panels=[Panel(panel, "right", "Selected image", order=20, group="inspect", scroll=True),
                 # the probe in a dock of its own (out of the image panel): free roam brings it to the front
                 Panel(panel.probe, "right", "Free-roam probe", order=22, group="inspect", scroll=True),
-                Panel(neighbours_box, "right", "Neighbours", order=25, group="inspect", scroll=True),
-                Panel(filmstrip, "bottom", "Reconstruction across snapshots", order=30, group="loss"),
+                Panel(neighbours_box, "right", "Neighbours", order=25, group="inspect", scroll=True,
+                      shown=neighbours_moves.shown),
+                Panel(filmstrip, "bottom", "Reconstruction across snapshots", order=30, group="loss",
+                      shown=film_moves.shown),
                 Panel(path, "bottom", "Path A→B", order=40, group="loss")],
         actions={"View": [roam]}, toolbar=[(60, roam)], escape=escape, close=close,
         handles={"panel": panel, "filmstrip": filmstrip, "path": path, "neighbours_box": neighbours_box,

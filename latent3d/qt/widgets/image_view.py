@@ -57,7 +57,10 @@ class ImageView(QLabel):
 
     def set_image(self, image: np.ndarray) -> None:
         """Show ``image`` (uint8 or [0, 1] floats, 784 values)."""
-        self.image = to_uint8(image)
+        image = to_uint8(image)
+        if self.image is not None and np.array_equal(image, self.image):
+            return  # shown already (the test image of a pick while the timeline moves): not scaled and set again
+        self.image = image
         h, w = self.image.shape
         qimg = QImage(self.image.data, w, h, w, QImage.Format.Format_Grayscale8).copy()  # own the bytes
         pix = QPixmap.fromImage(qimg).scaled(w * self.scale, h * self.scale, Qt.AspectRatioMode.IgnoreAspectRatio,

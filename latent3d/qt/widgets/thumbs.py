@@ -103,7 +103,9 @@ class ThumbGrid(QWidget):
         self.captions = list(captions) if captions is not None else [""] * len(self.images)
         self.current = current
         self.focus_index = min(self.focus_index, max(len(self.images) - 1, 0))
-        self.updateGeometry()
+        if (len(self.images), self._per) != getattr(self, "_laid_out", None):  # the size hint changed
+            self._laid_out = (len(self.images), self._per)
+            self.updateGeometry()  # a relayout of the panels around: not for new pictures of the same count
         self.update()
 
     def set_current(self, index: int | None) -> None:

@@ -78,14 +78,22 @@ class MarkerLayer:
             rw.AddRenderer(layer)
         self.selection = _Marker(self.layers, SELECTION_RGB, point_size * 2.0)
         self.probe = _Marker(self.layers, PROBE_RGB, max(16.0, point_size * 2.4))
+        self._draw_top()
+
+    def _draw_top(self) -> None:
+        # The top layer holds only the markers' cores: with neither shown it is not drawn (an empty layer
+        # still costs a pass each frame). The lower layer also holds other features' actors: always drawn.
+        self.layers[1].SetDraw(self.selection.visible or self.probe.visible)
 
     def set_selection(self, position: np.ndarray | None) -> None:
         """Mark the selected point at ``position`` (None: no mark)."""
         self.selection.place(position)
+        self._draw_top()
 
     def set_probe(self, position: np.ndarray | None) -> None:
         """Mark the probe at ``position`` (None: free roam off)."""
         self.probe.place(position)
+        self._draw_top()
 
     def close(self) -> None:
         """Remove the layers."""

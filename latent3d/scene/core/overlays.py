@@ -84,9 +84,10 @@ class PathOverlay:
         return np.asarray(self._marks.points[2])
 
     def set_visible(self, on: bool) -> None:
-        """Show or hide the path and its markers."""
+        """Show or hide the path and its markers (and its layer: an empty one still costs a pass each frame)."""
         self._line_actor.SetVisibility(on)
         self._marks_actor.SetVisibility(on)
+        self._layer.SetDraw(on)
 
     def set_ends(self, a: np.ndarray, b: np.ndarray) -> None:
         """Move the path to run from ``a`` to ``b`` (in place); the marker keeps its fraction ``t``."""

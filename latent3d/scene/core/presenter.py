@@ -205,7 +205,9 @@ class ScenePresenter:
         time, display, run = self.time, self.display, self.time.run
         if run is None:
             return
-        key = (display.color, time.snapshot, id(run), id(self.scene._cloud), self.compare.align, id(self.compare.other))
+        # Class colours are the same at every snapshot: a move of the timeline does not write them again.
+        at = None if display.color == "class" else time.snapshot
+        key = (display.color, at, id(run), id(self.scene._cloud), self.compare.align, id(self.compare.other))
         if key == self._coloured:
             return  # unchanged: playback between two snapshots keeps the colours
         self._coloured = key

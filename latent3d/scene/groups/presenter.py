@@ -77,8 +77,7 @@ class GroupPresenter:
         self.note.SetPickable(False)
         scene.plotter.renderer.AddViewProp(self.note)
         self._shown_key: tuple[object, ...] | None = None
-        # Follow the scene's level of detail (the view switches it while the camera moves) before each frame.
-        self._frame_tag = scene.plotter.ren_win.AddObserver("StartEvent", self._before_frame)
+        self._frame_tag: int | None = None  # an observer before each frame, only while trails are drawn
         self._disconnects = [connect_handlers(m, self) for m in (time, groups, display, compare)]
         self.refresh()
 
@@ -114,6 +113,16 @@ class GroupPresenter:
     def _before_frame(self, _obj: object, _event: str) -> None:
         if self.trails.fast != self.scene.fast:
             self.trails.set_fast(self.scene.fast)
+
+    def _watch_frames(self, on: bool) -> None:
+        """Follow the scene's level of detail (switched while the camera moves) before each frame, with trails only."""
+        ren_win = self.scene.plotter.ren_win
+        if on and self._frame_tag is None and ren_win is not None:
+            self._frame_tag = ren_win.AddObserver("StartEvent", self._before_frame)
+        elif not on and self._frame_tag is not None:
+            if ren_win is not None:
+                ren_win.RemoveObserver(self._frame_tag)
+            self._frame_tag = None
 
     def refresh(self) -> None:
         """Redraw group, note and trails from the models."""
@@ -156,6 +165,7 @@ class GroupPresenter:
         run, trails, hidden = self.time.run, self.groups.trails, self.display.hidden_classes
         if not self._ready() or trails is None or run is None:
             self.trails.set_visible(False)
+            self._watch_frames(False)
             return
         members = np.asarray(self.groups.groups[trails.group], np.int64)
         if hidden and members.size:
@@ -166,13 +176,13 @@ class GroupPresenter:
         self.trails.set_data(codes[:, sample], run.labels[sample], centroid_path(codes, members), trails.length)
         self.trails.set_position(self.time.position)
         self.trails.set_visible(True)
+        self._watch_frames(self.trails.visible)
 
     def close(self) -> None:
         """Disconnect from the models and remove the trails and the note."""
         for disconnect in self._disconnects:
             disconnect()
-        if self.scene.plotter.ren_win is not None:
-            self.scene.plotter.ren_win.RemoveObserver(self._frame_tag)
+        self._watch_frames(False)
         self.trails.close()
         self.on_top.close()
         self.scene.plotter.renderer.RemoveViewProp(self.note)

@@ -75,6 +75,7 @@ class TrailLayer:
         rw = plotter.ren_win
         rw.SetNumberOfLayers(max(2, rw.GetNumberOfLayers()))
         rw.AddRenderer(self._layer)
+        self._layer.DrawOff()  # an empty layer still clears its depth buffer each frame: drawn only with trails
         self.centroid_actor = self._add(self.centroid_mesh, line_width * 4.0, self._layer)
         self._on = False
         self.fast = False
@@ -156,6 +157,7 @@ class TrailLayer:
         self.actor.SetVisibility(self._on and not self.fast)
         self.lod_actor.SetVisibility(self._on and self.fast)
         self.centroid_actor.SetVisibility(self._on)
+        self._layer.SetDraw(self._on)
 
     def set_fast(self, fast: bool) -> None:
         """While the camera moves, draw at most ``LOD_TRAILS`` trails; all of them when it stops."""
