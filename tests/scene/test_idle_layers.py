@@ -54,3 +54,15 @@ def test_picking_leaves_the_layers_as_they_were(scene: LatentScene) -> None:
     scene.markers.set_selection(None)
     scene.pick(int(round(x)), int(round(y)))
     assert not top.GetDraw()  # the pick's own switching off and on of the layers keeps an idle layer off
+
+
+def test_the_on_top_layer_is_drawn_only_with_points_on_top(scene: LatentScene) -> None:
+    from latent3d.scene.core.on_top import OnTopPoints
+
+    top = OnTopPoints(scene)
+    assert not top._layer.GetDraw()
+    top.show(np.arange(2000) < 50)
+    assert top._layer.GetDraw() and top.count == 50
+    top.show(None)
+    assert not top._layer.GetDraw()
+    top.close()

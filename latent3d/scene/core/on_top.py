@@ -46,6 +46,7 @@ class OnTopPoints:
         rw: Any = scene.plotter.ren_win
         rw.SetNumberOfLayers(max(ON_TOP_LAYER + 1, rw.GetNumberOfLayers()))
         rw.AddRenderer(self._layer)
+        self._layer.SetDraw(False)  # an empty layer still costs a pass each frame: drawn only with points on top
         self._bound: object | None = None
         self.count = 0
 
@@ -55,6 +56,7 @@ class OnTopPoints:
         if mask is None or cloud is None or source is None or len(mask) != cloud.n_points:
             self.count = 0
             self.actor.SetVisibility(False)
+            self._layer.SetDraw(False)
             return
         self.mesh.GetPointData().ShallowCopy(cloud.GetPointData())  # a recolour may have put a new array there
         if self._bound is not cloud:  # a new run: share its points
@@ -67,6 +69,7 @@ class OnTopPoints:
         self.mesh.Modified()
         self.count = int(ids.size)
         self.actor.SetVisibility(self.count > 0)
+        self._layer.SetDraw(self.count > 0)
 
     @property
     def visible(self) -> bool:

@@ -84,6 +84,7 @@ class DecoderMapLayer:
         rw.SetNumberOfLayers(max(MAP_LAYER + 1, rw.GetNumberOfLayers()))
         rw.AddRenderer(self._layer)
         self._layer.AddActor(self._actor)
+        self._layer.SetDraw(False)  # an empty layer still costs a pass each frame: drawn only with the map
         self._disconnects = [connect_handlers(m, self) for m in (time, camera, pick, layers)]
         self.refresh()
 
@@ -112,6 +113,7 @@ class DecoderMapLayer:
             self.grid = self.image = None
             if self._actor.GetVisibility():
                 self._actor.SetVisibility(False)
+                self._layer.SetDraw(False)
                 self.request_render()
             return
         grid, self.image = placed
@@ -123,6 +125,7 @@ class DecoderMapLayer:
         self._quad.points[:] = np.asarray(corners, np.float32)
         self._quad.Modified()
         self._actor.SetVisibility(True)
+        self._layer.SetDraw(True)
         self.request_render()
 
     def _upload(self, image: np.ndarray, opacity: float) -> None:
