@@ -223,3 +223,13 @@ def test_no_data_map_nor_learned_at_without_losses(rec_window, qtbot) -> None:  
     assert len(data_map.xy) == 0 and data_map.caption.text().startswith("Run nolosses holds no per-sample losses")
     w.model.pick.selected = 4
     assert "learned" not in w.parts["inspect"]["panel"].selection.details.text()
+
+
+def test_a_recordings_loss_is_called_loss_not_bce(rec_window) -> None:  # noqa: ANN001
+    w = rec_window
+    assert w.loss_panel.plot.getAxis("left").labelText == "loss"  # its loss_fn need not be a BCE
+    w.model.groups.select_points([1, 2, 3])
+    panel = w.parts["groups"]["panel"]
+    w.docks["Group"].raise_()
+    w.model.time.position = float(w.model.time.position)  # a move: the panel follows while shown
+    assert "mean loss" in panel.summary.text() and "BCE" not in panel.summary.text()

@@ -190,7 +190,8 @@ class GroupPanel(QWidget):
             return
         assert run is not None and group is not None
         bce = float(run.test_bce[s, group].mean()) if group.size else float("nan")
-        self.summary.setText(f"{group.size:,} of {len(run.labels):,} test images · mean BCE {bce:.4f} at step "
+        loss = "loss" if run.kind == "recording" else "BCE"  # a recording's loss_fn need not be a BCE
+        self.summary.setText(f"{group.size:,} of {len(run.labels):,} test images · mean {loss} {bce:.4f} at step "
                              f"{int(run.steps[s]):,}" if group.size else "The group is empty.")
         counts = class_counts(run.labels, group).astype(float)
         self.bars.setOpts(height=counts)

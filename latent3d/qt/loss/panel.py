@@ -104,6 +104,8 @@ class LossPanel(StepPlot):
     # -- models -> plot -------------------------------------------------------------------------
 
     def _on_run(self, run: object) -> None:
+        # A recording's per-sample loss is whatever its loss_fn computed, not necessarily a BCE.
+        self.plot.setLabel("left", "loss" if getattr(run, "kind", None) == "recording" else "BCE")
         names = getattr(run, "class_names", None)
         if names is not None:
             self._name_classes(names)
