@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from typing import Any
 
 from transformers import TrainerCallback
 
-from latent3d.training.recorder import Recorder, RecorderWarning
+from latent3d.training.recorder import Recorder, guest_recorder
 
 __all__ = ["RecorderCallback"]
 
@@ -40,10 +39,8 @@ class RecorderCallback(TrainerCallback):
         if self.recorder is None:
             epochs = self.options.pop("epochs", None) or max(1, math.ceil(state.num_train_epochs))
             spe = self.options.pop("steps_per_epoch", None) or max(1, math.ceil(state.max_steps / epochs))
-            try:
-                self.recorder = Recorder(self.out, steps_per_epoch=spe, epochs=epochs, **self.options)
-            except (ValueError, TypeError) as exc:  # a guest never stops the training: say it once and stay idle
-                warnings.warn(f"latent3d is not recording: {exc}", RecorderWarning, stacklevel=2)
+            self.recorder = guest_recorder(self.out, spe, epochs, self.options)
+            if self.recorder is None:
                 return
         if model is not None:
             self.recorder.step(model, state.global_step)

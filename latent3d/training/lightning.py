@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from typing import Any
 
 try:
@@ -17,7 +16,7 @@ try:
 except ImportError:  # the standalone package of Lightning 1.x / 2.x
     from pytorch_lightning import Callback  # type: ignore[assignment,no-redef,unused-ignore]
 
-from latent3d.training.recorder import Recorder, RecorderWarning
+from latent3d.training.recorder import Recorder, guest_recorder
 
 __all__ = ["RecorderCallback"]
 
@@ -46,10 +45,8 @@ class RecorderCallback(Callback):
             epochs = self.options.pop("epochs", None) or (
                 trainer.max_epochs if trainer.max_epochs and trainer.max_epochs > 0 else
                 max(1, math.ceil(trainer.max_steps / spe)))
-            try:
-                self.recorder = Recorder(self.out, steps_per_epoch=spe, epochs=epochs, **self.options)
-            except (ValueError, TypeError) as exc:  # a guest never stops the fit: say it once and stay idle
-                warnings.warn(f"latent3d is not recording: {exc}", RecorderWarning, stacklevel=2)
+            self.recorder = guest_recorder(self.out, spe, epochs, self.options)
+            if self.recorder is None:
                 return
         self.recorder.step(pl_module, trainer.global_step)
 

@@ -39,7 +39,7 @@ from latent3d.training.probe import (
 from latent3d.util.fileio import describe_os_error
 from latent3d.util.limits import available_memory, free_disk, human_bytes
 
-__all__ = ["Recorder", "RecorderWarning"]
+__all__ = ["Recorder", "RecorderWarning", "guest_recorder"]
 
 
 class RecorderWarning(UserWarning):
@@ -287,6 +287,15 @@ class Recorder:
     def _warn(self, sentence: str) -> None:
         self.stopped = sentence
         warnings.warn(sentence, RecorderWarning, stacklevel=4)
+
+
+def guest_recorder(out: Any, steps_per_epoch: int, epochs: int, options: dict[str, Any]) -> Recorder | None:
+    """A Recorder for a training callback, or None after one warning: a guest never stops the training."""
+    try:
+        return Recorder(out, steps_per_epoch=steps_per_epoch, epochs=epochs, **options)
+    except (ValueError, TypeError) as exc:
+        warnings.warn(f"latent3d is not recording: {exc}", RecorderWarning, stacklevel=3)
+        return None
 
 
 def _rank_zero() -> bool:

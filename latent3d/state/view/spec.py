@@ -111,23 +111,9 @@ class ViewSpec:
 
     @classmethod
     def from_dict(cls, d: object, source: str) -> ViewSpec:
-        """Check an untrusted parsed JSON value and build the view it describes.
+        """The view an untrusted parsed JSON value describes, checked by :func:`~latent3d.state.view.parse.spec_fields`.
 
-        Parameters
-        ----------
-        d : object
-            The parsed JSON (from ``json_text.parse_json`` or ``json.loads``).
-        source : str
-            The file's name, used in messages.
-
-        Returns
-        -------
-        ViewSpec
-
-        Raises
-        ------
-        ViewFileError
-            One sentence naming ``source`` and the offending key.
+        Raises ``ViewFileError`` (one sentence naming ``source`` and the offending key).
         """
         return cls(**spec_fields(d, source))
 
