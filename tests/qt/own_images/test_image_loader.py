@@ -48,14 +48,21 @@ def model(synthetic_run: Path) -> ViewerModel:
     return m
 
 
-def test_open_returns_at_once_and_the_window_answers_while_a_file_is_read(
-        qtbot, model: ViewerModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def _reading(qtbot, model: ViewerModel, tmp_path: Path,  # noqa: ANN001
+             monkeypatch: pytest.MonkeyPatch) -> tuple[SlowReader, OwnImagePanel]:
+    """A panel that has just asked a slow reader for slow.png."""
     reader = SlowReader()
     monkeypatch.setattr(image_file, "read_image_file", reader)
     panel = OwnImagePanel(model.time, model.pick, model.layers, ask_file=lambda: tmp_path / "slow.png",
                           error=pytest.fail)
     qtbot.addWidget(panel)
     panel.open_file()
+    return reader, panel
+
+
+def test_open_returns_at_once_and_the_window_answers_while_a_file_is_read(
+        qtbot, model: ViewerModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    reader, panel = _reading(qtbot, model, tmp_path, monkeypatch)
     assert reader.started.wait(10)  # the read began in another thread ...
     assert not reader.ended.is_set() and model.layers.own_images == ()  # ... and open_file() came back before it ended
     assert panel.note.text() == "Reading slow.png…"
@@ -72,12 +79,7 @@ def test_open_returns_at_once_and_the_window_answers_while_a_file_is_read(
 
 def test_closing_cancels_the_read_and_drops_its_result(qtbot, model: ViewerModel, tmp_path: Path,  # noqa: ANN001
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    reader = SlowReader()
-    monkeypatch.setattr(image_file, "read_image_file", reader)
-    panel = OwnImagePanel(model.time, model.pick, model.layers, ask_file=lambda: tmp_path / "slow.png",
-                          error=pytest.fail)
-    qtbot.addWidget(panel)
-    panel.open_file()
+    reader, panel = _reading(qtbot, model, tmp_path, monkeypatch)
     assert reader.started.wait(10)
     t0 = time.monotonic()
     panel.detach()  # what the window's close does
