@@ -66,3 +66,17 @@ def test_the_on_top_layer_is_drawn_only_with_points_on_top(scene: LatentScene) -
     top.show(None)
     assert not top._layer.GetDraw()
     top.close()
+
+
+def test_the_markers_top_layer_is_drawn_while_another_feature_shows_something_in_it(scene: LatentScene) -> None:
+    from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D
+
+    top = scene.markers.layers[1]
+    label = vtkBillboardTextActor3D()  # as an own image's name
+    label.SetInput("mine")
+    top.AddActor(label)
+    scene.markers.refresh_top()
+    assert top.GetDraw()  # no selection, no probe: the name is still drawn
+    label.SetVisibility(False)
+    scene.markers.refresh_top()
+    assert not top.GetDraw()

@@ -81,9 +81,17 @@ class MarkerLayer:
         self._draw_top()
 
     def _draw_top(self) -> None:
-        # The top layer holds only the markers' cores: with neither shown it is not drawn (an empty layer
-        # still costs a pass each frame). The lower layer also holds other features' actors: always drawn.
-        self.layers[1].SetDraw(self.selection.visible or self.probe.visible)
+        self.refresh_top()
+
+    def refresh_top(self) -> None:
+        """Draw the top layer only while something in it is visible (an empty layer still costs a pass a frame).
+
+        It holds the markers' cores and other features' labels (own images' names): a feature that shows
+        or hides something there calls this. The lower layer holds other features' actors: always drawn.
+        """
+        props = self.layers[1].GetViewProps()
+        props.InitTraversal()
+        self.layers[1].SetDraw(any(props.GetNextProp().GetVisibility() for _ in range(props.GetNumberOfItems())))
 
     def set_selection(self, position: np.ndarray | None) -> None:
         """Mark the selected point at ``position`` (None: no mark)."""

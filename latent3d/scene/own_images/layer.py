@@ -16,9 +16,8 @@ from latent3d.state.model import connect_handlers
 from latent3d.state.own_values import OWN_COLOURS, OwnImage, own_colour
 from latent3d.state.time import TimeModel
 
-__all__ = ["OWN_COLOURS", "OWN_RGB", "OwnImagesLayer", "own_colour"]
+__all__ = ["OWN_COLOURS", "OwnImagesLayer", "own_colour"]
 
-OWN_RGB = OWN_COLOURS[0]
 LABEL_OFFSET_PX = (12, 6)  # the name sits right of and above its marker, clear of the disc
 
 
@@ -140,6 +139,7 @@ class OwnImagesLayer:
                 actor.SetPosition(*np.asarray(p, np.float64))
             actor.SetVisibility(p is not None)
         self._mark_actor.SetVisibility(bool(placed))
+        self.scene.markers.refresh_top()  # the names are drawn in the markers' top layer
         self.request_render()
 
     def close(self) -> None:
@@ -151,6 +151,7 @@ class OwnImagesLayer:
         for label in self.labels:
             self._label_renderer.RemoveActor(label)
         self.labels = []
+        self.scene.markers.refresh_top()
 
 
 def _rgb(colours: list[tuple[float, float, float]]) -> np.ndarray:
