@@ -67,7 +67,7 @@ def bench_timeline_move(run, other) -> dict[str, float]:  # noqa: ANN001
     for _ in range(30):
         for mode in ("none", "final"):
             state.compare.align = mode
-            results[mode].append(_median_ms(lambda: setattr(state, "position", float(next(positions))), 10,
+            results[mode].append(_median_ms(lambda: setattr(state.time, "position", float(next(positions))), 10,
                                             clock=time.process_time))
     out = {f"timeline_move_cpu_ms_align_{m}": round(statistics.median(v), 3) for m, v in results.items()}
     out["timeline_move_extra_cpu_ms"] = round(out["timeline_move_cpu_ms_align_final"]
