@@ -154,8 +154,11 @@ class MainWindow(QMainWindow):
             for frame in self.frames.get(feature.name, []):
                 frame.set_off(reason)
             for act in (a for acts in self.parts[feature.name].actions.values() for a in acts):
-                act.setEnabled(reason is None)
-                act.setStatusTip(reason or "")
+                need = act.property("needs")  # an action may need more than its feature (free roam: a decoder)
+                own = run.why_not(need) if need and run is not None else None
+                act.setEnabled(reason is None and own is None)
+                if own is None:  # else the feature's own words stay
+                    act.setStatusTip(reason or "")
 
     def _on_interacting(self, busy: bool) -> None:
         if busy:  # the user took the camera: no easing fights the mouse

@@ -233,3 +233,12 @@ def test_a_recordings_loss_is_called_loss_not_bce(rec_window) -> None:  # noqa: 
     w.docks["Group"].raise_()
     w.model.time.position = float(w.model.time.position)  # a move: the panel follows while shown
     assert "mean loss" in panel.summary.text() and "BCE" not in panel.summary.text()
+
+
+def test_a_feature_turned_back_on_keeps_free_roam_off_without_a_decoder(rec_window) -> None:  # noqa: ANN001
+    w = rec_window
+    roam = w.parts["inspect"]["roam_action"]
+    assert not roam.isEnabled()
+    w._off["inspect"] = "the run before lacked labels"  # as after a run the whole inspect feature could not serve
+    w._on_run(w.run)  # the feature is on again for this run, which still has no decoder
+    assert not roam.isEnabled() and roam.statusTip().startswith("Free roam is off: ")

@@ -47,6 +47,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     roam_tip = ("Drag a yellow probe through the latent space and see what the decoder makes "
                 "of each place, with the nearest test image (F; Escape leaves)")
     roam = window_action("Free roam", services.window, "F", checkable=True, tip=roam_tip)
+    roam.setProperty("needs", "decoder")  # off for a run without one, whatever the rest of the feature can do
 
     def toggle_roam(on: bool) -> None:
         if gestures.set_free_roam(on) != on:  # refused (no decoder): the button does not stay pressed
