@@ -9,6 +9,7 @@ the snapshots written so far stay a run that opens.
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import sys
@@ -24,6 +25,7 @@ from latent3d._version import __version__
 from latent3d.config.schedule import DEFAULT_SCHEDULE, snapshot_steps
 from latent3d.data.catalog import class_name_problem
 from latent3d.runs.memory import recording_memory_bytes
+from latent3d.runs.recording import decoder_shapes
 from latent3d.runs.recording_writer import RecordingWriter
 from latent3d.runs.store import resolve_run_path
 from latent3d.training.probe import (
@@ -252,13 +254,17 @@ class Recorder:
             raise ValueError(f"decoder= takes {decoder.widths[0]} numbers but the embedding has {dim}")
         itemsize = 2 if self.float16 else 4
         snapshots = len(self._planned)
-        need = recording_memory_bytes(snapshots, n, dim, itemsize,
+        # As the reader counts them (runs/recording.py), so that what is recorded here also opens there.
+        decoder_bytes = 0 if decoder is None else 4 * sum(
+            math.prod(shape) for shape in decoder_shapes(list(decoder.widths)).values())
+        need = recording_memory_bytes(snapshots, n, dim, itemsize, decoder_bytes=decoder_bytes,
                                       image_bytes=0 if self.images is None else self.images.nbytes)
-        if need > available_memory():
+        memory = available_memory()
+        if need > memory:
             raise MemoryError(f"{snapshots} snapshots of {n:,} x {dim} numbers would need about {human_bytes(need)} "
-                              f"to open, more than the {human_bytes(available_memory())} available; record fewer "
+                              f"to open, more than the {human_bytes(memory)} available; record fewer "
                               "inputs" + ("" if self.float16 else " or pass float16=True"))
-        disk = snapshots * n * (dim * itemsize + (4 if self.loss_fn else 0))
+        disk = snapshots * (n * (dim * itemsize + (4 if self.loss_fn else 0)) + decoder_bytes * itemsize // 4)
         room = free_disk(self.target.parent if self.target.parent.exists() else Path.cwd())
         if room is not None and disk > room:
             raise OSError(28, f"the recording needs about {human_bytes(disk)} of disk, more than the "
