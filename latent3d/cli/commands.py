@@ -252,13 +252,12 @@ def _recording_lines(run: Run, s: dict[str, Any]) -> list[str]:
         *missing,
         f"Dataset    {run.dataset}",
         f"Classes    {', '.join(run.class_names)}",
-        f"Versions   {s['versions']}",
+        f"Versions   {versions_line(s['versions'])}",
         f"Command    {s['command']}",
     ]
     if s["note"]:
         lines.append(f"Note       {s['note']}")
-    rows = [{"step": r["step"], "epoch": r["epoch"], "test_loss": r["test_loss"]} for r in s["snapshots"]]
-    table = _snapshot_table(rows, s["steps_per_epoch"])
+    table = _snapshot_table(s["snapshots"], s["steps_per_epoch"])
     table[1] = table[1].replace("test BCE", "    loss")
     if "losses" not in run.capabilities:
         table = [line if i < 2 else line[:18] for i, line in enumerate(table)]

@@ -132,9 +132,9 @@ def run_columns(run: Run, step: float | None = None, *, train_codes: bool = Fals
     else:
         codes, bce, labels = run.codes_at(step)[None], run.test_bce_at(step)[None], run.labels
         blocks, steps = np.array([round(run.position_of_step(float(step)))]), np.array([float(step)])
-    raw_codes = _raw(run, step) if raw else None
-    if raw and train_codes:
+    if raw and train_codes:  # before the embedding is read: a refusal costs nothing
         raise ValueError("The raw embedding columns are of the test points; export without --train-codes.")
+    raw_codes = _raw(run, step) if raw else None
     index = np.arange(codes.shape[1], dtype=np.int64)
     if indices is not None:
         index = np.asarray(indices, dtype=np.int64).reshape(-1)
