@@ -19,7 +19,6 @@ from latent3d.analysis.purity import LearningEvent
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.widgets.step_plot import StepPlot
 from latent3d.scene.core.cloud import CLASS_COLORS
-from latent3d.state.timeline import step_to_axis
 
 if TYPE_CHECKING:
     from latent3d.state.display import DisplayModel
@@ -29,11 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["LABEL_GAP", "PurityPlot", "event_colour", "plain_tip", "short_label"]
 
 LABEL_GAP = 0.05  # the least distance between two labelled event lines, as a share of the x range
-
-
-def axis_x(steps: np.ndarray | float, axis: str) -> np.ndarray:
-    """Steps on time axis ``axis`` (the timeline's one mapping, as the loss panel)."""
-    return np.asarray(step_to_axis(np.asarray(steps, np.float64), axis), np.float64)
 
 
 def short_label(event: LearningEvent) -> str:
@@ -115,20 +109,20 @@ class PurityPlot(StepPlot):
 
     def redraw(self) -> None:
         """Set the curves and the event lines from the analysis (curves in place, with ``setData``)."""
-        a, axis = self.learning.result, self.time.time_axis
+        a = self.learning.result
         if a is None:
             for curve in (self.overall, *self.classes):
                 curve.setData([], [])
-            self._set_events([], axis)
+            self._set_events([])
             return
-        x = axis_x(a.steps, axis)
+        x = self.x_of(a.steps)
         self.overall.setData(x, a.purity_all, connect="finite")
         for c, curve in enumerate(self.classes):
             curve.setData(x, a.purity[:, c], connect="finite")
-        self._set_events(a.events, axis)
+        self._set_events(a.events)
         self.set_cursor_bounds(float(x[0]), float(x[-1]))
 
-    def _set_events(self, events: list[LearningEvent], axis: str) -> None:
+    def _set_events(self, events: list[LearningEvent]) -> None:
         while len(self.event_lines) > len(events):  # a handful of lines, rebuilt only when the run changes
             self.plot.removeItem(self.event_lines.pop())
         while len(self.event_lines) < len(events):
@@ -138,13 +132,13 @@ class PurityPlot(StepPlot):
             self.event_lines.append(line)
         a = self.learning.result
         steps = a.steps if a is not None else np.zeros(1)
-        ends = axis_x(np.array([steps[0], steps[-1]]), axis)
+        ends = self.x_of(np.array([steps[0], steps[-1]]))
         gap = LABEL_GAP * max(float(ends[1] - ends[0]), 1e-9)
         last = -np.inf
         for line, event in zip(self.event_lines, events):
             rgb = event_colour(event)
             line.setPen(pg.mkPen((*rgb, 150), width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-            x = float(axis_x(event.step, axis))
+            x = float(self.x_of(event.step))
             line.setValue(x)
             # Early events crowd together: a label only where it cannot touch the one before; every line keeps
             # its tooltip and click, and the Events list names them all.

@@ -348,12 +348,12 @@ def test_class_names_of_another_dataset_are_shown_as_text(qtbot, run: Run) -> No
 
 
 def test_event_labels_never_touch_and_every_event_keeps_its_line(qtbot, run: Run) -> None:  # noqa: ANN001
-    from latent3d.qt.learning.purity_plot import LABEL_GAP, axis_x
+    from latent3d.qt.learning.purity_plot import LABEL_GAP
 
     model, service, plot = _analysed(qtbot, run, lambda m: PurityPlot(m.learning, m.time, m.display))
     a = model.learning.result
     assert a is not None and a.events and len(plot.event_lines) == len(a.events)
-    ends = axis_x(np.array([a.steps[0], a.steps[-1]]), model.time.time_axis)
+    ends = plot.x_of(np.array([a.steps[0], a.steps[-1]]))
     gap = LABEL_GAP * float(ends[1] - ends[0])
     xs = [line.value() for line in plot.event_lines if line.label.toPlainText()]
     assert xs and all(b - x >= gap * (1 - 1e-9) for x, b in zip(xs, xs[1:]))  # labels apart: none covers another
