@@ -59,6 +59,10 @@ class Panel:
     scroll: bool = False
     shown: Callable[[bool], None] | None = None
 
+    def __post_init__(self) -> None:
+        if self.area not in AREAS:  # a misspelt area would leave the panel out of the window, silently
+            raise ValueError(f"panel area {self.area!r} is not one of {', '.join(AREAS)}")
+
 
 @dataclass
 class Parts:

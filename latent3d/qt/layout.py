@@ -150,6 +150,6 @@ class DockLayout:
         """Show ``widget``'s dock and bring it to the front of its tab group."""
         for dock in self.docks.values():
             inner = dock.widget()
-            if inner is widget or (isinstance(inner, QScrollArea) and inner.widget() is widget):
+            if inner is widget or inner.isAncestorOf(widget):  # inside a scroll area or a feature's frame
                 dock.show()
                 dock.raise_()

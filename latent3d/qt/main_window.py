@@ -125,8 +125,7 @@ class MainWindow(QMainWindow):
                 bar.addWidget(p.widget, p.stretch)
 
     def _show_panel(self, widget: QWidget) -> None:
-        frames = [f for fs in self.frames.values() for f in fs if f.panel is widget]
-        self.layout_.show_panel(frames[0] if frames else widget)
+        self.layout_.show_panel(widget)  # the layout exists only after the features are built
 
     def _build_actions(self) -> None:
         self.chrome = chrome = WindowChrome(self, self.model, self.files, self.timeline, self.presenter, self.exports,

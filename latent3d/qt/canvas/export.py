@@ -18,7 +18,7 @@ from latent3d.qt.widgets.dialog_dirs import save_file_name
 from latent3d.qt.widgets.dialogs import error_box
 from latent3d.scene.offscreen.caption import StepCaption
 from latent3d.scene.offscreen.movie import plan_movie, record_movie
-from latent3d.scene.offscreen.render import grab
+from latent3d.scene.offscreen.pixels import grab
 from latent3d.state.display import DisplayModel
 from latent3d.state.time import TimeModel
 from latent3d.util.fileio import atomic_path
