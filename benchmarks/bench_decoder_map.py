@@ -93,7 +93,8 @@ def main() -> int:
     out["map_g12_decode_upload_ms"] = decode_upload
     out["timeline_move_with_map_ms"] = _median_ms(move, 100)  # fractional moves: a new map when the nearest changes
     snaps = iter(np.tile(np.arange(run.n_snapshots, dtype=np.float64), 10))
-    out["timeline_move_to_next_snapshot_with_map_ms"] = _median_ms(lambda: setattr(state.time, "position", next(snaps)), 80)
+    out["timeline_move_to_next_snapshot_with_map_ms"] = _median_ms(
+        lambda: setattr(state.time, "position", next(snaps)), 80)
     out["timeline_move_and_render_with_map_ms"] = _median_ms(move_and_render, 40)
     state.layers.decoder_map = DecoderMapState("camera", 32, 0.6)
     out["map_g32_decode_upload_ms"] = _median_ms(lambda: layer.refresh(force=True), 30)
