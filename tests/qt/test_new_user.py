@@ -78,7 +78,7 @@ def test_hovering_a_class_in_the_legend_brings_it_out_in_scene_and_plot(qtbot, w
     labels = np.asarray(window.model.time.run.labels)
     window.parts["display"]["legend"].itemEntered.emit(window.parts["display"]["legend"].item(3))
     assert window.model.display.highlight_class == 3
-    from latent3d.scene.core.cloud import CLASS_COLORS
+    from latent3d.scene.core.look import CLASS_COLORS
 
     rgb = np.asarray(window.scene._cloud.point_data["rgb"]).astype(int)
     own, background = np.asarray(CLASS_COLORS)[labels], np.array([0x1e, 0x21, 0x27])

@@ -14,12 +14,12 @@ from qt.conftest import dispose, open_window
 from latent3d.cli.parser import main as cli_main
 from latent3d.qt.canvas.export import save_screenshot
 from latent3d.runs import load_run
-from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.scene.core.look import CLASS_COLORS
 from tests.support.scene_fixtures import make_run
 
 
 def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  # noqa: ANN001
-    window._show_panel(window.parts["inspect"]["filmstrip"])  # a hidden tab follows no pick
+    window.show_panel(window.parts["inspect"]["filmstrip"])  # a hidden tab follows no pick
     window.model.pick.selected = 11
     assert window.parts["inspect"]["filmstrip"].grid.images
     window.parts["display"]["legend"].set_checked(int(window.run.labels[11]), False)  # as a click on the legend does
@@ -32,10 +32,10 @@ def test_hiding_the_selected_class_clears_panel_and_filmstrip(window) -> None:  
 
 
 def test_probe_off_gives_the_neighbours_back_to_the_selection(qtbot, window) -> None:  # noqa: ANN001
-    window._show_panel(window.parts["inspect"]["neighbours_box"])  # a dock behind another follows nothing
+    window.show_panel(window.parts["inspect"]["neighbours_box"])  # a dock behind another follows nothing
     window.model.pick.selected = 11
     window.parts["inspect"]["gestures"].set_free_roam(True)
-    window._show_panel(window.parts["inspect"]["neighbours_box"])  # free roam brought the probe's dock forward
+    window.show_panel(window.parts["inspect"]["neighbours_box"])  # free roam brought the probe's dock forward
     w, h = window.view.ren_win.GetSize()
     window.view.click(2, 2, double=True)  # empty space: the probe jumps there
     assert window.model.pick.probe is not None

@@ -11,7 +11,8 @@ import pytest
 pv = pytest.importorskip("pyvista")
 
 from latent3d.runs import load_run  # noqa: E402
-from latent3d.scene.core.cloud import CLASS_COLORS, LatentScene  # noqa: E402
+from latent3d.scene.core.cloud import LatentScene  # noqa: E402
+from latent3d.scene.core.look import CLASS_COLORS  # noqa: E402
 from latent3d.scene.core.presenter import ScenePresenter  # noqa: E402
 from latent3d.scene.display.class_highlight import ClassHighlight  # noqa: E402
 from latent3d.state.viewer_model import ViewerModel  # noqa: E402

@@ -12,7 +12,8 @@ import pytest
 pv = pytest.importorskip("pyvista")
 
 from latent3d.runs import Run, load_run  # noqa: E402
-from latent3d.scene.core.cloud import CLASS_COLORS, LatentScene  # noqa: E402
+from latent3d.scene.core.cloud import LatentScene  # noqa: E402
+from latent3d.scene.core.look import CLASS_COLORS  # noqa: E402
 from latent3d.scene.core.presenter import ScenePresenter  # noqa: E402
 from latent3d.scene.groups.presenter import GroupPresenter  # noqa: E402
 from latent3d.scene.groups.region import inside_polygon, select_region  # noqa: E402

@@ -18,7 +18,7 @@ def build(model: ViewerModel, services: Services) -> Parts:
     from latent3d.data.datasets import CLASS_NAMES
     from latent3d.qt.display.actions import DisplayActions
     from latent3d.qt.display.legend import ClassLegend
-    from latent3d.scene.core.cloud import CLASS_COLORS
+    from latent3d.scene.core.look import CLASS_COLORS
     from latent3d.scene.display.class_highlight import ClassHighlight
 
     display, time = model.display, model.time

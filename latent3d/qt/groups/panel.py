@@ -30,7 +30,7 @@ from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.widgets.dialog_dirs import save_file_name
 from latent3d.qt.widgets.thumbs import ThumbGrid
 from latent3d.runs.group_export import write_group_csv, write_group_npy
-from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.scene.core.look import CLASS_COLORS
 from latent3d.state.model import connect_handlers
 
 if TYPE_CHECKING:

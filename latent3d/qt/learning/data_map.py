@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidg
 from latent3d.analysis.learning import LearningAnalysis
 from latent3d.qt.learning.hardest_list import ImageSource, thumbnails
 from latent3d.qt.widgets.image_view import ImageView
-from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.scene.core.look import CLASS_COLORS
 from latent3d.state.model import connect_handlers
 
 if TYPE_CHECKING:

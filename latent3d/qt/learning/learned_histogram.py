@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 from latent3d.analysis.learning import LEARNED_FRACTION, LearningAnalysis, learned_histogram, log_step
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.widgets.step_plot import StepPlot
-from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.scene.core.look import CLASS_COLORS
 
 if TYPE_CHECKING:
     from latent3d.state.display import DisplayModel

@@ -19,7 +19,7 @@ from latent3d.analysis.curves import binned_mean, per_class_loss
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.loss.class_curves import ClassCurveBar
 from latent3d.qt.widgets.step_plot import BACKGROUND, StepPlot
-from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.scene.core.look import CLASS_COLORS
 
 if TYPE_CHECKING:
     from latent3d.state.display import DisplayModel

@@ -19,7 +19,8 @@ from latent3d.analysis.compare import ComparedPosition, interpolate_codes
 from latent3d.analysis.explore import colour_range, colour_values
 from latent3d.config.choices import COMPARE_COLOUR_MODES
 from latent3d.scene.core.camera_link import CameraLink
-from latent3d.scene.core.cloud import CLASS_COLORS, LatentScene, mesh_actor, style_points
+from latent3d.scene.core.cloud import LatentScene, mesh_actor
+from latent3d.scene.core.look import CLASS_COLORS, style_points
 from latent3d.scene.core.overlays import ColourModes
 from latent3d.state.compare import drawn_codes
 from latent3d.state.display import colour_values as compare_colour_values

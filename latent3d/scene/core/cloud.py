@@ -6,68 +6,29 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyvista as pv
-from vtkmodules.util.numpy_support import numpy_to_vtkIdTypeArray, vtk_to_numpy
-from vtkmodules.vtkCommonCore import vtkIdTypeArray
-from vtkmodules.vtkCommonDataModel import vtkCellArray
+from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
 from latent3d.analysis.interpolate import clamp_position, codes_at
 from latent3d.data.datasets import CLASS_NAMES
+from latent3d.scene.core.look import (
+    BACKGROUND,
+    CLASS_COLORS,
+    SPHERE_LIMIT,
+    aim_default,
+    drawable_box,
+    frame_camera,
+    framing_box,
+    style_points,
+    verts,
+)
 from latent3d.scene.core.markers import MarkerLayer
 from latent3d.scene.core.picking import seen_at, select_point_ids
 
 __all__ = ["CLASS_COLORS", "LatentScene", "mesh_actor", "style_points"]
 
-#: Tableau-10 class colours as 0-255 RGB, readable on a dark background.
-CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
-    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
-)
-BACKGROUND = "#1e2127"
-# Above this many points even the still frame uses flat points (spheres cost ~1 s per frame at 1M on software GL).
-SPHERE_LIMIT = 200_000
-DEFAULT_DIRECTION = (1.0, 1.0, 1.0)  # camera position relative to the focal point, before the fit
-DEFAULT_VIEW_UP = (0.0, 0.0, 1.0)
-FIT_ZOOM = 0.9  # a fit leaves a 10 % margin around the framed box
-FIT_SAMPLE = 1_000_000  # codes the framing percentiles are taken over, at most
-DRAW_REACH = 1000.0  # points are drawn at most this many cloud sizes outside the percentile box (clamped beyond)
-MIN_EXTENT = 1e-6  # the smallest box the camera frames, relative to max(1, |centre|): float32 GL draws no finer
-
-
-def min_extent(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The box ``lo``-``hi`` grown about its centre to at least ``MIN_EXTENT`` on each side (a 1e-38 cloud is a dot)."""
-    lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
-    centre = (lo + hi) / 2.0
-    half = np.maximum((hi - lo) / 2.0, MIN_EXTENT * max(1.0, float(np.abs(centre).max())) / 2.0)
-    return centre - half, centre + half
-
-
-def drawable_box(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where points may be drawn: the percentile box widened ``DRAW_REACH`` times, or None when every code is inside.
-
-    A legal code at 3e38 made VTK's bounds, and so its clipping range, so large that none of the
-    other points was drawn; such a point is drawn at the edge of this box instead (far off screen).
-    """
-    flat = codes.reshape(-1, 3)
-    sample = flat[:: -(-len(flat) // FIT_SAMPLE)] if len(flat) > FIT_SAMPLE else flat
-    if not len(sample):
-        return None
-    lo, hi = min_extent(*np.percentile(sample, [0.5, 99.5], axis=0))
-    reach = DRAW_REACH * float((hi - lo).max())
-    box = ((lo - reach).astype(np.float32), (hi + reach).astype(np.float32))
-    return box if (flat.min(axis=0) < box[0]).any() or (flat.max(axis=0) > box[1]).any() else None
 # While the camera moves, draw at most this many points, as flat points (classic LOD, like vtkLODActor).
 LOD_POINTS = 120_000
-
-
-def _verts(ids: np.ndarray) -> vtkCellArray:
-    """One vertex cell per id, built from numpy without a Python loop."""
-    ids = np.ascontiguousarray(ids, dtype=np.int64)
-    cells = vtkCellArray()
-    offsets = numpy_to_vtkIdTypeArray(np.arange(len(ids) + 1, dtype=np.int64), deep=True)
-    conn = numpy_to_vtkIdTypeArray(ids, deep=True) if len(ids) else vtkIdTypeArray()
-    cells.SetData(offsets, conn)
-    return cells
 
 
 def mesh_actor(mesh: pv.PolyData, *, rgb: str | None) -> pv.Actor:
@@ -93,15 +54,6 @@ def mesh_actor(mesh: pv.PolyData, *, rgb: str | None) -> pv.Actor:
         mapper.SetColorModeToDirectScalars()
         mapper.ScalarVisibilityOn()
     return pv.Actor(mapper=mapper)
-
-
-def style_points(actor: pv.Actor, size: float, *, spheres: bool) -> None:
-    """Draw ``actor`` as points of ``size`` pixels: lit sphere impostors, or flat unlit squares."""
-    prop = actor.GetProperty()
-    prop.SetPointSize(size)
-    prop.SetRenderPointsAsSpheres(spheres)
-    prop.SetLighting(spheres)
-    prop.SetRepresentationToPoints()
 
 
 class LatentScene:
@@ -268,8 +220,8 @@ class LatentScene:
         if self._cloud is None or self._lod is None:
             return
         shown = self.drawn_mask()
-        self._cloud.SetVerts(_verts(np.flatnonzero(shown)))
-        self._lod.SetVerts(_verts(np.flatnonzero(shown & self._lod_keep)))
+        self._cloud.SetVerts(verts(np.flatnonzero(shown)))
+        self._lod.SetVerts(verts(np.flatnonzero(shown & self._lod_keep)))
 
     def drawn_mask(self) -> np.ndarray:
         """Which points are drawn (bool ``[N]``): those of visible classes, within the isolated group if any."""
@@ -359,10 +311,7 @@ class LatentScene:
 
     def reset_camera(self) -> None:
         """The default view: looking at the cloud from the (1, 1, 1) diagonal, z up, all snapshots framed."""
-        cam = self.plotter.camera
-        cam.SetFocalPoint(0.0, 0.0, 0.0)
-        cam.SetPosition(*DEFAULT_DIRECTION)
-        cam.SetViewUp(*DEFAULT_VIEW_UP)
+        aim_default(self.plotter.renderer)
         self.fit_camera()
 
     def fit_camera(self, codes: np.ndarray | None = None) -> None:
@@ -374,18 +323,10 @@ class LatentScene:
         """
         if not self.n_points:
             return
-        flat = (self._codes if codes is None else np.asarray(codes)).reshape(-1, 3)
-        if len(flat) > FIT_SAMPLE:  # a strided sample: percentiles of 90 million codes would copy a gigabyte
-            flat = flat[:: -(-len(flat) // FIT_SAMPLE)]
-        lo, hi = np.percentile(flat, [0.5, 99.5], axis=0)
-        lo, hi = min_extent(lo, hi)
-        ren = self.plotter.renderer
-        ren.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
-        self.plotter.camera.Zoom(FIT_ZOOM)
-        ren.ResetCameraClippingRange()
+        frame_camera(self.plotter.renderer, *framing_box(self._codes if codes is None else codes))
         # Tell pyvista the camera is placed: otherwise a later add_* call (the probe widget) may
         # reset it to pyvista's default direction, undoing the user's rotation.
-        ren.camera_set = True
+        self.plotter.renderer.camera_set = True
 
     def focal_plane_point(self, x: float, y: float) -> np.ndarray:
         """The world point under display ``(x, y)`` on the plane through the focal point facing the camera."""

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
-from latent3d.scene.core.cloud import LatentScene, _verts, mesh_actor, style_points
+from latent3d.scene.core.cloud import LatentScene, mesh_actor
+from latent3d.scene.core.look import style_points, verts
 
 __all__ = ["ON_TOP_LAYER", "OnTopPoints"]
 
@@ -65,7 +66,7 @@ class OnTopPoints:
             style_points(self.actor, prop.GetPointSize(), spheres=bool(prop.GetRenderPointsAsSpheres()))
             self._bound = cloud
         ids = np.flatnonzero(np.asarray(mask, bool) & self.scene.drawn_mask())
-        self.mesh.SetVerts(_verts(ids))
+        self.mesh.SetVerts(verts(ids))
         self.mesh.Modified()
         self.count = int(ids.size)
         self.actor.SetVisibility(self.count > 0)

@@ -12,7 +12,8 @@ from vtkmodules.vtkRenderingAnnotation import vtkScalarBarActor
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
 from latent3d.analysis.explore import NAN_GREY, map_colours
-from latent3d.scene.core.cloud import BACKGROUND, CLASS_COLORS, LatentScene, mesh_actor, style_points
+from latent3d.scene.core.cloud import LatentScene, mesh_actor
+from latent3d.scene.core.look import BACKGROUND, CLASS_COLORS, style_points
 
 __all__ = ["ColourModes", "PathOverlay", "TrainOverlay"]
 

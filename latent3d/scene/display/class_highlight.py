@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latent3d.analysis.explore import map_colours
-from latent3d.scene.core.cloud import BACKGROUND, CLASS_COLORS, LatentScene
+from latent3d.scene.core.cloud import LatentScene
+from latent3d.scene.core.look import BACKGROUND, CLASS_COLORS
 from latent3d.scene.core.on_top import OnTopPoints
 from latent3d.scene.core.overlays import ColourModes
 from latent3d.state.model import connect_handlers

@@ -15,7 +15,8 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkRenderer
 
 from latent3d.analysis.groups import trail_snapshots
-from latent3d.scene.core.cloud import BACKGROUND, CLASS_COLORS, mesh_actor
+from latent3d.scene.core.cloud import mesh_actor
+from latent3d.scene.core.look import BACKGROUND, CLASS_COLORS
 
 __all__ = ["TrailLayer"]
 

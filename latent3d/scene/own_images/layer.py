@@ -10,7 +10,8 @@ import pyvista as pv
 from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D
 
 from latent3d.analysis.encoder import OwnCodes, OwnCodesCache
-from latent3d.scene.core.cloud import LatentScene, mesh_actor, style_points
+from latent3d.scene.core.cloud import LatentScene, mesh_actor
+from latent3d.scene.core.look import style_points
 from latent3d.state.layers import LayersModel
 from latent3d.state.model import connect_handlers
 from latent3d.state.own_values import OWN_COLOURS, OwnImage, own_colour

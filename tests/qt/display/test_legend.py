@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from latent3d.data.datasets import CLASS_NAMES
 from latent3d.qt.display.legend import ClassLegend
-from latent3d.scene.core.cloud import CLASS_COLORS
+from latent3d.scene.core.look import CLASS_COLORS
 from latent3d.state.viewer_model import ViewerModel
 
 

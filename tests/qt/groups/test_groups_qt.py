@@ -212,7 +212,7 @@ def test_legend_menu_and_neighbours_button_ask_for_a_selection(qtbot) -> None:  
     from latent3d.data.datasets import CLASS_NAMES
     from latent3d.qt.display.legend import ClassLegend
     from latent3d.qt.inspect.explore_panel import NeighboursBox
-    from latent3d.scene.core.cloud import CLASS_COLORS
+    from latent3d.scene.core.look import CLASS_COLORS
 
     legend = ClassLegend(CLASS_NAMES, CLASS_COLORS)
     qtbot.addWidget(legend)

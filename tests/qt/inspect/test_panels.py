@@ -114,7 +114,7 @@ def test_hovering_a_legend_row_highlights_its_class(qtbot) -> None:  # noqa: ANN
 
     from latent3d.data.datasets import CLASS_NAMES
     from latent3d.qt.display.legend import ClassLegend
-    from latent3d.scene.core.cloud import CLASS_COLORS
+    from latent3d.scene.core.look import CLASS_COLORS
 
     display = ViewerModel().display
     legend = _show(qtbot, ClassLegend(CLASS_NAMES, CLASS_COLORS, display=display), 200, 300)

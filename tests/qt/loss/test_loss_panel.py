@@ -114,7 +114,7 @@ def test_hovering_a_class_button_highlights_the_class(qtbot, panel: LossPanel) -
 
 
 def test_the_position_line_has_a_colour_no_class_and_no_curve_uses(panel: LossPanel) -> None:
-    from latent3d.scene.core.cloud import CLASS_COLORS
+    from latent3d.scene.core.look import CLASS_COLORS
 
     line = panel.position_line.pen.color()
     rgb = np.array([line.red(), line.green(), line.blue()])
