@@ -319,8 +319,16 @@ def bench_cold_start(settings_path: Path, repeats: int = 3) -> float:
     return round(statistics.median(times), 3)
 
 
+PARTS = ("points", "interaction", "timeline", "explore", "live_training", "cold_start")
+
+
 def main() -> int:
-    """Run every measurement and print one JSON object."""
+    """Run every measurement (or those ``--only`` names) and print one JSON object."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), help="measure only these parts")
+    only = set(parser.parse_args().only)
     display = start_virtual_display()
     window_process = as_the_window()
     import tempfile
@@ -333,27 +341,32 @@ def main() -> int:
     settings_path = Path(tempfile.mkdtemp()) / "bench.ini"
     result: dict[str, object] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                                              "view_px": list(VIEW_SIZE)}}
-    view = LatentView()
-    view.resize(*VIEW_SIZE)
-    view.show()
-    for _ in range(5):
-        app.processEvents()
-    caps = view.ren_win.ReportCapabilities()
-    result["gl_renderer"] = caps.split("OpenGL renderer string:")[-1].splitlines()[0].strip()
-    for n in (10_000, 70_000, 1_000_000):
-        result[f"points_{n}"] = bench_points(view, n)
-    view.close()
-    view.deleteLater()
-    result["mplot3d_frame_ms"] = {"10000": bench_mplot3d(10_000), "70000": bench_mplot3d(70_000)}
-    result["speedup_vs_mplot3d_70000"] = round(
-        result["mplot3d_frame_ms"]["70000"] / result["points_70000"]["rotating_frame_ms"], 1)  # type: ignore[index]
+    if "points" in only:
+        view = LatentView()
+        view.resize(*VIEW_SIZE)
+        view.show()
+        for _ in range(5):
+            app.processEvents()
+        caps = view.ren_win.ReportCapabilities()
+        result["gl_renderer"] = caps.split("OpenGL renderer string:")[-1].splitlines()[0].strip()
+        for n in (10_000, 70_000, 1_000_000):
+            result[f"points_{n}"] = bench_points(view, n)
+        view.close()
+        view.deleteLater()
+        result["mplot3d_frame_ms"] = {"10000": bench_mplot3d(10_000), "70000": bench_mplot3d(70_000)}
+        result["speedup_vs_mplot3d_70000"] = round(
+            result["mplot3d_frame_ms"]["70000"] / result["points_70000"]["rotating_frame_ms"], 1)  # type: ignore[index]
     if (BUNDLED / "run.json").is_file():
-        result.update(bench_interaction(app, settings_path))
-        result.update(bench_timeline(app, settings_path))
-        result.update(bench_explore(app, settings_path, settings_path.parent))
-        if (DATA / "FashionMNIST" / "raw").is_dir():
+        if "interaction" in only:
+            result.update(bench_interaction(app, settings_path))
+        if "timeline" in only:
+            result.update(bench_timeline(app, settings_path))
+        if "explore" in only:
+            result.update(bench_explore(app, settings_path, settings_path.parent))
+        if "live_training" in only and (DATA / "FashionMNIST" / "raw").is_dir():
             result["live_training"] = bench_live_training(app, settings_path, Path(tempfile.mkdtemp()))
-        result["cold_start_s"] = bench_cold_start(settings_path)
+        if "cold_start" in only:
+            result["cold_start_s"] = bench_cold_start(settings_path)
     else:
         result["skipped"] = "bundled run missing: click, probe and cold start not measured"
     print(json.dumps({**window_process, **result}, indent=2))

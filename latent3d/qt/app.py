@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
+from latent3d.qt.staged import StagedBuild, show_first
 from latent3d.qt.widgets.dialogs import error_box, info_box
 from latent3d.runs import Run, RunError, default_runs_dir, load_run, newest_run
 from latent3d.state.view import ViewSpec
@@ -207,21 +208,28 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
             return 2
     from latent3d.qt.main_window import MainWindow  # after QApplication (the view needs it) and a good run
 
-    window = MainWindow(data_dir=data_dir)
-    shutdown.window = window
-    window.show()
-    if run is not None:
-        window.files.show_run(run)
-        if view is not None:
-            window.files.apply_view(view, compare)
-    else:
+    if run is None:
+        window = MainWindow(data_dir=data_dir)
+        shutdown.window = window
+        window.show()
         info_box(
             window, "latent3d: no run yet",
             f"No complete run was found in {default_runs_dir()}. Train one with `python run.py train` "
             "(or `latent3d train`), or open a run folder with File → Open run….")
+        staged = None
+    else:
+        # The run's cloud first, drawn with plain VTK; pyvista, the panels and the run's views after that frame.
+        window = MainWindow(data_dir=data_dir, first=run)
+        shutdown.window = window
+        window.show()
+        staged = StagedBuild(window, lambda handover: show_first(window, run, handover, view, compare))
     if shutdown.signum is not None and not window.isVisible():  # closed for a signal before the loop ran
         return 0
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        if staged is not None:
+            staged.join()
 
 
 def event_loop_running() -> bool:

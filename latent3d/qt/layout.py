@@ -137,7 +137,17 @@ class DockLayout:
                 dock.setFloating(False)
                 dock.show()
             docks[0].raise_()
-        for name, docks in firsts.items():
+        self._firsts = firsts
+        self.size_docks()
+
+    def size_docks(self) -> None:
+        """Give each area's docks their default thickness, and the groups along an area their share of it.
+
+        Called again once a window built while already shown has laid its new docks out: before that
+        Qt sizes them from hints that leave the 3-D view no height.
+        """
+        w = self.window
+        for name, docks in self._firsts.items():
             across = Qt.Orientation.Vertical if _ALONG[name] is Qt.Orientation.Horizontal else Qt.Orientation.Horizontal
             w.resizeDocks(docks[:1], [DEFAULT_SIZES[name]], across)
             # A group of stretch 0 keeps its natural size along the area; the others share the rest.

@@ -11,7 +11,7 @@ from latent3d.state.viewer_model import ViewerModel
 
 
 def _front(window: Any, widget: QWidget) -> None:
-    window._show_panel(widget)  # the window's own "bring this panel forward" (what a feature's build is given)
+    window.show_panel(widget)  # the window's own "bring this panel forward" (what a feature's build is given)
 
 
 def test_a_hidden_tab_listens_to_no_move_and_catches_up_when_shown(window: Any, qtbot: Any) -> None:
@@ -100,8 +100,8 @@ def test_a_dock_tabbed_behind_pauses_its_panel(window: Any, qtbot: Any) -> None:
     w = window
     box, view = w.parts["inspect"]["neighbours_box"], w.parts["inspect"]["neighbours_view"]
     image = w.parts["inspect"]["panel"]
-    w._show_panel(image)  # the selected image's dock in front of its tab group, the neighbours' behind
+    w.show_panel(image)  # the selected image's dock in front of its tab group, the neighbours' behind
     w.model.pick.selected = 5
     assert view.ids.size == 0  # the neighbours' dock is behind: nothing was searched
-    w._show_panel(box)
+    w.show_panel(box)
     qtbot.waitUntil(lambda: view.ids.size > 0, timeout=5000)  # in front: it caught up with the pick

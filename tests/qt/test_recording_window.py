@@ -107,20 +107,20 @@ def test_free_roam_is_refused_with_the_sentence(rec_window) -> None:  # noqa: AN
 def test_filmstrip_and_path_say_why_and_neighbours_show_the_inputs(rec_window) -> None:  # noqa: ANN001
     w = rec_window
     film = w.parts["inspect"]["filmstrip"]
-    w._show_panel(film)  # a panel whose dock is behind another follows no pick
+    w.show_panel(film)  # a panel whose dock is behind another follows no pick
     w.model.pick.selected = 4
     assert film.grid.images == [] and film.body.hint.text() == _sentence(w)
     w.model.pick.path = PathState(4, 9, 0.5, 6)
     path = w.parts["inspect"]["path"]
     assert path.grid.images == [] and path.body.hint.text() == _sentence(w) and "#9" in path.ends.text()
     assert w.presenter.path_overlay.visible  # the path itself is drawn in the view
-    w._show_panel(w.parts["inspect"]["neighbours_box"])
+    w.show_panel(w.parts["inspect"]["neighbours_box"])
     w.model.pick.selected = 5
     ids = w.parts["inspect"]["neighbours_view"].ids
     grid = w.parts["inspect"]["neighbours_box"].grid
     assert len(ids) > 0
     np.testing.assert_array_equal(np.stack(grid.images), np.stack([to_uint8(w.run.images[i]) for i in ids]))
-    w._show_panel(film)  # the new path brought its own dock in front of the filmstrip's
+    w.show_panel(film)  # the new path brought its own dock in front of the filmstrip's
     w.model.pick.selected = None  # and back: the hint again, not the sentence
     assert film.body.hint.text() == film.body.default_hint
 
@@ -171,7 +171,7 @@ def test_with_a_decoder_decoding_works(rec_window) -> None:  # noqa: ANN001
     w = rec_window
     assert w.run.why_not("decoder") is None and w.frames["decoder map"][0].reason is None
     s = w.model.time.snapshot
-    w._show_panel(w.parts["inspect"]["filmstrip"])  # a panel whose dock is behind another follows no pick
+    w.show_panel(w.parts["inspect"]["filmstrip"])  # a panel whose dock is behind another follows no pick
     w.model.pick.selected = 6
     panel = w.parts["inspect"]["panel"].selection
     np.testing.assert_array_equal(panel.right.image, to_uint8(w.run.decoder(s)(w.run.codes[s, 6])[0]))
@@ -240,5 +240,5 @@ def test_a_feature_turned_back_on_keeps_free_roam_off_without_a_decoder(rec_wind
     roam = w.parts["inspect"]["roam_action"]
     assert not roam.isEnabled()
     w._off["inspect"] = "the run before lacked labels"  # as after a run the whole inspect feature could not serve
-    w._on_run(w.run)  # the feature is on again for this run, which still has no decoder
+    w.on_run(w.run)  # the feature is on again for this run, which still has no decoder
     assert not roam.isEnabled() and roam.statusTip().startswith("Free roam is off: ")

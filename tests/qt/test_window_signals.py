@@ -32,16 +32,16 @@ from PySide6.QtCore import QTimer
 from latent3d.config.train import TrainConfig
 from latent3d.qt import main_window
 
-shown = main_window.MainWindow.show
+built = main_window.MainWindow.build
 
-def show(self):
-    shown(self)
+def build(self):  # once the window is built (after its first frame: the feature parts exist from then)
+    built(self)
     c = self.parts["training"]["training"].controller
     c.started.connect(lambda _msg: print(c.pid, flush=True))
     config = TrainConfig(epochs=1000, max_train_images=2000, max_test_images=500)
     QTimer.singleShot(0, lambda: self.parts["training"]["training"].start(config, Path(sys.argv[1])))
 
-main_window.MainWindow.show = show
+main_window.MainWindow.build = build
 from latent3d.cli.parser import main
 sys.exit(main(["view", "--data-dir", sys.argv[2]]))
 """

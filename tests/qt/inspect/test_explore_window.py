@@ -80,7 +80,7 @@ def test_shift_click_draws_path_and_strip_follows(qtbot, window) -> None:  # noq
 def test_filmstrip_frames_and_click_jumps_timeline(qtbot, window) -> None:  # noqa: ANN001
     window.model.pick.selected = 11
     grid = window.parts["inspect"]["filmstrip"].grid
-    window._show_panel(window.parts["inspect"]["filmstrip"])  # a hidden tab decodes nothing; shown, it catches up
+    window.show_panel(window.parts["inspect"]["filmstrip"])  # a hidden tab decodes nothing; shown, it catches up
     expected = [to_uint8(window.run.decoder(e)(window.run.codes[e, 11])[0]) for e in range(window.run.epochs + 1)]
     np.testing.assert_array_equal(np.stack(grid.images), np.stack(expected))
     assert grid.current == window.run.epochs
@@ -90,7 +90,7 @@ def test_filmstrip_frames_and_click_jumps_timeline(qtbot, window) -> None:  # no
 
 
 def test_neighbours_equal_brute_force_and_click_selects(qtbot, window) -> None:  # noqa: ANN001
-    window._show_panel(window.parts["inspect"]["neighbours_box"])  # a dock behind another follows nothing
+    window.show_panel(window.parts["inspect"]["neighbours_box"])  # a dock behind another follows nothing
     window.model.pick.selected = 5
     e = window.model.time.snapshot
     d = np.linalg.norm(window.run.codes[e] - window.run.codes[e, 5], axis=1)
@@ -102,7 +102,7 @@ def test_neighbours_equal_brute_force_and_click_selects(qtbot, window) -> None: 
     assert window.scene.selected == ids[2]
     # In free roam the neighbours follow the probe, with the off-manifold readout.
     window.parts["inspect"]["gestures"].set_free_roam(True)
-    window._show_panel(window.parts["inspect"]["neighbours_box"])  # free roam brought the probe's dock forward
+    window.show_panel(window.parts["inspect"]["neighbours_box"])  # free roam brought the probe's dock forward
     window.scene.set_probe_position(np.array([100.0, 0.0, 0.0], np.float32))
     cue = window.parts["inspect"]["neighbours_box"].cue
     assert cue.isVisibleTo(window) and "far outside" in cue.text()
