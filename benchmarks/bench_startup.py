@@ -30,23 +30,31 @@ from pathlib import Path
 RUN = "fashion-mnist-default"
 TITLE = f"latent3d — {RUN}"
 BACKGROUND = (0x1E, 0x21, 0x27)
+POLL_STEP = 8  # polls read every 8th pixel each way (see _pixels)
 
 
-def _pixels(x: int, y: int, w: int, h: int) -> dict[tuple[int, int], tuple[int, int, int]]:
-    """The screen's pixels in a box as 8-bit RGB.
+def _pixels(x: int, y: int, w: int, h: int, step: int = 1) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """The screen's pixels in a box as 8-bit RGB; with ``step`` > 1 only every ``step``-th pixel each way.
+
+    Polls use a step: ImageMagick's text dump of a 560x400 box is 220,000 lines, and reading it took
+    1-2.5 s a poll on this machine, which was then the resolution of every figure (a drawn cloud was
+    seen up to 2.5 s late). Every 8th pixel each way still sees a cloud of 7-px points, and takes ~0.1 s.
 
     ImageMagick's ``txt:`` output of a screen grab counts in 16 bits (its header says ``65535``):
     read as 8-bit, even the background differed from itself, every pixel looked drawn and the
     click targets (nearest the centre) landed on the background.
     """
-    out = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "-depth", "8", "txt:-"],
-                         capture_output=True, text=True, check=True).stdout
+    grab = subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "+repage", "miff:-"],
+                          capture_output=True, check=True).stdout
+    sample = ["-sample", f"{100 / step}%"] if step > 1 else []  # nearest pixels: colours stay as drawn
+    out = subprocess.run(["convert", "-", *sample, "-depth", "8", "txt:-"], input=grab, capture_output=True,
+                         check=True).stdout.decode()
     lines = out.splitlines()
     top = int(lines[0].split(":")[1].split(",")[2]) if lines and lines[0].startswith("#") else 255
     pixels = {}
     for line in lines[1:]:
         where, _, rest = line.partition(":")
-        px, py = (int(v) for v in where.split(","))
+        px, py = (int(v) * step for v in where.split(","))
         rgb = rest.strip().split(")")[0].strip("( ").split(",")[:3]
         pixels[(x + px, y + py)] = tuple(round(float(v.rstrip("%")) * 255 / top) for v in rgb)
     return pixels  # type: ignore[return-value]
@@ -87,11 +95,11 @@ def _targets(x: int, y: int, w: int, h: int) -> list[tuple[int, int]]:
 def _click_time(candidates: list[tuple[int, int]], panel: tuple[int, int, int, int]) -> float:
     """Seconds from a click to a change of ``panel``, for the first candidate pixel whose click changes it."""
     for at in candidates[:4]:  # a pixel can be a point's rim, which the pick may see as empty space
-        before = _pixels(*panel)
+        before = _pixels(*panel, step=POLL_STEP)
         t = time.perf_counter()
         subprocess.run(["xdotool", "mousemove", str(at[0]), str(at[1]), "click", "1"], check=True)
         try:
-            return _wait(lambda b=before: _pixels(*panel) != b, timeout=15) - t
+            return _wait(lambda b=before: _pixels(*panel, step=POLL_STEP) != b, timeout=15) - t
         except TimeoutError:
             time.sleep(1.0)
     raise TimeoutError("no click changed the side panel")
@@ -109,7 +117,7 @@ def launch(repo: Path) -> dict[str, float]:
         mapped = _wait(lambda: _window() is not None, every=0.05)
         x, y, w, h = _window()  # type: ignore[misc]
         view = (x + int(0.2 * w), y + int(0.2 * h), int(0.4 * w), int(0.45 * h))  # the middle of the 3-D view
-        frame = _wait(lambda: any(_drawn(c) for c in _pixels(*view).values()))
+        frame = _wait(lambda: any(_drawn(c) for c in _pixels(*view, step=POLL_STEP).values()))
         menu = (x + 2, y + 2, 160, 18)  # "File  Edit  View ...": the preview has only the cloud
         ready = _wait(lambda: sum(_drawn(c) for c in _pixels(*menu).values()) > 20)
         time.sleep(2.0)  # a person sees the window, then clicks
