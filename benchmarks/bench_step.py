@@ -8,7 +8,8 @@ interleaved round by round so that load hits them alike:
   oneDNN for its large layers (``step_onednn``);
 - ``matmuls_best`` / ``matmuls_mm``: the step's 22 matmuls alone, each on its faster kernel / on ``torch.mm``;
 - ``adam``: the fused Adam update of the 485,000 parameters;
-- ``loss_and_logit_grad``: the loss (softplus, dot) and the gradient at the logits (sigmoid, two in-place ops);
+- ``loss_and_logit_grad``: the loss (softplus as log(1 + exp(-|h|)), dot) and the gradient at the logits
+  (sigmoid, two in-place ops); ``loss_and_logit_grad_softplus`` the same with ``F.softplus`` (before);
 - ``overhead_tiny_model``: the whole step on an 8-8-8-8-3 model: the Python and dispatch cost of its ~60 calls.
 
 Every figure is microseconds per step: the median over rounds of the best of a few blocks (the best
@@ -105,12 +106,17 @@ def components() -> dict[str, Callable[[], object]]:
 
     def loss_and_grad() -> object:
         n = y.numel()
+        return fast_step.bce_with_logits_sum(h, y) / n, torch.sigmoid(h).sub_(y).mul_(1.0 / n)
+
+    def loss_and_grad_log1p() -> object:  # the form before: F.softplus calls the unvectorised log1p
+        n = y.numel()
         loss = (F.softplus(h).sum() - torch.dot(h.reshape(-1), y.reshape(-1))) / n
         return loss, torch.sigmoid(h).sub_(y).mul_(1.0 / n)
 
     return {"step": stepper(shipped), "step_onednn": stepper(onednn), "matmuls_best": _matmuls(shipped, True),
             "matmuls_mm": _matmuls(shipped, False), "adam": lambda: shipped._adam(grads),
-            "loss_and_logit_grad": loss_and_grad, "overhead_tiny_model": lambda: tiny(tiny_x)}
+            "loss_and_logit_grad": loss_and_grad, "loss_and_logit_grad_softplus": loss_and_grad_log1p,
+            "overhead_tiny_model": lambda: tiny(tiny_x)}
 
 
 def main() -> None:

@@ -108,3 +108,17 @@ def test_refuses_unknown_layers() -> None:
     model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Tanh())
     with pytest.raises(TypeError, match="Tanh"):
         FastStep(model, lr=1e-3, eps=1e-7)
+
+
+@pytest.mark.parametrize("scale", [0.01, 1.0, 8.0, 60.0])
+def test_loss_without_log1p_equals_the_float64_loss(scale: float) -> None:
+    """softplus as log(1 + exp(-|h|)) loses log1p's precision only below float32's epsilon: the sum stays exact."""
+    g = torch.Generator().manual_seed(1)
+    h = torch.randn(64, 784, generator=g) * scale
+    h[0, :4] = torch.tensor([0.0, 88.0, -88.0, 1e-30])  # exp under- and overflow, and a logit of zero
+    y = torch.rand(64, 784, generator=g)
+    want = (F.softplus(h.double()) - h.double() * y.double()).sum()
+    got = fast_step.bce_with_logits_sum(h, y)
+    assert got.dtype == torch.float32
+    assert float(got) == pytest.approx(float(want), rel=2e-6, abs=1e-3)
+    assert float(got) == pytest.approx(float(F.binary_cross_entropy_with_logits(h, y, reduction="sum")), rel=2e-6)
