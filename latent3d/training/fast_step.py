@@ -32,7 +32,7 @@ import torch
 from torch import nn
 from torch.optim.adam import adam as _functional_adam
 
-__all__ = ["FastStep", "ONEDNN_MIN_WEIGHTS", "bce_with_logits_sum", "onednn_linear"]
+__all__ = ["FastStep", "ONEDNN_MIN_WEIGHTS", "bce_with_logits_sum", "onednn_linear", "softplus"]
 
 # Where oneDNN is used, only layers with at least this many weights (the default model's 784x256
 # pair); below it oneDNN's per-call cost outweighs its faster kernel (measured: 256x128 forward
@@ -41,18 +41,22 @@ ONEDNN_MIN_WEIGHTS = 100_000
 BETAS = (0.9, 0.999)
 
 
-def bce_with_logits_sum(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Summed BCE-with-logits, ``softplus(h) - h*y``, with softplus as ``max(h, 0) + log(1 + exp(-|h|))``.
+def softplus(h: torch.Tensor) -> torch.Tensor:
+    """``log(1 + exp(h))`` element-wise, as ``max(h, 0) + log(1 + exp(-|h|))``: without ``log1p``.
 
     ``F.softplus`` (as ``F.binary_cross_entropy_with_logits``) calls ``log1p``, which this CPU build
     of torch does not vectorise: 434 of the 540 us the loss and its gradient took per batch-64 step
     at one thread (``bench_step.py``), about a sixth of the whole step. ``log`` is vectorised; it
     loses ``log1p``'s precision only where ``exp(-|h|)`` is below float32's epsilon, an error below
-    6e-8 per element, smaller than the rounding of the float32 sum itself.
+    6e-8 per element, smaller than the rounding of a float32 sum of them.
     """
+    return torch.exp(-h.abs()).add_(1.0).log_().add_(h.clamp(min=0.0))
+
+
+def bce_with_logits_sum(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Summed BCE-with-logits, ``softplus(h) - h*y`` (see :func:`softplus`)."""
     h = logits.reshape(-1)
-    softplus_tail = torch.exp(-h.abs()).add_(1.0).log_()
-    return softplus_tail.sum() + h.clamp(min=0.0).sum() - torch.dot(h, target.reshape(-1))
+    return softplus(h).sum() - torch.dot(h, target.reshape(-1))
 
 
 def _probe_onednn() -> Callable[..., torch.Tensor] | None:

@@ -16,7 +16,7 @@ from latent3d.config.schedule import snapshot_steps
 from latent3d.config.train import TrainConfig
 from latent3d.runs.series import Snapshot
 from latent3d.training.allocator import keep_freed_memory
-from latent3d.training.fast_step import FastStep
+from latent3d.training.fast_step import FastStep, softplus
 from latent3d.training.model import Autoencoder
 
 __all__ = ["Snapshot", "TrainingData", "TrainingDiverged", "encode_all", "pick_device", "train"]
@@ -102,8 +102,8 @@ def _evaluate(forward: Forward, x: torch.Tensor) -> tuple[np.ndarray, np.ndarray
     for i in range(0, len(x), EVAL_BATCH):
         xb = x[i: i + EVAL_BATCH]
         z, logits = forward(xb)
-        # BCE-with-logits = softplus(h) - h*y, summed per image: 3 passes over the batch instead of ~8
-        bce.append((F.softplus(logits).sum(dim=1) - (logits * xb).sum(dim=1)) / xb.shape[1])
+        # BCE-with-logits = softplus(h) - h*y, summed per image (softplus without the unvectorised log1p)
+        bce.append((softplus(logits).sum(dim=1) - (logits * xb).sum(dim=1)) / xb.shape[1])
         codes.append(z)
     return torch.cat(codes).cpu().numpy(), torch.cat(bce).cpu().numpy()
 
