@@ -132,3 +132,19 @@ def test_a_window_closed_while_loading_is_never_built(qtbot, settings, synthetic
     assert not w.built and not called
     assert settings.value("dock_state") is None  # a window closed before its docks existed saves none
     dispose(w)
+
+
+def test_a_wide_recording_opens_in_two_stages(qtbot, settings, tmp_path) -> None:  # noqa: ANN001
+    """A 64-D recording: the preview draws its stored 3-D projection, and the built window shows the same run."""
+    from tests.qt.test_recording_window import make_recording
+
+    w, run = _staged(qtbot, settings, None, make_recording(tmp_path / "rec"))
+    got: list[Handover] = []
+    try:
+        assert w.preview.scene.actor.GetMapper().GetInput().GetNumberOfPoints() == len(run.labels) == 300
+        StagedBuild(w, got.append)
+        qtbot.waitUntil(lambda: bool(got), timeout=60_000)
+        show_first(w, run, got[0])
+        assert w.run is run and w.scene.n_points == 300
+    finally:
+        dispose(w)
