@@ -148,3 +148,35 @@ def test_a_wide_recording_opens_in_two_stages(qtbot, settings, tmp_path) -> None
         assert w.run is run and w.scene.n_points == 300
     finally:
         dispose(w)
+
+
+def test_run_viewer_opens_in_two_stages_and_applies_a_view_file(qtbot, synthetic_run, monkeypatch,  # noqa: ANN001
+                                                                tmp_path) -> None:  # noqa: ANN001
+    """The command line's path: preview first, then the built window on the run, set by the view file."""
+    from PySide6.QtWidgets import QApplication
+
+    from latent3d.qt import app as app_module
+    from latent3d.state.view.apply import spec_from_state
+    from latent3d.state.viewer_model import ViewerModel
+
+    run = load_run(synthetic_run)
+    model = ViewerModel()
+    model.set_run(run)
+    model.time.position = 1.0
+    model.pick.selected = 11
+    spec = spec_from_state(model)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    seen: dict[str, object] = {}
+
+    def exec_until_built(_app: object) -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
+        seen["preview_first"] = window.preview is not None and not window.built
+        qtbot.waitUntil(lambda: window.built and window.run is not None, timeout=60_000)
+        seen["position"], seen["selected"] = window.model.time.position, window.model.pick.selected
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_until_built)
+    assert app_module.run_viewer(synthetic_run, None, view=spec) == 0
+    assert seen == {"preview_first": True, "position": 1.0, "selected": 11}
