@@ -124,10 +124,13 @@ def layer(run: Run) -> Iterator[tuple[ViewerModel, object]]:
 
 def test_layer_places_markers_and_trails(layer: tuple[ViewerModel, object], run: Run) -> None:
     model, lay = layer
+    marks_layer = lay.scene.markers.layers[0]  # type: ignore[attr-defined]
+    assert not marks_layer.GetDraw()  # nothing in it yet: not drawn
     a = OwnImage.from_array("a", np.linspace(0, 1, 784))
     b = OwnImage.from_array("b", np.linspace(1, 0, 784))
     model.layers.add_own_image(a)
     model.layers.add_own_image(b)
+    assert marks_layer.GetDraw()
     own_a = encode_at_snapshots(run, a.as_float())
     model.time.position = 1.5
     assert lay.markers.shape == (2, 3)  # type: ignore[attr-defined]
@@ -137,6 +140,7 @@ def test_layer_places_markers_and_trails(layer: tuple[ViewerModel, object], run:
     assert lay.markers.shape == (1, 3)  # type: ignore[attr-defined]
     model.layers.own_images = ()
     assert lay.markers.shape == (0, 3)  # type: ignore[attr-defined]
+    assert not marks_layer.GetDraw()
 
 
 def test_each_own_image_has_its_colour_a_label_and_a_trail_of_its_own(layer: tuple[ViewerModel, object],

@@ -102,14 +102,16 @@ def test_alignment_moves_everything_drawn_and_the_probe_keeps_its_code(views) ->
 def test_rings_overlay_follows_the_switch(views) -> None:  # type: ignore[no-untyped-def]
     model, scene_a, _, _ = views
     rings = CompareRings(model.time, model.compare, scene_a)
-    assert not rings.visible
+    layer = scene_a.markers.layers[0]  # the rings' layer is drawn only while it shows something
+    assert not rings.visible and not layer.GetDraw()
     model.compare.overlay = True
     assert rings.visible and rings.mesh is not None and rings.mesh.n_points == 800
+    assert layer.GetDraw()
     model.time.position = 2.0
     np.testing.assert_allclose(np.asarray(rings.mesh.points), scene_a.positions, atol=1e-4)
     scene_a.plotter.render()
     model.compare.other = None
-    assert not rings.visible
+    assert not rings.visible and not layer.GetDraw()
     rings.close()
 
 

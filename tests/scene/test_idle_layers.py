@@ -25,16 +25,29 @@ def scene() -> Iterator[LatentScene]:
     plotter.close()
 
 
-def test_the_markers_top_layer_is_drawn_only_with_a_marker(scene: LatentScene) -> None:
-    top = scene.markers.layers[1]
-    assert not top.GetDraw()
-    scene.markers.set_selection(np.zeros(3, np.float32))
-    assert top.GetDraw()
-    scene.markers.set_probe(np.ones(3, np.float32))
-    scene.markers.set_selection(None)
-    assert top.GetDraw()  # the probe still shows
-    scene.markers.set_probe(None)
-    assert not top.GetDraw()
+def test_the_markers_layers_are_drawn_only_with_a_marker(scene: LatentScene) -> None:
+    for layer in scene.markers.layers:  # the halos' layer and the cores' layer above it
+        assert not layer.GetDraw()
+        scene.markers.set_selection(np.zeros(3, np.float32))
+        assert layer.GetDraw()
+        scene.markers.set_probe(np.ones(3, np.float32))
+        scene.markers.set_selection(None)
+        assert layer.GetDraw()  # the probe still shows
+        scene.markers.set_probe(None)
+        assert not layer.GetDraw()
+
+
+def test_a_selected_point_is_still_drawn_with_its_halo(scene: LatentScene) -> None:
+    from latent3d.scene.offscreen.pixels import grab
+
+    x, y, _ = scene.display_position(0)
+    scene.markers.set_selection(scene.positions[0].copy())
+    img = grab(scene.plotter.ren_win)
+    h = img.shape[0]
+    row, col = h - 1 - int(round(y)), int(round(x))
+    assert (img[row, col] > 240).all()  # the selection's white core
+    ring = img[row - 12: row + 13, col - 12: col + 13].reshape(-1, 3)
+    assert (ring.max(axis=1) < 30).sum() > 20  # and its dark halo around it, drawn by the lower layer
 
 
 def test_the_path_layer_is_drawn_only_with_a_path(scene: LatentScene) -> None:
@@ -75,8 +88,8 @@ def test_the_markers_top_layer_is_drawn_while_another_feature_shows_something_in
     label = vtkBillboardTextActor3D()  # as an own image's name
     label.SetInput("mine")
     top.AddActor(label)
-    scene.markers.refresh_top()
+    scene.markers.refresh()
     assert top.GetDraw()  # no selection, no probe: the name is still drawn
     label.SetVisibility(False)
-    scene.markers.refresh_top()
+    scene.markers.refresh()
     assert not top.GetDraw()

@@ -242,6 +242,7 @@ class CompareRings:
         if at is None or run is None:
             if self.actor is not None:
                 self.actor.SetVisibility(False)
+                self.scene.markers.refresh()  # the markers' layer is drawn only while it shows something
             self.request_render()
             return
         if self.mesh is None or self.mesh.n_points != len(at.codes):
@@ -249,6 +250,7 @@ class CompareRings:
         assert self.mesh is not None and self.actor is not None
         self.mesh.point_data["rgb"] = np.asarray(CLASS_COLORS, np.uint8)[run.labels[: len(at.codes)]]
         self.actor.SetVisibility(True)
+        self.scene.markers.refresh()
         self._move(at)
 
     def _build(self, n: int) -> None:
@@ -283,6 +285,7 @@ class CompareRings:
         """Remove the rings' actor."""
         if self.actor is not None:
             self._layer.RemoveActor(self.actor)
+            self.scene.markers.refresh()
         self.mesh = self.actor = None
 
     def close(self) -> None:

@@ -78,30 +78,29 @@ class MarkerLayer:
             rw.AddRenderer(layer)
         self.selection = _Marker(self.layers, SELECTION_RGB, point_size * 2.0)
         self.probe = _Marker(self.layers, PROBE_RGB, max(16.0, point_size * 2.4))
-        self._draw_top()
+        self.refresh()
 
-    def _draw_top(self) -> None:
-        self.refresh_top()
+    def refresh(self) -> None:
+        """Draw each layer only while something in it is visible: an empty layer still costs a pass a frame.
 
-    def refresh_top(self) -> None:
-        """Draw the top layer only while something in it is visible (an empty layer still costs a pass a frame).
-
-        It holds the markers' cores and other features' labels (own images' names): a feature that shows
-        or hides something there calls this. The lower layer holds other features' actors: always drawn.
+        Measured on the bundled run, rotating, nothing selected: the lower layer's empty pass cost about
+        0.45 ms of CPU a frame (of 5.8) on software GL. Other features put actors here (own images'
+        marks, trails and names; the compared run's rings): a feature that shows or hides one calls this.
         """
-        props = self.layers[1].GetViewProps()
-        props.InitTraversal()
-        self.layers[1].SetDraw(any(props.GetNextProp().GetVisibility() for _ in range(props.GetNumberOfItems())))
+        for layer in self.layers:
+            props = layer.GetViewProps()
+            props.InitTraversal()
+            layer.SetDraw(any(props.GetNextProp().GetVisibility() for _ in range(props.GetNumberOfItems())))
 
     def set_selection(self, position: np.ndarray | None) -> None:
         """Mark the selected point at ``position`` (None: no mark)."""
         self.selection.place(position)
-        self._draw_top()
+        self.refresh()
 
     def set_probe(self, position: np.ndarray | None) -> None:
         """Mark the probe at ``position`` (None: free roam off)."""
         self.probe.place(position)
-        self._draw_top()
+        self.refresh()
 
     def close(self) -> None:
         """Remove the layers."""

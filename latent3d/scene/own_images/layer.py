@@ -101,7 +101,7 @@ class OwnImagesLayer:
             self._trails.lines = np.array(lines, np.int64)
             self._trails.cell_data["rgb"] = _rgb([own_colour(i) for i, _p in trails])
         self._trail_actor.SetVisibility(bool(trails))
-        self._place()
+        self._place()  # refreshes the markers' layers
 
     def _set_labels(self, images: tuple[OwnImage, ...]) -> None:
         """One name per image, in its colour (rebuilt with the list: at most MAX_OWN_IMAGES)."""
@@ -140,7 +140,7 @@ class OwnImagesLayer:
                 actor.SetPosition(*np.asarray(p, np.float64))
             actor.SetVisibility(p is not None)
         self._mark_actor.SetVisibility(bool(placed))
-        self.scene.markers.refresh_top()  # the names are drawn in the markers' top layer
+        self.scene.markers.refresh()  # marks and trails are drawn in the markers' layers, the names in the top one
         self.request_render()
 
     def close(self) -> None:
@@ -152,7 +152,7 @@ class OwnImagesLayer:
         for label in self.labels:
             self._label_renderer.RemoveActor(label)
         self.labels = []
-        self.scene.markers.refresh_top()
+        self.scene.markers.refresh()
 
 
 def _rgb(colours: list[tuple[float, float, float]]) -> np.ndarray:
