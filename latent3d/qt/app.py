@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
-from latent3d.qt.staged import StagedBuild, show_first
+from latent3d.qt.staged import Handover, StagedBuild, preview_supported, show_first
 from latent3d.qt.widgets.dialogs import error_box, info_box
 from latent3d.runs import Run, RunError, default_runs_dir, load_run, newest_run
 from latent3d.state.view import ViewSpec
@@ -208,21 +208,24 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
             return 2
     from latent3d.qt.main_window import MainWindow  # after QApplication (the view needs it) and a good run
 
-    if run is None:
-        window = MainWindow(data_dir=data_dir)
-        shutdown.window = window
-        window.show()
-        info_box(
-            window, "latent3d: no run yet",
-            f"No complete run was found in {default_runs_dir()}. Train one with `python run.py train` "
-            "(or `latent3d train`), or open a run folder with File → Open run….")
-        staged = None
-    else:
+    staged = None
+    if run is not None and preview_supported():
         # The run's cloud first, drawn with plain VTK; pyvista, the panels and the run's views after that frame.
         window = MainWindow(data_dir=data_dir, first=run)
         shutdown.window = window
         window.show()
         staged = StagedBuild(window, lambda handover: show_first(window, run, handover, view, compare))
+    else:
+        window = MainWindow(data_dir=data_dir)
+        shutdown.window = window
+        window.show()
+        if run is not None:
+            show_first(window, run, Handover(None, False, None), view, compare)
+        else:
+            info_box(
+                window, "latent3d: no run yet",
+                f"No complete run was found in {default_runs_dir()}. Train one with `python run.py train` "
+                "(or `latent3d train`), or open a run folder with File → Open run….")
     if shutdown.signum is not None and not window.isVisible():  # closed for a signal before the loop ran
         return 0
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from latent3d.qt.widgets.dialogs import error_box
@@ -26,11 +27,19 @@ if TYPE_CHECKING:
     from latent3d.runs import Run
     from latent3d.state.view import ViewSpec
 
-__all__ = ["HEAVY", "Handover", "StagedBuild", "show_first"]
+__all__ = ["HEAVY", "PREVIEW_PLATFORMS", "Handover", "StagedBuild", "preview_supported", "show_first"]
 
 HEAVY = "latent3d.qt.compose"  # the module whose import is the heavy half of the window
 POLL_MS = 15  # how often the GUI thread looks whether the imports are done
 FALLBACK_MS = 1500  # build anyway if no frame came by then (a window started minimised draws none)
+#: Qt platforms where the preview's widget (VTK's own native-window interactor) can draw. Not Wayland:
+#: there only pyvistaqt's QOpenGLWidget does, and the window is built at once, as before the two stages.
+PREVIEW_PLATFORMS = ("xcb", "windows", "cocoa")
+
+
+def preview_supported() -> bool:
+    """Whether this Qt platform can show the preview (see :data:`PREVIEW_PLATFORMS`)."""
+    return QGuiApplication.platformName() in PREVIEW_PLATFORMS
 
 
 @dataclass(frozen=True)

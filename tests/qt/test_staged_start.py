@@ -180,3 +180,27 @@ def test_run_viewer_opens_in_two_stages_and_applies_a_view_file(qtbot, synthetic
     monkeypatch.setattr(QApplication, "exec", exec_until_built)
     assert app_module.run_viewer(synthetic_run, None, view=spec) == 0
     assert seen == {"preview_first": True, "position": 1.0, "selected": 11}
+
+
+def test_without_a_preview_platform_the_window_is_built_at_once(qtbot, synthetic_run, monkeypatch,  # noqa: ANN001
+                                                                tmp_path) -> None:  # noqa: ANN001
+    """On Wayland only pyvistaqt's QOpenGLWidget draws: no preview, the whole window at once, on the run."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from latent3d.qt import app as app_module
+
+    monkeypatch.setattr(QGuiApplication, "platformName", staticmethod(lambda: "wayland"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    seen: dict[str, object] = {}
+
+    def exec_once(_app: object) -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
+        seen["built"], seen["preview"], seen["run"] = window.built, window.preview, window.run.name
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_once)
+    assert app_module.run_viewer(synthetic_run, None) == 0
+    assert seen == {"built": True, "preview": None, "run": "synthetic"}
