@@ -204,3 +204,27 @@ def test_without_a_preview_platform_the_window_is_built_at_once(qtbot, synthetic
     monkeypatch.setattr(QApplication, "exec", exec_once)
     assert app_module.run_viewer(synthetic_run, None) == 0
     assert seen == {"built": True, "preview": None, "run": "synthetic"}
+
+
+def test_a_build_that_fails_says_so_and_ends_the_app(qtbot, settings, synthetic_run, monkeypatch) -> None:  # noqa: ANN001
+    """No preview left on the screen forever: one error box, and the event loop ends with status 1."""
+    from PySide6.QtWidgets import QApplication
+
+    from latent3d.qt import compose, staged
+
+    w, _run = _staged(qtbot, settings, None, synthetic_run)
+    boxes: list[tuple[str, str]] = []
+    exits: list[int] = []
+
+    def broken(_window: object) -> None:
+        raise RuntimeError("the panels could not be made")
+
+    monkeypatch.setattr(compose, "compose", broken)
+    monkeypatch.setattr(staged, "error_box", lambda _parent, title, text: boxes.append((title, text)))
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    called: list[Handover] = []
+    StagedBuild(w, called.append)
+    qtbot.waitUntil(lambda: bool(exits), timeout=60_000)
+    assert exits == [1] and not called
+    assert len(boxes) == 1 and "the panels could not be made" in boxes[0][1]
+    dispose(w)
