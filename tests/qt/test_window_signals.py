@@ -135,3 +135,48 @@ def test_error_box_does_not_block_the_shutdown(qtbot, window, monkeypatch) -> No
     QMessageBox.critical(window, "Training failed", "An error nobody is there to read.")  # a nested event loop
     qtbot.waitUntil(lambda: bool(quits), timeout=5000)
     assert not window.isVisible() and shutdown.signum == signal.SIGHUP
+
+
+# ``python run.py view`` that prints once the preview has drawn, just before the heavy imports start.
+PREVIEW_APP = r"""
+import sys
+from latent3d.qt import staged
+
+started = staged.StagedBuild._start
+
+def _start(self):
+    if self._thread is None:
+        print("PREVIEW", flush=True)
+    started(self)
+
+staged.StagedBuild._start = _start
+from latent3d.cli.parser import main
+sys.exit(main(["view"]))
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_while_the_preview_loads_the_rest_exits_0_at_once(sig: signal.Signals, tmp_path: Path) -> None:
+    """Closed before it is built: exit 0, no traceback, and the saved settings keep no half-made dock layout."""
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs an X display (pytest-xvfb provides one)")
+    runs_dir, config_home = tmp_path / "runs", tmp_path / "config"
+    make_fake_run(runs_dir / "earlier", epochs=1, n=200)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "LATENT3D_RUNS_DIR": str(runs_dir),
+           "XDG_CONFIG_HOME": str(config_home)}
+    app = subprocess.Popen([sys.executable, "-c", PREVIEW_APP], env=env, cwd=REPO, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        assert app.stdout is not None
+        line = app.stdout.readline()
+        assert line.strip() == "PREVIEW", f"no preview: {line!r} {app.communicate()[1][-800:]}"
+        app.send_signal(sig)
+        _, err = app.communicate(timeout=60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err[-1500:]
+    assert "Traceback" not in err, err[-1500:]
+    conf = (config_home / "latent3d" / "latent3d.conf").read_text()
+    assert "geometry" in conf and "dock_state" not in conf
