@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -21,6 +22,15 @@ from latent3d.config.train import TrainConfig
 from latent3d.runs.writer import RunWriter
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A suite started in the background (`make test &`, nohup) inherits SIGINT (and SIGHUP) ignored, and
+# every process the tests start would inherit that too: the tests of Ctrl+C and SIGHUP would then
+# wait for victims that never see the signal (minutes of timeouts, then failures). A handler that
+# does nothing keeps this process as deaf as it was asked to be, while the children it starts get
+# the default disposition back at exec, as from a terminal.
+for _sig in (signal.SIGINT, signal.SIGHUP):
+    if signal.getsignal(_sig) is signal.SIG_IGN:
+        signal.signal(_sig, lambda *_: None)
 
 
 def _find_data_dir() -> Path | None:
