@@ -12,12 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-# Load torch's compiler stack (and with it triton's bundled LLVM) before any test creates a
-# GL context: once Mesa's llvmpipe has loaded its own LLVM into the process, importing
-# triton later segfaults (seen with torch 2.14 + VTK 9.7 on software GL). The app itself
-# never mixes the two in one process: the viewer does not import torch.
-import torch._dynamo  # noqa: E402,F401  isort: skip
-
 from latent3d.config.schedule import snapshot_steps
 from latent3d.config.train import TrainConfig
 from latent3d.runs.writer import RunWriter
@@ -137,13 +131,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     returncode=pytest.ExitCode.USAGE_ERROR)
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Freeze what the collected modules imported, so each full garbage collection skips it.
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    """Before the first test: torch's compiler loaded, and what is imported frozen out of garbage collection.
 
     torch, Qt, VTK and pyvista leave about half a million objects that live until the end; every full
     collection walked them all (about 0.25 s each), and the Qt leak guard collects after every Qt
     test. Objects the tests create are still collected as before.
     """
+    # Load torch's compiler stack (and with it triton's bundled LLVM) before any test creates a
+    # GL context: once Mesa's llvmpipe has loaded its own LLVM into the process, importing
+    # triton later segfaults (seen with torch 2.14 + VTK 9.7 on software GL). The app itself
+    # never mixes the two in one process: the viewer does not import torch. Here, once collected
+    # (after the Qt check above), a run it stops in one sentence does not pay for importing torch.
+    import torch._dynamo  # noqa: F401
+
     gc.collect()
     gc.freeze()
 
