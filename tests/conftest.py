@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
+import signal
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-# Load torch's compiler stack (and with it triton's bundled LLVM) before any test creates a
-# GL context: once Mesa's llvmpipe has loaded its own LLVM into the process, importing
-# triton later segfaults (seen with torch 2.14 + VTK 9.7 on software GL). The app itself
-# never mixes the two in one process: the viewer does not import torch.
-import torch._dynamo  # noqa: E402,F401  isort: skip
-
 from latent3d.config.schedule import snapshot_steps
 from latent3d.config.train import TrainConfig
 from latent3d.runs.writer import RunWriter
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A suite started in the background (`make test &`, nohup) inherits SIGINT (and SIGHUP) ignored, and
+# every process the tests start would inherit that too: the tests of Ctrl+C and SIGHUP would then
+# wait for victims that never see the signal (minutes of timeouts, then failures). A handler that
+# does nothing keeps this process as deaf as it was asked to be, while the children it starts get
+# the default disposition back at exec, as from a terminal.
+for _sig in (signal.SIGINT, signal.SIGHUP):
+    if signal.getsignal(_sig) is signal.SIG_IGN:
+        signal.signal(_sig, lambda *_: None)
 
 
 def _find_data_dir() -> Path | None:
@@ -124,3 +129,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     f"{'is' if len(missing) == 1 else 'are'} missing: install the README's packages with "
                     f"`{APT_LINE}` (or run the other tests with `pytest --ignore=tests/qt`).",
                     returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    """Before the first test: torch's compiler loaded, and what is imported frozen out of garbage collection.
+
+    torch, Qt, VTK and pyvista leave about half a million objects that live until the end; every full
+    collection walked them all (about 0.25 s each), and the Qt leak guard collects after every Qt
+    test. Objects the tests create are still collected as before.
+    """
+    # Load torch's compiler stack (and with it triton's bundled LLVM) before any test creates a
+    # GL context: once Mesa's llvmpipe has loaded its own LLVM into the process, importing
+    # triton later segfaults (seen with torch 2.14 + VTK 9.7 on software GL). The app itself
+    # never mixes the two in one process: the viewer does not import torch. Here, once collected
+    # (after the Qt check above), a run it stops in one sentence does not pay for importing torch.
+    import torch._dynamo  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
+

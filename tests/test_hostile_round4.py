@@ -19,6 +19,7 @@ from latent3d.cli.parser import main
 from latent3d.util import fileio
 from tests.conftest import make_fake_run
 from tests.support.hostile_fixtures import REPO, one_sentence, snapshot
+from tests.support.side_by_side import side_by_side
 
 CAMERA = {"position": [4.0, 4.0, 4.0], "focal_point": [0.0, 0.0, 0.0], "view_up": [0.0, 0.0, 1.0]}
 
@@ -144,11 +145,11 @@ def test_decoding_two_million_codes_is_one_sentence_and_200k_fit_where_they_did_
         return subprocess.run([sys.executable, "-c", _DECODE_CHILD, str(REPO), str(run_dir), str(count), str(room_gb)],
                               capture_output=True, text=True, timeout=300)
 
-    refused = child(2_000_000, 3.0)
+    both = side_by_side({"refused": lambda: child(2_000_000, 3.0), "fits": lambda: child(200_000, 2.0)})
+    refused, fits = both["refused"], both["fits"]  # two processes, each under its own limit, side by side
     assert refused.returncode == 0 and "Traceback" not in refused.stderr, refused.stderr[-800:]
     assert refused.stdout.startswith("ValueError: Decoding 2,000,000 codes"), refused.stdout
     assert "available" in refused.stdout and refused.stdout.count("\n") == 1
-    fits = child(200_000, 2.0)
     assert fits.returncode == 0 and "Traceback" not in fits.stderr, fits.stderr[-800:]
     assert fits.stdout.startswith("decoded (200000, 28, 28)"), fits.stdout
 

@@ -6,11 +6,11 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import APT_LINE, HIDE_LIBS_ENV, REPO
+from tests.support.side_by_side import side_by_side
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt uses xcb on Linux only")
 
@@ -36,27 +36,36 @@ def _no_qt_test_ran(out: str) -> bool:
     return not re.search(r"PASSED|FAILED|ERROR|SKIPPED|Fatal Python error", out)
 
 
-def test_without_xvfb_or_display(tmp_path: Path) -> None:
-    bare = tmp_path / "bin"  # a PATH with no Xvfb on it (the interpreter is called by its full path)
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """The three pytest runs below, two at a time (each is a separate process with its own environment)."""
+    bare = tmp_path_factory.mktemp("guard") / "bin"  # a PATH with no Xvfb (the interpreter is called by its full path)
     bare.mkdir()
-    out = _pytest([QT_TEST], _env(PATH=str(bare), DISPLAY=None, QT_QPA_PLATFORM=None))
+    return side_by_side({
+        "no-xvfb": lambda: _pytest([QT_TEST], _env(PATH=str(bare), DISPLAY=None, QT_QPA_PLATFORM=None)),
+        "lib-missing": lambda: _pytest([QT_TEST], _env(**{HIDE_LIBS_ENV: "libxcb-cursor.so.0,libxkbcommon-x11.so.0"})),
+        "other-tests": lambda: _pytest(["tests/analysis/test_eta.py"], _env(PATH=str(bare), DISPLAY=None)),
+    })
+
+
+def test_without_xvfb_or_display(guarded: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    out = guarded["no-xvfb"]
     text = out.stdout + out.stderr
     assert out.returncode == pytest.ExitCode.USAGE_ERROR, text
     assert "The Qt tests cannot start because Xvfb is missing" in text and APT_LINE in text
     assert _no_qt_test_ran(text), text
 
 
-def test_with_a_qt_library_missing() -> None:
-    out = _pytest([QT_TEST], _env(**{HIDE_LIBS_ENV: "libxcb-cursor.so.0,libxkbcommon-x11.so.0"}))
+def test_with_a_qt_library_missing(guarded: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    out = guarded["lib-missing"]
     text = out.stdout + out.stderr
     assert out.returncode == pytest.ExitCode.USAGE_ERROR, text
     assert "because libxcb-cursor.so.0, libxkbcommon-x11.so.0 are missing" in text and APT_LINE in text
     assert _no_qt_test_ran(text), text
 
 
-def test_other_tests_still_run_without_xvfb(tmp_path: Path) -> None:
-    (tmp_path / "bin").mkdir()
-    out = _pytest(["tests/analysis/test_eta.py"], _env(PATH=str(tmp_path / "bin"), DISPLAY=None))
+def test_other_tests_still_run_without_xvfb(guarded: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    out = guarded["other-tests"]
     assert out.returncode == 0, out.stdout + out.stderr
 
 

@@ -7,11 +7,13 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.support.scene_fixtures import make_run
+from tests.support.side_by_side import side_by_side
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs an X display (pytest-xvfb gives one)")
@@ -94,10 +96,19 @@ def run_child(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
+@pytest.fixture(scope="module")
+def shown(run_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Each script's child process, each in its own folder, run two at a time (one core each)."""
+    def job(case: str) -> Callable[[], subprocess.CompletedProcess[str]]:
+        folder = tmp_path_factory.mktemp(case)
+        return lambda: run_child(f"RUN = {str(run_path)!r}\n" + textwrap.dedent(SCRIPTS[case]), folder)
+
+    return side_by_side({case: job(case) for case in SCRIPTS})
+
+
 @pytest.mark.parametrize("case", SCRIPTS)
-def test_show(case: str, run_path: Path, tmp_path: Path) -> None:
-    code = f"RUN = {str(run_path)!r}\n" + textwrap.dedent(SCRIPTS[case])
-    r = run_child(code, tmp_path)
+def test_show(case: str, shown: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    r = shown[case]
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip().splitlines()[-1] == EXPECTED[case]
 

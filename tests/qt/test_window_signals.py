@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from latent3d.qt.app import SHUTDOWN_SIGNALS, SignalBridge, WindowShutdown
 from latent3d.runs import default_runs_dir
 from tests.conftest import make_fake_run
 from tests.support.processes import alive, children_of, partials, wait_gone
+from tests.support.side_by_side import Outcome, outcomes
 
 REPO = Path(__file__).resolve().parents[2]
 LONG = TrainConfig(epochs=1000, max_train_images=2000, max_test_images=500)  # still running when the signal comes
@@ -92,11 +94,26 @@ def test_signal_while_the_close_question_is_open_stops_and_closes(qtbot, setting
         dispose(w)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_signal_to_a_training_window_exits_0_and_leaves_nothing(sig: signal.Signals, data_dir: Path,
-                                                               tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def training_windows_signalled(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    """Both cases below, each a window process of its own in its own folder, side by side."""
+    return outcomes({sig.name: functools.partial(_signal_a_training_window, sig, data_dir,
+                                                 tmp_path_factory.mktemp(sig.name))
+                     for sig in (signal.SIGTERM, signal.SIGINT)})
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_signal_to_a_training_window_exits_0_and_leaves_nothing(sig: str,
+                                                               training_windows_signalled: dict[str, Outcome]) -> None:
     if not os.environ.get("DISPLAY"):
         pytest.skip("needs an X display (pytest-xvfb provides one)")
+    print(training_windows_signalled[sig].get())
+
+
+def _signal_a_training_window(sig: signal.Signals, data_dir: Path, tmp_path: Path) -> str:
+    """Start `view` with a training running, send it ``sig``; check it exits 0 and leaves nothing."""
+    if not os.environ.get("DISPLAY"):
+        return "skipped: no X display"
     runs_dir, config_home = tmp_path / "runs", tmp_path / "config"
     make_fake_run(runs_dir / "earlier", epochs=1, n=200)  # so the window opens a run, no "no run yet" box
     env = {**os.environ, "PYTHONPATH": str(REPO), "LATENT3D_RUNS_DIR": str(runs_dir),
@@ -116,7 +133,7 @@ def test_signal_to_a_training_window_exits_0_and_leaves_nothing(sig: signal.Sign
         t0 = time.monotonic()
         app.send_signal(sig)
         _, err = app.communicate(timeout=60)
-        print(f"{sig.name}: window exited {app.returncode} after {time.monotonic() - t0:.2f} s")
+        took = f"{sig.name}: window exited {app.returncode} after {time.monotonic() - t0:.2f} s"
     finally:
         if app.poll() is None:
             app.kill()
@@ -126,6 +143,7 @@ def test_signal_to_a_training_window_exits_0_and_leaves_nothing(sig: signal.Sign
     assert sorted(p.name for p in runs_dir.iterdir()) == ["earlier"]  # no run added, no partial folder
     conf = config_home / "latent3d" / "latent3d.conf"
     assert conf.is_file() and "geometry" in conf.read_text(), "settings were not saved"
+    return took
 
 
 def test_error_box_does_not_block_the_shutdown(qtbot, window, monkeypatch) -> None:  # noqa: ANN001

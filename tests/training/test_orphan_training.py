@@ -6,6 +6,7 @@ never read), the test kills it and then watches every process it had started thr
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.processes import alive, children_of, partials, wait_gone
+from tests.support.side_by_side import Outcome, outcomes
 
 REPO = Path(__file__).resolve().parents[2]
 # The window's side of a training in a few lines: start it, print the child's pid, then poll it
@@ -57,11 +59,29 @@ def start_parent(mode: str, runs_dir: Path, data_dir: Path, name: str = "orphan"
     return parent, child
 
 
-@pytest.mark.parametrize("mode", ["read", "deaf"])
 # SIGINT to the stand-in alone: KeyboardInterrupt, a normal exit through multiprocessing's atexit,
 # which terminates daemonic children and then joins them without a timeout.
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT], ids=["SIGTERM", "SIGKILL", "exit"])
-def test_training_stops_when_its_parent_dies(sig: signal.Signals, mode: str, data_dir: Path, tmp_path: Path) -> None:
+SIGNALS = {"SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL, "exit": signal.SIGINT}
+MODES = ("read", "deaf")
+
+
+@pytest.fixture(scope="module")
+def parents_killed(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Outcome]:
+    """Every (signal, mode) case below, each with its own processes and folder, two cases at a time."""
+    return outcomes({(sig, mode): functools.partial(_kill_the_parent, SIGNALS[sig], mode, data_dir,
+                                                    tmp_path_factory.mktemp(f"{sig}-{mode}"))
+                     for sig in SIGNALS for mode in MODES})
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_training_stops_when_its_parent_dies(sig: str, mode: str,
+                                             parents_killed: dict[tuple[str, str], Outcome]) -> None:
+    print(parents_killed[sig, mode].get())
+
+
+def _kill_the_parent(sig: signal.Signals, mode: str, data_dir: Path, tmp_path: Path) -> str:
+    """Start a stand-in window and its training, send the stand-in ``sig``; check that nothing is left."""
     runs_dir = tmp_path / "runs"
     runs_dir.mkdir()
     parent, child = start_parent(mode, runs_dir, data_dir)
@@ -72,11 +92,11 @@ def test_training_stops_when_its_parent_dies(sig: signal.Signals, mode: str, dat
     parent.wait(timeout=30)
     exited = time.monotonic() - t0
     seconds = wait_gone(family)
-    print(f"{sig.name} to a {mode} parent: it exited after {exited:.2f} s, its {len(family)} children "
-          f"{seconds:.2f} s later")
     assert partials(runs_dir, "orphan") == [], "the partial run was left behind"
     assert not (runs_dir / "orphan").exists(), "a run the user never saw finish was saved"
     assert list(runs_dir.iterdir()) == []
+    return (f"{sig.name} to a {mode} parent: it exited after {exited:.2f} s, its {len(family)} children "
+            f"{seconds:.2f} s later")
 
 
 def test_training_nobody_reads_still_exits_when_stopped(data_dir: Path, tmp_path: Path) -> None:
