@@ -163,3 +163,9 @@ class LatentView(QtInteractor):
             self.scene.close()
             self.scene = None  # type: ignore[assignment]
         super().close()
+        # The render window is finalised: drop pyvistaqt's wrappers of the GL context and its surface too.
+        # Kept, the surface's wrapper outlived the widget until the next window closed, and a new widget
+        # at the same address was handed that stale wrapper (seen in pyqtgraph's WidgetGroup at a test's setup).
+        forget = getattr(self, "_forget_context", None)
+        if callable(forget):
+            forget()
