@@ -220,7 +220,7 @@ def _open_and_run(app: QCoreApplication, shutdown: WindowShutdown, run_path: Pat
         shutdown.window = window
         window.show()
         if run is not None:
-            show_first(window, run, Handover(None, False, None), view, compare)
+            show_first(window, run, Handover(), view, compare)
         else:
             info_box(
                 window, "latent3d: no run yet",

@@ -8,6 +8,7 @@ built in the GUI thread (Qt requires it) and the preview replaced.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
 import traceback
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["HEAVY", "PREVIEW_PLATFORMS", "Handover", "StagedBuild", "preview_supported", "show_first"]
 
 HEAVY = "latent3d.qt.compose"  # the module whose import is the heavy half of the window
-POLL_MS = 15  # how often the GUI thread looks whether the imports are done
 FALLBACK_MS = 1500  # build anyway if no frame came by then (a window started minimised draws none)
 #: Qt platforms where the preview's widget (VTK's own native-window interactor) can draw. Not Wayland:
 #: there only pyvistaqt's QOpenGLWidget does, and the window is built at once, as before the two stages.
@@ -46,12 +46,13 @@ def preview_supported() -> bool:
 class Handover:
     """What the user did to the preview, for the built window to take over."""
 
-    camera: Camera | None  # the pose the preview was turned to, or None if it was not moved
-    clicked: bool  # whether the user clicked the preview (then ``picked`` is the selection, None for empty space)
-    picked: int | None
+    camera: Camera | None = None  # the pose the preview was turned to, or None if it was not moved
+    clicked: bool = False  # whether the user clicked the preview (then ``picked`` is the selection, None: empty space)
+    picked: int | None = None
 
 
 class StagedBuild(QObject):
+
     """Builds ``window`` (made with ``first=run``) once its preview has drawn, then calls ``then(handover)``.
 
     Parameters
@@ -68,14 +69,13 @@ class StagedBuild(QObject):
     ``window``: it lives as long as the window, with or without a reference kept.
     """
 
+    imported = Signal()  # emitted by the import thread as it ends; delivered in the GUI thread (queued)
+
     def __init__(self, window: MainWindow, then: Callable[[Handover], None]) -> None:
         super().__init__(window)
         self.window, self.then = window, then
-        self.failed: BaseException | None = None
         self._thread: threading.Thread | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._check)
+        self.imported.connect(self._build, Qt.ConnectionType.QueuedConnection)
         assert window.preview is not None, "a staged window shows a preview"
         ren_win = window.preview.GetRenderWindow()
         self._tag = ren_win.AddObserver("EndEvent", self._on_frame)
@@ -93,24 +93,23 @@ class StagedBuild(QObject):
             return
         self._thread = threading.Thread(target=self._import, name="latent3d-window-imports", daemon=True)
         self._thread.start()
-        self._poll.start()
 
     def _import(self) -> None:
         try:
             importlib.import_module(HEAVY)
-        except BaseException as exc:  # noqa: BLE001 - imported again in the GUI thread, where it raises for real
-            self.failed = exc
+        except BaseException:  # noqa: BLE001, S110 - build() imports it again in the GUI thread, where it raises for real
+            pass
+        finally:
+            with contextlib.suppress(RuntimeError):  # the window, and this child of it, may be gone already
+                self.imported.emit()
 
-    def _check(self) -> None:
-        if self._thread is None or self._thread.is_alive():
-            return
-        self._poll.stop()
+    def _build(self) -> None:
         window = self.window
         if not window.isVisible() or window.built:  # closed while loading (or built by someone else)
             return
         preview = window.preview
         handover = Handover(preview.moved_camera(), preview.clicked, preview.picked) if preview is not None else \
-            Handover(None, False, None)
+            Handover()
         try:
             window.build()
             self.then(handover)

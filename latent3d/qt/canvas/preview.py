@@ -15,12 +15,11 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QWidget
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
 
+from latent3d.qt.canvas.click import is_click
 from latent3d.scene.core.preview import PreviewScene
 from latent3d.state.values import Camera
 
 __all__ = ["CloudPreview"]
-
-CLICK_SLOP_PX = 3  # a press and release closer than this is a click, as in the 3-D view
 
 
 class CloudPreview(QVTKRenderWindowInteractor):
@@ -64,9 +63,8 @@ class CloudPreview(QVTKRenderWindowInteractor):
         if ev.button() != Qt.MouseButton.LeftButton or self._press is None:
             return
         x, y = self.GetRenderWindow().GetInteractor().GetEventPosition()
-        px, py = self._press
-        self._press = None
-        if abs(x - px) + abs(y - py) <= CLICK_SLOP_PX:
+        press, self._press = self._press, None
+        if is_click(press, (x, y)):
             self.picked = self.scene.pick(int(x), int(y))
             self.clicked = True
 

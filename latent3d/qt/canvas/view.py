@@ -9,11 +9,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 from pyvistaqt import QtInteractor
 
+from latent3d.qt.canvas.click import is_click
 from latent3d.scene.core.cloud import LatentScene
 
 __all__ = ["LatentView"]
 
-CLICK_SLOP_PX = 3  # a press and release closer than this is a click, not a drag
 SETTLE_MS = 120  # full quality returns this long after the camera stops
 
 
@@ -127,10 +127,9 @@ class LatentView(QtInteractor):
         if self._press is None:
             return
         x, y = self.iren.interactor.GetEventPosition()
-        px, py = self._press
-        double = self._press_double
+        press, double = self._press, self._press_double
         self._press = None
-        if abs(x - px) > CLICK_SLOP_PX or abs(y - py) > CLICK_SLOP_PX:
+        if not is_click(press, (x, y)):
             return
         self.click(x, y, double=double)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from latent3d.scene.core.cloud import LatentScene
+from latent3d.scene.core.look import pose_of
 from latent3d.state.camera import CameraModel
 from latent3d.state.values import Camera
 
@@ -13,12 +14,7 @@ __all__ = ["CameraLink", "read_camera", "write_camera"]
 
 def read_camera(scene: LatentScene) -> Camera:
     """The pose of the scene's camera as plain numbers."""
-    cam = scene.plotter.camera
-
-    def v(x: tuple[float, ...]) -> tuple[float, float, float]:
-        return (float(x[0]), float(x[1]), float(x[2]))
-
-    return Camera(v(cam.GetPosition()), v(cam.GetFocalPoint()), v(cam.GetViewUp()), float(cam.GetViewAngle()))
+    return pose_of(scene.plotter.camera)
 
 
 def write_camera(scene: LatentScene, camera: Camera) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pyvista as pv
 from vtkmodules.util.numpy_support import vtk_to_numpy
-from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
 from latent3d.analysis.interpolate import clamp_position, codes_at
 from latent3d.data.datasets import CLASS_NAMES
@@ -19,11 +18,12 @@ from latent3d.scene.core.look import (
     drawable_box,
     frame_camera,
     framing_box,
+    mesh_mapper,
     style_points,
     verts,
 )
 from latent3d.scene.core.markers import MarkerLayer
-from latent3d.scene.core.picking import seen_at, select_point_ids
+from latent3d.scene.core.picking import pick_point
 
 __all__ = ["CLASS_COLORS", "LatentScene", "mesh_actor", "style_points"]
 
@@ -44,16 +44,7 @@ def mesh_actor(mesh: pv.PolyData, *, rgb: str | None) -> pv.Actor:
     -------
     pyvista.Actor
     """
-    mapper = vtkPolyDataMapper()
-    mapper.SetInputData(mesh)
-    if rgb is None:
-        mapper.ScalarVisibilityOff()
-    else:
-        mapper.SetScalarModeToUsePointFieldData()
-        mapper.SelectColorArray(rgb)
-        mapper.SetColorModeToDirectScalars()
-        mapper.ScalarVisibilityOn()
-    return pv.Actor(mapper=mapper)
+    return pv.Actor(mapper=mesh_mapper(mesh, rgb=rgb))
 
 
 class LatentScene:
@@ -73,6 +64,7 @@ class LatentScene:
         self.plotter = plotter
         self.point_size = point_size
         self._codes = np.zeros((1, 0, 3), np.float32)
+        self._box: tuple[np.ndarray, np.ndarray] | None = None  # framing_box(self._codes), once per run or growth
         self._draw_box: tuple[np.ndarray, np.ndarray] | None = None
         self._labels = np.zeros(0, np.uint8)
         self._position = 0.0
@@ -133,9 +125,14 @@ class LatentScene:
         if self._cloud is None or codes.ndim != 3 or codes.shape[1:] != self._codes.shape[1:]:
             return False
         self._codes = codes
-        self._draw_box = drawable_box(codes)
+        self._set_boxes(codes)
         self.set_position(position)
         return True
+
+    def _set_boxes(self, codes: np.ndarray) -> None:
+        """The framing box of every snapshot's codes (what a fit frames) and the box points are drawn in."""
+        self._box = framing_box(codes)
+        self._draw_box = drawable_box(codes, self._box)
 
     def set_data(self, codes: np.ndarray, labels: np.ndarray, position: float | None = None) -> None:
         """Show a run's codes ``[S, N, 3]`` coloured by ``labels`` ``[N]``; builds the actors once per run.
@@ -151,7 +148,7 @@ class LatentScene:
         codes = np.asarray(codes, np.float32)
         self._remove_actors()
         self._codes, self._labels = codes, np.asarray(labels, np.uint8)
-        self._draw_box = drawable_box(codes)
+        self._set_boxes(codes)
         n = self.n_points
         self._cloud = pv.PolyData(codes[-1].copy())  # a copy: pyvista wraps a contiguous array without copying,
         # and set_position writes into these points: without it the run's last snapshot would be overwritten
@@ -287,15 +284,10 @@ class LatentScene:
             return None
         was_fast = self._fast
         self.set_fast(False)
-        prop = self._cloud_actor.GetProperty()
-        spheres, size = bool(prop.GetRenderPointsAsSpheres()), float(prop.GetPointSize())
-        prop.SetRenderPointsAsSpheres(False)
         try:
-            ids = select_point_ids(self.plotter, self._cloud_actor, x - radius, y - radius, x + radius, y + radius)
+            return pick_point(self.plotter, self._cloud_actor, x, y, radius)
         finally:
-            prop.SetRenderPointsAsSpheres(spheres)
             self.set_fast(was_fast)
-        return seen_at(ids, np.array([self.display_position(int(i)) for i in ids]), x, y, size)
 
     def set_highlight(self, index: int | None) -> None:
         """Highlight point ``index`` (it follows the position), or remove the highlight."""
@@ -323,7 +315,9 @@ class LatentScene:
         """
         if not self.n_points:
             return
-        frame_camera(self.plotter.renderer, *framing_box(self._codes if codes is None else codes))
+        box = self._box if codes is None and self._box is not None else framing_box(self._codes if codes is None
+                                                                                    else codes)
+        frame_camera(self.plotter.renderer, *box)
         # Tell pyvista the camera is placed: otherwise a later add_* call (the probe widget) may
         # reset it to pyvista's default direction, undoing the user's rotation.
         self.plotter.renderer.camera_set = True

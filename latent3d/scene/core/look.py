@@ -10,10 +10,12 @@ import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtkIdTypeArray
 from vtkmodules.vtkCommonCore import vtkIdTypeArray
 from vtkmodules.vtkCommonDataModel import vtkCellArray
-from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
+from vtkmodules.vtkRenderingCore import vtkActor, vtkCamera, vtkPolyDataMapper, vtkRenderer
 
-__all__ = ["BACKGROUND", "CLASS_COLORS", "DRAW_REACH", "SPHERE_LIMIT", "aim_default", "drawable_box", "frame_camera",
-           "framing_box", "min_extent", "style_points", "verts"]
+from latent3d.state.values import Camera
+
+__all__ = ["BACKGROUND", "BACKGROUND_RGB", "CLASS_COLORS", "DRAW_REACH", "SPHERE_LIMIT", "aim_default", "drawable_box",
+           "frame_camera", "framing_box", "mesh_mapper", "min_extent", "pose_of", "style_points", "verts"]
 
 #: Tableau-10 class colours as 0-255 RGB, readable on a dark background.
 CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
@@ -21,6 +23,7 @@ CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
     (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
 )
 BACKGROUND = "#1e2127"
+BACKGROUND_RGB: tuple[int, int, int] = (int(BACKGROUND[1:3], 16), int(BACKGROUND[3:5], 16), int(BACKGROUND[5:7], 16))
 # Above this many points even the still frame uses flat points (spheres cost ~1 s per frame at 1M on software GL).
 SPHERE_LIMIT = 200_000
 DEFAULT_DIRECTION = (1.0, 1.0, 1.0)  # camera position relative to the focal point, before the fit
@@ -51,20 +54,21 @@ def framing_box(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return min_extent(lo, hi)
 
 
-def drawable_box(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where points may be drawn: the percentile box widened ``DRAW_REACH`` times, or None when every code is inside.
+def drawable_box(codes: np.ndarray, box: tuple[np.ndarray, np.ndarray] | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where points may be drawn: the framing box widened ``DRAW_REACH`` times, or None when every code is inside.
 
     A legal code at 3e38 made VTK's bounds, and so its clipping range, so large that none of the
     other points was drawn; such a point is drawn at the edge of this box instead (far off screen).
+    ``box`` is ``framing_box(codes)`` when the caller has it already (its percentiles are the cost here).
     """
     flat = np.asarray(codes).reshape(-1, 3)
-    sample = _sample(flat)
-    if not len(sample):
+    if not len(flat):
         return None
-    lo, hi = min_extent(*np.percentile(sample, [0.5, 99.5], axis=0))
+    lo, hi = box if box is not None else framing_box(flat)
     reach = DRAW_REACH * float((hi - lo).max())
-    box = ((lo - reach).astype(np.float32), (hi + reach).astype(np.float32))
-    return box if (flat.min(axis=0) < box[0]).any() or (flat.max(axis=0) > box[1]).any() else None
+    wide = ((lo - reach).astype(np.float32), (hi + reach).astype(np.float32))
+    return wide if (flat.min(axis=0) < wide[0]).any() or (flat.max(axis=0) > wide[1]).any() else None
 
 
 def aim_default(renderer: vtkRenderer) -> None:
@@ -80,6 +84,31 @@ def frame_camera(renderer: vtkRenderer, lo: np.ndarray, hi: np.ndarray) -> None:
     renderer.ResetCamera(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
     renderer.GetActiveCamera().Zoom(FIT_ZOOM)
     renderer.ResetCameraClippingRange()
+
+
+def pose_of(camera: vtkCamera) -> Camera:
+    """The pose of a VTK camera as plain numbers."""
+
+    def v(x: tuple[float, ...]) -> tuple[float, float, float]:
+        return (float(x[0]), float(x[1]), float(x[2]))
+
+    return Camera(v(camera.GetPosition()), v(camera.GetFocalPoint()), v(camera.GetViewUp()),
+                  float(camera.GetViewAngle()))
+
+
+def mesh_mapper(mesh: object, *, rgb: str | None) -> vtkPolyDataMapper:
+    """A mapper that reads ``mesh`` itself, so in-place edits show; ``rgb`` names a uint8 RGB point array
+    used as colours directly, or None for one flat colour."""
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(mesh)
+    if rgb is None:
+        mapper.ScalarVisibilityOff()
+    else:
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray(rgb)
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+    return mapper
 
 
 def verts(ids: np.ndarray) -> vtkCellArray:

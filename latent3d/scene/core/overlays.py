@@ -13,7 +13,7 @@ from vtkmodules.vtkRenderingCore import vtkRenderer
 
 from latent3d.analysis.explore import NAN_GREY, map_colours
 from latent3d.scene.core.cloud import LatentScene, mesh_actor
-from latent3d.scene.core.look import BACKGROUND, CLASS_COLORS, style_points
+from latent3d.scene.core.look import BACKGROUND_RGB, CLASS_COLORS, style_points
 
 __all__ = ["ColourModes", "PathOverlay", "TrainOverlay"]
 
@@ -195,7 +195,7 @@ class ColourModes:
         self._base = np.asarray(colours, np.uint8)
         rgb[:] = self._base
         if self._dim is not None and self._dim.shape == rgb.shape[:1]:
-            bg = np.asarray(pv.Color(BACKGROUND).int_rgb, np.float32)
+            bg = np.asarray(BACKGROUND_RGB, np.float32)
             rgb[self._dim] = np.rint(DIM * self._base[self._dim] + (1.0 - DIM) * bg).astype(np.uint8)
         self.scene._cloud.point_data["rgb"].Modified()  # type: ignore[union-attr]
 
@@ -235,7 +235,7 @@ class TrainOverlay:
             return
         self._mesh = pv.PolyData(np.ascontiguousarray(codes, np.float32))
         # Class colours blended halfway to the background: the test points stay in front visually.
-        bg = np.array(pv.Color(BACKGROUND).int_rgb, np.float32)
+        bg = np.asarray(BACKGROUND_RGB, np.float32)
         colours = 0.55 * np.asarray(CLASS_COLORS, np.float32)[labels] + 0.45 * bg
         self._mesh.point_data["rgb"] = np.rint(colours).astype(np.uint8)
         self._actor = _actor(self.plotter.renderer, self._mesh, rgb="rgb")

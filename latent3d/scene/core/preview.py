@@ -17,24 +17,25 @@ from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
 from vtkmodules.vtkRenderingCore import (
     vtkActor,
     vtkLightKit,
-    vtkPolyDataMapper,
     vtkRenderer,
     vtkRenderWindow,
     vtkTextActor,
 )
 
 from latent3d.scene.core.look import (
-    BACKGROUND,
+    BACKGROUND_RGB,
     CLASS_COLORS,
     SPHERE_LIMIT,
     aim_default,
     drawable_box,
     frame_camera,
     framing_box,
+    mesh_mapper,
+    pose_of,
     style_points,
     verts,
 )
-from latent3d.scene.core.picking import seen_at, select_point_ids
+from latent3d.scene.core.picking import pick_point
 from latent3d.state.framing import framed, percentile_box
 from latent3d.state.values import Camera
 
@@ -42,11 +43,6 @@ __all__ = ["PreviewScene"]
 
 POINT_SIZE = 7.0  # the scene's still-frame point size (LatentScene's default)
 NOTE = "Loading the panels…"
-
-
-def _rgb(hex_colour: str) -> tuple[float, float, float]:
-    h = hex_colour.lstrip("#")
-    return (int(h[0:2], 16) / 255.0, int(h[2:4], 16) / 255.0, int(h[4:6], 16) / 255.0)
 
 
 class PreviewScene:
@@ -63,7 +59,7 @@ class PreviewScene:
 
     def __init__(self, render_window: vtkRenderWindow, codes: np.ndarray, labels: np.ndarray) -> None:
         self.renderer = ren = vtkRenderer()
-        ren.SetBackground(*_rgb(BACKGROUND))
+        ren.SetBackground(*(c / 255.0 for c in BACKGROUND_RGB))
         ren.AutomaticLightCreationOff()
         vtkLightKit().AddLightsToRenderer(ren)  # pyvista's default lighting: the spheres are shaded alike
         render_window.SetMultiSamples(0)  # as the scene: MSAA costs fragments on software GL for no gain on points
@@ -73,12 +69,13 @@ class PreviewScene:
         if interactor is not None:
             interactor.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
         codes = np.asarray(codes, np.float32)
-        self.actor = self._cloud(codes, np.asarray(labels, np.uint8))
+        box = framing_box(codes) if codes.size else None
+        self.actor = self._cloud(codes, np.asarray(labels, np.uint8), box)
         ren.AddActor(self.actor)
         ren.AddViewProp(self._note())
         aim_default(ren)
-        if codes.size:  # the scene's reset (every snapshot framed), then the snapshot shown framed as it follows
-            frame_camera(ren, *framing_box(codes))
+        if box is not None:  # the scene's reset (every snapshot framed), then the snapshot shown framed as it follows
+            frame_camera(ren, *box)
             pose = framed(self.camera(), *percentile_box(codes[-1]))
             cam = ren.GetActiveCamera()
             cam.SetFocalPoint(*pose.focal_point)
@@ -99,10 +96,10 @@ class PreviewScene:
         return note
 
     @staticmethod
-    def _cloud(codes: np.ndarray, labels: np.ndarray) -> vtkActor:
+    def _cloud(codes: np.ndarray, labels: np.ndarray, box: tuple[np.ndarray, np.ndarray] | None) -> vtkActor:
         last = codes[-1] if len(codes) else np.zeros((0, 3), np.float32)
-        box = drawable_box(codes) if codes.size else None
-        xyz = np.ascontiguousarray(last if box is None else np.clip(last, box[0], box[1]), np.float32)
+        wide = drawable_box(codes, box) if box is not None else None
+        xyz = np.ascontiguousarray(last if wide is None else np.clip(last, wide[0], wide[1]), np.float32)
         points = vtkPoints()
         points.SetData(numpy_to_vtk(xyz, deep=True))
         mesh = vtkPolyData()
@@ -111,14 +108,8 @@ class PreviewScene:
         rgb = numpy_to_vtk(np.asarray(CLASS_COLORS, np.uint8)[labels], deep=True)
         rgb.SetName("rgb")
         mesh.GetPointData().AddArray(rgb)
-        mapper = vtkPolyDataMapper()
-        mapper.SetInputData(mesh)
-        mapper.SetScalarModeToUsePointFieldData()
-        mapper.SelectColorArray("rgb")
-        mapper.SetColorModeToDirectScalars()
-        mapper.ScalarVisibilityOn()
         actor = vtkActor()
-        actor.SetMapper(mapper)
+        actor.SetMapper(mesh_mapper(mesh, rgb="rgb"))
         spheres = len(xyz) <= SPHERE_LIMIT
         style_points(actor, POINT_SIZE if spheres else 2.0, spheres=spheres)
         return actor
@@ -129,31 +120,11 @@ class PreviewScene:
         The GPU's id passes say which points are drawn near the pixel (never one hidden behind
         another); of those, the nearest the camera whose disc covers the pixel.
         """
-        prop = self.actor.GetProperty()
-        spheres, size = bool(prop.GetRenderPointsAsSpheres()), float(prop.GetPointSize())
-        prop.SetRenderPointsAsSpheres(False)  # the selection passes draw flat points of the same size
-        try:
-            ids = select_point_ids(self, self.actor, x - radius, y - radius, x + radius, y + radius)
-        finally:
-            prop.SetRenderPointsAsSpheres(spheres)
-        points = self.actor.GetMapper().GetInput().GetPoints()
-        ren = self.renderer
-        display = []
-        for i in ids:
-            px, py, pz = points.GetPoint(int(i))
-            ren.SetWorldPoint(px, py, pz, 1.0)
-            ren.WorldToDisplay()
-            display.append(ren.GetDisplayPoint())
-        return seen_at(ids, np.array(display, np.float64).reshape(-1, 3), x, y, size)
+        return pick_point(self, self.actor, x, y, radius)
 
     def camera(self) -> Camera:
         """The preview camera's pose."""
-        cam = self.renderer.GetActiveCamera()
-
-        def v(x: tuple[float, ...]) -> tuple[float, float, float]:
-            return (float(x[0]), float(x[1]), float(x[2]))
-
-        return Camera(v(cam.GetPosition()), v(cam.GetFocalPoint()), v(cam.GetViewUp()), float(cam.GetViewAngle()))
+        return pose_of(self.renderer.GetActiveCamera())
 
     def moved_camera(self) -> Camera | None:
         """The pose the user turned the preview to, or None if it was not moved."""

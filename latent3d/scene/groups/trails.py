@@ -16,7 +16,7 @@ from vtkmodules.vtkRenderingCore import vtkRenderer
 
 from latent3d.analysis.groups import trail_snapshots
 from latent3d.scene.core.cloud import mesh_actor
-from latent3d.scene.core.look import BACKGROUND, CLASS_COLORS
+from latent3d.scene.core.look import BACKGROUND_RGB, CLASS_COLORS
 
 __all__ = ["TrailLayer"]
 
@@ -39,7 +39,7 @@ def _polylines(trails: np.ndarray, per: int) -> vtkCellArray:
 
 def _faded(rgb: np.ndarray, per: int) -> np.ndarray:
     """Colours ``[K, per, 3]``: vertex 0 (oldest) near the background, the head at full colour."""
-    bg = np.asarray(pv.Color(BACKGROUND).int_rgb, np.float32)
+    bg = np.asarray(BACKGROUND_RGB, np.float32)
     w = (OLDEST + (1.0 - OLDEST) * np.linspace(0.0, 1.0, per, dtype=np.float32) ** 1.5)[None, :, None]
     return np.rint(bg + w * (np.asarray(rgb, np.float32)[:, None, :] - bg)).astype(np.uint8)
 
