@@ -51,7 +51,7 @@ def test_preview_draws_the_cloud_and_the_built_window_is_laid_out_as_one_built_a
         w.preview.GetRenderWindow().Render()
         start = w.preview.scene.camera()
         w.build()
-        show_first(w, run, Handover(None, False, None))
+        show_first(w, run, Handover())
         qtbot.wait(50)
         assert w.built and w.preview is None
         staged_view = w.view.geometry()

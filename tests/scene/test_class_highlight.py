@@ -19,15 +19,21 @@ from latent3d.state.viewer_model import ViewerModel  # noqa: E402
 from tests.support.scene_fixtures import make_run  # noqa: E402
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> Iterator[tuple[ViewerModel, LatentScene, ClassHighlight]]:
-    plotter = pv.Plotter(off_screen=True, window_size=(300, 200))
+def _build(size: tuple[int, int]) -> tuple[pv.Plotter, ViewerModel, LatentScene, ScenePresenter, ClassHighlight]:
+    """An off-screen scene with its presenter and the class highlight, built in the window's order."""
+    plotter = pv.Plotter(off_screen=True, window_size=size)
     model = ViewerModel()
     scene = LatentScene(plotter)
     m = model
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
     # after the presenter, as the window builds it
     highlight = ClassHighlight(model.display, model.time, scene, presenter.colours)
+    return plotter, model, scene, presenter, highlight
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[ViewerModel, LatentScene, ClassHighlight]]:
+    plotter, model, scene, presenter, highlight = _build((300, 200))
     model.set_run(load_run(make_run(tmp_path / "r", n=400, epochs=2)))
     yield model, scene, highlight
     highlight.close()
@@ -127,12 +133,7 @@ def test_the_highlighted_class_is_drawn_over_the_faded_ones(tmp_path: Path) -> N
     bundled = REPO / "checkpoints" / "fashion-mnist-default"
     if not (bundled / "run.json").is_file():
         pytest.skip("the bundled run is not present")
-    plotter = pv.Plotter(off_screen=True, window_size=(800, 600))
-    model = ViewerModel()
-    scene = LatentScene(plotter)
-    m = model
-    presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene)
-    highlight = ClassHighlight(model.display, model.time, scene, presenter.colours)
+    plotter, model, scene, presenter, highlight = _build((800, 600))
     try:
         model.set_run(load_run(bundled))
         trousers = int((np.asarray(model.time.run.labels) == 1).sum())

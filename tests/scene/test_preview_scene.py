@@ -12,6 +12,7 @@ from latent3d.runs import load_run
 from latent3d.scene.core.preview import PreviewScene
 from latent3d.scene.offscreen.pixels import grab
 from tests.conftest import make_fake_run
+from tests.support.scene_fixtures import coloured_pixels, run_with_codes
 
 
 def _preview(run_dir: Path, size: tuple[int, int] = (200, 150)) -> tuple[pv.Plotter, PreviewScene]:
@@ -24,23 +25,14 @@ def _preview(run_dir: Path, size: tuple[int, int] = (200, 150)) -> tuple[pv.Plot
 def _coloured_pixels(run_dir: Path) -> int:
     plotter, _scene = _preview(run_dir)
     try:
-        img = grab(plotter.ren_win).astype(int)
+        return coloured_pixels(grab(plotter.ren_win))  # the note sits in the bottom-left corner, outside
     finally:
         plotter.close()
-    middle = img[25:125, 40:180]  # away from the note in the bottom-left corner
-    return int(((middle.max(-1) - middle.min(-1)) > 60).sum())
-
-
-def _run_with(tmp_path: Path, name: str, change) -> Path:  # noqa: ANN001
-    run = make_fake_run(tmp_path / name, epochs=1, n=300)
-    codes = np.load(run / "codes.npy")
-    np.save(run / "codes.npy", change(codes).astype(np.float32))
-    return run
 
 
 @pytest.fixture(scope="module")
 def normal(tmp_path_factory: pytest.TempPathFactory) -> int:
-    return _coloured_pixels(_run_with(tmp_path_factory.mktemp("x"), "normal", lambda c: c))
+    return _coloured_pixels(run_with_codes(tmp_path_factory.mktemp("x") / "normal", lambda c: c))
 
 
 def test_the_cloud_is_drawn(normal: int) -> None:
@@ -53,11 +45,11 @@ def test_one_point_at_3e38_leaves_the_others_drawn(tmp_path: Path, normal: int) 
         c[:, 7] = 3e38
         return c
 
-    assert _coloured_pixels(_run_with(tmp_path, "far", far)) > 0.5 * normal
+    assert _coloured_pixels(run_with_codes(tmp_path / "far", far)) > 0.5 * normal
 
 
 def test_a_cloud_scaled_by_1e_38_is_drawn_as_a_dot(tmp_path: Path) -> None:
-    assert _coloured_pixels(_run_with(tmp_path, "tiny", lambda c: c * np.float32(1e-38))) > 10
+    assert _coloured_pixels(run_with_codes(tmp_path / "tiny", lambda c: c * np.float32(1e-38))) > 10
 
 
 def test_pick_returns_the_point_nearest_the_camera_at_its_pixel(tmp_path: Path) -> None:

@@ -10,33 +10,24 @@ import pytest
 
 from latent3d.runs import load_run
 from latent3d.scene.offscreen.render import OffscreenRenderer
-from tests.conftest import make_fake_run
+from tests.support.scene_fixtures import coloured_pixels, run_with_codes
 
 
 def _coloured_pixels(run_dir: Path) -> int:
-    """Saturated pixels (the class colours of the points) in the middle of a 200x150 render of the last snapshot."""
+    """Class-coloured pixels in the middle of a 200x150 render of the last snapshot."""
     run = load_run(run_dir)
     r = OffscreenRenderer(run, size=(200, 150))
     try:
         last = float(run.n_snapshots - 1)
         r.fit(last)
-        img = r.frame(last).astype(int)
+        return coloured_pixels(r.frame(last))
     finally:
         r.close()
-    middle = img[25:125, 40:180]  # away from the caption (top), the axes and the scale note (bottom)
-    return int(((middle.max(-1) - middle.min(-1)) > 60).sum())
-
-
-def _run_with(tmp_path: Path, name: str, change) -> Path:  # noqa: ANN001
-    run = make_fake_run(tmp_path / name, epochs=1, n=300)
-    codes = np.load(run / "codes.npy")
-    np.save(run / "codes.npy", change(codes).astype(np.float32))
-    return run
 
 
 @pytest.fixture(scope="module")
 def normal(tmp_path_factory: pytest.TempPathFactory) -> int:
-    return _coloured_pixels(_run_with(tmp_path_factory.mktemp("x"), "normal", lambda c: c))
+    return _coloured_pixels(run_with_codes(tmp_path_factory.mktemp("x") / "normal", lambda c: c))
 
 
 def test_one_point_at_3e38_leaves_the_others_drawn(tmp_path: Path, normal: int) -> None:
@@ -45,8 +36,8 @@ def test_one_point_at_3e38_leaves_the_others_drawn(tmp_path: Path, normal: int) 
         c[:, 7] = 3e38
         return c
 
-    assert _coloured_pixels(_run_with(tmp_path, "far", far)) > 0.5 * normal
+    assert _coloured_pixels(run_with_codes(tmp_path / "far", far)) > 0.5 * normal
 
 
 def test_a_cloud_scaled_by_1e_38_is_drawn_as_a_dot(tmp_path: Path) -> None:
-    assert _coloured_pixels(_run_with(tmp_path, "tiny", lambda c: c * np.float32(1e-38))) > 10
+    assert _coloured_pixels(run_with_codes(tmp_path / "tiny", lambda c: c * np.float32(1e-38))) > 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -68,3 +69,18 @@ def grown(run: Run, k: int | None = None) -> Run:
         steps=np.append(run.steps, run.steps[-1] + run.steps_per_epoch),
         snapshot_test_loss=np.append(run.snapshot_test_loss, run.snapshot_test_loss[-1]),
         _weights={**run._weights, last + 1: run._weights[last]}, _decoders={})
+
+
+def run_with_codes(target: Path, change: Callable[[np.ndarray], np.ndarray]) -> Path:
+    """A 1-epoch, 300-point run (``make_fake_run``) whose codes are replaced by ``change(codes)``."""
+    from tests.conftest import make_fake_run
+
+    run = make_fake_run(target, epochs=1, n=300)
+    np.save(run / "codes.npy", change(np.load(run / "codes.npy")).astype(np.float32))
+    return run
+
+
+def coloured_pixels(img: np.ndarray) -> int:
+    """Saturated pixels (the class colours of points) in the middle of a 200x150 frame, away from its captions."""
+    middle = img[25:125, 40:180].astype(int)
+    return int(((middle.max(-1) - middle.min(-1)) > 60).sum())
