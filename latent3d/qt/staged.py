@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["HEAVY", "PREVIEW_PLATFORMS", "Handover", "StagedBuild", "preview_supported", "show_first"]
 
 HEAVY = "latent3d.qt.compose"  # the module whose import is the heavy half of the window
+WAIT_MS = 30  # while the button is down on the preview, the build looks again this often
 FALLBACK_MS = 1500  # build anyway if no frame came by then (a window started minimised draws none)
 #: Qt platforms where the preview's widget (VTK's own native-window interactor) can draw. Not Wayland:
 #: there only pyvistaqt's QOpenGLWidget does, and the window is built at once, as before the two stages.
@@ -108,6 +109,9 @@ class StagedBuild(QObject):
         if not window.isVisible() or window.built:  # closed while loading (or built by someone else)
             return
         preview = window.preview
+        if preview is not None and preview.pressed:  # a click or a turn in progress ends on the preview first
+            QTimer.singleShot(WAIT_MS, self._build)
+            return
         handover = Handover(preview.moved_camera(), preview.clicked, preview.picked) if preview is not None else \
             Handover()
         try:

@@ -228,3 +228,21 @@ def test_a_build_that_fails_says_so_and_ends_the_app(qtbot, settings, synthetic_
     assert exits == [1] and not called
     assert len(boxes) == 1 and "the panels could not be made" in boxes[0][1]
     dispose(w)
+
+
+def test_the_build_waits_for_a_click_in_progress_on_the_preview(qtbot, settings, synthetic_run) -> None:  # noqa: ANN001
+    """A press released after the imports end is still a click on the preview, not on a widget that is gone."""
+    w, _run = _staged(qtbot, settings, None, synthetic_run)
+    got: list[Handover] = []
+    try:
+        w.preview._press = (10, 10)  # the left button is down on the preview
+        staged = StagedBuild(w, got.append)
+        staged._start()
+        staged.join()
+        qtbot.wait(300)
+        assert not w.built and not got
+        w.preview._press = None  # released
+        qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+        assert w.built
+    finally:
+        dispose(w)

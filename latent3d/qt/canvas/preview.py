@@ -47,6 +47,11 @@ class CloudPreview(QVTKRenderWindowInteractor):
         self.Initialize()
         self.Start()
 
+    @property
+    def pressed(self) -> bool:
+        """Whether the left button is down on the preview (a click or a turn in progress)."""
+        return self._press is not None
+
     def moved_camera(self) -> Camera | None:
         """The pose the user turned the preview to, or None if it was not moved."""
         return self.scene.moved_camera()
