@@ -28,8 +28,8 @@ from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import Any
 
-__all__ = ["HANDLED", "Interrupted", "StopOnSignals", "exit_on_early_signals", "exit_quietly_on_signals", "exit_status",
-           "held", "interrupted_line", "remove_on_early_exit", "settle"]
+__all__ = ["HANDLED", "Interrupted", "StopOnSignals", "blocked", "exit_on_early_signals", "exit_quietly_on_signals",
+           "exit_status", "held", "interrupted_line", "remove_on_early_exit", "settle"]
 
 RETRY_SECONDS = 0.05  # a signal held during an import is looked at again this often
 _active: list[StopOnSignals] = []  # the handler installed now (the command line's), if any
@@ -139,6 +139,27 @@ def settle() -> None:
     """
     if _active:
         _active[-1].settled = True
+
+
+@contextmanager
+def blocked(signums: tuple[int, ...] = HANDLED) -> Iterator[None]:
+    """Keep ``signums`` from interrupting the main thread's system calls in the block; none of them is lost.
+
+    Python installs its handlers interrupting system calls, and C code that does not retry on EINTR
+    fails instead: VTK opening its X display connection for an off-screen render printed "bad X server
+    connection" when a SIGHUP came at that moment (a one-line command then printed two). The signals
+    are blocked in the main thread: one that comes goes to another thread (its Python handler still
+    runs in the main thread, at the next line of Python) or waits for the block's end. Elsewhere than
+    the main thread, and without ``pthread_sigmask``, nothing is blocked.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signums)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 @contextmanager

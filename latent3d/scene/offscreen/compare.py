@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pyvista as pv
 
 from latent3d.scene.compare.presenter import ComparePresenter
 from latent3d.scene.core.cloud import LatentScene
 from latent3d.scene.offscreen.pixels import grab
+from latent3d.scene.offscreen.window import offscreen_plotter
 from latent3d.state.viewer_model import ViewerModel
 
 __all__ = ["SecondView", "side_by_side"]
@@ -27,7 +27,7 @@ class SecondView:
     """
 
     def __init__(self, model: ViewerModel, size: tuple[int, int], scale: float = 1.0) -> None:
-        self.plotter = pv.Plotter(off_screen=True, window_size=[int(size[0]), int(size[1])])
+        self.plotter = offscreen_plotter(size)
         self.scene = LatentScene(self.plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
         m = model
         self.presenter = ComparePresenter(m.time, m.compare, m.display, m.pick, m.camera, self.scene, scale=scale)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import cast
 
 import numpy as np
-import pyvista as pv
 from vtkmodules.vtkRenderingCore import vtkTextActor
 
 from latent3d.config.choices import ALL_COLOUR_MODES
@@ -28,6 +26,7 @@ from latent3d.scene.offscreen.movie import (
     write_movie,
 )
 from latent3d.scene.offscreen.pixels import grab
+from latent3d.scene.offscreen.window import offscreen_plotter
 from latent3d.state.own_values import DecoderMapState
 from latent3d.state.time import timebase_of
 from latent3d.state.view import ViewSpec, apply_spec, spec_from_state
@@ -104,11 +103,9 @@ class OffscreenRenderer:
         if train_overlay and run.train_codes is None:
             raise ValueError(f"Run {run.name} stores no training codes to overlay.")
         self.run = run
-        if not os.environ.get("DISPLAY"):  # go straight to EGL instead of warning about a missing X server first
-            os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
         if compare is not None:
             size = (max(16, (size[0] - 2) // 2), size[1])
-        self.plotter = pv.Plotter(off_screen=True, window_size=list(size))
+        self.plotter = offscreen_plotter(size)
         self.scene = LatentScene(self.plotter)
         self.model = m = ViewerModel()
         self.presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, self.scene)
@@ -179,12 +176,10 @@ def render_model(model: ViewerModel, size: tuple[int, int], scale: int = 1, capt
     run = model.time.run
     if run is None:
         raise ValueError("There is no run to render.")
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
     w, h = int(size[0]) * scale, int(size[1]) * scale
     if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
         raise ValueError(f"A {w}x{h} image is larger than {MAX_SIDE} pixels on a side; choose a smaller scale.")
-    plotter = pv.Plotter(off_screen=True, window_size=[w, h])
+    plotter = offscreen_plotter((w, h))
     scene = LatentScene(plotter, point_size=7.0 * scale, axes_line_width=2.0 * scale)
     m = ViewerModel()
     presenter = ScenePresenter(m.time, m.camera, m.pick, m.display, m.compare, scene, scale=float(scale))
